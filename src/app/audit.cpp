@@ -1,0 +1,124 @@
+#include "app/audit.h"
+
+#include "domain/audit_chain.h"
+#include "domain/clock.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+
+void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
+            const std::string& target_id, const json& before, const json& after) {
+  // The chain needs the previous hash: serialise appenders. SQLite already
+  // has one writer; PostgreSQL takes a transaction-scoped advisory lock.
+  if (c.dialect() == store::Dialect::Postgres) c.exec("SELECT pg_advisory_xact_lock(7716002)");
+  audit_chain::Entry e;
+  e.prev_hash = c.text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").value_or(audit_chain::kGenesis);
+  e.at = clock::iso_utc(clock::now());
+  e.user_id = who.user_id;
+  e.username = who.username;
+  e.ip = who.ip;
+  e.action = action;
+  e.target_type = target_type;
+  e.target_id = target_id;
+  e.summary = json{{"before", before}, {"after", after}}.dump();
+  e.hash = audit_chain::compute_hash(e);
+  c.insert(
+      "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary, e.prev_hash, e.hash});
+}
+
+json list_audit(store::Db& db, const QueryMap& q) {
+  Paging p = paging(q);
+  std::string where = " WHERE 1 = 1";
+  store::Params params;
+  if (auto v = query_str(q, "username")) {
+    where += " AND username = ?";
+    params.emplace_back(*v);
+  }
+  if (auto v = query_str(q, "action")) {
+    where += " AND action LIKE ?";
+    params.emplace_back(*v + "%");
+  }
+  if (auto v = query_str(q, "targetType")) {
+    where += " AND target_type = ?";
+    params.emplace_back(*v);
+  }
+  if (auto v = query_str(q, "targetId")) {
+    where += " AND target_id = ?";
+    params.emplace_back(*v);
+  }
+  if (auto v = query_time(q, "from")) {
+    where += " AND at >= ?";
+    params.emplace_back(*v);
+  }
+  if (auto v = query_time(q, "to", true)) {
+    where += " AND at <= ?";
+    params.emplace_back(*v);
+  }
+  return db.read([&](store::Conn& c) {
+    long long total = c.scalar("SELECT COUNT(*) FROM audit_log" + where, params);
+    store::Params page_params = params;
+    page_params.emplace_back(p.size);
+    page_params.emplace_back(p.offset());
+    json items = c.rows(
+        "SELECT id, at, user_id AS \"userId\", username, ip, action, target_type AS \"targetType\", "
+        "target_id AS \"targetId\", summary, hash FROM audit_log" +
+            where + " ORDER BY id DESC LIMIT ? OFFSET ?",
+        page_params);
+    for (auto& item : items) {
+      item["summary"] = json::parse(item["summary"].get<std::string>(), nullptr, false);
+      if (item["userId"] == 0) item["userId"] = nullptr;
+    }
+    return json{{"items", items}, {"total", total}};
+  });
+}
+
+ChainCheck verify_chain(store::Db& db) {
+  // Read in id order, in batches, carrying the last hash across batches.
+  ChainCheck result;
+  std::string prev = audit_chain::kGenesis;
+  long long after_id = 0;
+  db.read([&](store::Conn& c) {
+    while (true) {
+      json rows = c.rows(
+          "SELECT id, at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash "
+          "FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000",
+          {after_id});
+      if (rows.empty()) break;
+      std::vector<audit_chain::Entry> batch;
+      for (const auto& r : rows) {
+        audit_chain::Entry e;
+        e.id = r["id"].get<long long>();
+        e.at = r["at"];
+        e.user_id = r["user_id"].is_string() ? std::stoll(r["user_id"].get<std::string>()) : r["user_id"].get<long long>();
+        e.username = r["username"];
+        e.ip = r["ip"];
+        e.action = r["action"];
+        e.target_type = r["target_type"];
+        e.target_id = r["target_id"];
+        e.summary = r["summary"];
+        e.prev_hash = r["prev_hash"];
+        e.hash = r["hash"];
+        batch.push_back(std::move(e));
+      }
+      long long broken = audit_chain::first_broken(batch, prev);
+      if (broken) {
+        result.ok = false;
+        result.broken_at = broken;
+        for (const auto& e : batch) {
+          if (e.id == broken) break;
+          result.checked++;
+        }
+        return;
+      }
+      result.checked += static_cast<long long>(batch.size());
+      prev = batch.back().hash;
+      after_id = batch.back().id;
+    }
+  });
+  return result;
+}
+
+}  // namespace huoyan::app

@@ -1,0 +1,27 @@
+#pragma once
+// The append-only, hash-chained audit log. Every use case that changes state
+// calls record() inside its own transaction, so the change and its audit row
+// commit or roll back together.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/query.h"
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+// summary is {"before": ..., "after": ...} (either may be null).
+void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
+            const std::string& target_id, const nlohmann::json& before, const nlohmann::json& after);
+
+nlohmann::json list_audit(store::Db& db, const QueryMap& q);
+
+struct ChainCheck {
+  bool ok = true;
+  long long checked = 0;
+  long long broken_at = 0;  // id of the first row that fails, 0 if none
+};
+ChainCheck verify_chain(store::Db& db);
+
+}  // namespace huoyan::app

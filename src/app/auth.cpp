@@ -1,0 +1,277 @@
+#include "app/auth.h"
+
+#include <sodium.h>
+
+#include <semaphore>
+#include <sstream>
+
+#include "app/audit.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/validate.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+
+namespace {
+std::counting_semaphore<2> hashing_slots(2);
+
+struct HashSlot {
+  HashSlot() { hashing_slots.acquire(); }
+  ~HashSlot() { hashing_slots.release(); }
+};
+
+std::string now_iso() { return clock::iso_utc(clock::now()); }
+
+std::string minutes_from_now(int minutes) { return clock::iso_utc(clock::now() + std::chrono::minutes(minutes)); }
+
+void log_login(store::Conn& c, const std::string& username, long long user_id, const std::string& ip,
+               const std::string& ua, bool success, const std::string& reason) {
+  c.insert("INSERT INTO login_log (at, username, user_id, ip, user_agent, success, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           {now_iso(), username, user_id ? store::Value(user_id) : store::Value(nullptr), ip, ua.substr(0, 300),
+            static_cast<long long>(success ? 1 : 0), reason});
+}
+
+// A valid hash of an unguessable password, checked when the login name is
+// unknown so that unknown and known names take the same time.
+const std::string& dummy_hash() {
+  static const std::string h = hash_password(random_token(16) + "!a1");
+  return h;
+}
+}  // namespace
+
+std::string hash_password(const std::string& password) {
+  HashSlot slot;
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    throw std::runtime_error("argon2id: out of memory");
+  return out;
+}
+
+bool verify_password(const std::string& hash, const std::string& password) {
+  HashSlot slot;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string random_token(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::string sha256_hex(const std::string& s) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+std::optional<access::Caller> load_caller(store::Conn& c, long long user_id) {
+  auto r = c.row(
+      "SELECT u.id, u.username, u.name, u.org_unit_id, o.path, u.role_id, r.key, r.data_scope, r.permissions "
+      "FROM users u JOIN org_units o ON o.id = u.org_unit_id JOIN roles r ON r.id = u.role_id "
+      "WHERE u.id = ? AND u.status = 'active'",
+      {user_id});
+  if (!r) return std::nullopt;
+  store::as_int(*r, {"id", "org_unit_id", "role_id"});
+  access::Caller caller;
+  caller.user_id = (*r)["id"];
+  caller.username = (*r)["username"];
+  caller.name = (*r)["name"];
+  caller.org_unit_id = (*r)["org_unit_id"];
+  caller.org_path = (*r)["path"];
+  caller.role_id = (*r)["role_id"];
+  caller.role_key = (*r)["key"];
+  access::parse_data_scope((*r)["data_scope"].get<std::string>(), caller.scope);
+  std::istringstream perms((*r)["permissions"].get<std::string>());
+  for (std::string p; perms >> p;) caller.permissions.insert(p);
+  if (caller.scope == access::DataScope::Custom) {
+    json units = c.rows("SELECT org_unit_id FROM role_scope_units WHERE role_id = ?", {caller.role_id});
+    store::as_int(units, {"org_unit_id"});
+    for (const auto& u : units) caller.custom_org_units.push_back(u["org_unit_id"]);
+  }
+  return caller;
+}
+
+Session login(store::Db& db, const std::string& login_name, const std::string& password, const std::string& ip,
+              const std::string& user_agent) {
+  auto user = db.read([&](store::Conn& c) {
+    return c.row(
+        "SELECT id, username, password_hash, status, failed_logins, locked_until FROM users "
+        "WHERE username = ? OR phone = ?",
+        {login_name, login_name});
+  });
+  auto fail = [&](long long user_id, const std::string& reason, const ApiError& error) -> ApiError {
+    db.write([&](store::Conn& c) { log_login(c, login_name.substr(0, 64), user_id, ip, user_agent, false, reason); });
+    return error;
+  };
+  const ApiError wrong(401, "LOGIN_FAILED", "账号或密码错误");
+  if (!user) {
+    verify_password(dummy_hash(), password);
+    throw fail(0, "账号不存在", wrong);
+  }
+  store::as_int(*user, {"id", "failed_logins"});
+  long long user_id = (*user)["id"];
+  std::string username = (*user)["username"];
+  if ((*user)["status"] != "active") throw fail(user_id, "账号已停用", ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员"));
+  std::string now = now_iso();
+  if ((*user)["locked_until"].is_string() && (*user)["locked_until"].get<std::string>() > now) {
+    auto until = clock::parse_iso((*user)["locked_until"].get<std::string>());
+    throw fail(user_id, "账号已锁定",
+               ApiError(423, "ACCOUNT_LOCKED", "密码错误次数过多，账号已锁定，请于 " + clock::local_hhmm(*until) + " 后重试"));
+  }
+  if (!verify_password((*user)["password_hash"], password)) {
+    bool locked = db.write([&](store::Conn& c) {
+      long long failures = c.scalar("SELECT failed_logins FROM users WHERE id = ?", {user_id}) + 1;
+      bool lock = failures >= kMaxFailedLogins;
+      if (lock)
+        c.exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", {minutes_from_now(kLockMinutes), user_id});
+      else
+        c.exec("UPDATE users SET failed_logins = ? WHERE id = ?", {failures, user_id});
+      log_login(c, username, user_id, ip, user_agent, false, lock ? "密码错误，账号已锁定" : "密码错误");
+      return lock;
+    });
+    if (locked) throw ApiError(423, "ACCOUNT_LOCKED", "密码连续错误 5 次，账号已锁定 15 分钟");
+    throw wrong;
+  }
+  Session s{random_token(), random_token()};
+  db.write([&](store::Conn& c) {
+    c.exec("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?", {now, user_id});
+    c.exec("INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+           {sha256_hex(s.token), user_id, s.csrf, ip, user_agent.substr(0, 300), now, now});
+    log_login(c, username, user_id, ip, user_agent, true, "登录成功");
+  });
+  return s;
+}
+
+void logout(store::Db& db, const std::string& token, const access::Caller& who) {
+  db.write([&](store::Conn& c) {
+    c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {now_iso(), sha256_hex(token)});
+    log_login(c, who.username, who.user_id, who.ip, "", true, "退出登录");
+  });
+}
+
+std::optional<Authenticated> authenticate_session(store::Db& db, const std::string& token, const std::string& ip) {
+  std::string id = sha256_hex(token);
+  auto s = db.read([&](store::Conn& c) {
+    return c.row(
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password "
+        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+        {id});
+  });
+  if (!s || !(*s)["ended_at"].is_null()) return std::nullopt;
+  store::as_int(*s, {"user_id", "must_change_password"});
+  auto now = clock::now();
+  auto last_seen = clock::parse_iso((*s)["last_seen_at"].get<std::string>()).value_or(now);
+  if (now - last_seen > std::chrono::minutes(kIdleMinutes)) {
+    db.write([&](store::Conn& c) { c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {clock::iso_utc(now), id}); });
+    return std::nullopt;
+  }
+  // Touch at most once a minute: most requests then need no write.
+  if (now - last_seen > std::chrono::seconds(60))
+    db.write([&](store::Conn& c) { c.exec("UPDATE sessions SET last_seen_at = ? WHERE id = ?", {clock::iso_utc(now), id}); });
+  auto caller = db.read([&](store::Conn& c) { return load_caller(c, (*s)["user_id"]); });
+  if (!caller) return std::nullopt;
+  caller->ip = ip;
+  return Authenticated{*caller, (*s)["must_change_password"] != 0, (*s)["csrf_token"], false};
+}
+
+std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip) {
+  std::string hash = sha256_hex(token);
+  auto t = db.read([&](store::Conn& c) {
+    return c.row("SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", {hash});
+  });
+  if (!t) return std::nullopt;
+  store::as_int(*t, {"id", "user_id"});
+  auto now = clock::now();
+  auto last = (*t)["last_used_at"].is_string() ? clock::parse_iso((*t)["last_used_at"].get<std::string>()) : std::nullopt;
+  if (!last || now - *last > std::chrono::seconds(60))
+    db.write([&](store::Conn& c) {
+      c.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {clock::iso_utc(now), (*t)["id"].get<long long>()});
+    });
+  auto caller = db.read([&](store::Conn& c) { return load_caller(c, (*t)["user_id"]); });
+  if (!caller) return std::nullopt;
+  caller->ip = ip;
+  return Authenticated{*caller, false, "", true};
+}
+
+json me(store::Db& db, const Authenticated& a) {
+  const auto& who = a.caller;
+  auto u = db.read([&](store::Conn& c) {
+    return c.row(
+        "SELECT u.phone, o.name AS org_name, o.kind AS org_kind, r.name AS role_name "
+        "FROM users u JOIN org_units o ON o.id = u.org_unit_id JOIN roles r ON r.id = u.role_id WHERE u.id = ?",
+        {who.user_id});
+  });
+  if (!u) throw ApiError(401, "UNAUTHENTICATED", "请先登录");
+  json user = {
+      {"id", who.user_id},
+      {"username", who.username},
+      {"name", who.name},
+      {"phone", (*u)["phone"]},
+      {"orgUnit", {{"id", who.org_unit_id}, {"name", (*u)["org_name"]}, {"kind", (*u)["org_kind"]}}},
+      {"role", {{"id", who.role_id}, {"key", who.role_key}, {"name", (*u)["role_name"]}, {"dataScope", access::data_scope_key(who.scope)}}},
+      {"permissions", json(std::vector<std::string>(who.permissions.begin(), who.permissions.end()))},
+      {"mustChangePassword", a.must_change_password},
+  };
+  return json{{"user", user}, {"csrfToken", a.csrf}};
+}
+
+void change_password(store::Db& db, const access::Caller& who, const std::string& old_password,
+                     const std::string& new_password) {
+  auto hash = db.read([&](store::Conn& c) { return c.text("SELECT password_hash FROM users WHERE id = ?", {who.user_id}); });
+  if (!hash || !verify_password(*hash, old_password))
+    throw bad_request("PASSWORD_WRONG", "原密码不正确", "oldPassword");
+  if (auto problem = validate::password_problem(new_password)) throw bad_request("PASSWORD_WEAK", *problem, "newPassword");
+  if (new_password == old_password) throw bad_request("PASSWORD_REUSED", "新密码不能与原密码相同", "newPassword");
+  std::string new_hash = hash_password(new_password);
+  db.write([&](store::Conn& c) {
+    c.exec("UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ? "
+           "WHERE id = ?",
+           {new_hash, now_iso(), now_iso(), who.user_id});
+    record(c, who, "auth.password_change", "user", std::to_string(who.user_id), nullptr, nullptr);
+  });
+}
+
+json list_login_log(store::Db& db, const QueryMap& q) {
+  Paging p = paging(q);
+  std::string where = " WHERE 1 = 1";
+  store::Params params;
+  if (auto v = query_str(q, "username")) {
+    where += " AND username = ?";
+    params.emplace_back(*v);
+  }
+  if (auto v = query_bool(q, "success")) {
+    where += " AND success = ?";
+    params.emplace_back(static_cast<long long>(*v ? 1 : 0));
+  }
+  if (auto v = query_time(q, "from")) {
+    where += " AND at >= ?";
+    params.emplace_back(*v);
+  }
+  if (auto v = query_time(q, "to", true)) {
+    where += " AND at <= ?";
+    params.emplace_back(*v);
+  }
+  return db.read([&](store::Conn& c) {
+    long long total = c.scalar("SELECT COUNT(*) FROM login_log" + where, params);
+    params.emplace_back(p.size);
+    params.emplace_back(p.offset());
+    json items = c.rows(
+        "SELECT id, at, username, user_id AS \"userId\", ip, user_agent AS \"userAgent\", success, reason "
+        "FROM login_log" + where + " ORDER BY id DESC LIMIT ? OFFSET ?",
+        params);
+    store::as_bool(items, {"success"});
+    return json{{"items", items}, {"total", total}};
+  });
+}
+
+}  // namespace huoyan::app

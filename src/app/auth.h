@@ -1,0 +1,60 @@
+#pragma once
+// Accounts: passwords (argon2id), login with lockout, cookie sessions with a
+// CSRF token and an idle timeout, API tokens, and the login log.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "app/query.h"
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+constexpr int kMaxFailedLogins = 5;
+constexpr int kLockMinutes = 15;
+constexpr int kIdleMinutes = 30;
+
+// argon2id with libsodium's interactive limits (~60 ms, 64 MiB). At most two
+// hashes run at once so a burst of logins cannot exhaust memory.
+std::string hash_password(const std::string& password);
+bool verify_password(const std::string& hash, const std::string& password);
+
+// A random token (URL-safe) and its SHA-256 hex, which is what is stored.
+std::string random_token(size_t bytes = 32);
+std::string sha256_hex(const std::string& s);
+
+struct Session {
+  std::string token;  // goes into the cookie, never stored
+  std::string csrf;
+};
+
+struct Authenticated {
+  access::Caller caller;
+  bool must_change_password = false;
+  std::string csrf;        // empty for API tokens
+  bool via_token = false;  // API token: no cookie, no CSRF
+};
+
+// Throws ApiError LOGIN_FAILED / ACCOUNT_LOCKED / ACCOUNT_DISABLED. Records the
+// attempt in the login log either way.
+Session login(store::Db& db, const std::string& login, const std::string& password, const std::string& ip,
+              const std::string& user_agent);
+void logout(store::Db& db, const std::string& token, const access::Caller& who);
+
+// nullopt when the token is unknown, ended, idle too long, or its user is disabled.
+std::optional<Authenticated> authenticate_session(store::Db& db, const std::string& token, const std::string& ip);
+std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip);
+
+// {user: Me, csrfToken}
+nlohmann::json me(store::Db& db, const Authenticated& a);
+
+void change_password(store::Db& db, const access::Caller& who, const std::string& old_password,
+                     const std::string& new_password);
+
+nlohmann::json list_login_log(store::Db& db, const QueryMap& q);
+
+// Loads the caller (role, scope, org path) for a user id, or nullopt.
+std::optional<access::Caller> load_caller(store::Conn& c, long long user_id);
+
+}  // namespace huoyan::app

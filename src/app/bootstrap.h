@@ -1,0 +1,30 @@
+#pragma once
+// First start and demo data.
+#include <optional>
+#include <string>
+
+#include "store/db.h"
+
+namespace huoyan::app {
+
+struct BootstrapResult {
+  int migrations_applied = 0;
+  // Set when this call created the first administrator: the one-time
+  // initial password, to be printed once. The admin must change it at first login.
+  std::optional<std::string> initial_admin_password;
+};
+
+// Migrates, creates missing built-in roles, the town root and, on an empty
+// database, the first administrator `admin`. Safe to run at every start.
+BootstrapResult bootstrap(store::Db& db, const std::string& town_name);
+
+// Loads the demo town (金凤镇: departments, villages, grids, people). Refuses
+// a database that already has users other than the first administrator.
+// Every demo account's password is kDemoPassword and need not be changed.
+constexpr const char* kDemoPassword = "Huoyan@2025";
+struct DemoLogin {
+  std::string username, name, role;
+};
+std::vector<DemoLogin> load_demo(store::Db& db);
+
+}  // namespace huoyan::app

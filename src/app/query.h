@@ -1,0 +1,25 @@
+#pragma once
+// List parameters from a URL query string, validated like body fields.
+#include <map>
+#include <optional>
+#include <string>
+
+namespace huoyan::app {
+
+using QueryMap = std::map<std::string, std::string>;
+
+struct Paging {
+  long long page = 1;
+  long long size = 20;
+  long long offset() const { return (page - 1) * size; }
+};
+// ?page=1&pageSize=20 (pageSize at most 200).
+Paging paging(const QueryMap& q);
+
+std::optional<std::string> query_str(const QueryMap& q, const std::string& key, size_t max_chars = 100);
+std::optional<long long> query_int(const QueryMap& q, const std::string& key);
+std::optional<bool> query_bool(const QueryMap& q, const std::string& key);
+// ?from=2026-11-01 or an ISO time; returned as ISO UTC text for comparisons.
+std::optional<std::string> query_time(const QueryMap& q, const std::string& key, bool end_of_day = false);
+
+}  // namespace huoyan::app

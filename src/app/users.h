@@ -1,0 +1,44 @@
+#pragma once
+// User accounts, organisation units, roles, dictionaries and API tokens:
+// the administration use cases. Each write is one transaction with its audit row.
+#include <nlohmann/json.hpp>
+
+#include "app/query.h"
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+using access::Caller;
+
+json list_users(store::Db& db, const Caller& who, const QueryMap& q);
+json get_user(store::Db& db, const Caller& who, long long id);
+json create_user(store::Db& db, const Caller& who, const json& body);
+json update_user(store::Db& db, const Caller& who, long long id, const json& body);
+json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabled);
+json unlock_user(store::Db& db, const Caller& who, long long id);
+json reset_user_password(store::Db& db, const Caller& who, long long id, const json& body);
+
+json list_org_units(store::Db& db);
+json create_org_unit(store::Db& db, const Caller& who, const json& body);
+json update_org_unit(store::Db& db, const Caller& who, long long id, const json& body);
+json delete_org_unit(store::Db& db, const Caller& who, long long id);
+
+json permissions_catalogue();
+json list_roles(store::Db& db);
+json get_role(store::Db& db, long long id);
+json create_role(store::Db& db, const Caller& who, const json& body);
+json update_role(store::Db& db, const Caller& who, long long id, const json& body);
+
+json list_dict_types(store::Db& db);
+json create_dict_type(store::Db& db, const Caller& who, const json& body);
+json list_dict_items(store::Db& db, const std::string& type_code);
+json create_dict_item(store::Db& db, const Caller& who, const std::string& type_code, const json& body);
+json update_dict_item(store::Db& db, const Caller& who, long long id, const json& body);
+
+json list_api_tokens(store::Db& db);
+json create_api_token(store::Db& db, const Caller& who, const json& body);
+json revoke_api_token(store::Db& db, const Caller& who, long long id);
+
+}  // namespace huoyan::app

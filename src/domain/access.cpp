@@ -1,0 +1,67 @@
+#include "domain/access.h"
+
+#include <algorithm>
+
+namespace huoyan::access {
+
+const std::vector<Permission>& permission_catalogue() {
+  static const std::vector<Permission> all = {
+      {"user:read", "查看用户", "系统管理"},     {"user:write", "管理用户", "系统管理"},
+      {"org:read", "查看组织机构", "系统管理"},  {"org:write", "管理组织机构", "系统管理"},
+      {"role:read", "查看角色", "系统管理"},     {"role:write", "管理角色与数据范围", "系统管理"},
+      {"dict:read", "查看数据字典", "系统管理"}, {"dict:write", "管理数据字典", "系统管理"},
+      {"token:write", "管理接口令牌", "系统管理"},
+      {"audit:read", "查看审计日志", "安全审计"}, {"loginlog:read", "查看登录日志", "安全审计"},
+  };
+  return all;
+}
+
+bool is_permission(std::string_view key) {
+  const auto& all = permission_catalogue();
+  return std::any_of(all.begin(), all.end(), [&](const Permission& p) { return p.key == key; });
+}
+
+const std::vector<DataScopeInfo>& data_scopes() {
+  static const std::vector<DataScopeInfo> all = {
+      {DataScope::All, "all", "全部数据"},
+      {DataScope::Dept, "dept", "本部门数据"},
+      {DataScope::DeptTree, "dept_tree", "本部门及以下数据"},
+      {DataScope::Self, "self", "仅本人数据"},
+      {DataScope::Custom, "custom", "指定部门数据"},
+  };
+  return all;
+}
+
+bool parse_data_scope(std::string_view key, DataScope& out) {
+  for (const auto& s : data_scopes())
+    if (s.key == key) {
+      out = s.scope;
+      return true;
+    }
+  return false;
+}
+
+std::string_view data_scope_key(DataScope s) {
+  for (const auto& info : data_scopes())
+    if (info.scope == s) return info.key;
+  return "self";
+}
+
+const std::vector<BuiltinRole>& builtin_roles() {
+  static const std::vector<BuiltinRole> roles = {
+      {"admin", "专班管理员", DataScope::All,
+       {"user:read", "user:write", "org:read", "org:write", "role:read", "role:write", "dict:read", "dict:write",
+        "token:write", "audit:read", "loginlog:read"}},
+      {"officer", "行业岗位监管员", DataScope::Dept, {"user:read", "org:read", "dict:read"}},
+      {"grid", "村/社区网格员", DataScope::DeptTree, {"org:read", "dict:read"}},
+      {"venue_manager", "场所负责人", DataScope::Self, {"dict:read"}},
+      {"contractor", "施工单位负责人", DataScope::Self, {"dict:read"}},
+      {"welder", "动火作业人员", DataScope::Self, {"dict:read"}},
+      {"fire_watch", "监护人", DataScope::Self, {"dict:read"}},
+      {"inspector", "检查员", DataScope::Dept, {"user:read", "org:read", "dict:read"}},
+      {"auditor", "审计管理员", DataScope::All, {"audit:read", "loginlog:read"}},
+  };
+  return roles;
+}
+
+}  // namespace huoyan::access

@@ -1,0 +1,57 @@
+#pragma once
+// Permissions, built-in roles and data scope. Pure data and rules; the store
+// turns a DataScopeFilter into SQL.
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace huoyan::access {
+
+struct Permission {
+  std::string_view key;    // "user:write"
+  std::string_view label;  // 中文名
+  std::string_view group;  // 中文分组
+};
+// Every permission a route may require, in menu order.
+const std::vector<Permission>& permission_catalogue();
+bool is_permission(std::string_view key);
+
+// 数据范围, as RuoYi-style systems define it.
+enum class DataScope { All, Dept, DeptTree, Self, Custom };
+struct DataScopeInfo {
+  DataScope scope;
+  std::string_view key;    // "all", "dept", "dept_tree", "self", "custom"
+  std::string_view label;  // 全部, 本部门, ...
+};
+const std::vector<DataScopeInfo>& data_scopes();
+bool parse_data_scope(std::string_view key, DataScope& out);
+std::string_view data_scope_key(DataScope s);
+
+struct BuiltinRole {
+  std::string_view key;
+  std::string_view name;
+  DataScope scope;
+  std::vector<std::string_view> permissions;
+};
+// The roles DESIGN.md names, created by the first migration run and kept in
+// sync (name and permissions) by `migrate`; admins may change data scope.
+const std::vector<BuiltinRole>& builtin_roles();
+
+// Who is asking. Filled by the HTTP layer from the session or API token.
+struct Caller {
+  long long user_id = 0;
+  std::string username;
+  std::string name;
+  long long org_unit_id = 0;
+  std::string org_path;  // "/1/4/" — the caller's org unit and its ancestors
+  long long role_id = 0;
+  std::string role_key;
+  DataScope scope = DataScope::Self;
+  std::vector<long long> custom_org_units;  // for DataScope::Custom
+  std::set<std::string, std::less<>> permissions;
+  std::string ip;
+  bool has(std::string_view perm) const { return permissions.count(perm) > 0; }
+};
+
+}  // namespace huoyan::access

@@ -1,0 +1,83 @@
+#include "http/dispatch.h"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/errors.h"
+
+namespace huoyan::http {
+
+namespace {
+
+bool changes_state(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+bool type_matches(FieldType t, const json& v) {
+  if (v.is_null()) return true;
+  switch (t) {
+    case FieldType::String: return v.is_string();
+    case FieldType::Integer: return v.is_number_integer();
+    case FieldType::Boolean: return v.is_boolean();
+    case FieldType::StringList:
+      return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); });
+    case FieldType::IntList:
+      return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_number_integer(); });
+  }
+  return false;
+}
+
+std::optional<app::Authenticated> authenticate(const Request& req, store::Db& db) {
+  std::string authz = req.header("authorization");
+  if (authz.rfind("Bearer ", 0) == 0) return app::authenticate_api_token(db, authz.substr(7), req.remote_ip);
+  std::string token = req.cookie("hy_session");
+  if (token.empty() || token.size() > 100) return std::nullopt;
+  return app::authenticate_session(db, token, req.remote_ip);
+}
+
+json parse_body(const Route& route, const Request& req) {
+  if (req.body.size() > kMaxJsonBody) throw ApiError(413, "BODY_TOO_LARGE", "请求内容过大（不能超过 1 MB）");
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  std::string type = req.header("content-type");
+  if (!type.empty() && type.rfind("application/json", 0) != 0)
+    throw ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请求内容须为 JSON（Content-Type: application/json）");
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) throw bad_request("MALFORMED_JSON", "请求内容不是有效的 JSON");
+  check_body_shape(route, body);
+  return body;
+}
+
+}  // namespace
+
+void check_body_shape(const Route& route, const json& body) {
+  if (!body.is_object()) throw bad_request("INVALID_TYPE", "请求内容须为 JSON 对象");
+  for (const auto& [key, value] : body.items()) {
+    auto field = std::find_if(route.body.begin(), route.body.end(), [&](const Field& f) { return f.name == key; });
+    if (field == route.body.end()) throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + key.substr(0, 64), key.substr(0, 64));
+    if (!type_matches(field->type, value)) throw bad_request("INVALID_TYPE", "字段类型不正确：" + key, key);
+  }
+}
+
+Reply dispatch(const Route& route, const Request& req, store::Db& db) {
+  try {
+    Context ctx{req, db, std::nullopt};
+    if (route.guard != Guard::Public) {
+      ctx.auth = authenticate(req, db);
+      if (!ctx.auth) return Reply::error(401, "UNAUTHENTICATED", "请先登录（会话已过期或未登录）");
+      // Cookie sessions prove intent with the CSRF token; API tokens are not
+      // sent by browsers on their own, so they need none.
+      if (changes_state(req.method) && !ctx.auth->via_token && req.header("x-csrf-token") != ctx.auth->csrf)
+        return Reply::error(403, "CSRF_INVALID", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
+      if (ctx.auth->must_change_password && !route.before_password_change)
+        return Reply::error(403, "PASSWORD_CHANGE_REQUIRED", "首次登录或密码已重置，请先修改密码");
+      if (route.guard == Guard::Permission && !ctx.caller().has(route.permission))
+        return Reply::error(403, "FORBIDDEN", "您没有执行此操作的权限");
+    }
+    if (changes_state(req.method)) ctx.body = parse_body(route, req);
+    return route.handle(ctx);
+  } catch (const ApiError& e) {
+    return Reply::error(e.status, e.code, e.what(), e.field);
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", req.method, req.path, e.what());
+    return Reply::error(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试");
+  }
+}
+
+}  // namespace huoyan::http

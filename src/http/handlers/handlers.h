@@ -1,0 +1,15 @@
+#pragma once
+// Route groups, one function per capability; routes.cpp concatenates them.
+#include <vector>
+
+#include "http/api.h"
+
+namespace huoyan::http {
+
+void add_system_routes(std::vector<Route>& out);  // health, auth
+void add_admin_routes(std::vector<Route>& out);   // users, org units, roles, dictionaries, tokens, logs
+
+// Set by `serve`: adds "Secure" to the session cookie (behind HTTPS).
+void set_secure_cookies(bool secure);
+
+}  // namespace huoyan::http

@@ -1,0 +1,63 @@
+#include "app/auth.h"
+#include "domain/errors.h"
+#include "http/handlers/handlers.h"
+
+namespace huoyan::http {
+
+namespace {
+bool secure_cookies = false;
+
+std::string session_cookie(const std::string& value, bool expire) {
+  std::string c = "hy_session=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+  if (expire) c += "; Max-Age=0";
+  if (secure_cookies) c += "; Secure";
+  return c;
+}
+}  // namespace
+
+void set_secure_cookies(bool secure) { secure_cookies = secure; }
+
+void add_system_routes(std::vector<Route>& out) {
+  out.push_back({"GET", "/healthz", Guard::Public, "", {}, [](Context& ctx) {
+                   ctx.db.read([](store::Conn& c) { return c.scalar("SELECT 1"); });
+                   return Reply::json_body({{"status", "ok"}, {"db", ctx.db.kind()}});
+                 }, false, "健康检查"});
+
+  out.push_back({"POST", "/api/auth/login", Guard::Public, "", {{"login", FieldType::String}, {"password", FieldType::String}},
+                 [](Context& ctx) {
+                   const auto& b = ctx.body;
+                   if (!b.contains("login") || b["login"].get<std::string>().empty())
+                     throw bad_request("REQUIRED", "请输入账号", "login");
+                   if (!b.contains("password") || b["password"].get<std::string>().empty())
+                     throw bad_request("REQUIRED", "请输入密码", "password");
+                   std::string login = b["login"], password = b["password"];
+                   if (login.size() > 64 || password.size() > 128) throw ApiError(401, "LOGIN_FAILED", "账号或密码错误");
+                   auto session = app::login(ctx.db, login, password, ctx.req.remote_ip, ctx.req.header("user-agent"));
+                   auto auth = app::authenticate_session(ctx.db, session.token, ctx.req.remote_ip);
+                   Reply r = Reply::json_body(app::me(ctx.db, *auth));
+                   r.headers.emplace_back("Set-Cookie", session_cookie(session.token, false));
+                   return r;
+                 }, true, "登录"});
+
+  out.push_back({"POST", "/api/auth/logout", Guard::Session, "", {}, [](Context& ctx) {
+                   app::logout(ctx.db, ctx.req.cookie("hy_session"), ctx.caller());
+                   Reply r = Reply::json_body({{"ok", true}});
+                   r.headers.emplace_back("Set-Cookie", session_cookie("", true));
+                   return r;
+                 }, true, "退出登录"});
+
+  out.push_back({"GET", "/api/auth/me", Guard::Session, "", {}, [](Context& ctx) {
+                   return Reply::json_body(app::me(ctx.db, *ctx.auth));
+                 }, true, "当前用户"});
+
+  out.push_back({"POST", "/api/auth/password", Guard::Session, "",
+                 {{"oldPassword", FieldType::String}, {"newPassword", FieldType::String}}, [](Context& ctx) {
+                   const auto& b = ctx.body;
+                   if (!b.contains("oldPassword")) throw bad_request("REQUIRED", "请输入原密码", "oldPassword");
+                   if (!b.contains("newPassword")) throw bad_request("REQUIRED", "请输入新密码", "newPassword");
+                   app::change_password(ctx.db, ctx.caller(), b["oldPassword"], b["newPassword"]);
+                   return Reply::json_body({{"ok", true}});
+                 }, true, "修改密码"});
+}
+
+}  // namespace huoyan::http

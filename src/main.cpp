@@ -1,0 +1,213 @@
+// huoyan: serve | migrate | demo | backup | audit verify | routes
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <toml++/toml.h>
+
+#include "app/audit.h"
+#include "app/bootstrap.h"
+#include "domain/clock.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "store/migrations.h"
+
+using namespace huoyan;
+
+namespace {
+
+struct Config {
+  std::string db = "sqlite:data/huoyan.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root = "web/dist";
+  std::string town = "示例镇";
+  int workers = 8;
+  bool trust_proxy = false;
+  bool secure_cookies = false;
+};
+
+// Precedence: command line > environment (HUOYAN_*) > config file > defaults.
+void apply_file_and_env(Config& c, const std::string& path) {
+  if (!path.empty()) {
+    auto t = toml::parse_file(path);
+    c.db = t["database"]["url"].value_or(c.db);
+    c.listen = t["server"]["listen"].value_or(c.listen);
+    c.web_root = t["server"]["web_root"].value_or(c.web_root);
+    c.workers = t["server"]["workers"].value_or(c.workers);
+    c.trust_proxy = t["server"]["trust_proxy"].value_or(c.trust_proxy);
+    c.secure_cookies = t["server"]["secure_cookies"].value_or(c.secure_cookies);
+    c.town = t["town"]["name"].value_or(c.town);
+  }
+  auto env = [](const char* name, std::string& out) {
+    if (const char* v = std::getenv(name); v && *v) out = v;
+  };
+  env("HUOYAN_DB", c.db);
+  env("HUOYAN_LISTEN", c.listen);
+  env("HUOYAN_WEB_ROOT", c.web_root);
+  env("HUOYAN_TOWN", c.town);
+}
+
+std::unique_ptr<store::Db> open_db(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0) {
+    auto dir = std::filesystem::path(url.substr(7)).parent_path();
+    if (!dir.empty() && url.substr(7) != ":memory:") std::filesystem::create_directories(dir);
+  }
+  return store::Db::open(url, 4);
+}
+
+int run_serve(const Config& c) {
+  auto colon = c.listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen 需要 地址:端口，例如 127.0.0.1:8080");
+  http::ServerOptions o;
+  o.address = c.listen.substr(0, colon);
+  o.port = static_cast<unsigned short>(std::stoi(c.listen.substr(colon + 1)));
+  o.web_root = c.web_root;
+  o.worker_threads = c.workers;
+  o.trust_proxy = c.trust_proxy;
+  o.secure_cookies = c.secure_cookies;
+  auto db = open_db(c.db);
+  auto boot = app::bootstrap(*db, c.town);
+  if (boot.initial_admin_password)
+    std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password
+              << "（首次登录后须修改）" << std::endl;
+  http::serve(*db, o);
+  return 0;
+}
+
+int run_backup(const Config& c, const std::string& out) {
+  if (c.db.rfind("sqlite:", 0) != 0) {
+    std::cerr << "PostgreSQL 请使用 pg_dump 备份，例如：\n  pg_dump --format=custom --file=huoyan.dump \"" << c.db
+              << "\"\n恢复：pg_restore --clean --dbname=<URL> huoyan.dump\n";
+    return 2;
+  }
+  std::string target = out;
+  if (target.empty()) {
+    std::string stamp = clock::iso_utc(clock::now());
+    for (char& ch : stamp)
+      if (ch == ':') ch = '-';
+    target = "backups/huoyan-" + stamp + ".db";
+  }
+  if (auto dir = std::filesystem::path(target).parent_path(); !dir.empty()) std::filesystem::create_directories(dir);
+  sqlite3 *src = nullptr, *dst = nullptr;
+  int rc = sqlite3_open_v2(c.db.substr(7).c_str(), &src, SQLITE_OPEN_READONLY, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_open(target.c_str(), &dst);
+  if (rc == SQLITE_OK) {
+    // The online backup API copies a consistent snapshot while the server keeps writing.
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+    if (b) {
+      while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+      sqlite3_backup_finish(b);
+    }
+    rc = sqlite3_errcode(dst);
+  }
+  std::string err = dst ? sqlite3_errmsg(dst) : "";
+  sqlite3_close(src);
+  sqlite3_close(dst);
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    std::cerr << "备份失败：" << err << "\n";
+    return 1;
+  }
+  std::cout << "已备份到 " << target << "\n";
+  return 0;
+}
+
+void print_routes() {
+  nlohmann::json out = nlohmann::json::array();
+  static const char* types[] = {"string", "integer", "boolean", "string[]", "integer[]"};
+  for (const auto& r : http::routes()) {
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& f : r.body) fields.push_back({{"name", f.name}, {"type", types[static_cast<int>(f.type)]}});
+    out.push_back({{"method", r.method},
+                   {"path", r.path},
+                   {"guard", r.guard == http::Guard::Public ? "public" : r.guard == http::Guard::Session ? "session" : "permission"},
+                   {"permission", r.permission.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.permission)},
+                   {"body", fields},
+                   {"summary", r.summary}});
+  }
+  std::cout << out.dump(2) << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Signals are taken by sigwait in `serve`; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  CLI::App cli{"火眼 Huoyan — 动火作业全过程监管平台"};
+  cli.require_subcommand(1);
+  Config config;
+  std::string config_file;
+  std::string db_arg, listen_arg, web_root_arg;
+  cli.add_option("--config", config_file, "TOML 配置文件");
+  cli.add_option("--db", db_arg, "数据库：sqlite:PATH（默认 data/huoyan.db）或 postgresql://...");
+
+  auto* serve = cli.add_subcommand("serve", "启动服务");
+  serve->add_option("--listen", listen_arg, "监听地址，默认 127.0.0.1:8080");
+  serve->add_option("--web-root", web_root_arg, "前端构建目录，默认 web/dist");
+  auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移");
+  auto* demo = cli.add_subcommand("demo", "在新数据库中载入演示镇（金凤镇）数据");
+  auto* backup = cli.add_subcommand("backup", "备份数据库（SQLite 在线备份）");
+  std::string backup_out;
+  backup->add_option("--out", backup_out, "备份文件路径");
+  auto* audit = cli.add_subcommand("audit", "审计日志");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "校验审计日志哈希链");
+  auto* routes = cli.add_subcommand("routes", "列出全部接口（--json）");
+  bool routes_json = false;
+  routes->add_flag("--json", routes_json, "JSON 格式");
+  for (auto* sub : {serve, migrate, demo, backup, verify}) {
+    sub->add_option("--db", db_arg, "数据库 URL");
+    sub->add_option("--config", config_file, "TOML 配置文件");
+  }
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    apply_file_and_env(config, config_file);
+    if (!db_arg.empty()) config.db = db_arg;
+    if (!listen_arg.empty()) config.listen = listen_arg;
+    if (!web_root_arg.empty()) config.web_root = web_root_arg;
+
+    if (*serve) return run_serve(config);
+    if (*routes) {
+      print_routes();
+      return 0;
+    }
+    if (*backup) return run_backup(config, backup_out);
+    auto db = open_db(config.db);
+    if (*migrate) {
+      auto boot = app::bootstrap(*db, config.town);
+      std::cout << "迁移完成：本次执行 " << boot.migrations_applied << " 个，当前版本 " << store::schema_version(*db) << "\n";
+      if (boot.initial_admin_password)
+        std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password << "（首次登录后须修改）\n";
+      return 0;
+    }
+    if (*demo) {
+      auto logins = app::load_demo(*db);
+      std::cout << "演示数据已载入（金凤镇）。演示账号（密码均为 " << app::kDemoPassword << "）：\n";
+      for (const auto& l : logins) std::cout << "  " << l.username << "\t" << l.name << "\t" << l.role << "\n";
+      return 0;
+    }
+    if (*verify) {
+      auto check = app::verify_chain(*db);
+      if (check.ok) {
+        std::cout << "审计日志链完整：已校验 " << check.checked << " 条记录\n";
+        return 0;
+      }
+      std::cout << "审计日志链已被破坏：第一处断点在记录 id=" << check.broken_at << "（此前 " << check.checked
+                << " 条完好）\n";
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "错误：" << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

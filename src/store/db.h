@@ -1,0 +1,130 @@
+#pragma once
+// The one SQL layer over SQLite and PostgreSQL (through SOCI). Queries are
+// written once with `?` placeholders; results come back as JSON objects keyed
+// by column alias (quote camelCase aliases: AS "createdAt").
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace soci {
+class session;
+class connection_pool;
+}  // namespace soci
+
+namespace huoyan::store {
+
+using Json = nlohmann::json;
+enum class Dialect { Sqlite, Postgres };
+using Value = std::variant<std::nullptr_t, long long, double, std::string>;
+using Params = std::vector<Value>;
+
+// A connection leased for one unit of work.
+class Conn {
+ public:
+  Conn(soci::session& s, Dialect d) : s_(s), dialect_(d) {}
+  Dialect dialect() const { return dialect_; }
+
+  Json rows(std::string_view sql, const Params& params = {});
+  std::optional<Json> row(std::string_view sql, const Params& params = {});
+  // First column of the first row as an integer (0 when there is no row).
+  long long scalar(std::string_view sql, const Params& params = {});
+  std::optional<std::string> text(std::string_view sql, const Params& params = {});
+  // Rows affected.
+  long long exec(std::string_view sql, const Params& params = {});
+  // Runs an INSERT and returns the new row's id.
+  long long insert(std::string_view sql, const Params& params = {});
+  // Runs several statements at once with the driver's native call (migrations).
+  void script(const std::string& sql);
+
+ private:
+  soci::session& s_;
+  Dialect dialect_;
+};
+
+// Turns "a = ? AND b = ?" into SOCI's named placeholders (":p1", ":p2").
+std::string number_placeholders(std::string_view sql);
+
+struct PoolStats {
+  int size = 0;
+  int in_use = 0;
+  long long waits = 0;  // leases that had to wait for a free connection
+};
+
+class Db {
+ public:
+  // url: "sqlite:PATH" (":memory:" for tests) or "postgresql://user@host:port/db".
+  static std::unique_ptr<Db> open(const std::string& url, int pool_size = 4);
+  ~Db();
+
+  Dialect dialect() const { return dialect_; }
+  std::string_view kind() const { return dialect_ == Dialect::Sqlite ? "sqlite" : "postgresql"; }
+  const std::string& url() const { return url_; }
+
+  // Runs f(Conn&) on a reader connection.
+  template <class F>
+  auto read(F&& f) {
+    Lease l = lease(false);
+    return f(l.conn);
+  }
+  // Runs f(Conn&) in one transaction on the writer; commits when f returns,
+  // rolls back when it throws. SQLite has a single writer connection.
+  template <class F>
+  auto write(F&& f) {
+    Lease l = lease(true);
+    Tx tx(l.conn);
+    if constexpr (std::is_void_v<decltype(f(l.conn))>) {
+      f(l.conn);
+      tx.commit();
+    } else {
+      auto result = f(l.conn);
+      tx.commit();
+      return result;
+    }
+  }
+  PoolStats stats() const;
+
+ private:
+  struct Lease {
+    Db* db;
+    int index;
+    std::unique_ptr<soci::session> session;  // leased from the pool (postgres / sqlite readers)
+    std::unique_lock<std::mutex> writer_lock;  // sqlite writer
+    Conn conn;
+    Lease(Db* db, int index, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw);
+    Lease(Lease&&) = delete;
+    ~Lease();
+  };
+  struct Tx {
+    Conn& c;
+    bool done = false;
+    explicit Tx(Conn& c);
+    void commit();
+    ~Tx();
+  };
+  Db() = default;
+  Lease lease(bool for_write);
+  friend struct Lease;
+
+  Dialect dialect_ = Dialect::Sqlite;
+  std::string url_;
+  std::unique_ptr<soci::connection_pool> pool_;
+  std::unique_ptr<soci::session> sqlite_writer_;
+  std::mutex writer_mutex_;
+  int pool_size_ = 0;
+  std::atomic<int> in_use_{0};
+  std::atomic<long long> waits_{0};
+};
+
+// Convert the named columns of every row to JSON booleans / integers
+// (SQLite reports expression columns as text, and booleans are 0/1).
+void as_bool(Json& rows_or_row, std::initializer_list<const char*> fields);
+void as_int(Json& rows_or_row, std::initializer_list<const char*> fields);
+
+}  // namespace huoyan::store
