@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
     }
     if (*demo) {
       auto logins = app::load_demo(*db);
-      std::cout << "演示数据已载入（金凤镇）。演示账号（密码均为 " << app::kDemoPassword << "）：\n";
+      std::cout << "演示镇（金凤镇）数据已就绪。演示账号（密码均为 " << app::kDemoPassword << "）：\n";
       for (const auto& l : logins) std::cout << "  " << l.username << "\t" << l.name << "\t" << l.role << "\n";
       return 0;
     }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "app/auth.h"
@@ -64,6 +65,12 @@ BootstrapResult bootstrap(store::Db& db, const std::string& town_name) {
 
 std::vector<DemoLogin> load_demo(store::Db& db) {
   bootstrap(db, "金凤镇");
+  auto saved = db.read([](store::Conn& c) { return c.text("SELECT value FROM settings WHERE key = 'demo_logins'"); });
+  if (saved) {
+    std::vector<DemoLogin> logins;
+    for (const auto& l : nlohmann::json::parse(*saved)) logins.push_back({l[0], l[1], l[2]});
+    return logins;
+  }
   std::string hash = hash_password(kDemoPassword);  // one hash for every demo account
   std::vector<DemoLogin> logins;
   db.write([&](store::Conn& c) {
@@ -144,6 +151,9 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
         logins.push_back({p.username, p.name, role_name + "（" + p.org + "）"});
       }
     }
+    nlohmann::json saved_logins = nlohmann::json::array();
+    for (const auto& l : logins) saved_logins.push_back({l.username, l.name, l.role});
+    c.exec("INSERT INTO settings (key, value) VALUES ('demo_logins', ?)", {saved_logins.dump()});
   });
   return logins;
 }

@@ -18,8 +18,9 @@ struct BootstrapResult {
 // database, the first administrator `admin`. Safe to run at every start.
 BootstrapResult bootstrap(store::Db& db, const std::string& town_name);
 
-// Loads the demo town (金凤镇: departments, villages, grids, people). Refuses
-// a database that already has users other than the first administrator.
+// Loads the demo town (金凤镇: departments, villages, grids, people). On a
+// database that already holds the demo it loads nothing and returns the same
+// logins; it refuses any other database that has users besides `admin`.
 // Every demo account's password is kDemoPassword and need not be changed.
 constexpr const char* kDemoPassword = "Huoyan@2025";
 struct DemoLogin {

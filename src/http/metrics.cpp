@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "http/api.h"
+
 namespace huoyan::http {
 
 Metrics::Metrics(std::vector<std::string> route_labels) : labels_(std::move(route_labels)) {
@@ -17,6 +19,15 @@ void Metrics::observe(size_t route_index, int status, double seconds) {
   s.sum += seconds;
   for (size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) s.buckets[i]++;
+}
+
+Metrics& metrics() {
+  static Metrics m = [] {
+    std::vector<std::string> labels;
+    for (const auto& r : routes()) labels.push_back(r.method + " " + r.path);
+    return Metrics(labels);
+  }();
+  return m;
 }
 
 std::string Metrics::render(const store::PoolStats& pool) const {

@@ -32,4 +32,7 @@ class Metrics {
   mutable std::mutex mutex_;
 };
 
+// The process's metrics, one slot per entry of routes().
+Metrics& metrics();
+
 }  // namespace huoyan::http

@@ -106,9 +106,7 @@ void serve(store::Db& db, const ServerOptions& options) {
     spdlog::info("web app: {} files from {}", files, options.web_root);
 
   const auto& table = routes();
-  std::vector<std::string> labels;
-  for (const auto& r : table) labels.push_back(r.method + " " + r.path);
-  Metrics metrics(labels);
+  Metrics& stats = metrics();
   asio::thread_pool workers(static_cast<size_t>(options.worker_threads));
 
   auto router = std::make_unique<router_t>();
@@ -129,19 +127,12 @@ void serve(store::Db& db, const ServerOptions& options) {
                           asio::post(workers, [&, i, req, start, request = std::move(request)]() {
                             Reply reply = dispatch(table[i], request, db);
                             send(req, reply);
-                            metrics.observe(i, reply.status,
+                            stats.observe(i, reply.status,
                                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                           });
                           return restinio::request_accepted();
                         });
   }
-  router->http_get("/metrics", [&](restinio::request_handle_t req, auto) {
-    Reply r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = metrics.render(db.stats());
-    send(req, r);
-    return restinio::request_accepted();
-  });
   router->non_matched_request_handler([&](restinio::request_handle_t req) {
     auto start = std::chrono::steady_clock::now();
     std::string path(req->header().path());
@@ -150,7 +141,7 @@ void serve(store::Db& db, const ServerOptions& options) {
       reply = site.serve(path, req->header().get_field_or("Accept-Encoding", ""));
     if (!reply) reply = Reply::error(404, "NOT_FOUND", "请求的地址不存在");
     send(req, *reply);
-    metrics.observe(table.size(), reply->status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    stats.observe(table.size(), reply->status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return restinio::request_accepted();
   });
 

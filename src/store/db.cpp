@@ -172,6 +172,30 @@ void Conn::script(const std::string& sql) {
 }
 
 namespace {
+// SOCI's PostgreSQL backend wants libpq's keyword=value form, not a URI.
+std::string pg_conninfo(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? err : "invalid PostgreSQL URL";
+    PQfreemem(err);
+    throw std::runtime_error(msg);
+  }
+  std::string out;
+  for (PQconninfoOption* o = opts; o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    std::string v = o->val;
+    std::string quoted;
+    for (char c : v) {
+      if (c == '\\' || c == '\'') quoted += '\\';
+      quoted += c;
+    }
+    out += std::string(o->keyword) + "='" + quoted + "' ";
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
 void configure_sqlite(soci::session& s) {
   // Per connection: WAL lets readers run beside the writer; FULL sync keeps
   // committed records across power loss; foreign keys are off by default.
@@ -205,7 +229,7 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     db->dialect_ = Dialect::Postgres;
     for (int i = 0; i < pool_size; ++i) {
-      db->pool_->at(i).open(soci::postgresql, url);
+      db->pool_->at(i).open(soci::postgresql, pg_conninfo(url));
       db->pool_->at(i) << "SET TIME ZONE 'UTC'";
     }
   } else {

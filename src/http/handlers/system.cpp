@@ -1,6 +1,7 @@
 #include "app/auth.h"
 #include "domain/errors.h"
 #include "http/handlers/handlers.h"
+#include "http/metrics.h"
 
 namespace huoyan::http {
 
@@ -22,6 +23,13 @@ void add_system_routes(std::vector<Route>& out) {
                    ctx.db.read([](store::Conn& c) { return c.scalar("SELECT 1"); });
                    return Reply::json_body({{"status", "ok"}, {"db", ctx.db.kind()}});
                  }, false, "健康检查"});
+
+  out.push_back({"GET", "/metrics", Guard::Public, "", {}, [](Context& ctx) {
+                   Reply r;
+                   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                   r.body = metrics().render(ctx.db.stats());
+                   return r;
+                 }, false, "运行指标（Prometheus 文本格式）"});
 
   out.push_back({"POST", "/api/auth/login", Guard::Public, "", {{"login", FieldType::String}, {"password", FieldType::String}},
                  [](Context& ctx) {

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Runs every test suite against real parts and ends with one line
+# "N passed, N failed" summing them all. Exit status 1 if anything failed.
+#   scripts/test-all.sh [suite...]   suites: unit api-sqlite api-postgres web-unit e2e
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=$root/build/huoyan
+out=$root/build/test-results
+suites=("$@")
+[ "${1:-}" = __api_pg ] || rm -rf "$out"
+mkdir -p "$out"
+[ ${#suites[@]} -gt 0 ] || suites=(unit api-sqlite api-postgres web-unit e2e)
+
+total_pass=0; total_fail=0; summary=()
+add_result() {  # suite passed failed
+  total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
+  summary+=("$(printf '%-14s %5s passed, %s failed' "$1" "$2" "$3")")
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+server_pid=""
+# start_server DB_URL LOG: loads the demo town into DB_URL and serves it; sets $server_url.
+start_server() {
+  local db=$1 log=$2 port
+  port=$(free_port)
+  "$bin" demo --db "$db" >"$log.demo" 2>&1 || { cat "$log.demo"; return 1; }
+  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" >"$log" 2>&1 &
+  server_pid=$!
+  server_url="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    curl -sf "$server_url/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server did not start:"; cat "$log"; return 1
+}
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
+  server_pid=""
+}
+trap stop_server EXIT
+
+# node_suite NAME DIR FILES...: node's test runner, counted from its TAP report.
+node_suite() {
+  local name=$1; shift
+  local tap="$out/$name.tap"
+  node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" "$@"
+  local pass fail
+  pass=$(grep -E '^# pass ' "$tap" | tail -n1 | awk '{print $3}')
+  fail=$(grep -E '^# fail ' "$tap" | tail -n1 | awk '{print $3}')
+  if [ -z "$pass" ]; then pass=0; fail=1; fi  # the runner itself broke
+  add_result "$name" "$pass" "$fail"
+}
+
+api_suite() {  # NAME DB_URL
+  local name=$1 db=$2
+  echo "== $name"
+  if start_server "$db" "$out/$name.server.log"; then
+    HUOYAN_URL=$server_url HUOYAN_BIN=$bin HUOYAN_DB=$db node_suite "$name" $(ls "$root"/tests/api/*.test.mjs | sort)
+  else
+    add_result "$name" 0 1
+  fi
+  stop_server
+}
+
+for suite in "${suites[@]}"; do
+  case $suite in
+    unit)
+      echo "== unit (C++)"
+      ctest --test-dir build --output-on-failure -j2 | tee "$out/unit.log"
+      line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$out/unit.log" | tail -n1)
+      if [ -n "$line" ]; then
+        failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+        all=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
+        add_result unit $((all - failed)) "$failed"
+      else
+        add_result unit 0 1
+      fi ;;
+    api-sqlite)
+      api_suite api-sqlite "sqlite:$out/api.db" ;;
+    api-postgres)
+      echo "== api-postgres"
+      scripts/with-postgres.sh bash -c "scripts/test-all.sh __api_pg" \
+        || true
+      if [ -f "$out/api-postgres.count" ]; then
+        read -r p f <"$out/api-postgres.count"; add_result api-postgres "$p" "$f"
+      else
+        add_result api-postgres 0 1
+      fi ;;
+    __api_pg)
+      # Inside the throwaway cluster (called by the api-postgres suite above).
+      api_suite api-postgres "$HUOYAN_PG_URL"
+      echo "$total_pass $total_fail" >"$out/api-postgres.count"
+      exit 0 ;;
+    web-unit)
+      echo "== web-unit (vitest)"
+      (cd web && npx vitest run --reporter=default --reporter=json --outputFile="$out/vitest.json")
+      if [ -f "$out/vitest.json" ]; then
+        read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + (r.success||r.numFailedTests? 0 : 1))' "$out/vitest.json")
+        add_result web-unit "$p" "$f"
+      else
+        add_result web-unit 0 1
+      fi ;;
+    e2e)
+      echo "== e2e (Chromium)"
+      if start_server "sqlite:$out/e2e.db" "$out/e2e.server.log"; then
+        pushd web >/dev/null
+        HUOYAN_URL=$server_url HUOYAN_BIN=$bin node_suite e2e $(ls e2e/*.test.mjs | sort)
+        popd >/dev/null
+      else
+        add_result e2e 0 1
+      fi
+      stop_server ;;
+    *) echo "unknown suite: $suite"; exit 2 ;;
+  esac
+done
+
+echo
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
