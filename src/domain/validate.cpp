@@ -10,7 +10,7 @@ bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 bool valid_date(int y, int m, int d) {
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
+  if (y < 1800 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
   int max = days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
   return d <= max;
 }

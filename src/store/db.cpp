@@ -217,8 +217,9 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
     if (path.empty()) throw std::runtime_error("sqlite URL needs a path: sqlite:data/huoyan.db");
     std::string conn = "db=" + path + " timeout=10";
     if (path == ":memory:") {
-      // One shared in-memory database for every connection of this process.
-      conn = "db=file:huoyan_mem?mode=memory&cache=shared timeout=10";
+      // A fresh in-memory database shared by this Db's connections (tests).
+      static std::atomic<int> counter{0};
+      conn = "db=file:huoyan_mem_" + std::to_string(++counter) + "?mode=memory&cache=shared timeout=10";
     }
     db->sqlite_writer_ = std::make_unique<soci::session>(soci::sqlite3, conn);
     configure_sqlite(*db->sqlite_writer_);

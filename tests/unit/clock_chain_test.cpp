@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "domain/audit_chain.h"
+#include "domain/clock.h"
+
+using namespace huoyan;
+
+TEST(Clock, FormatsAndParsesUtc) {
+  auto t = clock::parse_iso("2026-11-22T04:10:02Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(clock::iso_utc(*t), "2026-11-22T04:10:02Z");
+}
+
+TEST(Clock, OffsetsAndBareDatesMeanChinaTime) {
+  EXPECT_EQ(clock::iso_utc(*clock::parse_iso("2026-11-22T12:00:00+08:00")), "2026-11-22T04:00:00Z");
+  EXPECT_EQ(clock::iso_utc(*clock::parse_iso("2026-11-22")), "2026-11-21T16:00:00Z");
+  EXPECT_EQ(clock::iso_utc(*clock::parse_iso("2026-11-22T12:00")), "2026-11-22T04:00:00Z");
+  EXPECT_EQ(clock::iso_utc(*clock::parse_iso("2026-11-22T12:00:00.123Z")), "2026-11-22T12:00:00Z");
+}
+
+TEST(Clock, RejectsMalformed) {
+  for (const char* bad : {"", "2026-13-01", "2026-02-30", "2026-11-22T25:00:00Z", "2026-11-22X", "22/11/2026",
+                          "2026-11-22T12:00:00+8", "2026-11-22T12:00:00Zjunk"})
+    EXPECT_FALSE(clock::parse_iso(bad).has_value()) << bad;
+}
+
+TEST(Clock, LocalDateCrossesMidnight) {
+  auto t = *clock::parse_iso("2026-11-22T17:30:00Z");  // 01:30 on the 23rd in China
+  EXPECT_EQ(clock::local_date(t), "2026-11-23");
+  EXPECT_EQ(clock::local_hhmm(t), "01:30");
+}
+
+namespace {
+std::vector<audit_chain::Entry> make_chain(int n) {
+  std::vector<audit_chain::Entry> rows;
+  std::string prev = audit_chain::kGenesis;
+  for (int i = 1; i <= n; ++i) {
+    audit_chain::Entry e;
+    e.id = i;
+    e.at = "2026-11-22T04:00:0" + std::to_string(i) + "Z";
+    e.user_id = 1;
+    e.username = "admin";
+    e.ip = "127.0.0.1";
+    e.action = "user.create";
+    e.target_type = "user";
+    e.target_id = std::to_string(100 + i);
+    e.summary = R"({"after":{"name":"x"}})";
+    e.prev_hash = prev;
+    e.hash = audit_chain::compute_hash(e);
+    prev = e.hash;
+    rows.push_back(e);
+  }
+  return rows;
+}
+}  // namespace
+
+TEST(AuditChain, IntactChainVerifies) { EXPECT_EQ(audit_chain::first_broken(make_chain(5)), 0); }
+
+TEST(AuditChain, EditedFieldIsFound) {
+  auto rows = make_chain(5);
+  rows[2].action = "user.delete";
+  EXPECT_EQ(audit_chain::first_broken(rows), 3);
+}
+
+TEST(AuditChain, RehashedEditBreaksTheNextLink) {
+  auto rows = make_chain(5);
+  rows[1].summary = "{}";
+  rows[1].hash = audit_chain::compute_hash(rows[1]);  // a forger recomputes this row's hash
+  EXPECT_EQ(audit_chain::first_broken(rows), 3);
+}
+
+TEST(AuditChain, DeletedRowIsFound) {
+  auto rows = make_chain(5);
+  rows.erase(rows.begin() + 1);
+  EXPECT_EQ(audit_chain::first_broken(rows), 3);
+}
+
+TEST(AuditChain, FieldBoundariesMatter) {
+  auto a = make_chain(1)[0];
+  auto b = a;
+  b.username = "admi";
+  b.ip = "n127.0.0.1";  // same concatenation, different fields
+  EXPECT_NE(audit_chain::compute_hash(a), audit_chain::compute_hash(b));
+}

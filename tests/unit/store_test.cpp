@@ -1,0 +1,143 @@
+// The SQL layer, migrations and data scope against a real (in-memory) SQLite.
+#include <gtest/gtest.h>
+
+#include "app/audit.h"
+#include "app/auth.h"
+#include "app/bootstrap.h"
+#include "app/users.h"
+#include "domain/errors.h"
+#include "store/db.h"
+#include "store/migrations.h"
+#include "store/scope.h"
+
+using namespace huoyan;
+using nlohmann::json;
+
+TEST(Placeholders, NumbersQuestionMarksOutsideQuotes) {
+  EXPECT_EQ(store::number_placeholders("a = ? AND b = '?' AND c = ?"), "a = :p1 AND b = '?' AND c = :p2");
+}
+
+TEST(Migrations, RenderPerDialect) {
+  std::string sql = "CREATE TABLE t (id {{ID}});\n-- @sqlite\nS;\n-- @postgresql\nP;\n-- @end\nX;\n";
+  auto lite = store::render_migration(sql, store::Dialect::Sqlite);
+  auto pg = store::render_migration(sql, store::Dialect::Postgres);
+  EXPECT_NE(lite.find("INTEGER PRIMARY KEY AUTOINCREMENT"), std::string::npos);
+  EXPECT_NE(lite.find("S;"), std::string::npos);
+  EXPECT_EQ(lite.find("P;"), std::string::npos);
+  EXPECT_NE(pg.find("BIGSERIAL PRIMARY KEY"), std::string::npos);
+  EXPECT_NE(pg.find("P;"), std::string::npos);
+  EXPECT_EQ(pg.find("S;"), std::string::npos);
+  EXPECT_NE(pg.find("X;"), std::string::npos);
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db = store::Db::open("sqlite::memory:", 2);
+    app::load_demo(*db);
+  }
+  access::Caller caller_for(const std::string& username) {
+    return db->read([&](store::Conn& c) {
+      long long id = c.scalar("SELECT id FROM users WHERE username = ?", {username});
+      return *app::load_caller(c, id);
+    });
+  }
+  std::unique_ptr<store::Db> db;
+};
+
+TEST_F(StoreTest, MigrationsAreRecordedAndIdempotent) {
+  EXPECT_EQ(store::schema_version(*db), static_cast<int>(store::embedded_migrations().size()));
+  EXPECT_EQ(store::migrate(*db), 0);
+}
+
+TEST_F(StoreTest, DemoLoadsOnceAndReturnsTheSameLogins) {
+  auto again = app::load_demo(*db);
+  EXPECT_EQ(again.size(), 10u);
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM org_units WHERE kind = 'department'"); }), 9);
+}
+
+TEST_F(StoreTest, WriteRollsBackOnError) {
+  EXPECT_THROW(db->write([](store::Conn& c) {
+    c.exec("INSERT INTO settings (key, value) VALUES ('x', '1')");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(db->read([](store::Conn& c) { return c.text("SELECT value FROM settings WHERE key = 'x'"); }));
+}
+
+TEST_F(StoreTest, DeptScopeSeesOnlyItsDepartment) {
+  auto officer = caller_for("sw_officer");
+  json list = app::list_users(*db, officer, {});
+  ASSERT_GT(list["total"].get<long long>(), 0);
+  for (const auto& u : list["items"]) EXPECT_EQ(u["orgUnitName"], "商贸发展岗");
+  long long outsider = db->read([](store::Conn& c) { return c.scalar("SELECT id FROM users WHERE username = 'wj_officer'"); });
+  try {
+    app::get_user(*db, officer, outsider);
+    FAIL() << "expected NOT_FOUND";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code, "NOT_FOUND");
+  }
+}
+
+TEST_F(StoreTest, DeptTreeScopeIncludesGrids) {
+  auto grid = caller_for("grid_longfeng");
+  store::Params params;
+  std::string cond = store::scope_condition(grid, "u.org_unit_id", "u.id", params);
+  long long n = db->read([&](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM users u WHERE " + cond, params); });
+  long long expected = db->read([](store::Conn& c) {
+    return c.scalar("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE o.name LIKE '龙凤社区%'");
+  });
+  EXPECT_EQ(n, expected);
+  EXPECT_GE(n, 2);  // the community itself and its first grid
+}
+
+TEST_F(StoreTest, OfficerCannotGrantAdminRole) {
+  auto officer = caller_for("sw_officer");
+  officer.permissions.insert("user:write");
+  long long admin_role = db->read([](store::Conn& c) { return c.scalar("SELECT id FROM roles WHERE key = 'admin'"); });
+  long long dept = officer.org_unit_id;
+  json body = {{"username", "escalate"}, {"name", "某人"}, {"phone", "13900000001"}, {"orgUnitId", dept},
+               {"roleId", admin_role}, {"password", "Abcdef1!"}};
+  try {
+    app::create_user(*db, officer, body);
+    FAIL() << "expected ROLE_NOT_ASSIGNABLE";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code, "ROLE_NOT_ASSIGNABLE");
+  }
+}
+
+TEST_F(StoreTest, CreateUserWritesAuditInSameTransaction) {
+  auto admin = caller_for("admin");
+  long long dept = admin.org_unit_id;
+  long long role = db->read([](store::Conn& c) { return c.scalar("SELECT id FROM roles WHERE key = 'officer'"); });
+  json user = app::create_user(*db, admin,
+                               {{"username", "newbie"}, {"name", "新人"}, {"phone", "13900000002"}, {"orgUnitId", dept},
+                                {"roleId", role}, {"password", "Abcdef1!"}});
+  EXPECT_TRUE(user["mustChangePassword"].get<bool>());
+  json audit = app::list_audit(*db, {{"action", "user.create"}});
+  ASSERT_EQ(audit["total"], 1);
+  EXPECT_EQ(audit["items"][0]["targetId"], std::to_string(user["id"].get<long long>()));
+  EXPECT_EQ(audit["items"][0]["summary"]["after"]["phone"], "139****0002");  // no personal data in the log
+  EXPECT_TRUE(app::verify_chain(*db).ok);
+  // A duplicate username is refused and leaves no audit row behind.
+  EXPECT_THROW(app::create_user(*db, admin,
+                                {{"username", "newbie"}, {"name", "新人"}, {"phone", "13900000003"}, {"orgUnitId", dept},
+                                 {"roleId", role}, {"password", "Abcdef1!"}}),
+               ApiError);
+  EXPECT_EQ(app::list_audit(*db, {{"action", "user.create"}})["total"], 1);
+}
+
+TEST_F(StoreTest, AuditLogIsAppendOnlyAndTamperingIsDetected) {
+  auto admin = caller_for("admin");
+  for (int i = 0; i < 3; ++i)
+    db->write([&](store::Conn& c) { app::record(c, admin, "test.action", "thing", std::to_string(i), nullptr, json{{"i", i}}); });
+  EXPECT_THROW(db->write([](store::Conn& c) { c.exec("UPDATE audit_log SET action = 'x'"); }), std::exception);
+  db->write([](store::Conn& c) {
+    c.script("DROP TRIGGER audit_log_no_update");
+    c.exec("UPDATE audit_log SET action = 'x' WHERE target_id = '1'");
+  });
+  auto check = app::verify_chain(*db);
+  EXPECT_FALSE(check.ok);
+  EXPECT_EQ(check.checked, 1);
+  EXPECT_GT(check.broken_at, 0);
+}
