@@ -198,10 +198,10 @@ int main(int argc, char** argv) {
     if (*verify) {
       auto check = app::verify_chain(*db);
       if (check.ok) {
-        std::cout << "审计日志链完整：已校验 " << check.checked << " 条记录\n";
+        std::cout << "OK 审计日志链完整：已校验 " << check.checked << " 条记录\n";
         return 0;
       }
-      std::cout << "审计日志链已被破坏：第一处断点在记录 id=" << check.broken_at << "（此前 " << check.checked
+      std::cout << "BROKEN 审计日志链已被破坏：第一处断点在记录 id=" << check.broken_at << "（此前 " << check.checked
                 << " 条完好）\n";
       return 1;
     }

@@ -467,9 +467,12 @@ json create_dict_item(store::Db& db, const Caller& who, const std::string& type_
   static const std::regex value_re("^[A-Za-z0-9_-]{1,40}$");
   if (!std::regex_match(value, value_re)) throw bad_request("INVALID_VALUE", "字典值只能包含字母、数字、下划线或连字符", "value");
   std::string label = in.str("label", 50, "显示名称");
-  long long sort = in.opt_integer("sort", "排序", 0, 9999).value_or(0);
+  auto sort_given = in.opt_integer("sort", "排序", 0, 9999);
   return db.write([&](store::Conn& c) {
     if (!c.row("SELECT id FROM dict_types WHERE code = ?", {type_code})) throw not_found();
+    // Without a sort value a new item goes to the end of the list.
+    long long sort = sort_given ? *sort_given
+                                : std::min(9999LL, c.scalar("SELECT COALESCE(MAX(sort), 0) FROM dict_items WHERE type_code = ?", {type_code}) + 10);
     if (c.row("SELECT id FROM dict_items WHERE type_code = ? AND value = ?", {type_code, value}))
       throw conflict("DICT_VALUE_TAKEN", "该字典中已有相同的字典值", "value");
     long long id = c.insert("INSERT INTO dict_items (type_code, value, label, sort, enabled) VALUES (?, ?, ?, ?, 1)",

@@ -7,7 +7,7 @@
 namespace huoyan::http {
 
 Metrics::Metrics(std::vector<std::string> route_labels) : labels_(std::move(route_labels)) {
-  labels_.push_back("other");
+  labels_.push_back("method=\"\",route=\"other\"");
   slots_.resize(labels_.size());
 }
 
@@ -24,7 +24,7 @@ void Metrics::observe(size_t route_index, int status, double seconds) {
 Metrics& metrics() {
   static Metrics m = [] {
     std::vector<std::string> labels;
-    for (const auto& r : routes()) labels.push_back(r.method + " " + r.path);
+    for (const auto& r : routes()) labels.push_back("method=\"" + r.method + "\",route=\"" + r.path + "\"");
     return Metrics(labels);
   }();
   return m;
@@ -37,18 +37,18 @@ std::string Metrics::render(const store::PoolStats& pool) const {
   out += "# TYPE huoyan_http_requests_total counter\n";
   for (size_t i = 0; i < slots_.size(); ++i)
     for (const auto& [status, n] : slots_[i].by_status)
-      out += fmt::format("huoyan_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", labels_[i], status, n);
+      out += fmt::format("huoyan_http_requests_total{{{},status=\"{}\"}} {}\n", labels_[i], status, n);
   out += "# HELP huoyan_http_request_duration_seconds Time from routing to the reply, by route.\n";
   out += "# TYPE huoyan_http_request_duration_seconds histogram\n";
   for (size_t i = 0; i < slots_.size(); ++i) {
     const Slot& s = slots_[i];
     if (s.count == 0) continue;
     for (size_t b = 0; b < kBuckets.size(); ++b)
-      out += fmt::format("huoyan_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", labels_[i],
+      out += fmt::format("huoyan_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels_[i],
                          kBuckets[b], s.buckets[b]);
-    out += fmt::format("huoyan_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", labels_[i], s.count);
-    out += fmt::format("huoyan_http_request_duration_seconds_sum{{route=\"{}\"}} {:.6f}\n", labels_[i], s.sum);
-    out += fmt::format("huoyan_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", labels_[i], s.count);
+    out += fmt::format("huoyan_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels_[i], s.count);
+    out += fmt::format("huoyan_http_request_duration_seconds_sum{{{}}} {:.6f}\n", labels_[i], s.sum);
+    out += fmt::format("huoyan_http_request_duration_seconds_count{{{}}} {}\n", labels_[i], s.count);
   }
   out += "# HELP huoyan_db_pool_connections Database connections, total and in use.\n";
   out += "# TYPE huoyan_db_pool_connections gauge\n";

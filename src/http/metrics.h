@@ -13,6 +13,7 @@ namespace huoyan::http {
 class Metrics {
  public:
   // One slot per route, plus one for everything unrouted (static files, 404s).
+  // Each label is a rendered Prometheus label set: method="GET",route="/api/users".
   explicit Metrics(std::vector<std::string> route_labels);
   void observe(size_t route_index, int status, double seconds);
   std::string render(const store::PoolStats& pool) const;

@@ -1,4 +1,5 @@
 #include "app/auth.h"
+#include "app/input.h"
 #include "domain/errors.h"
 #include "http/handlers/handlers.h"
 #include "http/metrics.h"
@@ -33,13 +34,9 @@ void add_system_routes(std::vector<Route>& out) {
 
   out.push_back({"POST", "/api/auth/login", Guard::Public, "", {{"login", FieldType::String}, {"password", FieldType::String}},
                  [](Context& ctx) {
-                   const auto& b = ctx.body;
-                   if (!b.contains("login") || b["login"].get<std::string>().empty())
-                     throw bad_request("REQUIRED", "请输入账号", "login");
-                   if (!b.contains("password") || b["password"].get<std::string>().empty())
-                     throw bad_request("REQUIRED", "请输入密码", "password");
-                   std::string login = b["login"], password = b["password"];
-                   if (login.size() > 64 || password.size() > 128) throw ApiError(401, "LOGIN_FAILED", "账号或密码错误");
+                   app::Input in(ctx.body);
+                   std::string login = in.str("login", 64, "账号");
+                   std::string password = in.str("password", 128, "密码");
                    auto session = app::login(ctx.db, login, password, ctx.req.remote_ip, ctx.req.header("user-agent"));
                    auto auth = app::authenticate_session(ctx.db, session.token, ctx.req.remote_ip);
                    Reply r = Reply::json_body(app::me(ctx.db, *auth));
@@ -60,10 +57,10 @@ void add_system_routes(std::vector<Route>& out) {
 
   out.push_back({"POST", "/api/auth/password", Guard::Session, "",
                  {{"oldPassword", FieldType::String}, {"newPassword", FieldType::String}}, [](Context& ctx) {
-                   const auto& b = ctx.body;
-                   if (!b.contains("oldPassword")) throw bad_request("REQUIRED", "请输入原密码", "oldPassword");
-                   if (!b.contains("newPassword")) throw bad_request("REQUIRED", "请输入新密码", "newPassword");
-                   app::change_password(ctx.db, ctx.caller(), b["oldPassword"], b["newPassword"]);
+                   app::Input in(ctx.body);
+                   std::string old_password = in.str("oldPassword", 128, "原密码");
+                   std::string new_password = in.str("newPassword", 128, "新密码");
+                   app::change_password(ctx.db, ctx.caller(), old_password, new_password);
                    return Reply::json_body({{"ok", true}});
                  }, true, "修改密码"});
 }

@@ -1,0 +1,372 @@
+// Shared helpers for the black-box API tests (node:test, node 20 built-ins only).
+//
+// Environment (set by the runner):
+//   HUOYAN_URL  base URL of a running server loaded with the demo town
+//   HUOYAN_BIN  path to the huoyan binary (for `routes --json`, `audit verify`)
+//   HUOYAN_DB   database URL the server uses: sqlite:/path or postgresql://...
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { randomBytes, randomInt } from 'node:crypto';
+
+export const BASE = (process.env.HUOYAN_URL || 'http://127.0.0.1:18081').replace(/\/+$/, '');
+export const BIN = process.env.HUOYAN_BIN || new URL('../../build/huoyan', import.meta.url).pathname;
+export const DB = process.env.HUOYAN_DB || '';
+export const DEMO_PASSWORD = 'Huoyan@2025';
+export const DEMO_USERS = ['admin', 'sw_officer', 'wj_officer', 'grid_longfeng', 'venue_mgr',
+  'contractor', 'welder', 'firewatch', 'inspector', 'auditor'];
+export const DEPARTMENTS = ['企业服务岗', '商贸发展岗', '乡村振兴岗', '安全应急岗', '规建环保岗',
+  '民政社事岗', '城市管理岗', '文教体旅岗', '市场监督岗'];
+export const MISSING_ID = 999999999;
+
+// ---------- unique test data ----------
+const RUN = Date.now().toString(36).slice(-5) + randomBytes(2).toString('hex');
+let seq = 0;
+/** A unique lowercase identifier (letters, digits, underscore), at most 20 chars. */
+export function uid(prefix = 't') {
+  seq += 1;
+  return `${prefix}_${RUN}${seq.toString(36)}`.toLowerCase().slice(0, 20);
+}
+/** A random, syntactically valid mainland mobile number. */
+export function randomPhone() {
+  return '1' + String(randomInt(3, 10)) + String(randomInt(0, 1e9)).padStart(9, '0');
+}
+/** A password that any sane policy accepts: long, four character classes, random. */
+export function strongPassword() {
+  return 'Hy#' + randomBytes(6).toString('hex') + 'Qz9!';
+}
+
+// ---------- HTTP ----------
+function parseBody(text, contentType) {
+  if (!text) return null;
+  if (!/json/i.test(contentType || '')) return null;
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+/**
+ * One HTTP request. `body`: object/array/number (JSON-encoded) or string (sent as is).
+ * Returns {status, headers, json, text, method, path}. Network errors throw.
+ */
+export async function request(method, path, { body, headers = {}, contentType } = {}) {
+  const h = { ...headers };
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+    h['content-type'] = contentType ?? 'application/json';
+  }
+  const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: parseBody(text, res.headers.get('content-type')),
+    method,
+    path,
+  };
+}
+
+/** Short description of a response for assertion messages. */
+export function describe(res) {
+  return `${res.method} ${res.path} → ${res.status} ${res.text.slice(0, 300)}`;
+}
+
+/** A logged-in (cookie + CSRF) or bearer client. */
+export class Client {
+  constructor({ cookie = null, csrf = null, bearer = null, user = null } = {}) {
+    this.cookie = cookie;
+    this.csrf = csrf;
+    this.bearer = bearer;
+    this.user = user;
+  }
+  /** opts.csrf: true (default) send the token, false omit it, string send that value. */
+  async req(method, path, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    const csrf = opts.csrf ?? true;
+    if (this.cookie && method !== 'GET' && method !== 'HEAD') {
+      if (csrf === true && this.csrf) headers['x-csrf-token'] = this.csrf;
+      else if (typeof csrf === 'string') headers['x-csrf-token'] = csrf;
+    }
+    const res = await request(method, path, { ...opts, headers });
+    const sc = getCookie(res, 'hy_session');
+    if (sc && sc.value) this.cookie = `hy_session=${sc.value}`;
+    return res;
+  }
+  get(path, opts) { return this.req('GET', path, opts); }
+  post(path, body, opts = {}) { return this.req('POST', path, { ...opts, body }); }
+  put(path, body, opts = {}) { return this.req('PUT', path, { ...opts, body }); }
+  del(path, opts) { return this.req('DELETE', path, opts); }
+  /** GET and assert 200; returns the JSON body. */
+  async getOk(path) {
+    const res = await this.get(path);
+    assert.equal(res.status, 200, describe(res));
+    return res.json;
+  }
+}
+
+/** Parsed Set-Cookie for one cookie name: {value, attrs: {lowercased name: value|true}, raw}. */
+export function getCookie(res, name) {
+  const all = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
+  for (const raw of all) {
+    const [first, ...rest] = raw.split(';');
+    const eq = first.indexOf('=');
+    if (first.slice(0, eq).trim() !== name) continue;
+    const attrs = {};
+    for (const a of rest) {
+      const i = a.indexOf('=');
+      if (i < 0) attrs[a.trim().toLowerCase()] = true;
+      else attrs[a.slice(0, i).trim().toLowerCase()] = a.slice(i + 1).trim();
+    }
+    return { value: first.slice(eq + 1).trim(), attrs, raw };
+  }
+  return null;
+}
+
+/** POST /api/auth/login without asserting anything. */
+export function rawLogin(login, password) {
+  return request('POST', '/api/auth/login', { body: { login, password } });
+}
+
+/** Log in and return a Client; throws with the server's answer if login fails. */
+export async function login(user, password = DEMO_PASSWORD) {
+  const res = await rawLogin(user, password);
+  assert.equal(res.status, 200, `login ${user}: ${describe(res)}`);
+  const c = getCookie(res, 'hy_session');
+  assert.ok(c && c.value, `login ${user}: no hy_session cookie`);
+  assert.ok(res.json && typeof res.json.csrfToken === 'string' && res.json.csrfToken, `login ${user}: no csrfToken`);
+  return new Client({ cookie: `hy_session=${c.value}`, csrf: res.json.csrfToken, user: res.json.user });
+}
+
+/** A client that authenticates with an API token only. */
+export function bearerClient(token) {
+  return new Client({ bearer: token });
+}
+
+/** Assert a contract error: status, code, and (if given, including null) field; message must be Chinese. */
+export function expectError(res, status, code, field) {
+  const where = describe(res);
+  assert.equal(res.status, status, `expected ${status} ${code}: ${where}`);
+  assert.ok(res.json && typeof res.json === 'object', `error body is not JSON: ${where}`);
+  assert.equal(res.json.code, code, `expected code ${code}: ${where}`);
+  assert.equal(typeof res.json.message, 'string', `message missing: ${where}`);
+  assert.match(res.json.message, /[\u4e00-\u9fff]/, `message is not Chinese: ${where}`);
+  assert.ok('field' in res.json, `error body has no "field" key: ${where}`);
+  if (field !== undefined) assert.equal(res.json.field, field, `expected field ${field}: ${where}`);
+}
+
+export function expectStatus(res, status) {
+  assert.equal(res.status, status, describe(res));
+  return res.json;
+}
+
+export function expectNo5xx(res) {
+  assert.ok(res.status < 500, `server error: ${describe(res)}`);
+}
+
+/** Fetch every page of a paginated list. */
+export async function listAll(client, path) {
+  const items = [];
+  const sep = path.includes('?') ? '&' : '?';
+  for (let page = 1; page < 1000; page++) {
+    const body = await client.getOk(`${path}${sep}page=${page}&pageSize=200`);
+    assert.ok(Array.isArray(body.items) && Number.isInteger(body.total), `not a list: ${path}`);
+    items.push(...body.items);
+    if (body.items.length === 0 || items.length >= body.total) {
+      assert.equal(items.length, body.total, `${path}: collected ${items.length} items, total says ${body.total}`);
+      return items;
+    }
+  }
+  throw new Error(`listAll: too many pages for ${path}`);
+}
+
+// ---------- fixtures ----------
+/** Org units by name (and the town root) as seen by `client` (needs org:read). */
+export async function orgUnits(client) {
+  const { items } = await client.getOk('/api/org-units');
+  const byName = new Map(items.map((u) => [u.name, u]));
+  const town = items.find((u) => u.kind === 'town' && u.parentId === null);
+  assert.ok(town, 'no town root in /api/org-units');
+  return { items, byName, town };
+}
+
+export async function roles(client) {
+  const { items } = await client.getOk('/api/roles');
+  return { items, byKey: new Map(items.map((r) => [r.key, r])) };
+}
+
+export async function createOrgUnit(admin, { parentId, kind = 'department', name = null, code } = {}) {
+  const body = { parentId, kind, name: name ?? `测试机构${uid('o')}` };
+  if (code !== undefined) body.code = code;
+  const res = await admin.post('/api/org-units', body);
+  assert.equal(res.status, 201, describe(res));
+  return res.json;
+}
+
+export async function createRole(admin, { key, name, dataScope = 'dept', permissions = [], customOrgUnitIds = [] } = {}) {
+  const body = { key: key ?? uid('r'), name: name ?? `测试角色${uid('n')}`, dataScope, permissions, customOrgUnitIds };
+  const res = await admin.post('/api/roles', body);
+  assert.equal(res.status, 201, describe(res));
+  return res.json;
+}
+
+/** Create a user with an initial password. Returns {user, password}. */
+export async function createUser(admin, { orgUnitId, roleId, username, name, phone, password } = {}) {
+  const body = {
+    username: username ?? uid('u'),
+    name: name ?? '测试用户',
+    phone: phone ?? randomPhone(),
+    orgUnitId,
+    roleId,
+    password: password ?? strongPassword(),
+  };
+  const res = await admin.post('/api/users', body);
+  assert.equal(res.status, 201, describe(res));
+  return { user: res.json, password: body.password, phone: body.phone };
+}
+
+/** Create a user, log in, change the initial password. Returns {user, client, password}. */
+export async function createUserAndLogin(admin, opts) {
+  const { user, password } = await createUser(admin, opts);
+  const client = await login(user.username, password);
+  const newPassword = strongPassword();
+  const res = await client.post('/api/auth/password', { oldPassword: password, newPassword });
+  assert.equal(res.status, 200, describe(res));
+  return { user, client, password: newPassword };
+}
+
+// ---------- the binary ----------
+let routeCache = null;
+/** The server's own route table: [{method, path, permission}]. */
+export function serverRoutes() {
+  if (!routeCache) {
+    const out = execFileSync(BIN, ['routes', '--json'], { encoding: 'utf8' });
+    routeCache = JSON.parse(out);
+    assert.ok(Array.isArray(routeCache) && routeCache.length > 0, '`routes --json` printed no routes');
+  }
+  return routeCache;
+}
+
+/** A route's permission key, or null when the route is public or session-only. */
+export function routePermission(r) {
+  return typeof r.permission === 'string' && r.permission.includes(':') ? r.permission : null;
+}
+
+/** `/api/users/:id` → `/api/users/{id}` */
+export function toOpenApiPath(p) {
+  return p.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+}
+
+/** Substitute path parameters from a map {id: 1, code: 'x'}. */
+export function fillPath(p, params) {
+  return p.replace(/:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, a, b) => {
+    const k = a || b;
+    assert.ok(params[k] !== undefined, `no value for path parameter ${k} in ${p}`);
+    return encodeURIComponent(String(params[k]));
+  });
+}
+
+/** Run the binary; returns {code, stdout, stderr}. */
+export function runBin(args) {
+  try {
+    const stdout = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    if (typeof e.status !== 'number') throw e;
+    return { code: e.status, stdout: String(e.stdout ?? ''), stderr: String(e.stderr ?? '') };
+  }
+}
+
+// ---------- the OpenAPI document ----------
+export const SPEC_FILE = new URL('../../docs/openapi.yaml', import.meta.url);
+let specCache = null;
+export function loadSpec() {
+  if (!specCache) {
+    const require = createRequire(new URL('../../web/package.json', import.meta.url));
+    const YAML = require('yaml');
+    specCache = YAML.parse(readFileSync(SPEC_FILE, 'utf8'));
+  }
+  return specCache;
+}
+
+/** Resolve a local $ref (one level or nested). */
+export function deref(spec, node) {
+  let n = node;
+  for (let i = 0; n && n.$ref && i < 20; i++) {
+    const parts = n.$ref.replace(/^#\//, '').split('/');
+    n = parts.reduce((o, k) => o?.[k], spec);
+  }
+  return n;
+}
+
+/** The JSON request-body schema of an operation (dereferenced), or null if it takes none. */
+export function requestSchema(spec, method, oaPath) {
+  const op = spec.paths?.[oaPath]?.[method.toLowerCase()];
+  if (!op || !op.requestBody) return null;
+  const rb = deref(spec, op.requestBody);
+  const schema = deref(spec, rb.content?.['application/json']?.schema);
+  if (!schema) return null;
+  const props = {};
+  for (const [k, v] of Object.entries(schema.properties || {})) props[k] = deref(spec, v);
+  return { ...schema, properties: props };
+}
+
+export const dbKind = () => (DB.startsWith('sqlite:') ? 'sqlite' : DB.startsWith('postgres') ? 'postgresql' : null);
+
+/**
+ * Check a JSON value against an OpenAPI 3.0 schema (the subset docs/openapi.yaml uses: $ref, allOf, type,
+ * nullable, enum, required, properties, additionalProperties, items). Properties the schema does not declare are
+ * reported unless additionalProperties is true, so that the spec stays complete. Returns a list of problems.
+ */
+export function checkSchema(spec, schema0, value, where = '$') {
+  const problems = [];
+  const schema = deref(spec, schema0);
+  if (!schema) return [`${where}: no schema`];
+  if (schema.allOf) {
+    const merged = { type: 'object', required: [], properties: {} };
+    for (const part0 of schema.allOf) {
+      const part = deref(spec, part0);
+      merged.required.push(...(part.required ?? []));
+      Object.assign(merged.properties, part.properties ?? {});
+    }
+    return checkSchema(spec, merged, value, where);
+  }
+  if (value === null) {
+    if (!schema.nullable) problems.push(`${where}: null but not nullable`);
+    return problems;
+  }
+  const t = schema.type;
+  const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  const fits = !t || t === actual || (t === 'number' && actual === 'integer');
+  if (!fits) return [`${where}: ${actual} (${JSON.stringify(value).slice(0, 40)}) where ${t} expected`];
+  if (schema.enum && !schema.enum.includes(value)) problems.push(`${where}: ${JSON.stringify(value)} not in enum ${schema.enum}`);
+  if (t === 'string' && schema.format === 'date-time' && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value)) {
+    problems.push(`${where}: "${value}" is not an ISO-8601 UTC time`);
+  }
+  if (t === 'array') value.forEach((v, i) => problems.push(...checkSchema(spec, schema.items, v, `${where}[${i}]`)));
+  if (t === 'object' || (!t && actual === 'object')) {
+    for (const r of schema.required ?? []) if (!(r in value)) problems.push(`${where}: missing ${r}`);
+    for (const [k, v] of Object.entries(value)) {
+      const ps = schema.properties?.[k];
+      if (ps) problems.push(...checkSchema(spec, ps, v, `${where}.${k}`));
+      else if (schema.additionalProperties !== true && schema.properties) problems.push(`${where}: undocumented property ${k}`);
+    }
+  }
+  return problems;
+}
+
+/** The JSON schema of one response of an operation, or null. */
+export function responseSchema(spec, method, oaPath, status) {
+  const op = spec.paths?.[oaPath]?.[method.toLowerCase()];
+  const resp = op && deref(spec, op.responses?.[String(status)]);
+  return resp?.content?.['application/json']?.schema ?? null;
+}
+
+/** The error codes the spec lists for a response of an operation. */
+export function documentedCodes(spec, method, oaPath, status) {
+  const op = spec.paths?.[oaPath]?.[method.toLowerCase()];
+  const resp = op && deref(spec, op.responses?.[String(status)]);
+  return resp?.['x-error-codes'] ?? [];
+}

@@ -1,0 +1,78 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { api } from '../shared/api'
+import { loadSession, session, setSession } from '../shared/session'
+import { notifyError } from './notify'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    bare?: boolean
+    perm?: string
+    title?: string
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  {
+    path: '/change-password',
+    name: 'change-password',
+    component: () => import('./pages/ChangePasswordPage.vue'),
+    meta: { bare: true, title: '修改密码' },
+  },
+  {
+    path: '/',
+    component: () => import('./ConsoleLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: '首页' } },
+      { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { perm: 'user:read', title: '用户管理' } },
+      {
+        path: 'users/:id(\\d+)',
+        name: 'user-detail',
+        component: () => import('./pages/UserDetailPage.vue'),
+        meta: { perm: 'user:read', title: '用户详情' },
+      },
+      { path: 'org-units', name: 'org-units', component: () => import('./pages/OrgUnitsPage.vue'), meta: { perm: 'org:read', title: '组织机构' } },
+      { path: 'roles', name: 'roles', component: () => import('./pages/RolesPage.vue'), meta: { perm: 'role:read', title: '角色权限' } },
+      { path: 'dicts', name: 'dicts', component: () => import('./pages/DictsPage.vue'), meta: { perm: 'dict:read', title: '数据字典' } },
+      { path: 'audit-logs', name: 'audit-logs', component: () => import('./pages/AuditLogsPage.vue'), meta: { perm: 'audit:read', title: '审计日志' } },
+      { path: 'login-logs', name: 'login-logs', component: () => import('./pages/LoginLogsPage.vue'), meta: { perm: 'loginlog:read', title: '登录日志' } },
+      { path: 'api-tokens', name: 'api-tokens', component: () => import('./pages/ApiTokensPage.vue'), meta: { perm: 'token:write', title: '接口令牌' } },
+      { path: ':rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHistory('/'), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession()
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+  const me = session.me
+  if (to.meta.public) return me && to.name === 'login' ? { path: '/' } : true
+  if (!me) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  if (me.mustChangePassword && to.name !== 'change-password') return { name: 'change-password' }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 火眼` : '火眼 · 动火作业全过程监管平台'
+})
+
+// Session expired mid-use: back to login, remembering where the user was.
+api.hooks.onUnauthorized = () => {
+  const cur = router.currentRoute.value
+  setSession(null)
+  if (cur.name !== 'login') {
+    router.replace({ name: 'login', query: { redirect: cur.fullPath, expired: '1' } })
+  }
+}
+api.hooks.onPasswordChangeRequired = () => {
+  if (session.me) session.me.mustChangePassword = true
+  router.replace({ name: 'change-password' })
+}

@@ -1,0 +1,53 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { showFailToast } from 'vant'
+import { api } from '../shared/api'
+import { loadSession, session, setSession } from '../shared/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    title?: string
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory('/m/'),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
+    { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: '首页' } },
+    { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码' } },
+    { path: '/soon/:what', name: 'soon', component: () => import('./pages/ComingSoonPage.vue'), meta: { title: '功能建设中' } },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession()
+    } catch (e) {
+      showFailToast(e instanceof Error ? e.message : '网络连接失败')
+    }
+  }
+  const me = session.me
+  if (to.meta.public) return me && to.name === 'login' ? { name: 'home' } : true
+  if (!me) return { name: 'login' }
+  if (me.mustChangePassword && to.name !== 'password') return { name: 'password' }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 火眼` : '火眼 · 现场端'
+})
+
+api.hooks.onUnauthorized = () => {
+  setSession(null)
+  if (router.currentRoute.value.name !== 'login') {
+    showFailToast('登录已失效，请重新登录')
+    router.replace({ name: 'login' })
+  }
+}
+api.hooks.onPasswordChangeRequired = () => {
+  if (session.me) session.me.mustChangePassword = true
+  router.replace({ name: 'password' })
+}

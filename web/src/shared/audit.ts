@@ -1,0 +1,176 @@
+import { formatTime } from './time'
+
+// Readable labels for audit entries. Unknown codes fall back to the code itself.
+
+export const TARGET_LABEL: Record<string, string> = {
+  user: '用户',
+  org_unit: '组织机构',
+  role: '角色',
+  dict_type: '字典类型',
+  dict_item: '字典项',
+  api_token: '接口令牌',
+}
+
+// Action prefixes that differ from the target type name.
+const ACTION_TARGET: Record<string, string> = { ...TARGET_LABEL, org: '组织机构', token: '接口令牌', dict: '字典' }
+
+// Actions the server records (src/app/*.cpp); keep in step when new ones appear.
+export const ACTION_LABEL: Record<string, string> = {
+  'user.create': '新建用户',
+  'user.update': '修改用户',
+  'user.disable': '停用用户',
+  'user.enable': '启用用户',
+  'user.unlock': '解锁用户',
+  'user.reset_password': '重置用户密码',
+  'auth.password_change': '修改本人密码',
+  'org.create': '新建组织机构',
+  'org.update': '修改组织机构',
+  'org.delete': '删除组织机构',
+  'role.create': '新建角色',
+  'role.update': '修改角色',
+  'dict.type_create': '新建字典类型',
+  'dict.item_create': '新建字典项',
+  'dict.item_update': '修改字典项',
+  'token.create': '新建接口令牌',
+  'token.revoke': '吊销接口令牌',
+}
+
+const VERB_LABEL: Record<string, string> = {
+  create: '新建',
+  update: '修改',
+  delete: '删除',
+  disable: '停用',
+  enable: '启用',
+  revoke: '吊销',
+}
+
+/** "user.create" -> "新建用户"; unknown "x.create" -> "新建x" when x is a known target; else the code. */
+export function actionLabel(action: string): string {
+  if (ACTION_LABEL[action]) return ACTION_LABEL[action]
+  const dot = action.lastIndexOf('.')
+  if (dot < 0) return action
+  const t = ACTION_TARGET[action.slice(0, dot)]
+  const v = VERB_LABEL[action.slice(dot + 1)]
+  return t && v ? v + t : action
+}
+
+export const KNOWN_ACTIONS = Object.keys(ACTION_LABEL)
+
+export const FIELD_LABEL: Record<string, string> = {
+  id: '编号',
+  username: '用户名',
+  name: '名称',
+  phone: '手机号',
+  orgUnitId: '组织机构编号',
+  orgUnitName: '组织机构',
+  roleId: '角色编号',
+  roleKey: '角色标识',
+  roleName: '角色',
+  status: '状态',
+  lockedUntil: '锁定至',
+  mustChangePassword: '须修改密码',
+  lastLoginAt: '最近登录',
+  createdAt: '创建时间',
+  updatedAt: '修改时间',
+  parentId: '上级编号',
+  kind: '类型',
+  code: '编码',
+  sort: '排序',
+  userCount: '人员数',
+  key: '标识',
+  dataScope: '数据范围',
+  permissions: '功能权限',
+  customOrgUnitIds: '指定部门',
+  builtin: '内置',
+  description: '说明',
+  typeCode: '字典类型',
+  value: '字典值',
+  label: '显示名称',
+  enabled: '启用',
+  itemCount: '项数',
+  userId: '用户编号',
+  prefix: '令牌前缀',
+  lastUsedAt: '最近使用',
+  revokedAt: '吊销时间',
+}
+
+const VALUE_LABEL: Record<string, string> = {
+  active: '正常',
+  disabled: '停用',
+  town: '镇/街道',
+  department: '部门/岗位',
+  village: '村/社区',
+  grid: '网格',
+  all: '全部',
+  dept: '本部门',
+  dept_tree: '本部门及以下',
+  self: '仅本人',
+  custom: '指定部门',
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+
+/** A summary value as a person reads it: times in +08:00, booleans as 是/否, known codes in Chinese. */
+export function showValue(key: string, v: unknown): string {
+  if (v === undefined) return ''
+  if (v === null || v === '') return '—'
+  if (typeof v === 'boolean') return v ? '是' : '否'
+  if (typeof v === 'string') {
+    if (ISO_TIME.test(v)) return formatTime(v, true)
+    if ((key === 'status' || key === 'kind' || key === 'dataScope') && VALUE_LABEL[v]) return VALUE_LABEL[v]
+    return v
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.length ? v.join('、') : '（空）'
+  return typeof v === 'object' ? JSON.stringify(v) : String(v)
+}
+
+export interface SummaryRow {
+  key: string
+  label: string
+  before: string
+  after: string
+  changed: boolean
+}
+
+export interface SummaryView {
+  rows: SummaryRow[]
+  hasBefore: boolean
+  hasAfter: boolean
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+
+/**
+ * A `{before, after}` summary as rows of field / before / after; a row is `changed` only when
+ * both sides exist and differ. Returns null for another shape (then the page shows JSON).
+ */
+export function summaryView(summary: unknown): SummaryView | null {
+  if (!isObj(summary)) return null
+  if (!('before' in summary) && !('after' in summary)) return null
+  const { before, after } = summary
+  if ((before != null && !isObj(before)) || (after != null && !isObj(after))) return null
+  const b = (before ?? {}) as Record<string, unknown>
+  const a = (after ?? {}) as Record<string, unknown>
+  const hasBefore = before != null
+  const hasAfter = after != null
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
+  const rows = keys.map((key) => {
+    const bs = key in b ? showValue(key, b[key]) : ''
+    const as = key in a ? showValue(key, a[key]) : ''
+    return { key, label: FIELD_LABEL[key] ?? key, before: bs, after: as, changed: hasBefore && hasAfter && bs !== as }
+  })
+  return { rows, hasBefore, hasAfter }
+}
+
+/** Other keys of a summary besides before/after (e.g. reason), for display under the table. */
+export function summaryExtras(summary: unknown): [string, string][] {
+  if (!isObj(summary)) return []
+  return Object.entries(summary)
+    .filter(([k]) => k !== 'before' && k !== 'after')
+    .map(([k, v]) => [FIELD_LABEL[k] ?? k, showValue(k, v)])
+}
+
+export function shortHash(h: string | null | undefined, n = 12): string {
+  if (!h) return '—'
+  return h.length > n ? `${h.slice(0, n)}…` : h
+}

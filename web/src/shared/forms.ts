@@ -1,0 +1,25 @@
+import { reactive } from 'vue'
+import { isApiError } from './api'
+
+/**
+ * Server errors for a form: an error whose `field` is one of the form's fields is shown
+ * next to that field (bind `:error="errors.x"` on el-form-item); anything else goes to `toast`.
+ */
+export function useFormErrors<K extends string>(fields: readonly K[], toast: (msg: string) => void) {
+  const errors = reactive(Object.fromEntries(fields.map((f) => [f, '']))) as Record<K, string>
+  function clear() {
+    for (const f of fields) errors[f] = ''
+  }
+  function apply(e: unknown, alias: Partial<Record<string, K>> = {}) {
+    const msg = e instanceof Error ? e.message : String(e)
+    if (isApiError(e) && e.field) {
+      const f = (alias[e.field] ?? e.field) as K
+      if ((fields as readonly string[]).includes(f)) {
+        errors[f] = msg
+        return
+      }
+    }
+    toast(msg)
+  }
+  return { errors, clear, apply }
+}

@@ -1,0 +1,47 @@
+// China has used UTC+08:00 without daylight saving since 1991, so a fixed offset is exact.
+const OFFSET_MS = 8 * 3600 * 1000
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+function parse(v: string | number | Date | null | undefined): Date | null {
+  if (v === null || v === undefined || v === '') return null
+  const d = v instanceof Date ? v : new Date(v)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
+/** "2026-11-22T04:10:02Z" -> "2026-11-22 12:10" (Asia/Shanghai). Empty or invalid -> "—". */
+export function formatTime(v: string | number | Date | null | undefined, withSeconds = false): string {
+  const d = parse(v)
+  if (!d) return '—'
+  const s = new Date(d.getTime() + OFFSET_MS)
+  const base = `${s.getUTCFullYear()}-${pad(s.getUTCMonth() + 1)}-${pad(s.getUTCDate())} ${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}`
+  return withSeconds ? `${base}:${pad(s.getUTCSeconds())}` : base
+}
+
+/** "2026-11-22 12:10" style date only. */
+export function formatDate(v: string | number | Date | null | undefined): string {
+  const t = formatTime(v)
+  return t === '—' ? t : t.slice(0, 10)
+}
+
+function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** A Shanghai calendar day "YYYY-MM-DD" -> UTC ISO of its first second. */
+export function dayStartUtc(day: string): string {
+  const [y, m, d] = day.split('-').map(Number)
+  return isoUtc(Date.UTC(y, m - 1, d) - OFFSET_MS)
+}
+
+/** A Shanghai calendar day "YYYY-MM-DD" -> UTC ISO of its last second. */
+export function dayEndUtc(day: string): string {
+  const [y, m, d] = day.split('-').map(Number)
+  return isoUtc(Date.UTC(y, m - 1, d + 1) - OFFSET_MS - 1000)
+}
+
+/** Whether an instant is still in the future (e.g. lockedUntil). */
+export function isFuture(v: string | null | undefined, now = Date.now()): boolean {
+  const d = parse(v)
+  return !!d && d.getTime() > now
+}
