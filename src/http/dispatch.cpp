@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/clock.h"
 #include "domain/errors.h"
 
 namespace huoyan::http {
@@ -44,6 +45,50 @@ json parse_body(const Route& route, const Request& req) {
   return body;
 }
 
+// Runs the handler at most once per (caller, Idempotency-Key): a retry with
+// the same method, path and body gets the stored reply; anything else with a
+// used key is refused. Only successful replies are kept, so a refused command
+// can be corrected and sent again under the same key.
+Reply run_idempotent(const Route& route, Context& ctx, const std::string& key) {
+  if (key.size() > 100 || key.find_first_of(" \t\r\n") != std::string::npos)
+    throw bad_request("INVALID_VALUE", "Idempotency-Key 无效（不超过 100 个可见字符）", "Idempotency-Key");
+  long long user = ctx.caller().user_id;
+  std::string fingerprint = app::sha256_hex(ctx.req.method + " " + ctx.req.path + "\n" + ctx.req.body);
+  auto claimed = ctx.db.write([&](store::Conn& c) -> std::optional<json> {
+    auto row = c.row("SELECT request_hash, status, reply FROM idempotency_keys WHERE user_id = ? AND key = ?", {user, key});
+    if (row) return *row;
+    c.exec("INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+           {user, key, ctx.req.method, ctx.req.path, fingerprint, clock::iso_utc(clock::now())});
+    return std::nullopt;
+  });
+  if (claimed) {
+    store::as_int(*claimed, {"status"});
+    if ((*claimed)["request_hash"] != fingerprint)
+      throw conflict("IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个请求", "Idempotency-Key");
+    if ((*claimed)["status"] == 0) throw conflict("IDEMPOTENCY_IN_PROGRESS", "相同的请求正在处理中，请稍后重试");
+    Reply r;
+    r.status = (*claimed)["status"];
+    r.body = (*claimed)["reply"];
+    r.headers.emplace_back("Idempotent-Replayed", "true");
+    return r;
+  }
+  Reply r;
+  try {
+    r = route.handle(ctx);
+  } catch (...) {
+    ctx.db.write([&](store::Conn& c) { c.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", {user, key}); });
+    throw;
+  }
+  ctx.db.write([&](store::Conn& c) {
+    if (r.status < 300)
+      c.exec("UPDATE idempotency_keys SET status = ?, reply = ? WHERE user_id = ? AND key = ?",
+             {static_cast<long long>(r.status), r.body, user, key});
+    else
+      c.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", {user, key});
+  });
+  return r;
+}
+
 }  // namespace
 
 void check_body_shape(const Route& route, const json& body) {
@@ -70,7 +115,11 @@ Reply dispatch(const Route& route, const Request& req, store::Db& db) {
       if (route.guard == Guard::Permission && !ctx.caller().has(route.permission))
         return Reply::error(403, "FORBIDDEN", "您没有执行此操作的权限");
     }
-    if (changes_state(req.method)) ctx.body = parse_body(route, req);
+    if (changes_state(req.method)) {
+      ctx.body = parse_body(route, req);
+      std::string key = req.header("idempotency-key");
+      if (!key.empty() && ctx.auth) return run_idempotent(route, ctx, key);
+    }
     return route.handle(ctx);
   } catch (const ApiError& e) {
     return Reply::error(e.status, e.code, e.what(), e.field);

@@ -96,6 +96,39 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('a new user must change the password before anything else', async () => {
+    const admin = await apiLogin('admin')
+    const orgs = (await admin.get('/api/org-units')).items
+    const roles = (await admin.get('/api/roles')).items
+    const stamp = Date.now().toString().slice(-8)
+    const username = `e2e_pw_${stamp}`
+    await admin.post('/api/users', {
+      username,
+      name: `改密${stamp.slice(-4)}`,
+      phone: `136${stamp}`,
+      orgUnitId: orgs.find((o) => o.name === '商贸发展岗').id,
+      roleId: roles.find((r) => r.key === 'officer').id,
+      password: PASSWORD,
+    })
+    const page = await newPage()
+    await consoleLogin(page, username)
+    await page.waitForURL(`${BASE}/change-password`)
+    // Going elsewhere by URL still lands on the change-password page.
+    await page.goto(`${BASE}/users`)
+    await page.waitForURL(`${BASE}/change-password`)
+    await page.locator('input[name="oldPassword"]').fill(PASSWORD)
+    await page.locator('input[name="newPassword"]').fill('short')
+    await page.locator('input[name="confirm"]').click()
+    await page.getByText('密码至少 8 位').waitFor()
+    const next = `Nw#${stamp}x`
+    await page.locator('input[name="newPassword"]').fill(next)
+    await page.locator('input[name="confirm"]').fill(next)
+    await page.getByRole('button', { name: '确认修改' }).click()
+    await page.waitForURL(`${BASE}/`)
+    await page.getByRole('menuitem', { name: '用户管理' }).waitFor()
+    await page.context().close()
+  })
+
   it('a field role (welder) gets the page pointing to the mobile entry', async () => {
     const page = await newPage()
     await consoleLogin(page, 'welder')

@@ -50,6 +50,19 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   await page.getByRole('button', { name: '校验日志链' }).click()
   await page.locator('[data-test="verify-result"]').waitFor()
   await shot(page, `${tag}-audit-expanded`)
+  if (tag === 'desk') {
+    await page.goto(`${BASE}/api-tokens`)
+    await page.getByRole('button', { name: '新建令牌' }).click()
+    const dlg = page.locator('.el-dialog').filter({ hasText: '新建接口令牌' })
+    await dlg.locator('input').first().fill('焊机物联网关')
+    await dlg.locator('.el-select').click()
+    await page.locator('.el-select-dropdown__item').filter({ visible: true }).first().click()
+    await dlg.getByRole('button', { name: '创建' }).click()
+    await page.locator('[data-test="new-token"]').waitFor()
+    await shot(page, `${tag}-token-created`)
+    await page.getByRole('button', { name: '我已保存' }).click()
+    await shot(page, `${tag}-api-tokens-list`)
+  }
   await page.goto(`${BASE}/change-password`)
   await shot(page, `${tag}-change-password`)
   if (tag === 'phone') {
