@@ -57,6 +57,7 @@ test('the spec is complete: summaries, security, error codes, closed request bod
     const [method, path] = k.split(' ');
     if (method !== 'GET' && path.startsWith('/api/') && path !== '/api/auth/login') {
       if (!op.security?.some((s) => 'session' in s && 'csrf' in s)) problems.push(`${k}: session writes must require csrf`);
+      if (!(op.parameters ?? []).some((p) => p.$ref === '#/components/parameters/IdempotencyKey')) problems.push(`${k}: no Idempotency-Key parameter`);
     }
     for (const [status, resp0] of Object.entries(op.responses ?? {})) {
       const resp = deref(doc, resp0);

@@ -57,6 +57,8 @@ test('successful answers match the documented schemas', async () => {
   const sw = org.byName.get('商贸发展岗');
 
   await hit(null, 'GET', '/healthz', {}, undefined, { expect: 200 });
+  const served = new Set(serverRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`));
+  if (served.has('GET /api/version')) await hit(null, 'GET', '/api/version', {}, undefined, { expect: 200 });
   const metrics = await request('GET', '/metrics');
   if (metrics.status !== 200 || !/^text\/plain/.test(metrics.headers.get('content-type') ?? '')) problems.push('GET /metrics: not 200 text/plain');
   else succeeded.add('GET /metrics');

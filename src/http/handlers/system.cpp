@@ -25,6 +25,11 @@ void add_system_routes(std::vector<Route>& out) {
                    return Reply::json_body({{"status", "ok"}, {"db", ctx.db.kind()}});
                  }, false, "健康检查"});
 
+  // Touches no database: the server's own ceiling in benchmarks.
+  out.push_back({"GET", "/api/version", Guard::Public, "", {}, [](Context&) {
+                   return Reply::json_body({{"name", "huoyan"}, {"version", HUOYAN_VERSION}});
+                 }, false, "版本信息"});
+
   out.push_back({"GET", "/metrics", Guard::Public, "", {}, [](Context& ctx) {
                    Reply r;
                    r.content_type = "text/plain; version=0.0.4; charset=utf-8";

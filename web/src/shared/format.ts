@@ -18,7 +18,7 @@ export const ORG_KIND_LABEL: Record<OrgKind, string> = {
 /** Which kinds a new child of `parent` may be. */
 export function childKinds(parent: OrgKind): OrgKind[] {
   if (parent === 'town') return ['department', 'village']
-  if (parent === 'department' || parent === 'village') return ['grid']
+  if (parent === 'village') return ['grid']
   return []
 }
 

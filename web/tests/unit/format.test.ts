@@ -40,9 +40,10 @@ describe('buildOrgTree', () => {
 })
 
 describe('childKinds and labels', () => {
-  it('follows town -> department/village -> grid', () => {
+  it('follows town -> department/village, village -> grid', () => {
     expect(childKinds('town')).toEqual(['department', 'village'])
     expect(childKinds('village')).toEqual(['grid'])
+    expect(childKinds('department')).toEqual([])
     expect(childKinds('grid')).toEqual([])
   })
   it('translates login failure reasons, passing unknown codes through', () => {

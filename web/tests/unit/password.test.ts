@@ -5,7 +5,7 @@ describe('checkPassword', () => {
   it('accepts 8+ characters with letters, digits and a symbol', () => {
     expect(checkPassword('Huoyan@2025')).toBe('')
     expect(checkPassword('a1!aaaaa')).toBe('')
-    expect(checkPassword('密码abc123!')).toBe('')
+    expect(checkPassword('pass word1!')).toBe('')
   })
   it('rejects short passwords', () => {
     expect(checkPassword('a1!a')).toBe('密码至少 8 位')
@@ -16,8 +16,12 @@ describe('checkPassword', () => {
     expect(checkPassword('abcdefgh!')).toBe('密码须包含数字')
     expect(checkPassword('abcd1234')).toMatch(/^密码须包含符号/)
   })
-  it('rejects spaces and over-long passwords', () => {
-    expect(checkPassword('abc 1234!')).toBe('密码不能包含空格')
-    expect(checkPassword('a1!' + 'x'.repeat(70))).toBe('密码不能超过 64 位')
+  it('does not count a space as the symbol', () => {
+    expect(checkPassword('abc 12345')).toMatch(/^密码须包含符号/)
+  })
+  it('rejects non-ASCII and over-long passwords like the server does', () => {
+    expect(checkPassword('密码abc123!')).toBe('密码只能包含字母、数字和英文符号')
+    expect(checkPassword('a1!' + 'x'.repeat(130))).toBe('密码不能超过 128 位')
+    expect(checkPassword('a1!' + 'x'.repeat(125))).toBe('')
   })
 })
