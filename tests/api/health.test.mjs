@@ -66,6 +66,12 @@ test('unknown /api path → 404 JSON NOT_FOUND (with or without a session)', asy
   assert.doesNotMatch(anon.text, /<html/i);
 });
 
+test('a query string that cannot be decoded → 400 INVALID_QUERY, never 5xx', async () => {
+  const admin = await login('admin');
+  expectError(await admin.get('/api/users?q=%zz'), 400, 'INVALID_QUERY');
+  expectError(await admin.get('/api/audit-logs?from=%E4%B8'), 400, 'INVALID_QUERY');
+});
+
 test('GET / serves the console index.html', { skip: !haveDist && 'web/dist not built' }, async () => {
   const res = await rawGet('/');
   assert.equal(res.status, 200);
