@@ -129,6 +129,22 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('an expired session sends the user back to login and then to where they were', async () => {
+    const page = await newPage()
+    await consoleLogin(page, 'admin')
+    await page.goto(`${BASE}/users`)
+    await page.locator('[data-test="users-table"]').waitFor()
+    await page.context().clearCookies()
+    await page.getByRole('menuitem', { name: '角色权限' }).click()
+    await page.waitForURL((u) => u.pathname === '/login')
+    await page.getByText('登录已失效，请重新登录').waitFor()
+    await page.locator('input[name="login"]').fill('admin')
+    await page.locator('input[name="password"]').fill(PASSWORD)
+    await page.getByRole('button', { name: /登\s*录/ }).click()
+    await page.waitForURL(`${BASE}/roles`)
+    await page.context().close()
+  })
+
   it('a field role (welder) gets the page pointing to the mobile entry', async () => {
     const page = await newPage()
     await consoleLogin(page, 'welder')
