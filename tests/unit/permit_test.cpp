@@ -38,10 +38,11 @@ TEST(PermitStateMachine, EveryCommandFromEveryState) {
     for (C c : all_commands()) {
       auto it = allowed.find({s, c});
       auto got = next_state(s, c);
-      if (it == allowed.end())
+      if (it == allowed.end()) {
         EXPECT_FALSE(got.has_value()) << state_key(s) << " --" << command_key(c) << "--> should be refused";
-      else
+      } else {
         EXPECT_EQ(got, std::optional(it->second)) << state_key(s) << " --" << command_key(c);
+      }
       ++checked;
     }
   EXPECT_EQ(checked, 12 * 13);
@@ -50,8 +51,9 @@ TEST(PermitStateMachine, EveryCommandFromEveryState) {
 TEST(PermitStateMachine, KeysRoundTripAndTerminalStatesAreFinal) {
   for (State s : all_states()) {
     EXPECT_EQ(parse_state(state_key(s)), s);
-    if (is_terminal(s))
+    if (is_terminal(s)) {
       for (Command c : all_commands()) EXPECT_FALSE(next_state(s, c).has_value());
+    }
   }
   EXPECT_FALSE(parse_state("bogus").has_value());
 }
