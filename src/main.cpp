@@ -117,7 +117,7 @@ int run_backup(const Config& c, const std::string& out) {
 
 void print_routes() {
   nlohmann::json out = nlohmann::json::array();
-  static const char* types[] = {"string", "integer", "boolean", "string[]", "integer[]"};
+  static const char* types[] = {"string", "integer", "boolean", "string[]", "integer[]", "number", "object", "object[]"};
   for (const auto& r : http::routes()) {
     nlohmann::json fields = nlohmann::json::array();
     for (const auto& f : r.body) fields.push_back({{"name", f.name}, {"type", types[static_cast<int>(f.type)]}});

@@ -18,6 +18,10 @@ struct BootstrapResult {
 // database, the first administrator `admin`. Safe to run at every start.
 BootstrapResult bootstrap(store::Db& db, const std::string& town_name);
 
+// Inserts an org unit under `parent` (0 for the root) and sets its path.
+long long add_org(store::Conn& c, long long parent, const std::string& parent_path, const std::string& kind,
+                  const std::string& name, const std::string& code, int sort);
+
 // Loads the demo town (金凤镇: departments, villages, grids, people). On a
 // database that already holds the demo it loads nothing and returns the same
 // logins; it refuses any other database that has users besides `admin`.

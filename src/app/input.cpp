@@ -1,5 +1,6 @@
 #include "app/input.h"
 
+#include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/validate.h"
 
@@ -61,6 +62,41 @@ std::optional<bool> Input::opt_bool(const char* field) {
   if (!has(field)) return std::nullopt;
   if (!body_[field].is_boolean()) throw wrong_type(field, field);
   return body_[field].get<bool>();
+}
+
+bool Input::boolean(const char* field, const char* label) {
+  if (!has(field)) throw required(field, label);
+  if (!body_[field].is_boolean()) throw wrong_type(field, label);
+  return body_[field].get<bool>();
+}
+
+std::optional<double> Input::opt_number(const char* field, const char* label, double min, double max) {
+  if (!has(field)) return std::nullopt;
+  if (!body_[field].is_number()) throw wrong_type(field, label);
+  double v = body_[field].get<double>();
+  if (!(v >= min && v <= max)) throw bad_request("INVALID_VALUE", std::string(label) + "超出允许范围", field);
+  return v;
+}
+
+std::optional<std::string> Input::opt_date(const char* field, const char* label) {
+  auto s = opt_str(field, 10, label);
+  if (!s) return std::nullopt;
+  if (s->size() != 10 || !clock::parse_iso(*s))
+    throw bad_request("INVALID_VALUE", std::string(label) + "不是有效日期（YYYY-MM-DD）", field);
+  return s;
+}
+
+std::string Input::date(const char* field, const char* label) {
+  auto d = opt_date(field, label);
+  if (!d) throw required(field, label);
+  return *d;
+}
+
+std::string Input::one_of(const char* field, const char* label, std::initializer_list<const char*> allowed) {
+  std::string v = str(field, 40, label);
+  for (const char* a : allowed)
+    if (v == a) return v;
+  throw bad_request("INVALID_VALUE", std::string(label) + "的取值无效", field);
 }
 
 std::vector<std::string> Input::str_list(const char* field, size_t max_items, size_t max_chars, const char* label) {

@@ -21,6 +21,13 @@ class Input {
   std::optional<long long> opt_integer(const char* field, const char* label, long long min = 1,
                                        long long max = (1LL << 53));
   std::optional<bool> opt_bool(const char* field);
+  bool boolean(const char* field, const char* label);
+  std::optional<double> opt_number(const char* field, const char* label, double min, double max);
+  // A real local date "YYYY-MM-DD".
+  std::optional<std::string> opt_date(const char* field, const char* label);
+  std::string date(const char* field, const char* label);
+  // One of `allowed`, else INVALID_VALUE.
+  std::string one_of(const char* field, const char* label, std::initializer_list<const char*> allowed);
   std::vector<std::string> str_list(const char* field, size_t max_items, size_t max_chars, const char* label);
   std::vector<long long> int_list(const char* field, size_t max_items, const char* label);
   bool has(const char* field) const { return body_.contains(field) && !body_[field].is_null(); }

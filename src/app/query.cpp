@@ -58,4 +58,14 @@ Paging paging(const QueryMap& q) {
   return p;
 }
 
+store::Json page_of(store::Conn& c, const std::string& select, const std::string& count_from, const Filter& f,
+                    const std::string& order, const Paging& p) {
+  long long total = c.scalar("SELECT COUNT(*) " + count_from + f.sql, f.params);
+  store::Params params = f.params;
+  params.emplace_back(p.size);
+  params.emplace_back(p.offset());
+  store::Json items = c.rows(select + f.sql + " ORDER BY " + order + " LIMIT ? OFFSET ?", params);
+  return store::Json{{"items", items}, {"total", total}};
+}
+
 }  // namespace huoyan::app

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "store/db.h"
+
 namespace huoyan::app {
 
 using QueryMap = std::map<std::string, std::string>;
@@ -21,5 +23,20 @@ std::optional<long long> query_int(const QueryMap& q, const std::string& key);
 std::optional<bool> query_bool(const QueryMap& q, const std::string& key);
 // ?from=2026-11-01 or an ISO time; returned as ISO UTC text for comparisons.
 std::optional<std::string> query_time(const QueryMap& q, const std::string& key, bool end_of_day = false);
+
+// A WHERE clause built from optional filters, with its parameters in order.
+struct Filter {
+  std::string sql = " WHERE 1 = 1";
+  store::Params params;
+  template <class... V>
+  void add(const std::string& condition, V... values) {
+    sql += " AND " + condition;
+    (params.emplace_back(values), ...);
+  }
+};
+
+// {items, total} for `select` + filter + `order`, one page of it.
+store::Json page_of(store::Conn& c, const std::string& select, const std::string& count_from, const Filter& f,
+                    const std::string& order, const Paging& p);
 
 }  // namespace huoyan::app

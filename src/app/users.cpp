@@ -39,7 +39,7 @@ json present_user(json u, const Caller& who) {
 // The user row if it exists and is in the caller's data scope, else NOT_FOUND.
 json scoped_user(store::Conn& c, const Caller& who, long long id) {
   store::Params params{id};
-  std::string cond = store::scope_condition(who, "u.org_unit_id", "u.id", params);
+  std::string cond = store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params);
   auto u = c.row(std::string(kUserSelect) + " WHERE u.id = ? AND " + cond, params);
   if (!u) throw not_found();
   return *u;
@@ -54,7 +54,7 @@ json audit_view(const json& u) {
 
 void check_org_unit_in_scope(store::Conn& c, const Caller& who, long long org_unit_id) {
   store::Params params{org_unit_id};
-  std::string cond = store::scope_condition(who, "o.id", "0", params);
+  std::string cond = store::scope_condition(who, {"o.id"}, {"0"}, params);
   if (!c.row("SELECT o.id FROM org_units o WHERE o.id = ? AND " + cond, params))
     throw bad_request("ORG_UNIT_NOT_FOUND", "所属组织不存在或不在您的数据范围内", "orgUnitId");
 }
@@ -89,7 +89,7 @@ std::string read_phone(Input& in) {
 json list_users(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
   store::Params params;
-  std::string where = " WHERE " + store::scope_condition(who, "u.org_unit_id", "u.id", params);
+  std::string where = " WHERE " + store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params);
   if (auto v = query_str(q, "q")) {
     where += " AND (u.username LIKE ? OR u.name LIKE ? OR u.phone LIKE ?)";
     for (int i = 0; i < 3; ++i) params.emplace_back("%" + *v + "%");
@@ -530,7 +530,7 @@ json create_api_token(store::Db& db, const Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     store::Params params{user_id};
     if (!c.row("SELECT u.id FROM users u WHERE u.id = ? AND u.status = 'active' AND " +
-                   store::scope_condition(who, "u.org_unit_id", "u.id", params),
+                   store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params),
                params))
       throw bad_request("USER_NOT_FOUND", "令牌代表的用户不存在或已停用", "userId");
     long long id = c.insert(

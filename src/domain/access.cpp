@@ -11,6 +11,12 @@ const std::vector<Permission>& permission_catalogue() {
       {"role:read", "查看角色", "系统管理"},     {"role:write", "管理角色与数据范围", "系统管理"},
       {"dict:read", "查看数据字典", "系统管理"}, {"dict:write", "管理数据字典", "系统管理"},
       {"token:write", "管理接口令牌", "系统管理"},
+      {"venue:read", "查看场所", "基础台账"},    {"venue:write", "管理场所", "基础台账"},
+      {"unit:read", "查看单位", "基础台账"},     {"unit:write", "管理单位", "基础台账"},
+      {"person:read", "查看人员与证书", "基础台账"}, {"person:write", "管理人员与证书", "基础台账"},
+      {"person:pii", "查看完整身份证号和手机号", "基础台账"},
+      {"machine:read", "查看焊机", "基础台账"},  {"machine:write", "管理焊机", "基础台账"},
+      {"rule:read", "查看规则设置", "规则设置"},  {"rule:write", "修改节假日、重要节点和动火规则", "规则设置"},
       {"audit:read", "查看审计日志", "安全审计"}, {"loginlog:read", "查看登录日志", "安全审计"},
   };
   return all;
@@ -51,14 +57,19 @@ const std::vector<BuiltinRole>& builtin_roles() {
   static const std::vector<BuiltinRole> roles = {
       {"admin", "专班管理员", DataScope::All,
        {"user:read", "user:write", "org:read", "org:write", "role:read", "role:write", "dict:read", "dict:write",
-        "token:write", "audit:read", "loginlog:read"}},
-      {"officer", "行业岗位监管员", DataScope::Dept, {"user:read", "org:read", "dict:read"}},
-      {"grid", "村/社区网格员", DataScope::DeptTree, {"org:read", "dict:read"}},
-      {"venue_manager", "场所负责人", DataScope::Self, {"dict:read"}},
-      {"contractor", "施工单位负责人", DataScope::Self, {"dict:read"}},
+        "token:write", "audit:read", "loginlog:read", "venue:read", "venue:write", "unit:read", "unit:write",
+        "person:read", "person:write", "person:pii", "machine:read", "machine:write", "rule:read", "rule:write"}},
+      {"officer", "行业岗位监管员", DataScope::Dept,
+       {"user:read", "org:read", "dict:read", "venue:read", "venue:write", "unit:read", "person:read", "machine:read",
+        "rule:read"}},
+      {"grid", "村/社区网格员", DataScope::DeptTree, {"org:read", "dict:read", "venue:read", "unit:read", "person:read"}},
+      {"venue_manager", "场所负责人", DataScope::Self, {"dict:read", "venue:read", "venue:write", "unit:read", "person:read"}},
+      {"contractor", "施工单位负责人", DataScope::Self,
+       {"dict:read", "unit:read", "unit:write", "person:read", "person:write", "machine:read", "machine:write"}},
       {"welder", "动火作业人员", DataScope::Self, {"dict:read"}},
       {"fire_watch", "监护人", DataScope::Self, {"dict:read"}},
-      {"inspector", "检查员", DataScope::Dept, {"user:read", "org:read", "dict:read"}},
+      {"inspector", "检查员", DataScope::Dept,
+       {"user:read", "org:read", "dict:read", "venue:read", "unit:read", "person:read", "machine:read", "rule:read"}},
       {"auditor", "审计管理员", DataScope::All, {"audit:read", "loginlog:read"}},
   };
   return roles;

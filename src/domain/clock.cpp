@@ -70,6 +70,19 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
   return local - offset;
 }
 
+std::string today() { return local_date(now()); }
+
+std::string add_days(const std::string& date, int days) {
+  auto t = parse_iso(date);
+  return t ? local_date(*t + std::chrono::days(days)) : date;
+}
+
+int days_between(const std::string& a, const std::string& b) {
+  auto ta = parse_iso(a), tb = parse_iso(b);
+  if (!ta || !tb) return 0;
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::days>(*tb - *ta).count());
+}
+
 std::string local_date(TimePoint t) { return iso_utc(t + kChinaOffset).substr(0, 10); }
 std::string local_hhmm(TimePoint t) { return iso_utc(t + kChinaOffset).substr(11, 5); }
 

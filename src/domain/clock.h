@@ -20,6 +20,11 @@ std::string iso_utc(TimePoint t);                     // "2026-11-22T04:10:02Z"
 std::optional<TimePoint> parse_iso(std::string_view s);  // accepts ...Z, ...+08:00, or a bare date (midnight +08:00)
 std::string local_date(TimePoint t);                  // "2026-11-22" in Asia/Shanghai
 std::string local_hhmm(TimePoint t);                  // "12:10" in Asia/Shanghai
+std::string today();                                  // local_date(now())
+// A local date moved by `days` ("2026-11-22" + 10 → "2026-12-02"); the input must be valid.
+std::string add_days(const std::string& local_date, int days);
+// Whole days from local date a to b (b - a).
+int days_between(const std::string& a, const std::string& b);
 
 constexpr std::chrono::hours kChinaOffset{8};
 

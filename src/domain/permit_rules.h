@@ -59,6 +59,7 @@ struct Settings {
   int watch_minutes = 60;            // post-work fire watch at least this long
   std::vector<int> round_offsets = {15, 30, 60};  // minutes after finish a round is due
   int round_grace_minutes = 10;      // a round later than offset + grace is late
+  int geofence_radius = 200;         // metres, default for venues and scans
 };
 
 struct LevelDecision {

@@ -44,7 +44,7 @@ struct Reply {
 };
 
 // The JSON type a body field must have; checked before the handler runs.
-enum class FieldType { String, Integer, Boolean, StringList, IntList };
+enum class FieldType { String, Integer, Boolean, StringList, IntList, Number, Object, ObjectList };
 struct Field {
   std::string name;
   FieldType type;

@@ -21,6 +21,10 @@ bool type_matches(FieldType t, const json& v) {
       return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); });
     case FieldType::IntList:
       return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_number_integer(); });
+    case FieldType::Number: return v.is_number();
+    case FieldType::Object: return v.is_object();
+    case FieldType::ObjectList:
+      return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_object(); });
   }
   return false;
 }

@@ -9,6 +9,7 @@ const std::vector<Route>& routes() {
     std::vector<Route> r;
     add_system_routes(r);
     add_admin_routes(r);
+    add_registry_routes(r);
     return r;
   }();
   return all;

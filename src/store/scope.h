@@ -9,10 +9,12 @@
 
 namespace huoyan::store {
 
-// Returns e.g. "(u.org_unit_id = ?)" and appends its parameters to `params`.
-// org_col: a column holding an org_units.id; owner_col: a column holding a
-// users.id (used by the 仅本人 scope).
-std::string scope_condition(const access::Caller& c, const std::string& org_col, const std::string& owner_col,
-                            Params& params);
+// Returns e.g. "(? IN (u.org_unit_id))" and appends its parameters to `params`.
+// A record is in scope when any of `org_sources` (each a
+// column or a subquery yielding org_units ids) matches the caller's scope, or,
+// for 仅本人, when any of `owner_cols` is the caller. With no org sources the
+// record is a town-wide registry entry: visible to every scope but 仅本人.
+std::string scope_condition(const access::Caller& c, const std::vector<std::string>& org_sources,
+                            const std::vector<std::string>& owner_cols, Params& params);
 
 }  // namespace huoyan::store

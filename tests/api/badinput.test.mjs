@@ -5,7 +5,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, request, describe, orgUnits, roles, createOrgUnit, createRole, createUser, createUserAndLogin,
-  serverRoutes, loadSpec, requestSchema, toOpenApiPath, fillPath, strongPassword, randomPhone, uid,
+  serverRoutes, loadSpec, requestSchema, deref, toOpenApiPath, fillPath, strongPassword, randomPhone, uid,
+  venueBody, createVenue, unitBody, createUnit, personBody, createPerson, certBody, createCertificate, machineBody,
+  createMachine,
 } from './lib.mjs';
 
 const WRITE = ['POST', 'PUT', 'DELETE'];
@@ -29,7 +31,16 @@ before(async () => {
   const token = (await admin.post('/api/api-tokens', { name: uid('k'), userId: target.id })).json;
   assert.ok(dictType?.code && item?.id && token?.id, 'fixtures could not be created');
   logoutClient = await login('admin');
-  fx = { org, officer, unit, emptyUnit, role, target, dictType, item, token };
+  // registries and rules
+  const venue = await createVenue(admin, org);
+  const regUnit = await createUnit(admin);
+  const person = await createPerson(admin, { unitId: regUnit.id });
+  const cert = await createCertificate(admin, person, { kind: 'construction_welder', number: `坏输入${uid('n')}` });
+  const machine = await createMachine(admin, regUnit.id);
+  const kp = await admin.post('/api/key-periods', { name: `坏输入${uid('k')}`, start: '2033-03-01T00:00:00Z', end: '2033-03-02T00:00:00Z' });
+  assert.equal(kp.status, 201, describe(kp));
+  const ruleSettings = await admin.getOk('/api/rule-settings');
+  fx = { org, officer, unit, emptyUnit, role, target, dictType, item, token, venue, regUnit, person, cert, machine, keyPeriod: kp.json, ruleSettings };
 });
 
 /** Path parameters for a route: an existing record of the right kind. */
@@ -40,7 +51,14 @@ function paramsFor(path) {
   if (path.startsWith('/api/dict-items/')) return { id: fx.item.id };
   if (path.startsWith('/api/api-tokens/')) return { id: fx.token.id };
   if (path.startsWith('/api/dict-types/')) return { code: fx.dictType.code };
-  return { id: 1, code: 'x' }; // a route this suite does not know yet: still checked for the generic cases
+  if (path.startsWith('/api/venues/')) return { id: fx.venue.id };
+  if (path.startsWith('/api/units/')) return { id: fx.regUnit.id };
+  if (path.startsWith('/api/people/')) return { id: fx.person.id };
+  if (path.startsWith('/api/certificates/')) return { id: fx.cert.id };
+  if (path.startsWith('/api/machines/')) return { id: fx.machine.id };
+  if (path.startsWith('/api/key-periods/')) return { id: fx.keyPeriod.id };
+  if (path.startsWith('/api/calendar/')) return { year: 2033 };
+  return { id: 1, code: 'x', year: 2033 }; // a route this suite does not know yet: still checked for the generic cases
 }
 
 /** A body the route would accept (fresh unique values), or null for routes without a body. */
@@ -60,6 +78,22 @@ function validBody(method, path, schema) {
     case 'POST /api/dict-types/:code/items': return { value: uid('v'), label: '坏输入', sort: 2 };
     case 'PUT /api/dict-items/:id': return { label: fx.item.label, sort: fx.item.sort, enabled: true };
     case 'POST /api/api-tokens': return { name: uid('k'), userId: fx.target.id };
+    case 'POST /api/venues': return venueBody(fx.org);
+    case 'PUT /api/venues/:id': return venueBody(fx.org, { name: fx.venue.name });
+    case 'POST /api/units': return unitBody();
+    case 'PUT /api/units/:id': return unitBody({ name: fx.regUnit.name, creditCode: fx.regUnit.creditCode });
+    case 'POST /api/people': return personBody();
+    case 'PUT /api/people/:id': return personBody({ name: fx.person.name, citizenId: fx.person.rawCitizenId, phone: fx.person.rawPhone });
+    case 'POST /api/certificates': return certBody(fx.person, { kind: 'construction_welder', number: `坏输入${uid('n')}` });
+    case 'PUT /api/certificates/:id': return certBody(fx.person, { kind: 'construction_welder', number: fx.cert.number });
+    case 'POST /api/certificates/:id/verify': return { result: 'match', note: '坏输入' };
+    // one bad row and mode all: even a body that gets through imports nothing
+    case 'POST /api/certificates/import': return { rows: [{ name: '坏输入', citizenId: '123' }], mode: 'all', dryRun: true };
+    case 'POST /api/machines': return machineBody(fx.regUnit.id);
+    case 'PUT /api/machines/:id': return machineBody(fx.regUnit.id, { code: fx.machine.code, chipId: fx.machine.chipId });
+    case 'PUT /api/calendar/:year': return { items: [{ date: '2033-01-01', kind: 'holiday', name: '元旦' }] };
+    case 'POST /api/key-periods': return { name: `坏输入${uid('k')}`, start: '2033-02-01T00:00:00Z', end: '2033-02-02T00:00:00Z', note: '坏输入' };
+    case 'PUT /api/rule-settings': return { ...fx.ruleSettings };
     default: break;
   }
   if (!schema) return null;
@@ -72,15 +106,20 @@ function validBody(method, path, schema) {
   return body;
 }
 
-/** A value of the wrong JSON type for a property schema. */
-function wrongValue(p) {
+/** Values of the wrong JSON type for a property schema (arrays also get elements of the wrong type). */
+function wrongValues(p) {
   switch (p.type) {
-    case 'string': return 12345;
-    case 'integer': case 'number': return 'x1';
-    case 'boolean': return 'yes';
-    case 'array': return 'x';
-    case 'object': return 'x';
-    default: return p.enum ? 12345 : [[]];
+    case 'string': return [12345];
+    case 'integer': return ['x1', 1.5];
+    case 'number': return ['x1', true];
+    case 'boolean': return ['yes'];
+    case 'object': return ['x', [{}]];
+    case 'array': {
+      const item = deref(loadSpec(), p.items) ?? {};
+      const inner = item.type === 'object' ? [1, 'x', [1]] : item.type === 'integer' ? ['x', 1.5] : item.type === 'string' ? [1] : [];
+      return ['x', { a: 1 }, ...inner.map((v) => [v])];
+    }
+    default: return [p.enum ? 12345 : [[]]];
   }
 }
 
@@ -148,8 +187,10 @@ for (const route of routes) {
     // wrong type for each known field (the rest of the body valid)
     if (takesBody) {
       for (const [name, p] of Object.entries(schema.properties)) {
-        const body = { ...base, [name]: wrongValue(p) };
-        check(problems, await send(route, path, { body }), 400, 'INVALID_TYPE', name, `${name}: ${JSON.stringify(body[name])}`);
+        for (const wrong of wrongValues(p)) {
+          const body = { ...base, [name]: wrong };
+          check(problems, await send(route, path, { body }), 400, 'INVALID_TYPE', name, `${name}: ${JSON.stringify(wrong)}`);
+        }
       }
       // null for a field: a required field is refused (REQUIRED or INVALID_TYPE) with its name; never a 5xx
       for (const name of Object.keys(schema.properties)) {
@@ -191,4 +232,9 @@ test('the fixtures survived the bad input unchanged', async () => {
   assert.equal(toks.find((t) => t.id === fx.token.id)?.revokedAt, null, 'the token was revoked by a bad request');
   const its = (await admin.getOk(`/api/dict-types/${fx.dictType.code}/items`)).items;
   assert.deepEqual(its.find((i) => i.id === fx.item.id), fx.item, 'the dict item was changed by a bad request');
+  const kps = (await admin.getOk('/api/key-periods')).items;
+  assert.ok(kps.some((k) => k.id === fx.keyPeriod.id), 'the key period was deleted by a bad request');
+  assert.deepEqual(await admin.getOk('/api/rule-settings'), fx.ruleSettings, 'the rule settings were changed by a bad request');
+  const imported = await admin.getOk(`/api/people?q=${encodeURIComponent('坏输入')}`);
+  assert.equal(imported.total, 0, 'a bad import request imported a row');
 });

@@ -46,7 +46,7 @@ function parseBody(text, contentType) {
 
 /**
  * One HTTP request. `body`: object/array/number (JSON-encoded) or string (sent as is).
- * Returns {status, headers, json, text, method, path}. Network errors throw.
+ * Returns {status, headers, json, text, bytes (raw body), method, path}. Network errors throw.
  */
 export async function request(method, path, { body, headers = {}, contentType } = {}) {
   const h = { ...headers };
@@ -56,11 +56,13 @@ export async function request(method, path, { body, headers = {}, contentType } 
     h['content-type'] = contentType ?? 'application/json';
   }
   const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
-  const text = await res.text();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
   return {
     status: res.status,
     headers: res.headers,
     text,
+    bytes,
     json: parseBody(text, res.headers.get('content-type')),
     method,
     path,
@@ -369,4 +371,195 @@ export function documentedCodes(spec, method, oaPath, status) {
   const op = spec.paths?.[oaPath]?.[method.toLowerCase()];
   const resp = op && deref(spec, op.responses?.[String(status)]);
   return resp?.['x-error-codes'] ?? [];
+}
+
+// ---------- identity numbers (registries) ----------
+const CID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** GB 11643 check character for the first 17 characters of a citizen ID. */
+export function citizenIdCheck(first17) {
+  let t = 0;
+  for (let i = 0; i < 17; i++) t += Number(first17[i]) * CID_WEIGHTS[i];
+  return '10X98765432'[t % 11];
+}
+const CID_AREA = String(500101 + randomInt(0, 99));
+const CID_SEQ = String(randomInt(100, 1000));
+const CID_BASE = Date.UTC(1960, 0, 1) + randomInt(0, 4000) * 86400000;
+let cidSeq = 0;
+/** A fresh, valid 18-character citizen ID (unique within this run; real birth date). */
+export function makeCitizenId() {
+  cidSeq += 1;
+  const birth = new Date(CID_BASE + cidSeq * 86400000).toISOString().slice(0, 10).replace(/-/g, '');
+  const first17 = CID_AREA + birth + CID_SEQ;
+  return first17 + citizenIdCheck(first17);
+}
+/** The contract's mask: first 4, ten stars, last 4 (5001**********123X). */
+export const maskCitizenId = (id) => `${id.slice(0, 4)}${'*'.repeat(10)}${id.slice(14)}`;
+/** The contract's phone mask: 139****0001. */
+export const maskPhone = (p) => `${p.slice(0, 3)}****${p.slice(7)}`;
+
+const CC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+/** GB 32100 check character for the first 17 characters of a unified social credit code. */
+export function creditCodeCheck(first17) {
+  let t = 0;
+  for (let i = 0; i < 17; i++) t += CC_ALPHABET.indexOf(first17[i]) * CC_WEIGHTS[i];
+  return CC_ALPHABET[(31 - (t % 31)) % 31];
+}
+/** A fresh, valid 18-character unified social credit code. */
+export function makeCreditCode() {
+  let org = '';
+  for (let i = 0; i < 9; i++) org += CC_ALPHABET[randomInt(0, 31)];
+  const first17 = '91500107' + org;
+  return first17 + creditCodeCheck(first17);
+}
+
+/** A machine code (赋码): 4-32 of [A-Z0-9-], unique. */
+export function makeMachineCode(prefix = 'HJ') {
+  return `${prefix}-${uid('m').replace(/[^a-z0-9]/g, '').toUpperCase()}`.slice(0, 32);
+}
+
+// ---------- dates ----------
+/** Local (Asia/Shanghai) date YYYY-MM-DD, `days` from today. */
+export function localDate(days = 0) {
+  return new Date(Date.now() + 8 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
+}
+/** Whole days from local today to a YYYY-MM-DD date. */
+export function daysFromToday(date) {
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${localDate(0)}T00:00:00Z`)) / 86400000);
+}
+
+// ---------- zip (xlsx) ----------
+/** Read a zip archive: Map of entry name → Buffer. Throws when it is not a zip. */
+export async function unzip(bytes) {
+  const { inflateRawSync } = await import('node:zlib');
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error('zip: no end of central directory');
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out = new Map();
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('zip: bad central directory entry');
+    const method = buf.readUInt16LE(p + 10);
+    const csize = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error(`zip: bad local header for ${name}`);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + csize);
+    if (method === 0) out.set(name, Buffer.from(data));
+    else if (method === 8) out.set(name, inflateRawSync(data));
+    else throw new Error(`zip: ${name} uses compression method ${method}`);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+// ---------- registry fixtures (venues, units, people, certificates, machines) ----------
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Every day 09:00-21:00. */
+export const DAILY_HOURS = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, from: '09:00', to: '21:00' }));
+
+/** A VenueInput that the server accepts: a restaurant in 龙凤社区 supervised by 商贸发展岗 (override freely). */
+export function venueBody(org, over = {}) {
+  return {
+    name: `测试场所${uid('v')}`,
+    type: 'restaurant',
+    crowded: true,
+    entertainment: false,
+    address: '重庆市渝北区龙凤街 1 号',
+    orgUnitId: org.byName.get('龙凤社区').id,
+    supervisorOrgUnitIds: [org.byName.get('商贸发展岗').id],
+    lat: 29.58,
+    lng: 106.55,
+    geofenceRadius: 150,
+    openingHours: DAILY_HOURS,
+    closedDates: [],
+    principalName: '王老板',
+    principalPhone: randomPhone(),
+    fireManagerName: '李消防',
+    fireManagerPhone: randomPhone(),
+    ...over,
+  };
+}
+export async function createVenue(client, org, over = {}) {
+  const res = await client.post('/api/venues', venueBody(org, over));
+  assert.equal(res.status, 201, describe(res));
+  return res.json;
+}
+
+export function unitBody(over = {}) {
+  return {
+    name: `测试施工单位${uid('n')}`,
+    creditCode: makeCreditCode(),
+    kind: 'contractor',
+    contactName: '赵联系',
+    contactPhone: randomPhone(),
+    address: '重庆市渝北区',
+    ...over,
+  };
+}
+export async function createUnit(client, over = {}) {
+  const res = await client.post('/api/units', unitBody(over));
+  assert.equal(res.status, 201, describe(res));
+  return res.json;
+}
+
+export function personBody(over = {}) {
+  return { name: '测试焊工', citizenId: makeCitizenId(), phone: randomPhone(), ...over };
+}
+export async function createPerson(client, over = {}) {
+  const body = personBody(over);
+  const res = await client.post('/api/people', body);
+  assert.equal(res.status, 201, describe(res));
+  return { ...res.json, rawCitizenId: body.citizenId, rawPhone: body.phone };
+}
+
+/** A CertificateInput for `person` ({id, rawCitizenId}): 熔化焊接与热切割, valid for 3 years from 2 years ago. */
+export function certBody(person, over = {}) {
+  return {
+    personId: person.id,
+    kind: 'special_op_fusion',
+    number: `T${person.rawCitizenId ?? person.citizenId}`,
+    issuer: '重庆市应急管理局',
+    firstIssued: localDate(-730),
+    validUntil: localDate(365 * 3 - 730),
+    nextReview: localDate(300),
+    ...over,
+  };
+}
+export async function createCertificate(client, person, over = {}) {
+  const res = await client.post('/api/certificates', certBody(person, over));
+  assert.equal(res.status, 201, describe(res));
+  return res.json;
+}
+
+export function machineBody(unitId, over = {}) {
+  return { code: makeMachineCode(), chipId: `CHIP${uid('c').replace(/[^a-z0-9]/g, '').toUpperCase()}`, unitId, kind: 'arc_welder', model: 'ZX7-400', status: 'active', ...over };
+}
+export async function createMachine(client, unitId, over = {}) {
+  const res = await client.post('/api/machines', machineBody(unitId, over));
+  assert.equal(res.status, 201, describe(res));
+  return res.json;
+}
+
+/** GET an .xlsx export and check it: 200, the xlsx media type, a zip (PK\x03\x04) with a workbook and a sheet.
+ * Returns {res, files, text (all xl/ parts as text)}. */
+export async function fetchXlsx(client, path) {
+  const res = await client.get(path);
+  assert.equal(res.status, 200, describe(res));
+  assert.equal((res.headers.get('content-type') ?? '').split(';')[0].trim(), XLSX_TYPE, `${path}: content-type`);
+  assert.deepEqual([...res.bytes.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04], `${path}: not a zip (PK\\x03\\x04)`);
+  const files = await unzip(res.bytes);
+  for (const f of ['[Content_Types].xml', 'xl/workbook.xml']) assert.ok(files.has(f), `${path}: xlsx lacks ${f}`);
+  assert.ok([...files.keys()].some((f) => /^xl\/worksheets\/sheet\d*\.xml$/.test(f)), `${path}: xlsx has no worksheet`);
+  const text = [...files.entries()].filter(([k]) => k.startsWith('xl/')).map(([, v]) => v.toString('utf8')).join('\n');
+  return { res, files, text };
 }

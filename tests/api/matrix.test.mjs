@@ -1,7 +1,7 @@
 // Authorization matrix: every demo role user × every route with a permission (from `huoyan routes --json`).
 // Allowed iff the user's permissions (GET /api/auth/me) contain the route's permission.
 // Denied → 403 FORBIDDEN; allowed → anything but 401/403 (and never 5xx). Requests are harmless:
-// ids are 999999999 (→ 404) and bodies are {} (→ 400).
+// ids are 999999999 (→ 404), years 2099, and bodies are {} (→ 400).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, serverRoutes, routePermission, fillPath, MISSING_ID } from './lib.mjs';
@@ -37,6 +37,33 @@ test('role permissions from the contract', async () => {
   }
 });
 
+// Built-in grants of the registry and rule permissions (docs/api-registries.md).
+const REGISTRY_PERMS = ['venue:read', 'venue:write', 'unit:read', 'unit:write', 'person:read', 'person:write', 'person:pii',
+  'machine:read', 'machine:write', 'rule:read', 'rule:write'];
+const REGISTRY_GRANTS = {
+  admin: REGISTRY_PERMS,
+  sw_officer: ['venue:read', 'venue:write', 'unit:read', 'person:read', 'machine:read', 'rule:read'],
+  grid_longfeng: ['venue:read', 'unit:read', 'person:read'],
+  inspector: ['venue:read', 'unit:read', 'person:read', 'machine:read', 'rule:read'],
+  venue_mgr: ['venue:read', 'venue:write', 'unit:read', 'person:read'],
+  contractor: ['unit:read', 'unit:write', 'person:read', 'person:write', 'machine:read', 'machine:write'],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('registry and rule permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of USERS) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => REGISTRY_PERMS.includes(p)).sort();
+    const want = [...REGISTRY_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items.map((p) => p.key);
+  assert.deepEqual(REGISTRY_PERMS.filter((p) => !catalog.includes(p)), [], 'permissions missing from GET /api/permissions');
+});
+
 test('authorization matrix', async (t) => {
   assert.ok(routes.length >= 20, `only ${routes.length} routes with a permission`);
   const mismatches = [];
@@ -49,7 +76,7 @@ test('authorization matrix', async (t) => {
     for (const r of routes) {
       const method = r.method.toUpperCase();
       const perm = routePermission(r);
-      const path = fillPath(r.path, { id: MISSING_ID, code: 'zz_no_such_dict_type' });
+      const path = fillPath(r.path, { id: MISSING_ID, code: 'zz_no_such_dict_type', year: 2099 });
       const res = await c.req(method, path, method === 'GET' ? {} : { body: {} });
       const allowed = perms.has(perm);
       checked++;

@@ -73,12 +73,24 @@ test('the spec is complete: summaries, security, error codes, closed request bod
       const schema = deref(doc, deref(doc, op.requestBody).content?.['application/json']?.schema);
       if (!schema) { problems.push(`${k}: request body without JSON schema`); continue; }
       if (schema.additionalProperties !== false) problems.push(`${k}: request body allows unknown fields`);
-      for (const [name, p0] of Object.entries(schema.properties ?? {})) {
-        const p = deref(doc, p0);
-        if (!p.type && !p.enum) problems.push(`${k}: ${name} has no type`);
-        if (p.type === 'string' && !p.enum && !p.maxLength) problems.push(`${k}: ${name} has no maxLength`);
-      }
-      for (const r of schema.required ?? []) if (!(r in (schema.properties ?? {}))) problems.push(`${k}: required ${r} not a property`);
+      // every level of the body (objects in arrays such as openingHours, rows, items) is closed and typed
+      const checkProps = (obj, where) => {
+        for (const [name, p0] of Object.entries(obj.properties ?? {})) {
+          const p = deref(doc, p0);
+          const at = `${where}${name}`;
+          if (!p.type && !p.enum) problems.push(`${k}: ${at} has no type`);
+          if (p.type === 'string' && !p.enum && !p.maxLength) problems.push(`${k}: ${at} has no maxLength`);
+          const inner = p.type === 'array' ? deref(doc, p.items) : p;
+          if (p.type === 'array' && !inner?.type && !inner?.enum) problems.push(`${k}: ${at}[] has no item type`);
+          if (p.type === 'array' && inner?.type === 'string' && !inner.enum && !inner.maxLength) problems.push(`${k}: ${at}[] has no maxLength`);
+          if (inner?.type === 'object') {
+            if (inner.additionalProperties !== false) problems.push(`${k}: ${at} allows unknown fields`);
+            checkProps(inner, `${at}${p.type === 'array' ? '[]' : ''}.`);
+          }
+        }
+        for (const r of obj.required ?? []) if (!(r in (obj.properties ?? {}))) problems.push(`${k}: required ${where}${r} not a property`);
+      };
+      checkProps(schema, '');
     }
   }
   // every $ref resolves

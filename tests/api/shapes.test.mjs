@@ -5,7 +5,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, request, Client, orgUnits, roles, createUser, serverRoutes, loadSpec, toOpenApiPath, fillPath,
-  checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID,
+  checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
+  venueBody, unitBody, personBody, certBody, machineBody, makeCitizenId,
 } from './lib.mjs';
 
 let spec, admin;
@@ -37,6 +38,13 @@ async function hit(client, method, template, params = {}, body = undefined, opts
         problems.push(`${where}: code ${res.json.code} not documented for this status (spec lists: ${codes.join(', ') || 'nothing'})`);
       }
     }
+  } else if (opts.binary) {
+    // a non-JSON answer (SVG, xlsx): the media type must be the one documented for the status
+    const op = spec.paths[oa][method.toLowerCase()];
+    const media = Object.keys(deref(spec, op.responses?.[String(res.status)])?.content ?? {});
+    const got = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (!media.includes(got)) problems.push(`${where}: content-type ${got}, spec documents ${media.join(', ') || 'nothing'}`);
+    else succeeded.add(`${method} ${template}`);
   } else {
     const schema = responseSchema(spec, method, oa, res.status);
     if (!schema) problems.push(`${where}: status ${res.status} not documented`);
@@ -107,6 +115,51 @@ test('successful answers match the documented schemas', async () => {
   await hit(admin, 'GET', '/api/api-tokens', {}, undefined, { expect: 200 });
   await hit(admin, 'POST', '/api/api-tokens/:id/revoke', { id: tok.id }, undefined, { expect: 200 });
 
+  // venues
+  await hit(admin, 'GET', '/api/venues', {}, undefined, { expect: 200, query: '?pageSize=50' });
+  const venue = (await hit(admin, 'POST', '/api/venues', {}, venueBody(org, { managerUserId: u.id }), { expect: 201 })).json;
+  const venue2 = (await hit(admin, 'POST', '/api/venues', {}, (() => { const b = venueBody(org); delete b.lat; delete b.lng; delete b.fireManagerName; delete b.fireManagerPhone; return b; })(), { expect: 201 })).json;
+  await hit(admin, 'GET', '/api/venues/:id', { id: venue2.id }, undefined, { expect: 200 });
+  await hit(admin, 'PUT', '/api/venues/:id', { id: venue.id }, venueBody(org, { name: venue.name, supervisorOrgUnitIds: [sw.id, org.byName.get('文教体旅岗').id] }), { expect: 200 });
+  await hit(admin, 'GET', '/api/venues/:id/qr.svg', { id: venue.id }, undefined, { expect: 200, binary: true });
+
+  // units, people, certificates, machines
+  const regUnit = (await hit(admin, 'POST', '/api/units', {}, unitBody(), { expect: 201 })).json;
+  const bare = unitBody();
+  delete bare.address;
+  await hit(admin, 'POST', '/api/units', {}, bare, { expect: 201 });
+  await hit(admin, 'GET', '/api/units', {}, undefined, { expect: 200, query: '?pageSize=50' });
+  await hit(admin, 'GET', '/api/units/:id', { id: regUnit.id }, undefined, { expect: 200 });
+  await hit(admin, 'PUT', '/api/units/:id', { id: regUnit.id }, unitBody({ creditCode: regUnit.creditCode, kind: 'employer' }), { expect: 200 });
+  const citizenId = makeCitizenId();
+  const person = (await hit(admin, 'POST', '/api/people', {}, personBody({ citizenId, unitId: regUnit.id, userId: u.id }), { expect: 201 })).json;
+  const loner = (await hit(admin, 'POST', '/api/people', {}, personBody(), { expect: 201 })).json;
+  await hit(admin, 'GET', '/api/people', {}, undefined, { expect: 200, query: '?pageSize=50' });
+  await hit(admin, 'PUT', '/api/people/:id', { id: person.id }, personBody({ citizenId, unitId: regUnit.id }), { expect: 200 });
+  const cert = (await hit(admin, 'POST', '/api/certificates', {}, certBody({ id: person.id, rawCitizenId: citizenId }), { expect: 201 })).json;
+  const cert2 = (await hit(admin, 'POST', '/api/certificates', {}, (() => { const b = certBody(loner, { kind: 'construction_welder', number: `形状${uid('n')}` }); delete b.nextReview; return b; })(), { expect: 201 })).json;
+  await hit(admin, 'GET', '/api/people/:id', { id: person.id }, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/certificates/:id', { id: cert2.id }, undefined, { expect: 200 });
+  await hit(admin, 'PUT', '/api/certificates/:id', { id: cert.id }, certBody({ id: person.id, rawCitizenId: citizenId }, { status: 'suspended' }), { expect: 200 });
+  await hit(admin, 'POST', '/api/certificates/:id/verify', { id: cert.id }, { result: 'mismatch', note: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/certificates', {}, undefined, { expect: 200, query: '?pageSize=50' });
+  await hit(admin, 'GET', '/api/certificates/export.xlsx', {}, undefined, { expect: 200, binary: true, query: `?personId=${person.id}` });
+  await hit(admin, 'POST', '/api/certificates/import', {}, { rows: [{ name: '形状', citizenId: '123' }], mode: 'all', dryRun: true }, { expect: 200 });
+  const machine = (await hit(admin, 'POST', '/api/machines', {}, machineBody(regUnit.id), { expect: 201 })).json;
+  await hit(admin, 'POST', '/api/machines', {}, { code: machineBody(0).code, unitId: regUnit.id, kind: 'other' }, { expect: 201 });
+  await hit(admin, 'GET', '/api/machines', {}, undefined, { expect: 200, query: '?pageSize=50' });
+  await hit(admin, 'GET', '/api/machines/:id', { id: machine.id }, undefined, { expect: 200 });
+  await hit(admin, 'PUT', '/api/machines/:id', { id: machine.id }, machineBody(regUnit.id, { code: machine.code, chipId: machine.chipId, status: 'locked' }), { expect: 200 });
+
+  // rules
+  await hit(admin, 'GET', '/api/calendar', {}, undefined, { expect: 200, query: '?year=2026' });
+  await hit(admin, 'PUT', '/api/calendar/:year', { year: 2034 }, { items: [{ date: '2034-01-01', kind: 'holiday', name: '元旦' }] }, { expect: 200 });
+  const kp = (await hit(admin, 'POST', '/api/key-periods', {}, { name: `形状${uid('k')}`, start: '2034-02-01T00:00:00+08:00', end: '2034-02-03T00:00:00+08:00', note: '形状' }, { expect: 201 })).json;
+  await hit(admin, 'GET', '/api/key-periods', {}, undefined, { expect: 200 });
+  await hit(admin, 'DELETE', '/api/key-periods/:id', { id: kp.id }, undefined, { expect: 200 });
+  const settings = (await hit(admin, 'GET', '/api/rule-settings', {}, undefined, { expect: 200 })).json;
+  await hit(admin, 'PUT', '/api/rule-settings', {}, settings, { expect: 200 });
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
@@ -123,7 +176,7 @@ test('error answers carry codes the spec documents for that route and status', a
   for (const r of serverRoutes()) {
     const method = r.method.toUpperCase();
     if (r.path === '/healthz' || r.path === '/metrics') continue;
-    const params = { id: MISSING_ID, code: 'zz_no_such_type' };
+    const params = { id: MISSING_ID, code: 'zz_no_such_type', year: 2099 };
     const body = method === 'GET' ? undefined : {};
     if (r.path !== '/api/auth/login') await hit(anon, method, r.path, params, body); // 401
     if (r.permission) await hit(aud, method, r.path, params, body); // 403 FORBIDDEN or allowed

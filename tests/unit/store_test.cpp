@@ -82,7 +82,7 @@ TEST_F(StoreTest, DeptScopeSeesOnlyItsDepartment) {
 TEST_F(StoreTest, DeptTreeScopeIncludesGrids) {
   auto grid = caller_for("grid_longfeng");
   store::Params params;
-  std::string cond = store::scope_condition(grid, "u.org_unit_id", "u.id", params);
+  std::string cond = store::scope_condition(grid, {"u.org_unit_id"}, {"u.id"}, params);
   long long n = db->read([&](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM users u WHERE " + cond, params); });
   long long expected = db->read([](store::Conn& c) {
     return c.scalar("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE o.name LIKE '龙凤社区%'");

@@ -8,6 +8,7 @@ namespace huoyan::http {
 
 void add_system_routes(std::vector<Route>& out);  // health, auth
 void add_admin_routes(std::vector<Route>& out);   // users, org units, roles, dictionaries, tokens, logs
+void add_registry_routes(std::vector<Route>& out); // venues, units, people, certificates, machines, rules
 
 // Set by `serve`: adds "Secure" to the session cookie (behind HTTPS).
 void set_secure_cookies(bool secure);

@@ -25,6 +25,29 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./ConsoleLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: '首页' } },
+      { path: 'venues', name: 'venues', component: () => import('./pages/VenuesPage.vue'), meta: { perm: 'venue:read', title: '场所管理' } },
+      {
+        path: 'venues/:id(\\d+)',
+        name: 'venue-detail',
+        component: () => import('./pages/VenueDetailPage.vue'),
+        meta: { perm: 'venue:read', title: '场所详情' },
+      },
+      { path: 'units', name: 'units', component: () => import('./pages/UnitsPage.vue'), meta: { perm: 'unit:read', title: '单位管理' } },
+      { path: 'people', name: 'people', component: () => import('./pages/PeoplePage.vue'), meta: { perm: 'person:read', title: '人员与证书' } },
+      {
+        path: 'people/:id(\\d+)',
+        name: 'person-detail',
+        component: () => import('./pages/PersonDetailPage.vue'),
+        meta: { perm: 'person:read', title: '人员详情' },
+      },
+      {
+        path: 'certificates',
+        name: 'certificates',
+        component: () => import('./pages/CertificatesPage.vue'),
+        meta: { perm: 'person:read', title: '证书数据库' },
+      },
+      { path: 'machines', name: 'machines', component: () => import('./pages/MachinesPage.vue'), meta: { perm: 'machine:read', title: '焊机管理' } },
+      { path: 'rules', name: 'rules', component: () => import('./pages/RulesPage.vue'), meta: { perm: 'rule:read', title: '规则设置' } },
       { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { perm: 'user:read', title: '用户管理' } },
       {
         path: 'users/:id(\\d+)',

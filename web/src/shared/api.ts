@@ -126,6 +126,25 @@ export class ApiClient {
     }
   }
 
+  /** GETs a file (e.g. an .xlsx export); failures come out as ApiError like any other call. */
+  async download(path: string, query?: Query): Promise<{ blob: Blob; filename: string | null }> {
+    let res: Response
+    try {
+      res = await this.fetchFn(path + buildQuery(query), { method: 'GET', credentials: 'same-origin' })
+    } catch {
+      throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试')
+    }
+    if (!res.ok) {
+      const err = await parseError(res)
+      if (res.status === 401) {
+        this.csrfToken = ''
+        this.hooks.onUnauthorized?.(err)
+      }
+      throw err
+    }
+    return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) }
+  }
+
   get<T>(path: string, query?: Query, opts: RequestOptions = {}) {
     return this.request<T>('GET', path, { ...opts, query })
   }
@@ -138,6 +157,33 @@ export class ApiClient {
   del<T>(path: string) {
     return this.request<T>('DELETE', path)
   }
+}
+
+/** The file name of a Content-Disposition header (filename*=UTF-8'' wins over filename=). */
+export function filenameOf(cd: string | null | undefined): string | null {
+  if (!cd) return null
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(cd)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''))
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(cd)
+  return plain ? (plain[2] ?? plain[1]).trim() : null
+}
+
+/** Hands a Blob to the browser as a download. */
+export function saveBlob(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 export const api = new ApiClient()

@@ -13,10 +13,14 @@ export function useFormErrors<K extends string>(fields: readonly K[], toast: (ms
   function apply(e: unknown, alias: Partial<Record<string, K>> = {}) {
     const msg = e instanceof Error ? e.message : String(e)
     if (isApiError(e) && e.field) {
-      const f = (alias[e.field] ?? e.field) as K
-      if ((fields as readonly string[]).includes(f)) {
-        errors[f] = msg
-        return
+      // "openingHours[2].to" falls back to its root "openingHours" when the form has no such field.
+      const root = e.field.split(/[.[]/)[0]
+      for (const name of [e.field, root]) {
+        const f = (alias[name] ?? name) as K
+        if ((fields as readonly string[]).includes(f)) {
+          errors[f] = msg
+          return
+        }
       }
     }
     toast(msg)

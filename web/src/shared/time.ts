@@ -45,3 +45,17 @@ export function isFuture(v: string | null | undefined, now = Date.now()): boolea
   const d = parse(v)
   return !!d && d.getTime() > now
 }
+
+/** "2026-10-01 08:00" (Shanghai wall clock, seconds optional) -> "2026-10-01T00:00:00Z"; '' when malformed. */
+export function wallToUtc(wall: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(wall.trim())
+  if (!m) return ''
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0))
+  return isoUtc(Date.UTC(y, mo - 1, d, h, mi, s) - OFFSET_MS)
+}
+
+/** The Shanghai weekday of a "YYYY-MM-DD" day: 0 = 周一 … 6 = 周日. */
+export function weekdayOf(day: string): number {
+  const [y, m, d] = day.split('-').map(Number)
+  return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7
+}

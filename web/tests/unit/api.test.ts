@@ -132,3 +132,13 @@ describe('ApiClient', () => {
     await expect(c.get('/api/auth/me')).rejects.toMatchObject({ status: 0, code: 'NETWORK', message: '网络连接失败，请检查网络后重试' })
   })
 })
+
+describe('filenameOf', () => {
+  it('reads filename*= (UTF-8) before filename=', async () => {
+    const { filenameOf } = await import('../../src/shared/api')
+    expect(filenameOf(`attachment; filename="certs.xlsx"; filename*=UTF-8''%E8%AF%81%E4%B9%A6.xlsx`)).toBe('证书.xlsx')
+    expect(filenameOf('attachment; filename="certs.xlsx"')).toBe('certs.xlsx')
+    expect(filenameOf('attachment; filename=certs.xlsx')).toBe('certs.xlsx')
+    expect(filenameOf(null)).toBeNull()
+  })
+})

@@ -26,3 +26,14 @@ describe('useFormErrors', () => {
     expect(f.errors.password).toBe('密码太弱')
   })
 })
+
+describe('useFormErrors with nested field paths', () => {
+  it('puts "openingHours[2].to" next to openingHours', () => {
+    const toast = vi.fn()
+    const f = useFormErrors(['openingHours', 'name'] as const, toast)
+    f.apply(new ApiError(400, 'INVALID_VALUE', '营业时间不正确', 'openingHours[2].to'))
+    expect(f.errors.openingHours).toBe('营业时间不正确')
+    f.apply(new ApiError(400, 'INVALID_VALUE', '坐标不正确', 'location.lat'))
+    expect(toast).toHaveBeenCalledWith('坐标不正确')
+  })
+})

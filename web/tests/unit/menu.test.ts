@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { activeMenuPath, menuFor } from '../../src/console/menu'
+import { activeMenuPath, menuFor, menuGroups } from '../../src/console/menu'
 
 const titles = (perms: string[]) => menuFor(perms).map((m) => m.title)
 
+const ADMIN = [
+  'user:read', 'user:write', 'org:read', 'org:write', 'role:read', 'role:write', 'dict:read', 'dict:write',
+  'audit:read', 'loginlog:read', 'token:write', 'venue:read', 'venue:write', 'unit:read', 'unit:write',
+  'person:read', 'person:write', 'person:pii', 'machine:read', 'machine:write', 'rule:read', 'rule:write',
+]
+
 describe('menuFor', () => {
-  it('gives the admin every console page in menu order', () => {
-    const all = ['user:read', 'user:write', 'org:read', 'org:write', 'role:read', 'role:write', 'dict:read', 'dict:write', 'audit:read', 'loginlog:read', 'token:write']
-    expect(titles(all)).toEqual(['用户管理', '组织机构', '角色权限', '数据字典', '审计日志', '登录日志', '接口令牌'])
+  it('gives the admin every console page in menu order, in two groups', () => {
+    expect(titles(ADMIN)).toEqual([
+      '场所管理', '单位管理', '人员与证书', '证书数据库', '焊机管理',
+      '用户管理', '组织机构', '角色权限', '数据字典', '规则设置', '审计日志', '登录日志', '接口令牌',
+    ])
+    expect(menuGroups(ADMIN).map((g) => [g.title, g.items.length])).toEqual([
+      ['基础台账', 5],
+      ['系统管理', 8],
+    ])
   })
   it('gives the auditor only the two log pages', () => {
     expect(titles(['audit:read', 'loginlog:read'])).toEqual(['审计日志', '登录日志'])
+    expect(menuGroups(['audit:read', 'loginlog:read']).map((g) => g.title)).toEqual(['系统管理'])
   })
   it('needs token:write (not a read permission) for 接口令牌, and ignores unknown permissions', () => {
     expect(titles(['token:read', 'permit:read'])).toEqual([])
@@ -19,15 +32,27 @@ describe('menuFor', () => {
     expect(menuFor([])).toEqual([])
     expect(menuFor(['dict:read'])).toEqual([])
   })
-  it('shows 数据字典 next to other console pages, or to a dictionary editor', () => {
+  it('shows 数据字典 next to other 系统管理 pages, or to a dictionary editor', () => {
     expect(titles(['dict:read', 'org:read'])).toEqual(['组织机构', '数据字典'])
     expect(titles(['dict:read', 'dict:write'])).toEqual(['数据字典'])
+  })
+  it('gives an officer the registries and 规则设置 (read) by permission', () => {
+    expect(titles(['user:read', 'org:read', 'dict:read', 'venue:read', 'venue:write', 'unit:read', 'person:read', 'machine:read', 'rule:read'])).toEqual([
+      '场所管理', '单位管理', '人员与证书', '证书数据库', '焊机管理', '用户管理', '组织机构', '数据字典', '规则设置',
+    ])
+  })
+  it('gives a contractor its registries but not 数据字典', () => {
+    expect(titles(['dict:read', 'unit:read', 'unit:write', 'person:read', 'person:write', 'machine:read', 'machine:write'])).toEqual([
+      '单位管理', '人员与证书', '证书数据库', '焊机管理',
+    ])
   })
 })
 
 describe('activeMenuPath', () => {
   it('highlights the list page for a detail page', () => {
     expect(activeMenuPath('/users/12')).toBe('/users')
+    expect(activeMenuPath('/venues/3')).toBe('/venues')
+    expect(activeMenuPath('/people/3')).toBe('/people')
     expect(activeMenuPath('/roles')).toBe('/roles')
     expect(activeMenuPath('/usersx')).toBe('/usersx')
   })

@@ -36,3 +36,17 @@ describe('isFuture', () => {
     expect(isFuture(null, now)).toBe(false)
   })
 })
+
+describe('wallToUtc / weekdayOf', () => {
+  it('reads a Shanghai wall-clock time as UTC', async () => {
+    const { wallToUtc } = await import('../../src/shared/time')
+    expect(wallToUtc('2026-10-01 08:00')).toBe('2026-10-01T00:00:00Z')
+    expect(wallToUtc('2026-01-01 00:00:00')).toBe('2025-12-31T16:00:00Z')
+    expect(wallToUtc('nope')).toBe('')
+  })
+  it('gives the weekday with 0 = Monday', async () => {
+    const { weekdayOf } = await import('../../src/shared/time')
+    expect(weekdayOf('2026-01-05')).toBe(0)
+    expect(weekdayOf('2026-01-04')).toBe(6)
+  })
+})

@@ -1,0 +1,983 @@
+#include "app/registries.h"
+
+#include <xlsxwriter.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "app/audit.h"
+#include "app/auth.h"
+#include "app/csv.h"
+#include "app/input.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/permit_rules.h"
+#include "domain/validate.h"
+#include "store/scope.h"
+
+namespace huoyan::app {
+
+namespace {
+
+std::string now_iso() { return clock::iso_utc(clock::now()); }
+
+store::Value opt_value(const std::optional<std::string>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
+store::Value opt_value(const std::optional<long long>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
+store::Value opt_value(const std::optional<double>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
+
+// The label of an enabled dictionary item, or INVALID_VALUE on `field`.
+std::string dict_label(store::Conn& c, const std::string& type, const std::string& value, const char* field,
+                       const char* label) {
+  auto l = c.text("SELECT label FROM dict_items WHERE type_code = ? AND value = ? AND enabled = 1", {type, value});
+  if (!l) throw bad_request("INVALID_VALUE", std::string(label) + "不在字典中：" + value.substr(0, 40), field);
+  return *l;
+}
+
+std::string read_mobile(Input& in, const char* field, const char* label, bool required) {
+  auto v = in.opt_str(field, 11, label);
+  if (!v) {
+    if (required) throw bad_request("REQUIRED", std::string("请填写") + label, field);
+    return "";
+  }
+  if (!validate::mobile_phone(*v)) throw bad_request("INVALID_VALUE", std::string(label) + "格式不正确", field);
+  return *v;
+}
+
+ApiError out_of_scope(const char* field) {
+  return ApiError(403, "OUT_OF_SCOPE", "保存后的记录将不在您的数据范围内，请检查所属村/社区或监管岗位", field);
+}
+
+// ---- venues ----
+
+const char* kVenueSelect =
+    "SELECT v.id, v.name, v.type, t.label AS \"typeLabel\", v.crowded, v.entertainment, v.address, "
+    "v.org_unit_id AS \"orgUnitId\", o.name AS \"orgUnitName\", v.lat, v.lng, v.geofence_radius AS \"geofenceRadius\", "
+    "v.opening_hours AS \"openingHours\", v.closed_dates AS \"closedDates\", v.principal_name AS \"principalName\", "
+    "v.principal_phone AS \"principalPhone\", v.fire_manager_name AS \"fireManagerName\", "
+    "v.fire_manager_phone AS \"fireManagerPhone\", v.manager_user_id AS \"managerUserId\", mu.name AS \"managerName\", "
+    "v.qr_token AS \"qrToken\", v.created_at AS \"createdAt\", v.updated_at AS \"updatedAt\" "
+    "FROM venues v JOIN org_units o ON o.id = v.org_unit_id LEFT JOIN users mu ON mu.id = v.manager_user_id "
+    "LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type";
+
+std::string venue_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {"v.org_unit_id", "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = v.id"},
+                                {"v.manager_user_id", "v.created_by"}, p);
+}
+
+void present_venues(store::Conn& c, json& venues, const Caller& who) {
+  if (venues.empty()) return;
+  store::as_int(venues, {"id", "orgUnitId", "managerUserId", "geofenceRadius"});
+  store::as_bool(venues, {"crowded", "entertainment"});
+  std::string ids;
+  for (const auto& v : venues) ids += (ids.empty() ? "" : ",") + std::to_string(v["id"].get<long long>());
+  json sup = c.rows("SELECT vs.venue_id, o.id, o.name FROM venue_supervisors vs JOIN org_units o ON o.id = vs.org_unit_id "
+                    "WHERE vs.venue_id IN (" + ids + ") ORDER BY o.sort, o.id");
+  store::as_int(sup, {"venue_id", "id"});
+  bool show_phones = who.has("person:pii") || who.has("venue:write");
+  for (auto& v : venues) {
+    v["supervisors"] = json::array();
+    v["supervisorOrgUnitIds"] = json::array();
+    for (const auto& s : sup)
+      if (s["venue_id"] == v["id"]) {
+        v["supervisors"].push_back({{"id", s["id"]}, {"name", s["name"]}});
+        v["supervisorOrgUnitIds"].push_back(s["id"]);
+      }
+    v["openingHours"] = json::parse(v["openingHours"].get<std::string>());
+    v["closedDates"] = json::parse(v["closedDates"].get<std::string>());
+    v["publicUrl"] = venue_public_path(v["qrToken"]);
+    if (!show_phones)
+      for (const char* f : {"principalPhone", "fireManagerPhone"})
+        if (v[f].is_string() && !v[f].get<std::string>().empty()) v[f] = validate::mask_phone(v[f].get<std::string>());
+  }
+}
+
+json venue_by_id(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = venue_scope(who, p);
+  json rows = c.rows(std::string(kVenueSelect) + " WHERE v.id = ? AND " + cond, p);
+  if (rows.empty()) throw not_found();
+  present_venues(c, rows, who);
+  return rows[0];
+}
+
+// "HH:MM" → minutes; "24:00" only where allow_24.
+int minutes_of(const std::string& s, bool allow_24) {
+  static const std::regex re("^([01][0-9]|2[0-4]):([0-5][0-9])$");
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return -1;
+  int h = std::stoi(m[1]), mi = std::stoi(m[2]);
+  if (h == 24 && (mi != 0 || !allow_24)) return -1;
+  return h * 60 + mi;
+}
+
+json read_opening_hours(const json& body) {
+  json out = json::array();
+  if (!body.contains("openingHours") || body["openingHours"].is_null()) return out;
+  const json& list = body["openingHours"];
+  if (list.size() > 70) throw bad_request("INVALID_VALUE", "营业时间段过多", "openingHours");
+  for (const auto& item : list) {
+    auto bad = [](const std::string& why) { return bad_request("INVALID_VALUE", "营业时间：" + why, "openingHours"); };
+    for (const auto& [k, v] : item.items())
+      if (k != "weekday" && k != "from" && k != "to") throw bad("不支持的字段 " + k.substr(0, 20));
+    if (!item.contains("weekday") || !item["weekday"].is_number_integer()) throw bad("缺少星期（0-6）");
+    int wd = item["weekday"];
+    if (wd < 0 || wd > 6) throw bad("星期须为 0（周一）到 6（周日）");
+    if (!item.contains("from") || !item["from"].is_string() || !item.contains("to") || !item["to"].is_string())
+      throw bad("缺少开始或结束时间");
+    int from = minutes_of(item["from"], false), to = minutes_of(item["to"], true);
+    if (from < 0 || to < 0) throw bad("时间须为 HH:MM，例如 08:30");
+    if (from == to) throw bad("开始和结束时间不能相同");
+    out.push_back({{"weekday", wd}, {"from", item["from"]}, {"to", item["to"]}});
+  }
+  return out;
+}
+
+struct VenueFields {
+  std::string name, type, address, principal_name, principal_phone, fire_manager_name, fire_manager_phone;
+  bool crowded, entertainment;
+  long long org_unit_id;
+  std::vector<long long> supervisors;
+  std::optional<double> lat, lng;
+  long long geofence_radius;
+  json opening_hours, closed_dates;
+  std::optional<long long> manager_user_id;
+};
+
+VenueFields read_venue(Input& in, const json& body) {
+  VenueFields f;
+  f.name = in.str("name", 100, "场所名称");
+  f.type = in.str("type", 40, "场所类型");
+  f.crowded = in.boolean("crowded", "是否人员密集场所");
+  f.entertainment = in.boolean("entertainment", "是否公共娱乐场所");
+  f.address = in.opt_str("address", 200, "地址").value_or("");
+  f.org_unit_id = in.integer("orgUnitId", "所属村/社区");
+  f.supervisors = in.int_list("supervisorOrgUnitIds", 20, "监管岗位");
+  if (f.supervisors.empty()) throw bad_request("REQUIRED", "请选择至少一个监管岗位", "supervisorOrgUnitIds");
+  f.lat = in.opt_number("lat", "纬度", -90, 90);
+  f.lng = in.opt_number("lng", "经度", -180, 180);
+  if (f.lat.has_value() != f.lng.has_value()) throw bad_request("INVALID_VALUE", "经度和纬度须同时填写", f.lat ? "lng" : "lat");
+  f.geofence_radius = in.opt_integer("geofenceRadius", "地理围栏半径", 20, 5000).value_or(200);
+  f.opening_hours = read_opening_hours(body);
+  f.closed_dates = json::array();
+  for (const auto& d : in.str_list("closedDates", 400, 10, "休息日")) {
+    if (d.size() != 10 || !clock::parse_iso(d)) throw bad_request("INVALID_VALUE", "休息日不是有效日期：" + d, "closedDates");
+    f.closed_dates.push_back(d);
+  }
+  f.principal_name = in.str("principalName", 30, "主要负责人");
+  f.principal_phone = read_mobile(in, "principalPhone", "主要负责人电话", true);
+  f.fire_manager_name = in.opt_str("fireManagerName", 30, "消防安全管理人").value_or("");
+  f.fire_manager_phone = read_mobile(in, "fireManagerPhone", "消防安全管理人电话", false);
+  f.manager_user_id = in.opt_integer("managerUserId", "场所管理账号");
+  return f;
+}
+
+void check_venue_refs(store::Conn& c, const VenueFields& f) {
+  dict_label(c, "venue_type", f.type, "type", "场所类型");
+  auto kind = c.text("SELECT kind FROM org_units WHERE id = ?", {f.org_unit_id});
+  if (!kind || (*kind != "village" && *kind != "grid"))
+    throw bad_request("ORG_UNIT_NOT_FOUND", "所属村/社区不存在", "orgUnitId");
+  for (long long s : f.supervisors) {
+    auto k = c.text("SELECT kind FROM org_units WHERE id = ?", {s});
+    if (!k || *k != "department") throw bad_request("ORG_UNIT_NOT_FOUND", "监管岗位不存在", "supervisorOrgUnitIds");
+  }
+  if (f.manager_user_id && !c.row("SELECT id FROM users WHERE id = ?", {*f.manager_user_id}))
+    throw bad_request("USER_NOT_FOUND", "场所管理账号不存在", "managerUserId");
+}
+
+void save_supervisors(store::Conn& c, long long venue_id, const std::vector<long long>& ids) {
+  c.exec("DELETE FROM venue_supervisors WHERE venue_id = ?", {venue_id});
+  std::set<long long> unique(ids.begin(), ids.end());
+  for (long long s : unique) c.exec("INSERT INTO venue_supervisors (venue_id, org_unit_id) VALUES (?, ?)", {venue_id, s});
+}
+
+void require_venue_in_scope(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = venue_scope(who, p);
+  if (!c.row("SELECT v.id FROM venues v WHERE v.id = ? AND " + cond, p)) throw out_of_scope("supervisorOrgUnitIds");
+}
+
+}  // namespace
+
+std::string venue_public_path(const std::string& qr_token) { return "/r/v/" + qr_token; }
+
+json list_venues(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f;
+  f.sql += " AND " + venue_scope(who, f.params);
+  if (auto v = query_str(q, "q")) f.add("(v.name LIKE ? OR v.address LIKE ? OR v.principal_name LIKE ?)", "%" + *v + "%", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_str(q, "type")) f.add("v.type = ?", *v);
+  if (auto v = query_int(q, "orgUnitId"))
+    f.add("v.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE (SELECT path FROM org_units WHERE id = ?) || '%')", *v);
+  if (auto v = query_int(q, "supervisorOrgUnitId"))
+    f.add("EXISTS (SELECT 1 FROM venue_supervisors s2 WHERE s2.venue_id = v.id AND s2.org_unit_id = ?)", *v);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kVenueSelect, "FROM venues v", f, "v.id", p);
+    present_venues(c, out["items"], who);
+    return out;
+  });
+}
+
+json get_venue(store::Db& db, const Caller& who, long long id) {
+  return db.read([&](store::Conn& c) { return venue_by_id(c, who, id); });
+}
+
+json create_venue(store::Db& db, const Caller& who, const json& body) {
+  Input in(body);
+  VenueFields f = read_venue(in, body);
+  return db.write([&](store::Conn& c) {
+    check_venue_refs(c, f);
+    if (c.row("SELECT id FROM venues WHERE name = ?", {f.name})) throw conflict("VENUE_NAME_TAKEN", "已有同名场所", "name");
+    std::string now = now_iso();
+    long long id = c.insert(
+        "INSERT INTO venues (name, type, crowded, entertainment, address, org_unit_id, lat, lng, geofence_radius, "
+        "opening_hours, closed_dates, principal_name, principal_phone, fire_manager_name, fire_manager_phone, "
+        "manager_user_id, qr_token, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.name, f.type, static_cast<long long>(f.crowded), static_cast<long long>(f.entertainment), f.address,
+         f.org_unit_id, opt_value(f.lat), opt_value(f.lng), f.geofence_radius, f.opening_hours.dump(),
+         f.closed_dates.dump(), f.principal_name, f.principal_phone, f.fire_manager_name, f.fire_manager_phone,
+         opt_value(f.manager_user_id), random_token(12), who.user_id, now, now});
+    save_supervisors(c, id, f.supervisors);
+    require_venue_in_scope(c, who, id);
+    json after = venue_by_id(c, who, id);
+    record(c, who, "venue.create", "venue", std::to_string(id), nullptr, after);
+    return after;
+  });
+}
+
+json update_venue(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  VenueFields f = read_venue(in, body);
+  return db.write([&](store::Conn& c) {
+    json before = venue_by_id(c, who, id);
+    check_venue_refs(c, f);
+    if (c.row("SELECT id FROM venues WHERE name = ? AND id <> ?", {f.name, id}))
+      throw conflict("VENUE_NAME_TAKEN", "已有同名场所", "name");
+    c.exec("UPDATE venues SET name = ?, type = ?, crowded = ?, entertainment = ?, address = ?, org_unit_id = ?, lat = ?, "
+           "lng = ?, geofence_radius = ?, opening_hours = ?, closed_dates = ?, principal_name = ?, principal_phone = ?, "
+           "fire_manager_name = ?, fire_manager_phone = ?, manager_user_id = ?, updated_at = ? WHERE id = ?",
+           {f.name, f.type, static_cast<long long>(f.crowded), static_cast<long long>(f.entertainment), f.address,
+            f.org_unit_id, opt_value(f.lat), opt_value(f.lng), f.geofence_radius, f.opening_hours.dump(),
+            f.closed_dates.dump(), f.principal_name, f.principal_phone, f.fire_manager_name, f.fire_manager_phone,
+            opt_value(f.manager_user_id), now_iso(), id});
+    save_supervisors(c, id, f.supervisors);
+    require_venue_in_scope(c, who, id);
+    json after = venue_by_id(c, who, id);
+    record(c, who, "venue.update", "venue", std::to_string(id), before, after);
+    return after;
+  });
+}
+
+// ---- units ----
+
+namespace {
+const std::map<std::string, std::string> kUnitKinds = {
+    {"contractor", "施工单位"}, {"employer", "用工单位"}, {"labour_dispatch", "劳务派遣单位"}, {"venue_operator", "场所经营管理单位"}};
+
+const char* kUnitSelect =
+    "SELECT u.id, u.name, u.credit_code AS \"creditCode\", u.kind, u.contact_name AS \"contactName\", "
+    "u.contact_phone AS \"contactPhone\", u.address, u.created_at AS \"createdAt\", "
+    "(SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id) AS \"personCount\", "
+    "(SELECT COUNT(*) FROM machines m WHERE m.unit_id = u.id) AS \"machineCount\" FROM units u";
+
+void present_units(json& units, const Caller& who) {
+  store::as_int(units, {"id", "personCount", "machineCount"});
+  for (auto& u : units) {
+    u["kindLabel"] = kUnitKinds.count(u["kind"]) ? kUnitKinds.at(u["kind"]) : u["kind"].get<std::string>();
+    if (!who.has("person:pii") && !who.has("unit:write") && !u["contactPhone"].get<std::string>().empty())
+      u["contactPhone"] = validate::mask_phone(u["contactPhone"].get<std::string>());
+  }
+}
+
+std::string unit_scope(const Caller& who, store::Params& p) { return store::scope_condition(who, {}, {"u.created_by"}, p); }
+
+json unit_by_id(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = unit_scope(who, p);
+  json rows = c.rows(std::string(kUnitSelect) + " WHERE u.id = ? AND " + cond, p);
+  if (rows.empty()) throw not_found();
+  present_units(rows, who);
+  return rows[0];
+}
+
+struct UnitFields {
+  std::string name, credit_code, kind, contact_name, contact_phone, address;
+};
+UnitFields read_unit(Input& in) {
+  UnitFields f;
+  f.name = in.str("name", 100, "单位名称");
+  f.credit_code = in.str("creditCode", 18, "统一社会信用代码");
+  for (char& ch : f.credit_code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (!validate::credit_code(f.credit_code))
+    throw bad_request("INVALID_VALUE", "统一社会信用代码无效（18 位，校验位不符）", "creditCode");
+  f.kind = in.str("kind", 20, "单位类别");
+  if (!kUnitKinds.count(f.kind)) throw bad_request("INVALID_VALUE", "单位类别无效", "kind");
+  f.contact_name = in.str("contactName", 30, "联系人");
+  f.contact_phone = read_mobile(in, "contactPhone", "联系电话", true);
+  f.address = in.opt_str("address", 200, "地址").value_or("");
+  return f;
+}
+}  // namespace
+
+json list_units(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f;
+  f.sql += " AND " + unit_scope(who, f.params);
+  if (auto v = query_str(q, "q")) f.add("(u.name LIKE ? OR u.credit_code LIKE ?)", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_str(q, "kind")) f.add("u.kind = ?", *v);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kUnitSelect, "FROM units u", f, "u.id", p);
+    present_units(out["items"], who);
+    return out;
+  });
+}
+
+json get_unit(store::Db& db, const Caller& who, long long id) {
+  return db.read([&](store::Conn& c) { return unit_by_id(c, who, id); });
+}
+
+json create_unit(store::Db& db, const Caller& who, const json& body) {
+  Input in(body);
+  UnitFields f = read_unit(in);
+  return db.write([&](store::Conn& c) {
+    if (c.row("SELECT id FROM units WHERE credit_code = ?", {f.credit_code}))
+      throw conflict("CREDIT_CODE_TAKEN", "该统一社会信用代码已登记", "creditCode");
+    std::string now = now_iso();
+    long long id = c.insert(
+        "INSERT INTO units (name, credit_code, kind, contact_name, contact_phone, address, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.name, f.credit_code, f.kind, f.contact_name, f.contact_phone, f.address, who.user_id, now, now});
+    json after = unit_by_id(c, who, id);
+    record(c, who, "unit.create", "unit", std::to_string(id), nullptr, after);
+    return after;
+  });
+}
+
+json update_unit(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  UnitFields f = read_unit(in);
+  return db.write([&](store::Conn& c) {
+    json before = unit_by_id(c, who, id);
+    if (c.row("SELECT id FROM units WHERE credit_code = ? AND id <> ?", {f.credit_code, id}))
+      throw conflict("CREDIT_CODE_TAKEN", "该统一社会信用代码已登记", "creditCode");
+    c.exec("UPDATE units SET name = ?, credit_code = ?, kind = ?, contact_name = ?, contact_phone = ?, address = ?, "
+           "updated_at = ? WHERE id = ?",
+           {f.name, f.credit_code, f.kind, f.contact_name, f.contact_phone, f.address, now_iso(), id});
+    json after = unit_by_id(c, who, id);
+    record(c, who, "unit.update", "unit", std::to_string(id), before, after);
+    return after;
+  });
+}
+
+// ---- people and certificates ----
+
+namespace {
+const char* kPersonSelect =
+    "SELECT p.id, p.name, p.citizen_id AS \"citizenId\", p.phone, p.unit_id AS \"unitId\", un.name AS \"unitName\", "
+    "p.user_id AS \"userId\", us.username, p.created_at AS \"createdAt\", "
+    "(SELECT COUNT(*) FROM certificates c2 WHERE c2.person_id = p.id) AS \"certificateCount\" "
+    "FROM people p LEFT JOIN units un ON un.id = p.unit_id LEFT JOIN users us ON us.id = p.user_id";
+
+std::string person_scope(const Caller& who, store::Params& p) { return store::scope_condition(who, {}, {"p.created_by"}, p); }
+
+void mask_person_fields(json& row, const Caller& who, const char* id_field, const char* phone_field) {
+  if (who.has("person:pii")) return;
+  if (row.contains(id_field) && row[id_field].is_string()) row[id_field] = validate::mask_citizen_id(row[id_field].get<std::string>());
+  if (phone_field && row.contains(phone_field) && row[phone_field].is_string() && !row[phone_field].get<std::string>().empty())
+    row[phone_field] = validate::mask_phone(row[phone_field].get<std::string>());
+}
+
+void present_people(json& people, const Caller& who) {
+  store::as_int(people, {"id", "unitId", "userId", "certificateCount"});
+  for (auto& p : people) mask_person_fields(p, who, "citizenId", "phone");
+}
+
+const char* kCertSelect =
+    "SELECT c.id, c.person_id AS \"personId\", p.name AS \"personName\", p.citizen_id AS \"citizenId\", c.kind, "
+    "k.label AS \"kindLabel\", c.number, c.issuer, c.first_issued AS \"firstIssued\", c.valid_until AS \"validUntil\", "
+    "c.next_review AS \"nextReview\", c.status, c.verified_at, c.verified_by, c.verify_result, c.verify_note, "
+    "c.created_at AS \"createdAt\" FROM certificates c JOIN people p ON p.id = c.person_id "
+    "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = c.kind";
+
+std::string cert_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {}, {"p.created_by", "c.created_by"}, p);
+}
+
+void present_certs(json& certs, const Caller& who) {
+  std::string today = clock::today();
+  store::as_int(certs, {"id", "personId"});
+  for (auto& c : certs) {
+    std::string review = c["nextReview"].is_string() ? c["nextReview"].get<std::string>() : "";
+    c["state"] = certificate_state(c["status"], c["validUntil"], review, today);
+    c["daysToExpiry"] = clock::days_between(today, c["validUntil"]);
+    if (c["verified_at"].is_string())
+      c["verification"] = {{"at", c["verified_at"]}, {"by", c["verified_by"]}, {"result", c["verify_result"]}, {"note", c["verify_note"]}};
+    else
+      c["verification"] = nullptr;
+    for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note"}) c.erase(f);
+    mask_person_fields(c, who, "citizenId", nullptr);
+  }
+}
+
+json cert_by_id(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = cert_scope(who, p);
+  json rows = c.rows(std::string(kCertSelect) + " WHERE c.id = ? AND " + cond, p);
+  if (rows.empty()) throw not_found();
+  present_certs(rows, who);
+  return rows[0];
+}
+
+json person_by_id(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = person_scope(who, p);
+  json rows = c.rows(std::string(kPersonSelect) + " WHERE p.id = ? AND " + cond, p);
+  if (rows.empty()) throw not_found();
+  present_people(rows, who);
+  json certs = c.rows(std::string(kCertSelect) + " WHERE c.person_id = ? ORDER BY c.id", {id});
+  present_certs(certs, who);
+  rows[0]["certificates"] = certs;
+  return rows[0];
+}
+
+struct PersonFields {
+  std::string name, citizen_id, phone;
+  std::optional<long long> unit_id, user_id;
+};
+PersonFields read_person(Input& in) {
+  PersonFields f;
+  f.name = in.str("name", 30, "姓名");
+  f.citizen_id = in.str("citizenId", 18, "身份证号");
+  if (!f.citizen_id.empty()) f.citizen_id.back() = static_cast<char>(std::toupper(static_cast<unsigned char>(f.citizen_id.back())));
+  if (!validate::citizen_id(f.citizen_id)) throw bad_request("INVALID_VALUE", "身份证号无效（18 位，校验位或出生日期不符）", "citizenId");
+  f.phone = read_mobile(in, "phone", "手机号", true);
+  f.unit_id = in.opt_integer("unitId", "所属单位");
+  f.user_id = in.opt_integer("userId", "关联账号");
+  return f;
+}
+
+void check_person_refs(store::Conn& c, const PersonFields& f, long long self_id) {
+  if (f.unit_id && !c.row("SELECT id FROM units WHERE id = ?", {*f.unit_id}))
+    throw bad_request("UNIT_NOT_FOUND", "所属单位不存在", "unitId");
+  if (f.user_id) {
+    if (!c.row("SELECT id FROM users WHERE id = ?", {*f.user_id})) throw bad_request("USER_NOT_FOUND", "关联账号不存在", "userId");
+    if (c.row("SELECT id FROM people WHERE user_id = ? AND id <> ?", {*f.user_id, self_id}))
+      throw conflict("USER_ALREADY_LINKED", "该账号已关联其他人员", "userId");
+  }
+  if (c.row("SELECT id FROM people WHERE citizen_id = ? AND id <> ?", {f.citizen_id, self_id}))
+    throw conflict("CITIZEN_ID_TAKEN", "该身份证号已登记", "citizenId");
+}
+
+struct CertFields {
+  long long person_id;
+  std::string kind, number, issuer, first_issued, valid_until, status;
+  std::optional<std::string> next_review;
+};
+
+CertFields read_cert(Input& in) {
+  CertFields f;
+  f.person_id = in.integer("personId", "持证人");
+  f.kind = in.str("kind", 40, "证书类型");
+  f.number = in.str("number", 40, "证书编号");
+  for (char& ch : f.number)
+    if (ch == 'x' || ch == 't') ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  f.issuer = in.str("issuer", 60, "发证机关");
+  f.first_issued = in.date("firstIssued", "初领日期");
+  f.valid_until = in.date("validUntil", "有效期至");
+  f.next_review = in.opt_date("nextReview", "复审日期");
+  f.status = in.has("status") ? in.one_of("status", "证书状态", {"valid", "suspended", "revoked"}) : "valid";
+  if (f.valid_until < f.first_issued) throw bad_request("INVALID_VALUE", "有效期至不能早于初领日期", "validUntil");
+  if (f.next_review && *f.next_review < f.first_issued) throw bad_request("INVALID_VALUE", "复审日期不能早于初领日期", "nextReview");
+  return f;
+}
+
+// The person's citizen ID, after checking the certificate's references and number.
+void check_cert(store::Conn& c, const CertFields& f, long long self_id) {
+  auto citizen = c.text("SELECT citizen_id FROM people WHERE id = ?", {f.person_id});
+  if (!citizen) throw bad_request("PERSON_NOT_FOUND", "持证人不存在", "personId");
+  dict_label(c, "certificate_type", f.kind, "kind", "证书类型");
+  if (permit::special_operation_kind(f.kind) && f.number != "T" + *citizen)
+    throw bad_request("CERT_NUMBER_MISMATCH", "特种作业操作证编号应为 T 加持证人身份证号（人证不符）", "number");
+  if (c.row("SELECT id FROM certificates WHERE kind = ? AND number = ? AND id <> ?", {f.kind, f.number, self_id}))
+    throw conflict("CERT_NUMBER_TAKEN", "该证书已登记", "number");
+}
+
+long long insert_cert(store::Conn& c, const Caller& who, const CertFields& f) {
+  std::string now = now_iso();
+  return c.insert(
+      "INSERT INTO certificates (person_id, kind, number, issuer, first_issued, valid_until, next_review, status, "
+      "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {f.person_id, f.kind, f.number, f.issuer, f.first_issued, f.valid_until, opt_value(f.next_review), f.status,
+       who.user_id, now, now});
+}
+
+// SQL for one certificate state on `today` (see certificate_state).
+std::string state_condition(const std::string& state, const std::string& today, store::Params& p) {
+  std::string soon = clock::add_days(today, 60);
+  if (state == "suspended" || state == "revoked") {
+    p.emplace_back(state);
+    return "c.status = ?";
+  }
+  if (state == "expired") {
+    p.emplace_back(today);
+    return "c.status = 'valid' AND c.valid_until < ?";
+  }
+  if (state == "review_overdue") {
+    p.insert(p.end(), {today, today});
+    return "c.status = 'valid' AND c.valid_until >= ? AND c.next_review IS NOT NULL AND c.next_review < ?";
+  }
+  if (state == "expiring") {
+    p.insert(p.end(), {today, today, soon, soon});
+    return "c.status = 'valid' AND c.valid_until >= ? AND (c.next_review IS NULL OR c.next_review >= ?) AND "
+           "(c.valid_until <= ? OR c.next_review <= ?)";
+  }
+  if (state == "valid") {
+    p.insert(p.end(), {soon, soon});
+    return "c.status = 'valid' AND c.valid_until > ? AND (c.next_review IS NULL OR c.next_review > ?)";
+  }
+  throw bad_request("INVALID_VALUE", "证书状态无效", "status");
+}
+
+Filter cert_filter(const Caller& who, const QueryMap& q) {
+  Filter f;
+  f.sql += " AND " + cert_scope(who, f.params);
+  if (auto v = query_str(q, "q"))
+    f.add("(p.name LIKE ? OR c.number LIKE ? OR p.citizen_id = ?)", "%" + *v + "%", "%" + *v + "%", *v);
+  if (auto v = query_str(q, "kind")) f.add("c.kind = ?", *v);
+  if (auto v = query_int(q, "personId")) f.add("c.person_id = ?", *v);
+  if (auto v = query_str(q, "status")) f.sql += " AND " + state_condition(*v, clock::today(), f.params);
+  if (auto v = query_int(q, "expiringWithinDays")) {
+    if (*v > 3650) throw bad_request("INVALID_VALUE", "临期天数过大", "expiringWithinDays");
+    f.add("c.status = 'valid' AND c.valid_until >= ? AND c.valid_until <= ?", clock::today(),
+          clock::add_days(clock::today(), static_cast<int>(*v)));
+  }
+  return f;
+}
+}  // namespace
+
+std::string certificate_state(const std::string& status, const std::string& valid_until, const std::string& next_review,
+                              const std::string& today) {
+  if (status != "valid") return status;
+  if (valid_until < today) return "expired";
+  if (!next_review.empty() && next_review < today) return "review_overdue";
+  std::string soon = clock::add_days(today, 60);
+  if (valid_until <= soon || (!next_review.empty() && next_review <= soon)) return "expiring";
+  return "valid";
+}
+
+json list_people(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f;
+  f.sql += " AND " + person_scope(who, f.params);
+  if (auto v = query_str(q, "q")) f.add("(p.name LIKE ? OR p.citizen_id = ? OR p.phone = ?)", "%" + *v + "%", *v, *v);
+  if (auto v = query_int(q, "unitId")) f.add("p.unit_id = ?", *v);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kPersonSelect, "FROM people p", f, "p.id", p);
+    present_people(out["items"], who);
+    return out;
+  });
+}
+
+json get_person(store::Db& db, const Caller& who, long long id) {
+  return db.read([&](store::Conn& c) { return person_by_id(c, who, id); });
+}
+
+json create_person(store::Db& db, const Caller& who, const json& body) {
+  Input in(body);
+  PersonFields f = read_person(in);
+  return db.write([&](store::Conn& c) {
+    check_person_refs(c, f, 0);
+    std::string now = now_iso();
+    long long id = c.insert(
+        "INSERT INTO people (name, citizen_id, phone, unit_id, user_id, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.name, f.citizen_id, f.phone, opt_value(f.unit_id), opt_value(f.user_id), who.user_id, now, now});
+    json after = person_by_id(c, who, id);
+    json logged = after;
+    mask_person_fields(logged, Caller{}, "citizenId", "phone");
+    record(c, who, "person.create", "person", std::to_string(id), nullptr, logged);
+    return after;
+  });
+}
+
+json update_person(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  PersonFields f = read_person(in);
+  return db.write([&](store::Conn& c) {
+    json before = person_by_id(c, who, id);
+    check_person_refs(c, f, id);
+    c.exec("UPDATE people SET name = ?, citizen_id = ?, phone = ?, unit_id = ?, user_id = ?, updated_at = ? WHERE id = ?",
+           {f.name, f.citizen_id, f.phone, opt_value(f.unit_id), opt_value(f.user_id), now_iso(), id});
+    json after = person_by_id(c, who, id);
+    json b = before, a = after;
+    b.erase("certificates");
+    a.erase("certificates");
+    mask_person_fields(b, Caller{}, "citizenId", "phone");
+    mask_person_fields(a, Caller{}, "citizenId", "phone");
+    record(c, who, "person.update", "person", std::to_string(id), b, a);
+    return after;
+  });
+}
+
+json list_certificates(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f = cert_filter(who, q);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kCertSelect, "FROM certificates c JOIN people p ON p.id = c.person_id", f, "c.valid_until, c.id", p);
+    present_certs(out["items"], who);
+    return out;
+  });
+}
+
+json get_certificate(store::Db& db, const Caller& who, long long id) {
+  return db.read([&](store::Conn& c) { return cert_by_id(c, who, id); });
+}
+
+json create_certificate(store::Db& db, const Caller& who, const json& body) {
+  Input in(body);
+  CertFields f = read_cert(in);
+  return db.write([&](store::Conn& c) {
+    store::Params p{f.person_id};
+    std::string cond = person_scope(who, p);
+    if (!c.row("SELECT p.id FROM people p WHERE p.id = ? AND " + cond, p))
+      throw bad_request("PERSON_NOT_FOUND", "持证人不存在", "personId");
+    check_cert(c, f, 0);
+    long long id = insert_cert(c, who, f);
+    json after = cert_by_id(c, who, id);
+    record(c, who, "certificate.create", "certificate", std::to_string(id), nullptr,
+           json{{"number", f.number}, {"kind", f.kind}, {"validUntil", f.valid_until}});
+    return after;
+  });
+}
+
+json update_certificate(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  CertFields f = read_cert(in);
+  return db.write([&](store::Conn& c) {
+    json before = cert_by_id(c, who, id);
+    check_cert(c, f, id);
+    c.exec("UPDATE certificates SET person_id = ?, kind = ?, number = ?, issuer = ?, first_issued = ?, valid_until = ?, "
+           "next_review = ?, status = ?, updated_at = ? WHERE id = ?",
+           {f.person_id, f.kind, f.number, f.issuer, f.first_issued, f.valid_until, opt_value(f.next_review), f.status,
+            now_iso(), id});
+    json after = cert_by_id(c, who, id);
+    auto brief = [](const json& x) {
+      return json{{"number", x["number"]}, {"kind", x["kind"]}, {"validUntil", x["validUntil"]}, {"nextReview", x["nextReview"]}, {"status", x["status"]}};
+    };
+    record(c, who, "certificate.update", "certificate", std::to_string(id), brief(before), brief(after));
+    return after;
+  });
+}
+
+json verify_certificate(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  std::string result = in.one_of("result", "核验结果", {"match", "mismatch", "not_found"});
+  std::string note = in.opt_str("note", 200, "核验说明").value_or("");
+  return db.write([&](store::Conn& c) {
+    cert_by_id(c, who, id);
+    c.exec("UPDATE certificates SET verified_at = ?, verified_by = ?, verify_result = ?, verify_note = ? WHERE id = ?",
+           {now_iso(), who.name.empty() ? who.username : who.name, result, note, id});
+    json after = cert_by_id(c, who, id);
+    record(c, who, "certificate.verify", "certificate", std::to_string(id), nullptr, after["verification"]);
+    return after;
+  });
+}
+
+// ---- import / export ----
+
+namespace {
+struct ImportColumn {
+  const char* key;
+  const char* chinese;
+};
+const ImportColumn kImportColumns[] = {
+    {"name", "姓名"},           {"citizenId", "身份证号"},        {"phone", "手机号"},
+    {"unitCreditCode", "单位统一社会信用代码"}, {"kind", "证书类型"}, {"number", "证书编号"},
+    {"issuer", "发证机关"},     {"firstIssued", "初领日期"},      {"validUntil", "有效期至"},
+    {"nextReview", "复审日期"}};
+
+// CSV text → row objects keyed by the English column keys.
+json csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> table;
+  try {
+    table = parse_csv(text);
+  } catch (const std::invalid_argument&) {
+    throw bad_request("INVALID_VALUE", "CSV 格式错误：引号未闭合", "csv");
+  }
+  if (table.empty()) throw bad_request("INVALID_VALUE", "CSV 内容为空", "csv");
+  std::vector<std::string> keys;
+  for (auto h : table[0]) {
+    while (!h.empty() && (h.back() == ' ')) h.pop_back();
+    std::string key;
+    for (const auto& col : kImportColumns)
+      if (h == col.key || h == col.chinese) key = col.key;
+    if (key.empty()) throw bad_request("INVALID_VALUE", "CSV 表头含无法识别的列：" + h.substr(0, 40), "csv");
+    keys.push_back(key);
+  }
+  json rows = json::array();
+  for (size_t r = 1; r < table.size(); ++r) {
+    json row = json::object();
+    for (size_t i = 0; i < keys.size() && i < table[r].size(); ++i)
+      if (!table[r][i].empty()) row[keys[i]] = table[r][i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+json import_certificates(store::Db& db, const Caller& who, const json& body) {
+  Input in(body);
+  std::string mode = in.one_of("mode", "导入方式", {"all", "valid_rows"});
+  bool dry_run = in.opt_bool("dryRun").value_or(false);
+  json rows;
+  if (in.has("csv")) {
+    if (!body["csv"].is_string()) throw bad_request("INVALID_TYPE", "csv 须为文本", "csv");
+    rows = csv_rows(body["csv"].get<std::string>());
+  } else if (in.has("rows")) {
+    rows = body["rows"];
+  } else {
+    throw bad_request("REQUIRED", "请提供 csv 或 rows", "rows");
+  }
+  if (rows.size() > 5000) throw bad_request("TOO_MANY_ROWS", "一次最多导入 5000 行", "rows");
+
+  return db.write([&](store::Conn& c) {
+    std::map<std::string, std::string> kind_by_label;
+    for (const auto& k : c.rows("SELECT value, label FROM dict_items WHERE type_code = 'certificate_type' AND enabled = 1")) {
+      kind_by_label[k["value"]] = k["value"];
+      kind_by_label[k["label"]] = k["value"];
+    }
+    // Pass 1: check every row; nothing is written.
+    struct Ready {
+      PersonFields person;
+      CertFields cert;
+    };
+    std::vector<Ready> ready;
+    json errors = json::array();
+    std::set<std::string> seen_numbers;
+    std::map<std::string, std::string> names_in_file;  // citizenId → name
+    for (size_t i = 0; i < rows.size(); ++i) {
+      try {
+        json row = rows[i];
+        if (!row.is_object()) throw bad_request("INVALID_TYPE", "该行须为对象", "");
+        for (const auto& [k, v] : row.items()) {
+          bool known = false;
+          for (const auto& col : kImportColumns) known = known || k == col.key;
+          if (!known) throw bad_request("UNKNOWN_FIELD", "不支持的列：" + k.substr(0, 40), k.substr(0, 40));
+          if (!v.is_string() && !v.is_null()) throw bad_request("INVALID_TYPE", "该列须为文本", k);
+        }
+        if (row.contains("kind") && row["kind"].is_string()) {
+          // A value, a label, or a part of exactly one label ("熔化焊接与热切割作业").
+          std::string given = row["kind"];
+          auto it = kind_by_label.find(given);
+          std::set<std::string> partial;
+          if (it == kind_by_label.end() && given.size() >= 6)
+            for (const auto& [label, value] : kind_by_label)
+              if (label.find(given) != std::string::npos) partial.insert(value);
+          if (it == kind_by_label.end() && partial.size() != 1) throw bad_request("INVALID_VALUE", "证书类型不在字典中", "kind");
+          row["kind"] = it != kind_by_label.end() ? it->second : *partial.begin();
+        }
+        row["personId"] = 1;  // read_cert wants one; the real person is resolved below
+        Input r(row);
+        Ready item;
+        item.person.name = r.str("name", 30, "姓名");
+        item.person.citizen_id = r.str("citizenId", 18, "身份证号");
+        item.person.citizen_id.back() = static_cast<char>(std::toupper(static_cast<unsigned char>(item.person.citizen_id.back())));
+        if (!validate::citizen_id(item.person.citizen_id)) throw bad_request("INVALID_VALUE", "身份证号无效", "citizenId");
+        item.person.phone = read_mobile(r, "phone", "手机号", false);
+        if (auto code = r.opt_str("unitCreditCode", 18, "单位统一社会信用代码")) {
+          auto unit = c.row("SELECT id FROM units WHERE credit_code = ?", {*code});
+          if (!unit) throw bad_request("UNIT_NOT_FOUND", "单位未登记：" + *code, "unitCreditCode");
+          store::as_int(*unit, {"id"});
+          item.person.unit_id = (*unit)["id"].get<long long>();
+        }
+        item.cert = read_cert(r);
+        if (permit::special_operation_kind(item.cert.kind) && item.cert.number != "T" + item.person.citizen_id)
+          throw bad_request("CERT_NUMBER_MISMATCH", "特种作业操作证编号应为 T 加身份证号（人证不符）", "number");
+        if (!seen_numbers.insert(item.cert.kind + "|" + item.cert.number).second)
+          throw bad_request("DUPLICATE_ROW", "文件中该证书重复出现", "number");
+        if (c.row("SELECT id FROM certificates WHERE kind = ? AND number = ?", {item.cert.kind, item.cert.number}))
+          throw conflict("CERT_NUMBER_TAKEN", "该证书已登记", "number");
+        auto known_name = c.text("SELECT name FROM people WHERE citizen_id = ?", {item.person.citizen_id});
+        if (!known_name && names_in_file.count(item.person.citizen_id)) known_name = names_in_file[item.person.citizen_id];
+        if (known_name && *known_name != item.person.name)
+          throw bad_request("PERSON_NAME_MISMATCH", "该身份证号已登记为" + *known_name + "，姓名不一致", "name");
+        names_in_file[item.person.citizen_id] = item.person.name;
+        ready.push_back(std::move(item));
+      } catch (const ApiError& e) {
+        errors.push_back({{"row", i + 1}, {"field", e.field}, {"code", e.code}, {"message", e.what()}});
+      }
+    }
+    // Pass 2: write, unless checking only or "all" found an error.
+    long long imported = 0;
+    if (!dry_run && (mode == "valid_rows" || errors.empty())) {
+      for (auto& item : ready) {
+        auto person_id = c.row("SELECT id FROM people WHERE citizen_id = ?", {item.person.citizen_id});
+        if (person_id) {
+          store::as_int(*person_id, {"id"});
+          item.cert.person_id = (*person_id)["id"];
+        } else {
+          std::string now = now_iso();
+          item.cert.person_id = c.insert(
+              "INSERT INTO people (name, citizen_id, phone, unit_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              {item.person.name, item.person.citizen_id, item.person.phone, opt_value(item.person.unit_id), who.user_id, now, now});
+        }
+        insert_cert(c, who, item.cert);
+        ++imported;
+      }
+      if (imported > 0)
+        record(c, who, "certificate.import", "certificate", "", nullptr,
+               json{{"total", rows.size()}, {"imported", imported}, {"errors", errors.size()}});
+    }
+    return json{{"total", rows.size()}, {"valid", ready.size()}, {"imported", imported}, {"errors", errors}};
+  });
+}
+
+std::string export_certificates_xlsx(store::Db& db, const Caller& who, const QueryMap& q) {
+  Filter f = cert_filter(who, q);
+  json rows = db.read([&](store::Conn& c) {
+    store::Params params = f.params;
+    params.emplace_back(100000LL);
+    json r = c.rows(std::string(kCertSelect) + f.sql + " ORDER BY c.valid_until, c.id LIMIT ?", params);
+    present_certs(r, who);
+    return r;
+  });
+  static const std::map<std::string, std::string> state_labels = {
+      {"valid", "有效"}, {"expiring", "临期"}, {"expired", "已过期"}, {"review_overdue", "逾期未复审"},
+      {"suspended", "暂停"}, {"revoked", "注销"}};
+  auto path = std::filesystem::temp_directory_path() / ("huoyan-export-" + random_token(8) + ".xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) throw std::runtime_error("cannot create workbook");
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "证书台账");
+  lxw_format* head = workbook_add_format(wb);
+  format_set_bold(head);
+  const char* headers[] = {"序号", "姓名", "身份证号", "证书类型", "证书编号", "发证机关", "初领日期", "有效期至", "复审日期", "状态", "核验结果"};
+  for (int i = 0; i < 11; ++i) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), headers[i], head);
+  worksheet_set_column(ws, 0, 0, 6, nullptr);
+  worksheet_set_column(ws, 1, 10, 18, nullptr);
+  int r = 1;
+  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+  for (const auto& c : rows) {
+    worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
+    std::string verify = c["verification"].is_object() ? text(c["verification"]["result"]) : "";
+    verify = verify == "match" ? "一致" : verify == "mismatch" ? "不一致" : verify == "not_found" ? "查无此证" : "";
+    std::string cells[] = {text(c["personName"]), text(c["citizenId"]), text(c["kindLabel"]), text(c["number"]),
+                           text(c["issuer"]), text(c["firstIssued"]), text(c["validUntil"]), text(c["nextReview"]),
+                           state_labels.count(text(c["state"])) ? state_labels.at(text(c["state"])) : text(c["state"]), verify};
+    for (int i = 0; i < 10; ++i) worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(i + 1), cells[i].c_str(), nullptr);
+    ++r;
+  }
+  lxw_error err = workbook_close(wb);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  std::filesystem::remove(path);
+  if (err != LXW_NO_ERROR) throw std::runtime_error(std::string("xlsx: ") + lxw_strerror(err));
+  return bytes.str();
+}
+
+// ---- machines ----
+
+namespace {
+const char* kMachineSelect =
+    "SELECT m.id, m.code, m.chip_id AS \"chipId\", m.unit_id AS \"unitId\", u.name AS \"unitName\", m.kind, "
+    "k.label AS \"kindLabel\", m.model, m.status, m.created_at AS \"createdAt\" FROM machines m "
+    "JOIN units u ON u.id = m.unit_id LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind";
+
+std::string machine_scope(const Caller& who, store::Params& p) { return store::scope_condition(who, {}, {"m.created_by"}, p); }
+
+json machine_by_id(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = machine_scope(who, p);
+  json rows = c.rows(std::string(kMachineSelect) + " WHERE m.id = ? AND " + cond, p);
+  if (rows.empty()) throw not_found();
+  store::as_int(rows, {"id", "unitId"});
+  return rows[0];
+}
+
+struct MachineFields {
+  std::string code, kind, model, status;
+  std::optional<std::string> chip_id;
+  long long unit_id;
+};
+MachineFields read_machine(Input& in) {
+  MachineFields f;
+  f.code = in.str("code", 32, "焊机编码");
+  for (char& ch : f.code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  static const std::regex code_re("^[A-Z0-9-]{4,32}$");
+  if (!std::regex_match(f.code, code_re)) throw bad_request("INVALID_VALUE", "焊机编码须为 4-32 位大写字母、数字或连字符", "code");
+  f.chip_id = in.opt_str("chipId", 64, "芯片编号");
+  static const std::regex chip_re("^[A-Za-z0-9:_-]{4,64}$");
+  if (f.chip_id && !std::regex_match(*f.chip_id, chip_re)) throw bad_request("INVALID_VALUE", "芯片编号格式不正确", "chipId");
+  f.unit_id = in.integer("unitId", "产权单位");
+  f.kind = in.str("kind", 40, "焊机类型");
+  f.model = in.opt_str("model", 60, "型号").value_or("");
+  f.status = in.has("status") ? in.one_of("status", "状态", {"active", "locked", "retired"}) : "active";
+  return f;
+}
+
+void check_machine(store::Conn& c, const MachineFields& f, long long self_id) {
+  if (!c.row("SELECT id FROM units WHERE id = ?", {f.unit_id})) throw bad_request("UNIT_NOT_FOUND", "产权单位不存在", "unitId");
+  dict_label(c, "machine_kind", f.kind, "kind", "焊机类型");
+  if (c.row("SELECT id FROM machines WHERE code = ? AND id <> ?", {f.code, self_id}))
+    throw conflict("MACHINE_CODE_TAKEN", "该焊机编码已登记", "code");
+  if (f.chip_id && c.row("SELECT id FROM machines WHERE chip_id = ? AND id <> ?", {*f.chip_id, self_id}))
+    throw conflict("CHIP_ID_TAKEN", "该芯片已绑定其他焊机", "chipId");
+}
+}  // namespace
+
+json list_machines(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f;
+  f.sql += " AND " + machine_scope(who, f.params);
+  if (auto v = query_str(q, "q")) f.add("(m.code LIKE ? OR m.model LIKE ? OR m.chip_id = ?)", "%" + *v + "%", "%" + *v + "%", *v);
+  if (auto v = query_int(q, "unitId")) f.add("m.unit_id = ?", *v);
+  if (auto v = query_str(q, "kind")) f.add("m.kind = ?", *v);
+  if (auto v = query_str(q, "status")) f.add("m.status = ?", *v);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kMachineSelect, "FROM machines m", f, "m.id", p);
+    store::as_int(out["items"], {"id", "unitId"});
+    return out;
+  });
+}
+
+json get_machine(store::Db& db, const Caller& who, long long id) {
+  return db.read([&](store::Conn& c) { return machine_by_id(c, who, id); });
+}
+
+json create_machine(store::Db& db, const Caller& who, const json& body) {
+  Input in(body);
+  MachineFields f = read_machine(in);
+  return db.write([&](store::Conn& c) {
+    check_machine(c, f, 0);
+    std::string now = now_iso();
+    long long id = c.insert(
+        "INSERT INTO machines (code, chip_id, unit_id, kind, model, status, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.code, opt_value(f.chip_id), f.unit_id, f.kind, f.model, f.status, who.user_id, now, now});
+    json after = machine_by_id(c, who, id);
+    record(c, who, "machine.create", "machine", std::to_string(id), nullptr, after);
+    return after;
+  });
+}
+
+json update_machine(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  MachineFields f = read_machine(in);
+  return db.write([&](store::Conn& c) {
+    json before = machine_by_id(c, who, id);
+    check_machine(c, f, id);
+    c.exec("UPDATE machines SET code = ?, chip_id = ?, unit_id = ?, kind = ?, model = ?, status = ?, updated_at = ? WHERE id = ?",
+           {f.code, opt_value(f.chip_id), f.unit_id, f.kind, f.model, f.status, now_iso(), id});
+    json after = machine_by_id(c, who, id);
+    record(c, who, "machine.update", "machine", std::to_string(id), before, after);
+    return after;
+  });
+}
+
+}  // namespace huoyan::app

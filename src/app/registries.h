@@ -1,0 +1,52 @@
+#pragma once
+// Registries behind hot work: venues (场所), units (单位), people (人员),
+// certificates (证书数据库) and welding machines (焊机). Each write is one
+// transaction with its audit row; reads and writes honour the data scope.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/query.h"
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+using access::Caller;
+
+json list_venues(store::Db& db, const Caller& who, const QueryMap& q);
+json get_venue(store::Db& db, const Caller& who, long long id);
+json create_venue(store::Db& db, const Caller& who, const json& body);
+json update_venue(store::Db& db, const Caller& who, long long id, const json& body);
+// The public address a venue's QR code points to (the report page).
+std::string venue_public_path(const std::string& qr_token);
+
+json list_units(store::Db& db, const Caller& who, const QueryMap& q);
+json get_unit(store::Db& db, const Caller& who, long long id);
+json create_unit(store::Db& db, const Caller& who, const json& body);
+json update_unit(store::Db& db, const Caller& who, long long id, const json& body);
+
+json list_people(store::Db& db, const Caller& who, const QueryMap& q);
+json get_person(store::Db& db, const Caller& who, long long id);
+json create_person(store::Db& db, const Caller& who, const json& body);
+json update_person(store::Db& db, const Caller& who, long long id, const json& body);
+
+json list_certificates(store::Db& db, const Caller& who, const QueryMap& q);
+json get_certificate(store::Db& db, const Caller& who, long long id);
+json create_certificate(store::Db& db, const Caller& who, const json& body);
+json update_certificate(store::Db& db, const Caller& who, long long id, const json& body);
+json verify_certificate(store::Db& db, const Caller& who, long long id, const json& body);
+json import_certificates(store::Db& db, const Caller& who, const json& body);
+// The filtered certificate list as an .xlsx workbook (bytes).
+std::string export_certificates_xlsx(store::Db& db, const Caller& who, const QueryMap& q);
+
+json list_machines(store::Db& db, const Caller& who, const QueryMap& q);
+json get_machine(store::Db& db, const Caller& who, long long id);
+json create_machine(store::Db& db, const Caller& who, const json& body);
+json update_machine(store::Db& db, const Caller& who, long long id, const json& body);
+
+// Certificate state on `today`: valid | expiring | expired | review_overdue | suspended | revoked.
+std::string certificate_state(const std::string& status, const std::string& valid_until,
+                              const std::string& next_review, const std::string& today);
+
+}  // namespace huoyan::app
