@@ -154,7 +154,7 @@ VenueFields read_venue(Input& in, const json& body) {
   f.type = in.str("type", 40, "场所类型");
   f.crowded = in.boolean("crowded", "是否人员密集场所");
   f.entertainment = in.boolean("entertainment", "是否公共娱乐场所");
-  f.address = in.opt_str("address", 200, "地址").value_or("");
+  f.address = in.str("address", 200, "地址");
   f.org_unit_id = in.integer("orgUnitId", "所属村/社区");
   f.supervisors = in.int_list("supervisorOrgUnitIds", 20, "监管岗位");
   if (f.supervisors.empty()) throw bad_request("REQUIRED", "请选择至少一个监管岗位", "supervisorOrgUnitIds");
@@ -162,6 +162,7 @@ VenueFields read_venue(Input& in, const json& body) {
   f.lng = in.opt_number("lng", "经度", -180, 180);
   if (f.lat.has_value() != f.lng.has_value()) throw bad_request("INVALID_VALUE", "经度和纬度须同时填写", f.lat ? "lng" : "lat");
   f.geofence_radius = in.opt_integer("geofenceRadius", "地理围栏半径", 20, 5000).value_or(200);
+  if (!in.has("openingHours")) throw bad_request("REQUIRED", "请填写营业时间（全天不营业可留空列表）", "openingHours");
   f.opening_hours = read_opening_hours(body);
   f.closed_dates = json::array();
   for (const auto& d : in.str_list("closedDates", 400, 10, "休息日")) {
@@ -179,7 +180,7 @@ VenueFields read_venue(Input& in, const json& body) {
 void check_venue_refs(store::Conn& c, const VenueFields& f) {
   dict_label(c, "venue_type", f.type, "type", "场所类型");
   auto kind = c.text("SELECT kind FROM org_units WHERE id = ?", {f.org_unit_id});
-  if (!kind || (*kind != "village" && *kind != "grid"))
+  if (!kind || *kind != "village")
     throw bad_request("ORG_UNIT_NOT_FOUND", "所属村/社区不存在", "orgUnitId");
   for (long long s : f.supervisors) {
     auto k = c.text("SELECT kind FROM org_units WHERE id = ?", {s});
@@ -294,7 +295,15 @@ void present_units(json& units, const Caller& who) {
   }
 }
 
-std::string unit_scope(const Caller& who, store::Params& p) { return store::scope_condition(who, {}, {"u.created_by"}, p); }
+// 仅本人 on the town-wide registries: what the caller created, and what
+// belongs to the caller's own unit (a contractor sees its workers and machines).
+std::string my_unit(const std::string& unit_col) {
+  return "EXISTS (SELECT 1 FROM people me WHERE me.user_id = ? AND me.unit_id = " + unit_col + ")";
+}
+
+std::string unit_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {}, {"u.created_by", my_unit("u.id")}, p);
+}
 
 json unit_by_id(store::Conn& c, const Caller& who, long long id) {
   store::Params p{id};
@@ -329,7 +338,10 @@ json list_units(store::Db& db, const Caller& who, const QueryMap& q) {
   Filter f;
   f.sql += " AND " + unit_scope(who, f.params);
   if (auto v = query_str(q, "q")) f.add("(u.name LIKE ? OR u.credit_code LIKE ?)", "%" + *v + "%", "%" + *v + "%");
-  if (auto v = query_str(q, "kind")) f.add("u.kind = ?", *v);
+  if (auto v = query_str(q, "kind")) {
+    if (!kUnitKinds.count(*v)) throw bad_request("INVALID_VALUE", "单位类别无效", "kind");
+    f.add("u.kind = ?", *v);
+  }
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kUnitSelect, "FROM units u", f, "u.id", p);
     present_units(out["items"], who);
@@ -383,7 +395,9 @@ const char* kPersonSelect =
     "(SELECT COUNT(*) FROM certificates c2 WHERE c2.person_id = p.id) AS \"certificateCount\" "
     "FROM people p LEFT JOIN units un ON un.id = p.unit_id LEFT JOIN users us ON us.id = p.user_id";
 
-std::string person_scope(const Caller& who, store::Params& p) { return store::scope_condition(who, {}, {"p.created_by"}, p); }
+std::string person_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {}, {"p.created_by", my_unit("p.unit_id")}, p);
+}
 
 void mask_person_fields(json& row, const Caller& who, const char* id_field, const char* phone_field) {
   if (who.has("person:pii")) return;
@@ -405,7 +419,7 @@ const char* kCertSelect =
     "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = c.kind";
 
 std::string cert_scope(const Caller& who, store::Params& p) {
-  return store::scope_condition(who, {}, {"p.created_by", "c.created_by"}, p);
+  return store::scope_condition(who, {}, {"p.created_by", "c.created_by", my_unit("p.unit_id")}, p);
 }
 
 void present_certs(json& certs, const Caller& who) {
@@ -421,6 +435,9 @@ void present_certs(json& certs, const Caller& who) {
       c["verification"] = nullptr;
     for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note"}) c.erase(f);
     mask_person_fields(c, who, "citizenId", nullptr);
+    // A 特种作业操作证 number is "T" + the citizen ID: mask it the same way.
+    if (!who.has("person:pii") && permit::special_operation_kind(c["kind"]) && c["number"].get<std::string>().size() == 19)
+      c["number"] = "T" + validate::mask_citizen_id(c["number"].get<std::string>().substr(1));
   }
 }
 
@@ -461,9 +478,15 @@ PersonFields read_person(Input& in) {
   return f;
 }
 
-void check_person_refs(store::Conn& c, const PersonFields& f, long long self_id) {
-  if (f.unit_id && !c.row("SELECT id FROM units WHERE id = ?", {*f.unit_id}))
-    throw bad_request("UNIT_NOT_FOUND", "所属单位不存在", "unitId");
+// A unit the caller may refer to: one in its scope.
+bool unit_visible(store::Conn& c, const Caller& who, long long unit_id) {
+  store::Params p{unit_id};
+  std::string cond = unit_scope(who, p);
+  return c.row("SELECT u.id FROM units u WHERE u.id = ? AND " + cond, p).has_value();
+}
+
+void check_person_refs(store::Conn& c, const Caller& who, const PersonFields& f, long long self_id) {
+  if (f.unit_id && !unit_visible(c, who, *f.unit_id)) throw bad_request("UNIT_NOT_FOUND", "所属单位不存在", "unitId");
   if (f.user_id) {
     if (!c.row("SELECT id FROM users WHERE id = ?", {*f.user_id})) throw bad_request("USER_NOT_FOUND", "关联账号不存在", "userId");
     if (c.row("SELECT id FROM people WHERE user_id = ? AND id <> ?", {*f.user_id, self_id}))
@@ -591,7 +614,7 @@ json create_person(store::Db& db, const Caller& who, const json& body) {
   Input in(body);
   PersonFields f = read_person(in);
   return db.write([&](store::Conn& c) {
-    check_person_refs(c, f, 0);
+    check_person_refs(c, who, f, 0);
     std::string now = now_iso();
     long long id = c.insert(
         "INSERT INTO people (name, citizen_id, phone, unit_id, user_id, created_by, created_at, updated_at) "
@@ -610,7 +633,7 @@ json update_person(store::Db& db, const Caller& who, long long id, const json& b
   PersonFields f = read_person(in);
   return db.write([&](store::Conn& c) {
     json before = person_by_id(c, who, id);
-    check_person_refs(c, f, id);
+    check_person_refs(c, who, f, id);
     c.exec("UPDATE people SET name = ?, citizen_id = ?, phone = ?, unit_id = ?, user_id = ?, updated_at = ? WHERE id = ?",
            {f.name, f.citizen_id, f.phone, opt_value(f.unit_id), opt_value(f.user_id), now_iso(), id});
     json after = person_by_id(c, who, id);
@@ -889,7 +912,9 @@ const char* kMachineSelect =
     "k.label AS \"kindLabel\", m.model, m.status, m.created_at AS \"createdAt\" FROM machines m "
     "JOIN units u ON u.id = m.unit_id LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind";
 
-std::string machine_scope(const Caller& who, store::Params& p) { return store::scope_condition(who, {}, {"m.created_by"}, p); }
+std::string machine_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {}, {"m.created_by", my_unit("m.unit_id")}, p);
+}
 
 json machine_by_id(store::Conn& c, const Caller& who, long long id) {
   store::Params p{id};
@@ -921,8 +946,8 @@ MachineFields read_machine(Input& in) {
   return f;
 }
 
-void check_machine(store::Conn& c, const MachineFields& f, long long self_id) {
-  if (!c.row("SELECT id FROM units WHERE id = ?", {f.unit_id})) throw bad_request("UNIT_NOT_FOUND", "产权单位不存在", "unitId");
+void check_machine(store::Conn& c, const Caller& who, const MachineFields& f, long long self_id) {
+  if (!unit_visible(c, who, f.unit_id)) throw bad_request("UNIT_NOT_FOUND", "产权单位不存在", "unitId");
   dict_label(c, "machine_kind", f.kind, "kind", "焊机类型");
   if (c.row("SELECT id FROM machines WHERE code = ? AND id <> ?", {f.code, self_id}))
     throw conflict("MACHINE_CODE_TAKEN", "该焊机编码已登记", "code");
@@ -938,7 +963,10 @@ json list_machines(store::Db& db, const Caller& who, const QueryMap& q) {
   if (auto v = query_str(q, "q")) f.add("(m.code LIKE ? OR m.model LIKE ? OR m.chip_id = ?)", "%" + *v + "%", "%" + *v + "%", *v);
   if (auto v = query_int(q, "unitId")) f.add("m.unit_id = ?", *v);
   if (auto v = query_str(q, "kind")) f.add("m.kind = ?", *v);
-  if (auto v = query_str(q, "status")) f.add("m.status = ?", *v);
+  if (auto v = query_str(q, "status")) {
+    if (*v != "active" && *v != "locked" && *v != "retired") throw bad_request("INVALID_VALUE", "焊机状态无效", "status");
+    f.add("m.status = ?", *v);
+  }
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kMachineSelect, "FROM machines m", f, "m.id", p);
     store::as_int(out["items"], {"id", "unitId"});
@@ -954,7 +982,7 @@ json create_machine(store::Db& db, const Caller& who, const json& body) {
   Input in(body);
   MachineFields f = read_machine(in);
   return db.write([&](store::Conn& c) {
-    check_machine(c, f, 0);
+    check_machine(c, who, f, 0);
     std::string now = now_iso();
     long long id = c.insert(
         "INSERT INTO machines (code, chip_id, unit_id, kind, model, status, created_by, created_at, updated_at) "
@@ -971,7 +999,7 @@ json update_machine(store::Db& db, const Caller& who, long long id, const json& 
   MachineFields f = read_machine(in);
   return db.write([&](store::Conn& c) {
     json before = machine_by_id(c, who, id);
-    check_machine(c, f, id);
+    check_machine(c, who, f, id);
     c.exec("UPDATE machines SET code = ?, chip_id = ?, unit_id = ?, kind = ?, model = ?, status = ?, updated_at = ? WHERE id = ?",
            {f.code, opt_value(f.chip_id), f.unit_id, f.kind, f.model, f.status, now_iso(), id});
     json after = machine_by_id(c, who, id);

@@ -50,8 +50,14 @@ permit::Settings settings_from(const json& body) {
   s.raise_in_high_wind = in.boolean("raiseInHighWind", "大风升级");
   s.gas_max_age_minutes = static_cast<int>(in.integer("gasMaxAgeMinutes", "气体分析时效", 5, 120));
   s.watch_minutes = static_cast<int>(in.integer("watchMinutes", "作业后监护时长", 30, 1440));
-  std::vector<long long> offsets = in.int_list("roundOffsets", 20, "巡查时间点");
-  if (offsets.empty()) throw bad_request("REQUIRED", "请至少设置一个巡查时间点", "roundOffsets");
+  if (!body.contains("roundOffsets") || !body["roundOffsets"].is_array() || body["roundOffsets"].empty())
+    throw bad_request("REQUIRED", "请至少设置一个巡查时间点", "roundOffsets");
+  std::vector<long long> offsets;
+  for (const auto& v : body["roundOffsets"]) {
+    if (!v.is_number_integer()) throw bad_request("INVALID_TYPE", "巡查时间点须为整数分钟", "roundOffsets");
+    offsets.push_back(v.get<long long>());
+  }
+  if (offsets.size() > 20) throw bad_request("INVALID_VALUE", "巡查时间点最多 20 个", "roundOffsets");
   s.round_offsets.clear();
   for (size_t i = 0; i < offsets.size(); ++i) {
     if (offsets[i] < 1 || offsets[i] > 1440 || (i > 0 && offsets[i] <= offsets[i - 1]))
@@ -107,12 +113,19 @@ json replace_calendar_year(store::Db& db, const access::Caller& who, const std::
     for (const auto& [k, v] : item.items())
       if (k != "date" && k != "kind" && k != "name") throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + k.substr(0, 20), "items");
     Input in(item);
-    std::string date = in.date("date", "日期");
+    std::string date;
+    try {
+      date = in.date("date", "日期");
+    } catch (const ApiError& e) {
+      throw bad_request(e.code, e.what(), "items");
+    }
     if (date.substr(0, 4) != year) throw bad_request("INVALID_VALUE", "日期 " + date + " 不属于 " + year + " 年", "items");
     if (!seen.insert(date).second) throw bad_request("INVALID_VALUE", "日期重复：" + date, "items");
     std::string kind = in.str("kind", 10, "类型");
     if (kind != "holiday" && kind != "workday") throw bad_request("INVALID_VALUE", "类型须为 holiday 或 workday", "items");
-    days.emplace_back(date, kind, in.opt_str("name", 30, "名称").value_or(""));
+    auto name = in.opt_str("name", 30, "名称");
+    if (!name) throw bad_request("REQUIRED", "请填写 " + date + " 的名称（如 春节、国庆节调休上班）", "items");
+    days.emplace_back(date, kind, *name);
   }
   return db.write([&](store::Conn& c) {
     json before = c.rows("SELECT day AS date, kind, name FROM calendar_days WHERE day LIKE ? ORDER BY day", {year + "-%"});

@@ -81,7 +81,8 @@ bool is_terminal(State s) {
 
 bool is_editable(State s) { return s == State::Draft; }
 
-bool holds_resources(State s) { return !is_terminal(s) && s != State::Draft; }
+bool holds_workers(State s) { return !is_terminal(s) && s != State::Draft && s != State::Watching; }
+bool holds_fire_watch(State s) { return !is_terminal(s) && s != State::Draft; }
 
 std::optional<State> next_state(State from, Command c) {
   using S = State;

@@ -39,7 +39,9 @@ std::optional<State> next_state(State from, Command c);
 bool is_terminal(State s);
 // Whether the permit's place, scope and people may still be edited.
 bool is_editable(State s);
-// Whether the permit holds its workers, machines and fire watch (for the one-job rule).
-bool holds_resources(State s);
+// For the one-job rule: whether a permit in `s` holds its workers and
+// machines (until the work is finished), and its fire watch (until closed).
+bool holds_workers(State s);
+bool holds_fire_watch(State s);
 
 }  // namespace huoyan::permit

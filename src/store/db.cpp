@@ -302,6 +302,15 @@ long long to_ll(const Json& v) {
 }
 }  // namespace
 
+Value value_of(const Json& j) {
+  if (j.is_null()) return nullptr;
+  if (j.is_boolean()) return static_cast<long long>(j.get<bool>());
+  if (j.is_number_integer()) return j.get<long long>();
+  if (j.is_number()) return j.get<double>();
+  if (j.is_string()) return j.get<std::string>();
+  return j.dump();
+}
+
 void as_bool(Json& j, std::initializer_list<const char*> fields) {
   convert_fields(j, fields, [](const Json& v) { return Json(to_ll(v) != 0); });
 }

@@ -122,6 +122,9 @@ class Db {
   std::atomic<long long> waits_{0};
 };
 
+// A JSON scalar as a bound value (objects and arrays as their JSON text).
+Value value_of(const Json& j);
+
 // Convert the named columns of every row to JSON booleans / integers
 // (SQLite reports expression columns as text, and booleans are 0/1).
 void as_bool(Json& rows_or_row, std::initializer_list<const char*> fields);

@@ -10,7 +10,7 @@ std::string scope_condition(const access::Caller& c, const std::vector<std::stri
   if (c.scope == DataScope::Self) {
     for (const auto& col : owner_cols) {
       params.emplace_back(c.user_id);
-      parts.push_back(col + " = ?");
+      parts.push_back(col.find('?') != std::string::npos ? col : col + " = ?");
     }
   } else if (org_sources.empty()) {
     return "(1 = 1)";

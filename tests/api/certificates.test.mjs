@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, describe, createPerson, createUnit, certBody, createCertificate,
   makeCitizenId, makeCreditCode, randomPhone, localDate, daysFromToday, fetchXlsx, uid, MISSING_ID, orgUnits,
-  createRole, createUserAndLogin,
+  createRole, createUserAndLogin, demoLoadedAt,
 } from './lib.mjs';
 
 let admin, unit, certTypes;
@@ -161,7 +161,8 @@ test('PUT changes the dates and the state follows; status suspended and back', a
 });
 
 test('demo: certificates in every state, each state consistent with its dates', async () => {
-  const all = await listAll(admin, '/api/certificates');
+  const t0 = await demoLoadedAt(admin);
+  const all = (await listAll(admin, '/api/certificates')).filter((c) => c.createdAt <= t0);
   const states = new Set(all.map((c) => c.state));
   for (const s of ['valid', 'expiring', 'expired', 'review_overdue']) assert.ok(states.has(s), `no demo certificate is ${s}`);
   const wrong = all.filter((c) => c.status === 'valid' && (c.state !== expectedState(c) || c.daysToExpiry !== daysFromToday(c.validUntil)))
@@ -373,6 +374,24 @@ test('import rows: an existing certificate number and an unknown unit are row er
   assert.ok(got.includes('1 number CERT_NUMBER_TAKEN'), `errors: ${got}`);
   assert.ok(r.errors.some((e) => e.row === 2 && e.field === 'unitCreditCode'), `errors: ${got}`);
   assert.equal(await personByName(noUnit.name), null);
+});
+
+test('import rows: the same certificate twice, a known citizen ID under another name, unknown keys, missing cells', async () => {
+  const p = await createPerson(admin, { name: '原登记姓名' });
+  const dup = importRow({ kind: 'construction_welder', number: `渝H${uid('n')}` });
+  const rows = [
+    dup,
+    { ...dup },
+    importRow({ citizenId: p.rawCitizenId, name: '另一个名字', number: `T${p.rawCitizenId}` }),
+    { ...importRow(), bogus: 1 },
+    { citizenId: makeCitizenId() },
+  ];
+  const r = expectStatus(await admin.post('/api/certificates/import', { rows, mode: 'valid_rows', dryRun: true }), 200);
+  assertReport(r, { total: 5, valid: 1, imported: 0 });
+  const got = r.errors.map((e) => `${e.row} ${e.field} ${e.code}`);
+  for (const e of ['2 number DUPLICATE_ROW', '3 name PERSON_NAME_MISMATCH', '4 bogus UNKNOWN_FIELD']) assert.ok(got.includes(e), `missing ${e} in ${got}`);
+  assert.ok(r.errors.some((e) => e.row === 5 && e.code === 'REQUIRED'), `missing REQUIRED on row 5 in ${got}`);
+  assert.ok(!r.errors.some((e) => e.row === 1), 'the first of two equal rows is an error');
 });
 
 test('import: the request itself is checked (mode, csv or rows, header)', async () => {

@@ -563,3 +563,12 @@ export async function fetchXlsx(client, path) {
   const text = [...files.entries()].filter(([k]) => k.startsWith('xl/')).map(([, v]) => v.toString('utf8')).join('\n');
   return { res, files, text };
 }
+
+/** When `huoyan demo` loaded the town: the admin account's createdAt. Records the demo made carry the same time;
+ * records the tests make are later, so `createdAt <= t` picks the demo's own records. */
+export async function demoLoadedAt(admin) {
+  const { items } = await admin.getOk('/api/users?q=admin&pageSize=200');
+  const a = items.find((u) => u.username === 'admin');
+  assert.ok(a, 'no admin user');
+  return a.createdAt;
+}

@@ -308,17 +308,20 @@ describe('units, people, certificates, machines', () => {
     expectStatus(await c.get(`/api/machines/${m1.id}`), 200);
     assert.ok((await listAll(c, '/api/units')).some((x) => x.id === u1.id));
     assert.ok((await listAll(c, '/api/certificates')).some((x) => x.id === c1.id));
-    // another's unit cannot be referenced
-    const ref = await c.post('/api/people', personBody({ unitId: u0.id }));
-    assert.equal(ref.status, 400, `a person in another's unit: ${show(ref)}`);
-    assert.equal(ref.json.field, 'unitId');
-    const refM = await c.post('/api/machines', machineBody(u0.id));
-    assert.equal(refM.status, 400, `a machine of another's unit: ${show(refM)}`);
-    assert.equal(refM.json.field, 'unitId');
     // the export holds its own certificates only
     const { text } = await fetchXlsx(c, '/api/certificates/export.xlsx');
     assert.ok(text.includes(c1.number), 'contractor export lacks its own certificate');
     assert.ok(!text.includes(c0.number), 'contractor export holds another\'s certificate');
+    // records outside the scope cannot be referenced (as with ORG_UNIT_NOT_FOUND: "does not exist or is outside the scope")
+    const wrong = [];
+    const refused = (res, field, what) => {
+      if (!(res.status === 400 && res.json?.field === field)) wrong.push(`${what}: ${show(res)}`);
+    };
+    refused(await c.post('/api/people', personBody({ unitId: u0.id })), 'unitId', 'a person in another\'s unit');
+    refused(await c.put(`/api/people/${p1.id}`, { name: p1.name, citizenId: p1.rawCitizenId, phone: p1.rawPhone, unitId: u0.id }), 'unitId', 'moving one\'s person into another\'s unit');
+    refused(await c.post('/api/machines', machineBody(u0.id)), 'unitId', 'a machine of another\'s unit');
+    refused(await c.post('/api/certificates', certBody(p0, { kind: 'construction_welder', number: `渝U${uid('n')}` })), 'personId', 'a certificate for another\'s person');
+    assert.deepEqual(wrong, []);
   });
 });
 

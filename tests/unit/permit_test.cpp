@@ -187,3 +187,14 @@ TEST(PermitGas, ThresholdsAgeAndLatestRound) {
   std::vector<GasSample> retest = {{at("2026-11-24T08:35:00+08:00"), "甲烷", 5.0, 0.9}, {at("2026-11-24T08:50:00+08:00"), "甲烷", 5.0, 0.3}};
   EXPECT_FALSE(check_gas(retest, start, s));
 }
+
+TEST(PermitStateMachine, OneJobHoldsWorkersUntilFinishAndFireWatchUntilClose) {
+  EXPECT_FALSE(holds_workers(State::Draft));
+  EXPECT_TRUE(holds_workers(State::Submitted));
+  EXPECT_TRUE(holds_workers(State::InProgress));
+  EXPECT_TRUE(holds_workers(State::Suspended));
+  EXPECT_FALSE(holds_workers(State::Watching));
+  EXPECT_TRUE(holds_fire_watch(State::Watching));
+  EXPECT_FALSE(holds_fire_watch(State::Closed));
+  EXPECT_FALSE(holds_fire_watch(State::Expired));
+}

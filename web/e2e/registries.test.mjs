@@ -12,7 +12,7 @@ after(async () => {
 })
 
 async function newPage(viewport = { width: 1440, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' })
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true })
   return ctx.newPage()
 }
 
@@ -22,6 +22,9 @@ async function typeInSelect(page, select, text) {
   await page.keyboard.type(text)
   await page.keyboard.press('Enter')
 }
+
+/** The <input> of an Element Plus input carrying data-test (el-input puts the attribute on the input itself). */
+const inputOf = (scope, test) => scope.locator(`input[data-test="${test}"], [data-test="${test}"] input`).first()
 
 /** A valid 18-digit citizen ID (GB 11643) that no other run used: random area/sequence, fixed 1990s birth. */
 function randomCitizenId() {
@@ -111,8 +114,8 @@ describe('registries', () => {
     assert.equal(venue.lat, 29.56301)
     await dialog.waitFor({ state: 'hidden' })
 
-    await page.locator('[data-test="venue-q"] input').fill(name)
-    await page.locator('[data-test="venue-q"] input').press('Enter')
+    await inputOf(page, 'venue-q').fill(name)
+    await inputOf(page, 'venue-q').press('Enter')
     const row = page.locator('[data-test="venues-table"] .el-table__body tr.el-table__row').filter({ hasText: name })
     await row.waitFor()
     const rowText = await row.innerText()
@@ -180,15 +183,31 @@ describe('registries', () => {
     assert.equal(body.dryRun, undefined)
     await dialog.locator('[data-test="import-done"]').waitFor()
     assert.match(await dialog.locator('[data-test="import-done"]').innerText(), /已导入 2 行/)
-    await dialog.getByRole('button', { name: '关闭' }).click()
+    await dialog.getByRole('button', { name: '关闭', exact: true }).click()
 
-    await page.locator('[data-test="cert-q"] input').fill(stamp)
-    await page.locator('[data-test="cert-q"] input').press('Enter')
+    await inputOf(page, 'cert-q').fill(stamp)
+    await inputOf(page, 'cert-q').press('Enter')
     const rows = page.locator('[data-test="certs-table"] .el-table__body tr.el-table__row')
     await rows.filter({ hasText: names[0] }).waitFor()
     await rows.filter({ hasText: names[2] }).waitFor()
     assert.equal(await rows.filter({ hasText: names[1] }).count(), 0)
-    assert.match(await rows.filter({ hasText: names[0] }).innerText(), /有效|临期/)
+    // 复审日期 2025-03-01 has passed: the state tag says so.
+    assert.match(await rows.filter({ hasText: names[0] }).innerText(), /逾期未复审/)
+    assert.match(await rows.filter({ hasText: names[2] }).innerText(), /有效/)
+
+    // 导出 Excel downloads the server's .xlsx for the current filters; 下载模板 makes the CSV here.
+    const xlsx = page.waitForEvent('download')
+    await page.locator('[data-test="cert-export"]').click()
+    const xl = await xlsx
+    assert.match(xl.suggestedFilename(), /\.xlsx$/)
+    assert.ok(xl.url().startsWith('blob:'))
+    const tpl = page.waitForEvent('download')
+    await page.locator('[data-test="cert-template"]').click()
+    const t = await tpl
+    assert.equal(t.suggestedFilename(), '证书导入模板.csv')
+    const { readFile } = await import('node:fs/promises')
+    const text = (await readFile(await t.path(), 'utf8')).replace(/^\uFEFF/, '')
+    assert.equal(text.split('\r\n')[0], header)
 
     const api = await admin.get(`/api/certificates?q=${encodeURIComponent(stamp)}&pageSize=50`)
     assert.deepEqual(api.items.map((c) => c.personName).sort(), [names[0], names[2]].sort())

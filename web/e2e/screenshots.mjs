@@ -6,13 +6,21 @@ import { apiLogin, BASE, consoleLogin, launch, PASSWORD } from './lib.mjs'
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
 
-const PAGES = ['/', '/users', '/org-units', '/roles', '/dicts', '/audit-logs', '/login-logs', '/api-tokens']
+const PAGES = ['/', '/users', '/org-units', '/roles', '/dicts', '/audit-logs', '/login-logs', '/api-tokens', '/venues', '/units', '/people', '/certificates', '/machines', '/rules']
 const SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
 
 const browser = await launch()
 const admin = await apiLogin('admin')
 const someUser = (await admin.get('/api/users?q=sw_officer&pageSize=5')).items[0]
 const other = (await admin.get('/api/users?q=wj_officer&pageSize=5')).items[0]
+const aVenue = (await admin.get('/api/venues?pageSize=50')).items.find((v) => v.openingHours.length > 7) ?? (await admin.get('/api/venues?pageSize=1')).items[0]
+const aPerson = (await admin.get('/api/people?pageSize=50')).items.find((p) => p.certificateCount > 1) ?? (await admin.get('/api/people?pageSize=1')).items[0]
+const wjVenue = (await admin.get(`/api/venues?pageSize=200`)).items.find((v) => !v.supervisors.some((s) => s.name === '商贸发展岗'))
+const BAD_CSV =
+  '姓名,身份证号,手机号,单位统一社会信用代码,证书类型,证书编号,发证机关,初领日期,有效期至,复审日期\r\n' +
+  '截图甲,11010519491231002X,13900003001,,special_op_fusion,T11010519491231002X,应急局,2022-01-01,2028-01-01,\r\n' +
+  '截图乙,110105194912310021,13900003002,,special_op_fusion,T110105194912310021,应急局,2022-01-01,2028-01-01,\r\n' +
+  '截图丙,440524188001010014,139,,建筑焊工,JZ-1,住建委,2022-01-01,2028-01-01,\r\n'
 
 async function shot(page, name) {
   await page.waitForLoadState('networkidle')
@@ -63,6 +71,64 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
     await page.getByRole('button', { name: '我已保存' }).click()
     await shot(page, `${tag}-api-tokens-list`)
   }
+  // Registries and rules.
+  if (aVenue) {
+    await page.goto(`${BASE}/venues/${aVenue.id}`)
+    await page.locator('[data-test="venue-qr"] img').waitFor()
+    await shot(page, `${tag}-venue-detail`)
+    await page.locator('[data-test="venue-edit"]').click()
+    await page.locator('.el-dialog').filter({ hasText: '编辑场所' }).waitFor()
+    await shot(page, `${tag}-venue-edit`)
+    await page.locator('.el-dialog').filter({ hasText: '编辑场所' }).locator('[data-test="hours-editor"]').scrollIntoViewIfNeeded()
+    await shot(page, `${tag}-venue-edit-hours`)
+  }
+  await page.goto(`${BASE}/venues`)
+  await page.locator('[data-test="venue-create"]').click()
+  const vd = page.locator('.el-dialog').filter({ hasText: '新建场所' })
+  await vd.waitFor()
+  await vd.locator('[data-test="venue-save"]').click()
+  await shot(page, `${tag}-venue-create-errors`)
+  await page.goto(`${BASE}/units`)
+  await page.locator('[data-test="unit-create"]').click()
+  const ud = page.locator('.el-dialog').filter({ hasText: '新建单位' })
+  await ud.locator('input[name="creditCode"]').fill('91350100M000100Y44')
+  await ud.locator('input[name="contactPhone"]').fill('1234')
+  await ud.locator('input[name="name"]').click()
+  await shot(page, `${tag}-unit-dialog`)
+  if (aPerson) {
+    await page.goto(`${BASE}/people/${aPerson.id}`)
+    await page.locator('[data-test="person-certs"]').waitFor()
+    await shot(page, `${tag}-person-detail`)
+    await page.locator('[data-test="cert-add"]').click()
+    const cd = page.locator('.el-dialog').filter({ hasText: '添加证书' })
+    await cd.locator('[data-test="cert-kind"]').click()
+    await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: '压力焊' }).click()
+    await cd.locator('input[name="number"]').fill('T123')
+    await shot(page, `${tag}-cert-dialog`)
+  }
+  await page.goto(`${BASE}/certificates`)
+  await page.locator('[data-test="cert-verify"]').first().click()
+  await page.locator('.el-dialog').filter({ hasText: '证书核验' }).waitFor()
+  await shot(page, `${tag}-cert-verify`)
+  await page.goto(`${BASE}/certificates`)
+  await page.locator('[data-test="cert-import"]').click()
+  const idlg = page.locator('.el-dialog').filter({ hasText: '批量导入证书' })
+  await idlg.locator('[data-test="import-file"]').setInputFiles({ name: '证书.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_CSV) })
+  await idlg.locator('[data-test="import-errors"]').waitFor()
+  await shot(page, `${tag}-cert-import`)
+  await page.goto(`${BASE}/machines`)
+  await page.locator('[data-test="machine-create"]').click()
+  await page.locator('.el-dialog').filter({ hasText: '登记焊机' }).waitFor()
+  await shot(page, `${tag}-machine-dialog`)
+  for (const t of ['key-periods', 'settings']) {
+    await page.goto(`${BASE}/rules?tab=${t}`)
+    await shot(page, `${tag}-rules-${t}`)
+  }
+  await page.goto(`${BASE}/rules?tab=key-periods`)
+  await page.locator('[data-test="kp-add"]').click()
+  await page.locator('.el-dialog').filter({ hasText: '添加重要节点' }).waitFor()
+  await shot(page, `${tag}-rules-kp-dialog`)
+
   await page.goto(`${BASE}/change-password`)
   await shot(page, `${tag}-change-password`)
   if (tag === 'phone') {
@@ -82,6 +148,14 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   }
   await p2.goto(`${BASE}/users`)
   await shot(p2, `${tag}-users-sw_officer`)
+  await p2.goto(`${BASE}/venues`)
+  await shot(p2, `${tag}-venues-sw_officer`)
+  if (wjVenue) {
+    await p2.goto(`${BASE}/venues/${wjVenue.id}`)
+    await shot(p2, `${tag}-venue-out-of-scope`)
+  }
+  await p2.goto(`${BASE}/rules?tab=settings`)
+  await shot(p2, `${tag}-rules-sw_officer`)
   await ctx2.close()
   const ctx3 = await browser.newContext({ viewport, locale: 'zh-CN' })
   const p3 = await ctx3.newPage()

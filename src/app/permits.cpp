@@ -1,0 +1,1018 @@
+#include "app/permits.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "app/alerts.h"
+#include "app/audit.h"
+#include "app/auth.h"
+#include "app/input.h"
+#include "app/qr.h"
+#include "app/rules.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/permit_rules.h"
+#include "store/scope.h"
+
+namespace huoyan::app {
+
+using permit::Command;
+using permit::State;
+using namespace std::chrono;
+
+namespace {
+
+std::string now_iso() { return clock::iso_utc(clock::now()); }
+clock::TimePoint at(const json& iso) { return *clock::parse_iso(iso.get<std::string>()); }
+long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
+
+ApiError rule_error(const permit::Violation& v) { return bad_request(v.code, v.message, v.field); }
+ApiError not_your_step(const std::string& who_may) {
+  return ApiError(403, "NOT_YOUR_STEP", "这一步应由" + who_may + "操作");
+}
+
+// ---- scope and loading ----
+
+std::string permit_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(
+      who, {"SELECT v.org_unit_id FROM venues v WHERE v.id = p.venue_id",
+            "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = p.venue_id"},
+      {"EXISTS (SELECT 1 FROM permit_participants pp WHERE pp.permit_id = p.id AND pp.user_id = ?)"}, p);
+}
+
+// The permit's own row (snake_case columns), if it is in the caller's scope.
+json raw_permit(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = permit_scope(who, p);
+  auto row = c.row("SELECT p.* FROM permits p WHERE p.id = ? AND " + cond, p);
+  if (!row) throw not_found();
+  store::as_int(*row, {"id", "venue_id", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id",
+                       "applicant_user_id", "version", "wind_force"});
+  store::as_bool(*row, {"indoor", "fire_separation", "gas_required", "site_clear"});
+  return *row;
+}
+
+State state_of(const json& raw) { return *permit::parse_state(raw["state"].get<std::string>()); }
+
+long long person_user(store::Conn& c, long long person_id) {
+  return c.scalar("SELECT COALESCE(user_id, 0) FROM people WHERE id = ?", {person_id});
+}
+
+// ---- who may run which command ----
+
+struct Roles {
+  bool applicant = false, approver = false, job_leader = false, fire_watch = false;
+};
+Roles roles_of(store::Conn& c, const Caller& who, const json& raw) {
+  Roles r;
+  r.applicant = raw["applicant_user_id"] == who.user_id;
+  r.approver = raw["approver_user_id"] == who.user_id;
+  r.job_leader = person_user(c, raw["job_leader_id"]) == who.user_id;
+  r.fire_watch = person_user(c, raw["fire_watch_id"]) == who.user_id;
+  return r;
+}
+
+// Whether `who` is the person for `cmd` on this permit (the state aside).
+bool is_their_step(const Caller& who, const Roles& r, Command cmd, State s) {
+  switch (cmd) {
+    case Command::Submit: return r.applicant && who.has("permit:apply");
+    case Command::Survey:
+    case Command::Approve:
+    case Command::Reject: return r.approver && who.has("permit:approve");
+    case Command::ConfirmRisk:
+    case Command::Start:
+    case Command::Finish: return r.job_leader && who.has("permit:apply");
+    case Command::Suspend:
+    case Command::Resume: return r.fire_watch || r.job_leader || r.approver;
+    case Command::Close: return r.fire_watch && who.has("permit:watch");
+    case Command::Cancel: return (r.applicant && who.has("permit:apply")) || (s == State::Approved && r.approver);
+    case Command::Revoke: return who.has("permit:revoke");
+    case Command::Expire: return false;
+  }
+  return false;
+}
+
+std::string who_may(Command cmd) {
+  switch (cmd) {
+    case Command::Submit: return "申请人";
+    case Command::Survey:
+    case Command::Approve:
+    case Command::Reject: return "场所审批人";
+    case Command::ConfirmRisk:
+    case Command::Start:
+    case Command::Finish: return "动火作业负责人";
+    case Command::Suspend:
+    case Command::Resume: return "监护人、作业负责人或审批人";
+    case Command::Close: return "监护人";
+    case Command::Cancel: return "申请人";
+    case Command::Revoke: return "监管人员";
+    case Command::Expire: return "系统";
+  }
+  return "";
+}
+
+// ---- input ----
+
+struct Worker {
+  long long person_id, certificate_id;
+};
+struct Draft {
+  long long venue_id = 0, job_leader_id = 0, fire_watch_id = 0, approver_user_id = 0;
+  std::string place, indoor_reason, content, method, level, planned_start, planned_end, risk_identification,
+      risk_assessment;
+  bool indoor = false, fire_separation = false, gas_required = false;
+  std::optional<long long> unit_id, wind_force;
+  std::vector<Worker> workers;
+  std::vector<long long> machines;
+  json controls = json::array(), photos_before = json::array();
+};
+
+std::string read_time(Input& in, const char* field, const char* label) {
+  std::string v = in.str(field, 40, label);
+  auto t = clock::parse_iso(v);
+  if (!t || v.size() < 16) throw bad_request("INVALID_VALUE", std::string(label) + "须为日期时间，例如 2026-11-24T09:00:00+08:00", field);
+  return clock::iso_utc(*t);
+}
+
+json read_file_ids(const json& body, const char* field) {
+  json out = json::array();
+  if (!body.contains(field) || body[field].is_null()) return out;
+  if (body[field].size() > 12) throw bad_request("INVALID_VALUE", "照片最多 12 张", field);
+  for (const auto& id : body[field]) {
+    std::string s = id.get<std::string>();
+    if (s.empty() || s.size() > 64) throw bad_request("INVALID_VALUE", "照片编号无效", field);
+    out.push_back(s);
+  }
+  return out;
+}
+
+Draft read_draft(const json& body) {
+  Input in(body);
+  Draft d;
+  d.venue_id = in.integer("venueId", "动火场所");
+  d.place = in.str("place", 100, "动火部位");
+  d.indoor = in.boolean("indoor", "是否室内");
+  d.indoor_reason = in.opt_str("indoorReason", 200, "室内动火理由").value_or("");
+  if (d.indoor && d.indoor_reason.empty())
+    throw bad_request("INDOOR_REASON_REQUIRED", "人员密集场所动火原则上在室外实施，室内动火须说明理由", "indoorReason");
+  d.content = in.str("content", 500, "作业内容");
+  d.method = in.str("method", 40, "动火方式");
+  d.level = in.str("level", 20, "动火级别");
+  if (!permit::parse_level(d.level)) throw bad_request("INVALID_VALUE", "动火级别须为特级、一级或二级", "level");
+  d.planned_start = read_time(in, "plannedStart", "计划开始时间");
+  d.planned_end = read_time(in, "plannedEnd", "计划结束时间");
+  d.unit_id = in.opt_integer("unitId", "施工单位");
+  d.job_leader_id = in.integer("jobLeaderId", "动火作业负责人");
+  d.fire_watch_id = in.integer("fireWatchId", "监护人");
+  d.approver_user_id = in.integer("approverUserId", "审批人");
+  if (body.contains("workers") && body["workers"].is_array()) {
+    if (body["workers"].size() > 20) throw bad_request("INVALID_VALUE", "作业人员最多 20 人", "workers");
+    std::set<long long> seen;
+    for (const auto& w : body["workers"]) {
+      for (const auto& [k, v] : w.items())
+        if (k != "personId" && k != "certificateId") throw bad_request("UNKNOWN_FIELD", "作业人员不支持的字段：" + k.substr(0, 20), "workers");
+      if (!w.contains("personId") || !w["personId"].is_number_integer() || !w.contains("certificateId") ||
+          !w["certificateId"].is_number_integer())
+        throw bad_request("INVALID_VALUE", "每名作业人员须填写人员和所持证书", "workers");
+      long long person = w["personId"];
+      if (!seen.insert(person).second) throw bad_request("INVALID_VALUE", "作业人员重复", "workers");
+      d.workers.push_back({person, w["certificateId"].get<long long>()});
+    }
+  }
+  d.machines = in.int_list("machineIds", 20, "焊机");
+  d.risk_identification = in.str("riskIdentification", 2000, "风险辨识");
+  d.risk_assessment = in.opt_str("riskAssessment", 4000, "风险评估").value_or("");
+  if (body.contains("controls") && body["controls"].is_array()) {
+    if (body["controls"].size() > 30) throw bad_request("INVALID_VALUE", "管控措施过多", "controls");
+    for (const auto& ctl : body["controls"]) {
+      for (const auto& [k, v] : ctl.items())
+        if (k != "control" && k != "person") throw bad_request("UNKNOWN_FIELD", "管控措施不支持的字段：" + k.substr(0, 20), "controls");
+      Input ci(ctl);
+      std::string control = ci.str("control", 200, "管控措施");
+      std::string person = ci.opt_str("person", 30, "责任人").value_or("");
+      d.controls.push_back({{"control", control}, {"person", person}});
+    }
+  }
+  d.fire_separation = in.boolean("fireSeparation", "是否防火分隔");
+  d.wind_force = in.opt_integer("windForce", "风力等级", 0, 17);
+  d.gas_required = in.boolean("gasRequired", "是否需要气体分析");
+  d.photos_before = read_file_ids(body, "photosBefore");
+  return d;
+}
+
+// References must exist; the full rules run at submission.
+void check_draft_refs(store::Conn& c, const Draft& d) {
+  if (!c.row("SELECT id FROM venues WHERE id = ?", {d.venue_id})) throw bad_request("VENUE_NOT_FOUND", "动火场所不存在", "venueId");
+  auto method = c.row("SELECT label FROM dict_items WHERE type_code = 'hotwork_method' AND value = ? AND enabled = 1", {d.method});
+  if (!method) throw bad_request("INVALID_VALUE", "动火方式不在字典中", "method");
+  if (d.unit_id && !c.row("SELECT id FROM units WHERE id = ?", {*d.unit_id})) throw bad_request("UNIT_NOT_FOUND", "施工单位不存在", "unitId");
+  if (!c.row("SELECT id FROM people WHERE id = ?", {d.job_leader_id})) throw bad_request("PERSON_NOT_FOUND", "动火作业负责人不存在", "jobLeaderId");
+  if (!c.row("SELECT id FROM people WHERE id = ?", {d.fire_watch_id})) throw bad_request("PERSON_NOT_FOUND", "监护人不存在", "fireWatchId");
+  if (!c.row("SELECT id FROM users WHERE id = ? AND status = 'active'", {d.approver_user_id}))
+    throw bad_request("USER_NOT_FOUND", "审批人不存在或已停用", "approverUserId");
+  for (const auto& w : d.workers) {
+    if (!c.row("SELECT id FROM people WHERE id = ?", {w.person_id})) throw bad_request("PERSON_NOT_FOUND", "作业人员不存在", "workers");
+    if (!c.row("SELECT id FROM certificates WHERE id = ?", {w.certificate_id}))
+      throw bad_request("CERT_NOT_FOUND", "作业人员所持证书不存在", "workers");
+  }
+  for (long long m : d.machines)
+    if (!c.row("SELECT id FROM machines WHERE id = ?", {m})) throw bad_request("MACHINE_NOT_FOUND", "焊机不存在", "machineIds");
+  for (const auto& f : d.photos_before)
+    if (!c.row("SELECT id FROM files WHERE id = ?", {f.get<std::string>()})) throw bad_request("FILE_NOT_FOUND", "照片不存在", "photosBefore");
+}
+
+void save_participants(store::Conn& c, long long id) {
+  c.exec("DELETE FROM permit_participants WHERE permit_id = ?", {id});
+  std::set<std::pair<long long, std::string>> parts;
+  auto p = *c.row("SELECT applicant_user_id, approver_user_id, job_leader_id, fire_watch_id, venue_id FROM permits WHERE id = ?", {id});
+  parts.insert({num(p["applicant_user_id"]), "applicant"});
+  parts.insert({num(p["approver_user_id"]), "approver"});
+  if (long long u = person_user(c, num(p["job_leader_id"]))) parts.insert({u, "job_leader"});
+  if (long long u = person_user(c, num(p["fire_watch_id"]))) parts.insert({u, "fire_watch"});
+  for (const auto& w : c.rows("SELECT pe.user_id FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
+                              "WHERE pw.permit_id = ? AND pe.user_id IS NOT NULL", {id}))
+    parts.insert({num(w["user_id"]), "worker"});
+  if (long long m = c.scalar("SELECT COALESCE(manager_user_id, 0) FROM venues WHERE id = ?", {num(p["venue_id"])}))
+    parts.insert({m, "venue_manager"});
+  for (const auto& [user, role] : parts)
+    c.exec("INSERT INTO permit_participants (permit_id, user_id, role) VALUES (?, ?, ?)", {id, user, role});
+}
+
+void save_draft(store::Conn& c, long long id, const Draft& d) {
+  c.exec("UPDATE permits SET venue_id = ?, place = ?, indoor = ?, indoor_reason = ?, content = ?, method = ?, "
+         "level_declared = ?, level = ?, planned_start = ?, planned_end = ?, unit_id = ?, job_leader_id = ?, "
+         "fire_watch_id = ?, approver_user_id = ?, risk_identification = ?, risk_assessment = ?, controls = ?, "
+         "fire_separation = ?, wind_force = ?, gas_required = ?, photos_before = ?, updated_at = ? WHERE id = ?",
+         {d.venue_id, d.place, static_cast<long long>(d.indoor), d.indoor_reason, d.content, d.method, d.level, d.level,
+          d.planned_start, d.planned_end, d.unit_id ? store::Value(*d.unit_id) : store::Value(nullptr), d.job_leader_id,
+          d.fire_watch_id, d.approver_user_id, d.risk_identification, d.risk_assessment, d.controls.dump(),
+          static_cast<long long>(d.fire_separation), d.wind_force ? store::Value(*d.wind_force) : store::Value(nullptr),
+          static_cast<long long>(d.gas_required), d.photos_before.dump(), now_iso(), id});
+  c.exec("DELETE FROM permit_workers WHERE permit_id = ?", {id});
+  for (const auto& w : d.workers)
+    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id) VALUES (?, ?, ?)", {id, w.person_id, w.certificate_id});
+  c.exec("DELETE FROM permit_machines WHERE permit_id = ?", {id});
+  for (long long m : std::set<long long>(d.machines.begin(), d.machines.end()))
+    c.exec("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, m});
+  save_participants(c, id);
+}
+
+// ---- rules ----
+
+enum class Stage { Submit, Approve, Start };
+
+std::string holding_states(bool fire_watch) {
+  std::string list;
+  for (State s : permit::all_states())
+    if (fire_watch ? permit::holds_fire_watch(s) : permit::holds_workers(s))
+      list += (list.empty() ? "'" : ", '") + std::string(permit::state_key(s)) + "'";
+  return "(" + list + ")";
+}
+
+void check_rules(store::Conn& c, json& raw, Stage stage) {
+  long long id = raw["id"];
+  permit::Settings settings = load_settings(c);
+  auto now = clock::now();
+  permit::Window w{at(raw["planned_start"]), at(raw["planned_end"])};
+  if (w.end <= w.start) throw bad_request("PERMIT_WINDOW_INVALID", "计划结束时间须晚于开始时间", "plannedEnd");
+  if (stage == Stage::Submit && w.start < now - minutes(10))
+    throw bad_request("PERMIT_START_IN_PAST", "计划开始时间已过，请重新填写", "plannedStart");
+  if (stage == Stage::Start) w.start = std::max(w.start, now);
+
+  // Level after raises, and the window's length for that level.
+  auto declared = *permit::parse_level(raw["level_declared"].get<std::string>());
+  std::optional<int> wind = raw["wind_force"].is_number() ? std::optional<int>(raw["wind_force"].get<int>()) : std::nullopt;
+  auto decision = permit::effective_level(declared, {at(raw["planned_start"]), at(raw["planned_end"])}, !raw["indoor"].get<bool>(),
+                                          wind, load_calendar(c), load_key_periods(c), settings);
+  if (auto v = permit::check_window({at(raw["planned_start"]), at(raw["planned_end"])}, decision.level, settings))
+    throw rule_error(*v);
+  raw["level"] = std::string(permit::level_key(decision.level));
+  raw["level_reasons"] = json(decision.reasons).dump();
+  c.exec("UPDATE permits SET level = ?, level_reasons = ? WHERE id = ?", {store::value_of(raw["level"]), store::value_of(raw["level_reasons"]), id});
+
+  // Opening hours of the venue.
+  auto venue = *c.row("SELECT type, crowded, entertainment, opening_hours, closed_dates FROM venues WHERE id = ?", {store::value_of(raw["venue_id"])});
+  permit::VenueFacts facts;
+  facts.type = venue["type"];
+  facts.crowded = num(venue["crowded"]) != 0;
+  facts.entertainment = num(venue["entertainment"]) != 0;
+  for (const auto& o : json::parse(venue["opening_hours"].get<std::string>())) {
+    auto mins = [](const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); };
+    int from = mins(o["from"]), to = mins(o["to"]);
+    if (to <= from) to += 24 * 60;  // past midnight
+    facts.hours.open[o["weekday"].get<int>()].push_back({from, to});
+  }
+  for (const auto& d : json::parse(venue["closed_dates"].get<std::string>())) facts.hours.closed_dates.insert(d.get<std::string>());
+  json controls = json::parse(raw["controls"].get<std::string>());
+  bool assigned = !controls.empty() &&
+                  std::all_of(controls.begin(), controls.end(), [](const json& x) { return !x["person"].get<std::string>().empty(); });
+  permit::OpenHoursMitigation m{!raw["risk_assessment"].get<std::string>().empty(), assigned, raw["fire_separation"].get<bool>()};
+  if (auto v = permit::check_open_hours(facts, w, m)) throw rule_error(*v);
+
+  // People and their certificates.
+  json workers = c.rows(
+      "SELECT pw.person_id, pe.citizen_id, pe.name, ce.person_id AS cert_person, ce.kind, ce.number, ce.status, "
+      "ce.valid_until, ce.next_review, hp.citizen_id AS holder_id FROM permit_workers pw "
+      "JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
+      "JOIN people hp ON hp.id = ce.person_id WHERE pw.permit_id = ?",
+      {id});
+  if (workers.empty()) throw bad_request("WORKERS_REQUIRED", "请至少填写一名持证作业人员", "workers");
+  for (const auto& wk : workers) {
+    permit::CertificateFacts cert{wk["kind"], wk["number"], wk["holder_id"], wk["status"], wk["valid_until"],
+                                  wk["next_review"].is_string() ? wk["next_review"].get<std::string>() : ""};
+    if (auto v = permit::check_certificate(cert, wk["citizen_id"], w)) {
+      permit::Violation named = *v;
+      named.message = wk["name"].get<std::string>() + "：" + named.message;
+      throw rule_error(named);
+    }
+    if (num(wk["person_id"]) == raw["fire_watch_id"])
+      throw bad_request("FIRE_WATCH_IS_WORKER", "监护人不能同时是作业人员，须专人全程监护", "fireWatchId");
+  }
+  for (const auto& mc : c.rows("SELECT m.code, m.status FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
+                               "WHERE pm.permit_id = ?", {id}))
+    if (mc["status"] != "active")
+      throw bad_request("MACHINE_NOT_ACTIVE", "焊机 " + mc["code"].get<std::string>() + " 不在可用状态", "machineIds");
+
+  // One permit, one job: nobody and no machine on two overlapping permits.
+  std::string start = raw["planned_start"], end = raw["planned_end"];
+  auto clash = [&](const std::string& sql, const char* code, const std::string& what, const char* field, bool fire_watch) {
+    auto other = c.row(sql + " AND p2.id <> ? AND p2.state IN " + holding_states(fire_watch) +
+                           " AND p2.planned_start < ? AND p2.planned_end > ?",
+                       {id, id, end, start});
+    if (other) throw conflict(code, what + "在同一时段已有动火作业证 " + (*other)["number"].get<std::string>() + "（一次作业一张证）", field);
+  };
+  for (const auto& wk : workers) {
+    std::string name = wk["name"];
+    auto other = c.row("SELECT p2.number FROM permit_workers w2 JOIN permits p2 ON p2.id = w2.permit_id "
+                       "WHERE w2.person_id = ? AND p2.id <> ? AND p2.state IN " + holding_states(false) +
+                           " AND p2.planned_start < ? AND p2.planned_end > ?",
+                       {num(wk["person_id"]), id, end, start});
+    if (other) throw conflict("WORKER_DOUBLE_BOOKED", "作业人员" + name + "在同一时段已有动火作业证 " + (*other)["number"].get<std::string>(), "workers");
+  }
+  clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id WHERE m2.machine_id IN "
+        "(SELECT machine_id FROM permit_machines WHERE permit_id = ?)",
+        "MACHINE_DOUBLE_BOOKED", "所选焊机", "machineIds", false);
+  clash("SELECT p2.number FROM permits p2 WHERE p2.fire_watch_id = (SELECT fire_watch_id FROM permits WHERE id = ?)",
+        "FIRE_WATCH_DOUBLE_BOOKED", "监护人", "fireWatchId", true);
+
+  // The people who act on it.
+  if (raw["approver_user_id"] == raw["applicant_user_id"])
+    throw bad_request("APPROVER_IS_APPLICANT", "审批人不能是申请人本人", "approverUserId");
+  auto approver = load_caller(c, raw["approver_user_id"]);
+  if (!approver || !approver->has("permit:approve"))
+    throw bad_request("APPROVER_NOT_ALLOWED", "所选审批人没有动火审批权限", "approverUserId");
+  if (!person_user(c, raw["job_leader_id"]))
+    throw bad_request("JOB_LEADER_NO_ACCOUNT", "动火作业负责人须有平台账号，以便现场确认风险", "jobLeaderId");
+  if (!person_user(c, raw["fire_watch_id"]))
+    throw bad_request("FIRE_WATCH_NO_ACCOUNT", "监护人须有平台账号，以便现场签到和巡查", "fireWatchId");
+
+  if (stage == Stage::Approve) {
+    long long open = c.scalar("SELECT COUNT(*) FROM permit_measures WHERE permit_id = ? AND applies IS NULL", {id});
+    if (open > 0) throw bad_request("MEASURES_UNCONFIRMED", "还有 " + std::to_string(open) + " 项安全措施未确认", "measures");
+  }
+  if (stage == Stage::Start) {
+    if (now < at(raw["planned_start"]) - minutes(15))
+      throw bad_request("PERMIT_NOT_YET", "未到计划开始时间（最多可提前 15 分钟开工）", "plannedStart");
+    if (raw["fire_watch_checked_in_at"].is_null())
+      throw bad_request("FIRE_WATCH_NOT_CHECKED_IN", "监护人尚未到岗签到", "fireWatchId");
+    for (const auto& pw : c.rows("SELECT pe.name FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
+                                 "WHERE pw.permit_id = ? AND pw.checked_in_at IS NULL", {id}))
+      throw bad_request("WORKER_NOT_CHECKED_IN", "作业人员" + pw["name"].get<std::string>() + "尚未签到", "workers");
+    if (raw["gas_required"].get<bool>()) {
+      std::vector<permit::GasSample> samples;
+      for (const auto& g : c.rows("SELECT sampled_at, gas, lel_percent, result_percent FROM permit_gas_analyses WHERE permit_id = ?", {id}))
+        samples.push_back({at(g["sampled_at"]), g["gas"], g["lel_percent"].get<double>(), g["result_percent"].get<double>()});
+      if (auto v = permit::check_gas(samples, now, settings)) throw rule_error(*v);
+    }
+  }
+}
+
+// ---- timeline and transitions ----
+
+void add_event(store::Conn& c, long long id, const std::string& command, const std::string& from, const std::string& to,
+               const Caller& who, const json& detail) {
+  c.insert("INSERT INTO permit_events (permit_id, at, command, from_state, to_state, user_id, username, name, ip, detail) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {id, now_iso(), command, from, to, who.user_id ? store::Value(who.user_id) : store::Value(nullptr),
+            who.username, who.name, who.ip, detail.dump()});
+}
+
+// Moves the permit from its current state by `cmd`, guarding against a
+// concurrent change (the state and version must still be what was read).
+void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const json& detail,
+                const std::string& extra_set = "", const store::Params& extra_params = {}) {
+  State from = state_of(raw);
+  auto to = permit::next_state(from, cmd);
+  if (!to)
+    throw conflict("PERMIT_STATE_INVALID", "动火作业证当前为「" + std::string(permit::state_label(from)) + "」，不能" +
+                                               std::string(permit::command_label(cmd)));
+  store::Params params{std::string(permit::state_key(*to)), now_iso()};
+  params.insert(params.end(), extra_params.begin(), extra_params.end());
+  params.push_back(store::value_of(raw["id"]));
+  params.push_back(std::string(permit::state_key(from)));
+  params.push_back(store::value_of(raw["version"]));
+  long long changed = c.exec("UPDATE permits SET state = ?, updated_at = ?, version = version + 1" + extra_set +
+                                 " WHERE id = ? AND state = ? AND version = ?",
+                             params);
+  if (changed != 1) throw conflict("PERMIT_STATE_CHANGED", "该动火作业证刚被他人处理，请刷新后重试");
+  add_event(c, raw["id"], std::string(permit::command_key(cmd)), std::string(permit::state_key(from)),
+            std::string(permit::state_key(*to)), who, detail);
+  record(c, who, "permit." + std::string(permit::command_key(cmd)), "permit", std::to_string(raw["id"].get<long long>()),
+         json{{"state", permit::state_key(from)}}, json{{"state", permit::state_key(*to)}, {"detail", detail}});
+  raw["state"] = std::string(permit::state_key(*to));
+  raw["version"] = raw["version"].get<long long>() + 1;
+}
+
+// ---- presentation ----
+
+json name_ref(store::Conn& c, const char* sql, const json& id) {
+  if (id.is_null()) return nullptr;
+  auto r = c.row(sql, {num(id)});
+  if (!r) return nullptr;
+  store::as_int(*r, {"id", "userId"});
+  return *r;
+}
+
+json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
+  long long id = raw["id"];
+  State s = state_of(raw);
+  json out = {{"id", id},
+              {"number", raw["number"]},
+              {"publicToken", raw["public_token"]},
+              {"state", raw["state"]},
+              {"stateLabel", permit::state_label(s)},
+              {"stateReason", raw["state_reason"]},
+              {"place", raw["place"]},
+              {"indoor", raw["indoor"]},
+              {"content", raw["content"]},
+              {"method", raw["method"]},
+              {"levelDeclared", raw["level_declared"]},
+              {"level", raw["level"]},
+              {"levelLabel", permit::level_label(*permit::parse_level(raw["level"].get<std::string>()))},
+              {"levelReasons", json::parse(raw["level_reasons"].get<std::string>())},
+              {"plannedStart", raw["planned_start"]},
+              {"plannedEnd", raw["planned_end"]},
+              {"startedAt", raw["started_at"]},
+              {"finishedAt", raw["finished_at"]},
+              {"closedAt", raw["closed_at"]},
+              {"createdAt", raw["created_at"]},
+              {"updatedAt", raw["updated_at"]}};
+  out["venue"] = name_ref(c, "SELECT v.id, v.name, v.type, t.label AS \"typeLabel\" FROM venues v LEFT JOIN dict_items t "
+                             "ON t.type_code = 'venue_type' AND t.value = v.type WHERE v.id = ?", raw["venue_id"]);
+  out["methodLabel"] = c.text("SELECT label FROM dict_items WHERE type_code = 'hotwork_method' AND value = ?", {store::value_of(raw["method"])}).value_or("");
+  out["jobLeader"] = name_ref(c, "SELECT id, name, user_id AS \"userId\" FROM people WHERE id = ?", raw["job_leader_id"]);
+  out["fireWatch"] = name_ref(c, "SELECT id, name, user_id AS \"userId\" FROM people WHERE id = ?", raw["fire_watch_id"]);
+  if (out["fireWatch"].is_object()) out["fireWatch"]["checkedInAt"] = raw["fire_watch_checked_in_at"];
+  out["workerCount"] = c.scalar("SELECT COUNT(*) FROM permit_workers WHERE permit_id = ?", {id});
+  if (!full) return out;
+
+  out["indoorReason"] = raw["indoor_reason"];
+  out["unit"] = name_ref(c, "SELECT id, name FROM units WHERE id = ?", raw["unit_id"]);
+  out["approver"] = name_ref(c, "SELECT id, name FROM users WHERE id = ?", raw["approver_user_id"]);
+  out["applicant"] = name_ref(c, "SELECT id, name FROM users WHERE id = ?", raw["applicant_user_id"]);
+  json workers = c.rows(
+      "SELECT pw.person_id AS \"personId\", pe.name, pw.certificate_id AS \"certificateId\", ce.number AS \"certificateNumber\", "
+      "k.label AS \"certificateKindLabel\", ce.valid_until AS \"certificateValidUntil\", pw.checked_in_at AS \"checkedInAt\" "
+      "FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
+      "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id",
+      {id});
+  store::as_int(workers, {"personId", "certificateId"});
+  out["workers"] = workers;
+  json machines = c.rows("SELECT m.id, m.code, k.label AS \"kindLabel\" FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
+                         "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id",
+                         {id});
+  store::as_int(machines, {"id"});
+  out["machines"] = machines;
+  out["riskIdentification"] = raw["risk_identification"];
+  out["riskAssessment"] = raw["risk_assessment"];
+  out["controls"] = json::parse(raw["controls"].get<std::string>());
+  out["fireSeparation"] = raw["fire_separation"];
+  out["windForce"] = raw["wind_force"];
+  out["gasRequired"] = raw["gas_required"];
+  json gas = c.rows("SELECT id, sampled_at AS \"sampledAt\", gas, lel_percent AS \"lelPercent\", result_percent AS \"resultPercent\", "
+                    "analyst FROM permit_gas_analyses WHERE permit_id = ? ORDER BY sampled_at",
+                    {id});
+  store::as_int(gas, {"id"});
+  for (auto& g : gas) g["passed"] = g["resultPercent"].get<double>() <= permit::gas_threshold(g["lelPercent"].get<double>());
+  out["gasAnalyses"] = gas;
+  json measures = c.rows("SELECT code, label, applies, confirmed_by AS \"confirmedBy\", confirmed_at AS \"confirmedAt\" "
+                         "FROM permit_measures WHERE permit_id = ? ORDER BY sort, code",
+                         {id});
+  store::as_bool(measures, {"applies"});
+  out["measures"] = measures;
+  out["survey"] = raw["survey"].is_string() ? json::parse(raw["survey"].get<std::string>()) : json(nullptr);
+  out["riskConfirmation"] = raw["risk_confirmation"].is_string() ? json::parse(raw["risk_confirmation"].get<std::string>()) : json(nullptr);
+  permit::Settings settings = load_settings(c);
+  json rounds = c.rows("SELECT seq, due_at AS \"dueAt\", done_at AS \"doneAt\", result, note, photos FROM permit_rounds "
+                       "WHERE permit_id = ? ORDER BY seq",
+                       {id});
+  store::as_int(rounds, {"seq"});
+  for (auto& r : rounds) {
+    r["photos"] = json::parse(r["photos"].get<std::string>());
+    auto late_after = at(r["dueAt"]) + minutes(settings.round_grace_minutes);
+    r["late"] = r["doneAt"].is_string() ? at(r["doneAt"]) > late_after : clock::now() > late_after;
+  }
+  out["rounds"] = rounds;
+  out["siteClear"] = raw["site_clear"];
+  out["photosBefore"] = json::parse(raw["photos_before"].get<std::string>());
+  out["photosAfter"] = json::parse(raw["photos_after"].get<std::string>());
+  json timeline = c.rows("SELECT at, command, from_state AS \"fromState\", to_state AS \"toState\", name, username, ip, detail "
+                         "FROM permit_events WHERE permit_id = ? ORDER BY id",
+                         {id});
+  for (auto& e : timeline) {
+    e["detail"] = json::parse(e["detail"].get<std::string>());
+    std::string cmd = e["command"];
+    e["commandLabel"] = cmd;
+    for (Command k : permit::all_commands())
+      if (permit::command_key(k) == cmd) e["commandLabel"] = permit::command_label(k);
+    static const std::map<std::string, std::string> steps = {{"create", "创建草稿"}, {"update", "修改草稿"},
+                                                             {"check-in", "现场签到"}, {"gas-analyses", "气体分析"},
+                                                             {"rounds", "监护巡查"}};
+    if (steps.count(cmd)) e["commandLabel"] = steps.at(cmd);
+  }
+  out["timeline"] = timeline;
+
+  Roles r = roles_of(c, who, raw);
+  json allowed = json::array();
+  for (Command k : permit::all_commands())
+    if (permit::next_state(s, k) && is_their_step(who, r, k, s)) allowed.push_back(permit::command_key(k));
+  if (s == State::Draft && r.applicant) allowed.push_back("update");
+  if ((s == State::Approved) && (r.fire_watch || r.job_leader)) allowed.push_back("check-in");
+  if ((s == State::Approved || s == State::InProgress) && (r.job_leader || r.fire_watch || r.approver) && raw["gas_required"].get<bool>())
+    allowed.push_back("gas-analyses");
+  if (s == State::Watching && r.fire_watch) allowed.push_back("rounds");
+  out["allowedCommands"] = allowed;
+  return out;
+}
+
+json reload(store::Conn& c, const Caller& who, long long id) {
+  // After a command the caller may act on a permit outside their list scope
+  // (e.g. a worker); read it back unscoped to answer.
+  static const Caller unscoped{.scope = access::DataScope::All};
+  json raw = raw_permit(c, unscoped, id);
+  return present(c, who, raw, true);
+}
+
+std::string next_number(store::Conn& c) {
+  std::string day = clock::local_date(clock::now());
+  std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+  // One statement on both databases: the row lock serialises concurrent creates.
+  long long n = 0;
+  auto row = c.row("INSERT INTO permit_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = "
+                   "permit_counters.last + 1 RETURNING last",
+                   {day});
+  n = num((*row)["last"]);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "DH-%s-%04lld", compact.c_str(), n);
+  return buf;
+}
+
+}  // namespace
+
+// ---- reads ----
+
+json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging pg = paging(q);
+  Filter f;
+  f.sql += " AND " + permit_scope(who, f.params);
+  if (auto v = query_str(q, "q")) f.add("(p.number LIKE ? OR p.place LIKE ? OR p.content LIKE ?)", "%" + *v + "%", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_str(q, "state")) {
+    if (!permit::parse_state(*v)) throw bad_request("INVALID_VALUE", "状态无效", "state");
+    f.add("p.state = ?", *v);
+  }
+  if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
+  if (auto v = query_int(q, "orgUnitId"))
+    f.add("(EXISTS (SELECT 1 FROM venue_supervisors s2 WHERE s2.venue_id = p.venue_id AND s2.org_unit_id = ?) OR "
+          "(SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = p.venue_id) = ?)",
+          *v, *v);
+  if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
+  if (auto v = query_time(q, "to", true)) f.add("p.planned_start <= ?", *v);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, "SELECT p.* FROM permits p", "FROM permits p", f, "p.planned_start DESC, p.id DESC", pg);
+    for (auto& raw : out["items"]) {
+      store::as_int(raw, {"id", "venue_id", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id", "applicant_user_id", "version"});
+      store::as_bool(raw, {"indoor", "fire_separation", "gas_required", "site_clear"});
+      raw = present(c, who, raw, false);
+    }
+    return out;
+  });
+}
+
+json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
+  std::string date = clock::today();
+  if (auto d = query_str(q, "date", 10)) {
+    if (d->size() != 10 || !clock::parse_iso(*d)) throw bad_request("INVALID_VALUE", "日期格式应为 YYYY-MM-DD", "date");
+    date = *d;
+  }
+  std::string day_start = clock::iso_utc(*clock::parse_iso(date));
+  std::string day_end = clock::iso_utc(*clock::parse_iso(date) + hours(24));
+  Filter f;
+  f.sql += " AND " + permit_scope(who, f.params);
+  f.add("p.planned_start < ? AND p.planned_end > ?", day_end, day_start);
+  return db.read([&](store::Conn& c) {
+    json rows = c.rows("SELECT p.* FROM permits p" + f.sql + " ORDER BY p.planned_start, p.id", f.params);
+    json columns = json::array();
+    for (State s : permit::all_states()) {
+      json items = json::array();
+      for (auto& raw : rows)
+        if (raw["state"] == permit::state_key(s)) {
+          json r = raw;
+          store::as_int(r, {"id", "venue_id", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id", "applicant_user_id", "version"});
+          store::as_bool(r, {"indoor", "fire_separation", "gas_required", "site_clear"});
+          items.push_back(present(c, who, r, false));
+        }
+      columns.push_back({{"state", permit::state_key(s)}, {"label", permit::state_label(s)}, {"items", items}});
+    }
+    return json{{"date", date}, {"columns", columns}};
+  });
+}
+
+json get_permit(store::Db& db, const Caller& who, long long id) {
+  return db.read([&](store::Conn& c) { return present(c, who, raw_permit(c, who, id), true); });
+}
+
+json measure_templates(store::Db& db) {
+  return db.read([](store::Conn& c) {
+    json items = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+    store::as_int(items, {"sort"});
+    return json{{"items", items}};
+  });
+}
+
+// ---- writes ----
+
+json create_permit(store::Db& db, const Caller& who, const json& body) {
+  Draft d = read_draft(body);
+  return db.write([&](store::Conn& c) {
+    check_draft_refs(c, d);
+    std::string now = now_iso();
+    long long id = c.insert(
+        "INSERT INTO permits (number, public_token, venue_id, place, content, method, level_declared, level, planned_start, "
+        "planned_end, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, state, created_at, updated_at) "
+        "VALUES (?, ?, ?, '', '', '', 'level2', 'level2', ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+        {next_number(c), random_token(12), d.venue_id, d.planned_start, d.planned_end, d.job_leader_id, d.fire_watch_id,
+         d.approver_user_id, who.user_id, now, now});
+    save_draft(c, id, d);
+    for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1"))
+      c.exec("INSERT INTO permit_measures (permit_id, code, label, sort) VALUES (?, ?, ?, ?)", {id, store::value_of(m["code"]), store::value_of(m["label"]), num(m["sort"])});
+    add_event(c, id, "create", "draft", "draft", who, json::object());
+    record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
+    return reload(c, who, id);
+  });
+}
+
+json update_permit(store::Db& db, const Caller& who, long long id, const json& body) {
+  Draft d = read_draft(body);
+  return db.write([&](store::Conn& c) {
+    json raw = raw_permit(c, who, id);
+    if (raw["applicant_user_id"] != who.user_id) throw not_your_step("申请人");
+    if (state_of(raw) != State::Draft)
+      throw conflict("PERMIT_LOCKED", "动火作业证提交后不能修改地点、范围或人员；如需变更，请取消后重新申请", "");
+    check_draft_refs(c, d);
+    save_draft(c, id, d);
+    c.exec("UPDATE permits SET version = version + 1 WHERE id = ?", {id});
+    add_event(c, id, "update", "draft", "draft", who, json::object());
+    record(c, who, "permit.update", "permit", std::to_string(id), nullptr, json{{"place", d.place}});
+    return reload(c, who, id);
+  });
+}
+
+json run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body) {
+  Input in(body);
+  // Read the body before the transaction, so a bad field writes nothing.
+  std::optional<Command> cmd;
+  for (Command k : permit::all_commands())
+    if (permit::command_key(k) == name && k != Command::Expire) cmd = k;
+  std::string reason, note;
+  std::optional<double> lat, lng;
+  json photos = json::array();
+  if (cmd == Command::Reject || cmd == Command::Cancel || cmd == Command::Revoke || cmd == Command::Suspend)
+    reason = in.str("reason", 500, "原因");
+  if (in.has("note")) note = in.opt_str("note", 500, "说明").value_or("");
+  lat = in.opt_number("lat", "纬度", -90, 90);
+  lng = in.opt_number("lng", "经度", -180, 180);
+  if (in.has("photos")) photos = read_file_ids(body, "photos");
+
+  return db.write([&](store::Conn& c) {
+    json raw = raw_permit(c, who, id);
+    Roles roles = roles_of(c, who, raw);
+    State s = state_of(raw);
+    auto step_guard = [&](Command k) {
+      if (!is_their_step(who, roles, k, s)) throw not_your_step(who_may(k));
+    };
+
+    if (name == "check-in") {
+      long long person = in.integer("personId", "签到人员");
+      bool is_fire_watch = person == raw["fire_watch_id"];
+      bool is_worker = c.row("SELECT person_id FROM permit_workers WHERE permit_id = ? AND person_id = ?", {id, person}).has_value();
+      if (!is_fire_watch && !is_worker) throw bad_request("PERSON_NOT_ON_PERMIT", "该人员不在本动火作业证上", "personId");
+      if (!(roles.fire_watch || roles.job_leader || person_user(c, person) == who.user_id)) throw not_your_step("本人、作业负责人或监护人");
+      if (s != State::Approved && s != State::InProgress && s != State::Suspended)
+        throw conflict("PERMIT_STATE_INVALID", "只有已批准或作业中的动火作业证可以签到");
+      if (is_fire_watch)
+        c.exec("UPDATE permits SET fire_watch_checked_in_at = ?, updated_at = ? WHERE id = ?", {now_iso(), now_iso(), id});
+      else
+        c.exec("UPDATE permit_workers SET checked_in_at = ? WHERE permit_id = ? AND person_id = ?", {now_iso(), id, person});
+      json detail = {{"personId", person}, {"role", is_fire_watch ? "fire_watch" : "worker"}};
+      if (lat) detail["lat"] = *lat, detail["lng"] = *lng;
+      add_event(c, id, "check-in", raw["state"], raw["state"], who, detail);
+      record(c, who, "permit.check_in", "permit", std::to_string(id), nullptr, detail);
+      return reload(c, who, id);
+    }
+    if (name == "gas-analyses") {
+      if (!(roles.job_leader || roles.fire_watch || roles.approver)) throw not_your_step("作业负责人、监护人或审批人");
+      if (s != State::Approved && s != State::InProgress && s != State::Suspended)
+        throw conflict("PERMIT_STATE_INVALID", "只有已批准或作业中的动火作业证可以记录气体分析");
+      std::string sampled = clock::iso_utc(*clock::parse_iso(read_time(in, "sampledAt", "取样时间")));
+      if (at(json(sampled)) > clock::now() + minutes(2)) throw bad_request("INVALID_VALUE", "取样时间不能晚于当前时间", "sampledAt");
+      std::string gas = in.str("gas", 30, "检测气体");
+      double lel = *in.opt_number("lelPercent", "爆炸下限", 0.1, 100);
+      double result = *in.opt_number("resultPercent", "检测结果", 0, 100);
+      std::string analyst = in.str("analyst", 30, "分析人");
+      c.insert("INSERT INTO permit_gas_analyses (permit_id, sampled_at, gas, lel_percent, result_percent, analyst, recorded_by, created_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {id, sampled, gas, lel, result, analyst, who.user_id, now_iso()});
+      json detail = {{"gas", gas}, {"resultPercent", result}, {"passed", result <= permit::gas_threshold(lel)}};
+      add_event(c, id, "gas-analyses", raw["state"], raw["state"], who, detail);
+      record(c, who, "permit.gas_analysis", "permit", std::to_string(id), nullptr, detail);
+      return reload(c, who, id);
+    }
+    if (name == "rounds") {
+      if (!roles.fire_watch) throw not_your_step("监护人");
+      if (s != State::Watching) throw conflict("PERMIT_STATE_INVALID", "只有作业后监护阶段可以记录巡查");
+      std::string result = in.one_of("result", "巡查结果", {"normal", "abnormal"});
+      auto next = c.row("SELECT seq, due_at FROM permit_rounds WHERE permit_id = ? AND done_at IS NULL ORDER BY seq LIMIT 1", {id});
+      if (!next) throw conflict("ROUNDS_DONE", "巡查已全部完成，可以关闭");
+      if (clock::now() < at((*next)["due_at"]) - minutes(5))
+        throw bad_request("ROUND_NOT_DUE", "第 " + std::to_string(num((*next)["seq"])) + " 次巡查应在 " +
+                                               clock::local_hhmm(at((*next)["due_at"])) + " 进行", "");
+      c.exec("UPDATE permit_rounds SET done_at = ?, result = ?, note = ?, photos = ?, lat = ?, lng = ?, done_by = ? "
+             "WHERE permit_id = ? AND seq = ?",
+             {now_iso(), result, note, photos.dump(), lat ? store::Value(*lat) : store::Value(nullptr),
+              lng ? store::Value(*lng) : store::Value(nullptr), who.user_id, id, num((*next)["seq"])});
+      json detail = {{"seq", num((*next)["seq"])}, {"result", result}, {"note", note}};
+      add_event(c, id, "rounds", raw["state"], raw["state"], who, detail);
+      record(c, who, "permit.round", "permit", std::to_string(id), nullptr, detail);
+      if (result == "abnormal")
+        open_alert(c, {"round_abnormal", "critical", "permit", std::to_string(id), raw["venue_id"].get<long long>(),
+                       "动火作业证 " + raw["number"].get<std::string>() + " 监护巡查发现异常", note});
+      return reload(c, who, id);
+    }
+
+    if (!cmd) throw not_found();
+    step_guard(*cmd);
+    json detail = json::object();
+    if (!reason.empty()) detail["reason"] = reason;
+    if (!note.empty()) detail["note"] = note;
+    switch (*cmd) {
+      case Command::Submit:
+        if (s == State::Draft) check_rules(c, raw, Stage::Submit);
+        transition(c, who, raw, *cmd, detail, ", state_reason = ''");
+        break;
+      case Command::Survey: {
+        json survey = {{"at", now_iso()}, {"by", who.name}, {"lat", lat ? json(*lat) : json(nullptr)},
+                       {"lng", lng ? json(*lng) : json(nullptr)}, {"photos", photos}, {"note", note}};
+        transition(c, who, raw, *cmd, detail, ", survey = ?", {survey.dump()});
+        break;
+      }
+      case Command::ConfirmRisk: {
+        if (!body.contains("measures") || !body["measures"].is_array())
+          throw bad_request("REQUIRED", "请逐项确认安全措施", "measures");
+        std::map<std::string, bool> answers;
+        for (const auto& m : body["measures"]) {
+          if (!m.is_object() || !m.contains("code") || !m["code"].is_string() || !m.contains("applies") || !m["applies"].is_boolean())
+            throw bad_request("INVALID_VALUE", "每项措施须包含 code 和 applies（涉及/不涉及）", "measures");
+          answers[m["code"]] = m["applies"];
+        }
+        json existing = c.rows("SELECT code FROM permit_measures WHERE permit_id = ?", {id});
+        for (const auto& [code, applies] : answers)
+          if (std::none_of(existing.begin(), existing.end(), [&](const json& e) { return e["code"] == code; }))
+            throw bad_request("INVALID_VALUE", "未知的安全措施：" + code.substr(0, 40), "measures");
+        for (const auto& e : existing)
+          if (!answers.count(e["code"]))
+            throw bad_request("MEASURES_UNCONFIRMED", "请逐项确认全部安全措施（涉及/不涉及）", "measures");
+        for (const auto& [code, applies] : answers)
+          c.exec("UPDATE permit_measures SET applies = ?, confirmed_by = ?, confirmed_at = ? WHERE permit_id = ? AND code = ?",
+                 {static_cast<long long>(applies), who.name, now_iso(), id, code});
+        json confirmation = {{"at", now_iso()}, {"by", who.name}, {"note", note}};
+        transition(c, who, raw, *cmd, detail, ", risk_confirmation = ?", {confirmation.dump()});
+        break;
+      }
+      case Command::Approve:
+        check_rules(c, raw, Stage::Approve);
+        transition(c, who, raw, *cmd, detail);
+        break;
+      case Command::Reject:
+        transition(c, who, raw, *cmd, detail, ", state_reason = ?, survey = NULL, risk_confirmation = NULL", {reason});
+        c.exec("UPDATE permit_measures SET applies = NULL, confirmed_by = NULL, confirmed_at = NULL WHERE permit_id = ?", {id});
+        break;
+      case Command::Start:
+        check_rules(c, raw, Stage::Start);
+        transition(c, who, raw, *cmd, detail, ", started_at = ?", {now_iso()});
+        break;
+      case Command::Suspend:
+        transition(c, who, raw, *cmd, detail, ", state_reason = ?", {reason});
+        break;
+      case Command::Resume:
+        transition(c, who, raw, *cmd, detail, ", state_reason = ''");
+        break;
+      case Command::Finish: {
+        permit::Settings settings = load_settings(c);
+        auto now = clock::now();
+        transition(c, who, raw, *cmd, detail, ", finished_at = ?, photos_after = ?", {clock::iso_utc(now), photos.dump()});
+        int seq = 1;
+        for (int offset : settings.round_offsets)
+          c.exec("INSERT INTO permit_rounds (permit_id, seq, due_at) VALUES (?, ?, ?)",
+                 {id, static_cast<long long>(seq++), clock::iso_utc(now + minutes(offset))});
+        break;
+      }
+      case Command::Close: {
+        permit::Settings settings = load_settings(c);
+        if (clock::now() < at(raw["finished_at"]) + minutes(settings.watch_minutes))
+          throw bad_request("WATCH_TOO_SHORT", "作业后监护不少于 " + std::to_string(settings.watch_minutes) + " 分钟，请到 " +
+                                                  clock::local_hhmm(at(raw["finished_at"]) + minutes(settings.watch_minutes)) + " 后再关闭", "");
+        if (c.scalar("SELECT COUNT(*) FROM permit_rounds WHERE permit_id = ? AND done_at IS NULL", {id}) > 0)
+          throw bad_request("ROUNDS_INCOMPLETE", "还有监护巡查未完成", "rounds");
+        if (in.opt_bool("siteClear") != true) throw bad_request("SITE_NOT_CLEAR", "请确认人走场清、无残留火种", "siteClear");
+        json after = json::parse(raw["photos_after"].get<std::string>());
+        for (const auto& p : photos) after.push_back(p);
+        transition(c, who, raw, *cmd, detail, ", closed_at = ?, site_clear = 1, photos_after = ?", {now_iso(), after.dump()});
+        break;
+      }
+      case Command::Cancel:
+      case Command::Revoke:
+        transition(c, who, raw, *cmd, detail, ", state_reason = ?", {reason});
+        break;
+      case Command::Expire:
+        break;
+    }
+    return reload(c, who, id);
+  });
+}
+
+// ---- public page and printables ----
+
+std::optional<json> public_permit(store::Db& db, const std::string& token) {
+  if (token.empty() || token.size() > 64) return std::nullopt;
+  return db.read([&](store::Conn& c) -> std::optional<json> {
+    auto p = c.row("SELECT p.number, p.place, p.planned_start, p.planned_end, p.state, p.level, v.name AS venue "
+                   "FROM permits p JOIN venues v ON v.id = p.venue_id WHERE p.public_token = ?",
+                   {token});
+    if (!p) return std::nullopt;
+    State s = *permit::parse_state((*p)["state"].get<std::string>());
+    bool valid = (s == State::Approved || s == State::InProgress || s == State::Suspended) && clock::now() < at((*p)["planned_end"]);
+    return json{{"number", (*p)["number"]}, {"venue", (*p)["venue"]}, {"place", (*p)["place"]},
+                {"plannedStart", (*p)["planned_start"]}, {"plannedEnd", (*p)["planned_end"]},
+                {"state", (*p)["state"]}, {"stateLabel", permit::state_label(s)},
+                {"levelLabel", permit::level_label(*permit::parse_level((*p)["level"].get<std::string>()))}, {"valid", valid}};
+  });
+}
+
+namespace {
+std::string esc(const json& v) {
+  std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+std::string local_time(const json& iso) {
+  if (!iso.is_string()) return "";
+  auto t = clock::parse_iso(iso.get<std::string>());
+  return t ? clock::local_date(*t) + " " + clock::local_hhmm(*t) : "";
+}
+const char* kPrintStyle =
+    "<style>@page{size:A4;margin:14mm}body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;color:#111;"
+    "margin:0}h1{text-align:center;font-size:22px;margin:0 0 4px}.sub{text-align:center;color:#555;margin-bottom:10px}"
+    "table{width:100%;border-collapse:collapse;font-size:13px}td,th{border:1px solid #333;padding:5px 6px;"
+    "vertical-align:top}th{background:#f2f2f2;width:16%;text-align:left;font-weight:600}.qr{float:right;width:110px;"
+    "height:110px}.qr svg{width:110px;height:110px}.sign{height:46px}.big{font-size:20px;line-height:1.8}"
+    "@media screen{body{max-width:800px;margin:16px auto}}</style>";
+}  // namespace
+
+std::string permit_print_html(store::Db& db, const Caller& who, long long id, const std::string& base_url, bool notice) {
+  json p = get_permit(db, who, id);
+  std::string qr = qr_svg(base_url + "/p/" + p["publicToken"].get<std::string>(), 4);
+  std::string window = local_time(p["plannedStart"]) + " 至 " + local_time(p["plannedEnd"]);
+  std::string html = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
+                     std::string(notice ? "动火公告 " : "动火作业证 ") + esc(p["number"]) + "</title>" + kPrintStyle + "</head><body>";
+  if (notice) {
+    html += "<div class=\"qr\">" + qr + "</div><h1>动 火 公 告</h1><div class=\"sub\">依据《关于加强人员密集场所动火作业安全管理的若干措施》张贴于建筑主入口及作业现场</div>";
+    html += "<div class=\"big\">动火作业证编号：" + esc(p["number"]) + "<br>场所：" + esc(p["venue"]["name"]) + "<br>动火部位：" + esc(p["place"]) +
+            "<br>作业内容：" + esc(p["content"]) + "（" + esc(p["methodLabel"]) + "，" + esc(p["levelLabel"]) + "动火）<br>作业时间：" + window +
+            "<br>作业负责人：" + esc(p["jobLeader"]["name"]) + "　　监护人：" + esc(p["fireWatch"]["name"]) +
+            "<br>审批人：" + esc(p["approver"]["name"]) + "</div>";
+    html += "<p>作业期间请勿靠近警戒区域。发现违规动火、未清理可燃物、未配置灭火器材等情况，请扫描二维码核验或拨打 119 / 12345 举报。</p>";
+    return html + "</body></html>";
+  }
+  html += "<div class=\"qr\">" + qr + "</div><h1>动火作业证</h1><div class=\"sub\">编号 " + esc(p["number"]) + "　状态：" +
+          esc(p["stateLabel"]) + "　扫码核验真伪</div><table>";
+  auto row = [&](const std::string& k1, const std::string& v1, const std::string& k2, const std::string& v2) {
+    html += "<tr><th>" + k1 + "</th><td>" + v1 + "</td><th>" + k2 + "</th><td>" + v2 + "</td></tr>";
+  };
+  row("动火场所", esc(p["venue"]["name"]), "动火部位", esc(p["place"]));
+  row("作业内容", esc(p["content"]), "动火方式", esc(p["methodLabel"]));
+  std::string level = esc(p["levelLabel"]);
+  if (!p["levelReasons"].empty()) {
+    level += "（申报" + std::string(permit::level_label(*permit::parse_level(p["levelDeclared"].get<std::string>()))) + "，升级：";
+    for (const auto& r : p["levelReasons"]) level += esc(r) + "；";
+    level += "）";
+  }
+  row("动火级别", level, "室内/室外", p["indoor"].get<bool>() ? "室内（" + esc(p["indoorReason"]) + "）" : "室外");
+  row("作业时间", window, "施工单位", p["unit"].is_object() ? esc(p["unit"]["name"]) : "");
+  std::string workers;
+  for (const auto& w : p["workers"]) workers += esc(w["name"]) + "（" + esc(w["certificateKindLabel"]) + " " + esc(w["certificateNumber"]) + "）<br>";
+  row("动火人及证书", workers, "焊机", [&] {
+    std::string m;
+    for (const auto& x : p["machines"]) m += esc(x["code"]) + " ";
+    return m;
+  }());
+  row("作业负责人", esc(p["jobLeader"]["name"]), "监护人", esc(p["fireWatch"]["name"]));
+  html += "<tr><th>风险辨识</th><td colspan=\"3\">" + esc(p["riskIdentification"]) + "</td></tr>";
+  if (!p["riskAssessment"].get<std::string>().empty())
+    html += "<tr><th>风险评估与管控</th><td colspan=\"3\">" + esc(p["riskAssessment"]) + "</td></tr>";
+  html += "<tr><th>气体分析</th><td colspan=\"3\">";
+  for (const auto& g : p["gasAnalyses"])
+    html += local_time(g["sampledAt"]) + " " + esc(g["gas"]) + " " + esc(g["resultPercent"]) + "%（" + esc(g["analyst"]) + "）" +
+            (g["passed"].get<bool>() ? "合格" : "不合格") + "<br>";
+  html += (p["gasRequired"].get<bool>() ? "" : "不涉及") + std::string("</td></tr></table><table><tr><th style=\"width:70%\">安全措施</th><th>涉及</th><th>确认人</th></tr>");
+  for (const auto& m : p["measures"])
+    html += "<tr><td>" + esc(m["label"]) + "</td><td>" + (m["applies"].is_null() ? "" : m["applies"].get<bool>() ? "涉及" : "不涉及") +
+            "</td><td>" + esc(m["confirmedBy"]) + "</td></tr>";
+  html += "</table><table>";
+  std::string survey = p["survey"].is_object() ? esc(p["survey"]["by"]) + " " + local_time(p["survey"]["at"]) : "";
+  std::string confirm = p["riskConfirmation"].is_object() ? esc(p["riskConfirmation"]["by"]) + " " + local_time(p["riskConfirmation"]["at"]) : "";
+  std::string approved;
+  for (const auto& e : p["timeline"])
+    if (e["command"] == "approve") approved = esc(e["name"]) + " " + local_time(e["at"]);
+  row("审批人现场勘察", survey, "作业负责人风险确认", confirm);
+  row("审批人签发", approved, "完工验收（人走场清）", p["siteClear"].get<bool>() ? local_time(p["closedAt"]) : "");
+  html += "</table><p style=\"font-size:12px;color:#555\">一次动火作业、一张动火作业证、一套安全技术措施。本证不得涂改、转借，作业地点、内容变更须重新办理。</p>";
+  return html + "</body></html>";
+}
+
+// ---- timers ----
+
+int run_permit_timers(store::Db& db) {
+  static const Caller system = [] {
+    Caller c;
+    c.username = "system";
+    c.name = "系统";
+    c.scope = access::DataScope::All;
+    return c;
+  }();
+  int changes = 0;
+  std::string now = now_iso();
+  auto due = db.read([&](store::Conn& c) {
+    return c.rows("SELECT id FROM permits WHERE state IN ('approved', 'in_progress', 'suspended') AND planned_end <= ?", {now});
+  });
+  for (const auto& row : due) {
+    long long id = num(row["id"]);
+    db.write([&](store::Conn& c) {
+      json raw = raw_permit(c, system, id);
+      State s = state_of(raw);
+      std::string number = raw["number"];
+      long long venue = raw["venue_id"];
+      if (s == State::Approved) {
+        transition(c, system, raw, Command::Expire, json{{"reason", "计划时间内未开工"}}, ", state_reason = ?", {std::string("计划时间内未开工")});
+        open_alert(c, {"permit_not_started", "info", "permit", std::to_string(id), venue, "动火作业证 " + number + " 逾期未开工，已自动过期", ""});
+        ++changes;
+      } else if (s == State::InProgress || s == State::Suspended) {
+        if (open_alert(c, {"permit_overrun", "critical", "permit", std::to_string(id), venue,
+                           "动火作业证 " + number + " 超过计划结束时间仍未结束（超时动火）", ""}))
+          ++changes;
+        if (clock::now() >= at(raw["planned_end"]) + minutes(30)) {
+          transition(c, system, raw, Command::Expire, json{{"reason", "超过计划结束时间 30 分钟仍未结束"}}, ", state_reason = ?",
+                     {std::string("超时未结束，已自动过期")});
+          ++changes;
+        }
+      }
+    });
+  }
+  permit::Settings settings = db.read([](store::Conn& c) { return load_settings(c); });
+  std::string late_before = clock::iso_utc(clock::now() - minutes(settings.round_grace_minutes));
+  auto late = db.read([&](store::Conn& c) {
+    return c.rows("SELECT DISTINCT p.id, p.number, p.venue_id FROM permit_rounds r JOIN permits p ON p.id = r.permit_id "
+                  "WHERE p.state = 'watching' AND r.done_at IS NULL AND r.due_at < ?",
+                  {late_before});
+  });
+  for (const auto& r : late)
+    db.write([&](store::Conn& c) {
+      if (open_alert(c, {"round_late", "warning", "permit", std::to_string(num(r["id"])), num(r["venue_id"]),
+                         "动火作业证 " + r["number"].get<std::string>() + " 作业后监护巡查逾期", ""}))
+        ++changes;
+    });
+  return changes;
+}
+
+}  // namespace huoyan::app

@@ -1,0 +1,40 @@
+#pragma once
+// Hot-work permits: one job, one permit, one set of measures. Each command
+// is a use case: it checks who may run it, the state machine and the rules,
+// then writes the change, its timeline event and its audit row in one
+// transaction.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/query.h"
+#include "domain/access.h"
+#include "domain/permit.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+using access::Caller;
+
+json list_permits(store::Db& db, const Caller& who, const QueryMap& q);
+json permit_board(store::Db& db, const Caller& who, const QueryMap& q);
+json get_permit(store::Db& db, const Caller& who, long long id);
+json create_permit(store::Db& db, const Caller& who, const json& body);
+json update_permit(store::Db& db, const Caller& who, long long id, const json& body);
+
+// The commands (submit, survey, confirm-risk, approve, reject, start, suspend,
+// resume, finish, close, cancel, revoke) and the recording steps (check-in,
+// gas-analyses, rounds). `name` is the route's last segment.
+json run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body);
+
+// Public page data (一证一码): no personal data. nullopt when the token is unknown.
+std::optional<json> public_permit(store::Db& db, const std::string& token);
+// Printable A4 HTML: the permit itself, or the public notice (动火公告).
+std::string permit_print_html(store::Db& db, const Caller& who, long long id, const std::string& base_url, bool notice);
+
+json measure_templates(store::Db& db);
+
+// Timers: expire, overrun and late-round alerts. Returns how many changes it made.
+int run_permit_timers(store::Db& db);
+
+}  // namespace huoyan::app
