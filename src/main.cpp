@@ -13,7 +13,9 @@
 #include "app/bootstrap.h"
 #include "domain/clock.h"
 #include "http/api.h"
+#include "http/handlers/handlers.h"
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "store/migrations.h"
 
 using namespace huoyan;
@@ -28,6 +30,7 @@ struct Config {
   int workers = 8;
   bool trust_proxy = false;
   bool secure_cookies = false;
+  bool test_clock = false;
 };
 
 // Precedence: command line > environment (HUOYAN_*) > config file > defaults.
@@ -74,7 +77,11 @@ int run_serve(const Config& c) {
   if (boot.initial_admin_password)
     std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password
               << "（首次登录后须修改）" << std::endl;
+  http::enable_test_clock(c.test_clock);
+  if (c.test_clock) spdlog::warn("test clock enabled: POST /api/test/clock can move time (never in production)");
+  jobs::Scheduler timers(*db, std::chrono::seconds(30));
   http::serve(*db, o);
+  timers.stop();
   return 0;
 }
 
@@ -152,6 +159,7 @@ int main(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "启动服务");
   serve->add_option("--listen", listen_arg, "监听地址，默认 127.0.0.1:8080");
   serve->add_option("--web-root", web_root_arg, "前端构建目录，默认 web/dist");
+  serve->add_flag("--test-clock", config.test_clock, "允许测试通过接口调整时钟（仅用于测试）");
   auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移");
   auto* demo = cli.add_subcommand("demo", "在新数据库中载入演示镇（金凤镇）数据");
   auto* backup = cli.add_subcommand("backup", "备份数据库（SQLite 在线备份）");

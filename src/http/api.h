@@ -75,6 +75,7 @@ struct Route {
   Handler handle;
   bool before_password_change = false;  // reachable while the password must be changed
   std::string summary;                  // 中文, shown by `huoyan routes`
+  size_t raw_body_limit = 0;            // > 0: the body is not JSON; the handler reads req.body (at most this many bytes)
 };
 
 // Every route of the API, in one table: the router, the OpenAPI check and the

@@ -119,7 +119,10 @@ Reply dispatch(const Route& route, const Request& req, store::Db& db) {
       if (route.guard == Guard::Permission && !ctx.caller().has(route.permission))
         return Reply::error(403, "FORBIDDEN", "您没有执行此操作的权限");
     }
-    if (changes_state(req.method)) {
+    if (route.raw_body_limit > 0) {
+      if (req.body.size() > route.raw_body_limit)
+        return Reply::error(413, "BODY_TOO_LARGE", "文件过大（不能超过 " + std::to_string(route.raw_body_limit >> 20) + " MB）");
+    } else if (changes_state(req.method)) {
       ctx.body = parse_body(route, req);
       std::string key = req.header("idempotency-key");
       if (!key.empty() && ctx.auth) return run_idempotent(route, ctx, key);

@@ -10,6 +10,7 @@ const std::vector<Route>& routes() {
     add_system_routes(r);
     add_admin_routes(r);
     add_registry_routes(r);
+    add_permit_routes(r);
     return r;
   }();
   return all;

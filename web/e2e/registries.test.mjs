@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiLogin, BASE, consoleLogin, launch, pickOption } from './lib.mjs'
+import { makeXlsx } from './xlsx.mjs'
 
 let browser
 before(async () => {
@@ -212,6 +213,36 @@ describe('registries', () => {
     const api = await admin.get(`/api/certificates?q=${encodeURIComponent(stamp)}&pageSize=50`)
     assert.deepEqual(api.items.map((c) => c.personName).sort(), [names[0], names[2]].sort())
     assert.equal(api.items.find((c) => c.personName === names[0]).issuer, '重庆市应急管理局,特种作业科')
+    await page.context().close()
+  })
+
+  it('reads an .xlsx in the browser (dates, long numbers) and imports it with 全部导入', async () => {
+    const admin = await apiLogin('admin')
+    const stamp = Date.now().toString().slice(-5)
+    const id = randomCitizenId()
+    const name = `表格${stamp}`
+    const xlsx = makeXlsx([
+      ['姓名', '身份证号', '手机号', '单位统一社会信用代码', '证书类型', '证书编号', '发证机关', '初领日期', '有效期至', '复审日期'],
+      [name, id, { number: '13900004001' }, '', 'special_op_brazing', `T${id}`, '应急管理局', { date: '2023-01-01' }, { date: '2028-12-31' }, ''],
+    ])
+    const page = await newPage()
+    await consoleLogin(page, 'admin')
+    await page.goto(`${BASE}/certificates`)
+    await page.locator('[data-test="cert-import"]').click()
+    const dialog = page.locator('.el-dialog').filter({ hasText: '批量导入证书' })
+    const dry = page.waitForRequest((r) => r.url().endsWith('/api/certificates/import'))
+    await dialog.locator('[data-test="import-file"]').setInputFiles({ name: '证书.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx })
+    const sent = JSON.parse((await dry).postData())
+    assert.deepEqual(sent.rows, [
+      { name, citizenId: id, phone: '13900004001', kind: 'special_op_brazing', number: `T${id}`, issuer: '应急管理局', firstIssued: '2023-01-01', validUntil: '2028-12-31' },
+    ])
+    await dialog.locator('[data-test="import-summary"]').waitFor()
+    assert.match(await dialog.locator('[data-test="import-summary"]').innerText(), /校验通过：共 1 行/)
+    await dialog.locator('[data-test="import-all"]').click()
+    await dialog.locator('[data-test="import-done"]').waitFor()
+    const api = await admin.get(`/api/certificates?q=${encodeURIComponent(name)}`)
+    assert.equal(api.total, 1)
+    assert.equal(api.items[0].validUntil, '2028-12-31')
     await page.context().close()
   })
 

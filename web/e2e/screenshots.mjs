@@ -164,6 +164,14 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   await ctx3.close()
 }
 
+// A venue QR code's target, not logged in.
+const pub = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+const pp = await pub.newPage()
+await pp.goto(`${BASE}${aVenue ? aVenue.publicUrl : '/r/v/x'}`)
+await pp.locator('[data-test="venue-scan"]').waitFor()
+await shot(pp, 'phone-venue-scan')
+await pub.close()
+
 // Mobile entry.
 const m = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })
 const mp = await m.newPage()

@@ -9,6 +9,10 @@ namespace huoyan::http {
 void add_system_routes(std::vector<Route>& out);  // health, auth
 void add_admin_routes(std::vector<Route>& out);   // users, org units, roles, dictionaries, tokens, logs
 void add_registry_routes(std::vector<Route>& out); // venues, units, people, certificates, machines, rules
+void add_permit_routes(std::vector<Route>& out);   // permits, files, alerts
+
+// Set by `serve --test-clock`: lets tests move the clock through POST /api/test/clock.
+void enable_test_clock(bool on);
 
 // Set by `serve`: adds "Secure" to the session cookie (behind HTTPS).
 void set_secure_cookies(bool secure);

@@ -15,6 +15,12 @@ declare module 'vue-router' {
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
   {
+    path: '/r/v/:token',
+    name: 'venue-scan',
+    component: () => import('./pages/VenueScanPage.vue'),
+    meta: { public: true, title: '场所二维码' },
+  },
+  {
     path: '/change-password',
     name: 'change-password',
     component: () => import('./pages/ChangePasswordPage.vue'),

@@ -1,0 +1,56 @@
+#include "app/files.h"
+
+#include <sodium.h>
+
+#include "app/audit.h"
+#include "app/auth.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+
+namespace huoyan::app {
+
+std::string sniff_image(const std::string& b) {
+  if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8 &&
+      static_cast<unsigned char>(b[2]) == 0xFF)
+    return "image/jpeg";
+  if (b.size() >= 8 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) return "image/png";
+  if (b.size() >= 12 && b.compare(0, 4, "RIFF") == 0 && b.compare(8, 4, "WEBP") == 0) return "image/webp";
+  return "";
+}
+
+nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::string& declared_type, const std::string& bytes) {
+  std::string declared = declared_type.substr(0, declared_type.find(';'));
+  if (declared != "image/jpeg" && declared != "image/png" && declared != "image/webp")
+    throw ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "只能上传 JPEG、PNG 或 WebP 图片");
+  if (bytes.empty()) throw bad_request("REQUIRED", "文件为空");
+  if (bytes.size() > kMaxUpload) throw ApiError(413, "BODY_TOO_LARGE", "文件过大（不能超过 5 MB）");
+  std::string actual = sniff_image(bytes);
+  if (actual.empty() || actual != declared)
+    throw bad_request("FILE_TYPE_MISMATCH", "文件内容不是所声明的图片格式，或文件已损坏");
+  std::string b64(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::strlen(b64.c_str()));
+  std::string id = random_token(18);
+  db.write([&](store::Conn& c) {
+    c.exec("INSERT INTO files (id, sha256, content_type, size, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           {id, sha256_hex(bytes), actual, static_cast<long long>(bytes.size()), b64, who.user_id, clock::iso_utc(clock::now())});
+  });
+  return {{"id", id}, {"contentType", actual}, {"size", bytes.size()}};
+}
+
+std::optional<StoredFile> load_file(store::Db& db, const std::string& id) {
+  if (id.empty() || id.size() > 64) return std::nullopt;
+  auto row = db.read([&](store::Conn& c) { return c.row("SELECT content_type, data FROM files WHERE id = ?", {id}); });
+  if (!row) return std::nullopt;
+  std::string b64 = (*row)["data"];
+  std::string bytes(b64.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), b64.c_str(), b64.size(), nullptr, &len,
+                        nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  bytes.resize(len);
+  return StoredFile{(*row)["content_type"], bytes};
+}
+
+}  // namespace huoyan::app

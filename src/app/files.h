@@ -1,0 +1,25 @@
+#pragma once
+// Uploaded photos, kept in the database. Only JPEG, PNG and WebP, recognised
+// by their content (not the name or the declared type alone), at most 5 MB.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+constexpr size_t kMaxUpload = 5u << 20;
+
+// The image type of `bytes` ("image/jpeg", "image/png", "image/webp"), or empty.
+std::string sniff_image(const std::string& bytes);
+
+nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::string& declared_type, const std::string& bytes);
+
+struct StoredFile {
+  std::string content_type, bytes;
+};
+std::optional<StoredFile> load_file(store::Db& db, const std::string& id);
+
+}  // namespace huoyan::app
