@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "app/audit.h"
+#include "app/alerts.h"
 #include "app/auth.h"
 #include "app/bootstrap.h"
 #include "domain/clock.h"
@@ -51,7 +52,7 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
       {"金凤全民健身中心", "stadium", false, "金凤佳园社区", {"文教体旅岗"}, "08:00-21:30", 29.4410, 106.3640, "周丽", "13883510008"},
       {"金凤镇便民服务中心会堂", "hall", false, "龙凤社区", {"城市管理岗"}, "09:00-17:30", 29.4435, 106.3590, "李建", "13883510009"},
       {"金凤星光KTV", "entertainment", true, "龙凤社区", {"文教体旅岗", "商贸发展岗", "安全应急岗"}, "14:00-02:00", 29.4428, 106.3602, "邓华", "13883510010"},
-      {"金凤镇卫生院", "hospital", false, "龙凤社区", {"民政社事岗"}, "00:00-24:00", 29.4440, 106.3560, "张医生", "13883510011"},
+      {"金凤镇卫生院", "hospital", false, "龙凤社区", {"民政社事岗"}, "00:00-24:00", 29.4440, 106.3560, "张卫民", "13883510011"},
       {"金凤镇敬老院", "elderly_care", false, "九凤村", {"民政社事岗"}, "00:00-24:00", 29.4480, 106.3500, "何秀兰", "13883510012"},
       {"金凤儿童福利院", "welfare_home", false, "九凤村", {"民政社事岗"}, "00:00-24:00", 29.4485, 106.3510, "谢红", "13883510013"},
       {"金凤镇中心托儿所", "nursery", false, "金凤佳园社区", {"文教体旅岗"}, "07:30-18:00", 29.4415, 106.3620, "孙芳", "13883510014"},
@@ -60,14 +61,16 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
       {"金凤职业技能培训学校", "training", false, "新凤社区", {"文教体旅岗"}, "08:30-21:00", 29.4382, 106.3580, "王培", "13883510017"},
       {"金凤镇图书馆", "library", false, "龙凤社区", {"文教体旅岗"}, "09:00-20:00", 29.4438, 106.3595, "许静", "13883510018"},
       {"金凤非遗展览馆", "exhibition", false, "文昌村", {"文教体旅岗"}, "09:00-17:00", 29.4550, 106.3450, "唐文", "13883510019"},
-      {"金凤电子产业园一号车间", "factory_workshop", false, "虎峰村", {"企业服务岗", "规建环保岗"}, "08:00-20:00", 29.4350, 106.3700, "曹工", "13883510020"},
+      {"金凤电子产业园一号车间", "factory_workshop", false, "虎峰村", {"企业服务岗", "规建环保岗"}, "08:00-20:00", 29.4350, 106.3700, "曹建设", "13883510020"},
       {"金凤产业园员工宿舍", "dormitory", false, "虎峰村", {"企业服务岗"}, "00:00-24:00", 29.4345, 106.3710, "彭舍", "13883510021"},
       {"白鹤林景区游客中心", "tourism", false, "白鹤村", {"文教体旅岗", "乡村振兴岗"}, "08:30-17:30", 29.4610, 106.3350, "蒋游", "13883510022"},
       {"九凤山寺", "religious", false, "九凤村", {"民政社事岗"}, "07:00-17:00", 29.4500, 106.3480, "释明", "13883510023"},
       {"金凤里综合体", "mixed", false, "金凤佳园社区", {"商贸发展岗", "市场监督岗", "规建环保岗"}, "09:00-22:00", 29.4405, 106.3630, "冯建华", "13983040001"},
   };
   for (const auto& v : venues) {
-    long long manager = std::string(v.principal) == "冯建华" ? venue_mgr : 0;
+    // Venues whose principal has an account are managed (and their permits approved) by it.
+    long long manager = std::string(v.principal) == "冯建华" ? venue_mgr
+                        : c.scalar("SELECT COALESCE(MAX(id), 0) FROM users WHERE phone = ? AND username LIKE 'vm_%'", {std::string(v.phone)});
     long long id = c.insert(
         "INSERT INTO venues (name, type, crowded, entertainment, address, org_unit_id, lat, lng, geofence_radius, "
         "opening_hours, closed_dates, principal_name, principal_phone, fire_manager_name, fire_manager_phone, "
@@ -94,7 +97,7 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
       {"重庆海兰装饰工程有限公司", "91500107012DD272H1", "contractor", "林峰", "13883520003"},
       {"重庆白鹤劳务派遣有限公司", "915001070D1TJ3Y7L4", "labour_dispatch", "曾丽", "13883520004"},
       {"重庆金凤商业管理有限公司", "915001070LJY1JJC15", "venue_operator", "冯建华", "13983040001"},
-      {"重庆虎峰电子科技有限公司", "91500107071HU49D4T", "employer", "曹工", "13883510020"},
+      {"重庆虎峰电子科技有限公司", "91500107071HU49D4T", "employer", "曹建设", "13883510020"},
   };
   std::vector<long long> unit_ids;
   for (const auto& u : units)
@@ -123,7 +126,8 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
       {"宋涛", "500107199507192056", "13883530009", 2, "", "revoked"},
       {"田亮", "50010719870402695X", "13883530010", 3, "", "builder"},
       {"秦岭", "500107197609256840", "13883530011", 3, "", "valid"},
-      {"夏雨", "50010719911210754X", "13883530012", 1, "", "none"},
+      {"夏雨", "50010719911210754X", "13883530012", 1, "firewatch2", "none"},
+      {"林芳", "500107198406172924", "13883530013", 1, "firewatch3", "none"},
   };
   for (const auto& p : people) {
     long long user = *p.username ? c.scalar("SELECT id FROM users WHERE username = ?", {std::string(p.username)}) : 0;
@@ -160,6 +164,8 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
            {std::string("2026年春节"), std::string("2026-02-14T16:00:00Z"), std::string("2026-02-23T16:00:00Z"),
             std::string("春节期间动火作业升级管理"), now});
 }
+
+void load_demo_permits(store::Conn& c);
 
 }  // namespace
 
@@ -239,6 +245,11 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
         {"welder", "唐国庆", "13983060001", "龙凤社区", "welder", true},
         {"welder2", "蒋超", "13983060002", "龙凤社区", "welder", false},
         {"firewatch", "曾小燕", "13983070001", "龙凤社区", "fire_watch", true},
+        {"firewatch2", "夏雨", "13883530012", "龙凤社区", "fire_watch", false},
+        {"firewatch3", "林芳", "13883530013", "龙凤社区", "fire_watch", false},
+        {"vm_hospital", "张卫民", "13883510011", "龙凤社区", "venue_manager", false},
+        {"vm_factory", "曹建设", "13883510020", "虎峰村", "venue_manager", false},
+        {"vm_ktv", "邓华", "13883510010", "龙凤社区", "venue_manager", false},
     };
     for (const auto& p : people) {
       long long role = c.scalar("SELECT id FROM roles WHERE key = ?", {std::string(p.role)});
@@ -252,6 +263,7 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
       }
     }
     load_demo_registries(c, org);
+    load_demo_permits(c);
     access::Caller system;
     system.username = "system";
     record(c, system, "system.demo_load", "town", std::to_string(town), nullptr,
@@ -263,5 +275,180 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
   return logins;
 }
 
+
+namespace {
+
+// Permits in every state around "now", with the timeline each would have.
+struct DemoPermit {
+  const char* state;
+  const char* venue;
+  int day;                // days from today (local)
+  const char* from;       // local HH:MM, or "now-90" = 90 minutes before now
+  int hours;
+  const char* worker;
+  const char* machine;
+  const char* fire_watch;
+  const char* place;
+  const char* content;
+  const char* method;
+  const char* level;
+  const char* reason;     // for rejected/suspended/cancelled/revoked/expired
+};
+
+void load_demo_permits(store::Conn& c) {
+  using namespace std::chrono;
+  auto now = clock::now();
+  std::string today = clock::today();
+  auto person = [&](const char* name) { return c.scalar("SELECT id FROM people WHERE name = ?", {std::string(name)}); };
+  auto user_of_person = [&](long long p) { return c.scalar("SELECT COALESCE(user_id, 0) FROM people WHERE id = ?", {p}); };
+  auto user_name = [&](long long u) { return c.text("SELECT name FROM users WHERE id = ?", {u}).value_or(""); };
+  long long applicant = c.scalar("SELECT id FROM users WHERE username = 'contractor'");
+  long long job_leader = person("邓强");
+  long long officer = c.scalar("SELECT id FROM users WHERE username = 'sw_officer'");
+  const DemoPermit permits[] = {
+      {"in_progress", "金凤镇卫生院", 0, "now-60", 3, "唐国庆", "JF-HJ-0001", "曾小燕", "门诊楼二层配电间", "配电柜支架加固焊接", "electric_welding", "level1", ""},
+      {"suspended", "金凤电子产业园一号车间", 0, "now-120", 3, "高建", "JF-HJ-0002", "夏雨", "一号车间北侧钢平台", "钢平台护栏补焊", "electric_welding", "level2", "监护人临时离开，暂停作业"},
+      {"watching", "金凤商业广场", 0, "now-150", 2, "蒋超", "JF-HJ-0003", "林芳", "地下一层设备机房", "消防管道支架切割更换", "gas_cutting", "level2", ""},
+      {"approved", "金凤商业广场", 1, "06:00", 3, "蒋超", "JF-HJ-0004", "曾小燕", "三楼东侧设备间", "空调冷凝水管支架焊接", "electric_welding", "level2", ""},
+      {"risk_confirmed", "金凤里综合体", 1, "06:30", 2, "秦岭", "JF-HJ-0005", "夏雨", "五层屋面", "屋面广告牌钢架焊接", "electric_welding", "level2", ""},
+      {"surveyed", "金凤里综合体", 2, "06:00", 3, "唐国庆", "JF-HJ-0006", "林芳", "一层中庭吊顶", "吊顶龙骨切割", "grinding", "level2", ""},
+      {"submitted", "金凤星光KTV", 2, "09:00", 3, "高建", "JF-HJ-0007", "曾小燕", "二层包房走廊", "排烟管道法兰焊接", "electric_welding", "level1", ""},
+      {"draft", "金凤商业广场", 3, "07:00", 2, "秦岭", "JF-HJ-0008", "夏雨", "外立面二层雨棚", "雨棚钢结构补焊", "electric_welding", "level2", ""},
+      {"closed", "金凤商业广场", -2, "06:00", 3, "唐国庆", "JF-HJ-0001", "曾小燕", "地下车库排风机房", "风管支架焊接", "electric_welding", "level2", ""},
+      {"closed", "金凤镇卫生院", -5, "13:00", 2, "蒋超", "JF-HJ-0002", "夏雨", "住院楼屋面", "太阳能支架焊接", "electric_welding", "level1", ""},
+      {"closed", "金凤里综合体", -10, "06:00", 3, "高建", "JF-HJ-0003", "林芳", "负一层厨房排油烟管", "排油烟管道切割", "gas_cutting", "level1", ""},
+      {"cancelled", "金凤商业广场", -1, "07:00", 2, "秦岭", "JF-HJ-0004", "曾小燕", "四楼影院入口", "防火门框焊接", "electric_welding", "level2", "施工方案调整，改为螺栓连接"},
+      {"revoked", "金凤电子产业园一号车间", -3, "20:30", 2, "唐国庆", "JF-HJ-0005", "夏雨", "二号仓库", "货架焊接", "electric_welding", "level2", "检查发现现场未清理可燃物、未落实防火分隔"},
+      {"expired", "金凤里综合体", -1, "06:00", 2, "蒋超", "JF-HJ-0006", "林芳", "二层美食街", "燃气管道支架焊接", "electric_welding", "level2", "计划时间内未开工"},
+  };
+  int seq = 0;
+  for (const auto& d : permits) {
+    ++seq;
+    clock::TimePoint start;
+    std::string from = d.from;
+    if (from.rfind("now-", 0) == 0)
+      start = floor<minutes>(now) - minutes(std::stoi(from.substr(4)));
+    else
+      start = *clock::parse_iso(clock::add_days(today, d.day) + "T" + from + ":00+08:00");
+    auto end = start + hours(d.hours);
+    long long venue = c.scalar("SELECT id FROM venues WHERE name = ?", {std::string(d.venue)});
+    long long approver = c.scalar("SELECT COALESCE(manager_user_id, 0) FROM venues WHERE id = ?", {venue});
+    long long worker = person(d.worker), fire_watch = person(d.fire_watch);
+    long long cert = c.scalar("SELECT id FROM certificates WHERE person_id = ? AND status = 'valid' ORDER BY id LIMIT 1", {worker});
+    long long machine = c.scalar("SELECT id FROM machines WHERE code = ?", {std::string(d.machine)});
+    std::string created = clock::iso_utc(start - hours(30));
+    char number[32];
+    std::string day = clock::local_date(start - hours(30));
+    std::snprintf(number, sizeof number, "DH-%s%s%s-%04d", day.substr(0, 4).c_str(), day.substr(5, 2).c_str(),
+                  day.substr(8, 2).c_str(), 100 + seq);
+    // New permits of that day continue after the demo's numbers.
+    c.exec("INSERT INTO permit_counters (day, last) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET last = excluded.last",
+           {day, static_cast<long long>(100 + seq)});
+    std::string state = d.state;
+    bool hospital = std::string(d.venue) == "金凤镇卫生院";
+    nlohmann::json controls = hospital ? nlohmann::json::array({{{"control", "动火点 5 米内病床清空，设置不燃隔板"}, {"person", "张卫民"}},
+                                                                {{"control", "配电间外配置 2 具灭火器并专人看守"}, {"person", "曾小燕"}}})
+                                       : nlohmann::json::array();
+    long long id = c.insert(
+        "INSERT INTO permits (number, public_token, venue_id, place, indoor, indoor_reason, content, method, level_declared, "
+        "level, planned_start, planned_end, unit_id, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, "
+        "risk_identification, risk_assessment, controls, fire_separation, state, state_reason, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 1, '设备位于室内，无法移至室外作业', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        {std::string(number), random_token(12), venue, std::string(d.place), std::string(d.content), std::string(d.method),
+         std::string(d.level), std::string(d.level), clock::iso_utc(start), clock::iso_utc(end), job_leader, fire_watch,
+         approver, applicant, std::string("焊接火花飞溅可能引燃周边可燃物；作业点下方有人员通行"),
+         std::string(hospital ? "医院 24 小时运行，作业区与病区已评估：采用不燃材料分隔，作业期间暂停该区域通行。" : ""),
+         controls.dump(), state, std::string(d.reason), created, created});
+    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, checked_in_at) VALUES (?, ?, ?, ?)",
+           {id, worker, cert,
+            (state == "in_progress" || state == "suspended" || state == "watching" || state == "closed")
+                ? store::Value(clock::iso_utc(start - minutes(10)))
+                : store::Value(nullptr)});
+    c.exec("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, machine});
+    for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1")) {
+      bool confirmed = state != "draft" && state != "submitted" && state != "surveyed";
+      c.exec("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             {id, store::value_of(m["code"]), store::value_of(m["label"]), store::value_of(m["sort"]),
+              confirmed ? store::Value(static_cast<long long>(m["code"] != "gas_tested" && m["code"] != "cylinders")) : store::Value(nullptr),
+              confirmed ? store::Value(std::string("邓强")) : store::Value(nullptr),
+              confirmed ? store::Value(clock::iso_utc(start - hours(20))) : store::Value(nullptr)});
+    }
+    for (auto [role, user] : std::vector<std::pair<std::string, long long>>{
+             {"applicant", applicant}, {"approver", approver}, {"job_leader", user_of_person(job_leader)},
+             {"fire_watch", user_of_person(fire_watch)}, {"worker", user_of_person(worker)}})
+      if (user) c.exec("INSERT INTO permit_participants (permit_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", {id, user, role});
+
+    // The timeline up to the permit's state.
+    struct Step {
+      const char* command;
+      const char* to;
+      long long user;
+      clock::TimePoint at;
+    };
+    std::vector<Step> steps = {{"create", "draft", applicant, start - hours(30)}};
+    auto reached = [&](std::initializer_list<const char*> states) {
+      for (const char* s2 : states)
+        if (state == s2) return true;
+      return false;
+    };
+    bool past_submit = !reached({"draft"});
+    bool past_survey = past_submit && !reached({"submitted"});
+    bool past_confirm = past_survey && !reached({"surveyed"});
+    bool past_approve = past_confirm && !reached({"risk_confirmed"}) && !(state == "cancelled");
+    bool started = reached({"in_progress", "suspended", "watching", "closed"});
+    if (past_submit) steps.push_back({"submit", "submitted", applicant, start - hours(28)});
+    if (past_survey) steps.push_back({"survey", "surveyed", approver, start - hours(24)});
+    if (past_confirm) steps.push_back({"confirm-risk", "risk_confirmed", user_of_person(job_leader), start - hours(20)});
+    if (past_approve) steps.push_back({"approve", "approved", approver, start - hours(18)});
+    if (started) steps.push_back({"start", "in_progress", user_of_person(job_leader), start});
+    if (state == "suspended") steps.push_back({"suspend", "suspended", user_of_person(fire_watch), now - minutes(20)});
+    clock::TimePoint finished = state == "watching" ? floor<minutes>(now) - minutes(30) : start + hours(d.hours) - minutes(20);
+    if (state == "watching" || state == "closed") steps.push_back({"finish", "watching", user_of_person(job_leader), finished});
+    if (state == "closed") steps.push_back({"close", "closed", user_of_person(fire_watch), finished + minutes(70)});
+    if (state == "cancelled") steps.push_back({"cancel", "cancelled", applicant, start - hours(6)});
+    if (state == "revoked") steps.push_back({"revoke", "revoked", officer, start + minutes(40)});
+    if (state == "expired") steps.push_back({"expire", "expired", 0, end});
+    std::string prev = "draft";
+    for (const auto& st : steps) {
+      std::string name = st.user ? user_name(st.user) : "系统";
+      nlohmann::json detail = nlohmann::json::object();
+      if ((std::string(st.command) == "cancel" || std::string(st.command) == "revoke" || std::string(st.command) == "suspend" ||
+           std::string(st.command) == "expire") && *d.reason)
+        detail["reason"] = d.reason;
+      c.insert("INSERT INTO permit_events (permit_id, at, command, from_state, to_state, user_id, username, name, ip, detail) "
+               "VALUES (?, ?, ?, ?, ?, ?, '', ?, '127.0.0.1', ?)",
+               {id, clock::iso_utc(st.at), std::string(st.command), prev, std::string(st.to),
+                st.user ? store::Value(st.user) : store::Value(nullptr), name, detail.dump()});
+      prev = st.to;
+    }
+    if (past_survey)
+      c.exec("UPDATE permits SET survey = ? WHERE id = ?",
+             {nlohmann::json{{"at", clock::iso_utc(start - hours(24))}, {"by", user_name(approver)}, {"lat", 29.44}, {"lng", 106.36},
+                             {"photos", nlohmann::json::array()}, {"note", "现场已查看，作业区域周边可燃物已清理"}}.dump(), id});
+    if (past_confirm)
+      c.exec("UPDATE permits SET risk_confirmation = ? WHERE id = ?",
+             {nlohmann::json{{"at", clock::iso_utc(start - hours(20))}, {"by", "邓强"}, {"note", ""}}.dump(), id});
+    if (started)
+      c.exec("UPDATE permits SET started_at = ?, fire_watch_checked_in_at = ? WHERE id = ?",
+             {clock::iso_utc(start), clock::iso_utc(start - minutes(12)), id});
+    if (state == "watching" || state == "closed") {
+      c.exec("UPDATE permits SET finished_at = ? WHERE id = ?", {clock::iso_utc(finished), id});
+      int round = 1;
+      for (int offset : {15, 30, 60}) {
+        auto due = finished + minutes(offset);
+        bool done = state == "closed" || due + minutes(5) < now - minutes(20);
+        c.exec("INSERT INTO permit_rounds (permit_id, seq, due_at, done_at, result, note, done_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {id, static_cast<long long>(round++), clock::iso_utc(due), done ? store::Value(clock::iso_utc(due + minutes(2))) : store::Value(nullptr),
+                done ? store::Value(std::string("normal")) : store::Value(nullptr), std::string(done ? "无残留火种，现场已清理" : ""),
+                done ? store::Value(user_of_person(fire_watch)) : store::Value(nullptr)});
+      }
+    }
+    if (state == "closed") c.exec("UPDATE permits SET closed_at = ?, site_clear = 1 WHERE id = ?", {clock::iso_utc(finished + minutes(70)), id});
+    if (state == "expired")
+      open_alert(c, {"permit_not_started", "info", "permit", std::to_string(id), venue,
+                     "动火作业证 " + std::string(number) + " 逾期未开工，已自动过期", ""});
+  }
+}
+}  // namespace
 
 }  // namespace huoyan::app
