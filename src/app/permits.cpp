@@ -641,6 +641,45 @@ json measure_templates(store::Db& db) {
   });
 }
 
+json replace_measure_templates(store::Db& db, const Caller& who, const json& body) {
+  if (!body.contains("items") || !body["items"].is_array() || body["items"].empty())
+    throw bad_request("REQUIRED", "请至少保留一项安全措施", "items");
+  if (body["items"].size() > 60) throw bad_request("INVALID_VALUE", "安全措施最多 60 项", "items");
+  std::vector<std::tuple<std::string, std::string, long long>> items;
+  std::set<std::string> codes;
+  long long sort = 0;
+  for (const auto& item : body["items"]) {
+    if (!item.is_object()) throw bad_request("INVALID_TYPE", "每项须为对象", "items");
+    for (const auto& [k, v] : item.items())
+      if (k != "code" && k != "label") throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + k.substr(0, 20), "items");
+    Input in(item);
+    std::string code, label;
+    try {
+      code = in.str("code", 40, "措施编码");
+      label = in.str("label", 200, "措施内容");
+    } catch (const ApiError& e) {
+      throw bad_request(e.code, e.what(), "items");
+    }
+    if (code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      throw bad_request("INVALID_VALUE", "措施编码只能包含小写字母、数字和下划线", "items");
+    if (!codes.insert(code).second) throw bad_request("INVALID_VALUE", "措施编码重复：" + code, "items");
+    items.emplace_back(code, label, sort += 10);
+  }
+  return db.write([&](store::Conn& c) {
+    json before = c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+    c.exec("UPDATE measure_templates SET enabled = 0");
+    for (const auto& [code, label, order] : items) {
+      c.exec("DELETE FROM measure_templates WHERE code = ?", {code});
+      c.exec("INSERT INTO measure_templates (code, label, sort, enabled) VALUES (?, ?, ?, 1)", {code, label, order});
+    }
+    json after = c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+    record(c, who, "rule.measure_templates_replace", "measure_templates", "", before, after);
+    json out = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+    store::as_int(out, {"sort"});
+    return json{{"items", out}};
+  });
+}
+
 // ---- writes ----
 
 json create_permit(store::Db& db, const Caller& who, const json& body) {

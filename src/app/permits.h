@@ -33,6 +33,8 @@ std::optional<json> public_permit(store::Db& db, const std::string& token);
 std::string permit_print_html(store::Db& db, const Caller& who, long long id, const std::string& base_url, bool notice);
 
 json measure_templates(store::Db& db);
+// Replaces the checklist template; permits already created keep their own copy.
+json replace_measure_templates(store::Db& db, const Caller& who, const json& body);
 
 // Timers: expire, overrun and late-round alerts. Returns how many changes it made.
 int run_permit_timers(store::Db& db);

@@ -390,7 +390,7 @@ json update_unit(store::Db& db, const Caller& who, long long id, const json& bod
 
 namespace {
 const char* kPersonSelect =
-    "SELECT p.id, p.name, p.citizen_id AS \"citizenId\", p.phone, p.unit_id AS \"unitId\", un.name AS \"unitName\", "
+    "SELECT p.id, p.name, p.citizen_id AS \"citizenId\", p.phone, p.photo, p.unit_id AS \"unitId\", un.name AS \"unitName\", "
     "p.user_id AS \"userId\", us.username, p.created_at AS \"createdAt\", "
     "(SELECT COUNT(*) FROM certificates c2 WHERE c2.person_id = p.id) AS \"certificateCount\" "
     "FROM people p LEFT JOIN units un ON un.id = p.unit_id LEFT JOIN users us ON us.id = p.user_id";
@@ -415,6 +415,7 @@ const char* kCertSelect =
     "SELECT c.id, c.person_id AS \"personId\", p.name AS \"personName\", p.citizen_id AS \"citizenId\", c.kind, "
     "k.label AS \"kindLabel\", c.number, c.issuer, c.first_issued AS \"firstIssued\", c.valid_until AS \"validUntil\", "
     "c.next_review AS \"nextReview\", c.status, c.verified_at, c.verified_by, c.verify_result, c.verify_note, "
+    "c.verify_evidence, "
     "c.created_at AS \"createdAt\" FROM certificates c JOIN people p ON p.id = c.person_id "
     "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = c.kind";
 
@@ -430,10 +431,11 @@ void present_certs(json& certs, const Caller& who) {
     c["state"] = certificate_state(c["status"], c["validUntil"], review, today);
     c["daysToExpiry"] = clock::days_between(today, c["validUntil"]);
     if (c["verified_at"].is_string())
-      c["verification"] = {{"at", c["verified_at"]}, {"by", c["verified_by"]}, {"result", c["verify_result"]}, {"note", c["verify_note"]}};
+      c["verification"] = {{"at", c["verified_at"]}, {"by", c["verified_by"]}, {"result", c["verify_result"]},
+                           {"note", c["verify_note"]}, {"evidence", c["verify_evidence"]}};
     else
       c["verification"] = nullptr;
-    for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note"}) c.erase(f);
+    for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note", "verify_evidence"}) c.erase(f);
     mask_person_fields(c, who, "citizenId", nullptr);
     // A 特种作业操作证 number is "T" + the citizen ID: mask it the same way.
     if (!who.has("person:pii") && permit::special_operation_kind(c["kind"]) && c["number"].get<std::string>().size() == 19)
@@ -464,6 +466,7 @@ json person_by_id(store::Conn& c, const Caller& who, long long id) {
 
 struct PersonFields {
   std::string name, citizen_id, phone;
+  std::optional<std::string> photo;
   std::optional<long long> unit_id, user_id;
 };
 PersonFields read_person(Input& in) {
@@ -475,6 +478,7 @@ PersonFields read_person(Input& in) {
   f.phone = read_mobile(in, "phone", "手机号", true);
   f.unit_id = in.opt_integer("unitId", "所属单位");
   f.user_id = in.opt_integer("userId", "关联账号");
+  f.photo = in.opt_str("photo", 64, "照片");
   return f;
 }
 
@@ -494,6 +498,7 @@ void check_person_refs(store::Conn& c, const Caller& who, const PersonFields& f,
   }
   if (c.row("SELECT id FROM people WHERE citizen_id = ? AND id <> ?", {f.citizen_id, self_id}))
     throw conflict("CITIZEN_ID_TAKEN", "该身份证号已登记", "citizenId");
+  if (f.photo && !c.row("SELECT id FROM files WHERE id = ?", {*f.photo})) throw bad_request("FILE_NOT_FOUND", "照片不存在，请重新上传", "photo");
 }
 
 struct CertFields {
@@ -617,9 +622,9 @@ json create_person(store::Db& db, const Caller& who, const json& body) {
     check_person_refs(c, who, f, 0);
     std::string now = now_iso();
     long long id = c.insert(
-        "INSERT INTO people (name, citizen_id, phone, unit_id, user_id, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        {f.name, f.citizen_id, f.phone, opt_value(f.unit_id), opt_value(f.user_id), who.user_id, now, now});
+        "INSERT INTO people (name, citizen_id, phone, photo, unit_id, user_id, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.name, f.citizen_id, f.phone, opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), who.user_id, now, now});
     json after = person_by_id(c, who, id);
     json logged = after;
     mask_person_fields(logged, Caller{}, "citizenId", "phone");
@@ -634,8 +639,8 @@ json update_person(store::Db& db, const Caller& who, long long id, const json& b
   return db.write([&](store::Conn& c) {
     json before = person_by_id(c, who, id);
     check_person_refs(c, who, f, id);
-    c.exec("UPDATE people SET name = ?, citizen_id = ?, phone = ?, unit_id = ?, user_id = ?, updated_at = ? WHERE id = ?",
-           {f.name, f.citizen_id, f.phone, opt_value(f.unit_id), opt_value(f.user_id), now_iso(), id});
+    c.exec("UPDATE people SET name = ?, citizen_id = ?, phone = ?, photo = ?, unit_id = ?, user_id = ?, updated_at = ? WHERE id = ?",
+           {f.name, f.citizen_id, f.phone, opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), now_iso(), id});
     json after = person_by_id(c, who, id);
     json b = before, a = after;
     b.erase("certificates");
@@ -701,10 +706,14 @@ json verify_certificate(store::Db& db, const Caller& who, long long id, const js
   Input in(body);
   std::string result = in.one_of("result", "核验结果", {"match", "mismatch", "not_found"});
   std::string note = in.opt_str("note", 200, "核验说明").value_or("");
+  auto evidence = in.opt_str("evidence", 64, "核验截图");
   return db.write([&](store::Conn& c) {
     cert_by_id(c, who, id);
-    c.exec("UPDATE certificates SET verified_at = ?, verified_by = ?, verify_result = ?, verify_note = ? WHERE id = ?",
-           {now_iso(), who.name.empty() ? who.username : who.name, result, note, id});
+    if (evidence && !c.row("SELECT id FROM files WHERE id = ?", {*evidence}))
+      throw bad_request("FILE_NOT_FOUND", "核验截图不存在，请重新上传", "evidence");
+    c.exec("UPDATE certificates SET verified_at = ?, verified_by = ?, verify_result = ?, verify_note = ?, verify_evidence = ? "
+           "WHERE id = ?",
+           {now_iso(), who.name.empty() ? who.username : who.name, result, note, opt_value(evidence), id});
     json after = cert_by_id(c, who, id);
     record(c, who, "certificate.verify", "certificate", std::to_string(id), nullptr, after["verification"]);
     return after;

@@ -90,6 +90,9 @@ void add_permit_routes(std::vector<Route>& out) {
                  }, false, "打印动火公告"});
   out.push_back({"GET", "/api/measure-templates", Guard::Permission, "permit:read", {},
                  [](Context& c) { return ok(app::measure_templates(c.db)); }, false, "安全措施模板"});
+  out.push_back({"PUT", "/api/measure-templates", Guard::Permission, "rule:write", {{"items", F::ObjectList}},
+                 [](Context& c) { return ok(app::replace_measure_templates(c.db, c.caller(), c.body)); }, false,
+                 "修改安全措施模板"});
   out.push_back({"GET", "/api/public/permits/:token", Guard::Public, "", {}, [](Context& c) {
                    auto p = app::public_permit(c.db, c.req.params.at("token"));
                    if (!p) throw not_found();

@@ -55,7 +55,7 @@ void add_registry_routes(std::vector<Route>& out) {
                  [](Context& c) { return ok(app::update_unit(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改单位"});
 
   const std::vector<Field> person = {{"name", F::String}, {"citizenId", F::String}, {"phone", F::String},
-                                     {"unitId", F::Integer}, {"userId", F::Integer}};
+                                     {"unitId", F::Integer}, {"userId", F::Integer}, {"photo", F::String}};
   out.push_back({"GET", "/api/people", Guard::Permission, "person:read", {},
                  [](Context& c) { return ok(app::list_people(c.db, c.caller(), c.req.query)); }, false, "人员列表"});
   out.push_back({"GET", "/api/people/:id", Guard::Permission, "person:read", {},
@@ -85,7 +85,7 @@ void add_registry_routes(std::vector<Route>& out) {
   out.push_back({"PUT", "/api/certificates/:id", Guard::Permission, "person:write", cert,
                  [](Context& c) { return ok(app::update_certificate(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改证书"});
   out.push_back({"POST", "/api/certificates/:id/verify", Guard::Permission, "person:write",
-                 {{"result", F::String}, {"note", F::String}},
+                 {{"result", F::String}, {"note", F::String}, {"evidence", F::String}},
                  [](Context& c) { return ok(app::verify_certificate(c.db, c.caller(), c.req.id(), c.body)); }, false, "核验证书"});
   out.push_back({"POST", "/api/certificates/import", Guard::Permission, "person:write",
                  {{"csv", F::String}, {"rows", F::ObjectList}, {"mode", F::String}, {"dryRun", F::Boolean}},

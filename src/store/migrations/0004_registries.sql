@@ -53,6 +53,7 @@ CREATE TABLE people (
   name TEXT NOT NULL,
   citizen_id TEXT NOT NULL UNIQUE,
   phone TEXT NOT NULL DEFAULT '',
+  photo TEXT,                         -- file id of the ID photo
   unit_id BIGINT REFERENCES units(id),
   user_id BIGINT REFERENCES users(id),
   created_by BIGINT,
@@ -76,6 +77,7 @@ CREATE TABLE certificates (
   verified_by TEXT,
   verify_result TEXT,
   verify_note TEXT,
+  verify_evidence TEXT,               -- file id of the screenshot of the official lookup
   created_by BIGINT,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
