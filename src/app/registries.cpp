@@ -25,6 +25,17 @@ namespace huoyan::app {
 namespace {
 
 std::string now_iso() { return clock::iso_utc(clock::now()); }
+// A form that was shown masked values sends them back unchanged: put the
+// stored value in their place (only when the masked text is exactly what the
+// caller was shown, so nothing can be guessed this way).
+void unmask_field(json& body, const char* field, const std::string& stored, std::string (*mask)(std::string_view)) {
+  if (body.contains(field) && body[field].is_string() && body[field].get<std::string>().find('*') != std::string::npos &&
+      body[field].get<std::string>() == mask(stored))
+    body[field] = stored;
+}
+std::string mask_cert_number(std::string_view n) {
+  return n.size() == 19 && n[0] == 'T' ? "T" + validate::mask_citizen_id(n.substr(1)) : std::string(n);
+}
 
 store::Value opt_value(const std::optional<std::string>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
 store::Value opt_value(const std::optional<long long>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
@@ -186,8 +197,12 @@ void check_venue_refs(store::Conn& c, const VenueFields& f) {
     auto k = c.text("SELECT kind FROM org_units WHERE id = ?", {s});
     if (!k || *k != "department") throw bad_request("ORG_UNIT_NOT_FOUND", "监管岗位不存在", "supervisorOrgUnitIds");
   }
-  if (f.manager_user_id && !c.row("SELECT id FROM users WHERE id = ?", {*f.manager_user_id}))
-    throw bad_request("USER_NOT_FOUND", "场所管理账号不存在", "managerUserId");
+  if (f.manager_user_id) {
+    auto manager = load_caller(c, *f.manager_user_id);
+    if (!manager) throw bad_request("USER_NOT_FOUND", "场所管理账号不存在或已停用", "managerUserId");
+    if (!manager->has("permit:approve"))
+      throw bad_request("MANAGER_NOT_ALLOWED", "场所管理账号须有动火审批权限（如场所负责人角色）", "managerUserId");
+  }
 }
 
 void save_supervisors(store::Conn& c, long long venue_id, const std::vector<long long>& ids) {
@@ -205,6 +220,20 @@ void require_venue_in_scope(store::Conn& c, const Caller& who, long long id) {
 }  // namespace
 
 std::string venue_public_path(const std::string& qr_token) { return "/r/v/" + qr_token; }
+
+json venue_lookup(store::Db& db, const QueryMap& q) {
+  Filter f;
+  if (auto v = query_str(q, "q")) f.add("(v.name LIKE ? OR v.address LIKE ?)", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_int(q, "id")) f.add("v.id = ?", *v);
+  return db.read([&](store::Conn& c) {
+    json items = c.rows("SELECT v.id, v.name, v.address, t.label AS \"typeLabel\", v.manager_user_id AS \"managerUserId\", "
+                        "mu.name AS \"managerName\" FROM venues v LEFT JOIN users mu ON mu.id = v.manager_user_id "
+                        "LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type" + f.sql + " ORDER BY v.name LIMIT 30",
+                        f.params);
+    store::as_int(items, {"id", "managerUserId"});
+    return json{{"items", items}};
+  });
+}
 
 json list_venues(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
@@ -438,8 +467,7 @@ void present_certs(json& certs, const Caller& who) {
     for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note", "verify_evidence"}) c.erase(f);
     mask_person_fields(c, who, "citizenId", nullptr);
     // A 特种作业操作证 number is "T" + the citizen ID: mask it the same way.
-    if (!who.has("person:pii") && permit::special_operation_kind(c["kind"]) && c["number"].get<std::string>().size() == 19)
-      c["number"] = "T" + validate::mask_citizen_id(c["number"].get<std::string>().substr(1));
+    if (!who.has("person:pii") && permit::special_operation_kind(c["kind"])) c["number"] = mask_cert_number(c["number"].get<std::string>());
   }
 }
 
@@ -633,7 +661,13 @@ json create_person(store::Db& db, const Caller& who, const json& body) {
   });
 }
 
-json update_person(store::Db& db, const Caller& who, long long id, const json& body) {
+
+json update_person(store::Db& db, const Caller& who, long long id, const json& body_in) {
+  json body = body_in;
+  if (auto stored = db.read([&](store::Conn& c) { return c.row("SELECT citizen_id, phone FROM people WHERE id = ?", {id}); })) {
+    unmask_field(body, "citizenId", (*stored)["citizen_id"], validate::mask_citizen_id);
+    unmask_field(body, "phone", (*stored)["phone"], validate::mask_phone);
+  }
   Input in(body);
   PersonFields f = read_person(in);
   return db.write([&](store::Conn& c) {
@@ -683,7 +717,10 @@ json create_certificate(store::Db& db, const Caller& who, const json& body) {
   });
 }
 
-json update_certificate(store::Db& db, const Caller& who, long long id, const json& body) {
+json update_certificate(store::Db& db, const Caller& who, long long id, const json& body_in) {
+  json body = body_in;
+  if (auto stored = db.read([&](store::Conn& c) { return c.text("SELECT number FROM certificates WHERE id = ?", {id}); }))
+    unmask_field(body, "number", *stored, mask_cert_number);
   Input in(body);
   CertFields f = read_cert(in);
   return db.write([&](store::Conn& c) {
@@ -808,7 +845,7 @@ json import_certificates(store::Db& db, const Caller& who, const json& body) {
           std::string given = row["kind"];
           auto it = kind_by_label.find(given);
           std::set<std::string> partial;
-          if (it == kind_by_label.end() && given.size() >= 6)
+          if (it == kind_by_label.end() && given.size() >= 12)  // at least four Chinese characters
             for (const auto& [label, value] : kind_by_label)
               if (label.find(given) != std::string::npos) partial.insert(value);
           if (it == kind_by_label.end() && partial.size() != 1) throw bad_request("INVALID_VALUE", "证书类型不在字典中", "kind");

@@ -18,6 +18,9 @@ json list_venues(store::Db& db, const Caller& who, const QueryMap& q);
 json get_venue(store::Db& db, const Caller& who, long long id);
 json create_venue(store::Db& db, const Caller& who, const json& body);
 json update_venue(store::Db& db, const Caller& who, long long id, const json& body);
+// Venue names for pickers (permit applicants see every venue's name and
+// address, which are public anyway, but nothing else).
+json venue_lookup(store::Db& db, const QueryMap& q);
 // The public address a venue's QR code points to (the report page).
 std::string venue_public_path(const std::string& qr_token);
 

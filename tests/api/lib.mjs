@@ -572,3 +572,307 @@ export async function demoLoadedAt(admin) {
   assert.ok(a, 'no admin user');
   return a.createdAt;
 }
+
+// ---------- permits, files, alerts, test clock (docs/api-permits.md) ----------
+export const MINUTE = 60 * 1000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+/** DH-YYYYMMDD-NNNN; the date is the local (Asia/Shanghai) date of creation. */
+export const PERMIT_NUMBER = /^DH-(\d{8})-(\d{4})$/;
+export const PERMIT_STATES = ['draft', 'submitted', 'surveyed', 'risk_confirmed', 'approved', 'in_progress', 'suspended',
+  'watching', 'closed', 'cancelled', 'revoked', 'expired'];
+export const TERMINAL_STATES = ['closed', 'cancelled', 'revoked', 'expired'];
+
+/** Local (Asia/Shanghai) date YYYY-MM-DD of an instant (epoch ms). */
+export const localDateOf = (ms) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
+/** A local date plus `n` days. */
+export const addDays = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+/** Epoch ms of a local date and HH:MM (Asia/Shanghai). */
+export const localMs = (date, hhmm) => Date.parse(`${date}T${hhmm}:00+08:00`);
+/** ISO-8601 UTC without milliseconds, as the server writes times. */
+export const isoUtc = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+/** The same instant written with +08:00, as a client in China would send it. */
+export const isoLocal = (ms) => `${new Date(ms + 8 * HOUR).toISOString().slice(0, 19)}+08:00`;
+
+/**
+ * The test clock: `POST /api/test/clock {offsetSeconds}` (admin, server started with --test-clock) moves the server's
+ * clock and runs the permit timers. Logs in afresh each time, since a jump of more than 30 minutes idles every session
+ * out. Returns {now (epoch ms, the server's), timerChanges}.
+ */
+export async function setServerClock(offsetSeconds) {
+  const admin = await login('admin');
+  const res = await admin.post('/api/test/clock', { offsetSeconds: Math.round(offsetSeconds) });
+  assert.equal(res.status, 200, `test clock: ${describe(res)} (is the server started with --test-clock?)`);
+  return { now: Date.parse(res.json.now), timerChanges: res.json.timerChanges };
+}
+/** Server clock back to real time; returns the server's now (epoch ms). */
+export async function resetServerClock() {
+  return (await setServerClock(0)).now;
+}
+/** Move the server clock so that its now is `ms`. */
+export function serverClockTo(ms) {
+  return setServerClock((ms - Date.now()) / 1000);
+}
+
+/** A set of logged-in clients that can all log in again after a clock jump (client objects stay the same). */
+export class Cast {
+  async add(name, username, password = DEMO_PASSWORD) {
+    const c = await login(username, password);
+    c.username = username;
+    c.password = password;
+    this[name] = c;
+    (this.names ??= []).push(name);
+    return c;
+  }
+  /** Log every member in again (after a clock jump). */
+  async relogin() {
+    for (const name of this.names ?? []) {
+      const c = this[name];
+      const fresh = await login(c.username, c.password);
+      c.cookie = fresh.cookie;
+      c.csrf = fresh.csrf;
+    }
+  }
+  /** Jump the server clock to `ms` and log everyone in again. Returns the server's now. */
+  async jumpTo(ms) {
+    const r = await serverClockTo(ms);
+    await this.relogin();
+    return r.now;
+  }
+}
+
+/** Rest days from the holiday calendar (GET /api/calendar): holidays, and weekends not made workdays. */
+export async function restDayChecker(client) {
+  const { items } = await client.getOk('/api/calendar');
+  const holidays = new Set(items.filter((d) => d.kind === 'holiday').map((d) => d.date));
+  const workdays = new Set(items.filter((d) => d.kind === 'workday').map((d) => d.date));
+  return (date) => {
+    if (holidays.has(date)) return true;
+    if (workdays.has(date)) return false;
+    const wd = new Date(`${date}T00:00:00Z`).getUTCDay();
+    return wd === 0 || wd === 6;
+  };
+}
+/** The `count` first local dates from `from` on (inclusive) for which `pick(date)` holds. */
+export function datesFrom(from, count, pick) {
+  const out = [];
+  for (let d = from, i = 0; out.length < count && i < 800; d = addDays(d, 1), i++) if (pick(d)) out.push(d);
+  return out;
+}
+
+/** Demo records the permit tests act with. */
+export async function permitWorld(admin) {
+  const org = await orgUnits(admin);
+  const roleMap = (await roles(admin)).byKey;
+  const users = new Map();
+  for (const u of await listAll(admin, '/api/users')) users.set(u.username, u);
+  const venues = new Map((await listAll(admin, '/api/venues')).map((v) => [v.name, v]));
+  const people = new Map();
+  for (const name of ['邓强', '唐国庆', '曾小燕', '蒋超']) {
+    const { items } = await admin.getOk(`/api/people?q=${encodeURIComponent(name)}&pageSize=200`);
+    const p = items.find((x) => x.name === name && x.username);
+    assert.ok(p, `demo person ${name} with an account is missing`);
+    people.set(name, await admin.getOk(`/api/people/${p.id}`));
+  }
+  const unit = (await admin.getOk(`/api/units?q=${encodeURIComponent('重庆金凤建筑安装工程有限公司')}`)).items[0];
+  assert.ok(unit, 'demo unit 重庆金凤建筑安装工程有限公司 missing');
+  for (const v of ['金凤商业广场', '金凤里综合体', '金凤星光KTV', '金凤中学', '金凤镇卫生院']) assert.ok(venues.has(v), `demo venue ${v} missing`);
+  for (const u of ['admin', 'venue_mgr', 'contractor', 'welder', 'firewatch', 'sw_officer']) assert.ok(users.has(u), `demo user ${u} missing`);
+  return { org, roles: roleMap, users, venues, people, unit };
+}
+
+/** The person of a demo person detail's first valid certificate of an accepted kind. */
+export function validCert(person) {
+  const c = person.certificates.find((x) => x.status === 'valid' && ['valid', 'expiring'].includes(x.state));
+  assert.ok(c, `${person.name} has no valid certificate`);
+  return c;
+}
+
+/** A person with a login account of role `roleKey` (password already changed): {person, user, client, password}. */
+export async function createAccountPerson(admin, world, roleKey, { name = '测试人员', unitId = world.unit.id } = {}) {
+  const { user, client, password } = await createUserAndLogin(admin, {
+    orgUnitId: world.org.byName.get('龙凤社区').id, roleId: world.roles.get(roleKey).id, name,
+  });
+  client.username = user.username;
+  client.password = password;
+  const person = await createPerson(admin, { name, unitId, userId: user.id });
+  return { person, user, client, password };
+}
+
+/** A worker with a valid 熔化焊接与热切割 certificate (valid for a year), optionally with a welder account. */
+export async function createWorker(admin, world, { account = false, name = '测试焊工', cert = {} } = {}) {
+  const w = account
+    ? await createAccountPerson(admin, world, 'welder', { name })
+    : { person: await createPerson(admin, { name, unitId: world.unit.id }) };
+  w.cert = await createCertificate(admin, w.person, { validUntil: localDate(400), nextReview: localDate(380), ...cert });
+  return w;
+}
+
+/**
+ * A crew for one permit: a fire watch with an account, a worker (with a welder account when asked) and a machine.
+ * No one and nothing of it is on any other permit, so the one-job rule never mixes tests.
+ */
+export async function createCrew(admin, world, { welderAccount = false } = {}) {
+  const fireWatch = await createAccountPerson(admin, world, 'fire_watch', { name: '测试监护人' });
+  const worker = await createWorker(admin, world, { account: welderAccount });
+  const machine = await createMachine(admin, world.unit.id);
+  return { fireWatch, worker, machine };
+}
+
+/** A crowded venue with no opening hours (hot work allowed at any time of day), managed by `managerUserId`. */
+export async function createOpenVenue(admin, world, managerUserId, over = {}) {
+  return createVenue(admin, world.org, { openingHours: [], managerUserId, name: `测试动火场所${uid('v')}`, ...over });
+}
+
+/** A PermitInput. `crew` fills workers, machines and fire watch unless given in `over`. */
+export function permitBody({ venueId, start, end, jobLeaderId, approverUserId, crew, unitId }, over = {}) {
+  const body = {
+    venueId,
+    place: '一层设备间钢支架',
+    indoor: false,
+    content: '钢支架补焊（接口测试）',
+    method: 'electric_welding',
+    level: 'level2',
+    plannedStart: isoLocal(start),
+    plannedEnd: isoLocal(end),
+    jobLeaderId,
+    fireWatchId: crew?.fireWatch.person.id,
+    approverUserId,
+    workers: crew ? [{ personId: crew.worker.person.id, certificateId: crew.worker.cert.id }] : [],
+    machineIds: crew ? [crew.machine.id] : [],
+    riskIdentification: '焊接火花飞溅可能引燃周边可燃物',
+    fireSeparation: false,
+    gasRequired: false,
+  };
+  if (unitId) body.unitId = unitId;
+  return { ...body, ...over };
+}
+
+/** Every measure of a permit answered (applies = true unless listed in `notApplicable`). */
+export const allMeasures = (permit, notApplicable = []) =>
+  permit.measures.map((m) => ({ code: m.code, applies: !notApplicable.includes(m.code) }));
+
+/** POST a permit command and assert 200 (and the state, when given). Returns the Permit. */
+export async function command(client, permit, name, body = {}, state = undefined) {
+  const id = typeof permit === 'object' ? permit.id : permit;
+  const res = await client.post(`/api/permits/${id}/${name}`, body);
+  assert.equal(res.status, 200, `${name}: ${describe(res)}`);
+  if (state) assert.equal(res.json.state, state, `${name}: state`);
+  return res.json;
+}
+
+/**
+ * Take a permit forward to `target` along the normal path. `who`: {applicant, approver, jobLeader, fireWatch, admin}
+ * clients; in_progress and later need the window to have begun (at most 15 minutes ahead).
+ */
+export async function advancePermit(permit, target, who, { workerCheckInBy } = {}) {
+  const path = ['draft', 'submitted', 'surveyed', 'risk_confirmed', 'approved', 'in_progress', 'watching'];
+  let p = permit;
+  if (target === 'cancelled') return command(who.applicant, p, 'cancel', { reason: '测试取消' }, 'cancelled');
+  if (target === 'revoked') return command(who.admin, p, 'revoke', { reason: '测试撤销' }, 'revoked');
+  const goal = target === 'suspended' ? 'in_progress' : target;
+  assert.ok(path.includes(goal), `advancePermit: unknown target ${target}`);
+  while (path.indexOf(p.state) < path.indexOf(goal)) {
+    switch (p.state) {
+      case 'draft': p = await command(who.applicant, p, 'submit', {}, 'submitted'); break;
+      case 'submitted': p = await command(who.approver, p, 'survey', { note: '现场已勘察' }, 'surveyed'); break;
+      case 'surveyed': p = await command(who.jobLeader, p, 'confirm-risk', { measures: allMeasures(p) }, 'risk_confirmed'); break;
+      case 'risk_confirmed': p = await command(who.approver, p, 'approve', {}, 'approved'); break;
+      case 'approved':
+        p = await command(who.fireWatch, p, 'check-in', { personId: p.fireWatch.id });
+        for (const w of p.workers) p = await command(workerCheckInBy ?? who.jobLeader, p, 'check-in', { personId: w.personId });
+        p = await command(who.jobLeader, p, 'start', {}, 'in_progress');
+        break;
+      case 'in_progress': p = await command(who.jobLeader, p, 'finish', {}, 'watching'); break;
+      default: throw new Error(`advancePermit: cannot go on from ${p.state}`);
+    }
+  }
+  if (target === 'suspended') p = await command(who.fireWatch, p, 'suspend', { reason: '测试暂停' }, 'suspended');
+  return p;
+}
+
+/** Create a permit (201, draft) as `client`. */
+export async function createPermit(client, body) {
+  const res = await client.post('/api/permits', body);
+  assert.equal(res.status, 201, `create permit: ${describe(res)}`);
+  assert.equal(res.json.state, 'draft');
+  return res.json;
+}
+
+/** Revoke (as admin) whatever of these permits is not finished yet, so that they hold no one after the test. */
+export async function releasePermits(ids) {
+  if (!ids.length) return;
+  const admin = await login('admin');
+  for (const id of ids) {
+    const res = await admin.get(`/api/permits/${id}`);
+    if (res.status === 200 && !TERMINAL_STATES.includes(res.json.state)) {
+      await admin.post(`/api/permits/${id}/revoke`, { reason: '测试结束，释放人员与焊机' });
+    }
+  }
+}
+
+// Tiny valid images, built byte by byte.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+/** A 1×1 RGB PNG of the given colour (signature, IHDR, IDAT, IEND with real CRCs). */
+export async function tinyPng([r, g, b] = [255, 0, 0]) {
+  const { deflateSync } = await import('node:zlib');
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return new Uint8Array(Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.from([0, r, g, b]))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]));
+}
+/** A 1×1 mid-grey baseline JPEG: SOI, DQT, SOF0, the standard luminance Huffman tables (JPEG Annex K), SOS with one
+ * 8×8 block (DC difference 0 → code 00, then EOB → 1010, padded with 1s: 0x2B), EOI. */
+export function tinyJpeg() {
+  const seg = (marker, body) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+  const dcBits = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
+  const dcVals = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const acBits = [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d];
+  const acVals = [...Buffer.from('01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a'
+    + '434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9ba'
+    + 'c2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9fa', 'hex')];
+  return new Uint8Array([
+    0xff, 0xd8,
+    ...seg(0xdb, [0x00, ...new Array(64).fill(1)]),
+    ...seg(0xc0, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]),
+    ...seg(0xc4, [0x00, ...dcBits, ...dcVals]),
+    ...seg(0xc4, [0x10, ...acBits, ...acVals]),
+    ...seg(0xda, [1, 1, 0x00, 0, 63, 0]),
+    0x2b,
+    0xff, 0xd9,
+  ]);
+}
+/** A 1×1 lossless WebP (RIFF, WEBP, VP8L). */
+export function tinyWebp() {
+  return new Uint8Array(Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64'));
+}
+/** Upload bytes as `client` with a declared type; returns the response. */
+export function uploadFile(client, bytes, contentType, opts = {}) {
+  return client.req('POST', '/api/files', { ...opts, body: bytes, contentType });
+}
+/** Upload a PNG and return its id. */
+export async function uploadPng(client, colour) {
+  const res = await uploadFile(client, await tinyPng(colour), 'image/png');
+  assert.equal(res.status, 201, `upload: ${describe(res)}`);
+  return res.json.id;
+}

@@ -1,6 +1,7 @@
 #include "app/qr.h"
 #include "app/registries.h"
 #include "app/rules.h"
+#include "domain/errors.h"
 #include "http/handlers/handlers.h"
 
 namespace huoyan::http {
@@ -29,6 +30,10 @@ void add_registry_routes(std::vector<Route>& out) {
       {"fireManagerPhone", F::String}, {"managerUserId", F::Integer}};
   out.push_back({"GET", "/api/venues", Guard::Permission, "venue:read", {},
                  [](Context& c) { return ok(app::list_venues(c.db, c.caller(), c.req.query)); }, false, "场所列表"});
+  out.push_back({"GET", "/api/lookups/venues", Guard::Session, "", {}, [](Context& c) {
+                   if (!c.caller().has("permit:apply") && !c.caller().has("venue:read")) throw forbidden();
+                   return ok(app::venue_lookup(c.db, c.req.query));
+                 }, false, "场所选择（名称、地址、审批人）"});
   out.push_back({"GET", "/api/venues/:id", Guard::Permission, "venue:read", {},
                  [](Context& c) { return ok(app::get_venue(c.db, c.caller(), c.req.id())); }, false, "场所详情"});
   out.push_back({"POST", "/api/venues", Guard::Permission, "venue:write", venue,
