@@ -31,47 +31,23 @@ void record(store::Conn& c, const access::Caller& who, const std::string& action
 
 json list_audit(store::Db& db, const QueryMap& q) {
   Paging p = paging(q);
-  std::string where = " WHERE 1 = 1";
-  store::Params params;
-  if (auto v = query_str(q, "username")) {
-    where += " AND username = ?";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_str(q, "action")) {
-    where += " AND action LIKE ?";
-    params.emplace_back(*v + "%");
-  }
-  if (auto v = query_str(q, "targetType")) {
-    where += " AND target_type = ?";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_str(q, "targetId")) {
-    where += " AND target_id = ?";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_time(q, "from")) {
-    where += " AND at >= ?";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_time(q, "to", true)) {
-    where += " AND at <= ?";
-    params.emplace_back(*v);
-  }
+  Filter f;
+  if (auto v = query_str(q, "username")) f.add("username = ?", *v);
+  if (auto v = query_str(q, "action")) f.add("action LIKE ?", *v + "%");
+  if (auto v = query_str(q, "targetType")) f.add("target_type = ?", *v);
+  if (auto v = query_str(q, "targetId")) f.add("target_id = ?", *v);
+  add_time_range(f, q, "at");
   return db.read([&](store::Conn& c) {
-    long long total = c.scalar("SELECT COUNT(*) FROM audit_log" + where, params);
-    store::Params page_params = params;
-    page_params.emplace_back(p.size);
-    page_params.emplace_back(p.offset());
-    json items = c.rows(
-        "SELECT id, at, user_id AS \"userId\", username, ip, action, target_type AS \"targetType\", "
-        "target_id AS \"targetId\", summary, hash FROM audit_log" +
-            where + " ORDER BY id DESC LIMIT ? OFFSET ?",
-        page_params);
-    for (auto& item : items) {
+    json out = page_of(c,
+                       "SELECT id, at, user_id AS \"userId\", username, ip, action, target_type AS \"targetType\", "
+                       "target_id AS \"targetId\", summary, hash FROM audit_log",
+                       "FROM audit_log", f, "id DESC", p);
+    for (auto& item : out["items"]) {
       item["summary"] = json::parse(item["summary"].get<std::string>(), nullptr, false);
+      store::as_int(item, {"userId"});
       if (item["userId"] == 0) item["userId"] = nullptr;
     }
-    return json{{"items", items}, {"total", total}};
+    return out;
   });
 }
 

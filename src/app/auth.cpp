@@ -243,34 +243,18 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
 
 json list_login_log(store::Db& db, const QueryMap& q) {
   Paging p = paging(q);
-  std::string where = " WHERE 1 = 1";
-  store::Params params;
-  if (auto v = query_str(q, "username")) {
-    where += " AND username = ?";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_bool(q, "success")) {
-    where += " AND success = ?";
-    params.emplace_back(static_cast<long long>(*v ? 1 : 0));
-  }
-  if (auto v = query_time(q, "from")) {
-    where += " AND at >= ?";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_time(q, "to", true)) {
-    where += " AND at <= ?";
-    params.emplace_back(*v);
-  }
+  Filter f;
+  if (auto v = query_str(q, "username")) f.add("username = ?", *v);
+  if (auto v = query_bool(q, "success")) f.add("success = ?", static_cast<long long>(*v ? 1 : 0));
+  add_time_range(f, q, "at");
   return db.read([&](store::Conn& c) {
-    long long total = c.scalar("SELECT COUNT(*) FROM login_log" + where, params);
-    params.emplace_back(p.size);
-    params.emplace_back(p.offset());
-    json items = c.rows(
-        "SELECT id, at, username, user_id AS \"userId\", ip, user_agent AS \"userAgent\", success, reason "
-        "FROM login_log" + where + " ORDER BY id DESC LIMIT ? OFFSET ?",
-        params);
-    store::as_bool(items, {"success"});
-    return json{{"items", items}, {"total", total}};
+    json out = page_of(c,
+                       "SELECT id, at, username, user_id AS \"userId\", ip, user_agent AS \"userAgent\", success, reason "
+                       "FROM login_log",
+                       "FROM login_log", f, "id DESC", p);
+    store::as_int(out["items"], {"userId"});
+    store::as_bool(out["items"], {"success"});
+    return out;
   });
 }
 

@@ -58,6 +58,11 @@ Paging paging(const QueryMap& q) {
   return p;
 }
 
+void add_time_range(Filter& f, const QueryMap& q, const std::string& column) {
+  if (auto v = query_time(q, "from")) f.add(column + " >= ?", *v);
+  if (auto v = query_time(q, "to", true)) f.add(column + " <= ?", *v);
+}
+
 store::Json page_of(store::Conn& c, const std::string& select, const std::string& count_from, const Filter& f,
                     const std::string& order, const Paging& p) {
   long long total = c.scalar("SELECT COUNT(*) " + count_from + f.sql, f.params);

@@ -35,6 +35,9 @@ struct Filter {
   }
 };
 
+// ?from=&to= (dates or times) as a range on `column`, which holds ISO UTC text.
+void add_time_range(Filter& f, const QueryMap& q, const std::string& column);
+
 // {items, total} for `select` + filter + `order`, one page of it.
 store::Json page_of(store::Conn& c, const std::string& select, const std::string& count_from, const Filter& f,
                     const std::string& order, const Paging& p);

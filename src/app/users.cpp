@@ -88,32 +88,20 @@ std::string read_phone(Input& in) {
 
 json list_users(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
-  store::Params params;
-  std::string where = " WHERE " + store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params);
-  if (auto v = query_str(q, "q")) {
-    where += " AND (u.username LIKE ? OR u.name LIKE ? OR u.phone LIKE ?)";
-    for (int i = 0; i < 3; ++i) params.emplace_back("%" + *v + "%");
-  }
-  if (auto v = query_int(q, "orgUnitId")) {
-    where += " AND u.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE (SELECT path FROM org_units WHERE id = ?) || '%')";
-    params.emplace_back(*v);
-  }
-  if (auto v = query_int(q, "roleId")) {
-    where += " AND u.role_id = ?";
-    params.emplace_back(*v);
-  }
+  Filter f;
+  f.sql += " AND " + store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, f.params);
+  if (auto v = query_str(q, "q")) f.add("(u.username LIKE ? OR u.name LIKE ? OR u.phone LIKE ?)", "%" + *v + "%", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_int(q, "orgUnitId"))
+    f.add("u.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE (SELECT path FROM org_units WHERE id = ?) || '%')", *v);
+  if (auto v = query_int(q, "roleId")) f.add("u.role_id = ?", *v);
   if (auto v = query_str(q, "status")) {
     if (*v != "active" && *v != "disabled") throw bad_request("INVALID_VALUE", "状态只能是 active 或 disabled", "status");
-    where += " AND u.status = ?";
-    params.emplace_back(*v);
+    f.add("u.status = ?", *v);
   }
   return db.read([&](store::Conn& c) {
-    long long total = c.scalar("SELECT COUNT(*) FROM users u" + where, params);
-    params.emplace_back(p.size);
-    params.emplace_back(p.offset());
-    json items = c.rows(std::string(kUserSelect) + where + " ORDER BY u.id LIMIT ? OFFSET ?", params);
-    for (auto& u : items) u = present_user(u, who);
-    return json{{"items", items}, {"total", total}};
+    json out = page_of(c, kUserSelect, "FROM users u", f, "u.id", p);
+    for (auto& u : out["items"]) u = present_user(u, who);
+    return out;
   });
 }
 

@@ -624,6 +624,13 @@ export class Cast {
     (this.names ??= []).push(name);
     return c;
   }
+  /** Add a client that carries its own `username` and `password` (see createAccountPerson). */
+  adopt(name, client) {
+    assert.ok(client.username && client.password, `Cast.adopt(${name}): client without username/password`);
+    this[name] = client;
+    (this.names ??= []).push(name);
+    return client;
+  }
   /** Log every member in again (after a clock jump). */
   async relogin() {
     for (const name of this.names ?? []) {

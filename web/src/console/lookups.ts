@@ -1,7 +1,9 @@
 import { computed, ref } from 'vue'
-import { api } from '../shared/api'
+import { api, isApiError } from '../shared/api'
 import { buildOrgTree } from '../shared/format'
-import type { DictItem, Items, OrgUnit, Page, Role, Unit, User } from '../shared/types'
+import type {
+  Certificate, DictItem, Items, Machine, OpeningHour, OrgUnit, Page, Permit, PermitSummary, Person, Role, Unit, User, Venue,
+} from '../shared/types'
 import { hasPerm } from '../shared/session'
 import { notifyError } from './notify'
 
@@ -85,6 +87,174 @@ export function useVenueManagers() {
       if (hasPerm('role:read')) roleId = (await api.get<Items<Role>>('/api/roles')).items.find((r) => r.key === 'venue_manager')?.id
       const r = await api.get<Page<User>>('/api/users', { roleId, status: 'active', pageSize: 200 })
       list.value = r.items.filter((u) => u.roleKey === 'venue_manager')
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+  return { list, available, load }
+}
+
+// --- Pickers of the permit form and filters
+
+/** A venue as a picker needs it; the hours are missing when the caller may not read venues. */
+export interface VenueOption {
+  id: number
+  name: string
+  address?: string | null
+  type?: string | null
+  typeLabel?: string | null
+  crowded?: boolean | null
+  entertainment?: boolean | null
+  openingHours?: OpeningHour[] | null
+  closedDates?: string[] | null
+  managerUserId?: number | null
+  managerName?: string | null
+  /** The latest permit at this venue (where the list came from the caller's permits). */
+  lastPermitId?: number
+}
+
+export type VenueSource = 'venues' | 'lookup' | 'permits' | 'none'
+
+/**
+ * Venues to pick for a permit. With venue:read: GET /api/venues. Without it (contractors): the lookup route
+ * GET /api/lookups/venues when the server has it, else the venues of the caller's own permits.
+ */
+export function useVenueOptions() {
+  const list = ref<VenueOption[]>([])
+  const source = ref<VenueSource>('none')
+  const loading = ref(false)
+  const byId = computed(() => new Map(list.value.map((v) => [v.id, v])))
+  async function load() {
+    loading.value = true
+    try {
+      if (hasPerm('venue:read')) {
+        list.value = (await api.get<Page<Venue>>('/api/venues', { pageSize: 200 })).items
+        source.value = 'venues'
+        return
+      }
+      try {
+        list.value = (await api.get<Items<VenueOption>>('/api/lookups/venues')).items
+        source.value = 'lookup'
+        return
+      } catch (e) {
+        if (!isApiError(e) || (e.status !== 404 && e.status !== 403)) throw e
+      }
+      if (hasPerm('permit:read')) {
+        const mine = (await api.get<Page<PermitSummary>>('/api/permits', { pageSize: 200 })).items
+        const seen = new Map<number, VenueOption>()
+        for (const p of mine) {
+          if (seen.has(p.venue.id)) continue
+          seen.set(p.venue.id, { id: p.venue.id, name: p.venue.name, type: p.venue.type, typeLabel: p.venue.typeLabel, lastPermitId: p.id })
+        }
+        list.value = [...seen.values()]
+        source.value = 'permits'
+      }
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      loading.value = false
+    }
+  }
+  /**
+   * The venue's 场所负责人 (the default approver). Known from the venue or lookup; from the caller's permits it
+   * is the approver of the latest permit there.
+   */
+  async function managerOf(v: VenueOption | undefined): Promise<{ id: number; name: string } | null> {
+    if (!v) return null
+    if (v.managerUserId) return { id: v.managerUserId, name: v.managerName ?? `#${v.managerUserId}` }
+    if (source.value === 'permits' && v.lastPermitId) {
+      try {
+        const p = await api.get<Permit>(`/api/permits/${v.lastPermitId}`)
+        return p.approver ? { id: p.approver.id, name: p.approver.name } : null
+      } catch {
+        return null
+      }
+    }
+    return null
+  }
+  return { list, source, loading, byId, load, managerOf }
+}
+
+/** People for the permit form (town-wide registry within the caller's scope; first 200). */
+export function usePeopleOptions() {
+  const list = ref<Person[]>([])
+  const available = computed(() => hasPerm('person:read'))
+  const byId = computed(() => new Map(list.value.map((p) => [p.id, p])))
+  async function load() {
+    if (!available.value) return
+    try {
+      list.value = (await api.get<Page<Person>>('/api/people', { pageSize: 200 })).items
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+  return { list, available, byId, load }
+}
+
+/** Welding machines for the permit form (all statuses; only 在用 ones can be picked). */
+export function useMachineOptions() {
+  const list = ref<Machine[]>([])
+  const available = computed(() => hasPerm('machine:read'))
+  async function load() {
+    if (!available.value) return
+    try {
+      list.value = (await api.get<Page<Machine>>('/api/machines', { pageSize: 200 })).items
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+  return { list, available, load }
+}
+
+/** Certificates of people, fetched once per person. */
+export function useCertificates() {
+  const byPerson = ref(new Map<number, Certificate[]>())
+  const pending = new Map<number, Promise<Certificate[]>>()
+  function of(personId: number | null | undefined): Certificate[] {
+    return personId == null ? [] : (byPerson.value.get(personId) ?? [])
+  }
+  async function load(personId: number | null | undefined): Promise<Certificate[]> {
+    if (personId == null || !hasPerm('person:read')) return []
+    const have = byPerson.value.get(personId)
+    if (have) return have
+    let p = pending.get(personId)
+    if (!p) {
+      p = api.get<Page<Certificate>>('/api/certificates', { personId, pageSize: 50 }).then((r) => r.items)
+      pending.set(personId, p)
+    }
+    try {
+      const items = await p
+      const next = new Map(byPerson.value)
+      next.set(personId, items)
+      byPerson.value = next
+      return items
+    } catch (e) {
+      notifyError(e)
+      return []
+    } finally {
+      pending.delete(personId)
+    }
+  }
+  return { byPerson, of, load }
+}
+
+/**
+ * Accounts that may approve permits (a role holding permit:approve), when the caller may list users and roles;
+ * empty otherwise (the form then offers the venue's manager).
+ */
+export function useApproverOptions() {
+  const list = ref<{ id: number; name: string; username: string; roleName: string }[]>([])
+  const available = computed(() => hasPerm('user:read') && hasPerm('role:read'))
+  async function load() {
+    if (!available.value) return
+    try {
+      const roles = (await api.get<Items<Role>>('/api/roles')).items.filter((r) => r.permissions.includes('permit:approve'))
+      const out: typeof list.value = []
+      for (const r of roles) {
+        const users = (await api.get<Page<User>>('/api/users', { roleId: r.id, status: 'active', pageSize: 200 })).items
+        for (const u of users) out.push({ id: u.id, name: u.name, username: u.username, roleName: u.roleName })
+      }
+      list.value = out
     } catch (e) {
       notifyError(e)
     }

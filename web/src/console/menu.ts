@@ -13,9 +13,13 @@ import {
   Medal,
   Cpu,
   Calendar,
+  DataBoard,
+  Document,
+  EditPen,
+  Bell,
 } from '@element-plus/icons-vue'
 
-export type MenuGroupName = '基础台账' | '系统管理'
+export type MenuGroupName = '动火作业' | '基础台账' | '系统管理'
 
 export interface MenuItem {
   path: string
@@ -27,6 +31,10 @@ export interface MenuItem {
 
 // Console menu, in display order (docs/api-overview.md "Roles and menus", docs/api-registries.md).
 export const MENU: MenuItem[] = [
+  { path: '/permits/board', title: '今日看板', perm: 'permit:read', icon: DataBoard, group: '动火作业' },
+  { path: '/permits', title: '动火作业证', perm: 'permit:read', icon: Document, group: '动火作业' },
+  { path: '/permits/new', title: '申请动火', perm: 'permit:apply', icon: EditPen, group: '动火作业' },
+  { path: '/alerts', title: '预警处置', perm: 'alert:read', icon: Bell, group: '动火作业' },
   { path: '/venues', title: '场所管理', perm: 'venue:read', icon: Location, group: '基础台账' },
   { path: '/units', title: '单位管理', perm: 'unit:read', icon: School, group: '基础台账' },
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },
@@ -42,28 +50,37 @@ export const MENU: MenuItem[] = [
   { path: '/api-tokens', title: '接口令牌', perm: 'token:write', icon: Connection, group: '系统管理' },
 ]
 
+/** Permissions that make a permit page worth opening on a computer (beyond a field role's own permits). */
+const PERMIT_DESK = ['permit:apply', 'permit:approve', 'permit:revoke', 'alert:read']
+
 /**
  * Menu entries the holder of `permissions` may open. Every role holds dict:read so forms can fill
  * drop-downs; that alone does not open 数据字典: it is shown to dictionary editors and to users who
- * have another 系统管理 page. Field roles without any page get the page pointing to the mobile entry.
+ * have another 系统管理 page. Likewise welders and fire watches hold permit:read (and permit:watch) for
+ * their own permits on the phone; the permit pages show when the user has desk work with permits or
+ * another console page. Field roles without any page get the page pointing to the mobile entry.
  */
 export function menuFor(permissions: readonly string[]): MenuItem[] {
   const have = new Set(permissions)
-  const items = MENU.filter((m) => have.has(m.perm))
+  let items = MENU.filter((m) => have.has(m.perm))
   const otherSystem = items.some((m) => m.group === '系统管理' && m.perm !== 'dict:read')
   const showDicts = have.has('dict:write') || otherSystem
-  return showDicts ? items : items.filter((m) => m.perm !== 'dict:read')
+  if (!showDicts) items = items.filter((m) => m.perm !== 'dict:read')
+  const otherPages = items.some((m) => m.group !== '动火作业')
+  const showPermits = otherPages || PERMIT_DESK.some((p) => have.has(p))
+  return showPermits ? items : items.filter((m) => m.group !== '动火作业')
 }
 
 /** The menu in groups (empty groups left out). */
 export function menuGroups(permissions: readonly string[]): { title: MenuGroupName; items: MenuItem[] }[] {
   const items = menuFor(permissions)
-  const groups: MenuGroupName[] = ['基础台账', '系统管理']
+  const groups: MenuGroupName[] = ['动火作业', '基础台账', '系统管理']
   return groups.map((title) => ({ title, items: items.filter((m) => m.group === title) })).filter((g) => g.items.length)
 }
 
-/** The menu entry a route path belongs to (for highlighting /users/12 under 用户管理). */
+/** The menu entry a route path belongs to (for highlighting /users/12 under 用户管理): exact, else the longest prefix. */
 export function activeMenuPath(path: string): string {
-  const hit = MENU.find((m) => path === m.path || path.startsWith(m.path + '/'))
-  return hit ? hit.path : path
+  if (MENU.some((m) => m.path === path)) return path
+  const hits = MENU.filter((m) => path.startsWith(m.path + '/')).sort((a, b) => b.path.length - a.path.length)
+  return hits.length ? hits[0].path : path
 }

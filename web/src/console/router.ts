@@ -38,6 +38,32 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/VenueDetailPage.vue'),
         meta: { perm: 'venue:read', title: '场所详情' },
       },
+      {
+        path: 'permits/board',
+        name: 'permit-board',
+        component: () => import('./pages/PermitBoardPage.vue'),
+        meta: { perm: 'permit:read', title: '今日看板' },
+      },
+      { path: 'permits', name: 'permits', component: () => import('./pages/PermitsPage.vue'), meta: { perm: 'permit:read', title: '动火作业证' } },
+      {
+        path: 'permits/new',
+        name: 'permit-new',
+        component: () => import('./pages/PermitFormPage.vue'),
+        meta: { perm: 'permit:apply', title: '申请动火' },
+      },
+      {
+        path: 'permits/:id(\\d+)/edit',
+        name: 'permit-edit',
+        component: () => import('./pages/PermitFormPage.vue'),
+        meta: { perm: 'permit:apply', title: '修改动火申请' },
+      },
+      {
+        path: 'permits/:id(\\d+)',
+        name: 'permit-detail',
+        component: () => import('./pages/PermitDetailPage.vue'),
+        meta: { perm: 'permit:read', title: '动火作业证' },
+      },
+      { path: 'alerts', name: 'alerts', component: () => import('./pages/AlertsPage.vue'), meta: { perm: 'alert:read', title: '预警处置' } },
       { path: 'units', name: 'units', component: () => import('./pages/UnitsPage.vue'), meta: { perm: 'unit:read', title: '单位管理' } },
       { path: 'people', name: 'people', component: () => import('./pages/PeoplePage.vue'), meta: { perm: 'person:read', title: '人员与证书' } },
       {

@@ -145,6 +145,31 @@ export class ApiClient {
     return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) }
   }
 
+  /** POSTs a raw body (e.g. a photo) with its own Content-Type; answers and failures like `request`. */
+  async upload<T>(path: string, body: Blob, contentType: string): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': contentType }
+    if (this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken
+    let res: Response
+    try {
+      res = await this.fetchFn(path, { method: 'POST', headers, body, credentials: 'same-origin' })
+    } catch {
+      throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试')
+    }
+    if (!res.ok) {
+      const err = await parseError(res)
+      if (res.status === 401) {
+        this.csrfToken = ''
+        this.hooks.onUnauthorized?.(err)
+      }
+      throw err
+    }
+    try {
+      return JSON.parse(await res.text()) as T
+    } catch {
+      throw new ApiError(res.status, 'BAD_RESPONSE', '服务器返回了无法识别的数据')
+    }
+  }
+
   get<T>(path: string, query?: Query, opts: RequestOptions = {}) {
     return this.request<T>('GET', path, { ...opts, query })
   }

@@ -59,3 +59,58 @@ export function weekdayOf(day: string): number {
   const [y, m, d] = day.split('-').map(Number)
   return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7
 }
+
+const WALL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/
+
+/** "2026-11-23 06:00" (Beijing wall clock, as a picker gives it) -> "2026-11-23T06:00:00+08:00"; '' when malformed. */
+export function wallToIso08(wall: string | null | undefined): string {
+  const m = WALL.exec((wall ?? '').trim())
+  if (!m) return ''
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}+08:00`
+}
+
+/** Any ISO instant -> "2026-11-23 06:00" on the Beijing wall clock (what a picker shows); '' when empty. */
+export function isoToWall(iso: string | null | undefined): string {
+  const t = formatTime(iso)
+  return t === '—' ? '' : t
+}
+
+/** The Beijing calendar day of an instant (default now): "2026-11-23". */
+export function localDay(at: number | Date = Date.now()): string {
+  return formatDate(at)
+}
+
+/** "2026-11-23" + n days -> "YYYY-MM-DD". */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number)
+  const t = new Date(Date.UTC(y, m - 1, d + n))
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`
+}
+
+/** "06:00" on the Beijing clock of an instant. */
+export function formatHm(v: string | number | Date | null | undefined): string {
+  const t = formatTime(v)
+  return t === '—' ? t : t.slice(11)
+}
+
+/**
+ * A planned window for people: "2026-11-23 06:00–09:00" on one day, "2026-11-23 22:00 – 11-24 02:00" across
+ * midnight, and with the year when it changes.
+ */
+export function formatWindow(start: string | null | undefined, end: string | null | undefined): string {
+  const a = formatTime(start)
+  const b = formatTime(end)
+  if (a === '—' || b === '—') return `${a} – ${b}`
+  if (a.slice(0, 10) === b.slice(0, 10)) return `${a}–${b.slice(11)}`
+  if (a.slice(0, 4) === b.slice(0, 4)) return `${a} – ${b.slice(5)}`
+  return `${a} – ${b}`
+}
+
+/** Milliseconds as "1:02:03" / "12:03" (h:mm:ss under a day, m:ss under an hour); negative values use their size. */
+export function formatDuration(ms: number): string {
+  const total = Math.floor(Math.abs(ms) / 1000)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`
+}

@@ -294,3 +294,223 @@ export interface RuleSettings {
   roundGraceMinutes: number
   geofenceRadius: number
 }
+
+// --- Hot-work permits (docs/api-permits.md)
+
+export type PermitState =
+  | 'draft'
+  | 'submitted'
+  | 'surveyed'
+  | 'risk_confirmed'
+  | 'approved'
+  | 'in_progress'
+  | 'suspended'
+  | 'watching'
+  | 'closed'
+  | 'cancelled'
+  | 'revoked'
+  | 'expired'
+
+export type PermitLevel = 'special' | 'level1' | 'level2'
+
+export interface PermitWorkerInput {
+  personId: number
+  certificateId: number
+}
+
+export interface PermitControl {
+  control: string
+  person: string
+}
+
+export interface PermitInput {
+  venueId: number
+  place: string
+  indoor: boolean
+  indoorReason?: string
+  content: string
+  method: string
+  level: PermitLevel
+  plannedStart: string
+  plannedEnd: string
+  unitId?: number | null
+  jobLeaderId: number
+  fireWatchId: number
+  approverUserId: number
+  workers: PermitWorkerInput[]
+  machineIds: number[]
+  riskIdentification: string
+  riskAssessment?: string
+  controls?: PermitControl[]
+  fireSeparation: boolean
+  windForce?: number | null
+  gasRequired: boolean
+  photosBefore?: string[]
+}
+
+export interface PermitVenueRef {
+  id: number
+  name: string
+  type: string
+  typeLabel: string
+}
+
+export interface PermitPersonRef {
+  id: number
+  name: string
+  userId?: number | null
+  checkedInAt?: string | null
+}
+
+/** A list row: the first-level scalars plus venue, job leader and fire watch. */
+export interface PermitSummary {
+  id: number
+  number: string
+  publicToken: string
+  state: PermitState
+  stateLabel: string
+  stateReason: string
+  venue: PermitVenueRef
+  place: string
+  indoor: boolean
+  content: string
+  method: string
+  methodLabel: string
+  levelDeclared: PermitLevel
+  level: PermitLevel
+  levelLabel: string
+  levelReasons?: string[]
+  plannedStart: string
+  plannedEnd: string
+  jobLeader: PermitPersonRef
+  fireWatch: PermitPersonRef
+  workerCount: number
+  startedAt: string | null
+  finishedAt: string | null
+  closedAt: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface PermitWorker {
+  personId: number
+  name: string
+  /** Not in the contract yet; used when the server sends it. */
+  userId?: number | null
+  certificateId: number
+  certificateNumber: string
+  certificateKindLabel: string
+  certificateValidUntil?: string | null
+  checkedInAt: string | null
+}
+
+export interface GasAnalysis {
+  id: number
+  sampledAt: string
+  gas: string
+  lelPercent: number
+  resultPercent: number
+  analyst: string
+  passed: boolean
+}
+
+export interface PermitMeasure {
+  code: string
+  label: string
+  applies: boolean | null
+  confirmedBy: string | null
+  confirmedAt: string | null
+}
+
+export interface PermitRound {
+  seq: number
+  dueAt: string
+  doneAt: string | null
+  result: 'normal' | 'abnormal' | null
+  note: string
+  photos?: string[]
+  late: boolean
+}
+
+export interface PermitSurvey {
+  at: string
+  by: string
+  lat: number | null
+  lng: number | null
+  note: string
+  photos: string[]
+}
+
+export interface PermitEvent {
+  at: string
+  command: string
+  commandLabel: string
+  fromState: string
+  toState: string
+  name: string
+  username?: string
+  ip: string
+  detail: Record<string, unknown> | null
+}
+
+export interface Permit extends PermitSummary {
+  indoorReason: string
+  unit: { id: number; name: string } | null
+  approver: { id: number; name: string }
+  applicant: { id: number; name: string }
+  workers: PermitWorker[]
+  machines: { id: number; code: string; kindLabel: string }[]
+  riskIdentification: string
+  riskAssessment: string
+  controls: PermitControl[]
+  fireSeparation: boolean
+  windForce: number | null
+  gasRequired: boolean
+  gasAnalyses: GasAnalysis[]
+  measures: PermitMeasure[]
+  survey: PermitSurvey | null
+  riskConfirmation: { at: string; by: string; note: string } | null
+  rounds: PermitRound[]
+  siteClear: boolean
+  photosBefore: string[]
+  photosAfter: string[]
+  allowedCommands: string[]
+  timeline: PermitEvent[]
+}
+
+export interface PermitBoard {
+  date: string
+  columns: { state: PermitState; label: string; items: PermitSummary[] }[]
+}
+
+export interface MeasureTemplate {
+  code: string
+  label: string
+  sort: number
+}
+
+export type AlertState = 'open' | 'acknowledged' | 'handled' | 'false_alarm'
+
+export interface Alert {
+  id: number
+  kind: string
+  kindLabel: string | null
+  severity: 'info' | 'warning' | 'critical' | string
+  sourceType: string
+  sourceId: string
+  venueId: number | null
+  venueName: string | null
+  title: string
+  detail: string
+  state: AlertState | string
+  openedAt: string
+  acknowledgedAt: string | null
+  closedAt: string | null
+  result: string
+}
+
+export interface StoredFile {
+  id: string
+  contentType: string
+  size: number
+}

@@ -1,0 +1,55 @@
+// Photos: uploaded with POST /api/files (raw body + its content type, ≤ 5 MB, JPEG/PNG/WebP) and shown from
+// GET /api/files/:id (the session cookie goes along, so a plain <img src> works).
+import { api, ApiError } from './api'
+import type { StoredFile } from './types'
+
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+
+export const fileUrl = (id: string) => `/api/files/${encodeURIComponent(id)}`
+
+/** Whether a picked file can go to the server as it is (accepted type and size). */
+export function uploadableAsIs(file: { type: string; size: number }): boolean {
+  return (IMAGE_TYPES as readonly string[]).includes(file.type) && file.size <= MAX_UPLOAD_BYTES
+}
+
+/** The size (w, h) to scale an image to so that its longer side is at most `max`. */
+export function fitWithin(w: number, h: number, max: number): { w: number; h: number } {
+  const long = Math.max(w, h)
+  if (long <= max || long <= 0) return { w, h }
+  const k = max / long
+  return { w: Math.max(1, Math.round(w * k)), h: Math.max(1, Math.round(h * k)) }
+}
+
+/**
+ * A phone camera's photo is often larger than 5 MB (or HEIC): re-encode it as a JPEG of at most 1920 px
+ * when the browser can decode it. Small JPEG/PNG/WebP files are sent unchanged.
+ */
+export async function prepareImage(file: File): Promise<Blob> {
+  if (uploadableAsIs(file) && file.size <= 1.5 * 1024 * 1024) return file
+  try {
+    const bitmap = await createImageBitmap(file)
+    const { w, h } = fitWithin(bitmap.width, bitmap.height, 1920)
+    const canvas = document.createElement('canvas')
+    canvas.width = w
+    canvas.height = h
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, w, h)
+    bitmap.close?.()
+    const blob = await new Promise<Blob | null>((res) => canvas.toBlob(res, 'image/jpeg', 0.85))
+    if (blob && blob.size <= MAX_UPLOAD_BYTES) return blob
+  } catch {
+    /* not decodable here: let the server judge the original */
+  }
+  if (!uploadableAsIs(file)) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', file.size > MAX_UPLOAD_BYTES ? '照片不能超过 5 MB' : '只能上传 JPG、PNG 或 WebP 格式的照片')
+  }
+  return file
+}
+
+/** Uploads one photo and returns its file id. */
+export async function uploadImage(file: File): Promise<string> {
+  const blob = await prepareImage(file)
+  const type = blob.type || file.type || 'image/jpeg'
+  const r = await api.upload<StoredFile>('/api/files', blob, type)
+  return r.id
+}
