@@ -1,6 +1,6 @@
 // Hot-work permits (docs/api-permits.md): labels and tag colours, which buttons a permit's allowedCommands give,
 // the post-work rounds countdown, and the opening-hours rule the form warns about before the server refuses.
-import type { OpeningHour, Permit, PermitLevel, PermitRound, PermitState } from './types'
+import type { OpeningHour, Permit, PermitEvent, PermitLevel, PermitRound, PermitState } from './types'
 import { formatDuration, formatHm, localDay, weekdayOf, addDays } from './time'
 import type { TagType } from './registry'
 
@@ -349,4 +349,32 @@ export const roundDueText = (r: { dueAt: string }) => formatHm(r.dueAt)
 export function dayTitle(day: string): string {
   const [, m, d] = day.split('-').map(Number)
   return `${m}月${d}日 ${['周一', '周二', '周三', '周四', '周五', '周六', '周日'][weekdayOf(day)]}`
+}
+
+// --- Timeline
+
+/** What a timeline entry adds besides its command: reason, note, who checked in, the round, the gas result. */
+export function eventDetails(e: PermitEvent, p?: Pick<Permit, 'fireWatch' | 'workers'> | null): string[] {
+  const d = (e.detail ?? {}) as Record<string, unknown>
+  const out: string[] = []
+  if (e.command === 'check-in') {
+    const id = Number(d.personId)
+    const name =
+      p && p.fireWatch.id === id ? p.fireWatch.name : (p?.workers.find((w) => w.personId === id)?.name ?? (Number.isFinite(id) ? `#${id}` : ''))
+    const role = d.role === 'fire_watch' ? '监护人' : d.role === 'worker' ? '作业人员' : ''
+    if (name) out.push(`签到人员：${name}${role ? `（${role}）` : ''}`)
+  }
+  if (e.command === 'rounds' && d.seq != null) out.push(`第 ${d.seq} 次巡查：${roundResultLabel(String(d.result ?? ''))}`)
+  if (e.command === 'gas-analyses' && d.gas != null)
+    out.push(`${d.gas} ${d.resultPercent ?? '—'}%，${d.passed === true ? '合格' : d.passed === false ? '不合格' : ''}`)
+  if (typeof d.reason === 'string' && d.reason) out.push(`原因：${d.reason}`)
+  if (typeof d.note === 'string' && d.note) out.push(`说明：${d.note}`)
+  if (typeof d.lat === 'number' && typeof d.lng === 'number') out.push(`位置：${d.lat.toFixed(5)}, ${d.lng.toFixed(5)}`)
+  return out
+}
+
+/** "待勘察 → 待确认风险" when the entry changed the state, else ''. */
+export function eventTransition(e: PermitEvent): string {
+  if (!e.fromState || !e.toState || e.fromState === e.toState) return ''
+  return `${permitStateTag(e.fromState).label} → ${permitStateTag(e.toState).label}`
 }
