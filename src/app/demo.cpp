@@ -155,10 +155,10 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
     char code[32], chip[32];
     std::snprintf(code, sizeof code, "JF-HJ-%04d", i);
     std::snprintf(chip, sizeof chip, "CHIP-5001-%06d", 1000 + i);
-    c.insert("INSERT INTO machines (code, chip_id, unit_id, kind, model, status, created_by, created_at, updated_at) "
-             "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    c.insert("INSERT INTO machines (code, chip_id, unit_id, kind, model, status, device_secret, created_by, created_at, updated_at) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
              {std::string(code), std::string(chip), unit_ids[(i - 1) % 3], std::string(kinds[(i - 1) % 6]),
-              std::string(i % 2 ? "ZX7-400" : "NBC-350"), std::string(i == 12 ? "retired" : "active"), now, now});
+              std::string(i % 2 ? "ZX7-400" : "NBC-350"), std::string(i == 12 ? "retired" : "active"), random_token(32), now, now});
   }
   c.insert("INSERT INTO key_periods (name, starts_at, ends_at, note, created_at) VALUES (?, ?, ?, ?, ?)",
            {std::string("2026年春节"), std::string("2026-02-14T16:00:00Z"), std::string("2026-02-23T16:00:00Z"),

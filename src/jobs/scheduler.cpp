@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/auth.h"
+#include "app/devices.h"
 #include "app/permits.h"
 #include "domain/clock.h"
 
@@ -49,7 +50,7 @@ bool Scheduler::take_lease() {
 
 int Scheduler::run_once() {
   if (!take_lease()) return 0;
-  return app::run_permit_timers(db_);
+  return app::run_permit_timers(db_) + app::run_device_timers(db_);
 }
 
 }  // namespace huoyan::jobs

@@ -1,13 +1,20 @@
 // Bad input on EVERY write route of the server's own route table (`huoyan routes --json`):
 // malformed JSON, non-object bodies, oversized bodies, unknown fields, wrongly typed fields, wrong media type,
 // missing CSRF token — each answered with the contract error, never a 5xx.
-import { test, before } from 'node:test';
+//
+// Permit commands are sent by the person whose step it is (applicant, approver, job leader, fire watch), so that
+// the body is checked rather than the caller; the permits are in states where a probe that gets through changes
+// nothing that matters (a cancelled permit, an approved one for gas analyses whose fields are all required, a
+// permit in post-work watching whose first round is not due yet). POST /api/files takes an image, not JSON: it is
+// probed with the non-JSON cases only (see RAW_BODY).
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, request, describe, orgUnits, roles, createOrgUnit, createRole, createUser, createUserAndLogin,
   serverRoutes, loadSpec, requestSchema, deref, toOpenApiPath, fillPath, strongPassword, randomPhone, uid,
   venueBody, createVenue, unitBody, createUnit, personBody, createPerson, certBody, createCertificate, machineBody,
-  createMachine,
+  createMachine, MINUTE, DAY, Cast, resetServerClock, serverClockTo, permitWorld, createCrew, createOpenVenue, permitBody,
+  allMeasures, advancePermit, createPermit, command, releasePermits, uploadPng, tinyJpeg, isoUtc, uploadFile, listAll,
 } from './lib.mjs';
 
 const WRITE = ['POST', 'PUT', 'DELETE'];
@@ -15,6 +22,11 @@ const routes = serverRoutes().filter((r) => WRITE.includes(r.method.toUpperCase(
 const UNKNOWN = 'zzUnknownField';
 
 let admin, fx, selfClient, logoutClient;
+let pfx; // permit fixtures: {cast, world, body, fileId, templates, permits: {draft, cancelled, approved, watching}, alert, crews}
+
+// Routes whose body is not JSON: only the probes that make sense for a raw body are sent (CSRF, media type, size).
+// POST /api/files: the body is the image itself (image/jpeg|png|webp, ≤ 5 MB); a JSON body is a wrong media type.
+const RAW_BODY = new Map([['POST /api/files', { type: 'image/jpeg', bytes: () => tinyJpeg(), limit: 5 * 1024 * 1024 }]]);
 
 before(async () => {
   admin = await login('admin');
@@ -41,7 +53,81 @@ before(async () => {
   assert.equal(kp.status, 201, describe(kp));
   const ruleSettings = await admin.getOk('/api/rule-settings');
   fx = { org, officer, unit, emptyUnit, role, target, dictType, item, token, venue, regUnit, person, cert, machine, keyPeriod: kp.json, ruleSettings };
+  pfx = await permitFixtures();
 });
+
+after(async () => {
+  await resetServerClock();
+  if (pfx) await releasePermits(Object.values(pfx.permits).map((p) => p.id));
+});
+
+/** Permits in the states the probes need, an alert, a file and the measure templates. */
+async function permitFixtures() {
+  const world = await permitWorld(admin);
+  const vmUser = world.users.get('venue_mgr');
+  const cast = new Cast();
+  await cast.add('contractor', 'contractor');
+  await cast.add('vm', 'venue_mgr');
+  const venue = await createOpenVenue(admin, world, vmUser.id);
+  const fileId = await uploadPng(cast.contractor);
+  const templates = (await admin.getOk('/api/measure-templates')).items;
+  const crews = { future: await createCrew(admin, world), watching: await createCrew(admin, world), alert: await createCrew(admin, world) };
+  const who = (crew) => ({ applicant: cast.contractor, approver: cast.vm, jobLeader: cast.contractor, fireWatch: crew.fireWatch.client, admin });
+  const base = (crew, start, end) => permitBody({ venueId: venue.id, start, end, jobLeaderId: world.people.get('邓强').id, approverUserId: vmUser.id, crew, unitId: world.unit.id },
+    { riskAssessment: '坏输入测试', controls: [{ control: '配置灭火器', person: '张三' }], windForce: 2, photosBefore: [fileId] });
+  const day = Date.now() + 40 * DAY;
+  const body = base(crews.future, day, day + 60 * MINUTE);
+  const permits = {};
+  permits.draft = await createPermit(cast.contractor, body);
+  permits.cancelled = await command(cast.contractor, await createPermit(cast.contractor, body), 'cancel', { reason: '坏输入测试' }, 'cancelled');
+  permits.approved = await advancePermit(await createPermit(cast.contractor, base(crews.future, day + 2 * 60 * MINUTE, day + 3 * 60 * MINUTE)), 'approved', who(crews.future));
+  let now = await resetServerClock();
+  let start = Math.ceil(now / MINUTE) * MINUTE + 2 * MINUTE;
+  permits.watching = await advancePermit(await createPermit(cast.contractor, base(crews.watching, start, start + 60 * MINUTE)), 'watching', who(crews.watching));
+  // an alert: a permit not started by its end
+  now = await resetServerClock();
+  start = Math.ceil(now / MINUTE) * MINUTE + 2 * MINUTE;
+  const late = await advancePermit(await createPermit(cast.contractor, base(crews.alert, start, start + 30 * MINUTE)), 'approved', who(crews.alert));
+  try {
+    await serverClockTo(start + 31 * MINUTE);
+  } finally {
+    await resetServerClock();
+  }
+  admin = await login('admin');
+  const alert = (await listAll(admin, '/api/alerts?kind=permit_not_started')).find((a) => a.sourceId === String(late.id));
+  assert.ok(alert, 'the alert fixture was not raised');
+  await cast.relogin();
+  for (const c of Object.values(crews)) {
+    const fresh = await login(c.fireWatch.client.username, c.fireWatch.client.password);
+    Object.assign(c.fireWatch.client, { cookie: fresh.cookie, csrf: fresh.csrf });
+  }
+  return { cast, world, body, fileId, templates, permits, alert, crews };
+}
+
+/** For each permit command: the fixture permit and the person whose step it is. */
+function permitCommand(cmd) {
+  const { permits, crews, cast } = pfx;
+  const terminal = { permit: permits.cancelled, crew: crews.future };
+  const table = {
+    submit: [terminal, cast.contractor],
+    survey: [terminal, cast.vm],
+    'confirm-risk': [terminal, cast.contractor],
+    approve: [terminal, cast.vm],
+    reject: [terminal, cast.vm],
+    'check-in': [terminal, crews.future.fireWatch.client],
+    'gas-analyses': [{ permit: permits.approved, crew: crews.future }, cast.contractor],
+    start: [terminal, cast.contractor],
+    suspend: [terminal, crews.future.fireWatch.client],
+    resume: [terminal, crews.future.fireWatch.client],
+    finish: [terminal, cast.contractor],
+    rounds: [{ permit: permits.watching, crew: crews.watching }, crews.watching.fireWatch.client],
+    close: [{ permit: permits.watching, crew: crews.watching }, crews.watching.fireWatch.client],
+    cancel: [terminal, cast.contractor],
+    revoke: [terminal, admin],
+  };
+  const hit = table[cmd];
+  return hit ? { ...hit[0], client: hit[1] } : null;
+}
 
 /** Path parameters for a route: an existing record of the right kind. */
 function paramsFor(path) {
@@ -58,6 +144,10 @@ function paramsFor(path) {
   if (path.startsWith('/api/machines/')) return { id: fx.machine.id };
   if (path.startsWith('/api/key-periods/')) return { id: fx.keyPeriod.id };
   if (path.startsWith('/api/calendar/')) return { year: 2033 };
+  const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
+  if (cmd && permitCommand(cmd[1])) return { id: permitCommand(cmd[1]).permit.id };
+  if (path === '/api/permits/:id') return { id: pfx.permits.draft.id };
+  if (path.startsWith('/api/alerts/')) return { id: pfx.alert.id };
   return { id: 1, code: 'x', year: 2033 }; // a route this suite does not know yet: still checked for the generic cases
 }
 
@@ -94,6 +184,23 @@ function validBody(method, path, schema) {
     case 'PUT /api/calendar/:year': return { items: [{ date: '2033-01-01', kind: 'holiday', name: '元旦' }] };
     case 'POST /api/key-periods': return { name: `坏输入${uid('k')}`, start: '2033-02-01T00:00:00Z', end: '2033-02-02T00:00:00Z', note: '坏输入' };
     case 'PUT /api/rule-settings': return { ...fx.ruleSettings };
+    case 'POST /api/permits': return { ...pfx.body };
+    case 'PUT /api/permits/:id': return { ...pfx.body };
+    case 'POST /api/permits/:id/survey': return { lat: 29.44, lng: 106.36, photos: [pfx.fileId], note: '坏输入' };
+    case 'POST /api/permits/:id/confirm-risk': return { measures: allMeasures(pfx.permits.cancelled), note: '坏输入' };
+    case 'POST /api/permits/:id/approve': return { note: '坏输入' };
+    case 'POST /api/permits/:id/reject':
+    case 'POST /api/permits/:id/suspend':
+    case 'POST /api/permits/:id/cancel':
+    case 'POST /api/permits/:id/revoke': return { reason: '坏输入' };
+    case 'POST /api/permits/:id/check-in': return { personId: pfx.crews.future.fireWatch.person.id, lat: 29.44, lng: 106.36 };
+    case 'POST /api/permits/:id/gas-analyses': return { sampledAt: isoUtc(Date.now() - MINUTE), gas: '甲烷', lelPercent: 5, resultPercent: 0.1, analyst: '坏输入' };
+    case 'POST /api/permits/:id/finish': return { photos: [pfx.fileId] };
+    case 'POST /api/permits/:id/rounds': return { result: 'normal', note: '坏输入', photos: [pfx.fileId], lat: 29.44, lng: 106.36 };
+    case 'POST /api/permits/:id/close': return { siteClear: true, photos: [pfx.fileId] };
+    case 'POST /api/alerts/:id/handle': return { result: '坏输入', falseAlarm: false };
+    case 'POST /api/test/clock': return { offsetSeconds: 0 };
+    case 'PUT /api/measure-templates': return { items: pfx.templates.map(({ code, label }) => ({ code, label })) };
     default: break;
   }
   if (!schema) return null;
@@ -125,6 +232,9 @@ function wrongValues(p) {
 
 function clientFor(path) {
   if (path === '/api/auth/login') return null;
+  const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
+  if (cmd && permitCommand(cmd[1])) return permitCommand(cmd[1]).client;
+  if (path === '/api/permits/:id') return pfx.cast.contractor;
   if (path === '/api/auth/logout') return logoutClient;
   if (path === '/api/auth/password') return selfClient;
   return admin;
@@ -160,6 +270,26 @@ for (const route of routes) {
     const base = validBody(method, route.path, schema);
     const problems = [];
     const needsCsrf = route.path !== '/api/auth/login';
+    const raw = RAW_BODY.get(`${method} ${route.path}`);
+    if (raw) {
+      // not JSON: a JSON body is the wrong media type; the size limit is the route's own; CSRF as everywhere
+      check(problems, await send(route, path, { body: { a: 1 } }), 415, 'UNSUPPORTED_MEDIA_TYPE', undefined, 'JSON body');
+      check(problems, await send(route, path, { raw: '{bad json}' }), 415, 'UNSUPPORTED_MEDIA_TYPE', undefined, 'malformed JSON body');
+      check(problems, await send(route, path, { raw: raw.bytes(), contentType: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE', undefined, 'Content-Type: text/plain');
+      try {
+        const big = new Uint8Array(raw.limit + 1);
+        big.set(raw.bytes().subarray(0, 4));
+        check(problems, await send(route, path, { raw: big, contentType: raw.type }), 413, 'BODY_TOO_LARGE', undefined, 'body over the limit');
+      } catch (e) {
+        problems.push(`body over the limit: connection failed instead of a 413 answer (${e.cause?.code ?? e.message})`);
+      }
+      check(problems, await send(route, path, { raw: raw.bytes(), contentType: raw.type, csrf: false }), 403, 'CSRF_INVALID', undefined, 'no X-CSRF-Token');
+      check(problems, await send(route, path, { raw: raw.bytes(), contentType: raw.type, csrf: 'forged' }), 403, 'CSRF_INVALID', undefined, 'wrong X-CSRF-Token');
+      const ok = await send(route, path, { raw: raw.bytes(), contentType: raw.type });
+      if (ok.status !== 201) problems.push(`a valid ${raw.type} body: expected 201, got ${ok.status} ${ok.text.slice(0, 120)}`);
+      assert.deepEqual(problems, [], `${method} ${route.path} (raw body):\n  ${problems.join('\n  ')}`);
+      return;
+    }
 
     // malformed JSON
     for (const raw of ['{"a":', '{bad json}', '{"a":1,}']) {
@@ -237,4 +367,12 @@ test('the fixtures survived the bad input unchanged', async () => {
   assert.deepEqual(await admin.getOk('/api/rule-settings'), fx.ruleSettings, 'the rule settings were changed by a bad request');
   const imported = await admin.getOk(`/api/people?q=${encodeURIComponent('坏输入')}`);
   assert.equal(imported.total, 0, 'a bad import request imported a row');
+  const state = async (p) => (await admin.getOk(`/api/permits/${p.id}`)).state;
+  assert.equal(await state(pfx.permits.cancelled), 'cancelled');
+  assert.equal(await state(pfx.permits.approved), 'approved', 'a bad request moved the approved permit');
+  assert.equal((await admin.getOk(`/api/permits/${pfx.permits.approved.id}`)).gasAnalyses.length, 0, 'a bad gas analysis was recorded');
+  const w = await admin.getOk(`/api/permits/${pfx.permits.watching.id}`);
+  assert.equal(w.state, 'watching', 'a bad request closed the watching permit');
+  assert.ok(w.rounds.every((r) => r.doneAt === null), 'a bad request recorded a round');
+  assert.deepEqual((await admin.getOk('/api/measure-templates')).items, pfx.templates, 'the measure templates were changed by a bad request');
 });

@@ -2,6 +2,11 @@
 // Allowed iff the user's permissions (GET /api/auth/me) contain the route's permission.
 // Denied → 403 FORBIDDEN; allowed → anything but 401/403 (and never 5xx). Requests are harmless:
 // ids are 999999999 (→ 404), years 2099, and bodies are {} (→ 400).
+// Permit commands and alerts use the missing id too: on a real permit an allowed role could get 403 NOT_YOUR_STEP
+// (the wrong person), which the matrix would read as a denial; who may act on a permit is permits.test.mjs's part.
+// Two routes accept {}: POST /api/test/clock (admin; {} sets the offset 0, i.e. the real time — harmless; 404 when
+// the server runs without --test-clock) and nothing else changes state with {}. Session-only routes (files, the
+// venue lookup) have no permission and are not in the matrix.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, serverRoutes, routePermission, fillPath, MISSING_ID } from './lib.mjs';
@@ -62,6 +67,35 @@ test('registry and rule permissions of the built-in roles', async () => {
   assert.deepEqual(diff, []);
   const catalog = (await clients.get('admin').getOk('/api/permissions')).items.map((p) => p.key);
   assert.deepEqual(REGISTRY_PERMS.filter((p) => !catalog.includes(p)), [], 'permissions missing from GET /api/permissions');
+});
+
+// Permit and alert permissions (docs/api-permits.md): contractors apply, venue managers approve, fire watches
+// watch, officials revoke; every role that takes part in permits reads them.
+const PERMIT_PERMS = ['permit:read', 'permit:apply', 'permit:approve', 'permit:watch', 'permit:revoke', 'alert:read', 'alert:handle'];
+const PERMIT_GRANTS = {
+  contractor: { has: ['permit:read', 'permit:apply'], lacks: ['permit:approve', 'permit:watch', 'permit:revoke'] },
+  venue_mgr: { has: ['permit:read', 'permit:approve'], lacks: ['permit:apply', 'permit:watch', 'permit:revoke'] },
+  firewatch: { has: ['permit:read', 'permit:watch'], lacks: ['permit:apply', 'permit:approve', 'permit:revoke'] },
+  welder: { has: ['permit:read'], lacks: ['permit:apply', 'permit:approve', 'permit:watch', 'permit:revoke', 'alert:handle'] },
+  sw_officer: { has: ['permit:read', 'permit:revoke'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
+  inspector: { has: ['permit:read', 'permit:revoke'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
+  grid_longfeng: { has: ['permit:read'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
+  admin: { has: PERMIT_PERMS, lacks: [] },
+  auditor: { has: [], lacks: PERMIT_PERMS },
+};
+
+test('permit and alert permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of USERS) {
+    const have = new Set((await clients.get(u).getOk('/api/auth/me')).user.permissions);
+    const g = PERMIT_GRANTS[u];
+    for (const p of g.has) if (!have.has(p)) diff.push(`${u} lacks ${p}`);
+    for (const p of g.lacks) if (have.has(p)) diff.push(`${u} has ${p}`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  assert.deepEqual(PERMIT_PERMS.filter((p) => !catalog.some((x) => x.key === p)), [], 'permissions missing from GET /api/permissions');
+  for (const p of PERMIT_PERMS) assert.match(catalog.find((x) => x.key === p).label, /[\u4e00-\u9fff]/, `${p}: label not Chinese`);
 });
 
 test('authorization matrix', async (t) => {

@@ -906,6 +906,9 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
     [{ ...sample(1, 0.1), lelPercent: 0 }, 'lelPercent'],
     [{ ...sample(1, 0.1), resultPercent: -1 }, 'resultPercent'],
     [{ ...sample(1, 0.1), analyst: '' }, 'analyst'],
+    [{ ...sample(1, 0.1), lelPercent: undefined }, 'lelPercent'],
+    [{ ...sample(1, 0.1), resultPercent: undefined }, 'resultPercent'],
+    [{ ...sample(1, 0.1), gas: undefined }, 'gas'],
   ];
   for (const [body, field] of bad) expectRefused(await post(cast.contractor, p, 'gas-analyses', body), 400, field);
   assert.equal((await get(admin, p)).gasAnalyses.length, 3, 'a refused gas analysis was recorded');

@@ -7,6 +7,7 @@ import {
   login, request, Client, orgUnits, roles, createUser, serverRoutes, loadSpec, toOpenApiPath, fillPath,
   checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
   venueBody, unitBody, personBody, certBody, machineBody, makeCitizenId,
+  MINUTE, Cast, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, allMeasures, isoUtc, tinyPng,
 } from './lib.mjs';
 
 let spec, admin;
@@ -21,15 +22,21 @@ before(async () => {
 /** Call a route (template path, e.g. /api/users/:id) and check the answer against the spec. */
 async function hit(client, method, template, params = {}, body = undefined, opts = {}) {
   const path = fillPath(template, params) + (opts.query ?? '');
-  const res = client ? await client.req(method, path, { body }) : await request(method, path, { body });
+  const ro = { body, contentType: opts.contentType };
+  const res = client ? await client.req(method, path, ro) : await request(method, path, ro);
   const oa = toOpenApiPath(template);
   const where = `${method} ${template} → ${res.status}`;
   if (!spec.paths[oa]?.[method.toLowerCase()]) {
     problems.push(`${method} ${template}: not in the spec`);
     return res;
   }
+  const documented = deref(spec, spec.paths[oa][method.toLowerCase()].responses?.[String(res.status)]);
+  const htmlPage = documented?.content && Object.keys(documented.content).every((m) => m === 'text/html');
   if (res.status >= 500) problems.push(`${where}: ${res.text.slice(0, 160)}`);
-  else if (res.status >= 400) {
+  else if (res.status >= 400 && htmlPage) {
+    // a page for people (GET /p/{token}) answers its errors as an HTML page, as documented
+    if (!/^text\/html/.test(res.headers.get('content-type') ?? '')) problems.push(`${where}: documented as an HTML page, got ${res.headers.get('content-type')}`);
+  } else if (res.status >= 400) {
     const codes = documentedCodes(spec, method, oa, res.status);
     if (!res.json) problems.push(`${where}: error without a JSON body`);
     else {
@@ -117,7 +124,9 @@ test('successful answers match the documented schemas', async () => {
 
   // venues
   await hit(admin, 'GET', '/api/venues', {}, undefined, { expect: 200, query: '?pageSize=50' });
-  const venue = (await hit(admin, 'POST', '/api/venues', {}, venueBody(org, { managerUserId: u.id }), { expect: 201 })).json;
+  // a venue's manager must be an account that may approve permits (MANAGER_NOT_ALLOWED otherwise)
+  const mgr = (await createUser(admin, { orgUnitId: org.byName.get('龙凤社区').id, roleId: roleMap.get('venue_manager').id })).user;
+  const venue = (await hit(admin, 'POST', '/api/venues', {}, venueBody(org, { managerUserId: mgr.id }), { expect: 201 })).json;
   const venue2 = (await hit(admin, 'POST', '/api/venues', {}, (() => { const b = venueBody(org); delete b.lat; delete b.lng; delete b.fireManagerName; delete b.fireManagerPhone; return b; })(), { expect: 201 })).json;
   await hit(admin, 'GET', '/api/venues/:id', { id: venue2.id }, undefined, { expect: 200 });
   await hit(admin, 'PUT', '/api/venues/:id', { id: venue.id }, venueBody(org, { name: venue.name, supervisorOrgUnitIds: [sw.id, org.byName.get('文教体旅岗').id] }), { expect: 200 });
@@ -160,6 +169,9 @@ test('successful answers match the documented schemas', async () => {
   const settings = (await hit(admin, 'GET', '/api/rule-settings', {}, undefined, { expect: 200 })).json;
   await hit(admin, 'PUT', '/api/rule-settings', {}, settings, { expect: 200 });
 
+  // permits, files, alerts, the public page and the test clock (docs/api-permits.md)
+  await permitRoutes();
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
@@ -170,13 +182,92 @@ test('successful answers match the documented schemas', async () => {
   assert.deepEqual(problems.splice(0), [], 'answers that differ from docs/openapi.yaml');
 });
 
+/** Every permit route once, along a permit's whole life (with the test clock for the rounds), plus reject, cancel and revoke. */
+async function permitRoutes() {
+  const world = await permitWorld(admin);
+  const vmUser = world.users.get('venue_mgr');
+  const deng = world.people.get('邓强');
+  const cast = new Cast();
+  await cast.add('contractor', 'contractor');
+  await cast.add('vm', 'venue_mgr');
+  const crew = await createCrew(admin, world);
+  cast.adopt('fw', crew.fireWatch.client);
+  const venue = await createOpenVenue(admin, world, vmUser.id);
+
+  const png = await tinyPng();
+  const file = (await hit(cast.contractor, 'POST', '/api/files', {}, png, { expect: 201, contentType: 'image/png' })).json;
+  await hit(cast.contractor, 'GET', '/api/files/:id', { id: file.id }, undefined, { expect: 200, binary: true });
+  await hit(cast.contractor, 'GET', '/api/lookups/venues', {}, undefined, { expect: 200, query: `?q=${encodeURIComponent('金凤')}` });
+  const templates = (await hit(cast.contractor, 'GET', '/api/measure-templates', {}, undefined, { expect: 200 })).json;
+  await hit(admin, 'PUT', '/api/measure-templates', {}, { items: templates.items.map(({ code, label }) => ({ code, label })) }, { expect: 200 });
+
+  try {
+    const now = await resetServerClock();
+    const start = Math.ceil(now / MINUTE) * MINUTE + 2 * MINUTE;
+    const body = permitBody({ venueId: venue.id, start, end: start + 60 * MINUTE, jobLeaderId: deng.id, approverUserId: vmUser.id, crew, unitId: world.unit.id },
+      { gasRequired: true, photosBefore: [file.id], windForce: 2, controls: [{ control: '配置灭火器', person: '张三' }] });
+    let p = (await hit(cast.contractor, 'POST', '/api/permits', {}, body, { expect: 201 })).json;
+    const id = { id: p.id };
+    await hit(cast.contractor, 'PUT', '/api/permits/:id', id, { ...body, place: '改后的部位' }, { expect: 200 });
+    await hit(cast.contractor, 'GET', '/api/permits', {}, undefined, { expect: 200, query: '?pageSize=20' });
+    await hit(cast.contractor, 'GET', '/api/permits/board', {}, undefined, { expect: 200 });
+    await hit(cast.contractor, 'POST', '/api/permits/:id/submit', id, undefined, { expect: 200 });
+    await hit(cast.vm, 'POST', '/api/permits/:id/survey', id, { lat: 29.44, lng: 106.36, photos: [file.id], note: '已勘察' }, { expect: 200 });
+    p = (await hit(cast.contractor, 'GET', '/api/permits/:id', id, undefined, { expect: 200 })).json;
+    await hit(cast.contractor, 'POST', '/api/permits/:id/confirm-risk', id, { measures: allMeasures(p), note: '已确认' }, { expect: 200 });
+    await hit(cast.vm, 'POST', '/api/permits/:id/approve', id, { note: '同意' }, { expect: 200 });
+    await hit(cast.contractor, 'GET', '/api/permits/:id/print', id, undefined, { expect: 200, binary: true });
+    await hit(cast.contractor, 'GET', '/api/permits/:id/notice', id, undefined, { expect: 200, binary: true });
+    await hit(null, 'GET', '/api/public/permits/:token', { token: p.publicToken }, undefined, { expect: 200 });
+    await hit(null, 'GET', '/p/:token', { token: p.publicToken }, undefined, { expect: 200, binary: true });
+    await hit(cast.fw, 'POST', '/api/permits/:id/check-in', id, { personId: crew.fireWatch.person.id, lat: 29.44, lng: 106.36 }, { expect: 200 });
+    await hit(cast.contractor, 'POST', '/api/permits/:id/check-in', id, { personId: crew.worker.person.id }, { expect: 200 });
+    await hit(cast.contractor, 'POST', '/api/permits/:id/gas-analyses', id, { sampledAt: isoUtc(now), gas: '甲烷', lelPercent: 5, resultPercent: 0.1, analyst: '王检测' }, { expect: 200 });
+    await hit(cast.contractor, 'POST', '/api/permits/:id/start', id, undefined, { expect: 200 });
+    await hit(cast.fw, 'POST', '/api/permits/:id/suspend', id, { reason: '暂停' }, { expect: 200 });
+    await hit(cast.fw, 'POST', '/api/permits/:id/resume', id, undefined, { expect: 200 });
+    const fin = Date.parse((await hit(cast.contractor, 'POST', '/api/permits/:id/finish', id, { photos: [file.id] }, { expect: 200 })).json.finishedAt);
+    // the first round late: a round_late alert to acknowledge and handle
+    await cast.jumpTo(fin + 26 * MINUTE);
+    await hit(cast.fw, 'POST', '/api/permits/:id/rounds', id, { result: 'normal', note: '迟到', photos: [file.id], lat: 29.44, lng: 106.36 }, { expect: 200 });
+    const a = await login('admin');
+    const alert = (await hit(a, 'GET', '/api/alerts', {}, undefined, { expect: 200, query: '?kind=round_late&state=open&pageSize=200' })).json.items
+      .find((x) => x.sourceId === String(p.id));
+    if (!alert) problems.push('no round_late alert for the shapes permit');
+    else {
+      await hit(a, 'POST', '/api/alerts/:id/acknowledge', { id: alert.id }, undefined, { expect: 200 });
+      await hit(a, 'POST', '/api/alerts/:id/handle', { id: alert.id }, { result: '已督促监护人', falseAlarm: false }, { expect: 200 });
+    }
+    await cast.jumpTo(fin + 30 * MINUTE);
+    await hit(cast.fw, 'POST', '/api/permits/:id/rounds', id, { result: 'normal' }, { expect: 200 });
+    await cast.jumpTo(fin + 60 * MINUTE);
+    await hit(cast.fw, 'POST', '/api/permits/:id/rounds', id, { result: 'normal' }, { expect: 200 });
+    await cast.jumpTo(fin + 61 * MINUTE);
+    await hit(cast.fw, 'POST', '/api/permits/:id/close', id, { siteClear: true, photos: [file.id] }, { expect: 200 });
+    await hit(cast.fw, 'GET', '/api/permits/:id', id, undefined, { expect: 200 });
+  } finally {
+    await resetServerClock();
+  }
+  // reject, cancel, revoke on permits of another day
+  await cast.relogin();
+  const day = Date.now() + 30 * 24 * 60 * MINUTE;
+  const other = permitBody({ venueId: venue.id, start: day, end: day + 60 * MINUTE, jobLeaderId: deng.id, approverUserId: vmUser.id, crew });
+  const q = (await hit(cast.contractor, 'POST', '/api/permits', {}, other, { expect: 201 })).json;
+  await hit(cast.contractor, 'POST', '/api/permits/:id/submit', { id: q.id }, {}, { expect: 200 });
+  await hit(cast.vm, 'POST', '/api/permits/:id/reject', { id: q.id }, { reason: '退回' }, { expect: 200 });
+  await hit(cast.contractor, 'POST', '/api/permits/:id/cancel', { id: q.id }, { reason: '取消' }, { expect: 200 });
+  const r = (await hit(cast.contractor, 'POST', '/api/permits', {}, other, { expect: 201 })).json;
+  await hit(admin, 'POST', '/api/permits/:id/revoke', { id: r.id }, { reason: '撤销' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/test/clock', {}, { offsetSeconds: 0 }, { expect: 200 });
+}
+
 test('error answers carry codes the spec documents for that route and status', async () => {
   const aud = await login('auditor');
   const anon = null;
   for (const r of serverRoutes()) {
     const method = r.method.toUpperCase();
     if (r.path === '/healthz' || r.path === '/metrics') continue;
-    const params = { id: MISSING_ID, code: 'zz_no_such_type', year: 2099 };
+    const params = { id: MISSING_ID, code: 'zz_no_such_type', year: 2099, token: 'zzNoSuchToken0' };
     const body = method === 'GET' ? undefined : {};
     if (r.path !== '/api/auth/login') await hit(anon, method, r.path, params, body); // 401
     if (r.permission) await hit(aud, method, r.path, params, body); // 403 FORBIDDEN or allowed

@@ -44,7 +44,7 @@ export async function apiLogin(login, password = PASSWORD) {
     if (!r.ok) throw new Error(`${method} ${path}: HTTP ${r.status} ${text}`)
     return text ? JSON.parse(text) : null
   }
-  return { me: body.user, get: (p) => call('GET', p), post: (p, d) => call('POST', p, d) }
+  return { me: body.user, get: (p) => call('GET', p), post: (p, d) => call('POST', p, d), put: (p, d) => call('PUT', p, d) }
 }
 
 /** Logs in through the console's login page. */
@@ -64,4 +64,62 @@ export async function pickOption(page, text) {
     .filter({ hasText: text })
     .first()
   await opt.click()
+}
+
+/** A phone-sized browser context (390×844, touch), optionally with a granted position. */
+export function phoneContext(browser, { geolocation } = {}) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
+  })
+}
+
+/** Logs in through the mobile entry's login page. */
+export async function mobileLogin(page, login, password = PASSWORD) {
+  await page.goto(`${BASE}/m/login`)
+  await page.locator('input[name="login"]').fill(login)
+  await page.locator('input[name="password"]').fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.waitForURL(`${BASE}/m/`)
+}
+
+/** A PNG drawn in the browser (a labelled "site photo"), as a Buffer for setInputFiles. */
+export async function makePhoto(page, label = '现场照片', color = '#5b7baa') {
+  const dataUrl = await page.evaluate(
+    ([text, bg]) => {
+      const c = document.createElement('canvas')
+      c.width = 480
+      c.height = 360
+      const g = c.getContext('2d')
+      g.fillStyle = bg
+      g.fillRect(0, 0, 480, 360)
+      g.fillStyle = '#f5a623'
+      g.beginPath()
+      g.moveTo(240, 90)
+      g.quadraticCurveTo(330, 200, 240, 270)
+      g.quadraticCurveTo(150, 200, 240, 90)
+      g.fill()
+      g.fillStyle = '#fff'
+      g.font = '28px sans-serif'
+      g.fillText(text, 24, 330)
+      return c.toDataURL('image/png')
+    },
+    [label, color],
+  )
+  return Buffer.from(dataUrl.split(',')[1], 'base64')
+}
+
+/** Moves the server clock (serve --test-clock) to `iso`; returns the server's new now. Needs a fresh admin session. */
+export async function setServerClock(iso) {
+  const admin = await apiLogin('admin')
+  const offsetSeconds = iso ? Math.round((Date.parse(iso) - Date.now()) / 1000) : 0
+  return admin.post('/api/test/clock', { offsetSeconds })
+}
+
+/** "YYYY-MM-DD" of Beijing today + n days. */
+export function beijingDay(n = 0, now = Date.now()) {
+  return new Date(now + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10)
 }

@@ -1,4 +1,5 @@
 #include "app/alerts.h"
+#include "app/devices.h"
 #include "app/files.h"
 #include "app/permits.h"
 #include "domain/clock.h"
@@ -153,12 +154,22 @@ void add_permit_routes(std::vector<Route>& out) {
                  {{"result", F::String}, {"falseAlarm", F::Boolean}},
                  [](Context& c) { return ok(app::handle_alert(c.db, c.caller(), c.req.id(), c.body)); }, false, "处置预警"});
 
+  out.push_back({"POST", "/api/devices/messages", Guard::Public, "", {{"messages", F::ObjectList}},
+                 [](Context& c) { return ok(app::ingest_batch(c.db, c.body)); }, false,
+                 "设备消息批量上报（HTTP，逐条签名）"});
+  out.push_back({"POST", "/api/machines/scan", Guard::Permission, "permit:read",
+                 {{"code", F::String}, {"lat", F::Number}, {"lng", F::Number}, {"accuracyM", F::Number}},
+                 [](Context& c) { return ok(app::scan_to_start(c.db, c.caller(), c.body)); }, false, "扫码开机"});
+  out.push_back({"POST", "/api/machines/:id/secret", Guard::Permission, "machine:write", {},
+                 [](Context& c) { return ok(app::issue_device_secret(c.db, c.caller(), c.req.id())); }, false,
+                 "签发焊机芯片密钥（仅显示一次）"});
+
   // Test support: move the server's clock (only with `serve --test-clock`) and run the timers now.
   out.push_back({"POST", "/api/test/clock", Guard::Permission, "rule:write", {{"offsetSeconds", F::Integer}}, [](Context& c) {
                    if (!test_clock_enabled) throw not_found();
                    long long offset = c.body.value("offsetSeconds", 0LL);
                    clock::set_offset(std::chrono::seconds(offset));
-                   int changes = app::run_permit_timers(c.db);
+                   int changes = app::run_permit_timers(c.db) + app::run_device_timers(c.db);
                    return ok({{"now", clock::iso_utc(clock::now())}, {"timerChanges", changes}});
                  }, false, "测试：调整服务器时钟并运行定时任务"});
 }

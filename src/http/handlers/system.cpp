@@ -1,4 +1,5 @@
 #include "app/auth.h"
+#include "app/devices.h"
 #include "app/input.h"
 #include "domain/errors.h"
 #include "http/handlers/handlers.h"
@@ -34,6 +35,13 @@ void add_system_routes(std::vector<Route>& out) {
                    Reply r;
                    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                    r.body = metrics().render(ctx.db.stats());
+                   const auto& d = app::device_counters();
+                   r.body += "# HELP huoyan_device_messages_total Device messages by outcome.\n"
+                             "# TYPE huoyan_device_messages_total counter\n";
+                   for (auto [outcome, n] : {std::pair<const char*, long long>{"accepted", d.accepted}, {"malformed", d.malformed},
+                                             {"oversize", d.oversize}, {"bad_signature", d.bad_signature},
+                                             {"unknown_machine", d.unknown_machine}, {"replayed", d.replayed}})
+                     r.body += "huoyan_device_messages_total{outcome=\"" + std::string(outcome) + "\"} " + std::to_string(n) + "\n";
                    return r;
                  }, false, "运行指标（Prometheus 文本格式）"});
 

@@ -16,6 +16,13 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
     { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: '首页' } },
     { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码' } },
+    { path: '/permits', name: 'permits', component: () => import('./pages/PermitListPage.vue'), meta: { title: '我的动火作业证' } },
+    {
+      path: '/permits/:id(\\d+)',
+      name: 'permit',
+      component: () => import('./pages/PermitDetailPage.vue'),
+      meta: { title: '动火作业证' },
+    },
     { path: '/soon/:what', name: 'soon', component: () => import('./pages/ComingSoonPage.vue'), meta: { title: '功能建设中' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

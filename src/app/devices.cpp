@@ -1,0 +1,349 @@
+#include "app/devices.h"
+
+#include <sodium.h>
+
+#include <regex>
+
+#include "app/alerts.h"
+#include "app/audit.h"
+#include "app/auth.h"
+#include "app/input.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/geo.h"
+#include "domain/machine_rules.h"
+#include "domain/permit_rules.h"
+
+namespace huoyan::app {
+
+using namespace std::chrono;
+
+DeviceCounters& device_counters() {
+  static DeviceCounters c;
+  return c;
+}
+
+namespace {
+
+std::string now_iso() { return clock::iso_utc(clock::now()); }
+long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
+
+// Queues a command for the machine; the gateway or the machine's next batch delivers it.
+long long queue_command(store::Conn& c, long long machine_id, const std::string& command, json payload) {
+  payload["command"] = command;
+  payload["issuedAt"] = now_iso();
+  long long id = c.insert("INSERT INTO device_commands (machine_id, command, payload, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+                          {machine_id, command, std::string("{}"), now_iso()});
+  payload["id"] = id;
+  c.exec("UPDATE device_commands SET payload = ? WHERE id = ?", {payload.dump(), id});
+  return id;
+}
+
+ApiError scan_refused(const std::string& code, const std::string& message, const std::string& field = "") {
+  return ApiError(409, code, message, field);
+}
+
+}  // namespace
+
+std::string sign_body(const std::string& body, const std::string& secret) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  char hex[sizeof mac * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return hex;
+}
+
+json issue_device_secret(store::Db& db, const access::Caller& who, long long machine_id) {
+  std::string secret = random_token(32);
+  return db.write([&](store::Conn& c) {
+    auto code = c.text("SELECT code FROM machines WHERE id = ?", {machine_id});
+    if (!code) throw not_found();
+    c.exec("UPDATE machines SET device_secret = ?, updated_at = ? WHERE id = ?", {secret, now_iso(), machine_id});
+    record(c, who, "machine.issue_secret", "machine", std::to_string(machine_id), nullptr, json{{"code", *code}});
+    return json{{"machineId", machine_id}, {"code", *code}, {"secret", secret}};
+  });
+}
+
+std::string ingest_message(store::Db& db, const std::string& raw) {
+  auto& counters = device_counters();
+  if (raw.size() > kMaxDeviceMessage) {
+    counters.oversize++;
+    return "OVERSIZE";
+  }
+  json envelope = json::parse(raw, nullptr, false);
+  static const std::regex code_re("^[A-Z0-9-]{4,32}$");
+  auto malformed = [&] {
+    counters.malformed++;
+    return std::string("MALFORMED");
+  };
+  if (!envelope.is_object() || !envelope.contains("code") || !envelope["code"].is_string() ||
+      !std::regex_match(envelope["code"].get<std::string>(), code_re) || !envelope.contains("body") ||
+      !envelope["body"].is_string() || !envelope.contains("sig") || !envelope["sig"].is_string())
+    return malformed();
+  const std::string body_text = envelope["body"];
+  json m = json::parse(body_text, nullptr, false);
+  if (!m.is_object() || m.value("code", std::string()) != envelope["code"].get<std::string>() || !m.contains("seq") ||
+      !m["seq"].is_number_integer() || !m.contains("at") || !m["at"].is_string() || !m.contains("type") || !m["type"].is_string())
+    return malformed();
+  std::string type = m["type"];
+  if (type != "telemetry" && type != "event" && type != "ack") return malformed();
+  auto at = clock::parse_iso(m["at"].get<std::string>());
+  if (!at) return malformed();
+  machine::Telemetry t;
+  t.at = *at;
+  t.seq = m["seq"];
+  if (type == "telemetry") {
+    if (!m.contains("power") || !m["power"].is_boolean()) return malformed();
+    t.power_on = m["power"];
+    for (const char* k : {"currentA", "voltageV", "lat", "lng", "accuracyM"})
+      if (m.contains(k) && !m[k].is_number()) return malformed();
+    t.current_a = m.value("currentA", 0.0);
+    t.voltage_v = m.value("voltageV", 0.0);
+    if (m.contains("lat") && m.contains("lng")) {
+      double lat = m["lat"], lng = m["lng"];
+      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return malformed();
+      t.fix = geo::Point{lat, lng};
+    }
+    t.accuracy_m = m.value("accuracyM", 0.0);
+  } else if (type == "event") {
+    static const std::set<std::string> events = {"scan", "tamper", "gas_over_limit", "temperature_over_limit"};
+    if (!m.contains("event") || !m["event"].is_string() || !events.count(m["event"].get<std::string>())) return malformed();
+  } else if (!m.contains("commandId") || !m["commandId"].is_number_integer()) {
+    return malformed();
+  }
+
+  std::string code = m["code"];
+  std::string result = db.write([&](store::Conn& c) -> std::string {
+    auto machine = c.row("SELECT id, device_secret, status FROM machines WHERE code = ?", {code});
+    if (!machine || !(*machine)["device_secret"].is_string()) return "UNKNOWN_MACHINE";
+    std::string expected = sign_body(body_text, (*machine)["device_secret"].get<std::string>());
+    std::string given = envelope["sig"];
+    if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) return "BAD_SIGNATURE";
+    long long machine_id = num((*machine)["id"]);
+    if (type == "ack") {
+      c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ? AND machine_id = ?",
+             {now_iso(), m["commandId"].get<long long>(), machine_id});
+      return "";
+    }
+    auto venue_of_session = [&]() -> std::optional<long long> {
+      auto s = c.row("SELECT p.venue_id FROM machine_sessions s JOIN permits p ON p.id = s.permit_id "
+                     "WHERE s.machine_id = ? AND s.ended_at IS NULL", {machine_id});
+      if (!s) return std::nullopt;
+      return num((*s)["venue_id"]);
+    };
+    if (type == "event") {
+      std::string event = m["event"];
+      if (event == "gas_over_limit" || event == "temperature_over_limit" || event == "tamper") {
+        std::string kind = event == "tamper" ? "suspected_modified" : "gas_over_limit";
+        open_alert(c, {kind, "critical", "machine", std::to_string(machine_id), venue_of_session(),
+                       "焊机 " + code + (event == "tamper" ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), ""});
+        if (event != "tamper") {
+          queue_command(c, machine_id, "lock", {{"reason", "可燃气体或温度超限"}});
+          c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'gas_over_limit' WHERE machine_id = ? AND ended_at IS NULL",
+                 {now_iso(), machine_id});
+        }
+      }
+      return "";
+    }
+    // Telemetry: replay protection by sequence, then the warning rules.
+    machine::MachineState state;
+    auto row = c.row("SELECT last_seq, last_at, power_on, powered_since, lat, lng FROM machine_state WHERE machine_id = ?", {machine_id});
+    if (row) {
+      machine::Telemetry last;
+      last.seq = num((*row)["last_seq"]);
+      last.at = *clock::parse_iso((*row)["last_at"].get<std::string>());
+      last.power_on = num((*row)["power_on"]) != 0;
+      state.last = last;
+      if ((*row)["powered_since"].is_string()) state.powered_since = clock::parse_iso((*row)["powered_since"].get<std::string>());
+      if (t.seq == last.seq && t.at == last.at) return "REPLAYED";
+    }
+    std::optional<machine::Session> session;
+    auto s = c.row("SELECT s.until, v.lat, v.lng, v.geofence_radius, v.type, v.crowded, v.entertainment, v.opening_hours, "
+                   "v.closed_dates, p.fire_watch_checked_in_at, p.state FROM machine_sessions s JOIN permits p ON p.id = s.permit_id "
+                   "JOIN venues v ON v.id = p.venue_id WHERE s.machine_id = ? AND s.ended_at IS NULL ORDER BY s.id DESC LIMIT 1",
+                   {machine_id});
+    if (s) {
+      machine::Session sess;
+      sess.until = *clock::parse_iso((*s)["until"].get<std::string>());
+      sess.venue = {(*s)["lat"].is_number() ? (*s)["lat"].get<double>() : 0, (*s)["lng"].is_number() ? (*s)["lng"].get<double>() : 0};
+      sess.geofence_m = (*s)["lat"].is_number() ? static_cast<double>(num((*s)["geofence_radius"])) : 1e9;
+      sess.fire_watch_present = (*s)["fire_watch_checked_in_at"].is_string() && (*s)["state"] != "suspended";
+      permit::BusinessHours hours;
+      for (const auto& o : json::parse((*s)["opening_hours"].get<std::string>())) {
+        auto mins = [](const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); };
+        int from = mins(o["from"]), to = mins(o["to"]);
+        if (to <= from) to += 24 * 60;
+        hours.open[o["weekday"].get<int>()].push_back({from, to});
+      }
+      // Hospitals, care homes, schools and training centres may work while open under a permit's
+      // mitigations (checked at approval); other crowded places may not.
+      sess.venue_open_now = num((*s)["crowded"]) != 0 && !permit::may_work_while_open((*s)["type"]) &&
+                            permit::window_touches_open_hours({t.at, t.at + seconds(1)}, hours);
+      session = sess;
+    }
+    machine::MachineState next;
+    auto warnings = machine::on_telemetry(state, t, session, {}, next);
+    std::string powered = next.powered_since ? clock::iso_utc(*next.powered_since) : "";
+    c.exec("DELETE FROM machine_state WHERE machine_id = ?", {machine_id});
+    c.exec("INSERT INTO machine_state (machine_id, last_seq, last_at, power_on, powered_since, lat, lng, accuracy, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {machine_id, t.seq, clock::iso_utc(t.at), static_cast<long long>(t.power_on),
+            powered.empty() ? store::Value(nullptr) : store::Value(powered), t.fix ? store::Value(t.fix->lat) : store::Value(nullptr),
+            t.fix ? store::Value(t.fix->lng) : store::Value(nullptr), t.accuracy_m, now_iso()});
+    for (const auto& w : warnings) {
+      bool opened = open_alert(c, {w.kind, w.severity, "machine", std::to_string(machine_id), s ? venue_of_session() : std::nullopt,
+                                   "焊机 " + code + "：" + w.message, ""});
+      if (opened && w.lock) queue_command(c, machine_id, "lock", {{"reason", w.message}});
+    }
+    return "";
+  });
+  if (result.empty()) counters.accepted++;
+  else if (result == "UNKNOWN_MACHINE") counters.unknown_machine++;
+  else if (result == "BAD_SIGNATURE") counters.bad_signature++;
+  else if (result == "REPLAYED") counters.replayed++;
+  return result;
+}
+
+json ingest_batch(store::Db& db, const json& body) {
+  if (!body.contains("messages") || !body["messages"].is_array()) throw bad_request("REQUIRED", "请提供 messages 数组", "messages");
+  if (body["messages"].size() > 500) throw bad_request("INVALID_VALUE", "一次最多 500 条消息", "messages");
+  json rejected = json::array();
+  std::set<std::string> codes;
+  long long accepted = 0;
+  for (size_t i = 0; i < body["messages"].size(); ++i) {
+    const json& m = body["messages"][i];
+    std::string reason = ingest_message(db, m.dump());
+    if (reason.empty()) {
+      ++accepted;
+      codes.insert(m["code"].get<std::string>());  // accepted, so the envelope had a valid code
+    } else {
+      rejected.push_back({{"index", i}, {"code", reason}});
+    }
+  }
+  json commands = json::array();
+  db.write([&](store::Conn& c) {
+    for (const auto& code : codes)
+      for (const auto& cmd : c.rows("SELECT d.id, d.payload FROM device_commands d JOIN machines m ON m.id = d.machine_id "
+                                    "WHERE m.code = ? AND d.state = 'pending' ORDER BY d.id", {code})) {
+        json payload = json::parse(cmd["payload"].get<std::string>());
+        payload["code"] = code;
+        commands.push_back(payload);
+        c.exec("UPDATE device_commands SET state = 'sent', sent_at = ? WHERE id = ?", {now_iso(), num(cmd["id"])});
+      }
+  });
+  return json{{"accepted", accepted}, {"rejected", rejected}, {"commands", commands}};
+}
+
+json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
+  Input in(body);
+  std::string code = in.str("code", 32, "焊机编码");
+  for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  double lat = in.opt_number("lat", "纬度", -90, 90).value_or(0);
+  double lng = in.opt_number("lng", "经度", -180, 180).value_or(0);
+  if (!in.has("lat") || !in.has("lng")) throw bad_request("REQUIRED", "扫码开机需要手机定位，请允许获取位置", "lat");
+  double accuracy = in.opt_number("accuracyM", "定位精度", 0, 5000).value_or(50);
+  auto now = clock::now();
+  std::string today = clock::today();
+  return db.write([&](store::Conn& c) {
+    auto machine = c.row("SELECT id, status FROM machines WHERE code = ?", {code});
+    if (!machine) throw bad_request("MACHINE_NOT_FOUND", "未找到该焊机，请确认二维码", "code");
+    long long machine_id = num((*machine)["id"]);
+    if ((*machine)["status"] != "active") throw scan_refused("MACHINE_LOCKED", "该焊机已停用或被锁定，不能开机");
+    if (c.row("SELECT id FROM alerts WHERE source_type = 'machine' AND source_id = ? AND severity = 'critical' AND state IN ('open', 'acknowledged')",
+              {std::to_string(machine_id)}))
+      throw scan_refused("MACHINE_LOCKED", "该焊机有未处置的严重预警，处置后才能开机");
+    auto person = c.row("SELECT id, citizen_id, name FROM people WHERE user_id = ?", {who.user_id});
+    if (!person) throw scan_refused("SCANNER_NOT_REGISTERED", "您的账号未登记为作业人员，不能扫码开机");
+    long long person_id = num((*person)["id"]);
+    // A valid certificate of the scanner's own, today.
+    std::string cert_problem = "您没有登记焊接作业证书";
+    bool cert_ok = false;
+    permit::Window today_window{now, now + minutes(1)};
+    for (const auto& ce : c.rows("SELECT c.kind, c.number, c.status, c.valid_until, c.next_review, hp.citizen_id AS holder "
+                                 "FROM certificates c JOIN people hp ON hp.id = c.person_id WHERE c.person_id = ?", {person_id})) {
+      permit::CertificateFacts f{ce["kind"], ce["number"], ce["holder"], ce["status"], ce["valid_until"],
+                                 ce["next_review"].is_string() ? ce["next_review"].get<std::string>() : ""};
+      auto v = permit::check_certificate(f, (*person)["citizen_id"], today_window);
+      if (!v) {
+        cert_ok = true;
+        break;
+      }
+      cert_problem = v->message;
+    }
+    if (!cert_ok) throw scan_refused("CERT_INVALID", cert_problem);
+    // A permit in its window that names this welder and this machine.
+    auto p = c.row("SELECT p.id, p.number, p.planned_end, p.venue_id, p.state, v.lat, v.lng, v.geofence_radius "
+                   "FROM permits p JOIN permit_workers w ON w.permit_id = p.id JOIN permit_machines pm ON pm.permit_id = p.id "
+                   "JOIN venues v ON v.id = p.venue_id WHERE w.person_id = ? AND pm.machine_id = ? "
+                   "AND p.state IN ('approved', 'in_progress') AND p.planned_start <= ? AND p.planned_end > ? ORDER BY p.id LIMIT 1",
+                   {person_id, machine_id, clock::iso_utc(now + minutes(15)), clock::iso_utc(now)});
+    if (!p) throw scan_refused("NO_PERMIT", "没有在有效时间内、同时列明您和这台焊机的已批准动火作业证");
+    long long permit_id = num((*p)["id"]);
+    geo::Point here{lat, lng};
+    if ((*p)["lat"].is_number()) {
+      geo::Point venue{(*p)["lat"].get<double>(), (*p)["lng"].get<double>()};
+      if (!geo::within(here, accuracy, venue, static_cast<double>(num((*p)["geofence_radius"]))))
+        throw scan_refused("SCAN_OUT_OF_FENCE", "扫码位置不在作业场所范围内（距场所约 " +
+                                                    std::to_string(static_cast<int>(geo::distance_m(here, venue))) + " 米）");
+    }
+    auto fix = c.row("SELECT lat, lng, accuracy FROM machine_state WHERE machine_id = ? AND lat IS NOT NULL", {machine_id});
+    if (fix) {
+      geo::Point machine_at{(*fix)["lat"].get<double>(), (*fix)["lng"].get<double>()};
+      double d = geo::distance_m(here, machine_at);
+      if (d - accuracy - (*fix)["accuracy"].get<double>() > 300) {
+        open_alert(c, {"far_scan", "warning", "machine", std::to_string(machine_id), num((*p)["venue_id"]),
+                       "焊机 " + code + " 远距离扫码（扫码位置距焊机约 " + std::to_string(static_cast<int>(d)) + " 米）", ""});
+        throw scan_refused("SCAN_FAR_FROM_MACHINE", "扫码位置距焊机过远，请在焊机旁扫码");
+      }
+    }
+    std::string until = (*p)["planned_end"];
+    c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'replaced' WHERE machine_id = ? AND ended_at IS NULL",
+           {now_iso(), machine_id});
+    long long session = c.insert("INSERT INTO machine_sessions (machine_id, permit_id, person_id, user_id, started_at, until) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)",
+                                 {machine_id, permit_id, person_id, who.user_id, now_iso(), until});
+    long long command = queue_command(c, machine_id, "unlock", {{"sessionId", session}, {"until", until}});
+    record(c, who, "machine.scan_start", "machine", std::to_string(machine_id), nullptr,
+           json{{"permit", (*p)["number"]}, {"session", session}});
+    return json{{"sessionId", session}, {"machineCode", code}, {"permitId", permit_id}, {"permitNumber", (*p)["number"]},
+                {"until", until}, {"commandId", command}, {"message", "已解锁，可在 " + clock::local_hhmm(*clock::parse_iso(until)) + " 前作业"}};
+  });
+}
+
+void ack_command(store::Db& db, long long command_id) {
+  db.write([&](store::Conn& c) {
+    c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ?", {now_iso(), command_id});
+  });
+}
+
+json take_pending_commands(store::Db& db, int limit) {
+  return db.write([&](store::Conn& c) {
+    json rows = c.rows("SELECT d.id, m.code, d.payload FROM device_commands d JOIN machines m ON m.id = d.machine_id "
+                       "WHERE d.state = 'pending' ORDER BY d.id LIMIT ?", {static_cast<long long>(limit)});
+    json out = json::array();
+    for (const auto& r : rows) {
+      json payload = json::parse(r["payload"].get<std::string>());
+      payload["code"] = r["code"];
+      out.push_back(payload);
+      c.exec("UPDATE device_commands SET state = 'sent', sent_at = ? WHERE id = ?", {now_iso(), num(r["id"])});
+    }
+    return out;
+  });
+}
+
+int run_device_timers(store::Db& db) {
+  return db.write([&](store::Conn& c) {
+    int n = 0;
+    for (const auto& s : c.rows("SELECT id, machine_id FROM machine_sessions WHERE ended_at IS NULL AND until <= ?", {now_iso()})) {
+      c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'window_end' WHERE id = ?", {now_iso(), num(s["id"])});
+      queue_command(c, num(s["machine_id"]), "lock", {{"reason", "动火作业证有效时间已到"}});
+      ++n;
+    }
+    return n;
+  });
+}
+
+}  // namespace huoyan::app

@@ -1,0 +1,53 @@
+#pragma once
+// The device side of 焊机"加芯赋码": chip credentials, signed messages from
+// machines (telemetry and events), scan-to-start by a certified welder, and
+// the unlock/lock command outbox. Transport-neutral: the HTTP batch route and
+// the MQTT gateway both call these.
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+
+constexpr size_t kMaxDeviceMessage = 2048;  // bytes of one message
+
+// Counters of dropped messages, shown in /metrics.
+struct DeviceCounters {
+  std::atomic<long long> accepted{0}, malformed{0}, oversize{0}, bad_signature{0}, unknown_machine{0}, replayed{0};
+};
+DeviceCounters& device_counters();
+
+// A message is an envelope {"code", "body", "sig"}: `body` is the message's
+// JSON as text and `sig` the hex HMAC-SHA256 of exactly those bytes with the
+// machine's secret (docs/device-protocol.md), so no re-encoding can break it.
+std::string sign_body(const std::string& body, const std::string& secret);
+
+// Issues a new chip secret for a machine (replacing any old one); returns it once.
+json issue_device_secret(store::Db& db, const access::Caller& who, long long machine_id);
+
+// One message from a machine. Returns "" when accepted, or the reason code it
+// was dropped for (MALFORMED, OVERSIZE, BAD_SIGNATURE, UNKNOWN_MACHINE, REPLAYED).
+std::string ingest_message(store::Db& db, const std::string& raw);
+
+// POST /api/devices/messages: {messages: [raw message objects]} → counts and the
+// machines' pending commands.
+json ingest_batch(store::Db& db, const json& body);
+
+// A welder's scan of a machine's QR code: every check, then a work session and an unlock command.
+json scan_to_start(store::Db& db, const access::Caller& who, const json& body);
+
+// Acknowledgement of a command by its machine (over either transport).
+void ack_command(store::Db& db, long long command_id);
+
+// Pending commands, for the MQTT gateway to publish; marks them sent.
+json take_pending_commands(store::Db& db, int limit);
+
+// Ends sessions whose permit window is over and queues `lock`.
+int run_device_timers(store::Db& db);
+
+}  // namespace huoyan::app
