@@ -564,9 +564,12 @@ export async function fetchXlsx(client, path) {
   return { res, files, text };
 }
 
-/** When `huoyan demo` loaded the town: the admin account's createdAt. Records the demo made carry the same time;
- * records the tests make are later, so `createdAt <= t` picks the demo's own records. */
+/** When `huoyan demo` finished loading the town: the time of its audit entry `system.demo_load` (written last, in the
+ * same transaction), or else the admin account's createdAt. Records the demo made are not later; records the tests
+ * make are, so `createdAt <= t` picks the demo's own records (loading can take more than a second). */
 export async function demoLoadedAt(admin) {
+  const log = await admin.get('/api/audit-logs?action=system.demo_load&pageSize=1');
+  if (log.status === 200 && log.json.items?.[0]?.at) return log.json.items[0].at;
   const { items } = await admin.getOk('/api/users?q=admin&pageSize=200');
   const a = items.find((u) => u.username === 'admin');
   assert.ok(a, 'no admin user');

@@ -123,3 +123,10 @@ export async function setServerClock(iso) {
 export function beijingDay(n = 0, now = Date.now()) {
   return new Date(now + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10)
 }
+
+/** Opens an Element Plus select and clicks the option showing `text` in that select's own dropdown. */
+export async function chooseOption(page, select, text) {
+  await select.click()
+  const id = await select.locator('input[role="combobox"]').first().getAttribute('aria-controls')
+  await page.locator(`[id="${id}"] .el-select-dropdown__item`).filter({ hasText: text }).first().click()
+}

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  apiLogin, BASE, beijingDay, consoleLogin, launch, makePhoto, mobileLogin, phoneContext, pickOption, setServerClock,
+  apiLogin, BASE, beijingDay, chooseOption, consoleLogin, launch, makePhoto, mobileLogin, phoneContext, setServerClock,
 } from './lib.mjs'
 
 let browser
@@ -44,8 +44,7 @@ async function roleKeys(admin) {
 
 /** An Element Plus select by data-test: open it and take the option showing `text`. */
 async function choose(page, test, text) {
-  await page.locator(`[data-test="${test}"]`).click()
-  await pickOption(page, text)
+  await chooseOption(page, page.locator(`[data-test="${test}"]`), text)
 }
 
 /** Types a Beijing wall time into an Element Plus datetime picker found by its placeholder. */
