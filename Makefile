@@ -8,7 +8,7 @@ LISTEN ?= 127.0.0.1:8080
 BIN := build/huoyan
 WEB_SOURCES := $(shell find web/src web/m web/index.html web/vite.config.ts web/package.json web/public -type f 2>/dev/null)
 
-.PHONY: run test deps build server web demo-db run-pg test-unit test-api test-web test-e2e bench clean help
+.PHONY: run test deps build server web demo-db run-pg test-unit test-api test-web test-e2e test-mqtt mqtt bench clean help
 
 help:
 	@echo "make run      安装依赖、构建并以演示数据启动 http://$(LISTEN)"
@@ -34,8 +34,9 @@ web/dist/index.html: $(WEB_SOURCES) web/package-lock.json
 demo-db: server
 	@if [ "$(DB)" = "sqlite:data/huoyan.db" ]; then $(BIN) demo --db $(DB); fi
 
+MQTT ?=
 run: build demo-db
-	$(BIN) serve --db $(DB) --listen $(LISTEN)
+	$(BIN) serve --db $(DB) --listen $(LISTEN) $(if $(MQTT),--mqtt $(MQTT))
 
 run-pg: build
 	scripts/with-postgres.sh bash -c '$(BIN) demo --db "$$HUOYAN_PG_URL" && $(BIN) serve --db "$$HUOYAN_PG_URL" --listen $(LISTEN)'
@@ -51,6 +52,13 @@ test-web: deps
 	scripts/test-all.sh web-unit
 test-e2e: build
 	scripts/test-all.sh e2e
+test-mqtt: build
+	scripts/test-all.sh mqtt
+
+# A Mosquitto broker on loopback for development (Ctrl-C stops it); then `make run MQTT=127.0.0.1:1883`.
+mqtt:
+	@printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n' > /tmp/huoyan-mosquitto.conf
+	mosquitto -c /tmp/huoyan-mosquitto.conf
 
 bench: build
 	scripts/bench.sh

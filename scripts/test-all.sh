@@ -10,7 +10,7 @@ out=$root/build/test-results
 suites=("$@")
 [ "${1:-}" = __api_pg ] || rm -rf "$out"
 mkdir -p "$out"
-[ ${#suites[@]} -gt 0 ] || suites=(unit api-sqlite api-postgres web-unit e2e)
+[ ${#suites[@]} -gt 0 ] || suites=(unit api-sqlite api-postgres mqtt web-unit e2e)
 
 total_pass=0; total_fail=0; summary=()
 add_result() {  # suite passed failed
@@ -21,12 +21,13 @@ add_result() {  # suite passed failed
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 server_pid=""
-# start_server DB_URL LOG: loads the demo town into DB_URL and serves it; sets $server_url.
+# start_server DB_URL LOG [EXTRA SERVE ARGS]: loads the demo town into DB_URL and serves it; sets $server_url.
 start_server() {
   local db=$1 log=$2 port
+  shift 2
   port=$(free_port)
   "$bin" demo --db "$db" >"$log.demo" 2>&1 || { cat "$log.demo"; return 1; }
-  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" --test-clock >"$log" 2>&1 &
+  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" --test-clock "$@" >"$log" 2>&1 &
   server_pid=$!
   server_url="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do
@@ -96,6 +97,15 @@ for suite in "${suites[@]}"; do
       api_suite api-postgres "$HUOYAN_PG_URL"
       echo "$total_pass $total_fail" >"$out/api-postgres.count"
       exit 0 ;;
+    mqtt)
+      echo "== mqtt (Mosquitto)"
+      mqtt_port=$(free_port)
+      if start_server "sqlite:$out/mqtt.db" "$out/mqtt.server.log" --mqtt "127.0.0.1:$mqtt_port"; then
+        MQTT_PORT=$mqtt_port HUOYAN_URL=$server_url HUOYAN_BIN=$bin node_suite mqtt "$root"/tests/mqtt/*.test.mjs
+      else
+        add_result mqtt 0 1
+      fi
+      stop_server ;;
     web-unit)
       echo "== web-unit (vitest)"
       (cd web && npx vitest run --reporter=default --reporter=json --outputFile="$out/vitest.json")

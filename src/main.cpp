@@ -15,6 +15,7 @@
 #include "http/api.h"
 #include "http/handlers/handlers.h"
 #include "http/server.h"
+#include "iot/mqtt_gateway.h"
 #include "jobs/scheduler.h"
 #include "store/migrations.h"
 
@@ -31,6 +32,9 @@ struct Config {
   bool trust_proxy = false;
   bool secure_cookies = false;
   bool test_clock = false;
+  std::string mqtt;         // "host:port" of the broker; empty: no MQTT gateway
+  std::string mqtt_client = "huoyan-gateway";
+  std::string mqtt_shared;  // shared-subscription group for several instances
 };
 
 // Precedence: command line > environment (HUOYAN_*) > config file > defaults.
@@ -44,6 +48,9 @@ void apply_file_and_env(Config& c, const std::string& path) {
     c.trust_proxy = t["server"]["trust_proxy"].value_or(c.trust_proxy);
     c.secure_cookies = t["server"]["secure_cookies"].value_or(c.secure_cookies);
     c.town = t["town"]["name"].value_or(c.town);
+    c.mqtt = t["mqtt"]["broker"].value_or(c.mqtt);
+    c.mqtt_client = t["mqtt"]["client_id"].value_or(c.mqtt_client);
+    c.mqtt_shared = t["mqtt"]["shared_group"].value_or(c.mqtt_shared);
   }
   auto env = [](const char* name, std::string& out) {
     if (const char* v = std::getenv(name); v && *v) out = v;
@@ -52,6 +59,7 @@ void apply_file_and_env(Config& c, const std::string& path) {
   env("HUOYAN_LISTEN", c.listen);
   env("HUOYAN_WEB_ROOT", c.web_root);
   env("HUOYAN_TOWN", c.town);
+  env("HUOYAN_MQTT", c.mqtt);
 }
 
 std::unique_ptr<store::Db> open_db(const std::string& url) {
@@ -80,7 +88,18 @@ int run_serve(const Config& c) {
   http::enable_test_clock(c.test_clock);
   if (c.test_clock) spdlog::warn("test clock enabled: POST /api/test/clock can move time (never in production)");
   jobs::Scheduler timers(*db, std::chrono::seconds(30));
+  std::unique_ptr<iot::MqttGateway> gateway;
+  if (!c.mqtt.empty()) {
+    auto colon = c.mqtt.rfind(':');
+    iot::MqttOptions m;
+    m.host = c.mqtt.substr(0, colon);
+    m.port = colon == std::string::npos ? 1883 : std::stoi(c.mqtt.substr(colon + 1));
+    m.client_id = c.mqtt_client;
+    m.shared_group = c.mqtt_shared;
+    gateway = std::make_unique<iot::MqttGateway>(*db, m);
+  }
   http::serve(*db, o);
+  gateway.reset();
   timers.stop();
   return 0;
 }
@@ -160,6 +179,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen_arg, "监听地址，默认 127.0.0.1:8080");
   serve->add_option("--web-root", web_root_arg, "前端构建目录，默认 web/dist");
   serve->add_flag("--test-clock", config.test_clock, "允许测试通过接口调整时钟（仅用于测试）");
+  std::string mqtt_arg, mqtt_client_arg;
+  serve->add_option("--mqtt", mqtt_arg, "MQTT 代理地址 host:port，启用焊机设备网关");
+  serve->add_option("--mqtt-client-id", mqtt_client_arg, "网关的 MQTT 客户端 ID（每个实例不同）");
   auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移");
   auto* demo = cli.add_subcommand("demo", "在新数据库中载入演示镇（金凤镇）数据");
   auto* backup = cli.add_subcommand("backup", "备份数据库（SQLite 在线备份）");
@@ -182,6 +204,8 @@ int main(int argc, char** argv) {
     if (!db_arg.empty()) config.db = db_arg;
     if (!listen_arg.empty()) config.listen = listen_arg;
     if (!web_root_arg.empty()) config.web_root = web_root_arg;
+    if (!mqtt_arg.empty()) config.mqtt = mqtt_arg;
+    if (!mqtt_client_arg.empty()) config.mqtt_client = mqtt_client_arg;
 
     if (*serve) return run_serve(config);
     if (*routes) {

@@ -67,7 +67,7 @@ json issue_device_secret(store::Db& db, const access::Caller& who, long long mac
   });
 }
 
-std::string ingest_message(store::Db& db, const std::string& raw) {
+std::string ingest_message(store::Db& db, const std::string& raw, const std::string& topic_code) {
   auto& counters = device_counters();
   if (raw.size() > kMaxDeviceMessage) {
     counters.oversize++;
@@ -81,7 +81,8 @@ std::string ingest_message(store::Db& db, const std::string& raw) {
   };
   if (!envelope.is_object() || !envelope.contains("code") || !envelope["code"].is_string() ||
       !std::regex_match(envelope["code"].get<std::string>(), code_re) || !envelope.contains("body") ||
-      !envelope["body"].is_string() || !envelope.contains("sig") || !envelope["sig"].is_string())
+      !envelope["body"].is_string() || !envelope.contains("sig") || !envelope["sig"].is_string() ||
+      (!topic_code.empty() && envelope["code"] != topic_code))
     return malformed();
   const std::string body_text = envelope["body"];
   json m = json::parse(body_text, nullptr, false);
@@ -321,8 +322,10 @@ void ack_command(store::Db& db, long long command_id) {
 
 json take_pending_commands(store::Db& db, int limit) {
   return db.write([&](store::Conn& c) {
+    // Pending ones, and sent ones the machine has not acknowledged within 30 s: at least once.
     json rows = c.rows("SELECT d.id, m.code, d.payload FROM device_commands d JOIN machines m ON m.id = d.machine_id "
-                       "WHERE d.state = 'pending' ORDER BY d.id LIMIT ?", {static_cast<long long>(limit)});
+                       "WHERE d.state = 'pending' OR (d.state = 'sent' AND d.sent_at < ?) ORDER BY d.id LIMIT ?",
+                       {clock::iso_utc(clock::now() - seconds(30)), static_cast<long long>(limit)});
     json out = json::array();
     for (const auto& r : rows) {
       json payload = json::parse(r["payload"].get<std::string>());

@@ -32,7 +32,8 @@ json issue_device_secret(store::Db& db, const access::Caller& who, long long mac
 
 // One message from a machine. Returns "" when accepted, or the reason code it
 // was dropped for (MALFORMED, OVERSIZE, BAD_SIGNATURE, UNKNOWN_MACHINE, REPLAYED).
-std::string ingest_message(store::Db& db, const std::string& raw);
+// `topic_code`: the machine the MQTT topic names, which must be the envelope's.
+std::string ingest_message(store::Db& db, const std::string& raw, const std::string& topic_code = "");
 
 // POST /api/devices/messages: {messages: [raw message objects]} → counts and the
 // machines' pending commands.
@@ -44,7 +45,8 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body);
 // Acknowledgement of a command by its machine (over either transport).
 void ack_command(store::Db& db, long long command_id);
 
-// Pending commands, for the MQTT gateway to publish; marks them sent.
+// Commands to publish now (pending, or sent but unacknowledged for 30 s), for the
+// MQTT gateway; marks them sent.
 json take_pending_commands(store::Db& db, int limit);
 
 // Ends sessions whose permit window is over and queues `lock`.

@@ -59,12 +59,20 @@ async function typeTime(page, placeholder, wall) {
 /** The phone detail page of a permit, logging in again when the session has idled out (after a clock jump). */
 async function openOnPhone(page, username, id) {
   await page.goto(`${BASE}/m/permits/${id}`)
-  await page.waitForURL((u) => u.pathname === `/m/permits/${id}` || u.pathname === '/m/login')
-  if (new URL(page.url()).pathname === '/m/login') {
+  const head = page.locator('[data-test="m-permit-head"]')
+  await head.or(page.locator('input[name="login"]')).first().waitFor()
+  if (!(await head.isVisible())) {
     await mobileLogin(page, username)
     await page.goto(`${BASE}/m/permits/${id}`)
   }
   await page.locator('[data-test="m-permit-head"]').waitFor()
+}
+
+/** Waits for `name`'s row in the check-in sheet to show 已签到, then closes the sheet. */
+async function checkedIn(page, name) {
+  await page.locator('[data-test="m-checkin-targets"] .van-cell').filter({ hasText: name }).locator('.van-tag').filter({ hasText: '已签到' }).waitFor()
+  await page.locator('[data-test="m-checkin-done"]').click()
+  await page.locator('[data-test="m-sheet-check-in"]').waitFor({ state: 'hidden' })
 }
 
 const phoneState = (page) => page.locator('[data-test="m-permit-state"]').innerText()
@@ -112,7 +120,7 @@ describe('hot-work permits', () => {
       const full = await admin.get(`/api/people/${other.id}`)
       const body = (unitId) => ({ name: full.name, citizenId: full.citizenId, phone: full.phone, unitId, userId: full.userId })
       await admin.put(`/api/people/${other.id}`, body(leader.unitId))
-      restoreWatch = () => admin.put(`/api/people/${other.id}`, body(full.unitId))
+      restoreWatch = async () => (await apiLogin('admin')).put(`/api/people/${other.id}`, body(full.unitId))
       watch = other
       console.log(`# lent fire watch ${other.name} to the contractor's unit for this run (no people lookup yet)`)
     }
@@ -204,8 +212,7 @@ describe('hot-work permits', () => {
       await openOnPhone(fw, watchUser, permitId)
       await fw.locator('[data-test="m-cmd-check-in"]').click()
       await fw.locator(`[data-test="m-checkin-${watch.id}"]`).click()
-      await fw.locator('[data-test="m-checkin-targets"]').getByText('已签到').first().waitFor()
-      await fw.locator('.van-popup__close-icon').click()
+      await checkedIn(fw, watch.name)
 
       const wCtx = await phoneContext(browser)
       const wp = await wCtx.newPage()
@@ -216,7 +223,7 @@ describe('hot-work permits', () => {
       if (await wp.locator('[data-test="m-cmd-check-in"]').count()) {
         await wp.locator('[data-test="m-cmd-check-in"]').click()
         await wp.locator(`[data-test="m-checkin-${welder.id}"]`).click()
-        await wp.locator('[data-test="m-checkin-targets"]').getByText('已签到').first().waitFor()
+        await checkedIn(wp, welder.name)
       } else {
         // The server leaves check-in out of a worker's allowedCommands (docs: the worker may check in himself),
         // so the phone shows the welder no button; the job leader checks him in, as the contract allows.
@@ -224,8 +231,7 @@ describe('hot-work permits', () => {
         assert.match(await phoneState(wp), /已批准/)
         await cc.locator('[data-test="m-cmd-check-in"]').click()
         await cc.locator(`[data-test="m-checkin-${welder.id}"]`).click()
-        await cc.locator('[data-test="m-checkin-targets"] .van-cell').filter({ hasText: welder.name }).getByText('已签到').waitFor()
-        await cc.locator('.van-popup__close-icon').click()
+        await checkedIn(cc, welder.name)
       }
       await wCtx.close()
       await cc.reload()
@@ -238,7 +244,7 @@ describe('hot-work permits', () => {
       await ccCtx.close()
 
       // 6. The clock moves on: the fire watch records the three rounds when due, then closes (人走场清).
-      const finished = await admin.get(`/api/permits/${permitId}`)
+      const finished = await (await apiLogin('admin')).get(`/api/permits/${permitId}`)
       assert.equal(finished.rounds.length, 3)
       for (const r of finished.rounds) {
         await setServerClock(new Date(Date.parse(r.dueAt) + 30_000).toISOString())
@@ -280,13 +286,22 @@ describe('hot-work permits', () => {
       await ap.locator('[data-test="permit-state"]').filter({ hasText: '已关闭' }).waitFor()
       await audit.close()
     } finally {
-      await setServerClock(null)
-      if (permitId) {
-        const fresh = await apiLogin('admin')
-        const p = await fresh.get(`/api/permits/${permitId}`)
-        if (!TERMINAL.includes(p.state)) await fresh.post(`/api/permits/${permitId}/revoke`, { reason: '浏览器测试未完成，清理' })
+      // Always put the clock back; then leave nothing booked and give the lent fire watch back.
+      const tidy = async (what, fn) => {
+        try {
+          await fn()
+        } catch (e) {
+          console.log(`# cleanup (${what}) failed: ${e.message}`)
+        }
       }
-      if (restoreWatch) await restoreWatch()
+      await tidy('clock', () => setServerClock(null))
+      if (permitId)
+        await tidy('permit', async () => {
+          const fresh = await apiLogin('admin')
+          const p = await fresh.get(`/api/permits/${permitId}`)
+          if (!TERMINAL.includes(p.state)) await fresh.post(`/api/permits/${permitId}/revoke`, { reason: '浏览器测试未完成，清理' })
+        })
+      if (restoreWatch) await tidy('fire watch', restoreWatch)
     }
   })
 

@@ -1,12 +1,12 @@
 // Saves PNGs of every console page (1440×900 and 390×844) and the mobile pages to /tmp/shots/ for a human look.
 // Usage: HUOYAN_URL=http://127.0.0.1:18080 node e2e/screenshots.mjs
 import { mkdirSync } from 'node:fs'
-import { apiLogin, BASE, consoleLogin, launch, PASSWORD } from './lib.mjs'
+import { apiLogin, BASE, chooseOption, consoleLogin, launch, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
 
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
 
-const PAGES = ['/', '/users', '/org-units', '/roles', '/dicts', '/audit-logs', '/login-logs', '/api-tokens', '/venues', '/units', '/people', '/certificates', '/machines', '/rules']
+const PAGES = ['/', '/permits/board', '/permits', '/permits/new', '/alerts', '/users', '/org-units', '/roles', '/dicts', '/audit-logs', '/login-logs', '/api-tokens', '/venues', '/units', '/people', '/certificates', '/machines', '/rules']
 const SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
 
 const browser = await launch()
@@ -16,6 +16,9 @@ const other = (await admin.get('/api/users?q=wj_officer&pageSize=5')).items[0]
 const aVenue = (await admin.get('/api/venues?pageSize=50')).items.find((v) => v.openingHours.length > 7) ?? (await admin.get('/api/venues?pageSize=1')).items[0]
 const aPerson = (await admin.get('/api/people?pageSize=50')).items.find((p) => p.certificateCount > 1) ?? (await admin.get('/api/people?pageSize=1')).items[0]
 const wjVenue = (await admin.get(`/api/venues?pageSize=200`)).items.find((v) => !v.supervisors.some((s) => s.name === '商贸发展岗'))
+const permitsByState = new Map()
+for (const p of (await admin.get('/api/permits?pageSize=200')).items) if (!permitsByState.has(p.state)) permitsByState.set(p.state, p)
+const permitIn = (state) => permitsByState.get(state)
 const BAD_CSV =
   '姓名,身份证号,手机号,单位统一社会信用代码,证书类型,证书编号,发证机关,初领日期,有效期至,复审日期\r\n' +
   '截图甲,11010519491231002X,13900003001,,special_op_fusion,T11010519491231002X,应急局,2022-01-01,2028-01-01,\r\n' +
@@ -129,6 +132,43 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   await page.locator('.el-dialog').filter({ hasText: '添加重要节点' }).waitFor()
   await shot(page, `${tag}-rules-kp-dialog`)
 
+  // Hot-work permits: detail pages in the states with most to show, the board of tomorrow, the form's rule hint.
+  for (const st of ['watching', 'closed', 'in_progress']) {
+    const p = permitIn(st)
+    if (!p) continue
+    await page.goto(`${BASE}/permits/${p.id}`)
+    await page.locator('[data-test="permit-detail"]').waitFor()
+    await shot(page, `${tag}-permit-detail-${st}`)
+  }
+  if (permitIn('closed')) {
+    await page.goto(`${BASE}/permits/${permitIn('closed').id}`)
+    await page.locator('[data-test="permit-measures"]').scrollIntoViewIfNeeded()
+    await shot(page, `${tag}-permit-detail-closed-measures`)
+  }
+  await page.goto(`${BASE}/permits/board?date=${new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10)}`)
+  await shot(page, `${tag}-permit-board-tomorrow`)
+  if (tag === 'desk') {
+    await page.goto(`${BASE}/permits/new`)
+    await page.locator('[data-test="permit-form"]').waitFor()
+    await chooseOption(page, page.locator('[data-test="venue-select"]'), '金凤中学')
+    const day = new Date(Date.now() + 56 * 3600_000).toISOString().slice(0, 10)
+    for (const [ph, t] of [['选择开始时间', '10:00'], ['选择结束时间', '12:00']]) {
+      await page.getByPlaceholder(ph).fill(`${day} ${t}`)
+      await page.getByPlaceholder(ph).press('Enter')
+      await page.keyboard.press('Escape')
+    }
+    await page.locator('[data-test="rule-mitigate"]').scrollIntoViewIfNeeded()
+    await shot(page, `${tag}-permit-form-school`)
+    await page.locator('[data-test="save-draft"]').click()
+    await shot(page, `${tag}-permit-form-errors`)
+  }
+  if (permitIn('closed')) {
+    await page.goto(`${BASE}/alerts`)
+    await page.locator('[data-test="alert-handle"]').first().click()
+    await page.locator('[data-test="alert-handle-dialog"]').waitFor()
+    await shot(page, `${tag}-alert-handle`)
+  }
+
   await page.goto(`${BASE}/change-password`)
   await shot(page, `${tag}-change-password`)
   if (tag === 'phone') {
@@ -157,6 +197,27 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   await p2.goto(`${BASE}/rules?tab=settings`)
   await shot(p2, `${tag}-rules-sw_officer`)
   await ctx2.close()
+  const ctx4 = await browser.newContext({ viewport, locale: 'zh-CN' })
+  const p4 = await ctx4.newPage()
+  await consoleLogin(p4, 'contractor')
+  await p4.goto(`${BASE}/permits/new`)
+  await p4.locator('[data-test="permit-form"]').waitFor()
+  await chooseOption(p4, p4.locator('[data-test="venue-select"]'), '金凤商业广场')
+  await shot(p4, `${tag}-permit-form-contractor`)
+  if (permitIn('draft')) {
+    await p4.goto(`${BASE}/permits/${permitIn('draft').id}/edit`)
+    await p4.locator('[data-test="permit-form"]').waitFor()
+    await shot(p4, `${tag}-permit-edit-draft`)
+    await p4.locator('[data-test="workers"]').scrollIntoViewIfNeeded()
+    await shot(p4, `${tag}-permit-edit-draft-people`)
+  }
+  if (permitIn('surveyed')) {
+    await p4.goto(`${BASE}/permits/${permitIn('surveyed').id}`)
+    await p4.locator('[data-test="cmd-confirm-risk"]').click()
+    await p4.locator('[data-test="cmd-dialog-confirm-risk"]').waitFor()
+    await shot(p4, `${tag}-permit-confirm-risk`)
+  }
+  await ctx4.close()
   const ctx3 = await browser.newContext({ viewport, locale: 'zh-CN' })
   const p3 = await ctx3.newPage()
   await consoleLogin(p3, 'welder')
@@ -183,10 +244,82 @@ await mp.locator('input[name="password"]').fill(PASSWORD)
 await mp.getByRole('button', { name: '登录' }).click()
 await mp.waitForURL(`${BASE}/m/`)
 await shot(mp, 'm-home')
-await mp.getByText('我的动火作业证').click()
+await mp.getByText('扫码开机').click()
 await shot(mp, 'm-soon')
 await mp.goto(`${BASE}/m/password`)
 await shot(mp, 'm-password')
 await m.close()
+
+// Mobile permit pages: each role on its own phone.
+async function phone(login, geolocation) {
+  const c = await phoneContext(browser, { geolocation })
+  const pg = await c.newPage()
+  pg.on('pageerror', (e) => console.log(`[m ${login}] page error: ${e.message}`))
+  await mobileLogin(pg, login)
+  return { c, pg }
+}
+const approverOf = async (p) => {
+  const full = await admin.get(`/api/permits/${p.id}`)
+  return (await admin.get(`/api/users/${full.approver.id}`)).username
+}
+{
+  const { c, pg } = await phone('contractor')
+  await pg.getByText('我的动火作业证').click()
+  await pg.locator('[data-test^="m-permit-"]').first().waitFor()
+  await shot(pg, 'm-permits')
+  if (permitIn('approved')) {
+    await pg.goto(`${BASE}/m/permits/${permitIn('approved').id}`)
+    await pg.locator('[data-test="m-permit-head"]').waitFor()
+    await shot(pg, 'm-permit-approved')
+    await pg.locator('[data-test="m-cmd-check-in"]').click()
+    await pg.locator('[data-test="m-sheet-check-in"]').waitFor()
+    await shot(pg, 'm-permit-check-in')
+  }
+  if (permitIn('surveyed')) {
+    await pg.goto(`${BASE}/m/permits/${permitIn('surveyed').id}`)
+    await pg.locator('[data-test="m-cmd-confirm-risk"]').click()
+    await pg.locator('[data-test="m-sheet-confirm-risk"]').waitFor()
+    await shot(pg, 'm-permit-confirm-risk')
+  }
+  await c.close()
+}
+if (permitIn('submitted')) {
+  const { c, pg } = await phone(await approverOf(permitIn('submitted')), { latitude: 29.4402, longitude: 106.3615 })
+  await pg.goto(`${BASE}/m/permits/${permitIn('submitted').id}`)
+  await pg.locator('[data-test="m-permit-head"]').waitFor()
+  await shot(pg, 'm-permit-submitted')
+  await pg.locator('[data-test="m-cmd-survey"]').click()
+  await pg.locator('[data-test="m-sheet-survey"]').waitFor()
+  await pg.locator('[data-test="m-sheet-survey"] textarea[name="note"]').fill('现场已查看，作业区域周边可燃物已清理')
+  await shot(pg, 'm-permit-survey')
+  await c.close()
+}
+if (permitIn('watching')) {
+  const full = await admin.get(`/api/permits/${permitIn('watching').id}`)
+  const fwUser = (await admin.get(`/api/users/${full.fireWatch.userId}`)).username
+  const { c, pg } = await phone(fwUser, { latitude: 29.4402, longitude: 106.3615 })
+  await pg.goto(`${BASE}/m/permits/${full.id}`)
+  await pg.locator('[data-test="m-round-countdown"]').waitFor()
+  await shot(pg, 'm-permit-watching')
+  await pg.locator('[data-test="m-cmd-rounds"]').click()
+  await pg.locator('[data-test="m-sheet-rounds"]').waitFor()
+  await shot(pg, 'm-permit-rounds')
+  await pg.keyboard.press('Escape')
+  await pg.goto(`${BASE}/m/permits/${full.id}`)
+  await pg.locator('[data-test="m-timeline"]').scrollIntoViewIfNeeded()
+  await shot(pg, 'm-permit-timeline')
+  await c.close()
+}
+if (permitIn('in_progress')) {
+  const full = await admin.get(`/api/permits/${permitIn('in_progress').id}`)
+  const fwUser = (await admin.get(`/api/users/${full.fireWatch.userId}`)).username
+  const { c, pg } = await phone(fwUser)
+  await pg.goto(`${BASE}/m/permits/${full.id}`)
+  await pg.locator('[data-test="m-permit-head"]').waitFor()
+  await shot(pg, 'm-permit-in-progress')
+  await pg.locator('[data-test="m-cmd-suspend"]').click()
+  await shot(pg, 'm-permit-suspend')
+  await c.close()
+}
 
 await browser.close()

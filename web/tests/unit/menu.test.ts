@@ -48,7 +48,30 @@ describe('menuFor', () => {
   })
 })
 
+describe('动火作业 menu', () => {
+  const CONTRACTOR = ['dict:read', 'unit:read', 'unit:write', 'person:read', 'person:write', 'machine:read', 'machine:write', 'permit:read', 'permit:apply']
+  it('gives a contractor the board, the list and 申请动火 first, then the registries', () => {
+    expect(titles(CONTRACTOR)).toEqual(['今日看板', '动火作业证', '申请动火', '单位管理', '人员与证书', '证书数据库', '焊机管理'])
+    expect(menuGroups(CONTRACTOR).map((g) => g.title)).toEqual(['动火作业', '基础台账'])
+  })
+  it('gives a venue manager the permits and 预警处置 but not 申请动火', () => {
+    expect(titles(['dict:read', 'permit:read', 'permit:approve', 'alert:read', 'venue:read', 'venue:write', 'unit:read', 'person:read'])).toEqual([
+      '今日看板', '动火作业证', '预警处置', '场所管理', '单位管理', '人员与证书', '证书数据库',
+    ])
+  })
+  it('leaves welders and fire watches on the phone: their permit:read alone opens no console page', () => {
+    expect(titles(['dict:read', 'permit:read'])).toEqual([])
+    expect(titles(['dict:read', 'permit:read', 'permit:watch'])).toEqual([])
+  })
+})
+
 describe('activeMenuPath', () => {
+  it('highlights the permit pages by the most specific entry', () => {
+    expect(activeMenuPath('/permits/board')).toBe('/permits/board')
+    expect(activeMenuPath('/permits/new')).toBe('/permits/new')
+    expect(activeMenuPath('/permits/12')).toBe('/permits')
+    expect(activeMenuPath('/permits/12/edit')).toBe('/permits')
+  })
   it('highlights the list page for a detail page', () => {
     expect(activeMenuPath('/users/12')).toBe('/users')
     expect(activeMenuPath('/venues/3')).toBe('/venues')

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest'
+import {
+  alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, openHoursRule, permitButtons,
+  permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagType, windowTouchesOpenHours,
+} from '../../src/shared/permits'
+import { confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas } from '../../src/shared/permitCommands'
+import { formatDuration, formatWindow, addDays } from '../../src/shared/time'
+import type { OpeningHour, Permit, PermitRound } from '../../src/shared/types'
+
+describe('state tags', () => {
+  it('has a Chinese label and colour for every state of the contract', () => {
+    expect(PERMIT_STATES.map((s) => s.value)).toEqual([
+      'draft', 'submitted', 'surveyed', 'risk_confirmed', 'approved', 'in_progress', 'suspended', 'watching', 'closed', 'cancelled', 'revoked', 'expired',
+    ])
+    expect(permitStateTag('submitted')).toEqual({ label: '待勘察', tag: 'warning', active: false })
+    expect(permitStateTag('in_progress')).toEqual({ label: '作业中', tag: 'danger', active: true })
+    expect(permitStateTag('watching').active).toBe(true)
+    expect(permitStateTag('closed').tag).toBe('success')
+  })
+  it('prefers the server’s label and greys an unknown state', () => {
+    expect(permitStateTag('approved', '已批准（新）').label).toBe('已批准（新）')
+    expect(permitStateTag('paused')).toEqual({ label: 'paused', tag: 'info', active: false })
+    expect(permitStateTag(null).label).toBe('—')
+  })
+  it('maps to Vant tag types (no "info" there)', () => {
+    expect(vantTagType('info')).toBe('default')
+    expect(vantTagType('danger')).toBe('danger')
+  })
+  it('labels alerts and severities', () => {
+    expect(alertStateTag('open')).toEqual({ label: '待处置', tag: 'danger' })
+    expect(alertStateTag('false_alarm').label).toBe('误报')
+    expect(severityTag('critical').label).toBe('严重')
+  })
+  it('tells a raised level', () => {
+    expect(levelRaised({ level: 'level1', levelDeclared: 'level2', levelReasons: ['夜间动火'] })).toBe(true)
+    expect(levelRaised({ level: 'level2', levelDeclared: 'level2', levelReasons: [] })).toBe(false)
+  })
+})
+
+describe('allowedCommands → buttons', () => {
+  const keys = (allowed: string[], omit: string[] = []) => permitButtons(allowed).filter((b) => !omit.includes(b.key)).map((b) => b.key)
+  it('shows exactly the listed commands, in a fixed order, unknown ones left out', () => {
+    expect(keys(['cancel', 'update', 'submit'])).toEqual(['update', 'submit', 'cancel'])
+    expect(keys(['close', 'rounds'])).toEqual(['rounds', 'close'])
+    expect(keys(['start', 'cancel', 'check-in', 'teleport'])).toEqual(['check-in', 'start', 'cancel'])
+    expect(keys([])).toEqual([])
+    expect(permitButtons(undefined)).toEqual([])
+  })
+  it('can leave out commands a page does elsewhere (no draft editing on the phone)', () => {
+    expect(permitButtons(['submit', 'update', 'cancel'], ['update']).map((b) => b.key)).toEqual(['submit', 'cancel'])
+  })
+  it('labels the buttons in Chinese and says which need a reason or a form', () => {
+    const b = Object.fromEntries(permitButtons(['reject', 'survey', 'start', 'revoke', 'suspend']).map((x) => [x.key, x]))
+    expect(b.reject).toMatchObject({ label: '退回', dialog: 'reason' })
+    expect(b.suspend).toMatchObject({ label: '暂停作业', dialog: 'reason' })
+    expect(b.revoke).toMatchObject({ label: '撤销', dialog: 'reason', type: 'danger' })
+    expect(b.survey).toMatchObject({ label: '现场勘察', dialog: 'form' })
+    expect(b.start).toMatchObject({ label: '开始作业', dialog: 'confirm' })
+  })
+  it('picks the main next step (not editing, stopping or refusing)', () => {
+    expect(mainButton(permitButtons(['approve', 'reject']))?.key).toBe('approve')
+    expect(mainButton(permitButtons(['suspend', 'finish']))?.key).toBe('finish')
+    expect(mainButton(permitButtons(['cancel', 'revoke']))).toBeNull()
+  })
+})
+
+const round = (seq: number, dueAt: string, doneAt: string | null = null, late = false): PermitRound => ({
+  seq, dueAt, doneAt, late, result: doneAt ? 'normal' : null, note: '',
+})
+
+describe('round countdown', () => {
+  const rounds = [round(1, '2026-11-23T01:15:00Z', '2026-11-23T01:16:00Z'), round(2, '2026-11-23T01:30:00Z'), round(3, '2026-11-23T02:00:00Z')]
+  it('counts down to the next round due while watching', () => {
+    const c = roundCountdown({ state: 'watching', rounds }, Date.parse('2026-11-23T01:17:30Z'))!
+    expect(c).toMatchObject({ seq: 2, total: 3, dueAt: '2026-11-23T01:30:00Z', overdue: false, open: false })
+    expect(c.ms).toBe(12.5 * 60_000)
+    expect(c.text).toBe('还剩 12:30')
+  })
+  it('opens five minutes before the due time and counts up when overdue', () => {
+    expect(roundCountdown({ state: 'watching', rounds }, Date.parse('2026-11-23T01:25:00Z'))!.open).toBe(true)
+    const late = roundCountdown({ state: 'watching', rounds }, Date.parse('2026-11-23T01:33:05Z'))!
+    expect(late.overdue).toBe(true)
+    expect(late.text).toBe('已超时 3:05')
+  })
+  it('is absent outside 作业后监护 and when every round is done', () => {
+    expect(roundCountdown({ state: 'in_progress', rounds }, 0)).toBeNull()
+    expect(roundCountdown({ state: 'watching', rounds: rounds.map((r) => ({ ...r, doneAt: 'x' })) }, 0)).toBeNull()
+    expect(roundCountdown({ state: 'watching', rounds: [] }, 0)).toBeNull()
+  })
+  it('formats durations as h:mm:ss / m:ss', () => {
+    expect(formatDuration(59_000)).toBe('0:59')
+    expect(formatDuration(3_600_000 + 62_000)).toBe('1:01:02')
+    expect(formatDuration(-65_000)).toBe('1:05')
+  })
+  it('tags rounds 已完成 / 逾期完成 / 已逾期 / 待巡查', () => {
+    expect(roundTag(round(1, 'x', 'y')).label).toBe('已完成')
+    expect(roundTag(round(1, 'x', 'y', true)).label).toBe('逾期完成')
+    expect(roundTag(round(1, 'x', null, true))).toEqual({ label: '已逾期', tag: 'danger' })
+    expect(roundTag(round(1, 'x')).label).toBe('待巡查')
+  })
+})
+
+describe('opening hours rule', () => {
+  const school: OpeningHour[] = Array.from({ length: 7 }, (_, weekday) => ({ weekday, from: '07:00', to: '21:30' }))
+  const ktv: OpeningHour[] = Array.from({ length: 7 }, (_, weekday) => ({ weekday, from: '14:00', to: '02:00' }))
+  it('sees a window touching the hours, including past-midnight ranges and skipping closed dates', () => {
+    expect(windowTouchesOpenHours('2026-11-24T10:00:00+08:00', '2026-11-24T12:00:00+08:00', school)).toBe(true)
+    expect(windowTouchesOpenHours('2026-11-24T21:30:00+08:00', '2026-11-25T07:00:00+08:00', school)).toBe(false)
+    expect(windowTouchesOpenHours('2026-11-24T06:00:00+08:00', '2026-11-24T07:01:00+08:00', school)).toBe(true)
+    // Monday's 14:00–02:00 still runs at 01:00 on Tuesday.
+    expect(windowTouchesOpenHours('2026-11-24T01:00:00+08:00', '2026-11-24T03:00:00+08:00', ktv)).toBe(true)
+    expect(windowTouchesOpenHours('2026-11-24T02:00:00+08:00', '2026-11-24T05:00:00+08:00', ktv)).toBe(false)
+    expect(windowTouchesOpenHours('2026-11-24T10:00:00+08:00', '2026-11-24T12:00:00+08:00', school, ['2026-11-24'])).toBe(false)
+    expect(windowTouchesOpenHours('2026-11-24T10:00:00+08:00', '2026-11-24T12:00:00+08:00', [{ weekday: 1, from: '00:00', to: '24:00' }])).toBe(true)
+  })
+  it('tells what a venue needs for that window', () => {
+    const s = '2026-11-24T10:00:00+08:00'
+    const e = '2026-11-24T12:00:00+08:00'
+    expect(openHoursRule({ type: 'school', crowded: true, openingHours: school }, s, e)).toBe('mitigate')
+    expect(openHoursRule({ type: 'mall', crowded: true, openingHours: school }, s, e)).toBe('forbidden')
+    expect(openHoursRule({ type: 'entertainment', crowded: true, entertainment: true, openingHours: school }, s, e)).toBe('entertainment')
+    expect(openHoursRule({ type: 'school', crowded: true, openingHours: school }, '2026-11-24T05:00:00+08:00', '2026-11-24T06:30:00+08:00')).toBe('clear')
+    expect(openHoursRule({ type: 'school' }, s, e)).toBe('unknown')
+    expect(openHoursRule({ type: 'mall' }, s, e)).toBe('clear')
+    expect(openHoursRule(null, s, e)).toBe('clear')
+  })
+})
+
+const permit = (over: Partial<Permit> = {}) =>
+  ({
+    applicant: { id: 18, name: '邓强' },
+    approver: { id: 17, name: '冯建华' },
+    jobLeader: { id: 3, name: '邓强', userId: 18 },
+    fireWatch: { id: 13, name: '林芳', userId: 23, checkedInAt: null },
+    workers: [{ personId: 1, name: '唐国庆', certificateId: 1, certificateNumber: 'T1', certificateKindLabel: '特种作业操作证', checkedInAt: null }],
+    measures: [
+      { code: 'a', label: 'A', applies: null, confirmedBy: null, confirmedAt: null },
+      { code: 'b', label: 'B', applies: false, confirmedBy: '邓强', confirmedAt: 'x' },
+    ],
+    ...over,
+  }) as unknown as Permit
+
+describe('people on a permit', () => {
+  it('knows the caller’s roles', () => {
+    expect(myRoles(permit(), 18)).toMatchObject({ applicant: true, jobLeader: true, approver: false, fireWatch: false })
+    expect(myRoles(permit(), 17).approver).toBe(true)
+    expect(myRoles(permit(), 23).fireWatch).toBe(true)
+  })
+  it('lets the job leader and the fire watch check in everybody', () => {
+    expect(checkInTargets(permit(), 18).map((t) => t.personId)).toEqual([13, 1])
+    expect(checkInTargets(permit(), 23).map((t) => t.role)).toEqual(['fire_watch', 'worker'])
+  })
+  it('offers a worker themselves when the answer carries account ids, else every worker', () => {
+    const withIds = permit({ workers: [{ personId: 1, name: '唐国庆', userId: 19 }, { personId: 2, name: '蒋超', userId: 20 }] as Permit['workers'] })
+    expect(checkInTargets(withIds, 20).map((t) => t.name)).toEqual(['蒋超'])
+    expect(checkInTargets(withIds, 99)).toEqual([])
+    expect(checkInTargets(permit(), 19).map((t) => t.name)).toEqual(['唐国庆'])
+  })
+})
+
+describe('command bodies', () => {
+  it('confirm-risk sends every measure, the earlier answer or 涉及 by default', () => {
+    const p = permit()
+    const answers = initialAnswers(p.measures)
+    expect(answers).toEqual({ a: true, b: false })
+    expect(confirmRiskBody(p.measures, { ...answers, a: false }, ' ')).toEqual({
+      measures: [
+        { code: 'a', applies: false },
+        { code: 'b', applies: false },
+      ],
+    })
+  })
+  it('adds the position, photos and note only when there are some', () => {
+    expect(surveyBody('', [], null)).toEqual({})
+    expect(surveyBody(' 已查看 ', ['f'], { lat: 29.44, lng: 106.36, accuracy: 10 })).toEqual({ note: '已查看', photos: ['f'], lat: 29.44, lng: 106.36 })
+    expect(roundBody('abnormal', '', [], null)).toEqual({ result: 'abnormal' })
+    expect(closeBody(true, [])).toEqual({ siteClear: true })
+  })
+  it('sends the gas sample time with +08:00 and checks the numbers', () => {
+    const f = { sampledAt: '2026-11-23 05:50', gas: '甲烷', lelPercent: 5, resultPercent: 0.1, analyst: '王' }
+    expect(gasBody(f)).toEqual({ sampledAt: '2026-11-23T05:50:00+08:00', gas: '甲烷', lelPercent: 5, resultPercent: 0.1, analyst: '王' })
+    expect(checkGas(f)).toBe('')
+    expect(checkGas({ ...f, lelPercent: null })).toMatch(/爆炸下限/)
+    expect(checkGas({ ...f, analyst: ' ' })).toMatch(/分析人/)
+  })
+})
+
+describe('timeline and windows', () => {
+  it('describes an entry: state change, reason, who checked in, the round', () => {
+    const p = permit()
+    const e = (command: string, detail: Record<string, unknown>, fromState = 'approved', toState = 'approved') =>
+      ({ at: '', command, commandLabel: '', fromState, toState, name: '', ip: '', detail })
+    expect(eventTransition(e('submit', {}, 'draft', 'submitted'))).toBe('草稿 → 待勘察')
+    expect(eventTransition(e('check-in', {}))).toBe('')
+    expect(eventDetails(e('check-in', { personId: 13, role: 'fire_watch' }), p)).toEqual(['签到人员：林芳（监护人）'])
+    expect(eventDetails(e('rounds', { seq: 2, result: 'normal', note: '无异常' }), p)).toEqual(['第 2 次巡查：正常', '说明：无异常'])
+    expect(eventDetails(e('suspend', { reason: '监护人离开' }), p)).toEqual(['原因：监护人离开'])
+    expect(eventDetails({ ...e('create', {}), detail: null }, p)).toEqual([])
+  })
+  it('writes a planned window in Beijing time, short when on one day', () => {
+    expect(formatWindow('2026-11-22T22:00:00Z', '2026-11-23T01:00:00Z')).toBe('2026-11-23 06:00–09:00')
+    expect(formatWindow('2026-11-23T14:00:00Z', '2026-11-23T18:00:00Z')).toBe('2026-11-23 22:00 – 11-24 02:00')
+    expect(formatWindow('2026-12-31T14:00:00Z', '2027-01-01T01:00:00Z')).toBe('2026-12-31 22:00 – 2027-01-01 09:00')
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01')
+  })
+})
