@@ -107,6 +107,13 @@ void add_registry_routes(std::vector<Route>& out) {
   out.push_back({"PUT", "/api/machines/:id", Guard::Permission, "machine:write", machine,
                  [](Context& c) { return ok(app::update_machine(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改焊机"});
 
+  out.push_back({"GET", "/api/machines/:id/qr.svg", Guard::Permission, "machine:read", {}, [](Context& c) {
+                   json m = app::get_machine(c.db, c.caller(), c.req.id());
+                   Reply r;
+                   r.content_type = "image/svg+xml";
+                   r.body = app::qr_svg(public_base(c.req) + "/m/scan?code=" + m["code"].get<std::string>());
+                   return r;
+                 }, false, "焊机二维码（扫码开机）"});
   out.push_back({"GET", "/api/calendar", Guard::Permission, "rule:read", {},
                  [](Context& c) { return ok(app::get_calendar(c.db, c.req.query)); }, false, "节假日与调休"});
   out.push_back({"PUT", "/api/calendar/:year", Guard::Permission, "rule:write", {{"items", F::ObjectList}},
