@@ -242,9 +242,10 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
   Input in(body);
   std::string code = in.str("code", 32, "焊机编码");
   for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  double lat = in.opt_number("lat", "纬度", -90, 90).value_or(0);
-  double lng = in.opt_number("lng", "经度", -180, 180).value_or(0);
-  if (!in.has("lat") || !in.has("lng")) throw bad_request("REQUIRED", "扫码开机需要手机定位，请允许获取位置", "lat");
+  if (!in.has("lat")) throw bad_request("REQUIRED", "扫码开机需要手机定位，请允许获取位置", "lat");
+  if (!in.has("lng")) throw bad_request("REQUIRED", "扫码开机需要手机定位，请允许获取位置", "lng");
+  double lat = in.number("lat", "纬度", -90, 90);
+  double lng = in.number("lng", "经度", -180, 180);
   double accuracy = in.opt_number("accuracyM", "定位精度", 0, 5000).value_or(50);
   auto now = clock::now();
   std::string today = clock::today();

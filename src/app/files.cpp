@@ -10,11 +10,25 @@
 namespace huoyan::app {
 
 std::string sniff_image(const std::string& b) {
-  if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8 &&
-      static_cast<unsigned char>(b[2]) == 0xFF)
-    return "image/jpeg";
-  if (b.size() >= 8 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) return "image/png";
-  if (b.size() >= 12 && b.compare(0, 4, "RIFF") == 0 && b.compare(8, 4, "WEBP") == 0) return "image/webp";
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+  size_t n = b.size();
+  // JPEG: SOI marker at the start, EOI (FF D9) at the end (a few padding bytes allowed).
+  if (n >= 4 && byte(0) == 0xFF && byte(1) == 0xD8 && byte(2) == 0xFF) {
+    for (size_t i = n - 1; i >= 3 && i + 16 >= n; --i)
+      if (byte(i - 1) == 0xFF && byte(i) == 0xD9) return "image/jpeg";
+    return "";
+  }
+  // PNG: signature, a whole IHDR chunk first, and the IEND chunk last.
+  if (n >= 8 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) {
+    if (n >= 8 + 25 + 12 && b.compare(12, 4, "IHDR") == 0 && b.compare(n - 8, 4, "IEND") == 0) return "image/png";
+    return "";
+  }
+  // WebP: RIFF whose declared size is the file's, then a VP8/VP8L/VP8X chunk.
+  if (n >= 12 && b.compare(0, 4, "RIFF") == 0 && b.compare(8, 4, "WEBP") == 0) {
+    size_t declared = byte(4) | (byte(5) << 8) | (byte(6) << 16) | (static_cast<size_t>(byte(7)) << 24);
+    if (n >= 20 && declared + 8 == n && b.compare(12, 3, "VP8") == 0) return "image/webp";
+    return "";
+  }
   return "";
 }
 

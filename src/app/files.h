@@ -12,7 +12,8 @@ namespace huoyan::app {
 
 constexpr size_t kMaxUpload = 5u << 20;
 
-// The image type of `bytes` ("image/jpeg", "image/png", "image/webp"), or empty.
+// The image type of `bytes` ("image/jpeg", "image/png", "image/webp") when the
+// file is whole (start and end markers, declared sizes), or empty.
 std::string sniff_image(const std::string& bytes);
 
 nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::string& declared_type, const std::string& bytes);

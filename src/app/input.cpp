@@ -78,6 +78,12 @@ std::optional<double> Input::opt_number(const char* field, const char* label, do
   return v;
 }
 
+double Input::number(const char* field, const char* label, double min, double max) {
+  auto v = opt_number(field, label, min, max);
+  if (!v) throw required(field, label);
+  return *v;
+}
+
 std::optional<std::string> Input::opt_date(const char* field, const char* label) {
   auto s = opt_str(field, 10, label);
   if (!s) return std::nullopt;

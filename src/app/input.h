@@ -23,6 +23,7 @@ class Input {
   std::optional<bool> opt_bool(const char* field);
   bool boolean(const char* field, const char* label);
   std::optional<double> opt_number(const char* field, const char* label, double min, double max);
+  double number(const char* field, const char* label, double min, double max);
   // A real local date "YYYY-MM-DD".
   std::optional<std::string> opt_date(const char* field, const char* label);
   std::string date(const char* field, const char* label);

@@ -14,6 +14,7 @@
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/permit_rules.h"
+#include "domain/validate.h"
 #include "store/scope.h"
 
 namespace huoyan::app {
@@ -479,6 +480,8 @@ json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
       "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id",
       {id});
   store::as_int(workers, {"personId", "certificateId"});
+  if (!who.has("person:pii"))
+    for (auto& w : workers) w["certificateNumber"] = validate::mask_certificate_number(w["certificateNumber"].get<std::string>());
   out["workers"] = workers;
   json machines = c.rows("SELECT m.id, m.code, k.label AS \"kindLabel\" FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
                          "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id",
@@ -666,13 +669,13 @@ json replace_measure_templates(store::Db& db, const Caller& who, const json& bod
     items.emplace_back(code, label, sort += 10);
   }
   return db.write([&](store::Conn& c) {
-    json before = c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+    json before = {{"items", c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code")}};
     c.exec("UPDATE measure_templates SET enabled = 0");
     for (const auto& [code, label, order] : items) {
       c.exec("DELETE FROM measure_templates WHERE code = ?", {code});
       c.exec("INSERT INTO measure_templates (code, label, sort, enabled) VALUES (?, ?, ?, 1)", {code, label, order});
     }
-    json after = c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+    json after = {{"items", c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code")}};
     record(c, who, "rule.measure_templates_replace", "measure_templates", "", before, after);
     json out = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
     store::as_int(out, {"sort"});
@@ -733,6 +736,18 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
   lat = in.opt_number("lat", "纬度", -90, 90);
   lng = in.opt_number("lng", "经度", -180, 180);
   if (in.has("photos")) photos = read_file_ids(body, "photos");
+  std::map<std::string, bool> answers;  // confirm-risk: code → applies
+  if (cmd == Command::ConfirmRisk) {
+    if (!body.contains("measures") || !body["measures"].is_array())
+      throw bad_request("REQUIRED", "请逐项确认安全措施", "measures");
+    for (const auto& m : body["measures"]) {
+      for (const auto& [k, v] : m.items())
+        if (k != "code" && k != "applies") throw bad_request("UNKNOWN_FIELD", "安全措施不支持的字段：" + k.substr(0, 20), "measures");
+      if (!m.contains("code") || !m["code"].is_string() || !m.contains("applies") || !m["applies"].is_boolean())
+        throw bad_request("INVALID_VALUE", "每项措施须包含 code 和 applies（涉及/不涉及）", "measures");
+      answers[m["code"]] = m["applies"];
+    }
+  }
 
   return db.write([&](store::Conn& c) {
     json raw = raw_permit(c, who, id);
@@ -767,8 +782,8 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
       std::string sampled = clock::iso_utc(*clock::parse_iso(read_time(in, "sampledAt", "取样时间")));
       if (at(json(sampled)) > clock::now() + minutes(2)) throw bad_request("INVALID_VALUE", "取样时间不能晚于当前时间", "sampledAt");
       std::string gas = in.str("gas", 30, "检测气体");
-      double lel = *in.opt_number("lelPercent", "爆炸下限", 0.1, 100);
-      double result = *in.opt_number("resultPercent", "检测结果", 0, 100);
+      double lel = in.number("lelPercent", "爆炸下限", 0.1, 100);
+      double result = in.number("resultPercent", "检测结果", 0, 100);
       std::string analyst = in.str("analyst", 30, "分析人");
       c.insert("INSERT INTO permit_gas_analyses (permit_id, sampled_at, gas, lel_percent, result_percent, analyst, recorded_by, created_at) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -802,6 +817,10 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
 
     if (!cmd) throw not_found();
     step_guard(*cmd);
+    // The state comes before the rules: a command that cannot run from here says so.
+    if (!permit::next_state(s, *cmd))
+      throw conflict("PERMIT_STATE_INVALID", "动火作业证当前为「" + std::string(permit::state_label(s)) + "」，不能" +
+                                                 std::string(permit::command_label(*cmd)));
     json detail = json::object();
     if (!reason.empty()) detail["reason"] = reason;
     if (!note.empty()) detail["note"] = note;
@@ -817,14 +836,6 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
         break;
       }
       case Command::ConfirmRisk: {
-        if (!body.contains("measures") || !body["measures"].is_array())
-          throw bad_request("REQUIRED", "请逐项确认安全措施", "measures");
-        std::map<std::string, bool> answers;
-        for (const auto& m : body["measures"]) {
-          if (!m.is_object() || !m.contains("code") || !m["code"].is_string() || !m.contains("applies") || !m["applies"].is_boolean())
-            throw bad_request("INVALID_VALUE", "每项措施须包含 code 和 applies（涉及/不涉及）", "measures");
-          answers[m["code"]] = m["applies"];
-        }
         json existing = c.rows("SELECT code FROM permit_measures WHERE permit_id = ?", {id});
         for (const auto& [code, applies] : answers)
           if (std::none_of(existing.begin(), existing.end(), [&](const json& e) { return e["code"] == code; }))
@@ -868,13 +879,14 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
         break;
       }
       case Command::Close: {
+        if (!in.has("siteClear")) throw bad_request("REQUIRED", "请确认人走场清、无残留火种", "siteClear");
         permit::Settings settings = load_settings(c);
         if (clock::now() < at(raw["finished_at"]) + minutes(settings.watch_minutes))
           throw bad_request("WATCH_TOO_SHORT", "作业后监护不少于 " + std::to_string(settings.watch_minutes) + " 分钟，请到 " +
                                                   clock::local_hhmm(at(raw["finished_at"]) + minutes(settings.watch_minutes)) + " 后再关闭", "");
         if (c.scalar("SELECT COUNT(*) FROM permit_rounds WHERE permit_id = ? AND done_at IS NULL", {id}) > 0)
           throw bad_request("ROUNDS_INCOMPLETE", "还有监护巡查未完成", "rounds");
-        if (in.opt_bool("siteClear") != true) throw bad_request("SITE_NOT_CLEAR", "请确认人走场清、无残留火种", "siteClear");
+        if (in.opt_bool("siteClear") != true) throw bad_request("SITE_NOT_CLEAR", "须确认人走场清、无残留火种后才能关闭", "siteClear");
         json after = json::parse(raw["photos_after"].get<std::string>());
         for (const auto& p : photos) after.push_back(p);
         transition(c, who, raw, *cmd, detail, ", closed_at = ?, site_clear = 1, photos_after = ?", {now_iso(), after.dump()});

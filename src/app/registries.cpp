@@ -33,9 +33,6 @@ void unmask_field(json& body, const char* field, const std::string& stored, std:
       body[field].get<std::string>() == mask(stored))
     body[field] = stored;
 }
-std::string mask_cert_number(std::string_view n) {
-  return n.size() == 19 && n[0] == 'T' ? "T" + validate::mask_citizen_id(n.substr(1)) : std::string(n);
-}
 
 store::Value opt_value(const std::optional<std::string>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
 store::Value opt_value(const std::optional<long long>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
@@ -467,7 +464,7 @@ void present_certs(json& certs, const Caller& who) {
     for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note", "verify_evidence"}) c.erase(f);
     mask_person_fields(c, who, "citizenId", nullptr);
     // A 特种作业操作证 number is "T" + the citizen ID: mask it the same way.
-    if (!who.has("person:pii") && permit::special_operation_kind(c["kind"])) c["number"] = mask_cert_number(c["number"].get<std::string>());
+    if (!who.has("person:pii") && permit::special_operation_kind(c["kind"])) c["number"] = validate::mask_certificate_number(c["number"].get<std::string>());
   }
 }
 
@@ -720,7 +717,7 @@ json create_certificate(store::Db& db, const Caller& who, const json& body) {
 json update_certificate(store::Db& db, const Caller& who, long long id, const json& body_in) {
   json body = body_in;
   if (auto stored = db.read([&](store::Conn& c) { return c.text("SELECT number FROM certificates WHERE id = ?", {id}); }))
-    unmask_field(body, "number", *stored, mask_cert_number);
+    unmask_field(body, "number", *stored, validate::mask_certificate_number);
   Input in(body);
   CertFields f = read_cert(in);
   return db.write([&](store::Conn& c) {

@@ -125,7 +125,7 @@ std::optional<Violation> check_open_hours(const VenueFacts& v, const Window& w, 
     return Violation{"PERMIT_RISK_ASSESSMENT_REQUIRED",
                      "医院、养老院、学校、培训机构等在使用、营业期间动火，须先对安全风险进行全面系统辨识评估", "riskAssessment"};
   if (!m.controls_assigned)
-    return Violation{"PERMIT_CONTROLS_UNASSIGNED", "使用、营业期间动火，每项管控措施须落实到具体责任人", "riskAssessment"};
+    return Violation{"PERMIT_CONTROLS_UNASSIGNED", "使用、营业期间动火，每项管控措施须落实到具体责任人", "controls"};
   if (!m.fire_separation)
     return Violation{"PERMIT_FIRE_SEPARATION_REQUIRED", "使用、营业期间动火，须用不燃材料将动火区域与使用、营业区域进行防火分隔",
                      "fireSeparation"};

@@ -101,4 +101,8 @@ std::string mask_citizen_id(std::string_view id) {
   return std::string(id.substr(0, 4)) + std::string(id.size() - 8, '*') + std::string(id.substr(id.size() - 4));
 }
 
+std::string mask_certificate_number(std::string_view n) {
+  return n.size() == 19 && n[0] == 'T' ? "T" + mask_citizen_id(n.substr(1)) : std::string(n);
+}
+
 }  // namespace huoyan::validate

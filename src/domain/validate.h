@@ -31,5 +31,8 @@ std::optional<size_t> utf8_length(std::string_view s);
 std::string mask_phone(std::string_view phone);
 // "5001**********123X": the first 4 and last 4 characters of a citizen ID.
 std::string mask_citizen_id(std::string_view id);
+// A 特种作业操作证 number is "T" + the holder's citizen ID: masked the same way
+// ("T5001**********123X"); other numbers are returned as they are.
+std::string mask_certificate_number(std::string_view number);
 
 }  // namespace huoyan::validate

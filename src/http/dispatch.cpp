@@ -124,9 +124,9 @@ Reply dispatch(const Route& route, const Request& req, store::Db& db) {
         return Reply::error(413, "BODY_TOO_LARGE", "文件过大（不能超过 " + std::to_string(route.raw_body_limit >> 20) + " MB）");
     } else if (changes_state(req.method)) {
       ctx.body = parse_body(route, req);
-      std::string key = req.header("idempotency-key");
-      if (!key.empty() && ctx.auth) return run_idempotent(route, ctx, key);
     }
+    std::string key = req.header("idempotency-key");
+    if (changes_state(req.method) && !key.empty() && ctx.auth) return run_idempotent(route, ctx, key);
     return route.handle(ctx);
   } catch (const ApiError& e) {
     return Reply::error(e.status, e.code, e.what(), e.field);

@@ -269,7 +269,7 @@ for (const route of routes) {
     const takesBody = !!schema;
     const base = validBody(method, route.path, schema);
     const problems = [];
-    const needsCsrf = route.path !== '/api/auth/login';
+    const needsCsrf = route.guard !== 'public' && route.path !== '/api/auth/login'; // CSRF guards cookie sessions only
     const raw = RAW_BODY.get(`${method} ${route.path}`);
     if (raw) {
       // not JSON: a JSON body is the wrong media type; the size limit is the route's own; CSRF as everywhere

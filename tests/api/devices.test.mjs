@@ -4,7 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { BASE, login, request, expectError, expectStatus, describe, setServerClock, resetServerClock } from './lib.mjs';
+import { login, request, expectError, expectStatus, describe, setServerClock, resetServerClock, loadSpec, responseSchema,
+  checkSchema } from './lib.mjs';
 
 const admin = await login('admin');
 const welder = await login('welder');
@@ -86,6 +87,8 @@ test('a scan with an expired certificate publishes no unlock', async () => {
 test('a permitted scan unlocks, and the unlock reaches the machine with its next batch', async () => {
   const res = await welder.post('/api/machines/scan', { code: 'jf-hj-0001', ...HOSPITAL, accuracyM: 10 });
   expectStatus(res, 200);
+  const spec = loadSpec();
+  assert.deepEqual(checkSchema(spec, responseSchema(spec, 'POST', '/api/machines/scan', 200), res.json), [], 'answer as documented');
   assert.equal(res.json.machineCode, 'JF-HJ-0001');
   assert.ok(res.json.commandId > 0 && res.json.sessionId > 0);
   assert.match(res.json.message, /已解锁/);

@@ -159,6 +159,17 @@ test('successful answers match the documented schemas', async () => {
   await hit(admin, 'GET', '/api/machines', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/machines/:id', { id: machine.id }, undefined, { expect: 200 });
   await hit(admin, 'PUT', '/api/machines/:id', { id: machine.id }, machineBody(regUnit.id, { code: machine.code, chipId: machine.chipId, status: 'locked' }), { expect: 200 });
+  await hit(admin, 'GET', '/api/machines/:id/qr.svg', { id: machine.id }, undefined, { expect: 200, binary: true });
+  const secret = (await hit(admin, 'POST', '/api/machines/:id/secret', { id: machine.id }, {}, { expect: 200 })).json.secret;
+  {
+    // One signed device message (docs/device-protocol.md), and a scan refused for want of a permit.
+    const { createHmac } = await import('node:crypto');
+    const body = JSON.stringify({ code: machine.code, type: 'telemetry', seq: 1, at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), power: false });
+    const envelope = { code: machine.code, body, sig: createHmac('sha256', secret).update(body).digest('hex') };
+    await hit(null, 'POST', '/api/devices/messages', {}, { messages: [envelope] }, { expect: 200 });
+    const welder = await login('welder');
+    await hit(welder, 'POST', '/api/machines/scan', {}, { code: machine.code, lat: 29.44, lng: 106.36 });
+  }
 
   // rules
   await hit(admin, 'GET', '/api/calendar', {}, undefined, { expect: 200, query: '?year=2026' });
@@ -177,7 +188,10 @@ test('successful answers match the documented schemas', async () => {
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
   await hit(admin, 'GET', '/api/login-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
 
-  const missed = serverRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((k) => !succeeded.has(k));
+  // A successful scan needs a running permit in its window (the demo's, which the permit tests move past);
+  // devices.test.mjs checks that answer against the spec right after the demo loads.
+  const elsewhere = new Set(['POST /api/machines/scan']);
+  const missed = serverRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((k) => !succeeded.has(k) && !elsewhere.has(k));
   assert.deepEqual(missed, [], 'routes this suite did not call successfully (add them above)');
   assert.deepEqual(problems.splice(0), [], 'answers that differ from docs/openapi.yaml');
 });

@@ -34,3 +34,24 @@ TEST(Qr, SvgEncodesSomething) {
   EXPECT_NE(a.find("<path"), std::string::npos);
   EXPECT_NE(a, b);
 }
+
+#include "app/files.h"
+
+TEST(Images, WholeFilesOnly) {
+  std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(40, 'x') + std::string("\xFF\xD9", 2);
+  EXPECT_EQ(sniff_image(jpeg), "image/jpeg");
+  EXPECT_EQ(sniff_image(jpeg.substr(0, jpeg.size() - 2)), "");  // cut before EOI
+  std::string ihdr = std::string("\x00\x00\x00\x0DIHDR", 8) + std::string(13, '\x01') + std::string(4, '\x02');
+  std::string iend = std::string("\x00\x00\x00\x00IEND\xAE\x42\x60\x82", 12);
+  std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + ihdr + std::string(10, 'd') + iend;
+  EXPECT_EQ(sniff_image(png), "image/png");
+  EXPECT_EQ(sniff_image(png.substr(0, png.size() - 12)), "");  // no IEND
+  EXPECT_EQ(sniff_image(png.substr(0, 20)), "");               // half an IHDR
+  std::string vp8 = "VP8 " + std::string(10, 'v');
+  std::string webp_body = "WEBP" + vp8;
+  uint32_t size = static_cast<uint32_t>(webp_body.size());
+  std::string webp = "RIFF" + std::string(reinterpret_cast<const char*>(&size), 4) + webp_body;
+  EXPECT_EQ(sniff_image(webp), "image/webp");
+  EXPECT_EQ(sniff_image(webp.substr(0, webp.size() - 3)), "");  // cut short
+  EXPECT_EQ(sniff_image("GIF89a......"), "");
+}

@@ -1,6 +1,7 @@
 #include "app/alerts.h"
 #include "app/devices.h"
 #include "app/files.h"
+#include "app/input.h"
 #include "app/permits.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -167,7 +168,8 @@ void add_permit_routes(std::vector<Route>& out) {
   // Test support: move the server's clock (only with `serve --test-clock`) and run the timers now.
   out.push_back({"POST", "/api/test/clock", Guard::Permission, "rule:write", {{"offsetSeconds", F::Integer}}, [](Context& c) {
                    if (!test_clock_enabled) throw not_found();
-                   long long offset = c.body.value("offsetSeconds", 0LL);
+                   app::Input in(c.body);
+                   long long offset = in.integer("offsetSeconds", "时钟偏移秒数", -10LL * 365 * 86400, 10LL * 365 * 86400);
                    clock::set_offset(std::chrono::seconds(offset));
                    int changes = app::run_permit_timers(c.db) + app::run_device_timers(c.db);
                    return ok({{"now", clock::iso_utc(clock::now())}, {"timerChanges", changes}});

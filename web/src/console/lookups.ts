@@ -116,24 +116,36 @@ export interface VenueOption {
 export type VenueSource = 'venues' | 'lookup' | 'permits' | 'none'
 
 /**
- * Venues to pick for a permit. With venue:read: GET /api/venues. Without it (contractors): the lookup route
- * GET /api/lookups/venues when the server has it, else the venues of the caller's own permits.
+ * Venues to pick for a permit. With venue:read: GET /api/venues (with opening hours). Without it (contractors):
+ * the lookup GET /api/lookups/venues?q (at most 30, searched as the user types), else the venues of the
+ * caller's own permits.
  */
 export function useVenueOptions() {
   const list = ref<VenueOption[]>([])
   const source = ref<VenueSource>('none')
   const loading = ref(false)
   const byId = computed(() => new Map(list.value.map((v) => [v.id, v])))
+  /** Venues kept while a search shows others (the selected one must keep its name). */
+  const kept = new Map<number, VenueOption>()
+  const remember = (items: VenueOption[]) => {
+    for (const v of items) kept.set(v.id, v)
+  }
+  async function lookup(query: { q?: string; id?: number }) {
+    const items = (await api.get<Items<VenueOption>>('/api/lookups/venues', query)).items
+    remember(items)
+    return items
+  }
   async function load() {
     loading.value = true
     try {
       if (hasPerm('venue:read')) {
         list.value = (await api.get<Page<Venue>>('/api/venues', { pageSize: 200 })).items
+        remember(list.value)
         source.value = 'venues'
         return
       }
       try {
-        list.value = (await api.get<Items<VenueOption>>('/api/lookups/venues')).items
+        list.value = await lookup({})
         source.value = 'lookup'
         return
       } catch (e) {
@@ -147,6 +159,7 @@ export function useVenueOptions() {
           seen.set(p.venue.id, { id: p.venue.id, name: p.venue.name, type: p.venue.type, typeLabel: p.venue.typeLabel, lastPermitId: p.id })
         }
         list.value = [...seen.values()]
+        remember(list.value)
         source.value = 'permits'
       }
     } catch (e) {
@@ -155,6 +168,33 @@ export function useVenueOptions() {
       loading.value = false
     }
   }
+  /** Search as the user types (lookup only; the full lists are filtered in the browser). */
+  let seq = 0
+  async function search(q: string) {
+    if (source.value !== 'lookup') return
+    const mine = ++seq
+    loading.value = true
+    try {
+      const items = await lookup({ q: q.trim() })
+      if (mine === seq) list.value = items
+    } catch (e) {
+      if (mine === seq) notifyError(e)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+  /** A venue by id, fetched when the list does not hold it (e.g. the venue of a draft being edited). */
+  async function ensure(id: number): Promise<VenueOption | undefined> {
+    const have = byId.value.get(id) ?? kept.get(id)
+    if (have || source.value !== 'lookup') return have
+    try {
+      return (await lookup({ id }))[0]
+    } catch {
+      return undefined
+    }
+  }
+  /** The venue of an id, whether or not the current search shows it. */
+  const get = (id: number | null | undefined) => (id == null ? undefined : (byId.value.get(id) ?? kept.get(id)))
   /**
    * The venue's 场所负责人 (the default approver). Known from the venue or lookup; from the caller's permits it
    * is the approver of the latest permit there.
@@ -172,7 +212,7 @@ export function useVenueOptions() {
     }
     return null
   }
-  return { list, source, loading, byId, load, managerOf }
+  return { list, source, loading, byId, load, search, ensure, get, managerOf }
 }
 
 /** People for the permit form (town-wide registry within the caller's scope; first 200). */

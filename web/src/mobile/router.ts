@@ -23,6 +23,8 @@ export const router = createRouter({
       component: () => import('./pages/PermitDetailPage.vue'),
       meta: { title: '动火作业证' },
     },
+    // A machine's QR code points here (scan-to-start); a placeholder until the device work is built.
+    { path: '/scan', redirect: { name: 'soon', params: { what: 'scan' } } },
     { path: '/soon/:what', name: 'soon', component: () => import('./pages/ComingSoonPage.vue'), meta: { title: '功能建设中' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

@@ -1,4 +1,5 @@
 import { formatTime } from './time'
+import { ALERT_STATES, PERMIT_STATES } from './permits'
 
 // Readable labels for audit entries. Unknown codes fall back to the code itself.
 
@@ -9,6 +10,8 @@ export const TARGET_LABEL: Record<string, string> = {
   dict_type: '字典类型',
   dict_item: '字典项',
   api_token: '接口令牌',
+  permit: '动火作业证',
+  alert: '预警',
 }
 
 // Action prefixes that differ from the target type name.
@@ -33,6 +36,26 @@ export const ACTION_LABEL: Record<string, string> = {
   'dict.item_update': '修改字典项',
   'token.create': '新建接口令牌',
   'token.revoke': '吊销接口令牌',
+  'permit.create': '新建动火作业证',
+  'permit.update': '修改动火作业证草稿',
+  'permit.submit': '提交动火申请',
+  'permit.survey': '现场勘察',
+  'permit.confirm-risk': '确认动火风险',
+  'permit.approve': '批准动火作业',
+  'permit.reject': '退回动火申请',
+  'permit.check_in': '动火现场签到',
+  'permit.gas_analysis': '记录气体分析',
+  'permit.start': '开始动火作业',
+  'permit.suspend': '暂停动火作业',
+  'permit.resume': '恢复动火作业',
+  'permit.finish': '结束动火作业',
+  'permit.round': '作业后监护巡查',
+  'permit.close': '关闭动火作业证',
+  'permit.cancel': '取消动火作业证',
+  'permit.revoke': '撤销动火作业证',
+  'permit.expire': '动火作业证过期',
+  'alert.acknowledge': '确认预警',
+  'alert.handle': '处置预警',
 }
 
 const VERB_LABEL: Record<string, string> = {
@@ -92,6 +115,16 @@ export const FIELD_LABEL: Record<string, string> = {
   prefix: '令牌前缀',
   lastUsedAt: '最近使用',
   revokedAt: '吊销时间',
+  state: '状态',
+  detail: '详情',
+  venueId: '场所编号',
+  place: '动火部位',
+  personId: '人员编号',
+  role: '角色',
+  seq: '巡查次序',
+  result: '结果',
+  note: '说明',
+  reason: '原因',
 }
 
 const VALUE_LABEL: Record<string, string> = {
@@ -108,6 +141,12 @@ const VALUE_LABEL: Record<string, string> = {
   custom: '指定部门',
 }
 
+// Permit and alert states in before/after summaries (key "state").
+const STATE_LABEL: Record<string, string> = {
+  ...Object.fromEntries(PERMIT_STATES.map((x) => [x.value, x.label])),
+  ...Object.fromEntries(ALERT_STATES.map((x) => [x.value, x.label])),
+}
+
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
 /** A summary value as a person reads it: times in +08:00, booleans as 是/否, known codes in Chinese. */
@@ -118,6 +157,7 @@ export function showValue(key: string, v: unknown): string {
   if (typeof v === 'string') {
     if (ISO_TIME.test(v)) return formatTime(v, true)
     if ((key === 'status' || key === 'kind' || key === 'dataScope') && VALUE_LABEL[v]) return VALUE_LABEL[v]
+    if (key === 'state' && STATE_LABEL[v]) return STATE_LABEL[v]
     return v
   }
   if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.length ? v.join('、') : '（空）'

@@ -35,10 +35,18 @@ export function permitStateTag(state: string | null | undefined, serverLabel?: s
   return { label: serverLabel || state || '—', tag: 'info', active: false }
 }
 
-/** Vant has no "info" tag type: the same mapping for <van-tag>. */
-export function vantTagType(tag: TagType): 'primary' | 'success' | 'warning' | 'danger' | 'default' {
-  return tag === 'info' ? 'default' : tag
+/**
+ * The same colours for <van-tag :color>: the phone's theme colour is the brand red, so "primary" (已批准,
+ * 作业后监护) must not take it; Element Plus's blue/green/orange/red/grey are kept.
+ */
+const VANT_COLORS: Record<TagType, string> = {
+  primary: '#1989fa',
+  success: '#07c160',
+  warning: '#ed6a0c',
+  danger: '#ee0a24',
+  info: '#969799',
 }
+export const vantTagColor = (tag: TagType) => VANT_COLORS[tag] ?? VANT_COLORS.info
 
 export const TERMINAL_STATES: readonly PermitState[] = ['closed', 'cancelled', 'revoked', 'expired']
 export const isTerminal = (s: string) => (TERMINAL_STATES as readonly string[]).includes(s)

@@ -12,8 +12,13 @@ describe('actionLabel', () => {
     expect(actionLabel('role.delete')).toBe('删除角色')
     expect(actionLabel('org_unit.disable')).toBe('停用组织机构')
   })
+  it('names the permit and alert actions', () => {
+    expect(actionLabel('permit.approve')).toBe('批准动火作业')
+    expect(actionLabel('permit.check_in')).toBe('动火现场签到')
+    expect(actionLabel('alert.handle')).toBe('处置预警')
+  })
   it('passes unknown actions through', () => {
-    expect(actionLabel('permit.approve')).toBe('permit.approve')
+    expect(actionLabel('shipment.dispatch')).toBe('shipment.dispatch')
     expect(actionLabel('weird')).toBe('weird')
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, openHoursRule, permitButtons,
-  permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagType, windowTouchesOpenHours,
+  permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
 import { confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas } from '../../src/shared/permitCommands'
 import { formatDuration, formatWindow, addDays } from '../../src/shared/time'
@@ -22,9 +22,10 @@ describe('state tags', () => {
     expect(permitStateTag('paused')).toEqual({ label: 'paused', tag: 'info', active: false })
     expect(permitStateTag(null).label).toBe('—')
   })
-  it('maps to Vant tag types (no "info" there)', () => {
-    expect(vantTagType('info')).toBe('default')
-    expect(vantTagType('danger')).toBe('danger')
+  it('gives the phone the same colours, not its red theme colour for "primary"', () => {
+    expect(vantTagColor(permitStateTag('approved').tag)).toBe('#1989fa')
+    expect(vantTagColor(permitStateTag('in_progress').tag)).toBe('#ee0a24')
+    expect(vantTagColor(permitStateTag('draft').tag)).toBe('#969799')
   })
   it('labels alerts and severities', () => {
     expect(alertStateTag('open')).toEqual({ label: '待处置', tag: 'danger' })
