@@ -8,6 +8,7 @@
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/input.h"
+#include "app/registries.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/geo.h"
@@ -172,13 +173,7 @@ std::string ingest_message(store::Db& db, const std::string& raw, const std::str
       sess.venue = {(*s)["lat"].is_number() ? (*s)["lat"].get<double>() : 0, (*s)["lng"].is_number() ? (*s)["lng"].get<double>() : 0};
       sess.geofence_m = (*s)["lat"].is_number() ? static_cast<double>(num((*s)["geofence_radius"])) : 1e9;
       sess.fire_watch_present = (*s)["fire_watch_checked_in_at"].is_string() && (*s)["state"] != "suspended";
-      permit::BusinessHours hours;
-      for (const auto& o : json::parse((*s)["opening_hours"].get<std::string>())) {
-        auto mins = [](const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); };
-        int from = mins(o["from"]), to = mins(o["to"]);
-        if (to <= from) to += 24 * 60;
-        hours.open[o["weekday"].get<int>()].push_back({from, to});
-      }
+      permit::BusinessHours hours = venue_hours((*s)["opening_hours"], (*s)["closed_dates"]);
       // Hospitals, care homes, schools and training centres may work while open under a permit's
       // mitigations (checked at approval); other crowded places may not.
       sess.venue_open_now = num((*s)["crowded"]) != 0 && !permit::may_work_while_open((*s)["type"]) &&

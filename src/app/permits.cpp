@@ -10,6 +10,7 @@
 #include "app/auth.h"
 #include "app/input.h"
 #include "app/qr.h"
+#include "app/registries.h"
 #include "app/rules.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -299,13 +300,7 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
   facts.type = venue["type"];
   facts.crowded = num(venue["crowded"]) != 0;
   facts.entertainment = num(venue["entertainment"]) != 0;
-  for (const auto& o : json::parse(venue["opening_hours"].get<std::string>())) {
-    auto mins = [](const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); };
-    int from = mins(o["from"]), to = mins(o["to"]);
-    if (to <= from) to += 24 * 60;  // past midnight
-    facts.hours.open[o["weekday"].get<int>()].push_back({from, to});
-  }
-  for (const auto& d : json::parse(venue["closed_dates"].get<std::string>())) facts.hours.closed_dates.insert(d.get<std::string>());
+  facts.hours = venue_hours(venue["opening_hours"], venue["closed_dates"]);
   json controls = json::parse(raw["controls"].get<std::string>());
   bool assigned = !controls.empty() &&
                   std::all_of(controls.begin(), controls.end(), [](const json& x) { return !x["person"].get<std::string>().empty(); });

@@ -218,6 +218,17 @@ void require_venue_in_scope(store::Conn& c, const Caller& who, long long id) {
 
 std::string venue_public_path(const std::string& qr_token) { return "/r/v/" + qr_token; }
 
+permit::BusinessHours venue_hours(const std::string& opening_hours_json, const std::string& closed_dates_json) {
+  permit::BusinessHours h;
+  for (const auto& o : json::parse(opening_hours_json)) {
+    int from = minutes_of(o["from"], false), to = minutes_of(o["to"], true);
+    if (to <= from) to += 24 * 60;
+    h.open[o["weekday"].get<int>()].push_back({from, to});
+  }
+  for (const auto& d : json::parse(closed_dates_json)) h.closed_dates.insert(d.get<std::string>());
+  return h;
+}
+
 json venue_lookup(store::Db& db, const QueryMap& q) {
   Filter f;
   if (auto v = query_str(q, "q")) f.add("(v.name LIKE ? OR v.address LIKE ?)", "%" + *v + "%", "%" + *v + "%");

@@ -7,6 +7,7 @@
 
 #include "app/query.h"
 #include "domain/access.h"
+#include "domain/permit_rules.h"
 #include "store/db.h"
 
 namespace huoyan::app {
@@ -47,6 +48,10 @@ json list_machines(store::Db& db, const Caller& who, const QueryMap& q);
 json get_machine(store::Db& db, const Caller& who, long long id);
 json create_machine(store::Db& db, const Caller& who, const json& body);
 json update_machine(store::Db& db, const Caller& who, long long id, const json& body);
+
+// A venue's stored opening hours and closing days (JSON text) for the rules;
+// a range that ends at or before it starts runs past midnight.
+permit::BusinessHours venue_hours(const std::string& opening_hours_json, const std::string& closed_dates_json);
 
 // Certificate state on `today`: valid | expiring | expired | review_overdue | suspended | revoked.
 std::string certificate_state(const std::string& status, const std::string& valid_until,
