@@ -469,12 +469,12 @@ json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
   out["approver"] = name_ref(c, "SELECT id, name FROM users WHERE id = ?", raw["approver_user_id"]);
   out["applicant"] = name_ref(c, "SELECT id, name FROM users WHERE id = ?", raw["applicant_user_id"]);
   json workers = c.rows(
-      "SELECT pw.person_id AS \"personId\", pe.name, pw.certificate_id AS \"certificateId\", ce.number AS \"certificateNumber\", "
+      "SELECT pw.person_id AS \"personId\", pe.name, pe.user_id AS \"userId\", pw.certificate_id AS \"certificateId\", ce.number AS \"certificateNumber\", "
       "k.label AS \"certificateKindLabel\", ce.valid_until AS \"certificateValidUntil\", pw.checked_in_at AS \"checkedInAt\" "
       "FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
       "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id",
       {id});
-  store::as_int(workers, {"personId", "certificateId"});
+  store::as_int(workers, {"personId", "certificateId", "userId"});
   if (!who.has("person:pii"))
     for (auto& w : workers) w["certificateNumber"] = validate::mask_certificate_number(w["certificateNumber"].get<std::string>());
   out["workers"] = workers;
@@ -537,9 +537,10 @@ json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
   for (Command k : permit::all_commands())
     if (permit::next_state(s, k) && is_their_step(who, r, k, s)) allowed.push_back(permit::command_key(k));
   if (s == State::Draft && r.applicant) allowed.push_back("update");
-  if ((s == State::Approved) && (r.fire_watch || r.job_leader)) allowed.push_back("check-in");
-  if ((s == State::Approved || s == State::InProgress) && (r.job_leader || r.fire_watch || r.approver) && raw["gas_required"].get<bool>())
-    allowed.push_back("gas-analyses");
+  bool on_site = s == State::Approved || s == State::InProgress || s == State::Suspended;
+  bool is_worker = std::any_of(workers.begin(), workers.end(), [&](const json& w) { return w["userId"] == who.user_id; });
+  if (on_site && (r.fire_watch || r.job_leader || is_worker)) allowed.push_back("check-in");
+  if (on_site && (r.job_leader || r.fire_watch || r.approver)) allowed.push_back("gas-analyses");
   if (s == State::Watching && r.fire_watch) allowed.push_back("rounds");
   out["allowedCommands"] = allowed;
   return out;

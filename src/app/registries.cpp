@@ -234,11 +234,47 @@ json venue_lookup(store::Db& db, const QueryMap& q) {
   if (auto v = query_str(q, "q")) f.add("(v.name LIKE ? OR v.address LIKE ?)", "%" + *v + "%", "%" + *v + "%");
   if (auto v = query_int(q, "id")) f.add("v.id = ?", *v);
   return db.read([&](store::Conn& c) {
-    json items = c.rows("SELECT v.id, v.name, v.address, t.label AS \"typeLabel\", v.manager_user_id AS \"managerUserId\", "
-                        "mu.name AS \"managerName\" FROM venues v LEFT JOIN users mu ON mu.id = v.manager_user_id "
+    json items = c.rows("SELECT v.id, v.name, v.address, v.type, t.label AS \"typeLabel\", v.crowded, v.entertainment, "
+                        "v.opening_hours AS \"openingHours\", v.closed_dates AS \"closedDates\", "
+                        "v.manager_user_id AS \"managerUserId\", mu.name AS \"managerName\" FROM venues v "
+                        "LEFT JOIN users mu ON mu.id = v.manager_user_id "
                         "LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type" + f.sql + " ORDER BY v.name LIMIT 30",
                         f.params);
     store::as_int(items, {"id", "managerUserId"});
+    store::as_bool(items, {"crowded", "entertainment"});
+    for (auto& v : items) {
+      v["openingHours"] = json::parse(v["openingHours"].get<std::string>());
+      v["closedDates"] = json::parse(v["closedDates"].get<std::string>());
+    }
+    return json{{"items", items}};
+  });
+}
+
+json people_lookup(store::Db& db, const QueryMap& q) {
+  Filter f;
+  if (auto v = query_str(q, "q")) f.add("(p.name LIKE ? OR un.name LIKE ?)", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_int(q, "id")) f.add("p.id = ?", *v);
+  if (auto v = query_int(q, "unitId")) f.add("p.unit_id = ?", *v);
+  if (auto v = query_bool(q, "hasAccount")) f.sql += *v ? " AND p.user_id IS NOT NULL" : " AND p.user_id IS NULL";
+  return db.read([&](store::Conn& c) {
+    json items = c.rows("SELECT p.id, p.name, p.unit_id AS \"unitId\", un.name AS \"unitName\", p.user_id AS \"userId\" "
+                        "FROM people p LEFT JOIN units un ON un.id = p.unit_id" + f.sql + " ORDER BY p.name LIMIT 30",
+                        f.params);
+    store::as_int(items, {"id", "unitId", "userId"});
+    std::string today = clock::today();
+    for (auto& p : items) {
+      p["hasAccount"] = !p["userId"].is_null();
+      json certs = c.rows("SELECT c.id, c.kind, k.label AS \"kindLabel\", c.number, c.status, c.valid_until AS \"validUntil\", "
+                          "c.next_review AS \"nextReview\" FROM certificates c LEFT JOIN dict_items k "
+                          "ON k.type_code = 'certificate_type' AND k.value = c.kind WHERE c.person_id = ? ORDER BY c.id",
+                          {p["id"].get<long long>()});
+      store::as_int(certs, {"id"});
+      for (auto& ce : certs) {
+        ce["state"] = certificate_state(ce["status"], ce["validUntil"], ce["nextReview"].is_string() ? ce["nextReview"].get<std::string>() : "", today);
+        ce["number"] = validate::mask_certificate_number(ce["number"].get<std::string>());
+      }
+      p["certificates"] = certs;
+    }
     return json{{"items", items}};
   });
 }

@@ -22,6 +22,9 @@ json update_venue(store::Db& db, const Caller& who, long long id, const json& bo
 // Venue names for pickers (permit applicants see every venue's name and
 // address, which are public anyway, but nothing else).
 json venue_lookup(store::Db& db, const QueryMap& q);
+// People for the permit form (job leader, fire watch, workers) across units:
+// names, units, whether they have an account, and their certificates (numbers masked).
+json people_lookup(store::Db& db, const QueryMap& q);
 // The public address a venue's QR code points to (the report page).
 std::string venue_public_path(const std::string& qr_token);
 

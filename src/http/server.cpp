@@ -8,6 +8,7 @@
 #include <csignal>
 #include <restinio/all.hpp>
 
+#include "domain/clock.h"
 #include "http/dispatch.h"
 #include "http/handlers/handlers.h"
 #include "http/metrics.h"
@@ -48,6 +49,8 @@ void send(const restinio::request_handle_t& req, const Reply& r) {
   resp.append_header("X-Content-Type-Options", "nosniff");
   resp.append_header("X-Frame-Options", "DENY");
   resp.append_header("Referrer-Policy", "same-origin");
+  // The server's own clock (moved in tests), for countdowns on clients whose clocks drift.
+  resp.append_header("X-Server-Time", clock::iso_utc(clock::now()));
   bool has_cache_control = false;
   for (const auto& [name, value] : r.headers) {
     resp.append_header(name, value);

@@ -212,6 +212,7 @@ async function permitRoutes() {
   const file = (await hit(cast.contractor, 'POST', '/api/files', {}, png, { expect: 201, contentType: 'image/png' })).json;
   await hit(cast.contractor, 'GET', '/api/files/:id', { id: file.id }, undefined, { expect: 200, binary: true });
   await hit(cast.contractor, 'GET', '/api/lookups/venues', {}, undefined, { expect: 200, query: `?q=${encodeURIComponent('金凤')}` });
+  await hit(cast.contractor, 'GET', '/api/lookups/people', {}, undefined, { expect: 200, query: '?hasAccount=true' });
   const templates = (await hit(cast.contractor, 'GET', '/api/measure-templates', {}, undefined, { expect: 200 })).json;
   await hit(admin, 'PUT', '/api/measure-templates', {}, { items: templates.items.map(({ code, label }) => ({ code, label })) }, { expect: 200 });
 

@@ -75,7 +75,7 @@ void add_permit_routes(std::vector<Route>& out) {
        {{"result", F::String}, {"note", F::String}, {"photos", F::StringList}, {"lat", F::Number}, {"lng", F::Number}},
        "作业后监护巡查"},
       {"close", "permit:watch", {{"siteClear", F::Boolean}, {"photos", F::StringList}}, "关闭（人走场清）"},
-      {"cancel", "permit:apply", {{"reason", F::String}}, "取消"},
+      {"cancel", "permit:read", {{"reason", F::String}}, "取消（申请人；已批准时审批人也可）"},
       {"revoke", "permit:revoke", {{"reason", F::String}}, "撤销（监管）"},
   };
   for (const auto& cmd : commands) {

@@ -34,6 +34,10 @@ void add_registry_routes(std::vector<Route>& out) {
                    if (!c.caller().has("permit:apply") && !c.caller().has("venue:read")) throw forbidden();
                    return ok(app::venue_lookup(c.db, c.req.query));
                  }, false, "场所选择（名称、地址、审批人）"});
+  out.push_back({"GET", "/api/lookups/people", Guard::Session, "", {}, [](Context& c) {
+                   if (!c.caller().has("permit:apply") && !c.caller().has("person:read")) throw forbidden();
+                   return ok(app::people_lookup(c.db, c.req.query));
+                 }, false, "人员选择（姓名、单位、是否有账号、证书）"});
   out.push_back({"GET", "/api/venues/:id", Guard::Permission, "venue:read", {},
                  [](Context& c) { return ok(app::get_venue(c.db, c.caller(), c.req.id())); }, false, "场所详情"});
   out.push_back({"POST", "/api/venues", Guard::Permission, "venue:write", venue,
