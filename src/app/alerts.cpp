@@ -1,9 +1,16 @@
 #include "app/alerts.h"
 
+#include <map>
+#include <set>
+
 #include "app/audit.h"
+#include "app/files.h"
 #include "app/input.h"
+#include "app/registries.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/machine_rules.h"
+#include "domain/validate.h"
 #include "store/scope.h"
 
 namespace huoyan::app {
@@ -13,8 +20,9 @@ using nlohmann::json;
 namespace {
 const char* kAlertSelect =
     "SELECT a.id, a.kind, k.label AS \"kindLabel\", a.severity, a.source_type AS \"sourceType\", "
-    "a.source_id AS \"sourceId\", a.venue_id AS \"venueId\", v.name AS \"venueName\", a.title, a.detail, a.state, "
-    "a.opened_at AS \"openedAt\", a.acknowledged_at AS \"acknowledgedAt\", a.closed_at AS \"closedAt\", a.result "
+    "a.source_id AS \"sourceId\", a.source_label AS \"sourceLabel\", a.venue_id AS \"venueId\", v.name AS \"venueName\", "
+    "a.title, a.detail, a.state, a.opened_at AS \"openedAt\", a.acknowledged_at AS \"acknowledgedAt\", "
+    "a.closed_at AS \"closedAt\", a.updated_at AS \"updatedAt\", a.result, a.photos "
     "FROM alerts a LEFT JOIN venues v ON v.id = a.venue_id "
     "LEFT JOIN dict_items k ON k.type_code = 'alert_kind' AND k.value = a.kind";
 
@@ -25,24 +33,37 @@ std::string alert_scope(const access::Caller& who, store::Params& p) {
       {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = a.venue_id)"}, p);
 }
 
-json alert_by_id(store::Conn& c, const access::Caller& who, long long id) {
-  store::Params p{id};
-  std::string cond = alert_scope(who, p);
-  json rows = c.rows(std::string(kAlertSelect) + " WHERE a.id = ? AND " + cond, p);
-  if (rows.empty()) throw not_found();
+json& present(json& rows) {
   store::as_int(rows, {"id", "venueId"});
+  for (auto& r : rows) r["photos"] = json::parse(r["photos"].get<std::string>());
+  return rows;
+}
+
+json alert_by_id(store::Conn& c, const access::Caller& who, long long id) {
+  json rows = alerts_by_ids(c, who, {id});
+  if (rows.empty()) throw not_found();
   return rows[0];
 }
+
+int severity_rank(const std::string& s) { return s == "critical" ? 3 : s == "warning" ? 2 : 1; }
+std::string now_iso() { return clock::iso_utc(clock::now()); }
 }  // namespace
 
 bool open_alert(store::Conn& c, const NewAlert& a) {
-  if (c.row("SELECT id FROM alerts WHERE source_type = ? AND source_id = ? AND kind = ? AND state IN ('open', 'acknowledged')",
-            {a.source_type, a.source_id, a.kind}))
+  auto open = c.row("SELECT id, severity FROM alerts WHERE source_type = ? AND source_id = ? AND kind = ? "
+                    "AND state IN ('open', 'acknowledged')",
+                    {a.source_type, a.source_id, a.kind});
+  if (open) {
+    if (severity_rank(a.severity) > severity_rank((*open)["severity"]))
+      c.exec("UPDATE alerts SET severity = ?, title = ?, detail = ?, state = 'open', updated_at = ? WHERE id = ?",
+             {a.severity, a.title, a.detail, now_iso(), store::as_id((*open)["id"])});
     return false;
-  c.insert("INSERT INTO alerts (kind, severity, source_type, source_id, venue_id, title, detail, state, opened_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-           {a.kind, a.severity, a.source_type, a.source_id, a.venue_id ? store::Value(*a.venue_id) : store::Value(nullptr),
-            a.title, a.detail, clock::iso_utc(clock::now())});
+  }
+  std::string now = now_iso();
+  c.insert("INSERT INTO alerts (kind, severity, source_type, source_id, source_label, venue_id, title, detail, state, "
+           "opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+           {a.kind, a.severity, a.source_type, a.source_id, a.source_label,
+            a.venue_id ? store::Value(*a.venue_id) : store::Value(nullptr), a.title, a.detail, now, now});
   return true;
 }
 
@@ -52,21 +73,45 @@ json list_alerts(store::Db& db, const access::Caller& who, const QueryMap& q) {
   f.sql += " AND " + alert_scope(who, f.params);
   if (auto v = query_str(q, "state")) f.add("a.state = ?", *v);
   if (auto v = query_str(q, "kind")) f.add("a.kind = ?", *v);
+  if (auto v = query_str(q, "severity")) f.add("a.severity = ?", *v);
   if (auto v = query_str(q, "sourceType")) f.add("a.source_type = ?", *v);
   if (auto v = query_str(q, "sourceId")) f.add("a.source_id = ?", *v);
+  if (auto v = query_int(q, "venueId")) f.add("a.venue_id = ?", *v);
+  if (auto v = query_bool(q, "active")) f.sql += *v ? " AND a.state IN ('open', 'acknowledged')" : " AND a.state IN ('handled', 'false_alarm')";
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kAlertSelect, "FROM alerts a", f, "a.id DESC", p);
-    store::as_int(out["items"], {"id", "venueId"});
+    present(out["items"]);
     return out;
   });
+}
+
+json alerts_by_ids(store::Conn& c, const access::Caller& who, const std::vector<long long>& ids) {
+  if (ids.empty()) return json::array();
+  store::Params p;
+  std::string in;
+  for (long long id : ids) {
+    in += in.empty() ? "?" : ", ?";
+    p.emplace_back(id);
+  }
+  std::string cond = alert_scope(who, p);
+  json rows = c.rows(std::string(kAlertSelect) + " WHERE a.id IN (" + in + ") AND " + cond + " ORDER BY a.updated_at, a.id", p);
+  return present(rows);
+}
+
+json alert_changes(store::Conn& c, const access::Caller& who, const std::string& since) {
+  store::Params p{since};
+  std::string cond = alert_scope(who, p);
+  json rows = c.rows(std::string(kAlertSelect) + " WHERE a.updated_at >= ? AND " + cond + " ORDER BY a.updated_at, a.id LIMIT 200", p);
+  return present(rows);
 }
 
 json acknowledge_alert(store::Db& db, const access::Caller& who, long long id) {
   return db.write([&](store::Conn& c) {
     json before = alert_by_id(c, who, id);
     if (before["state"] != "open") throw conflict("ALERT_STATE_INVALID", "只能确认未处理的预警");
-    c.exec("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ?",
-           {clock::iso_utc(clock::now()), who.user_id, id});
+    std::string now = now_iso();
+    c.exec("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? WHERE id = ?",
+           {now, who.user_id, now, id});
     json after = alert_by_id(c, who, id);
     record(c, who, "alert.acknowledge", "alert", std::to_string(id), json{{"state", "open"}}, json{{"state", "acknowledged"}});
     return after;
@@ -77,17 +122,119 @@ json handle_alert(store::Db& db, const access::Caller& who, long long id, const 
   Input in(body);
   std::string result = in.str("result", 500, "处置结果");
   bool false_alarm = in.opt_bool("falseAlarm").value_or(false);
+  json photos = read_file_ids(body, "photos", 9);
   return db.write([&](store::Conn& c) {
+    check_files_exist(c, photos, "photos");
     json before = alert_by_id(c, who, id);
     if (before["state"] != "open" && before["state"] != "acknowledged")
       throw conflict("ALERT_STATE_INVALID", "该预警已处置完毕");
     std::string state = false_alarm ? "false_alarm" : "handled";
-    c.exec("UPDATE alerts SET state = ?, closed_at = ?, closed_by = ?, result = ? WHERE id = ?",
-           {state, clock::iso_utc(clock::now()), who.user_id, result, id});
+    std::string now = now_iso();
+    c.exec("UPDATE alerts SET state = ?, closed_at = ?, closed_by = ?, result = ?, photos = ?, updated_at = ? WHERE id = ?",
+           {state, now, who.user_id, result, photos.dump(), now, id});
     json after = alert_by_id(c, who, id);
     record(c, who, "alert.handle", "alert", std::to_string(id), json{{"state", before["state"]}},
-           json{{"state", state}, {"result", result}});
+           json{{"state", state}, {"result", result}, {"photos", photos}});
     return after;
+  });
+}
+
+json town_map(store::Db& db, const access::Caller& who) {
+  return db.read([&](store::Conn& c) {
+    store::Params vp;
+    std::string vcond = venue_scope(who, vp);
+    json venues = c.rows(
+        "SELECT v.id, v.name, v.type, t.label AS \"typeLabel\", v.lat, v.lng, v.geofence_radius AS \"geofenceRadius\", "
+        "(SELECT COUNT(*) FROM alerts a WHERE a.venue_id = v.id AND a.state IN ('open', 'acknowledged')) AS \"openAlerts\" "
+        "FROM venues v LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type "
+        "WHERE v.lat IS NOT NULL AND v.lng IS NOT NULL AND " + vcond + " ORDER BY v.id",
+        vp);
+    store::as_int(venues, {"id", "geofenceRadius", "openAlerts"});
+    // Open machine alerts the caller may see, by machine.
+    store::Params ap;
+    std::string acond = alert_scope(who, ap);
+    std::map<std::string, json> alerts_of;
+    for (auto& a : c.rows("SELECT a.id, a.kind, k.label AS \"kindLabel\", a.severity, a.title, a.source_id AS machine "
+                          "FROM alerts a LEFT JOIN dict_items k ON k.type_code = 'alert_kind' AND k.value = a.kind "
+                          "WHERE a.source_type = 'machine' AND a.state IN ('open', 'acknowledged') AND " + acond + " ORDER BY a.id",
+                          ap)) {
+      std::string machine = a["machine"];
+      a.erase("machine");
+      a["id"] = store::as_id(a["id"]);
+      alerts_of[machine].push_back(a);
+    }
+    // Machines with a position: powered or alerting ones first, so a city-size fleet stays readable.
+    json machines = c.rows(
+        "SELECT m.id, m.code, st.lat, st.lng, st.power_on AS \"powerOn\", st.last_at AS \"lastAt\", p.venue_id AS \"venueId\", "
+        "v.name AS \"venueName\", s.permit_id AS \"permitId\", p.number AS \"permitNumber\", s.until "
+        "FROM machines m JOIN machine_state st ON st.machine_id = m.id "
+        "LEFT JOIN machine_sessions s ON s.machine_id = m.id AND s.ended_at IS NULL "
+        "LEFT JOIN permits p ON p.id = s.permit_id LEFT JOIN venues v ON v.id = p.venue_id "
+        "WHERE st.lat IS NOT NULL AND m.status <> 'retired' ORDER BY st.power_on DESC, m.id LIMIT 2000");
+    store::as_int(machines, {"id", "venueId", "permitId"});
+    store::as_bool(machines, {"powerOn"});
+    json bounds = {{"minLat", 90.0}, {"minLng", 180.0}, {"maxLat", -90.0}, {"maxLng", -180.0}};
+    auto extend = [&](const json& r) {
+      bounds["minLat"] = std::min(bounds["minLat"].get<double>(), r["lat"].get<double>());
+      bounds["maxLat"] = std::max(bounds["maxLat"].get<double>(), r["lat"].get<double>());
+      bounds["minLng"] = std::min(bounds["minLng"].get<double>(), r["lng"].get<double>());
+      bounds["maxLng"] = std::max(bounds["maxLng"].get<double>(), r["lng"].get<double>());
+    };
+    for (const auto& v : venues) extend(v);
+    for (auto& m : machines) {
+      extend(m);
+      auto it = alerts_of.find(std::to_string(m["id"].get<long long>()));
+      m["openAlerts"] = it == alerts_of.end() ? json::array() : it->second;
+      m["session"] = m["permitId"].is_null() ? json(nullptr)
+                                             : json{{"permitId", m["permitId"]}, {"permitNumber", m["permitNumber"]}, {"until", m["until"]}};
+      for (const char* k : {"permitId", "permitNumber", "until"}) m.erase(k);
+    }
+    if (venues.empty() && machines.empty()) bounds = nullptr;
+    return json{{"venues", venues}, {"machines", machines}, {"bounds", bounds}};
+  });
+}
+
+int run_certificate_expiry(store::Db& db) {
+  std::string today = clock::today();
+  return db.write([&](store::Conn& c) {
+    if (c.exec("INSERT INTO job_days (name, day) VALUES ('certificate_expiry', ?) ON CONFLICT DO NOTHING", {today}) == 0) return 0;
+    int changes = 0;
+    // Alerts of certificates that were renewed, suspended or revoked since: nothing left to warn of.
+    std::string horizon = clock::add_days(today, 60);
+    for (const auto& a : c.rows("SELECT a.id FROM alerts a JOIN certificates ce ON " +
+                                std::string(c.dialect() == store::Dialect::Sqlite ? "CAST(ce.id AS TEXT)" : "ce.id::text") +
+                                " = a.source_id WHERE a.source_type = 'certificate' AND a.state IN ('open', 'acknowledged') "
+                                "AND (ce.valid_until > ? OR ce.status <> 'valid')",
+                                {horizon})) {
+      c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已更新或已不在用，预警自动解除', updated_at = ? WHERE id = ?",
+             {now_iso(), now_iso(), store::as_id(a["id"])});
+      ++changes;
+    }
+    for (const auto& ce : c.rows("SELECT ce.id, ce.number, ce.valid_until, k.label AS kind, p.name FROM certificates ce "
+                                 "JOIN people p ON p.id = ce.person_id "
+                                 "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind "
+                                 "WHERE ce.status = 'valid' AND ce.valid_until <= ?",
+                                 {horizon})) {
+      std::string until = ce["valid_until"];
+      auto warning = machine::certificate_warning(until, today);
+      if (!warning) continue;
+      std::string id = std::to_string(store::as_id(ce["id"]));
+      std::string what = ce["name"].get<std::string>() + "的" + (ce["kind"].is_string() ? ce["kind"].get<std::string>() : "证书") +
+                         "（" + validate::mask_certificate_number(ce["number"].get<std::string>()) + "）";
+      if (*warning == "expired") {
+        c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已到期，转为证书到期预警', updated_at = ? "
+               "WHERE source_type = 'certificate' AND source_id = ? AND kind = 'cert_expiring' AND state IN ('open', 'acknowledged')",
+               {now_iso(), now_iso(), id});
+        changes += open_alert(c, {"cert_expired", "critical", "certificate", id, std::nullopt,
+                                  "证书到期：" + what + "已于 " + until + " 到期，不得再上岗作业", "", ce["name"]});
+      } else {
+        int days = clock::days_between(today, until);
+        changes += open_alert(c, {"cert_expiring", *warning == "expiring_30" ? "warning" : "info", "certificate", id, std::nullopt,
+                                  "证书临期：" + what + "将于 " + until + " 到期（剩 " + std::to_string(days) + " 天），请及时复审换证",
+                                  "", ce["name"]});
+      }
+    }
+    return changes;
   });
 }
 

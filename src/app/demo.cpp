@@ -166,6 +166,7 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
 }
 
 void load_demo_permits(store::Conn& c);
+void load_demo_machine_activity(store::Conn& c);
 
 }  // namespace
 
@@ -264,6 +265,7 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
     }
     load_demo_registries(c, org);
     load_demo_permits(c);
+    load_demo_machine_activity(c);
     access::Caller system;
     system.username = "system";
     record(c, system, "system.demo_load", "town", std::to_string(town), nullptr,
@@ -446,9 +448,87 @@ void load_demo_permits(store::Conn& c) {
     if (state == "closed") c.exec("UPDATE permits SET closed_at = ?, site_clear = 1 WHERE id = ?", {clock::iso_utc(finished + minutes(70)), id});
     if (state == "expired")
       open_alert(c, {"permit_not_started", "info", "permit", std::to_string(id), venue,
-                     "动火作业证 " + std::string(number) + " 逾期未开工，已自动过期", ""});
+                     "动火作业证 " + std::string(number) + " 逾期未开工，已自动过期", "", number});
   }
 }
+}  // namespace
+
+namespace {
+
+// Where the chipped machines last reported from, the running permit's work
+// session, and machine warnings in each state, so the map and the alert pages
+// have something to show. Machines the tests drive (0001-0005, 0009-0012) get
+// positions only; their alerts come from the tests.
+void load_demo_machine_activity(store::Conn& c) {
+  using namespace std::chrono;
+  std::string now = clock::iso_utc(clock::now());
+  auto venue = [&](const char* name) { return *c.row("SELECT id, lat, lng FROM venues WHERE name = ?", {std::string(name)}); };
+  auto machine = [&](const char* code) { return c.scalar("SELECT id FROM machines WHERE code = ?", {std::string(code)}); };
+  struct Fix {
+    const char* code;
+    const char* venue;
+    double dlat, dlng;
+    bool power;
+  };
+  const Fix fixes[] = {{"JF-HJ-0001", "金凤镇卫生院", 0.0002, 0.0001, true},  {"JF-HJ-0002", "金凤电子产业园一号车间", 0.0003, -0.0002, false},
+                       {"JF-HJ-0003", "金凤商业广场", -0.0002, 0.0002, false}, {"JF-HJ-0004", "金凤商业广场", 0.0001, -0.0003, false},
+                       {"JF-HJ-0005", "金凤里综合体", 0.0002, 0.0002, false},  {"JF-HJ-0006", "金凤里综合体", -0.0003, 0.0001, true},
+                       {"JF-HJ-0007", "金凤星光KTV", 0.0042, 0.0051, false},    {"JF-HJ-0008", "金凤电子产业园一号车间", -0.0004, 0.0003, true},
+                       {"JF-HJ-0009", "金凤商业广场", 0.0004, 0.0004, false},  {"JF-HJ-0010", "金凤镇卫生院", -0.0003, -0.0003, false},
+                       {"JF-HJ-0011", "金凤里综合体", 0.0001, -0.0004, false}};
+  for (const auto& f : fixes) {
+    auto v = venue(f.venue);
+    c.exec("INSERT INTO machine_state (machine_id, last_seq, last_at, power_on, powered_since, lat, lng, accuracy, updated_at) "
+           "VALUES (?, 0, ?, ?, ?, ?, ?, 10, ?)",
+           {machine(f.code), clock::iso_utc(clock::now() - minutes(2)), static_cast<long long>(f.power),
+            f.power ? store::Value(clock::iso_utc(clock::now() - minutes(40))) : store::Value(nullptr),
+            v["lat"].get<double>() + f.dlat, v["lng"].get<double>() + f.dlng, now});
+  }
+  // 唐国庆 scanned JF-HJ-0001 when the hospital's permit started.
+  auto running = c.row("SELECT p.id, p.planned_start, p.planned_end, w.person_id FROM permits p JOIN permit_workers w ON w.permit_id = p.id "
+                       "JOIN venues v ON v.id = p.venue_id WHERE p.state = 'in_progress' AND v.name = '金凤镇卫生院' ORDER BY p.id LIMIT 1");
+  if (running) {
+    long long person = store::as_id((*running)["person_id"]);
+    long long user = c.scalar("SELECT COALESCE(user_id, 1) FROM people WHERE id = ?", {person});
+    c.insert("INSERT INTO machine_sessions (machine_id, permit_id, person_id, user_id, started_at, until) VALUES (?, ?, ?, ?, ?, ?)",
+             {machine("JF-HJ-0001"), store::as_id((*running)["id"]), person, user, (*running)["planned_start"].get<std::string>(),
+              (*running)["planned_end"].get<std::string>()});
+  }
+  struct Warning {
+    const char* code;
+    const char* kind;
+    const char* severity;
+    const char* venue;  // the session's venue, or none
+    const char* title;
+    const char* state;
+    const char* result;
+  };
+  const Warning warnings[] = {
+      {"JF-HJ-0006", "unpermitted_power_on", "critical", nullptr, "焊机未经审批开机（无有效动火作业证）", "open", ""},
+      {"JF-HJ-0008", "continuous_power", "warning", nullptr, "焊机连续通电超过 24 小时", "acknowledged", ""},
+      {"JF-HJ-0007", "out_of_fence", "warning", "金凤星光KTV", "焊机位置超出作业场所范围（越界作业）", "handled",
+       "网格员现场核查：焊机被搬至隔壁商铺，已责令停止并搬回，作业单位已作书面说明"},
+      {"JF-HJ-0003", "far_scan", "warning", "金凤商业广场", "远距离扫码（扫码位置距焊机约 850 米）", "false_alarm",
+       "核实为焊工在停车场扫码测试，焊机未通电，系误报"}};
+  int minutes_ago = 180;
+  for (const auto& w : warnings) {
+    std::string opened = clock::iso_utc(clock::now() - minutes(minutes_ago));
+    std::string closed = clock::iso_utc(clock::now() - minutes(minutes_ago - 25));
+    bool closed_state = std::string(w.state) == "handled" || std::string(w.state) == "false_alarm";
+    store::Value venue_id = w.venue ? store::Value(store::as_id(venue(w.venue)["id"])) : store::Value(nullptr);
+    c.insert("INSERT INTO alerts (kind, severity, source_type, source_id, source_label, venue_id, title, detail, state, opened_at, "
+             "acknowledged_at, acknowledged_by, closed_at, closed_by, result, updated_at) "
+             "VALUES (?, ?, 'machine', ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+             {std::string(w.kind), std::string(w.severity), std::to_string(machine(w.code)), std::string(w.code), venue_id,
+              "焊机 " + std::string(w.code) + "：" + w.title, std::string(w.state), opened,
+              std::string(w.state) != "open" ? store::Value(opened) : store::Value(nullptr),
+              std::string(w.state) != "open" ? store::Value(1LL) : store::Value(nullptr),
+              closed_state ? store::Value(closed) : store::Value(nullptr), closed_state ? store::Value(1LL) : store::Value(nullptr),
+              std::string(w.result), closed_state ? closed : opened});
+    minutes_ago -= 40;
+  }
+}
+
 }  // namespace
 
 }  // namespace huoyan::app

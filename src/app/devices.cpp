@@ -27,7 +27,6 @@ DeviceCounters& device_counters() {
 namespace {
 
 std::string now_iso() { return clock::iso_utc(clock::now()); }
-long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
 
 // Queues a command for the machine; the gateway or the machine's next batch delivers it.
 long long queue_command(store::Conn& c, long long machine_id, const std::string& command, json payload) {
@@ -124,7 +123,7 @@ std::string ingest_message(store::Db& db, const std::string& raw, const std::str
     std::string expected = sign_body(body_text, (*machine)["device_secret"].get<std::string>());
     std::string given = envelope["sig"];
     if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) return "BAD_SIGNATURE";
-    long long machine_id = num((*machine)["id"]);
+    long long machine_id = store::as_id((*machine)["id"]);
     if (type == "ack") {
       c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ? AND machine_id = ?",
              {now_iso(), m["commandId"].get<long long>(), machine_id});
@@ -134,14 +133,14 @@ std::string ingest_message(store::Db& db, const std::string& raw, const std::str
       auto s = c.row("SELECT p.venue_id FROM machine_sessions s JOIN permits p ON p.id = s.permit_id "
                      "WHERE s.machine_id = ? AND s.ended_at IS NULL", {machine_id});
       if (!s) return std::nullopt;
-      return num((*s)["venue_id"]);
+      return store::as_id((*s)["venue_id"]);
     };
     if (type == "event") {
       std::string event = m["event"];
       if (event == "gas_over_limit" || event == "temperature_over_limit" || event == "tamper") {
         std::string kind = event == "tamper" ? "suspected_modified" : "gas_over_limit";
         open_alert(c, {kind, "critical", "machine", std::to_string(machine_id), venue_of_session(),
-                       "焊机 " + code + (event == "tamper" ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), ""});
+                       "焊机 " + code + (event == "tamper" ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), "", code});
         if (event != "tamper") {
           queue_command(c, machine_id, "lock", {{"reason", "可燃气体或温度超限"}});
           c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'gas_over_limit' WHERE machine_id = ? AND ended_at IS NULL",
@@ -155,9 +154,9 @@ std::string ingest_message(store::Db& db, const std::string& raw, const std::str
     auto row = c.row("SELECT last_seq, last_at, power_on, powered_since, lat, lng FROM machine_state WHERE machine_id = ?", {machine_id});
     if (row) {
       machine::Telemetry last;
-      last.seq = num((*row)["last_seq"]);
+      last.seq = store::as_id((*row)["last_seq"]);
       last.at = *clock::parse_iso((*row)["last_at"].get<std::string>());
-      last.power_on = num((*row)["power_on"]) != 0;
+      last.power_on = store::as_id((*row)["power_on"]) != 0;
       state.last = last;
       if ((*row)["powered_since"].is_string()) state.powered_since = clock::parse_iso((*row)["powered_since"].get<std::string>());
       if (t.seq == last.seq && t.at == last.at) return "REPLAYED";
@@ -171,12 +170,12 @@ std::string ingest_message(store::Db& db, const std::string& raw, const std::str
       machine::Session sess;
       sess.until = *clock::parse_iso((*s)["until"].get<std::string>());
       sess.venue = {(*s)["lat"].is_number() ? (*s)["lat"].get<double>() : 0, (*s)["lng"].is_number() ? (*s)["lng"].get<double>() : 0};
-      sess.geofence_m = (*s)["lat"].is_number() ? static_cast<double>(num((*s)["geofence_radius"])) : 1e9;
+      sess.geofence_m = (*s)["lat"].is_number() ? static_cast<double>(store::as_id((*s)["geofence_radius"])) : 1e9;
       sess.fire_watch_present = (*s)["fire_watch_checked_in_at"].is_string() && (*s)["state"] != "suspended";
       permit::BusinessHours hours = venue_hours((*s)["opening_hours"], (*s)["closed_dates"]);
       // Hospitals, care homes, schools and training centres may work while open under a permit's
       // mitigations (checked at approval); other crowded places may not.
-      sess.venue_open_now = num((*s)["crowded"]) != 0 && !permit::may_work_while_open((*s)["type"]) &&
+      sess.venue_open_now = store::as_id((*s)["crowded"]) != 0 && !permit::may_work_while_open((*s)["type"]) &&
                             permit::window_touches_open_hours({t.at, t.at + seconds(1)}, hours);
       session = sess;
     }
@@ -191,7 +190,7 @@ std::string ingest_message(store::Db& db, const std::string& raw, const std::str
             t.fix ? store::Value(t.fix->lng) : store::Value(nullptr), t.accuracy_m, now_iso()});
     for (const auto& w : warnings) {
       bool opened = open_alert(c, {w.kind, w.severity, "machine", std::to_string(machine_id), s ? venue_of_session() : std::nullopt,
-                                   "焊机 " + code + "：" + w.message, ""});
+                                   "焊机 " + code + "：" + w.message, "", code});
       if (opened && w.lock) queue_command(c, machine_id, "lock", {{"reason", w.message}});
     }
     return "";
@@ -227,7 +226,7 @@ json ingest_batch(store::Db& db, const json& body) {
         json payload = json::parse(cmd["payload"].get<std::string>());
         payload["code"] = code;
         commands.push_back(payload);
-        c.exec("UPDATE device_commands SET state = 'sent', sent_at = ? WHERE id = ?", {now_iso(), num(cmd["id"])});
+        c.exec("UPDATE device_commands SET state = 'sent', sent_at = ? WHERE id = ?", {now_iso(), store::as_id(cmd["id"])});
       }
   });
   return json{{"accepted", accepted}, {"rejected", rejected}, {"commands", commands}};
@@ -247,14 +246,14 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     auto machine = c.row("SELECT id, status FROM machines WHERE code = ?", {code});
     if (!machine) throw bad_request("MACHINE_NOT_FOUND", "未找到该焊机，请确认二维码", "code");
-    long long machine_id = num((*machine)["id"]);
+    long long machine_id = store::as_id((*machine)["id"]);
     if ((*machine)["status"] != "active") throw scan_refused("MACHINE_LOCKED", "该焊机已停用或被锁定，不能开机");
     if (c.row("SELECT id FROM alerts WHERE source_type = 'machine' AND source_id = ? AND severity = 'critical' AND state IN ('open', 'acknowledged')",
               {std::to_string(machine_id)}))
       throw scan_refused("MACHINE_LOCKED", "该焊机有未处置的严重预警，处置后才能开机");
     auto person = c.row("SELECT id, citizen_id, name FROM people WHERE user_id = ?", {who.user_id});
     if (!person) throw scan_refused("SCANNER_NOT_REGISTERED", "您的账号未登记为作业人员，不能扫码开机");
-    long long person_id = num((*person)["id"]);
+    long long person_id = store::as_id((*person)["id"]);
     // A valid certificate of the scanner's own, today.
     std::string cert_problem = "您没有登记焊接作业证书";
     bool cert_ok = false;
@@ -278,11 +277,11 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
                    "AND p.state IN ('approved', 'in_progress') AND p.planned_start <= ? AND p.planned_end > ? ORDER BY p.id LIMIT 1",
                    {person_id, machine_id, clock::iso_utc(now + minutes(15)), clock::iso_utc(now)});
     if (!p) throw scan_refused("NO_PERMIT", "没有在有效时间内、同时列明您和这台焊机的已批准动火作业证");
-    long long permit_id = num((*p)["id"]);
+    long long permit_id = store::as_id((*p)["id"]);
     geo::Point here{lat, lng};
     if ((*p)["lat"].is_number()) {
       geo::Point venue{(*p)["lat"].get<double>(), (*p)["lng"].get<double>()};
-      if (!geo::within(here, accuracy, venue, static_cast<double>(num((*p)["geofence_radius"]))))
+      if (!geo::within(here, accuracy, venue, static_cast<double>(store::as_id((*p)["geofence_radius"]))))
         throw scan_refused("SCAN_OUT_OF_FENCE", "扫码位置不在作业场所范围内（距场所约 " +
                                                     std::to_string(static_cast<int>(geo::distance_m(here, venue))) + " 米）");
     }
@@ -291,8 +290,8 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
       geo::Point machine_at{(*fix)["lat"].get<double>(), (*fix)["lng"].get<double>()};
       double d = geo::distance_m(here, machine_at);
       if (d - accuracy - (*fix)["accuracy"].get<double>() > 300) {
-        open_alert(c, {"far_scan", "warning", "machine", std::to_string(machine_id), num((*p)["venue_id"]),
-                       "焊机 " + code + " 远距离扫码（扫码位置距焊机约 " + std::to_string(static_cast<int>(d)) + " 米）", ""});
+        open_alert(c, {"far_scan", "warning", "machine", std::to_string(machine_id), store::as_id((*p)["venue_id"]),
+                       "焊机 " + code + " 远距离扫码（扫码位置距焊机约 " + std::to_string(static_cast<int>(d)) + " 米）", "", code});
         throw scan_refused("SCAN_FAR_FROM_MACHINE", "扫码位置距焊机过远，请在焊机旁扫码");
       }
     }
@@ -327,7 +326,7 @@ json take_pending_commands(store::Db& db, int limit) {
       json payload = json::parse(r["payload"].get<std::string>());
       payload["code"] = r["code"];
       out.push_back(payload);
-      c.exec("UPDATE device_commands SET state = 'sent', sent_at = ? WHERE id = ?", {now_iso(), num(r["id"])});
+      c.exec("UPDATE device_commands SET state = 'sent', sent_at = ? WHERE id = ?", {now_iso(), store::as_id(r["id"])});
     }
     return out;
   });
@@ -337,8 +336,8 @@ int run_device_timers(store::Db& db) {
   return db.write([&](store::Conn& c) {
     int n = 0;
     for (const auto& s : c.rows("SELECT id, machine_id FROM machine_sessions WHERE ended_at IS NULL AND until <= ?", {now_iso()})) {
-      c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'window_end' WHERE id = ?", {now_iso(), num(s["id"])});
-      queue_command(c, num(s["machine_id"]), "lock", {{"reason", "动火作业证有效时间已到"}});
+      c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'window_end' WHERE id = ?", {now_iso(), store::as_id(s["id"])});
+      queue_command(c, store::as_id(s["machine_id"]), "lock", {{"reason", "动火作业证有效时间已到"}});
       ++n;
     }
     return n;

@@ -67,4 +67,22 @@ std::optional<StoredFile> load_file(store::Db& db, const std::string& id) {
   return StoredFile{(*row)["content_type"], bytes};
 }
 
+nlohmann::json read_file_ids(const nlohmann::json& body, const char* field, size_t max_items) {
+  using nlohmann::json;
+  json out = json::array();
+  if (!body.contains(field) || body[field].is_null()) return out;
+  if (body[field].size() > max_items) throw bad_request("INVALID_VALUE", "照片最多 " + std::to_string(max_items) + " 张", field);
+  for (const auto& id : body[field]) {
+    std::string s = id.get<std::string>();
+    if (s.empty() || s.size() > 64) throw bad_request("INVALID_VALUE", "照片编号无效", field);
+    out.push_back(s);
+  }
+  return out;
+}
+
+void check_files_exist(store::Conn& c, const nlohmann::json& ids, const char* field) {
+  for (const auto& f : ids)
+    if (!c.row("SELECT id FROM files WHERE id = ?", {f.get<std::string>()})) throw bad_request("FILE_NOT_FOUND", "照片不存在，请重新上传", field);
+}
+
 }  // namespace huoyan::app

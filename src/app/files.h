@@ -18,6 +18,12 @@ std::string sniff_image(const std::string& bytes);
 
 nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::string& declared_type, const std::string& bytes);
 
+// The file ids in body[field] (absent or null: none), at most `max_items`, each
+// a plausible id; INVALID_VALUE on `field` otherwise.
+nlohmann::json read_file_ids(const nlohmann::json& body, const char* field, size_t max_items = 12);
+// FILE_NOT_FOUND on `field` unless every id names an uploaded file.
+void check_files_exist(store::Conn& c, const nlohmann::json& ids, const char* field);
+
 struct StoredFile {
   std::string content_type, bytes;
 };

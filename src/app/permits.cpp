@@ -7,6 +7,7 @@
 
 #include "app/alerts.h"
 #include "app/audit.h"
+#include "app/files.h"
 #include "app/auth.h"
 #include "app/input.h"
 #include "app/qr.h"
@@ -138,18 +139,6 @@ std::string read_time(Input& in, const char* field, const char* label) {
   return clock::iso_utc(*t);
 }
 
-json read_file_ids(const json& body, const char* field) {
-  json out = json::array();
-  if (!body.contains(field) || body[field].is_null()) return out;
-  if (body[field].size() > 12) throw bad_request("INVALID_VALUE", "照片最多 12 张", field);
-  for (const auto& id : body[field]) {
-    std::string s = id.get<std::string>();
-    if (s.empty() || s.size() > 64) throw bad_request("INVALID_VALUE", "照片编号无效", field);
-    out.push_back(s);
-  }
-  return out;
-}
-
 Draft read_draft(const json& body) {
   Input in(body);
   Draft d;
@@ -221,8 +210,7 @@ void check_draft_refs(store::Conn& c, const Draft& d) {
   }
   for (long long m : d.machines)
     if (!c.row("SELECT id FROM machines WHERE id = ?", {m})) throw bad_request("MACHINE_NOT_FOUND", "焊机不存在", "machineIds");
-  for (const auto& f : d.photos_before)
-    if (!c.row("SELECT id FROM files WHERE id = ?", {f.get<std::string>()})) throw bad_request("FILE_NOT_FOUND", "照片不存在", "photosBefore");
+  check_files_exist(c, d.photos_before, "photosBefore");
 }
 
 void save_participants(store::Conn& c, long long id) {
@@ -746,6 +734,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
   }
 
   return db.write([&](store::Conn& c) {
+    check_files_exist(c, photos, "photos");
     json raw = raw_permit(c, who, id);
     Roles roles = roles_of(c, who, raw);
     State s = state_of(raw);
@@ -807,7 +796,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
       record(c, who, "permit.round", "permit", std::to_string(id), nullptr, detail);
       if (result == "abnormal")
         open_alert(c, {"round_abnormal", "critical", "permit", std::to_string(id), raw["venue_id"].get<long long>(),
-                       "动火作业证 " + raw["number"].get<std::string>() + " 监护巡查发现异常", note});
+                       "动火作业证 " + raw["number"].get<std::string>() + " 监护巡查发现异常", note, raw["number"]});
       return reload(c, who, id);
     }
 
@@ -1032,11 +1021,11 @@ int run_permit_timers(store::Db& db) {
       long long venue = raw["venue_id"];
       if (s == State::Approved) {
         transition(c, system, raw, Command::Expire, json{{"reason", "计划时间内未开工"}}, ", state_reason = ?", {std::string("计划时间内未开工")});
-        open_alert(c, {"permit_not_started", "info", "permit", std::to_string(id), venue, "动火作业证 " + number + " 逾期未开工，已自动过期", ""});
+        open_alert(c, {"permit_not_started", "info", "permit", std::to_string(id), venue, "动火作业证 " + number + " 逾期未开工，已自动过期", "", number});
         ++changes;
       } else if (s == State::InProgress || s == State::Suspended) {
         if (open_alert(c, {"permit_overrun", "critical", "permit", std::to_string(id), venue,
-                           "动火作业证 " + number + " 超过计划结束时间仍未结束（超时动火）", ""}))
+                           "动火作业证 " + number + " 超过计划结束时间仍未结束（超时动火）", "", number}))
           ++changes;
         if (clock::now() >= at(raw["planned_end"]) + minutes(30)) {
           transition(c, system, raw, Command::Expire, json{{"reason", "超过计划结束时间 30 分钟仍未结束"}}, ", state_reason = ?",
@@ -1056,7 +1045,7 @@ int run_permit_timers(store::Db& db) {
   for (const auto& r : late)
     db.write([&](store::Conn& c) {
       if (open_alert(c, {"round_late", "warning", "permit", std::to_string(num(r["id"])), num(r["venue_id"]),
-                         "动火作业证 " + r["number"].get<std::string>() + " 作业后监护巡查逾期", ""}))
+                         "动火作业证 " + r["number"].get<std::string>() + " 作业后监护巡查逾期", "", r["number"]}))
         ++changes;
     });
   return changes;

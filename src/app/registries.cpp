@@ -22,6 +22,12 @@
 
 namespace huoyan::app {
 
+std::string venue_scope(const access::Caller& who, store::Params& p) {
+  return store::scope_condition(who, {"v.org_unit_id", "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = v.id"},
+                                {"v.manager_user_id", "v.created_by"}, p);
+}
+
+
 namespace {
 
 std::string now_iso() { return clock::iso_utc(clock::now()); }
@@ -71,11 +77,6 @@ const char* kVenueSelect =
     "v.qr_token AS \"qrToken\", v.created_at AS \"createdAt\", v.updated_at AS \"updatedAt\" "
     "FROM venues v JOIN org_units o ON o.id = v.org_unit_id LEFT JOIN users mu ON mu.id = v.manager_user_id "
     "LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type";
-
-std::string venue_scope(const Caller& who, store::Params& p) {
-  return store::scope_condition(who, {"v.org_unit_id", "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = v.id"},
-                                {"v.manager_user_id", "v.created_by"}, p);
-}
 
 void present_venues(store::Conn& c, json& venues, const Caller& who) {
   if (venues.empty()) return;

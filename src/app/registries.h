@@ -12,6 +12,10 @@
 
 namespace huoyan::app {
 
+// The data-scope condition over a venue row aliased `v` (its village, its
+// supervising departments, its manager); appends its parameters to `p`.
+std::string venue_scope(const access::Caller& who, store::Params& p);
+
 using nlohmann::json;
 using access::Caller;
 

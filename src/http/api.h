@@ -38,6 +38,13 @@ struct Reply {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set by GET /api/alerts/stream for an EventSource: the server keeps the
+  // response open and pushes the caller's alert changes (http/alert_feed).
+  struct AlertFeed {
+    access::Caller caller;
+    std::string since;  // replay changes from here first; empty: none
+  };
+  std::optional<AlertFeed> alert_feed;
 
   static Reply json_body(const json& j, int status = 200);
   static Reply error(int status, const std::string& code, const std::string& message, const std::string& field = {});

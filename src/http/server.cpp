@@ -9,6 +9,7 @@
 #include <restinio/all.hpp>
 
 #include "domain/clock.h"
+#include "http/alert_feed.h"
 #include "http/dispatch.h"
 #include "http/handlers/handlers.h"
 #include "http/metrics.h"
@@ -111,6 +112,7 @@ void serve(store::Db& db, const ServerOptions& options) {
   const auto& table = routes();
   Metrics& stats = metrics();
   asio::thread_pool workers(static_cast<size_t>(options.worker_threads));
+  AlertFeed alert_feed(db);
 
   auto router = std::make_unique<router_t>();
   for (size_t i = 0; i < table.size(); ++i) {
@@ -129,7 +131,8 @@ void serve(store::Db& db, const ServerOptions& options) {
                           for (const auto& n : names) request.params[n] = std::string(params[n]);
                           asio::post(workers, [&, i, req, start, request = std::move(request)]() {
                             Reply reply = dispatch(table[i], request, db);
-                            send(req, reply);
+                            if (reply.alert_feed) alert_feed.subscribe(req, reply.alert_feed->caller, reply.alert_feed->since);
+                            else send(req, reply);
                             stats.observe(i, reply.status,
                                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                           });
@@ -167,6 +170,7 @@ void serve(store::Db& db, const ServerOptions& options) {
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("signal {}: shutting down", received);
+  alert_feed.stop();
   server->stop();
   server->wait();
   workers.join();

@@ -2,12 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/alerts.h"
 #include "app/auth.h"
 #include "app/devices.h"
 #include "app/permits.h"
 #include "domain/clock.h"
 
 namespace huoyan::jobs {
+
+int run_timers(store::Db& db) {
+  return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db);
+}
 
 Scheduler::Scheduler(store::Db& db, std::chrono::seconds interval)
     : db_(db), interval_(interval), holder_(app::random_token(8)) {
@@ -50,7 +55,7 @@ bool Scheduler::take_lease() {
 
 int Scheduler::run_once() {
   if (!take_lease()) return 0;
-  return app::run_permit_timers(db_) + app::run_device_timers(db_);
+  return run_timers(db_);
 }
 
 }  // namespace huoyan::jobs

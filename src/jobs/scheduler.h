@@ -1,5 +1,6 @@
 #pragma once
-// Runs the timer jobs (permit expiry, overrun and late rounds) every interval
+// Runs the timer jobs (permit expiry, overrun and late rounds, machine
+// session ends, certificate expiry once a day) every interval
 // on its own thread. With several instances on one PostgreSQL database a
 // lease row lets one instance run each round.
 #include <atomic>
@@ -12,6 +13,9 @@
 #include "store/db.h"
 
 namespace huoyan::jobs {
+
+// Every timer job once, now (the scheduler's round without the lease; tests call it).
+int run_timers(store::Db& db);
 
 class Scheduler {
  public:

@@ -318,4 +318,10 @@ void as_int(Json& j, std::initializer_list<const char*> fields) {
   convert_fields(j, fields, [](const Json& v) { return Json(to_ll(v)); });
 }
 
+long long as_id(const Json& v) {
+  if (v.is_number()) return v.get<long long>();
+  if (v.is_string()) return std::stoll(v.get<std::string>());
+  return 0;
+}
+
 }  // namespace huoyan::store

@@ -122,6 +122,9 @@ class Db {
   std::atomic<long long> waits_{0};
 };
 
+// An id column as an integer, whether the driver returned a number or text.
+long long as_id(const Json& v);
+
 // A JSON scalar as a bound value (objects and arrays as their JSON text).
 Value value_of(const Json& j);
 

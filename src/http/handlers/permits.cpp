@@ -6,6 +6,7 @@
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "http/handlers/handlers.h"
+#include "jobs/scheduler.h"
 
 namespace huoyan::http {
 
@@ -152,8 +153,28 @@ void add_permit_routes(std::vector<Route>& out) {
   out.push_back({"POST", "/api/alerts/:id/acknowledge", Guard::Permission, "alert:handle", {},
                  [](Context& c) { return ok(app::acknowledge_alert(c.db, c.caller(), c.req.id())); }, false, "确认预警"});
   out.push_back({"POST", "/api/alerts/:id/handle", Guard::Permission, "alert:handle",
-                 {{"result", F::String}, {"falseAlarm", F::Boolean}},
+                 {{"result", F::String}, {"falseAlarm", F::Boolean}, {"photos", F::StringList}},
                  [](Context& c) { return ok(app::handle_alert(c.db, c.caller(), c.req.id(), c.body)); }, false, "处置预警"});
+  // An EventSource (Accept: text/event-stream) gets a live stream, replayed from
+  // Last-Event-ID; any other client gets the changes since ?since= as JSON.
+  out.push_back({"GET", "/api/alerts/stream", Guard::Permission, "alert:read", {}, [](Context& c) {
+                   std::string since = c.req.header("last-event-id");
+                   if (since.empty()) since = app::query_str(c.req.query, "since", 40).value_or("");
+                   if (!since.empty() && !clock::parse_iso(since))
+                     throw bad_request("INVALID_VALUE", "since 应为 ISO 时间，如 2026-11-22T08:00:00Z", "since");
+                   if (c.req.header("accept").find("text/event-stream") != std::string::npos) {
+                     Reply r;
+                     r.content_type = "text/event-stream; charset=utf-8";
+                     r.alert_feed = Reply::AlertFeed{c.caller(), since};
+                     return r;
+                   }
+                   if (since.empty()) since = clock::iso_utc(clock::now() - std::chrono::minutes(1));
+                   json items = c.db.read([&](store::Conn& conn) { return app::alert_changes(conn, c.caller(), since); });
+                   std::string cursor = items.empty() ? since : items.back()["updatedAt"].get<std::string>();
+                   return ok(json{{"items", items}, {"cursor", cursor}});
+                 }, false, "预警实时推送（SSE）/ 变化查询"});
+  out.push_back({"GET", "/api/map", Guard::Permission, "alert:read", {},
+                 [](Context& c) { return ok(app::town_map(c.db, c.caller())); }, false, "预警地图（场所与焊机位置）"});
 
   out.push_back({"POST", "/api/devices/messages", Guard::Public, "", {{"messages", F::ObjectList}},
                  [](Context& c) { return ok(app::ingest_batch(c.db, c.body)); }, false,
@@ -171,7 +192,7 @@ void add_permit_routes(std::vector<Route>& out) {
                    app::Input in(c.body);
                    long long offset = in.integer("offsetSeconds", "时钟偏移秒数", -10LL * 365 * 86400, 10LL * 365 * 86400);
                    clock::set_offset(std::chrono::seconds(offset));
-                   int changes = app::run_permit_timers(c.db) + app::run_device_timers(c.db);
+                   int changes = jobs::run_timers(c.db);
                    return ok({{"now", clock::iso_utc(clock::now())}, {"timerChanges", changes}});
                  }, false, "测试：调整服务器时钟并运行定时任务"});
 }
