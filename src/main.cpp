@@ -15,7 +15,9 @@
 #include "http/api.h"
 #include "http/handlers/handlers.h"
 #include "http/server.h"
+#include "bench/match.h"
 #include "iot/mqtt_gateway.h"
+#include "iot/simulator.h"
 #include "jobs/scheduler.h"
 #include "store/migrations.h"
 
@@ -190,10 +192,22 @@ int main(int argc, char** argv) {
   auto* audit = cli.add_subcommand("audit", "审计日志");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "校验审计日志哈希链");
+  auto* simulate = cli.add_subcommand("simulate", "模拟一支加芯焊机队伍，经 MQTT 代理上报（需先 make mqtt）");
+  iot::SimulateOptions sim;
+  std::string sim_mqtt = "127.0.0.1:1883";
+  simulate->add_option("--mqtt", sim_mqtt, "MQTT 代理地址 host:port");
+  simulate->add_option("--machines", sim.machines, "焊机台数")->check(CLI::Range(1, 1000000));
+  simulate->add_option("--rate", sim.rate, "高峰后每秒上报条数")->check(CLI::Range(0.0, 1e6));
+  simulate->add_option("--violations", sim.violations, "无证开机的比例（0–1）")->check(CLI::Range(0.0, 1.0));
+  simulate->add_option("--seconds", sim.seconds, "运行秒数（0 为直到中断）")->check(CLI::Range(0, 86400));
+  auto* bench_match = cli.add_subcommand("bench-match", "基准：进程内遥测匹配（单核，事件/秒）");
+  long long match_machines = 200000, match_events = 20000000;
+  bench_match->add_option("--machines", match_machines)->check(CLI::Range(1LL, 10000000LL));
+  bench_match->add_option("--events", match_events)->check(CLI::Range(1LL, 10000000000LL));
   auto* routes = cli.add_subcommand("routes", "列出全部接口（--json）");
   bool routes_json = false;
   routes->add_flag("--json", routes_json, "JSON 格式");
-  for (auto* sub : {serve, migrate, demo, backup, verify}) {
+  for (auto* sub : {serve, migrate, demo, backup, verify, simulate}) {
     sub->add_option("--db", db_arg, "数据库 URL");
     sub->add_option("--config", config_file, "TOML 配置文件");
   }
@@ -213,6 +227,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*backup) return run_backup(config, backup_out);
+    if (*bench_match) {
+      std::cout << bench::run_match(match_machines, match_events).dump() << "\n";
+      return 0;
+    }
     auto db = open_db(config.db);
     if (*migrate) {
       auto boot = app::bootstrap(*db, config.town);
@@ -226,6 +244,12 @@ int main(int argc, char** argv) {
       std::cout << "演示镇（金凤镇）数据已就绪。演示账号（密码均为 " << app::kDemoPassword << "）：\n";
       for (const auto& l : logins) std::cout << "  " << l.username << "\t" << l.name << "\t" << l.role << "\n";
       return 0;
+    }
+    if (*simulate) {
+      auto colon = sim_mqtt.rfind(':');
+      sim.host = sim_mqtt.substr(0, colon);
+      sim.port = colon == std::string::npos ? 1883 : std::stoi(sim_mqtt.substr(colon + 1));
+      return iot::simulate(*db, sim);
     }
     if (*verify) {
       auto check = app::verify_chain(*db);

@@ -2,7 +2,12 @@
 
 #include <sodium.h>
 
-#include <regex>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <unordered_map>
 
 #include "app/alerts.h"
 #include "app/audit.h"
@@ -56,166 +61,286 @@ std::string sign_body(const std::string& body, const std::string& secret) {
   return hex;
 }
 
+namespace {
+
+// A message that parsed; its signature is checked against the machine's secret.
+struct Parsed {
+  std::string code, body_text, sig, type, event;
+  machine::Telemetry t;
+  long long command_id = 0;
+};
+
+bool valid_code(const std::string& code) {
+  if (code.size() < 4 || code.size() > 32) return false;
+  for (char ch : code)
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return true;
+}
+
+// "" and the message, or the reason it is malformed or oversize.
+std::string parse(const RawMessage& raw, Parsed& out) {
+  if (raw.payload.size() > kMaxDeviceMessage) return "OVERSIZE";
+  json envelope = json::parse(raw.payload, nullptr, false);
+  if (!envelope.is_object() || !envelope.contains("code") || !envelope["code"].is_string() || !envelope.contains("body") ||
+      !envelope["body"].is_string() || !envelope.contains("sig") || !envelope["sig"].is_string())
+    return "MALFORMED";
+  out.code = envelope["code"];
+  if (!valid_code(out.code) || (!raw.topic_code.empty() && out.code != raw.topic_code)) return "MALFORMED";
+  out.body_text = envelope["body"];
+  out.sig = envelope["sig"];
+  json m = json::parse(out.body_text, nullptr, false);
+  if (!m.is_object() || !m.contains("code") || m["code"] != out.code || !m.contains("seq") || !m["seq"].is_number_integer() ||
+      !m.contains("at") || !m["at"].is_string() || !m.contains("type") || !m["type"].is_string())
+    return "MALFORMED";
+  out.type = m["type"];
+  auto at = clock::parse_iso(m["at"].get<std::string>());
+  if (!at) return "MALFORMED";
+  out.t.at = *at;
+  out.t.seq = m["seq"];
+  if (out.type == "telemetry") {
+    if (!m.contains("power") || !m["power"].is_boolean()) return "MALFORMED";
+    out.t.power_on = m["power"];
+    for (const char* k : {"currentA", "voltageV", "lat", "lng", "accuracyM"})
+      if (m.contains(k) && !m[k].is_number()) return "MALFORMED";
+    out.t.current_a = m.value("currentA", 0.0);
+    out.t.voltage_v = m.value("voltageV", 0.0);
+    if (m.contains("lat") && m.contains("lng")) {
+      double lat = m["lat"], lng = m["lng"];
+      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return "MALFORMED";
+      out.t.fix = geo::Point{lat, lng};
+    }
+    out.t.accuracy_m = m.value("accuracyM", 0.0);
+  } else if (out.type == "event") {
+    static const std::set<std::string> events = {"scan", "tamper", "gas_over_limit", "temperature_over_limit"};
+    if (!m.contains("event") || !m["event"].is_string() || !events.count(m["event"].get<std::string>())) return "MALFORMED";
+    out.event = m["event"];
+  } else if (out.type == "ack") {
+    if (!m.contains("commandId") || !m["commandId"].is_number_integer()) return "MALFORMED";
+    out.command_id = m["commandId"];
+  } else {
+    return "MALFORMED";
+  }
+  return "";
+}
+
+// Machine id and chip secret by code, kept a minute so that a fleet's traffic
+// does not read them for every message; a secret issued here replaces its entry
+// at once, one issued by another instance is picked up within the minute.
+class SecretCache {
+ public:
+  struct Entry {
+    long long id = 0;  // 0: no such machine, or no secret
+    std::string secret;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  Entry get(store::Db& db, const std::string& code) {
+    auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(mutex_);
+      auto it = entries_.find(code);
+      if (it != entries_.end() && now - it->second.fetched < (it->second.id ? seconds(60) : seconds(5))) return it->second;
+    }
+    Entry e{0, "", now};
+    db.read([&](store::Conn& c) {
+      auto m = c.row("SELECT id, device_secret FROM machines WHERE code = ?", {code});
+      if (m && (*m)["device_secret"].is_string()) e = {store::as_id((*m)["id"]), (*m)["device_secret"], now};
+    });
+    put(code, e);
+    return e;
+  }
+  void put(const std::string& code, const Entry& e) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() > 500000) entries_.clear();
+    entries_[code] = e;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+SecretCache& secrets() {
+  static SecretCache cache;
+  return cache;
+}
+
+// Applies one verified message inside the batch's transaction. Returns "" or REPLAYED.
+std::string apply(store::Conn& c, const Parsed& m, long long machine_id) {
+  if (m.type == "ack") {
+    c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ? AND machine_id = ?", {now_iso(), m.command_id, machine_id});
+    return "";
+  }
+  // The machine's last state and its open work session, in one read.
+  auto row = c.row("SELECT st.last_seq, st.last_at, st.power_on, st.powered_since, s.until, p.venue_id, p.state AS permit_state, "
+                   "p.fire_watch_checked_in_at, v.lat, v.lng, v.geofence_radius, v.type, v.crowded, v.opening_hours, v.closed_dates "
+                   "FROM machines m LEFT JOIN machine_state st ON st.machine_id = m.id "
+                   "LEFT JOIN machine_sessions s ON s.machine_id = m.id AND s.ended_at IS NULL "
+                   "LEFT JOIN permits p ON p.id = s.permit_id LEFT JOIN venues v ON v.id = p.venue_id "
+                   "WHERE m.id = ? ORDER BY s.id DESC LIMIT 1",
+                   {machine_id});
+  const json& r = *row;
+  bool in_session = r["until"].is_string();
+  std::optional<long long> venue_id = in_session ? std::optional(store::as_id(r["venue_id"])) : std::nullopt;
+  const std::string& code = m.code;
+  if (m.type == "event") {
+    if (m.event == "gas_over_limit" || m.event == "temperature_over_limit" || m.event == "tamper") {
+      bool tamper = m.event == "tamper";
+      open_alert(c, {tamper ? "suspected_modified" : "gas_over_limit", "critical", "machine", std::to_string(machine_id), venue_id,
+                     "焊机 " + code + (tamper ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), "", code});
+      if (!tamper) {
+        queue_command(c, machine_id, "lock", {{"reason", "可燃气体或温度超限"}});
+        c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'gas_over_limit' WHERE machine_id = ? AND ended_at IS NULL",
+               {now_iso(), machine_id});
+      }
+    }
+    return "";
+  }
+  // Telemetry: replay protection by sequence, then the warning rules.
+  const machine::Telemetry& t = m.t;
+  machine::MachineState state;
+  if (r["last_at"].is_string()) {
+    machine::Telemetry last;
+    last.seq = store::as_id(r["last_seq"]);
+    last.at = *clock::parse_iso(r["last_at"].get<std::string>());
+    last.power_on = store::as_id(r["power_on"]) != 0;
+    state.last = last;
+    if (r["powered_since"].is_string()) state.powered_since = clock::parse_iso(r["powered_since"].get<std::string>());
+    if (t.seq == last.seq && t.at == last.at) return "REPLAYED";
+  }
+  std::optional<machine::Session> session;
+  if (in_session) {
+    machine::Session sess;
+    sess.until = *clock::parse_iso(r["until"].get<std::string>());
+    bool located = r["lat"].is_number();
+    sess.venue = {located ? r["lat"].get<double>() : 0, located ? r["lng"].get<double>() : 0};
+    sess.geofence_m = located ? static_cast<double>(store::as_id(r["geofence_radius"])) : 1e9;
+    sess.fire_watch_present = r["fire_watch_checked_in_at"].is_string() && r["permit_state"] != "suspended";
+    permit::BusinessHours hours = venue_hours(r["opening_hours"], r["closed_dates"]);
+    // Hospitals, care homes, schools and training centres may work while open under a permit's
+    // mitigations (checked at approval); other crowded places may not.
+    sess.venue_open_now = store::as_id(r["crowded"]) != 0 && !permit::may_work_while_open(r["type"]) &&
+                          permit::window_touches_open_hours({t.at, t.at + seconds(1)}, hours);
+    session = sess;
+  }
+  machine::MachineState next;
+  auto warnings = machine::on_telemetry(state, t, session, {}, next);
+  std::string powered = next.powered_since ? clock::iso_utc(*next.powered_since) : "";
+  // A message without a fix keeps the last known position.
+  c.exec("INSERT INTO machine_state (machine_id, last_seq, last_at, power_on, powered_since, lat, lng, accuracy, updated_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (machine_id) DO UPDATE SET last_seq = excluded.last_seq, "
+         "last_at = excluded.last_at, power_on = excluded.power_on, powered_since = excluded.powered_since, "
+         "lat = COALESCE(excluded.lat, machine_state.lat), lng = COALESCE(excluded.lng, machine_state.lng), "
+         "accuracy = COALESCE(excluded.accuracy, machine_state.accuracy), updated_at = excluded.updated_at",
+         {machine_id, t.seq, clock::iso_utc(t.at), static_cast<long long>(t.power_on),
+          powered.empty() ? store::Value(nullptr) : store::Value(powered), t.fix ? store::Value(t.fix->lat) : store::Value(nullptr),
+          t.fix ? store::Value(t.fix->lng) : store::Value(nullptr), t.fix ? store::Value(t.accuracy_m) : store::Value(nullptr),
+          now_iso()});
+  for (const auto& w : warnings) {
+    bool opened = open_alert(c, {w.kind, w.severity, "machine", std::to_string(machine_id), venue_id, "焊机 " + code + "：" + w.message, "", code});
+    if (opened && w.lock) queue_command(c, machine_id, "lock", {{"reason", w.message}});
+  }
+  return "";
+}
+
+void count(const std::string& outcome) {
+  auto& k = device_counters();
+  if (outcome.empty()) k.accepted++;
+  else if (outcome == "MALFORMED") k.malformed++;
+  else if (outcome == "OVERSIZE") k.oversize++;
+  else if (outcome == "BAD_SIGNATURE") k.bad_signature++;
+  else if (outcome == "UNKNOWN_MACHINE") k.unknown_machine++;
+  else if (outcome == "REPLAYED") k.replayed++;
+}
+
+struct CommandSignal {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool pending = false;
+};
+CommandSignal& command_signal() {
+  static CommandSignal s;
+  return s;
+}
+
+}  // namespace
+
 json issue_device_secret(store::Db& db, const access::Caller& who, long long machine_id) {
   std::string secret = random_token(32);
-  return db.write([&](store::Conn& c) {
+  json out = db.write([&](store::Conn& c) {
     auto code = c.text("SELECT code FROM machines WHERE id = ?", {machine_id});
     if (!code) throw not_found();
     c.exec("UPDATE machines SET device_secret = ?, updated_at = ? WHERE id = ?", {secret, now_iso(), machine_id});
     record(c, who, "machine.issue_secret", "machine", std::to_string(machine_id), nullptr, json{{"code", *code}});
     return json{{"machineId", machine_id}, {"code", *code}, {"secret", secret}};
   });
+  secrets().put(out["code"], {machine_id, secret, std::chrono::steady_clock::now()});
+  return out;
 }
 
-std::string ingest_message(store::Db& db, const std::string& raw, const std::string& topic_code) {
-  auto& counters = device_counters();
-  if (raw.size() > kMaxDeviceMessage) {
-    counters.oversize++;
-    return "OVERSIZE";
-  }
-  json envelope = json::parse(raw, nullptr, false);
-  static const std::regex code_re("^[A-Z0-9-]{4,32}$");
-  auto malformed = [&] {
-    counters.malformed++;
-    return std::string("MALFORMED");
-  };
-  if (!envelope.is_object() || !envelope.contains("code") || !envelope["code"].is_string() ||
-      !std::regex_match(envelope["code"].get<std::string>(), code_re) || !envelope.contains("body") ||
-      !envelope["body"].is_string() || !envelope.contains("sig") || !envelope["sig"].is_string() ||
-      (!topic_code.empty() && envelope["code"] != topic_code))
-    return malformed();
-  const std::string body_text = envelope["body"];
-  json m = json::parse(body_text, nullptr, false);
-  if (!m.is_object() || m.value("code", std::string()) != envelope["code"].get<std::string>() || !m.contains("seq") ||
-      !m["seq"].is_number_integer() || !m.contains("at") || !m["at"].is_string() || !m.contains("type") || !m["type"].is_string())
-    return malformed();
-  std::string type = m["type"];
-  if (type != "telemetry" && type != "event" && type != "ack") return malformed();
-  auto at = clock::parse_iso(m["at"].get<std::string>());
-  if (!at) return malformed();
-  machine::Telemetry t;
-  t.at = *at;
-  t.seq = m["seq"];
-  if (type == "telemetry") {
-    if (!m.contains("power") || !m["power"].is_boolean()) return malformed();
-    t.power_on = m["power"];
-    for (const char* k : {"currentA", "voltageV", "lat", "lng", "accuracyM"})
-      if (m.contains(k) && !m[k].is_number()) return malformed();
-    t.current_a = m.value("currentA", 0.0);
-    t.voltage_v = m.value("voltageV", 0.0);
-    if (m.contains("lat") && m.contains("lng")) {
-      double lat = m["lat"], lng = m["lng"];
-      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return malformed();
-      t.fix = geo::Point{lat, lng};
+std::vector<std::string> ingest_messages(store::Db& db, const std::vector<RawMessage>& messages) {
+  std::vector<std::string> outcome(messages.size());
+  std::vector<Parsed> parsed(messages.size());
+  std::vector<long long> machine_of(messages.size(), 0);
+  std::vector<size_t> verified;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    outcome[i] = parse(messages[i], parsed[i]);
+    if (!outcome[i].empty()) continue;
+    auto entry = secrets().get(db, parsed[i].code);
+    if (!entry.id) {
+      outcome[i] = "UNKNOWN_MACHINE";
+      continue;
     }
-    t.accuracy_m = m.value("accuracyM", 0.0);
-  } else if (type == "event") {
-    static const std::set<std::string> events = {"scan", "tamper", "gas_over_limit", "temperature_over_limit"};
-    if (!m.contains("event") || !m["event"].is_string() || !events.count(m["event"].get<std::string>())) return malformed();
-  } else if (!m.contains("commandId") || !m["commandId"].is_number_integer()) {
-    return malformed();
-  }
-
-  std::string code = m["code"];
-  std::string result = db.write([&](store::Conn& c) -> std::string {
-    auto machine = c.row("SELECT id, device_secret, status FROM machines WHERE code = ?", {code});
-    if (!machine || !(*machine)["device_secret"].is_string()) return "UNKNOWN_MACHINE";
-    std::string expected = sign_body(body_text, (*machine)["device_secret"].get<std::string>());
-    std::string given = envelope["sig"];
-    if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) return "BAD_SIGNATURE";
-    long long machine_id = store::as_id((*machine)["id"]);
-    if (type == "ack") {
-      c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ? AND machine_id = ?",
-             {now_iso(), m["commandId"].get<long long>(), machine_id});
-      return "";
+    std::string expected = sign_body(parsed[i].body_text, entry.secret);
+    const std::string& given = parsed[i].sig;
+    if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {
+      outcome[i] = "BAD_SIGNATURE";
+      continue;
     }
-    auto venue_of_session = [&]() -> std::optional<long long> {
-      auto s = c.row("SELECT p.venue_id FROM machine_sessions s JOIN permits p ON p.id = s.permit_id "
-                     "WHERE s.machine_id = ? AND s.ended_at IS NULL", {machine_id});
-      if (!s) return std::nullopt;
-      return store::as_id((*s)["venue_id"]);
+    machine_of[i] = entry.id;
+    verified.push_back(i);
+  }
+  if (!verified.empty()) {
+    long long commands_before = 0, commands_after = 0;
+    auto apply_all = [&](const std::vector<size_t>& which) {
+      db.write([&](store::Conn& c) {
+        commands_before = c.scalar("SELECT COALESCE(MAX(id), 0) FROM device_commands");
+        for (size_t i : which) outcome[i] = apply(c, parsed[i], machine_of[i]);
+        commands_after = c.scalar("SELECT COALESCE(MAX(id), 0) FROM device_commands");
+      });
     };
-    if (type == "event") {
-      std::string event = m["event"];
-      if (event == "gas_over_limit" || event == "temperature_over_limit" || event == "tamper") {
-        std::string kind = event == "tamper" ? "suspected_modified" : "gas_over_limit";
-        open_alert(c, {kind, "critical", "machine", std::to_string(machine_id), venue_of_session(),
-                       "焊机 " + code + (event == "tamper" ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), "", code});
-        if (event != "tamper") {
-          queue_command(c, machine_id, "lock", {{"reason", "可燃气体或温度超限"}});
-          c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'gas_over_limit' WHERE machine_id = ? AND ended_at IS NULL",
-                 {now_iso(), machine_id});
+    try {
+      apply_all(verified);
+    } catch (const std::exception&) {
+      // One bad message must not sink the batch: apply them one by one, keeping what works.
+      for (size_t i : verified) {
+        try {
+          apply_all({i});
+        } catch (const std::exception& e) {
+          spdlog::error("device message from {} failed: {}", parsed[i].code, e.what());
+          outcome[i] = "MALFORMED";
         }
       }
-      return "";
     }
-    // Telemetry: replay protection by sequence, then the warning rules.
-    machine::MachineState state;
-    auto row = c.row("SELECT last_seq, last_at, power_on, powered_since, lat, lng FROM machine_state WHERE machine_id = ?", {machine_id});
-    if (row) {
-      machine::Telemetry last;
-      last.seq = store::as_id((*row)["last_seq"]);
-      last.at = *clock::parse_iso((*row)["last_at"].get<std::string>());
-      last.power_on = store::as_id((*row)["power_on"]) != 0;
-      state.last = last;
-      if ((*row)["powered_since"].is_string()) state.powered_since = clock::parse_iso((*row)["powered_since"].get<std::string>());
-      if (t.seq == last.seq && t.at == last.at) return "REPLAYED";
-    }
-    std::optional<machine::Session> session;
-    auto s = c.row("SELECT s.until, v.lat, v.lng, v.geofence_radius, v.type, v.crowded, v.entertainment, v.opening_hours, "
-                   "v.closed_dates, p.fire_watch_checked_in_at, p.state FROM machine_sessions s JOIN permits p ON p.id = s.permit_id "
-                   "JOIN venues v ON v.id = p.venue_id WHERE s.machine_id = ? AND s.ended_at IS NULL ORDER BY s.id DESC LIMIT 1",
-                   {machine_id});
-    if (s) {
-      machine::Session sess;
-      sess.until = *clock::parse_iso((*s)["until"].get<std::string>());
-      sess.venue = {(*s)["lat"].is_number() ? (*s)["lat"].get<double>() : 0, (*s)["lng"].is_number() ? (*s)["lng"].get<double>() : 0};
-      sess.geofence_m = (*s)["lat"].is_number() ? static_cast<double>(store::as_id((*s)["geofence_radius"])) : 1e9;
-      sess.fire_watch_present = (*s)["fire_watch_checked_in_at"].is_string() && (*s)["state"] != "suspended";
-      permit::BusinessHours hours = venue_hours((*s)["opening_hours"], (*s)["closed_dates"]);
-      // Hospitals, care homes, schools and training centres may work while open under a permit's
-      // mitigations (checked at approval); other crowded places may not.
-      sess.venue_open_now = store::as_id((*s)["crowded"]) != 0 && !permit::may_work_while_open((*s)["type"]) &&
-                            permit::window_touches_open_hours({t.at, t.at + seconds(1)}, hours);
-      session = sess;
-    }
-    machine::MachineState next;
-    auto warnings = machine::on_telemetry(state, t, session, {}, next);
-    std::string powered = next.powered_since ? clock::iso_utc(*next.powered_since) : "";
-    c.exec("DELETE FROM machine_state WHERE machine_id = ?", {machine_id});
-    c.exec("INSERT INTO machine_state (machine_id, last_seq, last_at, power_on, powered_since, lat, lng, accuracy, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {machine_id, t.seq, clock::iso_utc(t.at), static_cast<long long>(t.power_on),
-            powered.empty() ? store::Value(nullptr) : store::Value(powered), t.fix ? store::Value(t.fix->lat) : store::Value(nullptr),
-            t.fix ? store::Value(t.fix->lng) : store::Value(nullptr), t.accuracy_m, now_iso()});
-    for (const auto& w : warnings) {
-      bool opened = open_alert(c, {w.kind, w.severity, "machine", std::to_string(machine_id), s ? venue_of_session() : std::nullopt,
-                                   "焊机 " + code + "：" + w.message, "", code});
-      if (opened && w.lock) queue_command(c, machine_id, "lock", {{"reason", w.message}});
-    }
-    return "";
-  });
-  if (result.empty()) counters.accepted++;
-  else if (result == "UNKNOWN_MACHINE") counters.unknown_machine++;
-  else if (result == "BAD_SIGNATURE") counters.bad_signature++;
-  else if (result == "REPLAYED") counters.replayed++;
-  return result;
+    if (commands_after != commands_before) signal_commands();
+  }
+  for (const auto& o : outcome) count(o);
+  return outcome;
 }
 
 json ingest_batch(store::Db& db, const json& body) {
   if (!body.contains("messages") || !body["messages"].is_array()) throw bad_request("REQUIRED", "请提供 messages 数组", "messages");
   if (body["messages"].size() > 500) throw bad_request("INVALID_VALUE", "一次最多 500 条消息", "messages");
+  std::vector<RawMessage> raw;
+  for (const auto& m : body["messages"]) raw.push_back({m.dump(), ""});
+  auto outcome = ingest_messages(db, raw);
   json rejected = json::array();
   std::set<std::string> codes;
   long long accepted = 0;
-  for (size_t i = 0; i < body["messages"].size(); ++i) {
-    const json& m = body["messages"][i];
-    std::string reason = ingest_message(db, m.dump());
-    if (reason.empty()) {
+  for (size_t i = 0; i < outcome.size(); ++i) {
+    if (outcome[i].empty()) {
       ++accepted;
-      codes.insert(m["code"].get<std::string>());  // accepted, so the envelope had a valid code
+      codes.insert(body["messages"][i]["code"].get<std::string>());  // accepted, so the envelope had a valid code
     } else {
-      rejected.push_back({{"index", i}, {"code", reason}});
+      rejected.push_back({{"index", i}, {"code", outcome[i]}});
     }
   }
   json commands = json::array();
@@ -243,7 +368,7 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
   double accuracy = in.opt_number("accuracyM", "定位精度", 0, 5000).value_or(50);
   auto now = clock::now();
   std::string today = clock::today();
-  return db.write([&](store::Conn& c) {
+  json out = db.write([&](store::Conn& c) {
     auto machine = c.row("SELECT id, status FROM machines WHERE code = ?", {code});
     if (!machine) throw bad_request("MACHINE_NOT_FOUND", "未找到该焊机，请确认二维码", "code");
     long long machine_id = store::as_id((*machine)["id"]);
@@ -307,12 +432,24 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
     return json{{"sessionId", session}, {"machineCode", code}, {"permitId", permit_id}, {"permitNumber", (*p)["number"]},
                 {"until", until}, {"commandId", command}, {"message", "已解锁，可在 " + clock::local_hhmm(*clock::parse_iso(until)) + " 前作业"}};
   });
+  signal_commands();
+  return out;
 }
 
-void ack_command(store::Db& db, long long command_id) {
-  db.write([&](store::Conn& c) {
-    c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ?", {now_iso(), command_id});
-  });
+void signal_commands() {
+  auto& s = command_signal();
+  {
+    std::lock_guard lock(s.mutex);
+    s.pending = true;
+  }
+  s.cv.notify_all();
+}
+
+void wait_for_commands(std::chrono::milliseconds at_most) {
+  auto& s = command_signal();
+  std::unique_lock lock(s.mutex);
+  s.cv.wait_for(lock, at_most, [&] { return s.pending; });
+  s.pending = false;
 }
 
 json take_pending_commands(store::Db& db, int limit) {
@@ -333,7 +470,7 @@ json take_pending_commands(store::Db& db, int limit) {
 }
 
 int run_device_timers(store::Db& db) {
-  return db.write([&](store::Conn& c) {
+  int ended = db.write([&](store::Conn& c) {
     int n = 0;
     for (const auto& s : c.rows("SELECT id, machine_id FROM machine_sessions WHERE ended_at IS NULL AND until <= ?", {now_iso()})) {
       c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'window_end' WHERE id = ?", {now_iso(), store::as_id(s["id"])});
@@ -342,6 +479,8 @@ int run_device_timers(store::Db& db) {
     }
     return n;
   });
+  if (ended) signal_commands();
+  return ended;
 }
 
 }  // namespace huoyan::app

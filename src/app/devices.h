@@ -4,6 +4,8 @@
 // the unlock/lock command outbox. Transport-neutral: the HTTP batch route and
 // the MQTT gateway both call these.
 #include <atomic>
+#include <chrono>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -30,10 +32,21 @@ std::string sign_body(const std::string& body, const std::string& secret);
 // Issues a new chip secret for a machine (replacing any old one); returns it once.
 json issue_device_secret(store::Db& db, const access::Caller& who, long long machine_id);
 
-// One message from a machine. Returns "" when accepted, or the reason code it
-// was dropped for (MALFORMED, OVERSIZE, BAD_SIGNATURE, UNKNOWN_MACHINE, REPLAYED).
-// `topic_code`: the machine the MQTT topic names, which must be the envelope's.
-std::string ingest_message(store::Db& db, const std::string& raw, const std::string& topic_code = "");
+// A raw message as it arrived, with the machine its MQTT topic names ("" over HTTP).
+struct RawMessage {
+  std::string payload;
+  std::string topic_code;
+};
+
+// Messages from machines, in arrival order: each is parsed and its signature
+// checked outside the database (secrets are cached), then all that pass are
+// applied in one transaction. Returns, per message, "" when accepted or the
+// reason it was dropped (MALFORMED, OVERSIZE, BAD_SIGNATURE, UNKNOWN_MACHINE,
+// REPLAYED), and counts each outcome in device_counters().
+std::vector<std::string> ingest_messages(store::Db& db, const std::vector<RawMessage>& messages);
+inline std::string ingest_message(store::Db& db, const std::string& raw, const std::string& topic_code = "") {
+  return ingest_messages(db, {{raw, topic_code}})[0];
+}
 
 // POST /api/devices/messages: {messages: [raw message objects]} → counts and the
 // machines' pending commands.
@@ -42,8 +55,10 @@ json ingest_batch(store::Db& db, const json& body);
 // A welder's scan of a machine's QR code: every check, then a work session and an unlock command.
 json scan_to_start(store::Db& db, const access::Caller& who, const json& body);
 
-// Acknowledgement of a command by its machine (over either transport).
-void ack_command(store::Db& db, long long command_id);
+// Wakes the MQTT publisher when commands were queued (after the commit), and
+// lets it wait for that with a time limit.
+void signal_commands();
+void wait_for_commands(std::chrono::milliseconds at_most);
 
 // Commands to publish now (pending, or sent but unacknowledged for 30 s), for the
 // MQTT gateway; marks them sent.

@@ -13,6 +13,8 @@ namespace huoyan::iot {
 
 namespace {
 constexpr const char* kTopics[] = {"huoyan/v1/machines/+/telemetry", "huoyan/v1/machines/+/events"};
+constexpr size_t kQueueLimit = 50000;
+constexpr size_t kBatch = 500;
 }
 
 MqttGateway::MqttGateway(store::Db& db, MqttOptions options) : db_(db), options_(std::move(options)) {
@@ -43,13 +45,20 @@ MqttGateway::MqttGateway(store::Db& db, MqttOptions options) : db_(db), options_
   if (mosquitto_loop_start(mosq_) != MOSQ_ERR_SUCCESS) throw std::runtime_error("mosquitto_loop_start failed");
   if (rc != MOSQ_ERR_SUCCESS) mosquitto_reconnect_async(mosq_);
   publisher_ = std::thread([this] { publish_loop(); });
+  ingester_ = std::thread([this] { ingest_loop(); });
 }
 
 MqttGateway::~MqttGateway() {
-  stopping_ = true;
-  if (publisher_.joinable()) publisher_.join();
   mosquitto_disconnect(mosq_);
   mosquitto_loop_stop(mosq_, false);
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_changed_.notify_all();
+  app::signal_commands();
+  if (publisher_.joinable()) publisher_.join();
+  if (ingester_.joinable()) ingester_.join();  // after the queue is drained
   mosquitto_destroy(mosq_);
   mosquitto_lib_cleanup();
 }
@@ -77,16 +86,38 @@ void MqttGateway::on_disconnect(mosquitto*, void* self_ptr, int rc, const void*)
 void MqttGateway::on_message(mosquitto*, void* self_ptr, const void* message, const void*) {
   auto* self = static_cast<MqttGateway*>(self_ptr);
   const auto* msg = static_cast<const mosquitto_message*>(message);
-  std::string payload(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen));
-  try {
-    // The topic names the machine too; the envelope's code must match it.
-    std::string topic = msg->topic;
-    std::string prefix = "huoyan/v1/machines/";
-    auto slash = topic.find('/', prefix.size());
-    std::string topic_code = topic.substr(prefix.size(), slash == std::string::npos ? std::string::npos : slash - prefix.size());
-    app::ingest_message(self->db_, payload, topic_code);
-  } catch (const std::exception& e) {
-    spdlog::error("mqtt: message on {} failed: {}", msg->topic, e.what());
+  // The topic names the machine too; the envelope's code must match it.
+  std::string topic = msg->topic;
+  std::string prefix = "huoyan/v1/machines/";
+  auto slash = topic.find('/', prefix.size());
+  app::RawMessage raw{std::string(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen)),
+                      topic.substr(prefix.size(), slash == std::string::npos ? std::string::npos : slash - prefix.size())};
+  std::unique_lock lock(self->queue_mutex_);
+  self->queue_changed_.wait(lock, [&] { return self->queue_.size() < kQueueLimit || self->stopping_; });
+  self->queue_.push_back(std::move(raw));
+  lock.unlock();
+  self->queue_changed_.notify_all();
+}
+
+void MqttGateway::ingest_loop() {
+  std::vector<app::RawMessage> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_changed_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything received was ingested
+      while (!queue_.empty() && batch.size() < kBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    queue_changed_.notify_all();
+    try {
+      app::ingest_messages(db_, batch);
+    } catch (const std::exception& e) {
+      spdlog::error("mqtt: ingesting {} messages failed: {}", batch.size(), e.what());
+    }
+    batch.clear();
   }
 }
 
@@ -103,7 +134,7 @@ void MqttGateway::publish_loop() {
         spdlog::error("mqtt: publishing commands failed: {}", e.what());
       }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    app::wait_for_commands(std::chrono::milliseconds(200));
   }
 }
 
