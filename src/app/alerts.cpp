@@ -55,7 +55,7 @@ bool open_alert(store::Conn& c, const NewAlert& a) {
                     {a.source_type, a.source_id, a.kind});
   if (open) {
     if (severity_rank(a.severity) > severity_rank((*open)["severity"]))
-      c.exec("UPDATE alerts SET severity = ?, title = ?, detail = ?, state = 'open', updated_at = ? WHERE id = ?",
+      c.exec("UPDATE alerts SET severity = ?, title = ?, detail = ?, state = 'open', updated_at = ?, revision = revision + 1 WHERE id = ?",
              {a.severity, a.title, a.detail, now_iso(), store::as_id((*open)["id"])});
     return false;
   }
@@ -110,7 +110,7 @@ json acknowledge_alert(store::Db& db, const access::Caller& who, long long id) {
     json before = alert_by_id(c, who, id);
     if (before["state"] != "open") throw conflict("ALERT_STATE_INVALID", "只能确认未处理的预警");
     std::string now = now_iso();
-    c.exec("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? WHERE id = ?",
+    c.exec("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
            {now, who.user_id, now, id});
     json after = alert_by_id(c, who, id);
     record(c, who, "alert.acknowledge", "alert", std::to_string(id), json{{"state", "open"}}, json{{"state", "acknowledged"}});
@@ -130,7 +130,7 @@ json handle_alert(store::Db& db, const access::Caller& who, long long id, const 
       throw conflict("ALERT_STATE_INVALID", "该预警已处置完毕");
     std::string state = false_alarm ? "false_alarm" : "handled";
     std::string now = now_iso();
-    c.exec("UPDATE alerts SET state = ?, closed_at = ?, closed_by = ?, result = ?, photos = ?, updated_at = ? WHERE id = ?",
+    c.exec("UPDATE alerts SET state = ?, closed_at = ?, closed_by = ?, result = ?, photos = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
            {state, now, who.user_id, result, photos.dump(), now, id});
     json after = alert_by_id(c, who, id);
     record(c, who, "alert.handle", "alert", std::to_string(id), json{{"state", before["state"]}},
@@ -206,7 +206,7 @@ int run_certificate_expiry(store::Db& db) {
                                 " = a.source_id WHERE a.source_type = 'certificate' AND a.state IN ('open', 'acknowledged') "
                                 "AND (ce.valid_until > ? OR ce.status <> 'valid')",
                                 {horizon})) {
-      c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已更新或已不在用，预警自动解除', updated_at = ? WHERE id = ?",
+      c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已更新或已不在用，预警自动解除', updated_at = ?, revision = revision + 1 WHERE id = ?",
              {now_iso(), now_iso(), store::as_id(a["id"])});
       ++changes;
     }
@@ -222,7 +222,7 @@ int run_certificate_expiry(store::Db& db) {
       std::string what = ce["name"].get<std::string>() + "的" + (ce["kind"].is_string() ? ce["kind"].get<std::string>() : "证书") +
                          "（" + validate::mask_certificate_number(ce["number"].get<std::string>()) + "）";
       if (*warning == "expired") {
-        c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已到期，转为证书到期预警', updated_at = ? "
+        c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已到期，转为证书到期预警', updated_at = ?, revision = revision + 1 "
                "WHERE source_type = 'certificate' AND source_id = ? AND kind = 'cert_expiring' AND state IN ('open', 'acknowledged')",
                {now_iso(), now_iso(), id});
         changes += open_alert(c, {"cert_expired", "critical", "certificate", id, std::nullopt,

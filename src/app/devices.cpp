@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -163,13 +164,11 @@ SecretCache& secrets() {
   return cache;
 }
 
-// Applies one verified message inside the batch's transaction. Returns "" or REPLAYED.
-std::string apply(store::Conn& c, const Parsed& m, long long machine_id) {
-  if (m.type == "ack") {
-    c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ? AND machine_id = ?", {now_iso(), m.command_id, machine_id});
-    return "";
-  }
-  // The machine's last state and its open work session, in one read.
+// Applies one machine's verified messages of a batch, in arrival order: one read
+// of its state and work session, one write of its new state, so a busy machine
+// costs the database two statements per batch rather than per message.
+void apply_machine(store::Conn& c, long long machine_id, const std::vector<size_t>& which, const std::vector<Parsed>& parsed,
+                   std::vector<std::string>& outcome) {
   auto row = c.row("SELECT st.last_seq, st.last_at, st.power_on, st.powered_since, s.until, p.venue_id, p.state AS permit_state, "
                    "p.fire_watch_checked_in_at, v.lat, v.lng, v.geofence_radius, v.type, v.crowded, v.opening_hours, v.closed_dates "
                    "FROM machines m LEFT JOIN machine_state st ON st.machine_id = m.id "
@@ -178,24 +177,6 @@ std::string apply(store::Conn& c, const Parsed& m, long long machine_id) {
                    "WHERE m.id = ? ORDER BY s.id DESC LIMIT 1",
                    {machine_id});
   const json& r = *row;
-  bool in_session = r["until"].is_string();
-  std::optional<long long> venue_id = in_session ? std::optional(store::as_id(r["venue_id"])) : std::nullopt;
-  const std::string& code = m.code;
-  if (m.type == "event") {
-    if (m.event == "gas_over_limit" || m.event == "temperature_over_limit" || m.event == "tamper") {
-      bool tamper = m.event == "tamper";
-      open_alert(c, {tamper ? "suspected_modified" : "gas_over_limit", "critical", "machine", std::to_string(machine_id), venue_id,
-                     "焊机 " + code + (tamper ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), "", code});
-      if (!tamper) {
-        queue_command(c, machine_id, "lock", {{"reason", "可燃气体或温度超限"}});
-        c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'gas_over_limit' WHERE machine_id = ? AND ended_at IS NULL",
-               {now_iso(), machine_id});
-      }
-    }
-    return "";
-  }
-  // Telemetry: replay protection by sequence, then the warning rules.
-  const machine::Telemetry& t = m.t;
   machine::MachineState state;
   if (r["last_at"].is_string()) {
     machine::Telemetry last;
@@ -204,41 +185,81 @@ std::string apply(store::Conn& c, const Parsed& m, long long machine_id) {
     last.power_on = store::as_id(r["power_on"]) != 0;
     state.last = last;
     if (r["powered_since"].is_string()) state.powered_since = clock::parse_iso(r["powered_since"].get<std::string>());
-    if (t.seq == last.seq && t.at == last.at) return "REPLAYED";
   }
   std::optional<machine::Session> session;
-  if (in_session) {
+  std::optional<long long> venue_id;
+  permit::BusinessHours hours;
+  bool check_open_hours = false;
+  if (r["until"].is_string()) {
     machine::Session sess;
     sess.until = *clock::parse_iso(r["until"].get<std::string>());
     bool located = r["lat"].is_number();
     sess.venue = {located ? r["lat"].get<double>() : 0, located ? r["lng"].get<double>() : 0};
     sess.geofence_m = located ? static_cast<double>(store::as_id(r["geofence_radius"])) : 1e9;
     sess.fire_watch_present = r["fire_watch_checked_in_at"].is_string() && r["permit_state"] != "suspended";
-    permit::BusinessHours hours = venue_hours(r["opening_hours"], r["closed_dates"]);
     // Hospitals, care homes, schools and training centres may work while open under a permit's
     // mitigations (checked at approval); other crowded places may not.
-    sess.venue_open_now = store::as_id(r["crowded"]) != 0 && !permit::may_work_while_open(r["type"]) &&
-                          permit::window_touches_open_hours({t.at, t.at + seconds(1)}, hours);
+    check_open_hours = store::as_id(r["crowded"]) != 0 && !permit::may_work_while_open(r["type"]);
+    if (check_open_hours) hours = venue_hours(r["opening_hours"], r["closed_dates"]);
     session = sess;
+    venue_id = store::as_id(r["venue_id"]);
   }
-  machine::MachineState next;
-  auto warnings = machine::on_telemetry(state, t, session, {}, next);
-  std::string powered = next.powered_since ? clock::iso_utc(*next.powered_since) : "";
-  // A message without a fix keeps the last known position.
+  bool changed = false;
+  std::optional<geo::Point> fix;
+  double accuracy = 0;
+  for (size_t i : which) {
+    const Parsed& m = parsed[i];
+    const std::string& code = m.code;
+    if (m.type == "ack") {
+      c.exec("UPDATE device_commands SET state = 'acked', acked_at = ? WHERE id = ? AND machine_id = ?", {now_iso(), m.command_id, machine_id});
+      continue;
+    }
+    if (m.type == "event") {
+      if (m.event == "gas_over_limit" || m.event == "temperature_over_limit" || m.event == "tamper") {
+        bool tamper = m.event == "tamper";
+        open_alert(c, {tamper ? "suspected_modified" : "gas_over_limit", "critical", "machine", std::to_string(machine_id), venue_id,
+                       "焊机 " + code + (tamper ? " 报告外壳或芯片被拆动" : " 检测到可燃气体或温度超限，已锁机"), "", code});
+        if (!tamper) {
+          queue_command(c, machine_id, "lock", {{"reason", "可燃气体或温度超限"}});
+          c.exec("UPDATE machine_sessions SET ended_at = ?, end_reason = 'gas_over_limit' WHERE machine_id = ? AND ended_at IS NULL",
+                 {now_iso(), machine_id});
+          session.reset();
+        }
+      }
+      continue;
+    }
+    // Telemetry: replay protection by sequence, then the warning rules.
+    const machine::Telemetry& t = m.t;
+    if (state.last && t.seq == state.last->seq && t.at == state.last->at) {
+      outcome[i] = "REPLAYED";
+      continue;
+    }
+    if (session && check_open_hours) session->venue_open_now = permit::window_touches_open_hours({t.at, t.at + seconds(1)}, hours);
+    machine::MachineState next;
+    auto warnings = machine::on_telemetry(state, t, session, {}, next);
+    state = next;
+    changed = true;
+    if (t.fix) {
+      fix = t.fix;
+      accuracy = t.accuracy_m;
+    }
+    for (const auto& w : warnings) {
+      bool opened = open_alert(c, {w.kind, w.severity, "machine", std::to_string(machine_id), venue_id, "焊机 " + code + "：" + w.message, "", code});
+      if (opened && w.lock) queue_command(c, machine_id, "lock", {{"reason", w.message}});
+    }
+  }
+  if (!changed) return;
+  const machine::Telemetry& last = *state.last;
+  // Without a new fix the last known position stays.
   c.exec("INSERT INTO machine_state (machine_id, last_seq, last_at, power_on, powered_since, lat, lng, accuracy, updated_at) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (machine_id) DO UPDATE SET last_seq = excluded.last_seq, "
          "last_at = excluded.last_at, power_on = excluded.power_on, powered_since = excluded.powered_since, "
          "lat = COALESCE(excluded.lat, machine_state.lat), lng = COALESCE(excluded.lng, machine_state.lng), "
          "accuracy = COALESCE(excluded.accuracy, machine_state.accuracy), updated_at = excluded.updated_at",
-         {machine_id, t.seq, clock::iso_utc(t.at), static_cast<long long>(t.power_on),
-          powered.empty() ? store::Value(nullptr) : store::Value(powered), t.fix ? store::Value(t.fix->lat) : store::Value(nullptr),
-          t.fix ? store::Value(t.fix->lng) : store::Value(nullptr), t.fix ? store::Value(t.accuracy_m) : store::Value(nullptr),
-          now_iso()});
-  for (const auto& w : warnings) {
-    bool opened = open_alert(c, {w.kind, w.severity, "machine", std::to_string(machine_id), venue_id, "焊机 " + code + "：" + w.message, "", code});
-    if (opened && w.lock) queue_command(c, machine_id, "lock", {{"reason", w.message}});
-  }
-  return "";
+         {machine_id, last.seq, clock::iso_utc(last.at), static_cast<long long>(last.power_on),
+          state.powered_since ? store::Value(clock::iso_utc(*state.powered_since)) : store::Value(nullptr),
+          fix ? store::Value(fix->lat) : store::Value(nullptr), fix ? store::Value(fix->lng) : store::Value(nullptr),
+          fix ? store::Value(accuracy) : store::Value(nullptr), now_iso()});
 }
 
 void count(const std::string& outcome) {
@@ -301,9 +322,11 @@ std::vector<std::string> ingest_messages(store::Db& db, const std::vector<RawMes
   if (!verified.empty()) {
     long long commands_before = 0, commands_after = 0;
     auto apply_all = [&](const std::vector<size_t>& which) {
+      std::map<long long, std::vector<size_t>> by_machine;  // each machine's messages, in arrival order
+      for (size_t i : which) by_machine[machine_of[i]].push_back(i);
       db.write([&](store::Conn& c) {
         commands_before = c.scalar("SELECT COALESCE(MAX(id), 0) FROM device_commands");
-        for (size_t i : which) outcome[i] = apply(c, parsed[i], machine_of[i]);
+        for (const auto& [machine_id, messages] : by_machine) apply_machine(c, machine_id, messages, parsed, outcome);
         commands_after = c.scalar("SELECT COALESCE(MAX(id), 0) FROM device_commands");
       });
     };
@@ -313,6 +336,7 @@ std::vector<std::string> ingest_messages(store::Db& db, const std::vector<RawMes
       // One bad message must not sink the batch: apply them one by one, keeping what works.
       for (size_t i : verified) {
         try {
+          outcome[i].clear();
           apply_all({i});
         } catch (const std::exception& e) {
           spdlog::error("device message from {} failed: {}", parsed[i].code, e.what());

@@ -75,8 +75,8 @@ void AlertFeed::run() {
   try {
     std::string since = clock::iso_utc(clock::now() - kOverlap);
     db_.read([&](store::Conn& c) {
-      for (const auto& r : c.rows("SELECT id, updated_at FROM alerts WHERE updated_at >= ?", {since}))
-        seen_[store::as_id(r["id"])] = r["updated_at"];
+      for (const auto& r : c.rows("SELECT id, updated_at, revision FROM alerts WHERE updated_at >= ?", {since}))
+        seen_[store::as_id(r["id"])] = {r["updated_at"], store::as_id(r["revision"])};
     });
   } catch (const std::exception& e) {
     spdlog::error("alert feed: {}", e.what());
@@ -98,15 +98,16 @@ void AlertFeed::poll() {
   std::string since = clock::iso_utc(clock::now() - kOverlap);
   std::vector<long long> changed;
   db_.read([&](store::Conn& c) {
-    for (const auto& r : c.rows("SELECT id, updated_at FROM alerts WHERE updated_at >= ? ORDER BY updated_at, id", {since})) {
+    for (const auto& r : c.rows("SELECT id, updated_at, revision FROM alerts WHERE updated_at >= ? ORDER BY updated_at, id", {since})) {
       long long id = store::as_id(r["id"]);
+      Seen now_seen{r["updated_at"], store::as_id(r["revision"])};
       auto& seen = seen_[id];
-      if (seen == r["updated_at"].get<std::string>()) continue;
-      seen = r["updated_at"];
+      if (seen.revision == now_seen.revision && seen.updated_at == now_seen.updated_at) continue;
+      seen = now_seen;
       changed.push_back(id);
     }
   });
-  for (auto it = seen_.begin(); it != seen_.end();) it = it->second < since ? seen_.erase(it) : std::next(it);
+  for (auto it = seen_.begin(); it != seen_.end();) it = it->second.updated_at < since ? seen_.erase(it) : std::next(it);
 
   std::lock_guard lock(mutex_);
   auto now = steady_clock::now();

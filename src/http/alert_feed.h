@@ -47,7 +47,11 @@ class AlertFeed {
   store::Db& db_;
   std::mutex mutex_;
   std::list<Subscriber> subscribers_;
-  std::map<long long, std::string> seen_;  // alert id → updated_at already pushed
+  struct Seen {
+    std::string updated_at;
+    long long revision = -1;
+  };
+  std::map<long long, Seen> seen_;  // alert id → the change already pushed
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;

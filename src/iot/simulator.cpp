@@ -126,7 +126,6 @@ int simulate(store::Db& db, const SimulateOptions& o) {
   } ctx{&by_code, {}};
   mosquitto* mosq = mosquitto_new(nullptr, true, &ctx);
   mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-  mosquitto_max_inflight_messages_set(mosq, 1000);
   // Machines acknowledge every command they receive.
   mosquitto_message_v5_callback_set(mosq, [](mosquitto* m, void* p, const mosquitto_message* msg, const mosquitto_property*) {
     auto* c = static_cast<Ctx*>(p);

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { login, request, expectError, expectStatus, describe, setServerClock, resetServerClock, loadSpec, responseSchema,
-  checkSchema } from './lib.mjs';
+  checkSchema, createMachine } from './lib.mjs';
 
 const admin = await login('admin');
 const welder = await login('welder');
@@ -171,4 +171,31 @@ test('at the end of the window the machine is locked', async () => {
   } finally {
     await resetServerClock();
   }
+});
+
+test('telemetry without a fix keeps the last known position (the map shows it); a new fix moves the machine', async () => {
+  const unit = (await admin.getOk('/api/units?pageSize=1')).items[0];
+  const m = await createMachine(admin, unit.id);
+  const onMap = async () => (await admin.getOk('/api/map')).machines.find((x) => x.id === m.id);
+  const near = (x, fix) => Math.abs(x.lat - fix.lat) < 1e-6 && Math.abs(x.lng - fix.lng) < 1e-6;
+  assert.equal(await onMap(), undefined, 'a machine that never reported is not on the map');
+
+  const fix = { lat: 29.4421, lng: 106.3588 };
+  let res = await send([await envelope(m.code, { type: 'telemetry', power: false, ...fix, accuracyM: 7 })]);
+  assert.equal(res.json.accepted, 1, describe(res));
+  const first = await onMap();
+  assert.ok(first && near(first, fix), `at its fix: ${JSON.stringify(first)}`);
+  assert.equal(first.powerOn, false);
+
+  await new Promise((r) => setTimeout(r, 1100)); // a later second
+  res = await send([await envelope(m.code, { type: 'telemetry', power: false, currentA: 0 })]);
+  assert.equal(res.json.accepted, 1, describe(res));
+  const second = await onMap();
+  assert.ok(second && near(second, fix), `no fix: the last position stays, got ${JSON.stringify(second)}`);
+  assert.ok(second.lastAt > first.lastAt, 'lastAt follows the latest message');
+
+  const moved = { lat: 29.4433, lng: 106.3571 };
+  res = await send([await envelope(m.code, { type: 'telemetry', power: false, ...moved, accuracyM: 9 })]);
+  assert.equal(res.json.accepted, 1, describe(res));
+  assert.ok(near(await onMap(), moved), 'a new fix replaces the position');
 });

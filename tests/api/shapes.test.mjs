@@ -251,8 +251,12 @@ async function permitRoutes() {
     if (!alert) problems.push('no round_late alert for the shapes permit');
     else {
       await hit(a, 'POST', '/api/alerts/:id/acknowledge', { id: alert.id }, undefined, { expect: 200 });
-      await hit(a, 'POST', '/api/alerts/:id/handle', { id: alert.id }, { result: '已督促监护人', falseAlarm: false }, { expect: 200 });
+      await hit(a, 'POST', '/api/alerts/:id/handle', { id: alert.id }, { result: '已督促监护人', falseAlarm: false, photos: [file.id] }, { expect: 200 });
     }
+    // the alert feed as JSON (the SSE form is alerts.test.mjs's), every filter of the list, and the map
+    await hit(a, 'GET', '/api/alerts/stream', {}, undefined, { expect: 200, query: `?since=${encodeURIComponent(isoUtc(now - 10 * MINUTE))}` });
+    await hit(a, 'GET', '/api/alerts', {}, undefined, { expect: 200, query: `?active=true&severity=warning&sourceType=permit&sourceId=${p.id}&venueId=${venue.id}` });
+    await hit(a, 'GET', '/api/map', {}, undefined, { expect: 200 });
     await cast.jumpTo(fin + 30 * MINUTE);
     await hit(cast.fw, 'POST', '/api/permits/:id/rounds', id, { result: 'normal' }, { expect: 200 });
     await cast.jumpTo(fin + 60 * MINUTE);

@@ -1,4 +1,5 @@
 // Shared helpers for the browser tests: Debian's chromium through playwright-core, nothing downloaded.
+import { createHmac } from 'node:crypto'
 import { chromium } from 'playwright-core'
 
 export const BASE = (process.env.HUOYAN_URL ?? 'http://127.0.0.1:18080').replace(/\/$/, '')
@@ -130,3 +131,32 @@ export async function chooseOption(page, select, text) {
   const id = await select.locator('input[role="combobox"]').first().getAttribute('aria-controls')
   await page.locator(`[id="${id}"] .el-select-dropdown__item`).filter({ hasText: text }).first().click()
 }
+
+// --- Welding machines (docs/device-protocol.md): a chip's secret and signed messages over HTTP.
+
+/** The machine with this code, and a fresh chip secret for it (admin only). */
+export async function machineWithSecret(admin, code) {
+  const m = (await admin.get(`/api/machines?q=${encodeURIComponent(code)}&pageSize=5`)).items.find((x) => x.code === code)
+  if (!m) throw new Error(`machine ${code} not in the demo`)
+  const { secret } = await admin.post(`/api/machines/${m.id}/secret`, {})
+  return { ...m, secret }
+}
+
+// Sequence numbers only go up, across runs too (going back reads as tampering).
+let seqBase = Math.floor(Date.now() / 1000) - 1_700_000_000
+/** Sends one signed message from the machine (e.g. {type: 'telemetry', power: true}); returns the batch answer. */
+export async function sendDeviceMessage(machine, fields) {
+  const body = JSON.stringify({ code: machine.code, seq: seqBase++, at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), ...fields })
+  const sig = createHmac('sha256', machine.secret).update(body).digest('hex')
+  const res = await fetch(`${BASE}/api/devices/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ messages: [{ code: machine.code, body, sig }] }),
+  })
+  const answer = await res.json()
+  if (!res.ok || answer.accepted !== 1) throw new Error(`device message from ${machine.code}: HTTP ${res.status} ${JSON.stringify(answer)}`)
+  return answer
+}
+
+/** Where the demo's running permit is: 金凤镇卫生院 (tests/api/devices.test.mjs HOSPITAL). */
+export const HOSPITAL = { lat: 29.444, lng: 106.356 }

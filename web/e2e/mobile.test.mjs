@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, BASE, launch, PASSWORD } from './lib.mjs'
+import { apiLogin, BASE, HOSPITAL, launch, PASSWORD, phoneContext } from './lib.mjs'
 
 let browser
 before(async () => {
@@ -26,10 +26,68 @@ describe('mobile entry', () => {
     const text = await head.innerText()
     assert.ok(text.includes(me.name), `home shows the name ${me.name}`)
     assert.ok(text.includes(me.role.name))
-    await page.getByText('扫码开机').waitFor()
+    await page.locator('[data-test="tile-scan"]').waitFor()
+    await page.locator('[data-test="home-scan"]').waitFor() // welders get the big button too
     // Nothing wider than the phone screen.
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(scrollWidth <= 390, `page is ${scrollWidth}px wide`)
+    await ctx.close()
+  })
+
+  it('welder opens a machine QR code, logs in, comes back to the scan and unlocks; another machine says why not', async () => {
+    const admin = await apiLogin('admin')
+    const running = (await admin.get('/api/permits?state=in_progress&pageSize=50')).items.find((p) => p.venue.name === '金凤镇卫生院')
+    assert.ok(running, 'the demo permit running at 金凤镇卫生院')
+    const ctx = await phoneContext(browser, { geolocation: { latitude: HOSPITAL.lat, longitude: HOSPITAL.lng, accuracy: 8 } })
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/m/scan?code=JF-HJ-0001`)
+    await page.waitForURL((u) => u.pathname === '/m/login')
+    assert.equal(new URL(page.url()).searchParams.get('redirect'), '/scan?code=JF-HJ-0001')
+    await page.locator('input[name="login"]').fill('welder')
+    await page.locator('input[name="password"]').fill(PASSWORD)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.waitForURL(`${BASE}/m/scan?code=JF-HJ-0001`)
+    assert.equal(await page.locator('[data-test="scan-code"]').innerText(), 'JF-HJ-0001')
+
+    await page.locator('[data-test="scan-start"]').click()
+    const ok = page.locator('[data-test="scan-result"][data-state="ok"]')
+    await ok.waitFor({ timeout: 15_000 })
+    const okText = await ok.innerText()
+    assert.match(okText, /已解锁/)
+    assert.ok(okText.includes(running.number), `shows the permit number ${running.number}`)
+    assert.match(okText, /可作业至/)
+    let width = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(width <= 390, `page is ${width}px wide`)
+    await page.locator('[data-test="scan-permit"]').click()
+    await page.waitForURL(`${BASE}/m/permits/${running.id}`)
+
+    // JF-HJ-0002 is on no permit of this welder's running now.
+    await page.goto(`${BASE}/m/scan?code=JF-HJ-0002`)
+    await page.locator('[data-test="scan-start"]').click()
+    const bad = page.locator('[data-test="scan-result"][data-state="refused"]')
+    await bad.waitFor({ timeout: 15_000 })
+    const badText = await bad.innerText()
+    assert.match(badText, /未能开机/)
+    assert.match(await page.locator('[data-test="scan-refusal"]').innerText(), /动火作业证/, "the server's reason")
+    assert.match(badText, /怎么办/)
+    assert.equal(await page.locator('[data-test="scan-result"][data-state="ok"]').count(), 0)
+    width = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(width <= 390, `page is ${width}px wide`)
+    await ctx.close()
+  })
+
+  it('scan without a position explains how to allow it', async () => {
+    const ctx = await phoneContext(browser) // no geolocation permission
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/m/login?redirect=${encodeURIComponent('/scan?code=JF-HJ-0001')}`)
+    await page.locator('input[name="login"]').fill('welder')
+    await page.locator('input[name="password"]').fill(PASSWORD)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.waitForURL(`${BASE}/m/scan?code=JF-HJ-0001`)
+    await page.locator('[data-test="scan-start"]').click()
+    const bad = page.locator('[data-test="scan-result"][data-state="refused"]')
+    await bad.waitFor({ timeout: 20_000 })
+    assert.match(await bad.innerText(), /位置/)
     await ctx.close()
   })
 })

@@ -1,12 +1,12 @@
 // Saves PNGs of every console page (1440×900 and 390×844) and the mobile pages to /tmp/shots/ for a human look.
 // Usage: HUOYAN_URL=http://127.0.0.1:18080 node e2e/screenshots.mjs
 import { mkdirSync } from 'node:fs'
-import { apiLogin, BASE, chooseOption, consoleLogin, launch, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, chooseOption, consoleLogin, HOSPITAL, launch, makePhoto, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
 
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
 
-const PAGES = ['/', '/permits/board', '/permits', '/permits/new', '/alerts', '/users', '/org-units', '/roles', '/dicts', '/audit-logs', '/login-logs', '/api-tokens', '/venues', '/units', '/people', '/certificates', '/machines', '/rules']
+const PAGES = ['/', '/permits/board', '/permits', '/permits/new', '/alerts', '/alerts/map', '/users', '/org-units', '/roles', '/dicts', '/audit-logs', '/login-logs', '/api-tokens', '/venues', '/units', '/people', '/certificates', '/machines', '/rules']
 const SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
 
 const browser = await launch()
@@ -165,8 +165,26 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   if ((await admin.get('/api/alerts?state=open')).total) {
     await page.goto(`${BASE}/alerts`)
     await page.locator('[data-test="alert-handle"]').first().click()
-    await page.locator('[data-test="alert-handle-dialog"]').waitFor()
+    const hd = page.locator('[data-test="alert-handle-dialog"]')
+    await hd.waitFor()
+    await hd.locator('[data-test="alert-photos"] input[type="file"]').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: await makePhoto(page, '处置现场') })
+    await hd.locator('[data-test="alert-photos"] .tile img').waitFor()
+    await hd.locator('textarea[name="result"]').fill('已到现场核实，焊机已停机，督促施工单位补办动火作业证')
     await shot(page, `${tag}-alert-handle`)
+    if (tag === 'desk') {
+      await hd.locator('[data-test="alert-handle-save"]').click()
+      await hd.waitFor({ state: 'hidden' })
+      await page.goto(`${BASE}/alerts?state=handled`)
+      await page.locator('[data-test="alerts-table"]').waitFor()
+      await shot(page, `${tag}-alerts-machine-handled`)
+    }
+  }
+  // The map with a machine's card pinned (the first machine with a critical alert).
+  const hot = (await admin.get('/api/map')).machines.find((m) => m.openAlerts.some((a) => a.severity === 'critical'))
+  if (hot) {
+    await page.goto(`${BASE}/alerts/map?machine=${hot.id}`)
+    await page.locator('[data-test="map-card"]').waitFor()
+    await shot(page, `${tag}-alerts-map-machine`)
   }
 
   await page.goto(`${BASE}/change-password`)
@@ -244,11 +262,36 @@ await mp.locator('input[name="password"]').fill(PASSWORD)
 await mp.getByRole('button', { name: '登录' }).click()
 await mp.waitForURL(`${BASE}/m/`)
 await shot(mp, 'm-home')
-await mp.getByText('扫码开机').click()
+await mp.getByText('隐患上报').click()
 await shot(mp, 'm-soon')
 await mp.goto(`${BASE}/m/password`)
 await shot(mp, 'm-password')
 await m.close()
+
+// Scan-to-start: a machine's QR code, the unlock at the hospital, a refusal, and the page without a code.
+{
+  const c = await phoneContext(browser, { geolocation: { latitude: HOSPITAL.lat, longitude: HOSPITAL.lng, accuracy: 8 } })
+  const pg = await c.newPage()
+  pg.on('pageerror', (e) => console.log(`[m scan] page error: ${e.message}`))
+  await pg.goto(`${BASE}/m/scan?code=JF-HJ-0001`)
+  await pg.locator('input[name="login"]').fill('welder')
+  await pg.locator('input[name="password"]').fill(PASSWORD)
+  await pg.getByRole('button', { name: '登录' }).click()
+  await pg.locator('[data-test="scan-code"]').waitFor()
+  await shot(pg, 'm-scan')
+  await pg.locator('[data-test="scan-start"]').click()
+  await pg.locator('[data-test="scan-result"]').waitFor()
+  await shot(pg, 'm-scan-result-0001')
+  await pg.goto(`${BASE}/m/scan?code=JF-HJ-0002`)
+  await pg.locator('[data-test="scan-start"]').click()
+  await pg.locator('[data-test="scan-result"]').waitFor()
+  await shot(pg, 'm-scan-result-0002')
+  await pg.goto(`${BASE}/m/scan`)
+  await shot(pg, 'm-scan-no-code')
+  await pg.goto(`${BASE}/m/`)
+  await shot(pg, 'm-home-welder')
+  await c.close()
+}
 
 // Mobile permit pages: each role on its own phone.
 async function phone(login, geolocation) {

@@ -160,8 +160,11 @@ void add_permit_routes(std::vector<Route>& out) {
   out.push_back({"GET", "/api/alerts/stream", Guard::Permission, "alert:read", {}, [](Context& c) {
                    std::string since = c.req.header("last-event-id");
                    if (since.empty()) since = app::query_str(c.req.query, "since", 40).value_or("");
-                   if (!since.empty() && !clock::parse_iso(since))
-                     throw bad_request("INVALID_VALUE", "since 应为 ISO 时间，如 2026-11-22T08:00:00Z", "since");
+                   if (!since.empty()) {
+                     auto at = clock::parse_iso(since);
+                     if (!at) throw bad_request("INVALID_VALUE", "since 应为 ISO 时间，如 2026-11-22T08:00:00Z", "since");
+                     since = clock::iso_utc(*at);  // stored times are UTC text: compare like with like
+                   }
                    if (c.req.header("accept").find("text/event-stream") != std::string::npos) {
                      Reply r;
                      r.content_type = "text/event-stream; charset=utf-8";

@@ -17,6 +17,7 @@ import {
   Document,
   EditPen,
   Bell,
+  MapLocation,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '基础台账' | '系统管理'
@@ -35,6 +36,7 @@ export const MENU: MenuItem[] = [
   { path: '/permits', title: '动火作业证', perm: 'permit:read', icon: Document, group: '动火作业' },
   { path: '/permits/new', title: '申请动火', perm: 'permit:apply', icon: EditPen, group: '动火作业' },
   { path: '/alerts', title: '预警处置', perm: 'alert:read', icon: Bell, group: '动火作业' },
+  { path: '/alerts/map', title: '预警地图', perm: 'alert:read', icon: MapLocation, group: '动火作业' },
   { path: '/venues', title: '场所管理', perm: 'venue:read', icon: Location, group: '基础台账' },
   { path: '/units', title: '单位管理', perm: 'unit:read', icon: School, group: '基础台账' },
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },

@@ -64,6 +64,12 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: 'permit:read', title: '动火作业证' },
       },
       { path: 'alerts', name: 'alerts', component: () => import('./pages/AlertsPage.vue'), meta: { perm: 'alert:read', title: '预警处置' } },
+      {
+        path: 'alerts/map',
+        name: 'alert-map',
+        component: () => import('./pages/AlertMapPage.vue'),
+        meta: { perm: 'alert:read', title: '预警地图' },
+      },
       { path: 'units', name: 'units', component: () => import('./pages/UnitsPage.vue'), meta: { perm: 'unit:read', title: '单位管理' } },
       { path: 'people', name: 'people', component: () => import('./pages/PeoplePage.vue'), meta: { perm: 'person:read', title: '人员与证书' } },
       {

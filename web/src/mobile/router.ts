@@ -23,8 +23,8 @@ export const router = createRouter({
       component: () => import('./pages/PermitDetailPage.vue'),
       meta: { title: '动火作业证' },
     },
-    // A machine's QR code points here (scan-to-start); a placeholder until the device work is built.
-    { path: '/scan', redirect: { name: 'soon', params: { what: 'scan' } } },
+    // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
+    { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue'), meta: { title: '扫码开机' } },
     { path: '/soon/:what', name: 'soon', component: () => import('./pages/ComingSoonPage.vue'), meta: { title: '功能建设中' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -39,11 +39,19 @@ router.beforeEach(async (to) => {
     }
   }
   const me = session.me
-  if (to.meta.public) return me && to.name === 'login' ? { name: 'home' } : true
-  if (!me) return { name: 'login' }
+  if (to.meta.public) return me && to.name === 'login' ? afterLogin(to.query.redirect) : true
+  // Back to where the user was going after logging in (e.g. a machine's QR code).
+  if (!me) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   if (me.mustChangePassword && to.name !== 'password') return { name: 'password' }
   return true
 })
+
+/** Where to go after logging in: the `redirect` query when it is a path of this app, else home. */
+export function afterLogin(redirect: unknown): string {
+  return typeof redirect === 'string' && redirect.startsWith('/') && !redirect.startsWith('//') && !redirect.startsWith('/login')
+    ? redirect
+    : '/'
+}
 
 router.afterEach((to) => {
   document.title = to.meta.title ? `${to.meta.title} · 火眼` : '火眼 · 现场端'
@@ -51,9 +59,10 @@ router.afterEach((to) => {
 
 api.hooks.onUnauthorized = () => {
   setSession(null)
-  if (router.currentRoute.value.name !== 'login') {
+  const cur = router.currentRoute.value
+  if (cur.name !== 'login') {
     showFailToast('登录已失效，请重新登录')
-    router.replace({ name: 'login' })
+    router.replace({ name: 'login', query: cur.fullPath !== '/' ? { redirect: cur.fullPath } : {} })
   }
 }
 api.hooks.onPasswordChangeRequired = () => {

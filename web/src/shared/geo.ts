@@ -1,4 +1,4 @@
-// The phone's current position for survey, check-in and rounds: optional, never blocks a command.
+// The phone's current position: optional for survey, check-in and rounds; required to scan a machine on.
 
 export interface Position {
   lat: number
@@ -6,35 +6,47 @@ export interface Position {
   accuracy: number | null
 }
 
-/** Resolves to the current position, or null when the browser has none, the user refuses or it takes too long. */
-export function currentPosition(timeoutMs = 8000): Promise<Position | null> {
+/** Why the browser gave no position, in words for the user (GeolocationPositionError.code; 0: no geolocation, 4: not https). */
+export function positionErrorMessage(code: number): string {
+  if (code === 1) return '无法获取位置：定位权限被拒绝。请在浏览器或系统设置中允许本网站使用位置信息，然后重试。'
+  if (code === 2) return '无法获取位置：请打开手机的定位服务（GPS），到室外或窗边后重试。'
+  if (code === 3) return '获取位置超时：请到开阔处、确认已打开定位服务后重试。'
+  if (code === 4) return '浏览器只在安全连接（https://）下提供定位，请通过 https 地址打开本平台。'
+  return '当前浏览器不支持定位，请用手机浏览器或微信打开本页。'
+}
+
+/** The current position; rejects with an Error carrying a Chinese message when there is none. */
+export function locate(timeoutMs = 10_000, maximumAge = 0): Promise<Position> {
   const geo = typeof navigator !== 'undefined' ? navigator.geolocation : undefined
-  if (!geo) return Promise.resolve(null)
-  return new Promise((resolve) => {
+  // Browsers give no position to pages over plain http (except localhost): say so rather than "refused".
+  if (typeof window !== 'undefined' && window.isSecureContext === false) return Promise.reject(new Error(positionErrorMessage(4)))
+  if (!geo) return Promise.reject(new Error(positionErrorMessage(0)))
+  return new Promise((resolve, reject) => {
     let done = false
-    const finish = (p: Position | null) => {
+    const finish = (p: Position | null, code = 3) => {
       if (done) return
       done = true
-      resolve(p)
+      clearTimeout(timer)
+      if (p) resolve(p)
+      else reject(new Error(positionErrorMessage(code)))
     }
-    const timer = setTimeout(() => finish(null), timeoutMs + 500)
+    // Some browsers never call back when the permission prompt is ignored.
+    const timer = setTimeout(() => finish(null, 3), timeoutMs + 500)
     try {
       geo.getCurrentPosition(
-        (pos) => {
-          clearTimeout(timer)
-          finish({ lat: round6(pos.coords.latitude), lng: round6(pos.coords.longitude), accuracy: pos.coords.accuracy ?? null })
-        },
-        () => {
-          clearTimeout(timer)
-          finish(null)
-        },
-        { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60_000 },
+        (pos) => finish({ lat: round6(pos.coords.latitude), lng: round6(pos.coords.longitude), accuracy: pos.coords.accuracy ?? null }),
+        (err) => finish(null, err?.code ?? 2),
+        { enableHighAccuracy: true, timeout: timeoutMs, maximumAge },
       )
     } catch {
-      clearTimeout(timer)
-      finish(null)
+      finish(null, 0)
     }
   })
+}
+
+/** Resolves to the current position, or null when the browser has none, the user refuses or it takes too long. */
+export function currentPosition(timeoutMs = 8000): Promise<Position | null> {
+  return locate(timeoutMs, 60_000).catch(() => null)
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6

@@ -491,13 +491,18 @@ export interface MeasureTemplate {
 
 export type AlertState = 'open' | 'acknowledged' | 'handled' | 'false_alarm'
 
+export type AlertSeverity = 'info' | 'warning' | 'critical'
+export type AlertSourceType = 'permit' | 'machine' | 'certificate'
+
 export interface Alert {
   id: number
   kind: string
   kindLabel: string | null
-  severity: 'info' | 'warning' | 'critical' | string
-  sourceType: string
+  severity: AlertSeverity | string
+  sourceType: AlertSourceType | string
   sourceId: string
+  /** What people call the source: machine code, permit number or certificate holder; may be ''. */
+  sourceLabel: string
   venueId: number | null
   venueName: string | null
   title: string
@@ -506,7 +511,68 @@ export interface Alert {
   openedAt: string
   acknowledgedAt: string | null
   closedAt: string | null
+  /** Changes with every state change; the alert stream's cursor. */
+  updatedAt: string
   result: string
+  /** File ids of the handling photos (GET /api/files/:id). */
+  photos: string[]
+}
+
+/** GET /api/map: venues and machines with coordinates, in the caller's scope. */
+export interface MapVenue {
+  id: number
+  name: string
+  type: string
+  typeLabel: string | null
+  lat: number
+  lng: number
+  geofenceRadius: number
+  openAlerts: number
+}
+
+export interface MapMachineAlert {
+  id: number
+  kind: string
+  kindLabel: string | null
+  severity: AlertSeverity | string
+  title: string
+}
+
+export interface MapMachine {
+  id: number
+  code: string
+  lat: number
+  lng: number
+  powerOn: boolean
+  lastAt: string | null
+  venueId: number | null
+  venueName: string | null
+  session: { permitId: number; permitNumber: string; until: string } | null
+  openAlerts: MapMachineAlert[]
+}
+
+export interface MapBounds {
+  minLat: number
+  minLng: number
+  maxLat: number
+  maxLng: number
+}
+
+export interface TownMap {
+  venues: MapVenue[]
+  machines: MapMachine[]
+  bounds: MapBounds | null
+}
+
+/** POST /api/machines/scan: the machine is unlocked until `until`. */
+export interface ScanResult {
+  sessionId: number
+  machineCode: string
+  permitId: number
+  permitNumber: string
+  until: string
+  commandId: number
+  message: string
 }
 
 export interface StoredFile {

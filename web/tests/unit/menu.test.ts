@@ -56,7 +56,7 @@ describe('动火作业 menu', () => {
   })
   it('gives a venue manager the permits and 预警处置 but not 申请动火', () => {
     expect(titles(['dict:read', 'permit:read', 'permit:approve', 'alert:read', 'venue:read', 'venue:write', 'unit:read', 'person:read'])).toEqual([
-      '今日看板', '动火作业证', '预警处置', '场所管理', '单位管理', '人员与证书', '证书数据库',
+      '今日看板', '动火作业证', '预警处置', '预警地图', '场所管理', '单位管理', '人员与证书', '证书数据库',
     ])
   })
   it('leaves welders and fire watches on the phone: their permit:read alone opens no console page', () => {
