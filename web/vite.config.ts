@@ -4,17 +4,19 @@ import { fileURLToPath } from 'node:url'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
-// In `vite dev`, mimic the server's history-mode fallback for the mobile entry:
-// /m/anything (no file extension) -> /m/index.html. Other paths fall back to index.html by default.
-function mobileFallback(): Plugin {
+// In `vite dev`, mimic the server's history-mode fallback for the mobile and public report entries:
+// /m/anything and /r/anything (no file extension) -> /m/index.html, /r/index.html. Other paths fall back to index.html.
+function entryFallback(): Plugin {
   return {
-    name: 'huoyan-mobile-fallback',
+    name: 'huoyan-entry-fallback',
     configureServer(server) {
       server.middlewares.use((req, _res, next) => {
         const url = req.url ?? ''
         const path = url.split('?')[0]
-        if ((path === '/m' || path.startsWith('/m/')) && !/\.[a-z0-9]+$/i.test(path) && !path.startsWith('/m/@')) {
-          req.url = '/m/index.html'
+        for (const entry of ['m', 'r']) {
+          if ((path === `/${entry}` || path.startsWith(`/${entry}/`)) && !/\.[a-z0-9]+$/i.test(path) && !path.startsWith(`/${entry}/@`)) {
+            req.url = `/${entry}/index.html`
+          }
         }
         next()
       })
@@ -24,7 +26,7 @@ function mobileFallback(): Plugin {
 
 export default defineConfig({
   base: '/',
-  plugins: [vue(), mobileFallback()],
+  plugins: [vue(), entryFallback()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -33,6 +35,7 @@ export default defineConfig({
       input: {
         console: here('./index.html'),
         mobile: here('./m/index.html'),
+        report: here('./r/index.html'),
       },
     },
   },

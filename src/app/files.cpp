@@ -32,6 +32,85 @@ std::string sniff_image(const std::string& b) {
   return "";
 }
 
+namespace {
+uint32_t be32(const std::string& b, size_t i) {
+  return (uint32_t(uint8_t(b[i])) << 24) | (uint32_t(uint8_t(b[i + 1])) << 16) | (uint32_t(uint8_t(b[i + 2])) << 8) | uint8_t(b[i + 3]);
+}
+uint32_t le32(const std::string& b, size_t i) {
+  return uint8_t(b[i]) | (uint32_t(uint8_t(b[i + 1])) << 8) | (uint32_t(uint8_t(b[i + 2])) << 16) | (uint32_t(uint8_t(b[i + 3])) << 24);
+}
+
+std::optional<std::string> strip_jpeg(const std::string& b) {
+  std::string out = b.substr(0, 2);  // SOI
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    if (uint8_t(b[i]) != 0xFF) return std::nullopt;
+    uint8_t marker = uint8_t(b[i + 1]);
+    if (marker == 0xFF) { ++i; continue; }  // fill byte
+    if (marker == 0xD9) return out + "\xFF\xD9";  // EOI without a scan: nothing more to keep
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // markers without a length
+      out.append(b, i, 2);
+      i += 2;
+      continue;
+    }
+    if (marker == 0xDA) {                    // start of scan: entropy-coded data to the end
+      out.append(b, i, std::string::npos);
+      return out;
+    }
+    size_t len = (size_t(uint8_t(b[i + 2])) << 8) | uint8_t(b[i + 3]);
+    if (len < 2 || i + 2 + len > b.size()) return std::nullopt;
+    // Keep APP0 (JFIF), APP2 (ICC colour profile) and APP14 (Adobe colour transform); drop the
+    // other APPn (APP1 holds EXIF and XMP) and comments.
+    bool drop = (marker >= 0xE1 && marker <= 0xEF && marker != 0xE2 && marker != 0xEE) || marker == 0xFE;
+    if (!drop) out.append(b, i, 2 + len);
+    i += 2 + len;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> strip_png(const std::string& b) {
+  std::string out = b.substr(0, 8);
+  for (size_t i = 8; i < b.size();) {
+    if (i + 12 > b.size()) return std::nullopt;
+    size_t len = be32(b, i);
+    if (len > b.size() - i - 12) return std::nullopt;
+    std::string type = b.substr(i + 4, 4);
+    if (type != "tEXt" && type != "zTXt" && type != "iTXt" && type != "eXIf" && type != "tIME") out.append(b, i, 12 + len);
+    i += 12 + len;
+    if (type == "IEND") return out;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> strip_webp(const std::string& b) {
+  std::string body;
+  size_t vp8x = std::string::npos;
+  for (size_t i = 12; i < b.size();) {
+    if (i + 8 > b.size()) return std::nullopt;
+    size_t len = le32(b, i + 4), padded = len + (len & 1);
+    if (padded > b.size() - i - 8) return std::nullopt;
+    std::string type = b.substr(i, 4);
+    if (type != "EXIF" && type != "XMP ") {
+      if (type == "VP8X" && len >= 1) vp8x = body.size() + 8;
+      body.append(b, i, 8 + padded);
+    }
+    i += 8 + padded;
+  }
+  if (vp8x != std::string::npos) body[vp8x] = char(uint8_t(body[vp8x]) & ~0x0C);  // no EXIF, no XMP any more
+  std::string out = "RIFF";
+  uint32_t size = static_cast<uint32_t>(body.size() + 4);
+  for (int k = 0; k < 4; ++k) out += char((size >> (8 * k)) & 0xFF);
+  return out + "WEBP" + body;
+}
+}  // namespace
+
+std::optional<std::string> strip_image_metadata(const std::string& bytes, const std::string& type) {
+  if (type == "image/jpeg") return strip_jpeg(bytes);
+  if (type == "image/png") return strip_png(bytes);
+  if (type == "image/webp") return strip_webp(bytes);
+  return std::nullopt;
+}
+
 nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::string& declared_type, const std::string& bytes) {
   std::string declared = declared_type.substr(0, declared_type.find(';'));
   if (declared != "image/jpeg" && declared != "image/png" && declared != "image/webp")
@@ -41,16 +120,20 @@ nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::s
   std::string actual = sniff_image(bytes);
   if (actual.empty() || actual != declared)
     throw bad_request("FILE_TYPE_MISMATCH", "文件内容不是所声明的图片格式，或文件已损坏");
-  std::string b64(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+  std::optional<std::string> clean = strip_image_metadata(bytes, actual);
+  if (!clean) throw bad_request("FILE_TYPE_MISMATCH", "文件内容不是所声明的图片格式，或文件已损坏");
+  const std::string& kept = *clean;
+  std::string b64(sodium_base64_ENCODED_LEN(kept.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(kept.data()), kept.size(),
                     sodium_base64_VARIANT_ORIGINAL);
   b64.resize(std::strlen(b64.c_str()));
   std::string id = random_token(18);
   db.write([&](store::Conn& c) {
     c.exec("INSERT INTO files (id, sha256, content_type, size, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-           {id, sha256_hex(bytes), actual, static_cast<long long>(bytes.size()), b64, who.user_id, clock::iso_utc(clock::now())});
+           {id, sha256_hex(kept), actual, static_cast<long long>(kept.size()), b64,
+            who.user_id ? store::Value(who.user_id) : store::Value(nullptr), clock::iso_utc(clock::now())});
   });
-  return {{"id", id}, {"contentType", actual}, {"size", bytes.size()}};
+  return {{"id", id}, {"contentType", actual}, {"size", kept.size()}};
 }
 
 std::optional<StoredFile> load_file(store::Db& db, const std::string& id) {

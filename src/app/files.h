@@ -16,6 +16,12 @@ constexpr size_t kMaxUpload = 5u << 20;
 // file is whole (start and end markers, declared sizes), or empty.
 std::string sniff_image(const std::string& bytes);
 
+// The same image without what may identify its author or place: EXIF (GPS,
+// camera serials), XMP, comments and text chunks. nullopt when the file's
+// structure is broken. `type` is what sniff_image returned.
+std::optional<std::string> strip_image_metadata(const std::string& bytes, const std::string& type);
+
+// Stores an uploaded image with its metadata removed; `who` may be an anonymous caller (public reports).
 nlohmann::json store_file(store::Db& db, const access::Caller& who, const std::string& declared_type, const std::string& bytes);
 
 // The file ids in body[field] (absent or null: none), at most `max_items`, each

@@ -10,6 +10,7 @@
 #include "app/files.h"
 #include "app/auth.h"
 #include "app/input.h"
+#include "app/print.h"
 #include "app/qr.h"
 #include "app/registries.h"
 #include "app/rules.h"
@@ -906,35 +907,6 @@ std::optional<json> public_permit(store::Db& db, const std::string& token) {
   });
 }
 
-namespace {
-std::string esc(const json& v) {
-  std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-std::string local_time(const json& iso) {
-  if (!iso.is_string()) return "";
-  auto t = clock::parse_iso(iso.get<std::string>());
-  return t ? clock::local_date(*t) + " " + clock::local_hhmm(*t) : "";
-}
-const char* kPrintStyle =
-    "<style>@page{size:A4;margin:14mm}body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;color:#111;"
-    "margin:0}h1{text-align:center;font-size:22px;margin:0 0 4px}.sub{text-align:center;color:#555;margin-bottom:10px}"
-    "table{width:100%;border-collapse:collapse;font-size:13px}td,th{border:1px solid #333;padding:5px 6px;"
-    "vertical-align:top}th{background:#f2f2f2;width:16%;text-align:left;font-weight:600}.qr{float:right;width:110px;"
-    "height:110px}.qr svg{width:110px;height:110px}.sign{height:46px}.big{font-size:20px;line-height:1.8}"
-    "@media screen{body{max-width:800px;margin:16px auto}}</style>";
-}  // namespace
 
 std::string permit_print_html(store::Db& db, const Caller& who, long long id, const std::string& base_url, bool notice) {
   json p = get_permit(db, who, id);

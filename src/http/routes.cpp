@@ -11,6 +11,7 @@ const std::vector<Route>& routes() {
     add_admin_routes(r);
     add_registry_routes(r);
     add_permit_routes(r);
+    add_hazard_routes(r);
     return r;
   }();
   return all;

@@ -57,7 +57,11 @@ std::optional<Reply> StaticSite::serve(const std::string& path, const std::strin
     // A missing hashed asset is a real 404, not the app shell.
     if (path.rfind("/assets/", 0) == 0 || fs::path(path).has_extension()) return std::nullopt;
     fallback = true;
-    it = files_.find(path.rfind("/m/", 0) == 0 || path == "/m" ? "/m/index.html" : "/index.html");
+    // Each entry has its own shell: /m/ the field pages, /r/ the public report page, the rest the console.
+    std::string shell = "/index.html";
+    for (const char* entry : {"/m", "/r"})
+      if (path == entry || path.rfind(std::string(entry) + "/", 0) == 0) shell = std::string(entry) + "/index.html";
+    it = files_.find(shell);
     if (it == files_.end()) return std::nullopt;
   }
   Reply r;

@@ -5,13 +5,16 @@
 #include "app/alerts.h"
 #include "app/auth.h"
 #include "app/devices.h"
+#include "app/hazards.h"
+#include "app/reports.h"
 #include "app/permits.h"
 #include "domain/clock.h"
 
 namespace huoyan::jobs {
 
 int run_timers(store::Db& db) {
-  return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db);
+  return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
+         app::run_hazard_timers(db) + app::run_report_timers(db);
 }
 
 Scheduler::Scheduler(store::Db& db, std::chrono::seconds interval)

@@ -7,14 +7,20 @@
 // nothing that matters (a cancelled permit, an approved one for gas analyses whose fields are all required, a
 // permit in post-work watching whose first round is not due yet). POST /api/files takes an image, not JSON: it is
 // probed with the non-JSON cases only (see RAW_BODY).
+// Hazard commands go to fixture hazards in states where a valid body is refused (a closed hazard for assign, a
+// reported one for rectify / recheck / reopen, a supervised one for supervise, an unsupervised one for unsupervise);
+// report triage to a rejected report (accept, reject) and a received one (reward). The public routes are sent
+// without a session; POST /api/public/reports creates a report for every probe that gets through (null for an
+// optional field), so its probes run an hour of their own on the test clock (3 h back), away from the rate limit
+// that later files meet at real time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, request, describe, orgUnits, roles, createOrgUnit, createRole, createUser, createUserAndLogin,
   serverRoutes, loadSpec, requestSchema, deref, toOpenApiPath, fillPath, strongPassword, randomPhone, uid,
   venueBody, createVenue, unitBody, createUnit, personBody, createPerson, certBody, createCertificate, machineBody,
-  createMachine, MINUTE, DAY, Cast, resetServerClock, serverClockTo, permitWorld, createCrew, createOpenVenue, permitBody,
-  allMeasures, advancePermit, createPermit, command, releasePermits, uploadPng, tinyJpeg, isoUtc, uploadFile, listAll,
+  createMachine, MINUTE, HOUR, DAY, Cast, resetServerClock, serverClockTo, permitWorld, createCrew, createOpenVenue, permitBody,
+  allMeasures, advancePermit, createPermit, command, releasePermits, uploadPng, tinyJpeg, isoUtc, uploadFile, listAll, localDate,
 } from './lib.mjs';
 
 const WRITE = ['POST', 'PUT', 'DELETE'];
@@ -26,7 +32,11 @@ let pfx; // permit fixtures: {cast, world, body, fileId, templates, permits: {dr
 
 // Routes whose body is not JSON: only the probes that make sense for a raw body are sent (CSRF, media type, size).
 // POST /api/files: the body is the image itself (image/jpeg|png|webp, ≤ 5 MB); a JSON body is a wrong media type.
-const RAW_BODY = new Map([['POST /api/files', { type: 'image/jpeg', bytes: () => tinyJpeg(), limit: 5 * 1024 * 1024 }]]);
+const RAW_BODY = new Map([
+  ['POST /api/files', { type: 'image/jpeg', bytes: () => tinyJpeg(), limit: 5 * 1024 * 1024 }],
+  ['POST /api/public/files', { type: 'image/jpeg', bytes: () => tinyJpeg(), limit: 5 * 1024 * 1024 }],
+]);
+let hfx; // hazard and report fixtures: {reported, closed, supervised, received, rejected, fileId}
 
 before(async () => {
   admin = await login('admin');
@@ -54,6 +64,7 @@ before(async () => {
   const ruleSettings = await admin.getOk('/api/rule-settings');
   fx = { org, officer, unit, emptyUnit, role, target, dictType, item, token, venue, regUnit, person, cert, machine, keyPeriod: kp.json, ruleSettings };
   pfx = await permitFixtures();
+  hfx = await hazardFixtures();
 });
 
 after(async () => {
@@ -104,6 +115,38 @@ async function permitFixtures() {
   return { cast, world, body, fileId, templates, permits, alert, crews };
 }
 
+/** Hazards in harmless states (see the header) and two public reports, one rejected. */
+async function hazardFixtures() {
+  const fileId = await uploadPng(admin);
+  const create = async () => {
+    const res = await admin.post('/api/hazards', { venueId: fx.venue.id, category: 'other', description: '坏输入测试隐患' });
+    assert.equal(res.status, 201, describe(res));
+    return res.json;
+  };
+  const step = async (h, name, body) => {
+    const res = await admin.post(`/api/hazards/${h.id}/${name}`, body);
+    assert.equal(res.status, 200, `${name}: ${describe(res)}`);
+    return res.json;
+  };
+  const reported = await create();
+  let closed = await create();
+  closed = await step(closed, 'assign', { responsiblePerson: '坏输入' });
+  closed = await step(closed, 'rectify', { measures: '坏输入', photos: [fileId], signedBy: '坏输入' });
+  closed = await step(closed, 'recheck', { passed: true });
+  let supervised = await step(await create(), 'assign', { responsiblePerson: '坏输入' });
+  supervised = await step(supervised, 'supervise', { level: 'town', deadline: localDate(30) });
+  const report = async () => {
+    const res = await request('POST', '/api/public/reports', { body: { venueToken: fx.venue.qrToken, category: 'other', description: '坏输入测试举报' } });
+    assert.equal(res.status, 201, describe(res));
+    return (await listAll(admin, '/api/reports?state=received')).find((r) => r.trackingCode === res.json.trackingCode);
+  };
+  const received = await report();
+  const rejected = await report();
+  const rej = await admin.post(`/api/reports/${rejected.id}/reject`, { reason: '坏输入测试' });
+  assert.equal(rej.status, 200, describe(rej));
+  return { reported, closed, supervised, received, rejected: rej.json, fileId };
+}
+
 /** For each permit command: the fixture permit and the person whose step it is. */
 function permitCommand(cmd) {
   const { permits, crews, cast } = pfx;
@@ -148,6 +191,10 @@ function paramsFor(path) {
   if (cmd && permitCommand(cmd[1])) return { id: permitCommand(cmd[1]).permit.id };
   if (path === '/api/permits/:id') return { id: pfx.permits.draft.id };
   if (path.startsWith('/api/alerts/')) return { id: pfx.alert.id };
+  const hz = /^\/api\/hazards\/:id\/([a-z-]+)$/.exec(path);
+  if (hz) return { id: { assign: hfx.closed, supervise: hfx.supervised, unsupervise: hfx.reported }[hz[1]]?.id ?? hfx.reported.id };
+  const rp = /^\/api\/reports\/:id\/([a-z-]+)$/.exec(path);
+  if (rp) return { id: rp[1] === 'reward' ? hfx.received.id : hfx.rejected.id };
   return { id: 1, code: 'x', year: 2033 }; // a route this suite does not know yet: still checked for the generic cases
 }
 
@@ -200,6 +247,17 @@ function validBody(method, path, schema) {
     case 'POST /api/permits/:id/close': return { siteClear: true, photos: [pfx.fileId] };
     case 'POST /api/alerts/:id/handle': return { result: '坏输入', falseAlarm: false };
     case 'POST /api/test/clock': return { offsetSeconds: 0 };
+    case 'POST /api/hazards': return { venueId: fx.venue.id, category: 'other', description: '坏输入测试', location: '一楼', photos: [hfx.fileId], source: 'patrol', severity: 'general' };
+    case 'POST /api/hazards/:id/assign': return { responsiblePerson: '坏输入', responsiblePhone: randomPhone(), deadline: localDate(10), interimMeasures: '坏输入', funds: 100, severity: 'general' };
+    case 'POST /api/hazards/:id/rectify': return { measures: '坏输入', photos: [hfx.fileId], signedBy: '坏输入' };
+    case 'POST /api/hazards/:id/recheck': return { passed: true, note: '坏输入' };
+    case 'POST /api/hazards/:id/reopen': return { reason: '坏输入' };
+    case 'POST /api/hazards/:id/supervise': return { level: 'town', deadline: localDate(30), note: '坏输入' };
+    case 'POST /api/hazards/:id/unsupervise': return { note: '坏输入' };
+    case 'POST /api/public/reports': return { venueToken: fx.venue.qrToken, category: 'other', description: '坏输入测试举报' };
+    case 'POST /api/reports/:id/accept': return { severity: 'general', description: '坏输入' };
+    case 'POST /api/reports/:id/reject': return { reason: '坏输入' };
+    case 'POST /api/reports/:id/reward': return { amount: 100, note: '坏输入' };
     case 'PUT /api/measure-templates': return { items: pfx.templates.map(({ code, label }) => ({ code, label })) };
     default: break;
   }
@@ -231,7 +289,7 @@ function wrongValues(p) {
 }
 
 function clientFor(path) {
-  if (path === '/api/auth/login') return null;
+  if (path === '/api/auth/login' || path.startsWith('/api/public/')) return null;
   const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
   if (cmd && permitCommand(cmd[1])) return permitCommand(cmd[1]).client;
   if (path === '/api/permits/:id') return pfx.cast.contractor;
@@ -263,6 +321,19 @@ test('the route table has write routes', () => {
 for (const route of routes) {
   const method = route.method.toUpperCase();
   test(`${method} ${route.path}`, async () => {
+    if (route.path !== '/api/public/reports') return probe(route);
+    try {
+      await serverClockTo(Date.now() - 3 * HOUR);
+      return await probe(route);
+    } finally {
+      await resetServerClock();
+    }
+  });
+}
+
+async function probe(route) {
+  const method = route.method.toUpperCase();
+  {
     const spec = loadSpec();
     const schema = requestSchema(spec, method, toOpenApiPath(route.path));
     const path = fillPath(route.path, paramsFor(route.path));
@@ -283,8 +354,10 @@ for (const route of routes) {
       } catch (e) {
         problems.push(`body over the limit: connection failed instead of a 413 answer (${e.cause?.code ?? e.message})`);
       }
-      check(problems, await send(route, path, { raw: raw.bytes(), contentType: raw.type, csrf: false }), 403, 'CSRF_INVALID', undefined, 'no X-CSRF-Token');
-      check(problems, await send(route, path, { raw: raw.bytes(), contentType: raw.type, csrf: 'forged' }), 403, 'CSRF_INVALID', undefined, 'wrong X-CSRF-Token');
+      if (needsCsrf) {
+        check(problems, await send(route, path, { raw: raw.bytes(), contentType: raw.type, csrf: false }), 403, 'CSRF_INVALID', undefined, 'no X-CSRF-Token');
+        check(problems, await send(route, path, { raw: raw.bytes(), contentType: raw.type, csrf: 'forged' }), 403, 'CSRF_INVALID', undefined, 'wrong X-CSRF-Token');
+      }
       const ok = await send(route, path, { raw: raw.bytes(), contentType: raw.type });
       if (ok.status !== 201) problems.push(`a valid ${raw.type} body: expected 201, got ${ok.status} ${ok.text.slice(0, 120)}`);
       assert.deepEqual(problems, [], `${method} ${route.path} (raw body):\n  ${problems.join('\n  ')}`);
@@ -348,7 +421,7 @@ for (const route of routes) {
     }
     if (!spec.paths[toOpenApiPath(route.path)]) problems.push('route not described in docs/openapi.yaml (only generic cases checked)');
     assert.deepEqual(problems, [], `${method} ${route.path} (${path}):\n  ${problems.join('\n  ')}`);
-  });
+  }
 }
 
 test('the fixtures survived the bad input unchanged', async () => {
@@ -375,4 +448,13 @@ test('the fixtures survived the bad input unchanged', async () => {
   assert.equal(w.state, 'watching', 'a bad request closed the watching permit');
   assert.ok(w.rounds.every((r) => r.doneAt === null), 'a bad request recorded a round');
   assert.deepEqual((await admin.getOk('/api/measure-templates')).items, pfx.templates, 'the measure templates were changed by a bad request');
+  const hz = async (h) => admin.getOk(`/api/hazards/${h.id}`);
+  assert.equal((await hz(hfx.reported)).state, 'reported', 'a bad request moved the reported hazard');
+  assert.equal((await hz(hfx.reported)).supervision, null, 'a bad request supervised the reported hazard');
+  assert.equal((await hz(hfx.closed)).state, 'closed', 'a bad request moved the closed hazard');
+  assert.equal((await hz(hfx.supervised)).state, 'rectifying', 'a bad request moved the supervised hazard');
+  assert.equal((await hz(hfx.supervised)).supervision?.level, 'town', 'a bad request changed the supervision');
+  assert.equal((await admin.getOk(`/api/reports/${hfx.received.id}`)).state, 'received', 'a bad request triaged the received report');
+  assert.equal((await admin.getOk(`/api/reports/${hfx.received.id}`)).reward, null, 'a bad request rewarded a report');
+  assert.equal((await admin.getOk(`/api/reports/${hfx.rejected.id}`)).state, 'rejected', 'a bad request moved the rejected report');
 });

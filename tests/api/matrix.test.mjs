@@ -11,7 +11,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, serverRoutes, routePermission, fillPath, MISSING_ID } from './lib.mjs';
 
-const USERS = ['admin', 'sw_officer', 'grid_longfeng', 'venue_mgr', 'contractor', 'welder', 'firewatch', 'inspector', 'auditor'];
+const USERS = ['admin', 'sw_officer', 'wj_officer', 'grid_longfeng', 'venue_mgr', 'contractor', 'welder', 'firewatch', 'inspector', 'auditor'];
 const routes = serverRoutes().filter((r) => routePermission(r));
 const clients = new Map();
 
@@ -48,6 +48,7 @@ const REGISTRY_PERMS = ['venue:read', 'venue:write', 'unit:read', 'unit:write', 
 const REGISTRY_GRANTS = {
   admin: REGISTRY_PERMS,
   sw_officer: ['venue:read', 'venue:write', 'unit:read', 'person:read', 'machine:read', 'rule:read'],
+  wj_officer: ['venue:read', 'venue:write', 'unit:read', 'person:read', 'machine:read', 'rule:read'],
   grid_longfeng: ['venue:read', 'unit:read', 'person:read'],
   inspector: ['venue:read', 'unit:read', 'person:read', 'machine:read', 'rule:read'],
   venue_mgr: ['venue:read', 'venue:write', 'unit:read', 'person:read'],
@@ -78,6 +79,7 @@ const PERMIT_GRANTS = {
   firewatch: { has: ['permit:read', 'permit:watch'], lacks: ['permit:apply', 'permit:approve', 'permit:revoke'] },
   welder: { has: ['permit:read'], lacks: ['permit:apply', 'permit:approve', 'permit:watch', 'permit:revoke', 'alert:handle'] },
   sw_officer: { has: ['permit:read', 'permit:revoke'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
+  wj_officer: { has: ['permit:read', 'permit:revoke'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
   inspector: { has: ['permit:read', 'permit:revoke'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
   grid_longfeng: { has: ['permit:read'], lacks: ['permit:apply', 'permit:approve', 'permit:watch'] },
   admin: { has: PERMIT_PERMS, lacks: [] },
@@ -96,6 +98,40 @@ test('permit and alert permissions of the built-in roles', async () => {
   const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
   assert.deepEqual(PERMIT_PERMS.filter((p) => !catalog.some((x) => x.key === p)), [], 'permissions missing from GET /api/permissions');
   for (const p of PERMIT_PERMS) assert.match(catalog.find((x) => x.key === p).label, /[\u4e00-\u9fff]/, `${p}: label not Chinese`);
+});
+
+// Hazard and report permissions (docs/api-hazards.md): officials find, assign and recheck; venue managers rectify;
+// officers triage public reports; field roles and the auditor have none of them.
+const HAZARD_PERMS = ['hazard:read', 'hazard:report', 'hazard:assign', 'hazard:rectify', 'report:triage'];
+const HAZARD_GRANTS = {
+  admin: HAZARD_PERMS,
+  sw_officer: ['hazard:read', 'hazard:report', 'hazard:assign', 'report:triage'],
+  wj_officer: ['hazard:read', 'hazard:report', 'hazard:assign', 'report:triage'],
+  inspector: ['hazard:read', 'hazard:report', 'hazard:assign'],
+  grid_longfeng: ['hazard:read', 'hazard:report'],
+  venue_mgr: ['hazard:read', 'hazard:rectify'],
+  contractor: [],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('hazard and report permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(HAZARD_GRANTS)) {
+    const c = clients.get(u) ?? await login(u);
+    const have = (await c.getOk('/api/auth/me')).user.permissions.filter((p) => HAZARD_PERMS.includes(p)).sort();
+    const want = [...HAZARD_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  assert.deepEqual(HAZARD_PERMS.filter((p) => !catalog.some((x) => x.key === p)), [], 'permissions missing from GET /api/permissions');
+  for (const p of HAZARD_PERMS) assert.match(catalog.find((x) => x.key === p).label, /[\u4e00-\u9fff]/, `${p}: label not Chinese`);
+  // every hazard route is guarded by one of them (the poster by venue:read)
+  const guarded = serverRoutes().filter((r) => /^\/api\/(hazards|hazard-categories|reports)(\/|$)/.test(r.path));
+  assert.ok(guarded.length >= 15, `only ${guarded.length} hazard / report routes`);
+  for (const r of guarded) assert.ok(HAZARD_PERMS.includes(routePermission(r)), `${r.method} ${r.path}: permission ${r.permission}`);
 });
 
 test('authorization matrix', async (t) => {

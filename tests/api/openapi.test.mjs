@@ -51,12 +51,17 @@ test('the spec is complete: summaries, security, error codes, closed request bod
   const problems = [];
   const known = new Set(Object.keys(doc.components.schemas));
   for (const [k, op] of specOps(doc)) {
+    if (k.split(' ')[1].startsWith('/api/public/') && k.split(' ')[0] !== 'GET' && !(Array.isArray(op.security) && op.security.length === 0)) {
+      problems.push(`${k}: a public write must need no security`);
+    }
     if (!/[\u4e00-\u9fff]/.test(op.summary ?? '')) problems.push(`${k}: summary not in Chinese`);
     if (!Array.isArray(op.security)) problems.push(`${k}: no security`);
     if (op['x-permission'] && !op.security?.some((s) => 'bearer' in s)) problems.push(`${k}: permission route without bearer`);
     const [method, path] = k.split(' ');
     // Login and device messages are public: the password, or each message's own signature, authenticates them.
-    if (method !== 'GET' && path.startsWith('/api/') && path !== '/api/auth/login' && path !== '/api/devices/messages') {
+    // Public reports and their photos (/api/public/…) come from citizens without an account: no session, no CSRF, rate-limited.
+    const publicWrite = path === '/api/auth/login' || path === '/api/devices/messages' || path.startsWith('/api/public/');
+    if (method !== 'GET' && path.startsWith('/api/') && !publicWrite) {
       if (!op.security?.some((s) => 'session' in s && 'csrf' in s)) problems.push(`${k}: session writes must require csrf`);
       if (!(op.parameters ?? []).some((p) => p.$ref === '#/components/parameters/IdempotencyKey')) problems.push(`${k}: no Idempotency-Key parameter`);
     }

@@ -8,6 +8,7 @@ import {
   checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
   venueBody, unitBody, personBody, certBody, machineBody, makeCitizenId,
   MINUTE, Cast, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, allMeasures, isoUtc, tinyPng,
+  createVenue, localDate,
 } from './lib.mjs';
 
 let spec, admin;
@@ -183,6 +184,9 @@ test('successful answers match the documented schemas', async () => {
   // permits, files, alerts, the public page and the test clock (docs/api-permits.md)
   await permitRoutes();
 
+  // hazards, public reports and their triage (docs/api-hazards.md)
+  await hazardRoutes();
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
@@ -278,6 +282,51 @@ async function permitRoutes() {
   const r = (await hit(cast.contractor, 'POST', '/api/permits', {}, other, { expect: 201 })).json;
   await hit(admin, 'POST', '/api/permits/:id/revoke', { id: r.id }, { reason: '撤销' }, { expect: 200 });
   await hit(admin, 'POST', '/api/test/clock', {}, { offsetSeconds: 0 }, { expect: 200 });
+}
+
+/** Every hazard and report route once: a hazard through the whole loop with 挂牌督办, two public reports (accepted with a
+ * reward, and one whose detail lists duplicates, rejected), the public pages, the export and the poster. Two reports
+ * from this IP at real time: well within the rate limit. */
+async function hazardRoutes() {
+  const org = await orgUnits(admin);
+  const vm = await login('venue_mgr');
+  const venue = await createVenue(admin, org, { managerUserId: vm.user.id });
+  const png = await tinyPng([3, 2, 1]);
+  const fileId = (await hit(admin, 'POST', '/api/files', {}, png, { expect: 201, contentType: 'image/png' })).json.id;
+  await hit(admin, 'GET', '/api/hazard-categories', {}, undefined, { expect: 200 });
+  const h = (await hit(admin, 'POST', '/api/hazards', {}, { venueId: venue.id, category: 'other', description: '形状', location: '一楼', photos: [fileId], source: 'patrol' }, { expect: 201 })).json;
+  const id = { id: h.id };
+  await hit(admin, 'POST', '/api/hazards/:id/assign', id, { responsiblePerson: '形状', responsiblePhone: randomPhone(), funds: 10, interimMeasures: '形状', supervisorOrgUnitId: org.byName.get('商贸发展岗').id }, { expect: 200 });
+  await hit(admin, 'GET', '/api/hazards/:id/notice', id, undefined, { expect: 200, binary: true });
+  await hit(admin, 'POST', '/api/hazards/:id/supervise', id, { level: 'town', deadline: localDate(30), note: '形状' }, { expect: 200 });
+  await hit(vm, 'POST', '/api/hazards/:id/rectify', id, { measures: '形状', photos: [fileId], signedBy: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/hazards/:id/recheck', id, { passed: false, note: '形状' }, { expect: 200 });
+  await hit(vm, 'POST', '/api/hazards/:id/rectify', id, { measures: '形状', photos: [fileId], signedBy: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/hazards/:id/recheck', id, { passed: true }, { expect: 200 });
+  await hit(admin, 'POST', '/api/hazards/:id/unsupervise', id, { note: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/hazards/:id/reopen', id, { reason: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/hazards/:id', id, undefined, { expect: 200 });
+  await hit(vm, 'GET', '/api/hazards', {}, undefined, { expect: 200, query: '?pageSize=20' });
+  await hit(admin, 'GET', '/api/hazards', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=rectifying&source=patrol` });
+  await hit(admin, 'GET', '/api/hazards/summary', {}, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/hazards/export.xlsx', {}, undefined, { expect: 200, binary: true, query: `?venueId=${venue.id}` });
+  await hit(admin, 'GET', '/api/venues/:id/report-poster', { id: venue.id }, undefined, { expect: 200, binary: true });
+  // public
+  await hit(null, 'GET', '/api/public/venues/:token', { token: venue.qrToken }, undefined, { expect: 200 });
+  const pf = (await hit(null, 'POST', '/api/public/files', {}, png, { expect: 201, contentType: 'image/png' })).json;
+  const one = (await hit(null, 'POST', '/api/public/reports', {}, { venueToken: venue.qrToken, category: 'blocked_exit', description: '形状', photos: [pf.id], lat: 29.5, lng: 106.5, phone: randomPhone(), deviceId: uid('dev') }, { expect: 201 })).json;
+  const two = (await hit(null, 'POST', '/api/public/reports', {}, { venueToken: venue.qrToken, category: 'blocked_exit', description: '形状二' }, { expect: 201 })).json;
+  const listed = (await hit(admin, 'GET', '/api/reports', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=received` })).json.items;
+  const r1 = listed.find((x) => x.trackingCode === one.trackingCode);
+  const r2 = listed.find((x) => x.trackingCode === two.trackingCode);
+  if (!r1 || !r2) { problems.push('the shapes reports are not in GET /api/reports'); return; }
+  await hit(admin, 'POST', '/api/reports/:id/accept', { id: r1.id }, { severity: 'general', description: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/reports/:id/reward', { id: r1.id }, { amount: 50, note: '形状' }, { expect: 200 });
+  const detail = (await hit(admin, 'GET', '/api/reports/:id', { id: r2.id }, undefined, { expect: 200 })).json;
+  if (!(detail?.duplicates?.length >= 2)) problems.push('GET /api/reports/:id: the duplicates (a report and a hazard) are missing');
+  await hit(admin, 'POST', '/api/reports/:id/reject', { id: r2.id }, { reason: '形状' }, { expect: 200 });
+  await hit(null, 'GET', '/api/public/reports/:code', { code: one.trackingCode }, undefined, { expect: 200 });
+  await hit(null, 'GET', '/api/public/reports/:code', { code: two.trackingCode }, undefined, { expect: 200 });
 }
 
 test('error answers carry codes the spec documents for that route and status', async () => {

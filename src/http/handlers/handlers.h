@@ -11,6 +11,11 @@ void add_admin_routes(std::vector<Route>& out);   // users, org units, roles, di
 void add_registry_routes(std::vector<Route>& out); // venues, units, people, certificates, machines, rules
 void add_permit_routes(std::vector<Route>& out);   // permits, files, alerts
 
+// The address clients reached us by ("http://host:port"), for links printed on paper (QR codes).
+std::string public_base(const Request& req);
+
+void add_hazard_routes(std::vector<Route>& out);   // hazards, public reports
+
 // Set by `serve --test-clock`: lets tests move the clock through POST /api/test/clock.
 void enable_test_clock(bool on);
 

@@ -10,15 +10,14 @@ namespace {
 using F = FieldType;
 Reply ok(const json& j) { return Reply::json_body(j); }
 Reply created(const json& j) { return Reply::json_body(j, 201); }
+}  // namespace
 
-// The address clients reached us by, for links printed on paper (QR codes).
 std::string public_base(const Request& req) {
   std::string host = req.header("host");
   if (host.empty() || host.size() > 200 || host.find_first_of(" /\\\"<>") != std::string::npos) host = "127.0.0.1:8080";
   std::string proto = req.header("x-forwarded-proto") == "https" ? "https" : "http";
   return proto + "://" + host;
 }
-}  // namespace
 
 void add_registry_routes(std::vector<Route>& out) {
   const std::vector<Field> venue = {

@@ -4,6 +4,7 @@ import { buildOrgTree } from '../shared/format'
 import type {
   Certificate, DictItem, Items, Machine, OpeningHour, OrgUnit, Page, Permit, PermitSummary, Person, Role, Unit, User, Venue,
 } from '../shared/types'
+import type { HazardCategory } from '../shared/hazards'
 import { hasPerm } from '../shared/session'
 import { notifyError } from './notify'
 
@@ -300,4 +301,20 @@ export function useApproverOptions() {
     }
   }
   return { list, available, load }
+}
+
+/** Hazard categories (GET /api/hazard-categories, hazard:read), fetched once per page. */
+export function useHazardCategories() {
+  const list = ref<HazardCategory[]>([])
+  const byCode = computed(() => new Map(list.value.map((c) => [c.code, c])))
+  const labelOf = (code: string | null | undefined, fallback?: string | null) => fallback || byCode.value.get(code ?? '')?.label || code || '—'
+  async function load() {
+    if (!hasPerm('hazard:read') || list.value.length) return
+    try {
+      list.value = (await api.get<Items<HazardCategory>>('/api/hazard-categories')).items
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+  return { list, byCode, labelOf, load }
 }

@@ -18,9 +18,11 @@ import {
   EditPen,
   Bell,
   MapLocation,
+  Warning,
+  ChatDotSquare,
 } from '@element-plus/icons-vue'
 
-export type MenuGroupName = '动火作业' | '基础台账' | '系统管理'
+export type MenuGroupName = '动火作业' | '隐患治理' | '基础台账' | '系统管理'
 
 export interface MenuItem {
   path: string
@@ -30,13 +32,15 @@ export interface MenuItem {
   group: MenuGroupName
 }
 
-// Console menu, in display order (docs/api-overview.md "Roles and menus", docs/api-registries.md).
+// Console menu, in display order (docs/api-overview.md "Roles and menus", docs/api-registries.md, docs/api-hazards.md).
 export const MENU: MenuItem[] = [
   { path: '/permits/board', title: '今日看板', perm: 'permit:read', icon: DataBoard, group: '动火作业' },
   { path: '/permits', title: '动火作业证', perm: 'permit:read', icon: Document, group: '动火作业' },
   { path: '/permits/new', title: '申请动火', perm: 'permit:apply', icon: EditPen, group: '动火作业' },
   { path: '/alerts', title: '预警处置', perm: 'alert:read', icon: Bell, group: '动火作业' },
   { path: '/alerts/map', title: '预警地图', perm: 'alert:read', icon: MapLocation, group: '动火作业' },
+  { path: '/hazards', title: '隐患台账', perm: 'hazard:read', icon: Warning, group: '隐患治理' },
+  { path: '/reports', title: '群众举报', perm: 'report:triage', icon: ChatDotSquare, group: '隐患治理' },
   { path: '/venues', title: '场所管理', perm: 'venue:read', icon: Location, group: '基础台账' },
   { path: '/units', title: '单位管理', perm: 'unit:read', icon: School, group: '基础台账' },
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },
@@ -76,7 +80,7 @@ export function menuFor(permissions: readonly string[]): MenuItem[] {
 /** The menu in groups (empty groups left out). */
 export function menuGroups(permissions: readonly string[]): { title: MenuGroupName; items: MenuItem[] }[] {
   const items = menuFor(permissions)
-  const groups: MenuGroupName[] = ['动火作业', '基础台账', '系统管理']
+  const groups: MenuGroupName[] = ['动火作业', '隐患治理', '基础台账', '系统管理']
   return groups.map((title) => ({ title, items: items.filter((m) => m.group === title) })).filter((g) => g.items.length)
 }
 

@@ -15,12 +15,6 @@ declare module 'vue-router' {
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
   {
-    path: '/r/v/:token',
-    name: 'venue-scan',
-    component: () => import('./pages/VenueScanPage.vue'),
-    meta: { public: true, title: '场所二维码' },
-  },
-  {
     path: '/change-password',
     name: 'change-password',
     component: () => import('./pages/ChangePasswordPage.vue'),
@@ -69,6 +63,20 @@ const routes: RouteRecordRaw[] = [
         name: 'alert-map',
         component: () => import('./pages/AlertMapPage.vue'),
         meta: { perm: 'alert:read', title: '预警地图' },
+      },
+      { path: 'hazards', name: 'hazards', component: () => import('./pages/HazardsPage.vue'), meta: { perm: 'hazard:read', title: '隐患台账' } },
+      {
+        path: 'hazards/:id(\\d+)',
+        name: 'hazard-detail',
+        component: () => import('./pages/HazardDetailPage.vue'),
+        meta: { perm: 'hazard:read', title: '隐患详情' },
+      },
+      { path: 'reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { perm: 'report:triage', title: '群众举报' } },
+      {
+        path: 'reports/:id(\\d+)',
+        name: 'report-detail',
+        component: () => import('./pages/ReportDetailPage.vue'),
+        meta: { perm: 'report:triage', title: '举报详情' },
       },
       { path: 'units', name: 'units', component: () => import('./pages/UnitsPage.vue'), meta: { perm: 'unit:read', title: '单位管理' } },
       { path: 'people', name: 'people', component: () => import('./pages/PeoplePage.vue'), meta: { perm: 'person:read', title: '人员与证书' } },

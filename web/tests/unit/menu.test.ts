@@ -65,6 +65,32 @@ describe('动火作业 menu', () => {
   })
 })
 
+describe('隐患治理 menu', () => {
+  const HAZARD_ADMIN = [...ADMIN, 'hazard:read', 'hazard:report', 'hazard:assign', 'hazard:rectify', 'report:triage']
+  it('puts 隐患台账 and 群众举报 in their own group before the registries', () => {
+    expect(titles(HAZARD_ADMIN).slice(0, 3)).toEqual(['隐患台账', '群众举报', '场所管理'])
+    expect(menuGroups(HAZARD_ADMIN).map((g) => [g.title, g.items.length])).toEqual([
+      ['隐患治理', 2],
+      ['基础台账', 5],
+      ['系统管理', 8],
+    ])
+  })
+  it('needs report:triage for 群众举报: inspectors and grid staff see the ledger only', () => {
+    expect(titles(['dict:read', 'hazard:read', 'hazard:report', 'hazard:assign'])).toEqual(['隐患台账'])
+    expect(titles(['dict:read', 'report:triage'])).toEqual(['群众举报'])
+    expect(titles(['dict:read', 'hazard:assign', 'hazard:rectify'])).toEqual([])
+  })
+  it('gives a venue manager the hazards next to the permits', () => {
+    const vm = ['dict:read', 'permit:read', 'permit:approve', 'alert:read', 'venue:read', 'hazard:read', 'hazard:rectify']
+    expect(menuGroups(vm).map((g) => g.title)).toEqual(['动火作业', '隐患治理', '基础台账'])
+    expect(titles(vm)).toContain('隐患台账')
+    expect(titles(vm)).not.toContain('群众举报')
+  })
+  it('keeps the permit pages for someone whose only other page is the hazard ledger', () => {
+    expect(titles(['dict:read', 'permit:read', 'hazard:read'])).toEqual(['今日看板', '动火作业证', '隐患台账'])
+  })
+})
+
 describe('activeMenuPath', () => {
   it('highlights the permit pages by the most specific entry', () => {
     expect(activeMenuPath('/permits/board')).toBe('/permits/board')
@@ -78,5 +104,7 @@ describe('activeMenuPath', () => {
     expect(activeMenuPath('/people/3')).toBe('/people')
     expect(activeMenuPath('/roles')).toBe('/roles')
     expect(activeMenuPath('/usersx')).toBe('/usersx')
+    expect(activeMenuPath('/hazards/12')).toBe('/hazards')
+    expect(activeMenuPath('/reports/3')).toBe('/reports')
   })
 })

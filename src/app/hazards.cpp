@@ -1,0 +1,505 @@
+#include "app/hazards.h"
+
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/alerts.h"
+#include "app/audit.h"
+#include "app/auth.h"
+#include "app/files.h"
+#include "app/input.h"
+#include "app/print.h"
+#include "app/rules.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/hazard.h"
+#include "domain/validate.h"
+#include "store/scope.h"
+
+namespace huoyan::app {
+
+using hazard::Command;
+using hazard::State;
+
+namespace {
+
+std::string now_iso() { return clock::iso_utc(clock::now()); }
+
+// At most `max_bytes` of `s`, cut at a character boundary (timeline notes are summaries).
+std::string clip(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "…";
+}
+
+const char* kHazardSelect =
+    "SELECT h.id, h.number, h.source, h.venue_id AS \"venueId\", v.name AS \"venueName\", vo.name AS \"villageName\", "
+    "v.org_unit_id AS \"villageId\", h.category, hc.label AS \"categoryLabel\", h.severity, h.decision_record AS \"decisionRecord\", "
+    "h.description, h.location, h.photos, h.found_by AS \"foundBy\", h.found_at AS \"foundAt\", "
+    "h.responsible_unit_id AS \"responsibleUnitId\", ru.name AS \"responsibleUnitName\", h.responsible_person AS \"responsiblePerson\", "
+    "h.responsible_phone AS \"responsiblePhone\", h.supervisor_org_unit_id AS \"supervisorOrgUnitId\", so.name AS \"supervisorName\", "
+    "h.deadline, h.interim_measures AS \"interimMeasures\", h.funds, h.state, h.overdue, h.supervision, h.rectification, h.recheck, "
+    "h.report_id AS \"reportId\", h.notice_seq AS \"noticeSeq\", h.created_at AS \"createdAt\", h.updated_at AS \"updatedAt\", h.version "
+    "FROM hazards h JOIN venues v ON v.id = h.venue_id JOIN org_units vo ON vo.id = v.org_unit_id "
+    "JOIN hazard_categories hc ON hc.code = h.category LEFT JOIN units ru ON ru.id = h.responsible_unit_id "
+    "LEFT JOIN org_units so ON so.id = h.supervisor_org_unit_id";
+
+std::string hazard_scope(const access::Caller& who, store::Params& p) {
+  return store::scope_condition(
+      who, {"SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = h.venue_id",
+            "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = h.venue_id", "h.supervisor_org_unit_id"},
+      {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = h.venue_id)", "h.found_by_user_id"}, p);
+}
+
+const std::map<std::string, std::string>& source_labels() {
+  static const std::map<std::string, std::string> m = {
+      {"inspection", "检查"}, {"patrol", "巡查"}, {"report", "举报"}, {"device", "设备预警"}, {"self_check", "自查"}};
+  return m;
+}
+const std::map<std::string, std::string>& supervision_levels() {
+  static const std::map<std::string, std::string> m = {{"town", "镇级"}, {"district", "区县级"}, {"city", "市级"}};
+  return m;
+}
+
+std::string town_name(store::Conn& c) {
+  return c.text("SELECT name FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1").value_or("");
+}
+
+std::string notice_number(store::Conn& c, const json& h) {
+  if (!h["noticeSeq"].is_number()) return "";
+  std::string year = h["createdAt"].get<std::string>().substr(0, 4);
+  char seq[16];
+  std::snprintf(seq, sizeof seq, "%04lld", h["noticeSeq"].get<long long>());
+  // 金凤镇 → 金凤消限〔2026〕0001号
+  std::string town = town_name(c);
+  for (std::string suffix : {"街道", "镇", "乡"})
+    if (town.size() > suffix.size() && town.compare(town.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      town.resize(town.size() - suffix.size());
+      break;
+    }
+  return town + "消限〔" + year + "〕" + seq + "号";
+}
+
+void present(store::Conn& c, const access::Caller& who, json& h) {
+  store::as_int(h, {"id", "venueId", "villageId", "responsibleUnitId", "supervisorOrgUnitId", "reportId", "noticeSeq", "version"});
+  store::as_bool(h, {"overdue"});
+  State s = *hazard::parse_state(h["state"].get<std::string>());
+  h["stateLabel"] = hazard::state_label(s);
+  h["sourceLabel"] = source_labels().at(h["source"].get<std::string>());
+  h["severityLabel"] = h["severity"] == "major" ? "重大" : "一般";
+  h["photos"] = json::parse(h["photos"].get<std::string>());
+  for (const char* f : {"supervision", "rectification", "recheck"})
+    h[f] = h[f].is_string() ? json::parse(h[f].get<std::string>()) : json(nullptr);
+  if (h["supervision"].is_object()) h["supervision"]["levelLabel"] = supervision_levels().at(h["supervision"]["level"].get<std::string>());
+  if (!h["funds"].is_null()) h["funds"] = h["funds"].is_string() ? std::stod(h["funds"].get<std::string>()) : h["funds"].get<double>();
+  if (h["responsiblePhone"].is_string() && !who.has("person:pii"))
+    h["responsiblePhone"] = validate::mask_phone(h["responsiblePhone"].get<std::string>());
+  h["noticeNumber"] = notice_number(c, h);
+  if (h["noticeNumber"] == "") h["noticeNumber"] = nullptr;
+  h.erase("noticeSeq");
+}
+
+json scoped_row(store::Conn& c, const access::Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = hazard_scope(who, p);
+  auto row = c.row(std::string(kHazardSelect) + " WHERE h.id = ? AND " + cond, p);
+  if (!row) throw not_found();
+  return *row;
+}
+
+void add_event(store::Conn& c, const access::Caller& who, long long id, const std::string& action, const std::string& note) {
+  c.insert("INSERT INTO hazard_events (hazard_id, at, action, user_id, by_name, note) VALUES (?, ?, ?, ?, ?, ?)",
+           {id, now_iso(), action, who.user_id ? store::Value(who.user_id) : store::Value(nullptr),
+            who.name.empty() ? std::string("系统") : who.name, note});
+}
+
+const std::map<std::string, std::string>& action_labels() {
+  static const std::map<std::string, std::string> m = {
+      {"report", "登记"},   {"assign", "交办"},     {"rectify", "整改"},        {"recheck_passed", "复查合格，销号"},
+      {"recheck_failed", "复查不合格"}, {"reopen", "重新打开"}, {"supervise", "挂牌督办"}, {"unsupervise", "摘牌销案"},
+      {"overdue", "逾期未整改"}};
+  return m;
+}
+
+std::string next_counter(store::Conn& c, const std::string& name, const std::string& period) {
+  auto row = c.row("INSERT INTO number_counters (name, period, last) VALUES (?, ?, 1) ON CONFLICT (name, period) DO UPDATE SET "
+                   "last = number_counters.last + 1 RETURNING last",
+                   {name, period});
+  return std::to_string(store::as_id((*row)["last"]));
+}
+
+std::string read_severity(Input& in, std::optional<std::string>& decision) {
+  std::string severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
+  decision = in.opt_str("decisionRecord", 500, "集体研究记录");
+  if (severity == "major" && (!decision || decision->size() < 4))
+    throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录（会议时间、参加人员、结论）", "decisionRecord");
+  return severity;
+}
+
+Filter hazard_filter(const access::Caller& who, const QueryMap& q) {
+  Filter f;
+  f.sql += " AND " + hazard_scope(who, f.params);
+  if (auto v = query_str(q, "state")) {
+    if (!hazard::parse_state(*v)) throw bad_request("INVALID_QUERY", "状态无效", "state");
+    f.add("h.state = ?", *v);
+  }
+  if (auto v = query_int(q, "venueId")) f.add("h.venue_id = ?", *v);
+  if (auto v = query_int(q, "orgUnitId")) f.add("h.supervisor_org_unit_id = ?", *v);
+  if (auto v = query_int(q, "villageId")) f.add("v.org_unit_id = ?", *v);
+  if (auto v = query_str(q, "severity")) f.add("h.severity = ?", *v);
+  if (auto v = query_str(q, "category")) f.add("h.category = ?", *v);
+  if (auto v = query_str(q, "source")) f.add("h.source = ?", *v);
+  if (auto v = query_bool(q, "overdue")) f.add("h.overdue = ?", static_cast<long long>(*v));
+  if (auto v = query_bool(q, "supervised")) f.sql += *v ? " AND h.supervision IS NOT NULL" : " AND h.supervision IS NULL";
+  if (auto v = query_str(q, "q")) {
+    std::string like = "%" + *v + "%";
+    f.add("(h.number LIKE ? OR h.description LIKE ? OR v.name LIKE ?)", like, like, like);
+  }
+  add_time_range(f, q, "h.found_at");
+  return f;
+}
+
+// The alert of a hazard that is no longer overdue is settled, with the reason.
+void settle_overdue_alert(store::Conn& c, long long id, const std::string& result) {
+  std::string now = now_iso();
+  c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = ?, updated_at = ?, revision = revision + 1 "
+         "WHERE source_type = 'hazard' AND source_id = ? AND kind = 'hazard_overdue' AND state IN ('open', 'acknowledged')",
+         {now, result, now, std::to_string(id)});
+}
+
+}  // namespace
+
+json hazard_categories(store::Db& db) {
+  return db.read([](store::Conn& c) {
+    json rows = c.rows("SELECT code, label, default_days AS \"defaultDays\", verify_hours AS \"verifyHours\", "
+                       "public_report AS \"publicReport\" FROM hazard_categories ORDER BY sort, code");
+    store::as_int(rows, {"defaultDays", "verifyHours"});
+    store::as_bool(rows, {"publicReport"});
+    return json{{"items", rows}};
+  });
+}
+
+json hazard_json(store::Conn& c, const access::Caller& who, long long id, bool with_timeline) {
+  auto row = c.row(std::string(kHazardSelect) + " WHERE h.id = ?", {id});
+  if (!row) throw not_found();
+  json h = *row;
+  present(c, who, h);
+  if (with_timeline) {
+    json t = c.rows("SELECT at, action, by_name AS \"by\", note FROM hazard_events WHERE hazard_id = ? ORDER BY id", {id});
+    for (auto& e : t) e["actionLabel"] = action_labels().count(e["action"]) ? action_labels().at(e["action"]) : e["action"].get<std::string>();
+    h["timeline"] = t;
+  }
+  return h;
+}
+
+json list_hazards(store::Db& db, const access::Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f = hazard_filter(who, q);
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kHazardSelect, "FROM hazards h JOIN venues v ON v.id = h.venue_id", f, "h.found_at DESC, h.id DESC", p);
+    for (auto& h : out["items"]) present(c, who, h);
+    return out;
+  });
+}
+
+json hazard_summary(store::Db& db, const access::Caller& who) {
+  return db.read([&](store::Conn& c) {
+    store::Params p;
+    std::string cond = hazard_scope(who, p);
+    const std::string from = " FROM hazards h JOIN venues v ON v.id = h.venue_id WHERE " + cond;
+    json by_state = json::object();
+    for (State s : {State::Reported, State::Rectifying, State::AwaitingRecheck, State::Closed}) by_state[std::string(hazard::state_key(s))] = 0;
+    for (const auto& r : c.rows("SELECT h.state, COUNT(*) AS n" + from + " GROUP BY h.state", p))
+      by_state[r["state"].get<std::string>()] = store::as_id(r["n"]);
+    auto groups = [&](const std::string& column) {
+      json rows = c.rows("SELECT o.id AS \"orgUnitId\", o.name, "
+                         "SUM(CASE WHEN h.state <> 'closed' THEN 1 ELSE 0 END) AS open, SUM(h.overdue) AS overdue, "
+                         "SUM(CASE WHEN h.state = 'closed' THEN 1 ELSE 0 END) AS closed" + from.substr(0, from.find(" WHERE ")) +
+                             " JOIN org_units o ON o.id = " + column + " WHERE " + cond + " GROUP BY o.id, o.name ORDER BY o.id",
+                         p);
+      store::as_int(rows, {"orgUnitId", "open", "overdue", "closed"});
+      return rows;
+    };
+    return json{{"byState", by_state},
+                {"overdue", c.scalar("SELECT COUNT(*)" + from + " AND h.overdue = 1", p)},
+                {"supervised", c.scalar("SELECT COUNT(*)" + from + " AND h.supervision IS NOT NULL", p)},
+                {"byDepartment", groups("h.supervisor_org_unit_id")},
+                {"byVillage", groups("v.org_unit_id")}};
+  });
+}
+
+json get_hazard(store::Db& db, const access::Caller& who, long long id) {
+  return db.read([&](store::Conn& c) {
+    scoped_row(c, who, id);
+    return hazard_json(c, who, id, true);
+  });
+}
+
+long long insert_hazard(store::Conn& c, const access::Caller& who, const NewHazard& h) {
+  if (!c.row("SELECT id FROM venues WHERE id = ?", {h.venue_id})) throw bad_request("VENUE_NOT_FOUND", "场所不存在", "venueId");
+  if (!c.row("SELECT code FROM hazard_categories WHERE code = ?", {h.category}))
+    throw bad_request("INVALID_VALUE", "隐患类别无效", "category");
+  check_files_exist(c, h.photos, "photos");
+  std::string day = clock::local_date(clock::now());
+  std::string number = "YH-" + day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2) + "-";
+  std::string seq = next_counter(c, "hazard", day);
+  number += std::string(seq.size() < 4 ? 4 - seq.size() : 0, '0') + seq;
+  // The department that supervises the venue follows the hazard from the start; 交办 may change it.
+  long long supervisor = c.scalar("SELECT COALESCE(MIN(org_unit_id), 0) FROM venue_supervisors WHERE venue_id = ?", {h.venue_id});
+  std::string now = now_iso();
+  long long id = c.insert(
+      "INSERT INTO hazards (number, source, venue_id, category, severity, decision_record, description, location, photos, "
+      "found_by_user_id, found_by, found_at, supervisor_org_unit_id, state, report_id, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?)",
+      {number, h.source, h.venue_id, h.category, h.severity,
+       h.decision_record ? store::Value(*h.decision_record) : store::Value(nullptr), h.description, h.location, h.photos.dump(),
+       who.user_id ? store::Value(who.user_id) : store::Value(nullptr), h.found_by, h.found_at,
+       supervisor ? store::Value(supervisor) : store::Value(nullptr), h.report_id ? store::Value(*h.report_id) : store::Value(nullptr),
+       now, now});
+  add_event(c, who, id, "report", source_labels().at(h.source) + "发现：" + clip(h.description, 300));
+  return id;
+}
+
+json create_hazard(store::Db& db, const access::Caller& who, const json& body) {
+  Input in(body);
+  NewHazard h;
+  h.venue_id = in.integer("venueId", "场所");
+  h.category = in.str("category", 40, "隐患类别");
+  h.severity = read_severity(in, h.decision_record);
+  h.description = in.str("description", 2000, "隐患描述");
+  h.location = in.opt_str("location", 200, "具体位置").value_or("");
+  h.photos = read_file_ids(body, "photos", 9);
+  h.source = in.has("source") ? in.one_of("source", "来源", {"inspection", "patrol", "self_check"}) : "inspection";
+  h.found_by = who.name;
+  h.found_at = now_iso();
+  if (auto at = in.opt_str("foundAt", 40, "发现时间")) {
+    auto t = clock::parse_iso(*at);
+    if (!t) throw bad_request("INVALID_VALUE", "发现时间须为日期时间，例如 2026-12-02T09:00:00+08:00", "foundAt");
+    if (*t > clock::now() + std::chrono::minutes(5)) throw bad_request("INVALID_VALUE", "发现时间不能晚于现在", "foundAt");
+    h.found_at = clock::iso_utc(*t);
+  }
+  return db.write([&](store::Conn& c) {
+    long long id = insert_hazard(c, who, h);
+    json after = hazard_json(c, who, id, true);
+    record(c, who, "hazard.report", "hazard", std::to_string(id), nullptr, after);
+    return after;
+  });
+}
+
+json run_hazard_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body) {
+  Input in(body);
+  return db.write([&](store::Conn& c) {
+    json before = scoped_row(c, who, id);
+    present(c, who, before);
+    State from = *hazard::parse_state(before["state"].get<std::string>());
+    auto state_error = [&](const std::string& what) {
+      return conflict("HAZARD_STATE_INVALID", "隐患当前为「" + std::string(hazard::state_label(from)) + "」，不能" + what);
+    };
+    auto move = [&](Command cmd, bool passed = true) {
+      auto to = hazard::next_state(from, cmd, passed);
+      if (!to) throw state_error(std::string(hazard::command_label(cmd)));
+      return std::string(hazard::state_key(*to));
+    };
+    std::string now = now_iso(), action = name, note;
+    store::Params sets_params;
+    std::string sets;
+    auto set = [&](const std::string& column, store::Value v) {
+      sets += ", " + column + " = ?";
+      sets_params.push_back(std::move(v));
+    };
+
+    if (name == "assign") {
+      std::string to = move(Command::Assign);
+      std::string person = in.str("responsiblePerson", 50, "整改责任人");
+      auto phone = in.opt_str("responsiblePhone", 20, "责任人电话");
+      if (phone && !validate::mobile_phone(*phone)) throw bad_request("INVALID_VALUE", "责任人电话须为 11 位手机号", "responsiblePhone");
+      auto unit = in.opt_integer("responsibleUnitId", "责任单位");
+      if (unit && !c.row("SELECT id FROM units WHERE id = ?", {*unit})) throw bad_request("UNIT_NOT_FOUND", "单位不存在", "responsibleUnitId");
+      auto supervisor = in.opt_integer("supervisorOrgUnitId", "督办岗位");
+      if (supervisor && !c.row("SELECT id FROM org_units WHERE id = ? AND kind = 'department'", {*supervisor}))
+        throw bad_request("INVALID_VALUE", "督办岗位须为镇街的岗位", "supervisorOrgUnitId");
+      std::optional<std::string> decision = before["decisionRecord"].is_string()
+                                                ? std::optional(before["decisionRecord"].get<std::string>())
+                                                : std::nullopt;
+      std::string severity = before["severity"];
+      if (in.has("severity") || in.has("decisionRecord")) {
+        severity = read_severity(in, decision);
+      }
+      std::string deadline;
+      if (auto d = in.opt_date("deadline", "整改期限")) {
+        if (*d < clock::today()) throw bad_request("DEADLINE_IN_PAST", "整改期限不能早于今天", "deadline");
+        deadline = *d;
+      } else {
+        int days = static_cast<int>(c.scalar("SELECT default_days FROM hazard_categories WHERE code = ?", {before["category"].get<std::string>()}));
+        deadline = hazard::default_deadline(load_calendar(c), clock::today(), days, severity == "major");
+      }
+      auto measures = in.opt_str("interimMeasures", 1000, "临时防范措施");
+      auto funds = in.opt_number("funds", "整改资金", 0, 1e10);
+      set("state", to);
+      set("responsible_person", person);
+      set("responsible_phone", phone ? store::Value(*phone) : store::Value(nullptr));
+      set("responsible_unit_id", unit ? store::Value(*unit) : store::Value(nullptr));
+      if (supervisor) set("supervisor_org_unit_id", *supervisor);
+      set("severity", severity);
+      set("decision_record", decision ? store::Value(*decision) : store::Value(nullptr));
+      set("deadline", deadline);
+      set("interim_measures", measures ? store::Value(*measures) : store::Value(nullptr));
+      set("funds", funds ? store::Value(*funds) : store::Value(nullptr));
+      set("notice_seq", std::stoll(next_counter(c, "notice", before["createdAt"].get<std::string>().substr(0, 4))));
+      note = "责任人 " + person + "，整改期限 " + deadline;
+    } else if (name == "rectify") {
+      std::string to = move(Command::Rectify);
+      std::string measures = in.str("measures", 2000, "整改措施");
+      json photos = read_file_ids(body, "photos", 9);
+      if (photos.empty()) throw bad_request("PHOTOS_REQUIRED", "请上传整改后的照片", "photos");
+      check_files_exist(c, photos, "photos");
+      std::string signed_by = in.str("signedBy", 50, "责任人签字");
+      set("state", to);
+      set("overdue", 0LL);
+      set("rectification", json{{"measures", measures}, {"photos", photos}, {"signedBy", signed_by}, {"at", now}}.dump());
+      note = "责任人 " + signed_by + " 签字：" + clip(measures, 300);
+      settle_overdue_alert(c, id, "已整改，待复查");
+    } else if (name == "recheck") {
+      bool passed = in.boolean("passed", "复查结论");
+      auto text = in.opt_str("note", 1000, "复查意见");
+      if (!passed && !text) throw bad_request("NOTE_REQUIRED", "复查不合格时须写明原因", "note");
+      std::string to = move(Command::Recheck, passed);
+      set("state", to);
+      set("recheck", json{{"passed", passed}, {"note", text.value_or("")}, {"by", who.name}, {"at", now}}.dump());
+      action = passed ? "recheck_passed" : "recheck_failed";
+      note = text.value_or(passed ? "复查合格" : "");
+      if (passed) set("overdue", 0LL);
+    } else if (name == "reopen") {
+      std::string reason = in.str("reason", 1000, "重新打开的原因");
+      set("state", move(Command::Reopen));
+      note = reason;
+    } else if (name == "supervise") {
+      if (before["supervision"].is_object()) throw conflict("ALREADY_SUPERVISED", "该隐患已挂牌督办");
+      if (from == State::Closed) throw state_error("挂牌督办");
+      std::string level = in.one_of("level", "督办级别", {"town", "district", "city"});
+      std::string deadline = in.date("deadline", "督办期限");
+      if (deadline < clock::today()) throw bad_request("DEADLINE_IN_PAST", "督办期限不能早于今天", "deadline");
+      auto text = in.opt_str("note", 1000, "督办要求");
+      set("supervision", json{{"level", level}, {"deadline", deadline}, {"note", text.value_or("")}, {"at", now}}.dump());
+      note = supervision_levels().at(level) + "挂牌督办，期限 " + deadline + (text ? "：" + *text : "");
+    } else if (name == "unsupervise") {
+      if (!before["supervision"].is_object()) throw conflict("NOT_SUPERVISED", "该隐患未挂牌督办");
+      if (from != State::Closed) throw state_error("摘牌销案（须先复查合格销号）");
+      set("supervision", nullptr);
+      note = in.opt_str("note", 1000, "摘牌说明").value_or("");
+    } else {
+      throw not_found();
+    }
+    sets_params.push_back(now);
+    sets_params.push_back(id);
+    sets_params.push_back(before["version"].get<long long>());
+    if (c.exec("UPDATE hazards SET " + sets.substr(2) + ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+               sets_params) != 1)
+      throw conflict("CONCURRENT_UPDATE", "隐患已被他人修改，请刷新后重试");
+    if (action == "recheck_passed") settle_overdue_alert(c, id, "隐患已复查合格销号");
+    add_event(c, who, id, action, note);
+    json after = hazard_json(c, who, id, true);
+    record(c, who, "hazard." + name, "hazard", std::to_string(id), before, after);
+    return after;
+  });
+}
+
+std::string hazard_notice_html(store::Db& db, const access::Caller& who, long long id) {
+  return db.read([&](store::Conn& c) {
+    scoped_row(c, who, id);
+    json h = hazard_json(c, who, id, false);
+    if (h["state"] == "reported") throw conflict("HAZARD_STATE_INVALID", "隐患交办后才能打印限期改正通知书");
+    std::string town = town_name(c);
+    std::string html = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>限期改正通知书 " + esc(h["noticeNumber"]) +
+                       "</title>" + kPrintStyle + "</head><body>";
+    html += "<h1>" + esc(town) + "火灾隐患限期改正通知书</h1><div class=\"sub\">" + esc(h["noticeNumber"]) + "</div>";
+    html += "<p class=\"big\">" + esc(h["venueName"]) + "：</p>";
+    html += "<p>经" + esc(h["foundAt"].is_string() ? clock::local_date(*clock::parse_iso(h["foundAt"].get<std::string>())) : "") +
+            "检查，你单位存在下列火灾隐患，依据《中华人民共和国消防法》和《消防监督检查规定》，责令你单位于 <b>" + esc(h["deadline"]) +
+            "</b> 前改正，并将整改情况书面报送督办岗位。整改期间应当采取防范措施，确保消防安全。</p><table>";
+    auto row = [&](const std::string& k, const std::string& v) { html += "<tr><th>" + k + "</th><td>" + v + "</td></tr>"; };
+    row("隐患编号", esc(h["number"]));
+    row("隐患类别", esc(h["categoryLabel"]) + "（" + esc(h["severityLabel"]) + "）");
+    row("隐患描述", esc(h["description"]) + (h["location"] != "" ? "（" + esc(h["location"]) + "）" : ""));
+    row("整改责任人", esc(h["responsiblePerson"]) + (h["responsibleUnitName"].is_string() ? "　" + esc(h["responsibleUnitName"]) : ""));
+    row("临时防范措施", esc(h["interimMeasures"]));
+    row("整改期限", esc(h["deadline"]));
+    row("督办岗位", esc(h["supervisorName"]));
+    html += "</table><p>逾期不改正的，将依法予以处罚；属重大火灾隐患的，报请人民政府挂牌督办。</p>";
+    html += "<p style=\"text-align:right;margin-top:40px\">" + esc(town) + "（盖章）<br>" + clock::today() + "</p>";
+    html += "<p>被检查单位签收：<span class=\"sign\">________________</span>　日期：__________</p></body></html>";
+    return html;
+  });
+}
+
+std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q) {
+  Filter f = hazard_filter(who, q);
+  json rows = db.read([&](store::Conn& c) {
+    store::Params params = f.params;
+    params.emplace_back(100000LL);
+    json r = c.rows(std::string(kHazardSelect) + f.sql + " ORDER BY h.found_at DESC, h.id DESC LIMIT ?", params);
+    for (auto& h : r) present(c, who, h);
+    return r;
+  });
+  auto path = std::filesystem::temp_directory_path() / ("huoyan-export-" + random_token(8) + ".xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) throw std::runtime_error("cannot create workbook");
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "隐患台账");
+  lxw_format* head = workbook_add_format(wb);
+  format_set_bold(head);
+  const char* headers[] = {"序号", "隐患编号", "场所", "村（社区）", "类别", "等级", "来源", "描述", "发现人", "发现时间",
+                           "整改责任人", "督办岗位", "整改期限", "状态", "是否逾期", "挂牌督办"};
+  constexpr int kCols = 16;
+  for (int i = 0; i < kCols; ++i) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), headers[i], head);
+  worksheet_set_column(ws, 0, 0, 6, nullptr);
+  worksheet_set_column(ws, 1, kCols - 1, 16, nullptr);
+  worksheet_set_column(ws, 7, 7, 40, nullptr);
+  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+  int r = 1;
+  for (const auto& h : rows) {
+    worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
+    std::string found = h["foundAt"].is_string() ? local_time(h["foundAt"]) : "";
+    std::string cells[] = {text(h["number"]), text(h["venueName"]), text(h["villageName"]), text(h["categoryLabel"]),
+                           text(h["severityLabel"]), text(h["sourceLabel"]), text(h["description"]), text(h["foundBy"]), found,
+                           text(h["responsiblePerson"]), text(h["supervisorName"]), text(h["deadline"]), text(h["stateLabel"]),
+                           h["overdue"].get<bool>() ? "是" : "否",
+                           h["supervision"].is_object() ? text(h["supervision"]["levelLabel"]) : ""};
+    for (int i = 0; i < kCols - 1; ++i)
+      worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(i + 1), cells[i].c_str(), nullptr);
+    ++r;
+  }
+  lxw_error err = workbook_close(wb);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  std::filesystem::remove(path);
+  if (err != LXW_NO_ERROR) throw std::runtime_error(std::string("xlsx: ") + lxw_strerror(err));
+  return bytes.str();
+}
+
+int run_hazard_timers(store::Db& db) {
+  return db.write([](store::Conn& c) {
+    int changes = 0;
+    std::string today = clock::today();
+    static const access::Caller system{.name = "系统", .scope = access::DataScope::All};
+    json due = c.rows("SELECT h.id, h.number, h.venue_id, h.severity, h.deadline, v.name FROM hazards h JOIN venues v ON v.id = h.venue_id "
+                      "WHERE h.state IN ('reported', 'rectifying') AND h.overdue = 0 AND h.deadline IS NOT NULL AND h.deadline < ?",
+                      {today});
+    for (const auto& h : due) {
+      long long id = store::as_id(h["id"]);
+      c.exec("UPDATE hazards SET overdue = 1, updated_at = ?, version = version + 1 WHERE id = ?", {now_iso(), id});
+      add_event(c, system, id, "overdue", "整改期限 " + h["deadline"].get<std::string>() + " 已过");
+      open_alert(c, {"hazard_overdue", h["severity"] == "major" ? "critical" : "warning", "hazard", std::to_string(id),
+                     store::as_id(h["venue_id"]), h["name"].get<std::string>() + " 隐患 " + h["number"].get<std::string>() + " 逾期未整改",
+                     "整改期限 " + h["deadline"].get<std::string>() + "，请督办岗位和专班跟进", h["number"]});
+      ++changes;
+    }
+    return changes;
+  });
+}
+
+}  // namespace huoyan::app

@@ -1,0 +1,50 @@
+#pragma once
+// Hazards (隐患) closed to the end: 发现 → 交办 → 整改 → 复查 → 销号, with
+// 挂牌督办 and the 限期改正通知书. Each command checks the caller, the state
+// and its fields, then writes the change, a timeline event and an audit row
+// in one transaction. Scope: the venue's village and supervising
+// departments, the hazard's supervising department; 仅本人 is the venue's
+// manager or the person who recorded the hazard.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "app/query.h"
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+using nlohmann::json;
+
+json hazard_categories(store::Db& db);
+json list_hazards(store::Db& db, const access::Caller& who, const QueryMap& q);
+// 问题清单: counts by state, overdue and supervised, per department and per village.
+json hazard_summary(store::Db& db, const access::Caller& who);
+std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q);
+json get_hazard(store::Db& db, const access::Caller& who, long long id);
+json create_hazard(store::Db& db, const access::Caller& who, const json& body);
+// assign, rectify, recheck, reopen, supervise, unsupervise: `name` is the route's last segment.
+json run_hazard_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body);
+// 限期改正通知书 (A4 HTML), once the hazard has been assigned.
+std::string hazard_notice_html(store::Db& db, const access::Caller& who, long long id);
+
+// A hazard recorded inside another use case's transaction (a triaged public report).
+struct NewHazard {
+  std::string source;  // inspection | patrol | report | device | self_check
+  long long venue_id = 0;
+  std::string category, severity = "general", description, location;
+  std::optional<std::string> decision_record;
+  json photos = json::array();
+  std::string found_by, found_at;
+  std::optional<long long> report_id;
+};
+// Checks the venue, category and severity; returns the new hazard's id.
+long long insert_hazard(store::Conn& c, const access::Caller& who, const NewHazard& h);
+// The hazard as the API shows it, unscoped (callers have checked scope).
+json hazard_json(store::Conn& c, const access::Caller& who, long long id, bool with_timeline);
+
+// Marks hazards past their deadline overdue and raises 隐患逾期 alerts. Returns the changes made.
+int run_hazard_timers(store::Db& db);
+
+}  // namespace huoyan::app

@@ -1,0 +1,107 @@
+#include "app/hazards.h"
+#include "app/files.h"
+#include "app/reports.h"
+#include "domain/errors.h"
+#include "http/handlers/handlers.h"
+
+namespace huoyan::http {
+
+namespace {
+using F = FieldType;
+Reply ok(const json& j) { return Reply::json_body(j); }
+Reply html(std::string body) {
+  Reply r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+}  // namespace
+
+void add_hazard_routes(std::vector<Route>& out) {
+  out.push_back({"GET", "/api/hazard-categories", Guard::Permission, "hazard:read", {},
+                 [](Context& c) { return ok(app::hazard_categories(c.db)); }, false, "隐患类别"});
+  out.push_back({"GET", "/api/hazards", Guard::Permission, "hazard:read", {},
+                 [](Context& c) { return ok(app::list_hazards(c.db, c.caller(), c.req.query)); }, false, "隐患列表"});
+  out.push_back({"GET", "/api/hazards/summary", Guard::Permission, "hazard:read", {},
+                 [](Context& c) { return ok(app::hazard_summary(c.db, c.caller())); }, false, "问题清单汇总（按状态、岗位、村社区）"});
+  out.push_back({"GET", "/api/hazards/export.xlsx", Guard::Permission, "hazard:read", {}, [](Context& c) {
+                   Reply r;
+                   r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                   r.body = app::export_hazards_xlsx(c.db, c.caller(), c.req.query);
+                   r.headers.emplace_back("Content-Disposition",
+                                          "attachment; filename=\"hazards.xlsx\"; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6.xlsx");
+                   return r;
+                 }, false, "导出隐患台账"});
+  out.push_back({"GET", "/api/hazards/:id", Guard::Permission, "hazard:read", {},
+                 [](Context& c) { return ok(app::get_hazard(c.db, c.caller(), c.req.id())); }, false, "隐患详情"});
+  out.push_back({"GET", "/api/hazards/:id/notice", Guard::Permission, "hazard:read", {},
+                 [](Context& c) { return html(app::hazard_notice_html(c.db, c.caller(), c.req.id())); }, false, "打印限期改正通知书"});
+  out.push_back({"POST", "/api/hazards", Guard::Permission, "hazard:report",
+                 {{"venueId", F::Integer}, {"category", F::String}, {"severity", F::String}, {"decisionRecord", F::String},
+                  {"description", F::String}, {"location", F::String}, {"photos", F::StringList}, {"source", F::String},
+                  {"foundAt", F::String}},
+                 [](Context& c) { return Reply::json_body(app::create_hazard(c.db, c.caller(), c.body), 201); }, false, "登记隐患"});
+
+  struct Command {
+    const char* name;
+    const char* permission;
+    std::vector<Field> body;
+    const char* summary;
+  };
+  const std::vector<Command> commands = {
+      {"assign", "hazard:assign",
+       {{"responsiblePerson", F::String}, {"responsiblePhone", F::String}, {"responsibleUnitId", F::Integer},
+        {"supervisorOrgUnitId", F::Integer}, {"deadline", F::String}, {"interimMeasures", F::String}, {"funds", F::Number},
+        {"severity", F::String}, {"decisionRecord", F::String}},
+       "交办（限期整改）"},
+      {"rectify", "hazard:rectify", {{"measures", F::String}, {"photos", F::StringList}, {"signedBy", F::String}}, "填报整改（责任人签字）"},
+      {"recheck", "hazard:assign", {{"passed", F::Boolean}, {"note", F::String}}, "复查（合格即销号）"},
+      {"reopen", "hazard:assign", {{"reason", F::String}}, "重新打开已销号隐患"},
+      {"supervise", "hazard:assign", {{"level", F::String}, {"deadline", F::String}, {"note", F::String}}, "挂牌督办"},
+      {"unsupervise", "hazard:assign", {{"note", F::String}}, "摘牌销案"},
+  };
+  for (const auto& cmd : commands) {
+    std::string name = cmd.name;
+    out.push_back({"POST", "/api/hazards/:id/" + name, Guard::Permission, cmd.permission, cmd.body, [name](Context& c) {
+                     return ok(app::run_hazard_command(c.db, c.caller(), c.req.id(), name, c.body));
+                   }, false, cmd.summary});
+  }
+
+  // Public reports (互联网+举报): no login.
+  out.push_back({"GET", "/api/public/venues/:token", Guard::Public, "", {},
+                 [](Context& c) { return ok(app::public_venue(c.db, c.req.params.at("token"))); }, false, "举报页的场所（扫码）"});
+  out.push_back({"POST", "/api/public/files", Guard::Public, "", {}, [](Context& c) {
+                   return Reply::json_body(app::public_upload(c.db, c.req.remote_ip, c.req.header("content-type"), c.req.body), 201);
+                 }, false, "举报照片上传", app::kMaxUpload});
+  out.push_back({"POST", "/api/public/reports", Guard::Public, "",
+                 {{"venueToken", F::String}, {"venueName", F::String}, {"category", F::String}, {"description", F::String},
+                  {"photos", F::StringList}, {"lat", F::Number}, {"lng", F::Number}, {"phone", F::String}, {"deviceId", F::String}},
+                 [](Context& c) { return Reply::json_body(app::submit_public_report(c.db, c.req.remote_ip, c.body), 201); }, false,
+                 "提交举报（可匿名）"});
+  out.push_back({"GET", "/api/public/reports/:code", Guard::Public, "", {}, [](Context& c) {
+                   auto r = app::public_report_status(c.db, c.req.params.at("code"));
+                   if (!r) throw not_found();
+                   return ok(*r);
+                 }, false, "按查询码查看举报进度"});
+
+  out.push_back({"GET", "/api/reports", Guard::Permission, "report:triage", {},
+                 [](Context& c) { return ok(app::list_reports(c.db, c.caller(), c.req.query)); }, false, "群众举报列表"});
+  out.push_back({"GET", "/api/reports/:id", Guard::Permission, "report:triage", {},
+                 [](Context& c) { return ok(app::get_report(c.db, c.caller(), c.req.id())); }, false, "群众举报详情（含疑似重复）"});
+  const std::vector<Command> report_commands = {
+      {"accept", "report:triage", {{"severity", F::String}, {"decisionRecord", F::String}, {"description", F::String}}, "举报属实，转为隐患"},
+      {"reject", "report:triage", {{"reason", F::String}}, "不予受理"},
+      {"reward", "report:triage", {{"amount", F::Number}, {"note", F::String}}, "登记举报奖励"},
+  };
+  for (const auto& cmd : report_commands) {
+    std::string name = cmd.name;
+    out.push_back({"POST", "/api/reports/:id/" + name, Guard::Permission, cmd.permission, cmd.body, [name](Context& c) {
+                     return ok(app::run_report_command(c.db, c.caller(), c.req.id(), name, c.body));
+                   }, false, cmd.summary});
+  }
+  out.push_back({"GET", "/api/venues/:id/report-poster", Guard::Permission, "venue:read", {}, [](Context& c) {
+                   return html(app::report_poster_html(c.db, c.caller(), c.req.id(), public_base(c.req)));
+                 }, false, "打印举报二维码海报"});
+}
+
+}  // namespace huoyan::http
