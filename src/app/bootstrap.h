@@ -31,5 +31,7 @@ struct DemoLogin {
   std::string username, name, role;
 };
 std::vector<DemoLogin> load_demo(store::Db& db);
+// Part of load_demo: hazards in every state and public reports (after the registries).
+void load_demo_hazards(store::Conn& c);
 
 }  // namespace huoyan::app

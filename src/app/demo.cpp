@@ -266,6 +266,7 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
     load_demo_registries(c, org);
     load_demo_permits(c);
     load_demo_machine_activity(c);
+    load_demo_hazards(c);
     access::Caller system;
     system.username = "system";
     record(c, system, "system.demo_load", "town", std::to_string(town), nullptr,

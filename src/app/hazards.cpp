@@ -2,6 +2,7 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "app/files.h"
 #include "app/input.h"
 #include "app/print.h"
+#include "app/registries.h"
 #include "app/rules.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -144,15 +146,20 @@ Filter hazard_filter(const access::Caller& who, const QueryMap& q) {
   Filter f;
   f.sql += " AND " + hazard_scope(who, f.params);
   if (auto v = query_str(q, "state")) {
-    if (!hazard::parse_state(*v)) throw bad_request("INVALID_QUERY", "状态无效", "state");
+    if (!hazard::parse_state(*v)) throw bad_request("INVALID_VALUE", "状态无效", "state");
     f.add("h.state = ?", *v);
   }
+  auto one_of = [&](const char* key, std::initializer_list<const char*> allowed) {
+    auto v = query_str(q, key);
+    if (v && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) throw bad_request("INVALID_VALUE", "筛选条件无效", key);
+    return v;
+  };
   if (auto v = query_int(q, "venueId")) f.add("h.venue_id = ?", *v);
   if (auto v = query_int(q, "orgUnitId")) f.add("h.supervisor_org_unit_id = ?", *v);
   if (auto v = query_int(q, "villageId")) f.add("v.org_unit_id = ?", *v);
-  if (auto v = query_str(q, "severity")) f.add("h.severity = ?", *v);
+  if (auto v = one_of("severity", {"general", "major"})) f.add("h.severity = ?", *v);
   if (auto v = query_str(q, "category")) f.add("h.category = ?", *v);
-  if (auto v = query_str(q, "source")) f.add("h.source = ?", *v);
+  if (auto v = one_of("source", {"inspection", "patrol", "report", "device", "self_check"})) f.add("h.source = ?", *v);
   if (auto v = query_bool(q, "overdue")) f.add("h.overdue = ?", static_cast<long long>(*v));
   if (auto v = query_bool(q, "supervised")) f.sql += *v ? " AND h.supervision IS NOT NULL" : " AND h.supervision IS NULL";
   if (auto v = query_str(q, "q")) {
@@ -282,6 +289,12 @@ json create_hazard(store::Db& db, const access::Caller& who, const json& body) {
     if (*t > clock::now() + std::chrono::minutes(5)) throw bad_request("INVALID_VALUE", "发现时间不能晚于现在", "foundAt");
     h.found_at = clock::iso_utc(*t);
   }
+  try {
+    get_venue(db, who, h.venue_id);  // only a venue the caller may see
+  } catch (const ApiError& e) {
+    if (e.status == 404) throw bad_request("VENUE_NOT_FOUND", "场所不存在或不在您的数据范围内", "venueId");
+    throw;
+  }
   return db.write([&](store::Conn& c) {
     long long id = insert_hazard(c, who, h);
     json after = hazard_json(c, who, id, true);
@@ -290,8 +303,71 @@ json create_hazard(store::Db& db, const access::Caller& who, const json& body) {
   });
 }
 
-json run_hazard_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body) {
+namespace {
+// A command's fields, read and checked before the hazard's state is looked at,
+// so a bad body is always a 400 whatever the state.
+struct CommandInput {
+  // assign
+  std::string person;
+  std::optional<std::string> phone, deadline, measures_text, severity, decision;
+  std::optional<long long> unit, supervisor;
+  std::optional<double> funds;
+  // rectify
+  std::string measures, signed_by;
+  json photos = json::array();
+  // recheck
+  bool passed = false;
+  // reopen, supervise, unsupervise, recheck
+  std::optional<std::string> note, level;
+  std::string reason;
+};
+
+CommandInput read_command(const std::string& name, const json& body) {
   Input in(body);
+  CommandInput ci;
+  if (name == "assign") {
+    ci.person = in.str("responsiblePerson", 50, "整改责任人");
+    ci.phone = in.opt_str("responsiblePhone", 20, "责任人电话");
+    if (ci.phone && !validate::mobile_phone(*ci.phone)) throw bad_request("INVALID_VALUE", "责任人电话须为 11 位手机号", "responsiblePhone");
+    ci.unit = in.opt_integer("responsibleUnitId", "责任单位");
+    ci.supervisor = in.opt_integer("supervisorOrgUnitId", "督办岗位");
+    ci.deadline = in.opt_date("deadline", "整改期限");
+    if (ci.deadline && *ci.deadline < clock::today()) throw bad_request("DEADLINE_IN_PAST", "整改期限不能早于今天", "deadline");
+    ci.measures_text = in.opt_str("interimMeasures", 1000, "临时防范措施");
+    ci.funds = in.opt_number("funds", "整改资金", 0, 1e10);
+    if (in.has("severity") || in.has("decisionRecord")) {
+      std::optional<std::string> decision;
+      ci.severity = read_severity(in, decision);
+      ci.decision = decision;
+    }
+  } else if (name == "rectify") {
+    ci.measures = in.str("measures", 2000, "整改措施");
+    if (!in.has("photos")) throw bad_request("REQUIRED", "请上传整改后的照片", "photos");
+    ci.photos = read_file_ids(body, "photos", 9);
+    if (ci.photos.empty()) throw bad_request("PHOTOS_REQUIRED", "请至少上传一张整改后的照片", "photos");
+    ci.signed_by = in.str("signedBy", 50, "责任人签字");
+  } else if (name == "recheck") {
+    ci.passed = in.boolean("passed", "复查结论");
+    ci.note = in.opt_str("note", 1000, "复查意见");
+    if (!ci.passed && !ci.note) throw bad_request("NOTE_REQUIRED", "复查不合格时须写明原因", "note");
+  } else if (name == "reopen") {
+    ci.reason = in.str("reason", 1000, "重新打开的原因");
+  } else if (name == "supervise") {
+    ci.level = in.one_of("level", "督办级别", {"town", "district", "city"});
+    ci.deadline = in.date("deadline", "督办期限");
+    if (*ci.deadline < clock::today()) throw bad_request("DEADLINE_IN_PAST", "督办期限不能早于今天", "deadline");
+    ci.note = in.opt_str("note", 1000, "督办要求");
+  } else if (name == "unsupervise") {
+    ci.note = in.opt_str("note", 1000, "摘牌说明");
+  } else {
+    throw not_found();
+  }
+  return ci;
+}
+}  // namespace
+
+json run_hazard_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body) {
+  CommandInput in = read_command(name, body);
   return db.write([&](store::Conn& c) {
     json before = scoped_row(c, who, id);
     present(c, who, before);
@@ -314,92 +390,64 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
 
     if (name == "assign") {
       std::string to = move(Command::Assign);
-      std::string person = in.str("responsiblePerson", 50, "整改责任人");
-      auto phone = in.opt_str("responsiblePhone", 20, "责任人电话");
-      if (phone && !validate::mobile_phone(*phone)) throw bad_request("INVALID_VALUE", "责任人电话须为 11 位手机号", "responsiblePhone");
-      auto unit = in.opt_integer("responsibleUnitId", "责任单位");
-      if (unit && !c.row("SELECT id FROM units WHERE id = ?", {*unit})) throw bad_request("UNIT_NOT_FOUND", "单位不存在", "responsibleUnitId");
-      auto supervisor = in.opt_integer("supervisorOrgUnitId", "督办岗位");
-      if (supervisor && !c.row("SELECT id FROM org_units WHERE id = ? AND kind = 'department'", {*supervisor}))
+      if (in.unit && !c.row("SELECT id FROM units WHERE id = ?", {*in.unit}))
+        throw bad_request("UNIT_NOT_FOUND", "单位不存在", "responsibleUnitId");
+      if (in.supervisor && !c.row("SELECT id FROM org_units WHERE id = ? AND kind = 'department'", {*in.supervisor}))
         throw bad_request("INVALID_VALUE", "督办岗位须为镇街的岗位", "supervisorOrgUnitId");
-      std::optional<std::string> decision = before["decisionRecord"].is_string()
+      std::string severity = in.severity.value_or(before["severity"].get<std::string>());
+      std::optional<std::string> decision = in.severity ? in.decision
+                                            : before["decisionRecord"].is_string()
                                                 ? std::optional(before["decisionRecord"].get<std::string>())
                                                 : std::nullopt;
-      std::string severity = before["severity"];
-      if (in.has("severity") || in.has("decisionRecord")) {
-        severity = read_severity(in, decision);
-      }
-      std::string deadline;
-      if (auto d = in.opt_date("deadline", "整改期限")) {
-        if (*d < clock::today()) throw bad_request("DEADLINE_IN_PAST", "整改期限不能早于今天", "deadline");
-        deadline = *d;
-      } else {
+      std::string deadline = in.deadline.value_or("");
+      if (deadline.empty()) {
         int days = static_cast<int>(c.scalar("SELECT default_days FROM hazard_categories WHERE code = ?", {before["category"].get<std::string>()}));
         deadline = hazard::default_deadline(load_calendar(c), clock::today(), days, severity == "major");
       }
-      auto measures = in.opt_str("interimMeasures", 1000, "临时防范措施");
-      auto funds = in.opt_number("funds", "整改资金", 0, 1e10);
       set("state", to);
-      set("responsible_person", person);
-      set("responsible_phone", phone ? store::Value(*phone) : store::Value(nullptr));
-      set("responsible_unit_id", unit ? store::Value(*unit) : store::Value(nullptr));
-      if (supervisor) set("supervisor_org_unit_id", *supervisor);
+      set("responsible_person", in.person);
+      set("responsible_phone", in.phone ? store::Value(*in.phone) : store::Value(nullptr));
+      set("responsible_unit_id", in.unit ? store::Value(*in.unit) : store::Value(nullptr));
+      if (in.supervisor) set("supervisor_org_unit_id", *in.supervisor);
       set("severity", severity);
       set("decision_record", decision ? store::Value(*decision) : store::Value(nullptr));
       set("deadline", deadline);
-      set("interim_measures", measures ? store::Value(*measures) : store::Value(nullptr));
-      set("funds", funds ? store::Value(*funds) : store::Value(nullptr));
+      set("interim_measures", in.measures_text ? store::Value(*in.measures_text) : store::Value(nullptr));
+      set("funds", in.funds ? store::Value(*in.funds) : store::Value(nullptr));
       set("notice_seq", std::stoll(next_counter(c, "notice", before["createdAt"].get<std::string>().substr(0, 4))));
-      note = "责任人 " + person + "，整改期限 " + deadline;
+      note = "责任人 " + in.person + "，整改期限 " + deadline;
     } else if (name == "rectify") {
       std::string to = move(Command::Rectify);
-      std::string measures = in.str("measures", 2000, "整改措施");
-      json photos = read_file_ids(body, "photos", 9);
-      if (photos.empty()) throw bad_request("PHOTOS_REQUIRED", "请上传整改后的照片", "photos");
-      check_files_exist(c, photos, "photos");
-      std::string signed_by = in.str("signedBy", 50, "责任人签字");
+      check_files_exist(c, in.photos, "photos");
       set("state", to);
-      set("overdue", 0LL);
-      set("rectification", json{{"measures", measures}, {"photos", photos}, {"signedBy", signed_by}, {"at", now}}.dump());
-      note = "责任人 " + signed_by + " 签字：" + clip(measures, 300);
-      settle_overdue_alert(c, id, "已整改，待复查");
+      set("rectification", json{{"measures", in.measures}, {"photos", in.photos}, {"signedBy", in.signed_by}, {"at", now}}.dump());
+      note = "责任人 " + in.signed_by + " 签字：" + clip(in.measures, 300);
     } else if (name == "recheck") {
-      bool passed = in.boolean("passed", "复查结论");
-      auto text = in.opt_str("note", 1000, "复查意见");
-      if (!passed && !text) throw bad_request("NOTE_REQUIRED", "复查不合格时须写明原因", "note");
-      std::string to = move(Command::Recheck, passed);
-      set("state", to);
-      set("recheck", json{{"passed", passed}, {"note", text.value_or("")}, {"by", who.name}, {"at", now}}.dump());
-      action = passed ? "recheck_passed" : "recheck_failed";
-      note = text.value_or(passed ? "复查合格" : "");
-      if (passed) set("overdue", 0LL);
+      set("state", move(Command::Recheck, in.passed));
+      set("recheck", json{{"passed", in.passed}, {"note", in.note.value_or("")}, {"by", who.name}, {"at", now}}.dump());
+      action = in.passed ? "recheck_passed" : "recheck_failed";
+      note = in.note.value_or(in.passed ? "复查合格" : "");
+      if (in.passed) set("overdue", 0LL);
     } else if (name == "reopen") {
-      std::string reason = in.str("reason", 1000, "重新打开的原因");
       set("state", move(Command::Reopen));
-      note = reason;
+      note = in.reason;
     } else if (name == "supervise") {
-      if (before["supervision"].is_object()) throw conflict("ALREADY_SUPERVISED", "该隐患已挂牌督办");
       if (from == State::Closed) throw state_error("挂牌督办");
-      std::string level = in.one_of("level", "督办级别", {"town", "district", "city"});
-      std::string deadline = in.date("deadline", "督办期限");
-      if (deadline < clock::today()) throw bad_request("DEADLINE_IN_PAST", "督办期限不能早于今天", "deadline");
-      auto text = in.opt_str("note", 1000, "督办要求");
-      set("supervision", json{{"level", level}, {"deadline", deadline}, {"note", text.value_or("")}, {"at", now}}.dump());
-      note = supervision_levels().at(level) + "挂牌督办，期限 " + deadline + (text ? "：" + *text : "");
-    } else if (name == "unsupervise") {
+      if (before["supervision"].is_object()) throw conflict("ALREADY_SUPERVISED", "该隐患已挂牌督办");
+      set("supervision", json{{"level", *in.level}, {"deadline", *in.deadline}, {"note", in.note.value_or("")}, {"at", now}}.dump());
+      note = supervision_levels().at(*in.level) + "挂牌督办，期限 " + *in.deadline + (in.note ? "：" + *in.note : "");
+    } else {  // unsupervise
       if (!before["supervision"].is_object()) throw conflict("NOT_SUPERVISED", "该隐患未挂牌督办");
       if (from != State::Closed) throw state_error("摘牌销案（须先复查合格销号）");
       set("supervision", nullptr);
-      note = in.opt_str("note", 1000, "摘牌说明").value_or("");
-    } else {
-      throw not_found();
+      note = in.note.value_or("");
     }
     sets_params.push_back(now);
     sets_params.push_back(id);
     sets_params.push_back(before["version"].get<long long>());
     if (c.exec("UPDATE hazards SET " + sets.substr(2) + ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
                sets_params) != 1)
-      throw conflict("CONCURRENT_UPDATE", "隐患已被他人修改，请刷新后重试");
+      throw conflict("HAZARD_STATE_INVALID", "该隐患刚被他人处理，请刷新后重试");
     if (action == "recheck_passed") settle_overdue_alert(c, id, "隐患已复查合格销号");
     add_event(c, who, id, action, note);
     json after = hazard_json(c, who, id, true);
@@ -487,7 +535,7 @@ int run_hazard_timers(store::Db& db) {
     std::string today = clock::today();
     static const access::Caller system{.name = "系统", .scope = access::DataScope::All};
     json due = c.rows("SELECT h.id, h.number, h.venue_id, h.severity, h.deadline, v.name FROM hazards h JOIN venues v ON v.id = h.venue_id "
-                      "WHERE h.state IN ('reported', 'rectifying') AND h.overdue = 0 AND h.deadline IS NOT NULL AND h.deadline < ?",
+                      "WHERE h.state <> 'closed' AND h.overdue = 0 AND h.deadline IS NOT NULL AND h.deadline < ?",
                       {today});
     for (const auto& h : due) {
       long long id = store::as_id(h["id"]);

@@ -177,7 +177,7 @@ json list_reports(store::Db& db, const access::Caller& who, const QueryMap& q) {
   Filter f;
   f.sql += " AND " + report_scope(who, f.params);
   if (auto v = query_str(q, "state")) {
-    if (*v != "received" && *v != "accepted" && *v != "rejected") throw bad_request("INVALID_QUERY", "状态无效", "state");
+    if (*v != "received" && *v != "accepted" && *v != "rejected") throw bad_request("INVALID_VALUE", "状态无效", "state");
     f.add("r.state = ?", *v);
   }
   if (auto v = query_int(q, "venueId")) f.add("r.venue_id = ?", *v);
@@ -218,7 +218,25 @@ json get_report(store::Db& db, const access::Caller& who, long long id) {
 }
 
 json run_report_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body) {
+  // Fields first, so a bad body is a 400 whatever the report's state.
   Input in(body);
+  NewHazard h;
+  std::optional<std::string> description, reason, note;
+  double amount = 0;
+  if (name == "accept") {
+    h.severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
+    h.decision_record = in.opt_str("decisionRecord", 500, "集体研究记录");
+    if (h.severity == "major" && (!h.decision_record || h.decision_record->size() < 4))
+      throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录", "decisionRecord");
+    description = in.opt_str("description", 2000, "隐患描述");
+  } else if (name == "reject") {
+    reason = in.str("reason", 500, "不予受理的原因");
+  } else if (name == "reward") {
+    amount = in.number("amount", "奖励金额（元）", 1, 1000000);
+    note = in.opt_str("note", 500, "说明");
+  } else {
+    throw not_found();
+  }
   return db.write([&](store::Conn& c) {
     json before = scoped_report(c, who, id);
     std::string now = now_iso();
@@ -231,15 +249,10 @@ json run_report_command(store::Db& db, const access::Caller& who, long long id, 
       must_be("received", "转为隐患");
       if (!before["venueId"].is_number())
         throw bad_request("VENUE_REQUIRED", "举报未关联场所，请先核实场所后登记隐患", "venueId");
-      NewHazard h;
       h.source = "report";
       h.venue_id = before["venueId"];
       h.category = before["category"];
-      h.severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
-      h.decision_record = in.opt_str("decisionRecord", 500, "集体研究记录");
-      if (h.severity == "major" && (!h.decision_record || h.decision_record->size() < 4))
-        throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录", "decisionRecord");
-      h.description = in.opt_str("description", 2000, "隐患描述").value_or(before["description"].get<std::string>());
+      h.description = description.value_or(before["description"].get<std::string>());
       h.photos = before["photos"];
       h.found_by = "群众举报（核查人 " + who.name + "）";
       h.found_at = before["createdAt"];
@@ -252,22 +265,17 @@ json run_report_command(store::Db& db, const access::Caller& who, long long id, 
       record(c, who, "report.accept", "report", std::to_string(id), before, out["report"]);
     } else if (name == "reject") {
       must_be("received", "不予受理");
-      std::string reason = in.str("reason", 500, "不予受理的原因");
       c.exec("UPDATE public_reports SET state = 'rejected', result = ?, triaged_by = ?, triaged_at = ?, overdue = 0, updated_at = ? WHERE id = ?",
-             {"不予受理：" + reason, who.user_id, now, now, id});
+             {"不予受理：" + *reason, who.user_id, now, now, id});
       out = scoped_report(c, who, id);
       record(c, who, "report.reject", "report", std::to_string(id), before, out);
-    } else if (name == "reward") {
+    } else {
       must_be("accepted", "登记奖励（须已受理）");
       if (before["reward"].is_object()) throw conflict("ALREADY_REWARDED", "该举报已登记奖励");
-      double amount = in.number("amount", "奖励金额（元）", 1, 1000000);
-      auto note = in.opt_str("note", 500, "说明");
       c.exec("UPDATE public_reports SET reward = ?, updated_at = ? WHERE id = ?",
              {json{{"amount", amount}, {"note", note.value_or("")}, {"at", now}, {"by", who.name}}.dump(), now, id});
       out = scoped_report(c, who, id);
       record(c, who, "report.reward", "report", std::to_string(id), before, out);
-    } else {
-      throw not_found();
     }
     if (name != "reward") {
       c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '举报已核查', updated_at = ?, revision = revision + 1 "

@@ -2,6 +2,7 @@
 // Usage: HUOYAN_URL=http://127.0.0.1:18080 node e2e/screenshots.mjs
 import { mkdirSync } from 'node:fs'
 import { apiLogin, BASE, chooseOption, consoleLogin, HOSPITAL, launch, makePhoto, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
+import { hazardShots } from './screenshots-hazards.mjs'
 
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
@@ -243,13 +244,8 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
   await ctx3.close()
 }
 
-// A venue QR code's target, not logged in.
-const pub = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })
-const pp = await pub.newPage()
-await pp.goto(`${BASE}${aVenue ? aVenue.publicUrl : '/r/v/x'}`)
-await pp.locator('[data-test="venue-scan"]').waitFor()
-await shot(pp, 'phone-venue-scan')
-await pub.close()
+// Hazards, public reports and the public report entry /r/ (a venue QR code's target).
+await hazardShots(browser, shot)
 
 // Mobile entry.
 const m = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })

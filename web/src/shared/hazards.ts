@@ -340,13 +340,15 @@ export interface HazardInputForm {
   foundAt: string
 }
 
-export function checkHazardInput(f: HazardInputForm): FieldError | null {
-  if (!f.venueId) return { field: 'venueId', message: '请选择场所' }
-  if (!f.category) return { field: 'category', message: '请选择隐患类别' }
-  if (blank(f.description)) return { field: 'description', message: '请描述隐患情况' }
+/** Every problem of the form at once (the dialog marks each field). */
+export function checkHazardInput(f: HazardInputForm): FieldError[] {
+  const out: FieldError[] = []
+  if (!f.venueId) out.push({ field: 'venueId', message: '请选择场所' })
+  if (!f.category) out.push({ field: 'category', message: '请选择隐患类别' })
   if (f.severity === 'major' && blank(f.decisionRecord))
-    return { field: 'decisionRecord', message: '重大火灾隐患须填写集体研究（讨论）记录' }
-  return null
+    out.push({ field: 'decisionRecord', message: '重大火灾隐患须填写集体研究（讨论）记录' })
+  if (blank(f.description)) out.push({ field: 'description', message: '请描述隐患情况' })
+  return out
 }
 
 export function hazardInputBody(f: HazardInputForm): Record<string, unknown> {

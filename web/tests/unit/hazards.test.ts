@@ -117,12 +117,15 @@ describe('checks before the server', () => {
     ...over,
   })
   it('needs venue, category and description, and a decision record for a major hazard', () => {
-    expect(checkHazardInput(input())).toBeNull()
-    expect(checkHazardInput(input({ venueId: null }))?.field).toBe('venueId')
-    expect(checkHazardInput(input({ category: '' }))?.field).toBe('category')
-    expect(checkHazardInput(input({ description: '   ' }))?.field).toBe('description')
-    expect(checkHazardInput(input({ severity: 'major' }))).toEqual({ field: 'decisionRecord', message: expect.stringContaining('集体研究') })
-    expect(checkHazardInput(input({ severity: 'major', decisionRecord: '12月1日专班会议研究确定' }))).toBeNull()
+    const fields = (f: HazardInputForm) => checkHazardInput(f).map((e) => e.field)
+    expect(checkHazardInput(input())).toEqual([])
+    expect(fields(input({ venueId: null }))).toEqual(['venueId'])
+    expect(fields(input({ category: '' }))).toEqual(['category'])
+    expect(fields(input({ description: '   ' }))).toEqual(['description'])
+    expect(checkHazardInput(input({ severity: 'major' }))).toEqual([{ field: 'decisionRecord', message: expect.stringContaining('集体研究') }])
+    expect(checkHazardInput(input({ severity: 'major', decisionRecord: '12月1日专班会议研究确定' }))).toEqual([])
+    // All at once, so the dialog marks every field.
+    expect(fields(input({ venueId: null, category: '', severity: 'major', description: '' }))).toEqual(['venueId', 'category', 'decisionRecord', 'description'])
   })
   it('sends the decision record only for a major hazard and leaves empty optionals out', () => {
     expect(hazardInputBody(input({ decisionRecord: 'stale' }))).toEqual({

@@ -1,0 +1,193 @@
+// The demo town's hazards in every state and its public reports, written the
+// way the commands would have left them (timeline, notice numbers, alerts).
+#include "app/alerts.h"
+#include "app/bootstrap.h"
+#include "app/hazards.h"
+#include "app/rules.h"
+#include "domain/clock.h"
+#include "domain/hazard.h"
+
+namespace huoyan::app {
+
+namespace {
+
+// Two plain 160×120 PNGs standing in for site photos: before (grey) and after (green).
+const char* kBeforePng =
+    "iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAAAz0lEQVR42u3RQQ0AAAgDsflXgwJ++MLH0uQUXDN7Ki4WABZgARZgARZgAQYswAIswAIswAIMWIAFWIAFWIAFWIABC7AAC7AAC7AAAxZgARZgARZgAQYswAIswAIswAIswIAFWIAFWIAFWIABC7AAC7AAC7AAA3YBsAALsAALsAALMGABFmABFmABFmDAAizAAizAAizAAgxYgAVYgAVYgAUYsAALsAALsAALMGABFmABFmABFmABBizAAizAAizAAgxYgAVYgAVYgAUYsAvNPXx7+p2uQlx7AAAAAElFTkSuQmCC";
+const char* kAfterPng =
+    "iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAAAzklEQVR42u3RAQkAAAzDsFk/3Ntt3ccIVEGTuVVxsQCwAAuwAAuwAAswYAEWYAEWYAEWYMACLMACLMACLMACDFiABViABViABRiwAAuwAAuwAAswYAEWYAEWYAEWYAEGLMACLMACLMACDFiABViABViABRiwC4AFWIAFWIAFWIABC7AAC7AAC7AAAxZgARZgARZgARZgwAIswAIswAIswIAFWIAFWIAFWIABC7AAC7AAC7AACzBgARZgARZgARZgwAIswAIswAIswIBdaO4BV2bL220SFogAAAAASUVORK5CYII=";
+
+std::string add_photo(store::Conn& c, const std::string& id, const char* b64) {
+  c.exec("INSERT INTO files (id, sha256, content_type, size, data, created_at) VALUES (?, ?, 'image/png', ?, ?, ?)",
+         {id, id, static_cast<long long>(std::string(b64).size() * 3 / 4), std::string(b64), clock::iso_utc(clock::now())});
+  return id;
+}
+
+access::Caller user_caller(store::Conn& c, const std::string& username) {
+  auto u = c.row("SELECT id, name FROM users WHERE username = ?", {username});
+  access::Caller who;
+  who.user_id = store::as_id((*u)["id"]);
+  who.username = username;
+  who.name = (*u)["name"];
+  return who;
+}
+
+void event(store::Conn& c, long long id, const std::string& at, const std::string& action, const access::Caller& by,
+           const std::string& note) {
+  c.insert("INSERT INTO hazard_events (hazard_id, at, action, user_id, by_name, note) VALUES (?, ?, ?, ?, ?, ?)",
+           {id, at, action, by.user_id ? store::Value(by.user_id) : store::Value(nullptr), by.name, note});
+}
+
+struct DemoHazard {
+  const char* venue;
+  const char* category;
+  const char* source;
+  const char* finder;   // username
+  int found_days_ago;
+  const char* description;
+  const char* location;
+  const char* state;    // reported | rectifying | overdue | awaiting_recheck | recheck_failed | closed
+  const char* responsible;
+  const char* decision; // makes it 重大
+  const char* supervision;  // 挂牌督办 level, or nullptr
+};
+
+}  // namespace
+
+void load_demo_hazards(store::Conn& c) {
+  std::string before = add_photo(c, "demo-hazard-before", kBeforePng);
+  std::string after = add_photo(c, "demo-hazard-after", kAfterPng);
+  permit::Calendar cal = load_calendar(c);
+  access::Caller officer = user_caller(c, "sw_officer"), inspector = user_caller(c, "inspector");
+  const DemoHazard hazards[] = {
+      {"金凤农贸市场", "ebike_charging", "patrol", "grid_longfeng", 0, "市场东门雨棚下停放电动自行车 12 辆，其中 3 辆正在飞线充电",
+       "东门雨棚", "reported", nullptr, nullptr, nullptr},
+      {"金凤商业广场", "blocked_exit", "inspection", "inspector", 2, "二楼东侧疏散通道堆放装修材料，通道净宽不足 1 米", "二楼东侧疏散通道",
+       "rectifying", "冯建华", nullptr, nullptr},
+      {"金凤老火锅", "wiring", "inspection", "inspector", 12, "后厨插座板串接使用，电线穿越可燃吊顶无穿管保护", "后厨", "overdue",
+       "罗晓燕", nullptr, nullptr},
+      {"金凤商业广场", "facilities_disabled", "self_check", "venue_mgr", 6, "三楼 4 具灭火器压力不足，1 处消火栓箱被广告牌遮挡",
+       "三楼中庭", "awaiting_recheck", "冯建华", nullptr, nullptr},
+      {"金凤镇龙凤宾馆", "illegal_hot_work", "inspection", "inspector", 20, "营业期间在三楼走廊进行电焊作业，未办理动火作业证",
+       "三楼走廊", "closed", "刘德文", nullptr, nullptr},
+      {"金凤星光KTV", "flammable_decoration", "inspection", "inspector", 9,
+       "包房墙面大面积使用聚氨酯泡沫吸音材料，疏散走道吊顶使用可燃装饰", "二楼包房区", "recheck_failed", "邓华",
+       "2026年11月镇消防安全专班会议集体研究，判定为重大火灾隐患（参加：周建国、李晓梅、王志强、罗勇）", "town"},
+      {"金凤中学", "fire_lane_blocked", "patrol", "grid_longfeng", 30, "校门外消防车通道被家长车辆长期占用", "南校门", "closed",
+       "钱校长", nullptr, nullptr},
+  };
+  for (const auto& d : hazards) {
+    access::Caller finder = user_caller(c, d.finder);
+    auto found = clock::now() - std::chrono::days(d.found_days_ago) - std::chrono::hours(3);
+    std::string found_at = clock::iso_utc(found), found_day = clock::local_date(found);
+    NewHazard h;
+    h.source = d.source;
+    h.venue_id = c.scalar("SELECT id FROM venues WHERE name = ?", {std::string(d.venue)});
+    h.category = d.category;
+    h.description = d.description;
+    h.location = d.location;
+    h.photos = nlohmann::json::array({before});
+    h.found_by = finder.name;
+    h.found_at = found_at;
+    if (d.decision) {
+      h.severity = "major";
+      h.decision_record = d.decision;
+    }
+    long long id = insert_hazard(c, finder, h);
+    c.exec("UPDATE hazard_events SET at = ? WHERE hazard_id = ?", {found_at, id});
+    c.exec("UPDATE hazards SET created_at = ? WHERE id = ?", {found_at, id});
+    std::string state = d.state;
+    if (state == "reported") continue;
+
+    // 交办 the next working day after it was found.
+    std::string assigned_at = clock::iso_utc(found + std::chrono::hours(20));
+    int days = static_cast<int>(c.scalar("SELECT default_days FROM hazard_categories WHERE code = ?", {std::string(d.category)}));
+    std::string deadline = hazard::default_deadline(cal, found_day, days, d.decision != nullptr);
+    if (state == "overdue") deadline = clock::add_days(clock::today(), -3);
+    long long notice = c.scalar("SELECT COUNT(*) FROM hazards WHERE notice_seq IS NOT NULL") + 1;
+    c.exec("INSERT INTO number_counters (name, period, last) VALUES ('notice', ?, ?) ON CONFLICT (name, period) DO UPDATE SET last = excluded.last",
+           {found_at.substr(0, 4), notice});
+    c.exec("UPDATE hazards SET state = 'rectifying', responsible_person = ?, deadline = ?, interim_measures = ?, notice_seq = ? WHERE id = ?",
+           {std::string(d.responsible), deadline, std::string("设置警示标识，安排专人值守"), notice, id});
+    event(c, id, assigned_at, "assign", officer, std::string("责任人 ") + d.responsible + "，整改期限 " + deadline);
+    if (d.supervision) {
+      c.exec("UPDATE hazards SET supervision = ? WHERE id = ?",
+             {nlohmann::json{{"level", d.supervision}, {"deadline", clock::add_days(clock::today(), 45)},
+                             {"note", "镇消防安全专班挂牌督办，每周报送整改进度"}, {"at", assigned_at}}
+                  .dump(),
+              id});
+      event(c, id, assigned_at, "supervise", officer, "镇级挂牌督办");
+    }
+    if (state == "overdue") {
+      c.exec("UPDATE hazards SET overdue = 1 WHERE id = ?", {id});
+      event(c, id, clock::iso_utc(clock::now() - std::chrono::days(2)), "overdue", {.name = "系统"}, "整改期限 " + deadline + " 已过");
+      open_alert(c, {"hazard_overdue", "warning", "hazard", std::to_string(id), h.venue_id,
+                     std::string(d.venue) + " 隐患逾期未整改", "整改期限 " + deadline + "，请督办岗位和专班跟进",
+                     *c.text("SELECT number FROM hazards WHERE id = ?", {id})});
+      continue;
+    }
+    if (state == "rectifying") continue;
+
+    std::string rectified_at = clock::iso_utc(found + std::chrono::days(std::max(1, d.found_days_ago / 2)));
+    nlohmann::json rect{{"measures", "已按要求整改：清除可燃物、恢复设施完好"}, {"photos", {after}}, {"signedBy", d.responsible},
+                        {"at", rectified_at}};
+    c.exec("UPDATE hazards SET state = 'awaiting_recheck', rectification = ? WHERE id = ?", {rect.dump(), id});
+    event(c, id, rectified_at, "rectify", finder, std::string("责任人 ") + d.responsible + " 签字");
+    if (state == "awaiting_recheck") continue;
+
+    std::string rechecked_at = clock::iso_utc(found + std::chrono::days(std::max(1, d.found_days_ago / 2)) + std::chrono::hours(26));
+    bool passed = state == "closed";
+    std::string note = passed ? "复查合格" : "吸音材料仅拆除一半，走道吊顶未更换";
+    c.exec("UPDATE hazards SET state = ?, recheck = ? WHERE id = ?",
+           {std::string(passed ? "closed" : "rectifying"),
+            nlohmann::json{{"passed", passed}, {"note", note}, {"by", inspector.name}, {"at", rechecked_at}}.dump(), id});
+    event(c, id, rechecked_at, passed ? "recheck_passed" : "recheck_failed", inspector, note);
+  }
+
+  // Public reports: waiting, overdue, accepted with a reward, rejected.
+  long long market = c.scalar("SELECT id FROM venues WHERE name = '金凤农贸市场'");
+  long long ktv = c.scalar("SELECT id FROM venues WHERE name = '金凤星光KTV'");
+  long long mall = c.scalar("SELECT id FROM venues WHERE name = '金凤商业广场'");
+  struct DemoReport {
+    const char* code;
+    long long venue;
+    const char* category;
+    const char* description;
+    const char* phone;
+    int hours_ago;
+    const char* state;
+  };
+  const DemoReport reports[] = {
+      {"JFDM2345", market, "illegal_hot_work", "市场二楼有人在营业时间电焊，火花落到楼下摊位", nullptr, 2, "received"},
+      {"JFDM3456", ktv, "blocked_exit", "KTV 后门安全出口被铁链锁住", "13900001111", 30, "overdue"},
+      {"JFDM4567", mall, "blocked_exit", "商场二楼东侧通道堆满装修材料", "13900002222", 60, "accepted"},
+      {"JFDM5678", market, "other", "觉得市场人太多了", nullptr, 100, "rejected"},
+  };
+  long long hazard_from_report = c.scalar("SELECT id FROM hazards WHERE venue_id = ? AND category = 'blocked_exit'", {mall});
+  for (const auto& r : reports) {
+    auto at = clock::now() - std::chrono::hours(r.hours_ago);
+    auto verify_hours = c.row("SELECT verify_hours FROM hazard_categories WHERE code = ?", {std::string(r.category)});
+    std::optional<int> hours;
+    if (!(*verify_hours)["verify_hours"].is_null()) hours = static_cast<int>(store::as_id((*verify_hours)["verify_hours"]));
+    std::string state = r.state == std::string("overdue") ? "received" : r.state;
+    std::string result = state == "accepted" ? "经核查属实，已登记为隐患并督促整改" : state == "rejected" ? "不予受理：未反映具体火灾隐患" : "";
+    std::string venue_name = *c.text("SELECT name FROM venues WHERE id = ?", {r.venue});
+    long long id = c.insert(
+        "INSERT INTO public_reports (tracking_code, venue_id, venue_name, category, description, photos, phone, ip, state, overdue, "
+        "verify_by, result, hazard_id, reward, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '[]', ?, '127.0.0.1', ?, ?, ?, ?, ?, ?, ?, ?)",
+        {std::string(r.code), r.venue, venue_name, std::string(r.category), std::string(r.description),
+         r.phone ? store::Value(std::string(r.phone)) : store::Value(nullptr), state,
+         static_cast<long long>(r.state == std::string("overdue")),
+         clock::iso_utc(hazard::report_verify_by(cal, at, hours)), result,
+         state == "accepted" ? store::Value(hazard_from_report) : store::Value(nullptr),
+         state == "accepted" ? store::Value(nlohmann::json{{"amount", 200}, {"note", "举报属实，按规定奖励"}, {"at", clock::iso_utc(at)}, {"by", officer.name}}.dump())
+                             : store::Value(nullptr),
+         clock::iso_utc(at), clock::iso_utc(at)});
+    if (state == "accepted") c.exec("UPDATE hazards SET report_id = ?, source = 'report' WHERE id = ?", {id, hazard_from_report});
+    if (r.state == std::string("overdue"))
+      open_alert(c, {"report_overdue", "warning", "report", std::to_string(id), r.venue,
+                     std::string("群众举报 ") + r.code + "（" + venue_name + "）逾期未核查", "占堵疏散通道类举报须 24 小时内核查", r.code});
+  }
+}
+
+}  // namespace huoyan::app
