@@ -429,7 +429,8 @@ export function checkSupervise(f: { level: string; deadline: string }, today: st
 }
 
 export function checkReward(f: { amount: number | null }): FieldError | null {
-  if (f.amount == null || !Number.isFinite(f.amount) || f.amount <= 0) return { field: 'amount', message: '请填写奖励金额（大于 0）' }
+  if (f.amount == null || !Number.isFinite(f.amount)) return { field: 'amount', message: '请填写奖励金额' }
+  if (f.amount < 1 || f.amount > 1_000_000) return { field: 'amount', message: '奖励金额须在 1 至 1000000 元之间' }
   return null
 }
 

@@ -189,7 +189,7 @@ export const MAX_REPORT_PHOTOS = 3
 
 export function checkReportForm(f: ReportForm): { field: string; message: string } | null {
   if (!f.category) return { field: 'category', message: '请选择举报事项' }
-  if (f.description.trim().length < 5) return { field: 'description', message: '请简要描述问题（至少 5 个字），如位置、时间和看到的情况' }
+  if (!f.description.trim()) return { field: 'description', message: '请描述您看到的情况，如位置、时间和具体问题' }
   if (f.photos.length > MAX_REPORT_PHOTOS) return { field: 'photos', message: `最多上传 ${MAX_REPORT_PHOTOS} 张照片` }
   if (f.phone.trim() && !PHONE_RE.test(f.phone.trim())) return { field: 'phone', message: '手机号格式不正确；不想留号码可以不填' }
   return null

@@ -188,7 +188,7 @@ describe('checks before the server', () => {
     expect(checkRecheck({ passed: false, note: '仍有货物' })).toBeNull()
     expect(checkRecheck({ passed: null, note: '' })?.field).toBe('passed')
   })
-  it('needs a level and a deadline from today on to supervise, and an amount above 0 to reward', () => {
+  it('needs a level and a deadline from today on to supervise, and 1 to 1000000 yuan to reward', () => {
     expect(checkSupervise({ level: 'town', deadline: '2026-12-31' }, '2026-12-02')).toBeNull()
     expect(checkSupervise({ level: 'county', deadline: '2026-12-31' }, '2026-12-02')?.field).toBe('level')
     expect(checkSupervise({ level: 'city', deadline: '' }, '2026-12-02')?.field).toBe('deadline')
@@ -196,6 +196,8 @@ describe('checks before the server', () => {
     expect(checkReward({ amount: 200 })).toBeNull()
     expect(checkReward({ amount: 0 })?.field).toBe('amount')
     expect(checkReward({ amount: null })?.field).toBe('amount')
+    expect(checkReward({ amount: 0.5 })?.field).toBe('amount')
+    expect(checkReward({ amount: 2_000_000 })?.field).toBe('amount')
   })
 })
 

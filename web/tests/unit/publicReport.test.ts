@@ -118,7 +118,8 @@ describe('the report form', () => {
   it('needs a category and a few words; phone is optional but must be a mobile number when given', () => {
     expect(checkReportForm(form())).toBeNull()
     expect(checkReportForm(form({ category: '' }))?.field).toBe('category')
-    expect(checkReportForm(form({ description: '锁了' }))?.field).toBe('description')
+    expect(checkReportForm(form({ description: '  ' }))?.field).toBe('description')
+    expect(checkReportForm(form({ description: '锁了' }))).toBeNull()
     expect(checkReportForm(form({ phone: '12345' }))?.field).toBe('phone')
     expect(checkReportForm(form({ phone: '13900001111' }))).toBeNull()
     expect(checkReportForm(form({ photos: ['a', 'b', 'c', 'd'] }))?.field).toBe('photos')
