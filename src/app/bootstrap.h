@@ -33,5 +33,7 @@ struct DemoLogin {
 std::vector<DemoLogin> load_demo(store::Db& db);
 // Part of load_demo: hazards in every state and public reports (after the registries).
 void load_demo_hazards(store::Conn& c);
+// Part of load_demo, after its transaction: a published 双随机 draw made through the use case.
+void load_demo_draw(store::Db& db);
 
 }  // namespace huoyan::app

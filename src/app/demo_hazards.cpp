@@ -3,6 +3,7 @@
 #include "app/alerts.h"
 #include "app/bootstrap.h"
 #include "app/hazards.h"
+#include "app/inspections.h"
 #include "app/rules.h"
 #include "domain/clock.h"
 #include "domain/hazard.h"
@@ -73,6 +74,8 @@ void load_demo_hazards(store::Conn& c) {
       {"金凤星光KTV", "flammable_decoration", "inspection", "inspector", 9,
        "包房墙面大面积使用聚氨酯泡沫吸音材料，疏散走道吊顶使用可燃装饰", "二楼包房区", "recheck_failed", "邓华",
        "2026年11月镇消防安全专班会议集体研究，判定为重大火灾隐患（参加：周建国、李晓梅、王志强、罗勇）", "town"},
+      {"金凤镇中心幼儿园", "ebike_charging", "report", "sw_officer", 2, "幼儿园南侧围墙外电动自行车集中停放，有人拉线充电",
+       "南侧围墙外", "reported", nullptr, nullptr, nullptr},
       {"金凤中学", "fire_lane_blocked", "patrol", "grid_longfeng", 30, "校门外消防车通道被家长车辆长期占用", "南校门", "closed",
        "钱校长", nullptr, nullptr},
   };
@@ -144,10 +147,30 @@ void load_demo_hazards(store::Conn& c) {
     event(c, id, rechecked_at, passed ? "recheck_passed" : "recheck_failed", inspector, note);
   }
 
+  // The unannounced inspection (四不两直) that found the mall's blocked exit.
+  {
+    long long mall_id = c.scalar("SELECT id FROM venues WHERE name = '金凤商业广场'");
+    access::Caller inspector2 = user_caller(c, "inspector2");
+    auto at = clock::now() - std::chrono::days(2) - std::chrono::hours(3);
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& item : nlohmann::json::parse(*c.text("SELECT items FROM checklist_templates WHERE venue_type = 'mall'"))) {
+      bool failed = item["code"] == "exits";
+      results.push_back({{"code", item["code"]}, {"label", item["label"]}, {"passed", !failed},
+                         {"note", failed ? "二楼东侧疏散通道堆放装修材料" : ""}});
+    }
+    long long id = c.insert(
+        "INSERT INTO inspections (venue_id, kind, unannounced, planned_on, state, inspector_ids, results, summary, lat, lng, "
+        "inspected_at, created_by, created_at, updated_at) VALUES (?, 'special', 1, ?, 'done', ?, ?, ?, 29.4402, 106.3615, ?, ?, ?, ?)",
+        {mall_id, clock::local_date(at), nlohmann::json({inspector.user_id, inspector2.user_id}).dump(), results.dump(),
+         std::string("冬春火灾防控专项检查（四不两直），发现 1 处隐患，已当场责令改正并交办"), clock::iso_utc(at), inspector.user_id,
+         clock::iso_utc(at - std::chrono::days(1)), clock::iso_utc(at)});
+    c.exec("UPDATE hazards SET inspection_id = ? WHERE venue_id = ? AND category = 'blocked_exit'", {id, mall_id});
+  }
+
   // Public reports: waiting, overdue, accepted with a reward, rejected.
   long long market = c.scalar("SELECT id FROM venues WHERE name = '金凤农贸市场'");
   long long ktv = c.scalar("SELECT id FROM venues WHERE name = '金凤星光KTV'");
-  long long mall = c.scalar("SELECT id FROM venues WHERE name = '金凤商业广场'");
+  long long kindergarten = c.scalar("SELECT id FROM venues WHERE name = '金凤镇中心幼儿园'");
   struct DemoReport {
     const char* code;
     long long venue;
@@ -160,10 +183,10 @@ void load_demo_hazards(store::Conn& c) {
   const DemoReport reports[] = {
       {"JFDM2345", market, "illegal_hot_work", "市场二楼有人在营业时间电焊，火花落到楼下摊位", nullptr, 2, "received"},
       {"JFDM3456", ktv, "blocked_exit", "KTV 后门安全出口被铁链锁住", "13900001111", 30, "overdue"},
-      {"JFDM4567", mall, "blocked_exit", "商场二楼东侧通道堆满装修材料", "13900002222", 60, "accepted"},
+      {"JFDM4567", kindergarten, "ebike_charging", "幼儿园围墙外天天有人给电动车拉线充电，很危险", "13900002222", 60, "accepted"},
       {"JFDM5678", market, "other", "觉得市场人太多了", nullptr, 100, "rejected"},
   };
-  long long hazard_from_report = c.scalar("SELECT id FROM hazards WHERE venue_id = ? AND category = 'blocked_exit'", {mall});
+  long long hazard_from_report = c.scalar("SELECT id FROM hazards WHERE venue_id = ? AND category = 'ebike_charging'", {kindergarten});
   for (const auto& r : reports) {
     auto at = clock::now() - std::chrono::hours(r.hours_ago);
     auto verify_hours = c.row("SELECT verify_hours FROM hazard_categories WHERE code = ?", {std::string(r.category)});
@@ -183,11 +206,19 @@ void load_demo_hazards(store::Conn& c) {
          state == "accepted" ? store::Value(nlohmann::json{{"amount", 200}, {"note", "举报属实，按规定奖励"}, {"at", clock::iso_utc(at)}, {"by", officer.name}}.dump())
                              : store::Value(nullptr),
          clock::iso_utc(at), clock::iso_utc(at)});
-    if (state == "accepted") c.exec("UPDATE hazards SET report_id = ?, source = 'report' WHERE id = ?", {id, hazard_from_report});
+    if (state == "accepted") c.exec("UPDATE hazards SET report_id = ? WHERE id = ?", {id, hazard_from_report});
     if (r.state == std::string("overdue"))
       open_alert(c, {"report_overdue", "warning", "report", std::to_string(id), r.venue,
                      std::string("群众举报 ") + r.code + "（" + venue_name + "）逾期未核查", "占堵疏散通道类举报须 24 小时内核查", r.code});
   }
+}
+
+void load_demo_draw(store::Db& db) {
+  access::Caller admin = db.read([](store::Conn& c) { return user_caller(c, "admin"); });
+  nlohmann::json draw = create_draw(db, admin,
+                                    {{"name", "冬春火灾防控双随机抽查（第一批）"}, {"venueCount", 6}, {"plannedOn", clock::add_days(clock::today(), 3)},
+                                     {"seed", "2026120201"}});
+  publish_draw(db, admin, draw["id"]);
 }
 
 }  // namespace huoyan::app

@@ -198,8 +198,8 @@ json get_report(store::Db& db, const access::Caller& who, long long id) {
       auto at = *clock::parse_iso(r["createdAt"].get<std::string>());
       std::string from = clock::iso_utc(at - std::chrono::days(7)), to = clock::iso_utc(at + std::chrono::days(7));
       for (auto h : c.rows("SELECT id, number, state, found_at AS \"createdAt\" FROM hazards WHERE venue_id = ? AND category = ? "
-                           "AND found_at BETWEEN ? AND ? ORDER BY id",
-                           {r["venueId"].get<long long>(), r["category"].get<std::string>(), from, to})) {
+                           "AND found_at BETWEEN ? AND ? AND (report_id IS NULL OR report_id <> ?) ORDER BY id",
+                           {r["venueId"].get<long long>(), r["category"].get<std::string>(), from, to, id})) {
         store::as_int(h, {"id"});
         h["type"] = "hazard";
         dups.push_back(h);

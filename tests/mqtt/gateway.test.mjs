@@ -8,7 +8,10 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { login, request, expectStatus } from '../api/lib.mjs';
+import {
+  login, request, expectStatus, expectError, describe, localDate, resetServerClock, serverClockTo, MINUTE,
+  permitWorld, createCrew, createOpenVenue, createPermit, permitBody, advancePermit, certBody, releasePermits,
+} from '../api/lib.mjs';
 
 const PORT = Number(process.env.MQTT_PORT);
 assert.ok(PORT > 0, 'MQTT_PORT must be set by the runner');
@@ -63,6 +66,46 @@ async function counters() {
   for (const m of text.matchAll(/^huoyan_device_messages_total\{outcome="(\w+)"\} (\d+)$/gm)) out[m[1]] = Number(m[2]);
   return out;
 }
+/**
+ * A machine's command topic, subscribed to with mosquitto_sub. A probe topic rides in the same SUBSCRIBE: once a
+ * probe comes back, the subscription is in place. Collects the commands (JSON) in order.
+ */
+async function commandSubscriber(code) {
+  const topic = `huoyan/v1/machines/${code}/commands`;
+  const probe = `huoyan-test/probe/${code}`;
+  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(PORT), '-V', 'mqttv5', '-q', '1', '-v', '-t', topic, '-t', probe]);
+  const exited = new Promise((r) => sub.on('exit', r));
+  const messages = [];
+  let pending = '';
+  let probed = false;
+  sub.stdout.on('data', (d) => {
+    pending += d;
+    const lines = pending.split('\n');
+    pending = lines.pop();
+    for (const line of lines) {
+      const space = line.indexOf(' ');
+      if (line.slice(0, space) === probe) probed = true;
+      else if (line.slice(0, space) === topic) messages.push(JSON.parse(line.slice(space + 1)));
+    }
+  });
+  const handle = {
+    messages,
+    /** The first message from index `from` on for which `pick` holds, waiting up to `ms`. */
+    next: (what, pick, ms, from = 0) => waitFor(what, () => messages.slice(from).find(pick), ms),
+    async stop() { sub.kill(); await exited; },
+  };
+  try {
+    await waitFor(`the subscription to ${topic}`, async () => {
+      publish(probe, 'probe');
+      await sleep(100);
+      return probed;
+    }, 5000);
+  } catch (e) {
+    await handle.stop();
+    throw e;
+  }
+  return handle;
+}
 async function waitFor(what, check, ms) {
   const end = Date.now() + ms;
   for (;;) {
@@ -94,6 +137,7 @@ test('an unpermitted power-on raises 未审批动火 within one second, and the 
     '-t', `huoyan/v1/machines/${code}/commands`]);
   let received = '';
   sub.stdout.on('data', (d) => { received += d; });
+  const exited = new Promise((r) => sub.on('exit', r));  // listen now: with -C 1 it may exit before the alert is seen
   await sleep(300);  // let the subscriber register
   const { items } = await admin.getOk(`/api/machines?q=${code}`);
   const machineId = items[0].id;
@@ -105,7 +149,7 @@ test('an unpermitted power-on raises 未审批动火 within one second, and the 
   }, 1000);
   assert.ok(Date.now() - sent <= 1000, 'within a second');
   assert.match(alert.title, /未经审批/);
-  await new Promise((r) => sub.on('exit', r));
+  await exited;
   const command = JSON.parse(received);
   assert.equal(command.command, 'lock');
   assert.equal(command.code, code);
@@ -138,4 +182,98 @@ test('the broker restarting mid-run loses no acknowledged message', async () => 
     publish('huoyan/v1/machines/JF-HJ-0011/telemetry', await envelope('JF-HJ-0011', { type: 'telemetry', power: false }));
   await waitFor(`${n} messages after the restart`, async () => (await counters()).accepted - before >= n, 40000);
   assert.equal((await counters()).accepted - before, n, 'each exactly once');
+});
+
+// ---------- scan-to-start through the broker (docs/device-protocol.md, Scan-to-start and Commands) ----------
+// Each test brings its own venue (no opening hours), crew and machine, and a permit of contractor (applicant and
+// job leader, 邓强 leads) approved by venue_mgr, in a window that starts within minutes.
+const held = [];
+test.after(async () => {
+  await resetServerClock();
+  await releasePermits(held);
+});
+
+/** A running permit naming a new welder (with an account) and a new machine, at a new venue. */
+async function runningPermit() {
+  const world = await permitWorld(admin);
+  const contractor = await login('contractor');
+  const vm = await login('venue_mgr');
+  const venue = await createOpenVenue(admin, world, world.users.get('venue_mgr').id);
+  const crew = await createCrew(admin, world, { welderAccount: true });
+  const now = await resetServerClock();
+  const start = Math.ceil(now / MINUTE) * MINUTE + 2 * MINUTE;  // scan allows a window starting within 15 minutes
+  let permit = await createPermit(contractor, permitBody({
+    venueId: venue.id, start, end: start + 60 * MINUTE, jobLeaderId: world.people.get('邓强').id,
+    approverUserId: world.users.get('venue_mgr').id, crew,
+  }));
+  held.push(permit.id);
+  permit = await advancePermit(permit, 'in_progress', {
+    applicant: contractor, approver: vm, jobLeader: contractor, fireWatch: crew.fireWatch.client, admin,
+  });
+  // The machine is at the venue, switched off, and says so over MQTT.
+  const code = crew.machine.code;
+  publish(`huoyan/v1/machines/${code}/telemetry`, await envelope(code, { type: 'telemetry', power: false, lat: venue.lat, lng: venue.lng, accuracyM: 5 }));
+  await waitFor(`${code} on the map`, async () => (await admin.getOk('/api/map')).machines.some((m) => m.id === crew.machine.id), 5000);
+  return { permit, venue, crew, code, welder: crew.worker.client };
+}
+
+test('a scan with an expired certificate publishes no unlock and shows the reason', async () => {
+  const { venue, crew, code, welder } = await runningPermit();
+  // The permit's only worker: his certificate expired yesterday (the permit was approved while it was valid).
+  const cert = expectStatus(await admin.put(`/api/certificates/${crew.worker.cert.id}`,
+    certBody(crew.worker.person, { validUntil: localDate(-1), nextReview: localDate(-1) })), 200);
+  assert.equal(cert.state, 'expired', 'the certificate shows as expired');
+  const sub = await commandSubscriber(code);
+  try {
+    const before = (await admin.getOk('/api/audit-logs?action=machine.scan_start&pageSize=1')).total;
+    const res = await welder.post('/api/machines/scan', { code, lat: venue.lat, lng: venue.lng, accuracyM: 10 });
+    expectError(res, 409, 'CERT_INVALID');
+    assert.match(res.json.message, /有效期至 \d{4}-\d\d-\d\d/, `the reason names the expiry: ${describe(res)}`);
+    assert.ok(res.json.message.includes(cert.number), `the reason names the certificate ${cert.number}: ${describe(res)}`);
+    await sleep(1500);
+    assert.deepEqual(sub.messages.filter((m) => m.command === 'unlock'), [], 'no unlock published');
+    assert.equal((await admin.getOk('/api/audit-logs?action=machine.scan_start&pageSize=1')).total, before, 'no session opened');
+  } finally {
+    await sub.stop();
+  }
+});
+
+test('a permitted scan unlocks, and the machine is locked at the window\'s end', async () => {
+  const { permit, venue, code, welder } = await runningPermit();
+  assert.equal(permit.state, 'in_progress');
+  const sub = await commandSubscriber(code);
+  try {
+    const res = await welder.post('/api/machines/scan', { code, lat: venue.lat, lng: venue.lng, accuracyM: 10 });
+    expectStatus(res, 200);
+    assert.equal(res.json.machineCode, code);
+    assert.equal(res.json.permitId, permit.id);
+    assert.equal(Date.parse(res.json.until), Date.parse(permit.plannedEnd), 'the session ends with the permit');
+    assert.match(res.json.message, /已解锁/);
+
+    const unlock = await sub.next('unlock on the command topic', (m) => m.command === 'unlock', 3000);
+    assert.equal(unlock.code, code);
+    assert.equal(unlock.id, res.json.commandId);
+    assert.equal(unlock.sessionId, res.json.sessionId);
+    assert.ok(Number.isInteger(unlock.sessionId) && unlock.sessionId > 0, 'a session id');
+    assert.equal(Date.parse(unlock.until), Date.parse(permit.plannedEnd), `until is the permit's end: ${JSON.stringify(unlock)}`);
+    assert.ok(!Number.isNaN(Date.parse(unlock.issuedAt)), 'issuedAt is a time');
+    const accepted = (await counters()).accepted ?? 0;
+    publish(`huoyan/v1/machines/${code}/events`, await envelope(code, { type: 'ack', commandId: unlock.id }));
+    await waitFor('the ack to be taken', async () => ((await counters()).accepted ?? 0) > accepted, 5000);
+
+    // Past the window's end: the timers end the session and queue the lock. An acknowledged unlock is not sent again.
+    const seen = sub.messages.length;
+    await serverClockTo(Date.parse(permit.plannedEnd) + MINUTE);
+    const lock = await sub.next('lock on the command topic', (m) => m.command === 'lock', 5000, seen);
+    assert.equal(lock.code, code);
+    assert.ok(Number.isInteger(lock.id) && lock.id > unlock.id, `a new command: ${JSON.stringify(lock)}`);
+    assert.match(lock.reason, /有效时间已到/);
+    assert.ok(Date.parse(lock.issuedAt) >= Date.parse(permit.plannedEnd), `issued after the window: ${JSON.stringify(lock)}`);
+    publish(`huoyan/v1/machines/${code}/events`, await envelope(code, { type: 'ack', commandId: lock.id }));
+    await sleep(500);
+    assert.deepEqual(sub.messages.slice(seen).filter((m) => m.command === 'unlock'), [], 'the acknowledged unlock is not repeated');
+  } finally {
+    await sub.stop();
+    await resetServerClock();
+  }
 });

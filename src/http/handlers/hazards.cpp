@@ -1,4 +1,5 @@
 #include "app/hazards.h"
+#include "app/inspections.h"
 #include "app/files.h"
 #include "app/reports.h"
 #include "domain/errors.h"
@@ -99,6 +100,48 @@ void add_hazard_routes(std::vector<Route>& out) {
                      return ok(app::run_report_command(c.db, c.caller(), c.req.id(), name, c.body));
                    }, false, cmd.summary});
   }
+  // Inspections, patrols and 双随机 draws.
+  out.push_back({"GET", "/api/checklist-templates", Guard::Permission, "inspection:read", {},
+                 [](Context& c) { return ok(app::checklist_templates(c.db)); }, false, "检查表模板"});
+  out.push_back({"PUT", "/api/checklist-templates/:venueType", Guard::Permission, "rule:write", {{"items", F::ObjectList}},
+                 [](Context& c) {
+                   return ok(app::replace_checklist_template(c.db, c.caller(), c.req.params.at("venueType"), c.body));
+                 }, false, "修改某类场所的检查表"});
+  out.push_back({"GET", "/api/inspections", Guard::Permission, "inspection:read", {},
+                 [](Context& c) { return ok(app::list_inspections(c.db, c.caller(), c.req.query)); }, false, "检查列表"});
+  out.push_back({"GET", "/api/inspections/:id", Guard::Permission, "inspection:read", {},
+                 [](Context& c) { return ok(app::get_inspection(c.db, c.caller(), c.req.id())); }, false, "检查详情"});
+  out.push_back({"POST", "/api/inspections", Guard::Permission, "inspection:write",
+                 {{"venueId", F::Integer}, {"kind", F::String}, {"plannedOn", F::String}, {"inspectorIds", F::IntList},
+                  {"unannounced", F::Boolean}},
+                 [](Context& c) { return Reply::json_body(app::plan_inspection(c.db, c.caller(), c.body), 201); }, false,
+                 "计划检查（不少于 2 名检查人员）"});
+  const std::vector<Field> recording = {{"results", F::ObjectList}, {"findings", F::ObjectList}, {"summary", F::String},
+                                        {"lat", F::Number}, {"lng", F::Number}};
+  out.push_back({"POST", "/api/inspections/:id/record", Guard::Permission, "inspection:write", recording,
+                 [](Context& c) { return ok(app::record_inspection(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "记录检查结果（发现问题即登记隐患）"});
+  std::vector<Field> patrol = recording;
+  patrol.push_back({"venueId", F::Integer});
+  out.push_back({"POST", "/api/patrols", Guard::Permission, "inspection:write", patrol,
+                 [](Context& c) { return Reply::json_body(app::record_patrol(c.db, c.caller(), c.body), 201); }, false, "网格巡查记录"});
+  out.push_back({"GET", "/api/draws", Guard::Permission, "inspection:read", {},
+                 [](Context& c) { return ok(app::list_draws(c.db, c.req.query)); }, false, "双随机抽查列表"});
+  out.push_back({"GET", "/api/draws/:id", Guard::Permission, "inspection:read", {},
+                 [](Context& c) { return ok(app::get_draw(c.db, c.req.id())); }, false, "双随机抽查详情（含输入）"});
+  out.push_back({"GET", "/api/draws/:id/verify", Guard::Permission, "inspection:read", {},
+                 [](Context& c) { return ok(app::verify_draw(c.db, c.req.id())); }, false, "按存档种子重新抽取并比对"});
+  out.push_back({"POST", "/api/draws", Guard::Permission, "draw:write",
+                 {{"name", F::String}, {"venueCount", F::Integer}, {"inspectorsPerVenue", F::Integer}, {"keyPercent", F::Integer},
+                  {"plannedOn", F::String}, {"seed", F::String}, {"venueTypes", F::StringList}, {"inspectorIds", F::IntList},
+                  {"conflicts", F::ObjectList}},
+                 [](Context& c) { return Reply::json_body(app::create_draw(c.db, c.caller(), c.body), 201); }, false,
+                 "双随机抽取（生成检查计划）"});
+  out.push_back({"POST", "/api/draws/:id/publish", Guard::Permission, "draw:write", {},
+                 [](Context& c) { return ok(app::publish_draw(c.db, c.caller(), c.req.id())); }, false, "公开抽查结果"});
+  out.push_back({"GET", "/api/public/draws", Guard::Public, "", {},
+                 [](Context& c) { return ok(app::public_draws(c.db)); }, false, "已公开的双随机抽查结果"});
+
   out.push_back({"GET", "/api/venues/:id/report-poster", Guard::Permission, "venue:read", {}, [](Context& c) {
                    return html(app::report_poster_html(c.db, c.caller(), c.req.id(), public_base(c.req)));
                  }, false, "打印举报二维码海报"});

@@ -11,21 +11,32 @@ CREATE TABLE hazard_categories (
   public_report INTEGER NOT NULL DEFAULT 1, -- offered on the public report page
   sort INTEGER NOT NULL DEFAULT 0
 );
+-- The 13 typical hot-work violations (2025 notices) and the common fire hazards
+-- of crowded places. This table replaces the earlier hazard_category and
+-- report_category dictionaries, which had no time limits.
 INSERT INTO hazard_categories (code, label, default_days, verify_hours, public_report, sort) VALUES
   ('illegal_hot_work', '使用、营业期间违规动火', 3, 24, 1, 10),
-  ('unfiled_small_project', '小型工程动火作业未备案', 5, NULL, 1, 20),
-  ('combustibles_not_cleared', '动火现场未清理可燃物', 3, NULL, 1, 30),
-  ('no_extinguisher', '未配置灭火器材或消防用水', 3, NULL, 1, 40),
-  ('no_fire_watch', '动火无专人监护', 3, NULL, 1, 50),
-  ('unlicensed_worker', '动火人员无证作业', 3, NULL, 1, 60),
-  ('blocked_exit', '占堵疏散通道、锁闭安全出口', 1, 24, 1, 70),
-  ('fire_lane_blocked', '占堵消防车通道', 1, 24, 1, 80),
-  ('facilities_disabled', '消防设施停用或未保持完好有效', 5, 24, 1, 90),
-  ('flammable_decoration', '违规使用易燃可燃材料装饰装修', 20, NULL, 1, 100),
-  ('wiring', '电气线路乱拉乱接', 5, NULL, 1, 110),
-  ('ebike_charging', '电动自行车违规停放、充电', 3, NULL, 1, 120),
-  ('fire_gas_power_misuse', '违规用火、用电、用气', 5, NULL, 1, 130),
+  ('hotwork_no_approval', '动火作业未进行内部审批', 3, NULL, 0, 20),
+  ('unfiled_small_project', '小型工程动火作业未按规定备案', 5, NULL, 1, 30),
+  ('hotwork_no_notice', '动火前未在显著位置公告', 1, NULL, 1, 40),
+  ('unlicensed_worker', '动火作业人员无证或人证不符', 1, 24, 1, 50),
+  ('combustibles_not_cleared', '动火现场周边存放可燃物、易燃易爆物', 1, NULL, 1, 60),
+  ('no_fire_separation', '动火区域未进行防火分隔', 3, NULL, 0, 70),
+  ('no_extinguisher', '未配置灭火器材或无消防用水', 1, NULL, 1, 80),
+  ('no_warning_line', '未设警戒线、安全标识', 1, NULL, 1, 90),
+  ('blocked_exit', '占堵疏散通道、锁闭安全出口', 1, 24, 1, 100),
+  ('fire_lane_blocked', '占堵消防车通道', 1, 24, 1, 110),
+  ('cross_operation', '动火与有火灾爆炸风险的作业交叉', 1, NULL, 0, 120),
+  ('no_fire_watch', '动火无专人全过程监护', 1, 24, 1, 130),
+  ('no_post_check', '动火结束后未进行现场复查', 1, NULL, 0, 140),
+  ('flammable_decoration', '违规使用易燃可燃材料装饰装修', 20, NULL, 1, 150),
+  ('wiring', '电气线路乱拉乱接', 5, NULL, 1, 160),
+  ('ebike_charging', '电动自行车违规停放、充电', 3, NULL, 1, 170),
+  ('facilities_disabled', '消防设施停用或未保持完好有效', 5, 24, 1, 180),
+  ('fire_gas_power_misuse', '违规用火、用电、用气', 5, NULL, 1, 190),
   ('other', '其他火灾隐患', 10, NULL, 1, 900);
+DELETE FROM dict_items WHERE type_code IN ('hazard_category', 'report_category');
+DELETE FROM dict_types WHERE code IN ('hazard_category', 'report_category');
 
 CREATE TABLE hazards (
   id {{ID}},
