@@ -62,6 +62,7 @@ mqtt:
 
 bench: build
 	scripts/bench.sh
+	scripts/bench-devices.sh
 
 clean:
 	rm -rf build web/dist

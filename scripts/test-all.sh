@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite against real parts and ends with one line
 # "N passed, N failed" summing them all. Exit status 1 if anything failed.
-#   scripts/test-all.sh [suite...]   suites: unit api-sqlite api-postgres web-unit e2e
+#   scripts/test-all.sh [suite...]   suites: unit api-sqlite api-postgres mqtt web-unit e2e bench-smoke
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -10,7 +10,7 @@ out=$root/build/test-results
 suites=("$@")
 [ "${1:-}" = __api_pg ] || rm -rf "$out"
 mkdir -p "$out"
-[ ${#suites[@]} -gt 0 ] || suites=(unit api-sqlite api-postgres mqtt web-unit e2e)
+[ ${#suites[@]} -gt 0 ] || suites=(unit api-sqlite api-postgres mqtt web-unit e2e bench-smoke)
 
 total_pass=0; total_fail=0; summary=()
 add_result() {  # suite passed failed
@@ -125,6 +125,13 @@ for suite in "${suites[@]}"; do
         add_result e2e 0 1
       fi
       stop_server ;;
+    bench-smoke)
+      # The benchmark scripts at tiny sizes, so their code cannot rot; figures come from `make bench`.
+      echo "== bench-smoke"
+      for script in bench.sh bench-devices.sh; do
+        if scripts/$script --smoke >"$out/$script.log" 2>&1; then add_result "bench:$script" 1 0
+        else tail -20 "$out/$script.log"; add_result "bench:$script" 0 1; fi
+      done ;;
     *) echo "unknown suite: $suite"; exit 2 ;;
   esac
 done

@@ -5,7 +5,8 @@ import type {
   Certificate, DictItem, Items, Machine, OpeningHour, OrgUnit, Page, Permit, PermitSummary, Person, Role, Unit, User, Venue,
 } from '../shared/types'
 import type { HazardCategory } from '../shared/hazards'
-import { hasPerm } from '../shared/session'
+import type { Inspection } from '../shared/inspections'
+import { hasPerm, session } from '../shared/session'
 import { notifyError } from './notify'
 
 /** Org units for pickers and the org page; empty (and `available` false) without org:read. */
@@ -317,4 +318,46 @@ export function useHazardCategories() {
     }
   }
   return { list, byCode, labelOf, load }
+}
+
+/** Roles whose holders carry out inspections in the built-in set (used when the caller may not read roles). */
+const INSPECTING_ROLES = ['admin', 'officer', 'inspector', 'grid']
+
+/**
+ * Accounts to name as inspectors of a planned inspection (those whose role holds inspection:write). With
+ * user:read: active users (by the roles holding inspection:write when role:read is held, else by the built-in
+ * inspecting roles). Without it: the caller and the inspectors of the inspections the caller can see.
+ */
+export function useInspectorOptions() {
+  const list = ref<{ id: number; name: string; note: string }[]>([])
+  const loading = ref(false)
+  async function load() {
+    if (list.value.length) return
+    loading.value = true
+    try {
+      const me = session.me
+      if (hasPerm('user:read')) {
+        const users = (await api.get<Page<User>>('/api/users', { status: 'active', pageSize: 200 })).items
+        let keep: (u: User) => boolean = (u) => INSPECTING_ROLES.includes(u.roleKey)
+        if (hasPerm('role:read')) {
+          const ids = new Set((await api.get<Items<Role>>('/api/roles')).items.filter((r) => r.permissions.includes('inspection:write')).map((r) => r.id))
+          keep = (u) => ids.has(u.roleId)
+        }
+        let picked = users.filter(keep)
+        if (picked.length < 2) picked = users
+        list.value = picked.map((u) => ({ id: u.id, name: u.name, note: `${u.roleName} · ${u.orgUnitName}` }))
+        return
+      }
+      const seen = new Map<number, { id: number; name: string; note: string }>()
+      if (me) seen.set(me.id, { id: me.id, name: me.name, note: me.role.name })
+      const recent = (await api.get<Page<Inspection>>('/api/inspections', { pageSize: 100 })).items
+      for (const i of recent) for (const p of i.inspectors) if (!seen.has(p.id)) seen.set(p.id, { id: p.id, name: p.name, note: '曾参加检查' })
+      list.value = [...seen.values()]
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      loading.value = false
+    }
+  }
+  return { list, loading, load }
 }

@@ -20,6 +20,9 @@ import {
   MapLocation,
   Warning,
   ChatDotSquare,
+  DocumentChecked,
+  Aim,
+  List,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '隐患治理' | '基础台账' | '系统管理'
@@ -41,6 +44,9 @@ export const MENU: MenuItem[] = [
   { path: '/alerts/map', title: '预警地图', perm: 'alert:read', icon: MapLocation, group: '动火作业' },
   { path: '/hazards', title: '隐患台账', perm: 'hazard:read', icon: Warning, group: '隐患治理' },
   { path: '/reports', title: '群众举报', perm: 'report:triage', icon: ChatDotSquare, group: '隐患治理' },
+  { path: '/inspections', title: '监督检查', perm: 'inspection:read', icon: DocumentChecked, group: '隐患治理' },
+  { path: '/draws', title: '双随机抽查', perm: 'inspection:read', icon: Aim, group: '隐患治理' },
+  { path: '/checklists', title: '检查表模板', perm: 'rule:write', icon: List, group: '隐患治理' },
   { path: '/venues', title: '场所管理', perm: 'venue:read', icon: Location, group: '基础台账' },
   { path: '/units', title: '单位管理', perm: 'unit:read', icon: School, group: '基础台账' },
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },

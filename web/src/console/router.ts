@@ -78,6 +78,31 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/ReportDetailPage.vue'),
         meta: { perm: 'report:triage', title: '举报详情' },
       },
+      {
+        path: 'inspections',
+        name: 'inspections',
+        component: () => import('./pages/InspectionsPage.vue'),
+        meta: { perm: 'inspection:read', title: '监督检查' },
+      },
+      {
+        path: 'inspections/:id(\\d+)',
+        name: 'inspection-detail',
+        component: () => import('./pages/InspectionDetailPage.vue'),
+        meta: { perm: 'inspection:read', title: '检查详情' },
+      },
+      { path: 'draws', name: 'draws', component: () => import('./pages/DrawsPage.vue'), meta: { perm: 'inspection:read', title: '双随机抽查' } },
+      {
+        path: 'draws/:id(\\d+)',
+        name: 'draw-detail',
+        component: () => import('./pages/DrawDetailPage.vue'),
+        meta: { perm: 'inspection:read', title: '抽查详情' },
+      },
+      {
+        path: 'checklists',
+        name: 'checklists',
+        component: () => import('./pages/ChecklistsPage.vue'),
+        meta: { perm: 'rule:write', title: '检查表模板' },
+      },
       { path: 'units', name: 'units', component: () => import('./pages/UnitsPage.vue'), meta: { perm: 'unit:read', title: '单位管理' } },
       { path: 'people', name: 'people', component: () => import('./pages/PeoplePage.vue'), meta: { perm: 'person:read', title: '人员与证书' } },
       {
