@@ -251,7 +251,8 @@ long long insert_hazard(store::Conn& c, const access::Caller& who, const NewHaza
   if (!c.row("SELECT code FROM hazard_categories WHERE code = ?", {h.category}))
     throw bad_request("INVALID_VALUE", "隐患类别无效", "category");
   check_files_exist(c, h.photos, "photos");
-  std::string day = clock::local_date(clock::now());
+  // Numbered by the day it was found (a report triaged later keeps its day).
+  std::string day = clock::local_date(clock::parse_iso(h.found_at).value_or(clock::now()));
   std::string number = "YH-" + day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2) + "-";
   std::string seq = next_counter(c, "hazard", day);
   number += std::string(seq.size() < 4 ? 4 - seq.size() : 0, '0') + seq;

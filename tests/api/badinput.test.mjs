@@ -13,6 +13,10 @@
 // without a session; POST /api/public/reports creates a report for every probe that gets through (null for an
 // optional field), so its probes run an hour of their own on the test clock (3 h back), away from the rate limit
 // that later files meet at real time.
+// Inspections: the checklist template of one venue type is sent its own items (a probe that gets through changes
+// nothing); record goes to an inspection already recorded (a valid body → 409); plans and patrols that get through
+// create records on the fixture venue; POST /api/draws is sent a plannedOn in the past, so that every probe that gets
+// past the field checks is refused (DEADLINE_IN_PAST) and no draw plans inspections; publish goes to a published draw.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -37,6 +41,7 @@ const RAW_BODY = new Map([
   ['POST /api/public/files', { type: 'image/jpeg', bytes: () => tinyJpeg(), limit: 5 * 1024 * 1024 }],
 ]);
 let hfx; // hazard and report fixtures: {reported, closed, supervised, received, rejected, fileId}
+let ifx; // inspection fixtures: {venueType, template, recorded, results, draw}
 
 before(async () => {
   admin = await login('admin');
@@ -65,6 +70,7 @@ before(async () => {
   fx = { org, officer, unit, emptyUnit, role, target, dictType, item, token, venue, regUnit, person, cert, machine, keyPeriod: kp.json, ruleSettings };
   pfx = await permitFixtures();
   hfx = await hazardFixtures();
+  ifx = await inspectionFixtures();
 });
 
 after(async () => {
@@ -147,6 +153,24 @@ async function hazardFixtures() {
   return { reported, closed, supervised, received, rejected: rej.json, fileId };
 }
 
+/** A checklist template, an inspection recorded by admin (one of its inspectors) and a published draw. */
+async function inspectionFixtures() {
+  const templates = (await admin.getOk('/api/checklist-templates')).items;
+  const template = templates.find((t) => t.venueType === 'hospital') ?? templates.find((t) => t.venueType !== 'default');
+  assert.ok(template, 'no checklist template of a venue type');
+  const other = (await listAll(admin, '/api/users')).find((u) => u.username === 'inspector');
+  const plan = await admin.post('/api/inspections', { venueId: fx.venue.id, kind: 'routine', inspectorIds: [admin.user.id, other.id] });
+  assert.equal(plan.status, 201, describe(plan));
+  const results = plan.json.checklist.map((c) => ({ code: c.code, passed: true }));
+  const rec = await admin.post(`/api/inspections/${plan.json.id}/record`, { results });
+  assert.equal(rec.status, 200, describe(rec));
+  const draw = await admin.post('/api/draws', { name: `坏输入${uid('d')}`, venueCount: 1, plannedOn: localDate(5), venueTypes: [fx.venue.type] });
+  assert.equal(draw.status, 201, describe(draw));
+  const pub = await admin.post(`/api/draws/${draw.json.id}/publish`);
+  assert.equal(pub.status, 200, describe(pub));
+  return { venueType: template.venueType, template, recorded: rec.json, results, draw: pub.json };
+}
+
 /** For each permit command: the fixture permit and the person whose step it is. */
 function permitCommand(cmd) {
   const { permits, crews, cast } = pfx;
@@ -195,7 +219,10 @@ function paramsFor(path) {
   if (hz) return { id: { assign: hfx.closed, supervise: hfx.supervised, unsupervise: hfx.reported }[hz[1]]?.id ?? hfx.reported.id };
   const rp = /^\/api\/reports\/:id\/([a-z-]+)$/.exec(path);
   if (rp) return { id: rp[1] === 'reward' ? hfx.received.id : hfx.rejected.id };
-  return { id: 1, code: 'x', year: 2033 }; // a route this suite does not know yet: still checked for the generic cases
+  if (path === '/api/checklist-templates/:venueType') return { venueType: ifx.venueType };
+  if (path === '/api/inspections/:id/record') return { id: ifx.recorded.id };
+  if (path === '/api/draws/:id/publish') return { id: ifx.draw.id };
+  return { id: 1, code: 'x', year: 2033, venueType: 'x' }; // a route this suite does not know yet: still checked for the generic cases
 }
 
 /** A body the route would accept (fresh unique values), or null for routes without a body. */
@@ -258,6 +285,11 @@ function validBody(method, path, schema) {
     case 'POST /api/reports/:id/accept': return { severity: 'general', description: '坏输入' };
     case 'POST /api/reports/:id/reject': return { reason: '坏输入' };
     case 'POST /api/reports/:id/reward': return { amount: 100, note: '坏输入' };
+    case 'PUT /api/checklist-templates/:venueType': return { items: ifx.template.items.map(({ code, label, category }) => ({ code, label, category })) };
+    case 'POST /api/inspections': return { venueId: fx.venue.id, kind: 'routine', plannedOn: localDate(3), inspectorIds: [ifx.recorded.inspectorIds[0], ifx.recorded.inspectorIds[1]], unannounced: false };
+    case 'POST /api/inspections/:id/record': return { results: ifx.results, findings: [{ category: 'other', description: '坏输入', location: '一楼', photos: [hfx.fileId], severity: 'general' }], summary: '坏输入', lat: 29.5, lng: 106.5 };
+    case 'POST /api/patrols': return { venueId: fx.venue.id, results: [{ code: ifx.results[0].code, passed: true, note: '坏输入' }], findings: [{ category: 'other', description: '坏输入' }], summary: '坏输入', lat: 29.5, lng: 106.5 };
+    case 'POST /api/draws': return { name: `坏输入${uid('d')}`, venueCount: 1, inspectorsPerVenue: 2, keyPercent: 70, plannedOn: localDate(-1), seed: '7', venueTypes: [fx.venue.type], inspectorIds: ifx.recorded.inspectorIds, conflicts: [{ inspectorId: ifx.recorded.inspectorIds[0], venueId: fx.venue.id }] };
     case 'PUT /api/measure-templates': return { items: pfx.templates.map(({ code, label }) => ({ code, label })) };
     default: break;
   }
@@ -457,4 +489,11 @@ test('the fixtures survived the bad input unchanged', async () => {
   assert.equal((await admin.getOk(`/api/reports/${hfx.received.id}`)).state, 'received', 'a bad request triaged the received report');
   assert.equal((await admin.getOk(`/api/reports/${hfx.received.id}`)).reward, null, 'a bad request rewarded a report');
   assert.equal((await admin.getOk(`/api/reports/${hfx.rejected.id}`)).state, 'rejected', 'a bad request moved the rejected report');
+  const tpl = (await admin.getOk('/api/checklist-templates')).items.find((t) => t.venueType === ifx.venueType);
+  assert.deepEqual(tpl?.items, ifx.template.items, 'a bad request changed the checklist template');
+  const rec = await admin.getOk(`/api/inspections/${ifx.recorded.id}`);
+  assert.deepEqual([rec.state, rec.results, rec.hazards], [ifx.recorded.state, ifx.recorded.results, ifx.recorded.hazards], 'a bad request recorded the inspection again');
+  assert.equal((await admin.getOk(`/api/draws/${ifx.draw.id}`)).publishedAt, ifx.draw.publishedAt, 'a bad request published the draw again');
+  const draws = (await listAll(admin, '/api/draws')).filter((d) => d.name.startsWith('坏输入'));
+  assert.deepEqual(draws.map((d) => d.id).filter((id) => id !== ifx.draw.id && id > ifx.draw.id), [], 'a bad request made a draw');
 });

@@ -134,6 +134,46 @@ test('hazard and report permissions of the built-in roles', async () => {
   for (const r of guarded) assert.ok(HAZARD_PERMS.includes(routePermission(r)), `${r.method} ${r.path}: permission ${r.permission}`);
 });
 
+// Inspection and draw permissions (docs/api-hazards.md, 监督检查、网格巡查与双随机): officials and grid workers read and
+// record inspections and patrols; only the 专班管理员 draws (双随机) and publishes; field roles and the auditor have none.
+const INSPECTION_PERMS = ['inspection:read', 'inspection:write', 'draw:write'];
+const INSPECTION_GRANTS = {
+  admin: INSPECTION_PERMS,
+  sw_officer: ['inspection:read', 'inspection:write'],
+  wj_officer: ['inspection:read', 'inspection:write'],
+  inspector: ['inspection:read', 'inspection:write'],
+  grid_longfeng: ['inspection:read', 'inspection:write'],
+  venue_mgr: [],
+  contractor: [],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('inspection and draw permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(INSPECTION_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => INSPECTION_PERMS.includes(p)).sort();
+    const want = [...INSPECTION_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  assert.deepEqual(INSPECTION_PERMS.filter((p) => !catalog.some((x) => x.key === p)), [], 'permissions missing from GET /api/permissions');
+  for (const p of INSPECTION_PERMS) assert.match(catalog.find((x) => x.key === p).label, /[\u4e00-\u9fff]/, `${p}: label not Chinese`);
+  // every inspection / draw route is guarded by one of them, except the template change (rule:write) and the public list
+  const guarded = serverRoutes().filter((r) => /^\/api\/(inspections|patrols|draws|checklist-templates)(\/|$)/.test(r.path));
+  assert.ok(guarded.length >= 12, `only ${guarded.length} inspection / draw routes`);
+  for (const r of guarded) {
+    const want = r.method.toUpperCase() === 'PUT' && r.path.startsWith('/api/checklist-templates/') ? 'rule:write'
+      : r.path.startsWith('/api/draws') && r.method.toUpperCase() !== 'GET' ? 'draw:write'
+        : r.method.toUpperCase() === 'GET' ? 'inspection:read' : 'inspection:write';
+    assert.equal(routePermission(r), want, `${r.method} ${r.path}`);
+  }
+  const pub = serverRoutes().find((r) => r.path === '/api/public/draws');
+  assert.ok(pub && pub.guard === 'public' && !routePermission(pub), 'GET /api/public/draws is not public');
+});
+
 test('authorization matrix', async (t) => {
   assert.ok(routes.length >= 20, `only ${routes.length} routes with a permission`);
   const mismatches = [];
@@ -146,7 +186,7 @@ test('authorization matrix', async (t) => {
     for (const r of routes) {
       const method = r.method.toUpperCase();
       const perm = routePermission(r);
-      const path = fillPath(r.path, { id: MISSING_ID, code: 'zz_no_such_dict_type', year: 2099 });
+      const path = fillPath(r.path, { id: MISSING_ID, code: 'zz_no_such_dict_type', year: 2099, venueType: 'zz_no_such_type' });
       const res = await c.req(method, path, method === 'GET' ? {} : { body: {} });
       const allowed = perms.has(perm);
       checked++;

@@ -187,6 +187,9 @@ test('successful answers match the documented schemas', async () => {
   // hazards, public reports and their triage (docs/api-hazards.md)
   await hazardRoutes();
 
+  // inspections, patrols and 双随机 draws (docs/api-hazards.md, last section)
+  await inspectionRoutes();
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
@@ -329,13 +332,39 @@ async function hazardRoutes() {
   await hit(null, 'GET', '/api/public/reports/:code', { code: two.trackingCode }, undefined, { expect: 200 });
 }
 
+/** Every inspection route once: a template replaced with itself, an inspection planned and recorded with a finding, a grid
+ * patrol, a draw (one venue of a type of its own) verified and published, and the public list. */
+async function inspectionRoutes() {
+  const org = await orgUnits(admin);
+  const grid = await login('grid_longfeng');
+  const inspector = await login('inspector');
+  const templates = (await hit(admin, 'GET', '/api/checklist-templates', {}, undefined, { expect: 200 })).json.items;
+  const school = templates.find((t) => t.venueType === 'school') ?? templates[0];
+  await hit(admin, 'PUT', '/api/checklist-templates/:venueType', { venueType: school.venueType }, { items: school.items }, { expect: 200 });
+  const venue = await createVenue(admin, org, { type: 'welfare_home' });
+  const sw = (await login('sw_officer')).user;
+  const planned = (await hit(admin, 'POST', '/api/inspections', {}, { venueId: venue.id, kind: 'routine', plannedOn: localDate(1), inspectorIds: [inspector.user.id, sw.id], unannounced: true }, { expect: 201 })).json;
+  const results = (planned.checklist ?? []).map((c, i) => ({ code: c.code, passed: i > 0, ...(i === 0 ? { note: '形状' } : {}) }));
+  await hit(inspector, 'POST', '/api/inspections/:id/record', { id: planned.id }, { results, findings: [{ category: 'other', description: '形状', location: '一楼' }], summary: '形状', lat: 29.5, lng: 106.5 }, { expect: 200 });
+  await hit(inspector, 'GET', '/api/inspections/:id', { id: planned.id }, undefined, { expect: 200 });
+  await hit(grid, 'POST', '/api/patrols', {}, { venueId: venue.id, findings: [{ category: 'wiring', description: '形状' }], summary: '形状' }, { expect: 201 });
+  await hit(admin, 'GET', '/api/inspections', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=done&kind=routine` });
+  const draw = (await hit(admin, 'POST', '/api/draws', {}, { name: `形状${uid('d')}`, venueCount: 1, plannedOn: localDate(2), seed: '42', venueTypes: ['welfare_home'], keyPercent: 100, inspectorsPerVenue: 2, conflicts: [{ inspectorId: inspector.user.id, venueId: venue.id }] }, { expect: 201 })).json;
+  await hit(admin, 'GET', '/api/draws', {}, undefined, { expect: 200, query: '?pageSize=5' });
+  await hit(admin, 'GET', '/api/draws/:id', { id: draw.id }, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/draws/:id/verify', { id: draw.id }, undefined, { expect: 200 });
+  await hit(admin, 'POST', '/api/draws/:id/publish', { id: draw.id }, undefined, { expect: 200 });
+  await hit(null, 'GET', '/api/public/draws', {}, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/inspections', {}, undefined, { expect: 200, query: `?drawId=${draw.id}` });
+}
+
 test('error answers carry codes the spec documents for that route and status', async () => {
   const aud = await login('auditor');
   const anon = null;
   for (const r of serverRoutes()) {
     const method = r.method.toUpperCase();
     if (r.path === '/healthz' || r.path === '/metrics') continue;
-    const params = { id: MISSING_ID, code: 'zz_no_such_type', year: 2099, token: 'zzNoSuchToken0' };
+    const params = { id: MISSING_ID, code: 'zz_no_such_type', year: 2099, token: 'zzNoSuchToken0', venueType: 'zz_no_such_type' };
     const body = method === 'GET' ? undefined : {};
     if (r.path !== '/api/auth/login') await hit(anon, method, r.path, params, body); // 401
     if (r.permission) await hit(aud, method, r.path, params, body); // 403 FORBIDDEN or allowed

@@ -1,13 +1,23 @@
 import type { RouteLocationRaw } from 'vue-router'
 
-// Field actions on the mobile home page. Those not built yet lead to a "coming soon" page.
-export const FIELD_ACTIONS = [
-  { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' } as RouteLocationRaw },
-  { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' } as RouteLocationRaw },
-  { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } } as RouteLocationRaw },
-  { key: 'hazard', title: '隐患上报', icon: 'warning-o', to: { name: 'soon', params: { what: 'hazard' } } as RouteLocationRaw },
-] as const
+export interface FieldAction {
+  key: string
+  title: string
+  icon: string
+  to: RouteLocationRaw
+  /** Shown only to holders of this permission (none: everyone). */
+  perm?: string
+}
 
-export function actionTitle(key: string): string {
-  return FIELD_ACTIONS.find((a) => a.key === key)?.title ?? '功能'
+// Field actions on the mobile home page.
+export const FIELD_ACTIONS: FieldAction[] = [
+  { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' } },
+  { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' } },
+  { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } } },
+  { key: 'grid-patrol', title: '网格巡查', icon: 'guide-o', to: { name: 'grid-patrol' }, perm: 'inspection:write' },
+]
+
+/** The actions the holder of `permissions` sees. */
+export function fieldActions(permissions: readonly string[]): FieldAction[] {
+  return FIELD_ACTIONS.filter((a) => !a.perm || permissions.includes(a.perm))
 }

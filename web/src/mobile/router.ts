@@ -25,7 +25,7 @@ export const router = createRouter({
     },
     // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue'), meta: { title: '扫码开机' } },
-    { path: '/soon/:what', name: 'soon', component: () => import('./pages/ComingSoonPage.vue'), meta: { title: '功能建设中' } },
+    { path: '/patrol', name: 'grid-patrol', component: () => import('./pages/PatrolPage.vue'), meta: { title: '网格巡查' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

@@ -16,6 +16,8 @@ export const router = createRouter({
     { path: '/done/:code', name: 'done', component: () => import('./pages/DonePage.vue'), meta: { title: '举报已提交' } },
     { path: '/t', name: 'track-input', component: () => import('./pages/TrackPage.vue'), meta: { title: '查询举报进度' } },
     { path: '/t/:code', name: 'track', component: () => import('./pages/TrackPage.vue'), meta: { title: '举报进度' } },
+    // 双随机、一公开: the published draws.
+    { path: '/draws', name: 'draws', component: () => import('./pages/DrawsPage.vue'), meta: { title: '双随机抽查结果公开' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),
