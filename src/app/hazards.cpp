@@ -50,11 +50,14 @@ const char* kHazardSelect =
     "JOIN hazard_categories hc ON hc.code = h.category LEFT JOIN units ru ON ru.id = h.responsible_unit_id "
     "LEFT JOIN org_units so ON so.id = h.supervisor_org_unit_id";
 
+// The venue's scope and the supervising department; in any scope, the hazards the caller recorded.
 std::string hazard_scope(const access::Caller& who, store::Params& p) {
-  return store::scope_condition(
+  std::string venue = store::scope_condition(
       who, {"SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = h.venue_id",
             "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = h.venue_id", "h.supervisor_org_unit_id"},
-      {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = h.venue_id)", "h.found_by_user_id"}, p);
+      {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = h.venue_id)"}, p);
+  p.emplace_back(who.user_id);
+  return "(" + venue + " OR h.found_by_user_id = ?)";
 }
 
 const std::map<std::string, std::string>& source_labels() {
@@ -127,12 +130,6 @@ const std::map<std::string, std::string>& action_labels() {
   return m;
 }
 
-std::string next_counter(store::Conn& c, const std::string& name, const std::string& period) {
-  auto row = c.row("INSERT INTO number_counters (name, period, last) VALUES (?, ?, 1) ON CONFLICT (name, period) DO UPDATE SET "
-                   "last = number_counters.last + 1 RETURNING last",
-                   {name, period});
-  return std::to_string(store::as_id((*row)["last"]));
-}
 
 std::string read_severity(Input& in, std::optional<std::string>& decision) {
   std::string severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
@@ -179,6 +176,13 @@ void settle_overdue_alert(store::Conn& c, long long id, const std::string& resul
 }
 
 }  // namespace
+
+std::string next_counter(store::Conn& c, const std::string& name, const std::string& period) {
+  auto row = c.row("INSERT INTO number_counters (name, period, last) VALUES (?, ?, 1) ON CONFLICT (name, period) DO UPDATE SET "
+                   "last = number_counters.last + 1 RETURNING last",
+                   {name, period});
+  return std::to_string(store::as_id((*row)["last"]));
+}
 
 json hazard_categories(store::Db& db) {
   return db.read([](store::Conn& c) {

@@ -44,6 +44,10 @@ long long insert_hazard(store::Conn& c, const access::Caller& who, const NewHaza
 // The hazard as the API shows it, unscoped (callers have checked scope).
 json hazard_json(store::Conn& c, const access::Caller& who, long long id, bool with_timeline);
 
+// The next number of counter `name` within `period` ("2026", "2026-12-02"), as text; one
+// statement, so concurrent transactions never get the same number.
+std::string next_counter(store::Conn& c, const std::string& name, const std::string& period);
+
 // Marks hazards past their deadline overdue and raises 隐患逾期 alerts. Returns the changes made.
 int run_hazard_timers(store::Db& db);
 

@@ -234,11 +234,13 @@ json replace_checklist_template(store::Db& db, const access::Caller& who, const 
       items.push_back({{"code", code}, {"label", label}, {"category", category}});
     }
     auto before = c.text("SELECT items FROM checklist_templates WHERE venue_type = ?", {venue_type});
+    std::string now = now_iso();
     c.exec("INSERT INTO checklist_templates (venue_type, items, updated_at) VALUES (?, ?, ?) ON CONFLICT (venue_type) DO UPDATE SET "
            "items = excluded.items, updated_at = excluded.updated_at",
-           {venue_type, items.dump(), now_iso()});
-    record(c, who, "checklist.replace", "checklist_template", venue_type, before ? json::parse(*before) : json(nullptr), items);
-    return json{{"venueType", venue_type}, {"items", items}};
+           {venue_type, items.dump(), now});
+    record(c, who, "checklist.replace", "checklist_template", venue_type,
+           before ? json{{"items", json::parse(*before)}} : json(nullptr), json{{"items", items}});
+    return json{{"venueType", venue_type}, {"items", items}, {"updatedAt", now}};
   });
 }
 

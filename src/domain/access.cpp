@@ -25,6 +25,7 @@ const std::vector<Permission>& permission_catalogue() {
       {"report:triage", "核查群众举报", "隐患治理"},
       {"inspection:read", "查看检查与巡查", "隐患治理"}, {"inspection:write", "计划和记录检查、巡查", "隐患治理"},
       {"draw:write", "双随机抽取与公开", "隐患治理"},
+      {"case:read", "查看执法案件", "执法与曝光"}, {"case:write", "立案、处罚、移交、曝光与信用惩戒", "执法与曝光"},
       {"rule:read", "查看规则设置", "规则设置"},  {"rule:write", "修改节假日、重要节点和动火规则", "规则设置"},
       {"audit:read", "查看审计日志", "安全审计"}, {"loginlog:read", "查看登录日志", "安全审计"},
   };
@@ -70,11 +71,11 @@ const std::vector<BuiltinRole>& builtin_roles() {
         "person:read", "person:write", "person:pii", "machine:read", "machine:write", "rule:read", "rule:write",
         "permit:read", "permit:apply", "permit:approve", "permit:watch", "permit:revoke", "alert:read", "alert:handle",
         "hazard:read", "hazard:report", "hazard:assign", "hazard:rectify", "report:triage", "inspection:read", "inspection:write",
-        "draw:write"}},
+        "draw:write", "case:read", "case:write"}},
       {"officer", "行业岗位监管员", DataScope::Dept,
        {"user:read", "org:read", "dict:read", "venue:read", "venue:write", "unit:read", "person:read", "machine:read",
         "rule:read", "permit:read", "permit:revoke", "alert:read", "alert:handle", "hazard:read", "hazard:report",
-        "hazard:assign", "report:triage", "inspection:read", "inspection:write"}},
+        "hazard:assign", "report:triage", "inspection:read", "inspection:write", "case:read", "case:write"}},
       {"grid", "村/社区网格员", DataScope::DeptTree, {"org:read", "dict:read", "venue:read", "unit:read", "person:read", "permit:read", "alert:read",
                                                      "hazard:read", "hazard:report", "inspection:read", "inspection:write"}},
       {"venue_manager", "场所负责人", DataScope::Self, {"dict:read", "venue:read", "venue:write", "unit:read", "person:read", "permit:read", "permit:approve", "alert:read", "hazard:read", "hazard:rectify"}},
@@ -86,7 +87,7 @@ const std::vector<BuiltinRole>& builtin_roles() {
       {"inspector", "检查员", DataScope::Dept,
        {"user:read", "org:read", "dict:read", "venue:read", "unit:read", "person:read", "machine:read", "rule:read",
         "permit:read", "permit:revoke", "alert:read", "alert:handle", "hazard:read", "hazard:report", "hazard:assign",
-        "inspection:read", "inspection:write"}},
+        "inspection:read", "inspection:write", "case:read", "case:write"}},
       {"auditor", "审计管理员", DataScope::All, {"audit:read", "loginlog:read"}},
   };
   return roles;

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { apiLogin, BASE, chooseOption, consoleLogin, HOSPITAL, launch, makePhoto, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
 import { hazardShots } from './screenshots-hazards.mjs'
+import { inspectionShots } from './screenshots-inspections.mjs'
 
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
@@ -247,6 +248,9 @@ for (const [tag, viewport] of Object.entries(SIZES)) {
 // Hazards, public reports and the public report entry /r/ (a venue QR code's target).
 await hazardShots(browser, shot)
 
+// Inspections, 双随机 draws, checklist templates, /r/draws and the phone's 网格巡查.
+await inspectionShots(browser, shot)
+
 // Mobile entry.
 const m = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })
 const mp = await m.newPage()
@@ -258,8 +262,6 @@ await mp.locator('input[name="password"]').fill(PASSWORD)
 await mp.getByRole('button', { name: '登录' }).click()
 await mp.waitForURL(`${BASE}/m/`)
 await shot(mp, 'm-home')
-await mp.getByText('隐患上报').click()
-await shot(mp, 'm-soon')
 await mp.goto(`${BASE}/m/password`)
 await shot(mp, 'm-password')
 await m.close()

@@ -1,3 +1,4 @@
+#include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
 #include "app/files.h"
@@ -141,6 +142,45 @@ void add_hazard_routes(std::vector<Route>& out) {
                  [](Context& c) { return ok(app::publish_draw(c.db, c.caller(), c.req.id())); }, false, "公开抽查结果"});
   out.push_back({"GET", "/api/public/draws", Guard::Public, "", {},
                  [](Context& c) { return ok(app::public_draws(c.db)); }, false, "已公开的双随机抽查结果"});
+
+  // Enforcement: cases (一案双罚, 移交), exposure (警示曝光), credit marks (失信联合惩戒).
+  out.push_back({"GET", "/api/cases", Guard::Permission, "case:read", {},
+                 [](Context& c) { return ok(app::list_cases(c.db, c.caller(), c.req.query)); }, false, "执法案件列表"});
+  out.push_back({"GET", "/api/cases/:id", Guard::Permission, "case:read", {},
+                 [](Context& c) { return ok(app::get_case(c.db, c.caller(), c.req.id())); }, false, "执法案件详情"});
+  out.push_back({"POST", "/api/cases", Guard::Permission, "case:write",
+                 {{"sourceType", F::String}, {"sourceId", F::Integer}, {"venueId", F::Integer}, {"unitId", F::Integer},
+                  {"partyName", F::String}, {"responsiblePersons", F::ObjectList}, {"title", F::String}, {"facts", F::String},
+                  {"legalBasis", F::String}},
+                 [](Context& c) { return Reply::json_body(app::open_case(c.db, c.caller(), c.body), 201); }, false,
+                 "立案（来自隐患、举报或预警）"});
+  const std::vector<Command> case_commands = {
+      {"penalize", "case:write",
+       {{"decisionNumber", F::String}, {"decidedOn", F::String}, {"unitPenalty", F::Object}, {"personPenalties", F::ObjectList}},
+       "处罚决定（一案双罚）"},
+      {"refer", "case:write", {{"department", F::String}, {"note", F::String}}, "移交执法部门"},
+      {"referral", "case:write", {{"status", F::String}, {"result", F::String}}, "登记移交办理情况"},
+      {"close", "case:write", {{"note", F::String}}, "结案"},
+      {"expose", "case:write", {{"title", F::String}, {"summary", F::String}}, "警示曝光（自动去除个人信息）"},
+  };
+  for (const auto& cmd : case_commands) {
+    std::string name = cmd.name;
+    out.push_back({"POST", "/api/cases/:id/" + name, Guard::Permission, cmd.permission, cmd.body, [name](Context& c) {
+                     return ok(app::run_case_command(c.db, c.caller(), c.req.id(), name, c.body));
+                   }, false, cmd.summary});
+  }
+  out.push_back({"POST", "/api/exposures/:id/withdraw", Guard::Permission, "case:write", {},
+                 [](Context& c) { return ok(app::withdraw_exposure(c.db, c.caller(), c.req.id())); }, false, "撤下曝光"});
+  out.push_back({"GET", "/api/public/exposures", Guard::Public, "", {},
+                 [](Context& c) { return ok(app::public_exposures(c.db)); }, false, "曝光台（公开）"});
+  out.push_back({"GET", "/api/credit-marks", Guard::Permission, "case:read", {},
+                 [](Context& c) { return ok(app::list_credit_marks(c.db, c.req.query)); }, false, "失信联合惩戒名单"});
+  out.push_back({"POST", "/api/units/:id/credit-marks", Guard::Permission, "case:write", {{"reason", F::String}, {"caseId", F::Integer}},
+                 [](Context& c) { return Reply::json_body(app::mark_credit(c.db, c.caller(), c.req.id(), c.body), 201); }, false,
+                 "纳入失信联合惩戒"});
+  out.push_back({"POST", "/api/credit-marks/:id/lift", Guard::Permission, "case:write", {{"reason", F::String}},
+                 [](Context& c) { return ok(app::lift_credit_mark(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "移出失信名单（信用修复）"});
 
   out.push_back({"GET", "/api/venues/:id/report-poster", Guard::Permission, "venue:read", {}, [](Context& c) {
                    return html(app::report_poster_html(c.db, c.caller(), c.req.id(), public_base(c.req)));

@@ -33,6 +33,8 @@ export interface MenuItem {
   perm: string
   icon: Component
   group: MenuGroupName
+  /** Also needed (the page reads with it). */
+  also?: string
 }
 
 // Console menu, in display order (docs/api-overview.md "Roles and menus", docs/api-registries.md, docs/api-hazards.md).
@@ -46,7 +48,7 @@ export const MENU: MenuItem[] = [
   { path: '/reports', title: '群众举报', perm: 'report:triage', icon: ChatDotSquare, group: '隐患治理' },
   { path: '/inspections', title: '监督检查', perm: 'inspection:read', icon: DocumentChecked, group: '隐患治理' },
   { path: '/draws', title: '双随机抽查', perm: 'inspection:read', icon: Aim, group: '隐患治理' },
-  { path: '/checklists', title: '检查表模板', perm: 'rule:write', icon: List, group: '隐患治理' },
+  { path: '/checklists', title: '检查表模板', perm: 'rule:write', also: 'inspection:read', icon: List, group: '隐患治理' },
   { path: '/venues', title: '场所管理', perm: 'venue:read', icon: Location, group: '基础台账' },
   { path: '/units', title: '单位管理', perm: 'unit:read', icon: School, group: '基础台账' },
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },
@@ -74,7 +76,7 @@ const PERMIT_DESK = ['permit:apply', 'permit:approve', 'permit:revoke', 'alert:r
  */
 export function menuFor(permissions: readonly string[]): MenuItem[] {
   const have = new Set(permissions)
-  let items = MENU.filter((m) => have.has(m.perm))
+  let items = MENU.filter((m) => have.has(m.perm) && (!m.also || have.has(m.also)))
   const otherSystem = items.some((m) => m.group === '系统管理' && m.perm !== 'dict:read')
   const showDicts = have.has('dict:write') || otherSystem
   if (!showDicts) items = items.filter((m) => m.perm !== 'dict:read')

@@ -91,6 +91,24 @@ describe('隐患治理 menu', () => {
   })
 })
 
+describe('监督检查 and 双随机 menu', () => {
+  const INSPECTION = ['inspection:read', 'inspection:write']
+  it('puts 监督检查, 双随机抽查 and 检查表模板 after the reports, 检查表模板 for rule editors only', () => {
+    const admin = [...ADMIN, 'hazard:read', 'report:triage', ...INSPECTION, 'draw:write']
+    expect(titles(admin).slice(0, 6)).toEqual(['隐患台账', '群众举报', '监督检查', '双随机抽查', '检查表模板', '场所管理'])
+    expect(menuGroups(admin)[0]).toMatchObject({ title: '隐患治理' })
+    expect(menuGroups(admin)[0].items).toHaveLength(5)
+  })
+  it('gives inspectors and grid staff the inspections and draws (inspection:read), not the templates', () => {
+    expect(titles(['dict:read', 'hazard:read', 'hazard:report', 'hazard:assign', ...INSPECTION])).toEqual([
+      '隐患台账', '监督检查', '双随机抽查',
+    ])
+    expect(titles(['dict:read', 'inspection:read'])).toEqual(['监督检查', '双随机抽查'])
+    expect(titles(['dict:read', 'rule:write', 'inspection:read'])).toEqual(['监督检查', '双随机抽查', '检查表模板'])
+    expect(titles(['dict:read', 'rule:write'])).toEqual([])
+  })
+})
+
 describe('activeMenuPath', () => {
   it('highlights the permit pages by the most specific entry', () => {
     expect(activeMenuPath('/permits/board')).toBe('/permits/board')
@@ -106,5 +124,7 @@ describe('activeMenuPath', () => {
     expect(activeMenuPath('/usersx')).toBe('/usersx')
     expect(activeMenuPath('/hazards/12')).toBe('/hazards')
     expect(activeMenuPath('/reports/3')).toBe('/reports')
+    expect(activeMenuPath('/inspections/7')).toBe('/inspections')
+    expect(activeMenuPath('/draws/2')).toBe('/draws')
   })
 })
