@@ -33,7 +33,8 @@ struct DemoLogin {
 std::vector<DemoLogin> load_demo(store::Db& db);
 // Part of load_demo: hazards in every state and public reports (after the registries).
 void load_demo_hazards(store::Conn& c);
-// Part of load_demo, after its transaction: a published 双随机 draw made through the use case.
-void load_demo_draw(store::Db& db);
+// Part of load_demo, after its transaction, through the use cases themselves: a published
+// 双随机 draw, enforcement cases (一案双罚 and exposure, a referral and a credit mark).
+void load_demo_use_cases(store::Db& db);
 
 }  // namespace huoyan::app

@@ -275,7 +275,7 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
     for (const auto& l : logins) saved_logins.push_back({l.username, l.name, l.role});
     c.exec("INSERT INTO settings (key, value) VALUES ('demo_logins', ?)", {saved_logins.dump()});
   });
-  load_demo_draw(db);
+  load_demo_use_cases(db);
   return logins;
 }
 

@@ -2,6 +2,7 @@
 // way the commands would have left them (timeline, notice numbers, alerts).
 #include "app/alerts.h"
 #include "app/bootstrap.h"
+#include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
 #include "app/rules.h"
@@ -213,12 +214,42 @@ void load_demo_hazards(store::Conn& c) {
   }
 }
 
-void load_demo_draw(store::Db& db) {
+void load_demo_use_cases(store::Db& db) {
   access::Caller admin = db.read([](store::Conn& c) { return user_caller(c, "admin"); });
+  admin.scope = access::DataScope::All;
   nlohmann::json draw = create_draw(db, admin,
                                     {{"name", "冬春火灾防控双随机抽查（第一批）"}, {"venueCount", 6}, {"plannedOn", clock::add_days(clock::today(), 3)},
                                      {"seed", "2026120201"}});
   publish_draw(db, admin, draw["id"]);
+
+  // 一案双罚 at the KTV (exposed), and an unlicensed contractor at the hotel (失信联合惩戒).
+  auto ids = db.read([](store::Conn& c) {
+    return std::vector<long long>{c.scalar("SELECT id FROM hazards WHERE category = 'flammable_decoration'"),
+                                  c.scalar("SELECT venue_id FROM hazards WHERE category = 'flammable_decoration'"),
+                                  c.scalar("SELECT id FROM hazards WHERE category = 'illegal_hot_work'"),
+                                  c.scalar("SELECT venue_id FROM hazards WHERE category = 'illegal_hot_work'"),
+                                  c.scalar("SELECT MAX(id) FROM units")};
+  });
+  std::string decided = clock::add_days(clock::today(), -1);
+  nlohmann::json ktv = open_case(db, admin,
+                                 {{"sourceType", "hazard"}, {"sourceId", ids[0]}, {"venueId", ids[1]}, {"title", "公共娱乐场所违规使用易燃可燃材料装修"},
+                                  {"facts", "金凤星光KTV包房墙面使用聚氨酯泡沫吸音材料，经责令限期改正逾期未改正，负责人邓华（电话13883510010）未落实整改"},
+                                  {"legalBasis", "《中华人民共和国消防法》第二十六条、第六十条"},
+                                  {"responsiblePersons", {{{"name", "邓华"}, {"role", "主要负责人"}}}}});
+  run_case_command(db, admin, ktv["id"], "penalize",
+                   {{"decisionNumber", "渝高新消行罚决字〔2026〕0012号"}, {"decidedOn", decided},
+                    {"unitPenalty", {{"kind", "fine"}, {"amount", 30000}}},
+                    {"personPenalties", {{{"name", "邓华"}, {"role", "主要负责人"}, {"kind", "fine"}, {"amount", 5000}}}}});
+  run_case_command(db, admin, ktv["id"], "expose",
+                   {{"title", "金凤星光KTV违规使用易燃装修材料被一案双罚"},
+                    {"summary", "金凤星光KTV包房大面积使用聚氨酯泡沫，逾期未整改。对该单位罚款 3 万元，对主要负责人邓华罚款 5000 元。"}});
+  nlohmann::json hotel = open_case(db, admin,
+                                   {{"sourceType", "hazard"}, {"sourceId", ids[2]}, {"venueId", ids[3]}, {"unitId", ids[4]},
+                                    {"title", "营业期间违规动火、作业人员无证"},
+                                    {"facts", "施工单位在宾馆营业期间于三楼走廊电焊作业，未办理动火作业证，作业人员无特种作业操作证"},
+                                    {"responsiblePersons", {{{"name", "邓强"}, {"role", "施工负责人"}}}}});
+  run_case_command(db, admin, hotel["id"], "refer", {{"department", "高新区消防救援支队"}, {"note", "涉嫌无证动火，移交依法查处"}});
+  mark_credit(db, admin, ids[4], {{"reason", "营业场所违规动火、无证作业，经查属实"}, {"caseId", hotel["id"]}});
 }
 
 }  // namespace huoyan::app

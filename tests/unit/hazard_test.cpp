@@ -104,3 +104,13 @@ TEST(ImageMetadata, WebpLosesExifAndClearsItsFlag) {
   std::string want_vp8x = chunk("VP8X", bytes({0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(*clean, riff(want_vp8x + image));
 }
+
+#include "domain/deidentify.h"
+
+TEST(Deidentify, NamesBecomeSurnamePlusMouAndNumbersAreMasked) {
+  std::string s = "负责人邓华、张卫民（电话13883510010，身份证50010719800101123X）拒不整改；张卫另有他责";
+  std::string out = deidentify::text(s, {"张卫", "邓华", "张卫民"});
+  EXPECT_EQ(out, "负责人邓某、张某（电话138****0010，身份证500107********123X）拒不整改；张某另有他责");
+  // One-character names would erase ordinary words; they are left alone, and short digit runs stay.
+  EXPECT_EQ(deidentify::text("罚款 30000 元，王", {"王"}), "罚款 30000 元，王");
+}
