@@ -17,6 +17,11 @@
 // nothing); record goes to an inspection already recorded (a valid body → 409); plans and patrols that get through
 // create records on the fixture venue; POST /api/draws is sent a plannedOn in the past, so that every probe that gets
 // past the field checks is refused (DEADLINE_IN_PAST) and no draw plans inspections; publish goes to a published draw.
+// Cases: POST /api/cases is sent a source hazard of another venue, so that every probe that gets past the field checks
+// is refused (SOURCE_NOT_FOUND) and opens nothing; the case commands go to a closed case that was penalized and is
+// exposed (a valid body → 409 for every command); withdraw to an exposure already withdrawn; a credit mark to a unit
+// already marked (ALREADY_MARKED), lift to a mark already lifted (ALREADY_LIFTED). A null personPenalties is refused
+// with the contract's own code for a missing one (DOUBLE_PENALTY_REQUIRED).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -42,6 +47,9 @@ const RAW_BODY = new Map([
 ]);
 let hfx; // hazard and report fixtures: {reported, closed, supervised, received, rejected, fileId}
 let ifx; // inspection fixtures: {venueType, template, recorded, results, draw}
+let cfx; // case fixtures: {venue2, kase, withdrawn, exposure, marked, lifted, unit2}
+// A null field that the route refuses with a code of its own rather than REQUIRED / INVALID_TYPE.
+const NULL_CODES = new Map([['POST /api/cases/:id/penalize personPenalties', 'DOUBLE_PENALTY_REQUIRED']]);
 
 before(async () => {
   admin = await login('admin');
@@ -71,6 +79,7 @@ before(async () => {
   pfx = await permitFixtures();
   hfx = await hazardFixtures();
   ifx = await inspectionFixtures();
+  cfx = await caseFixtures();
 });
 
 after(async () => {
@@ -171,6 +180,29 @@ async function inspectionFixtures() {
   return { venueType: template.venueType, template, recorded: rec.json, results, draw: pub.json };
 }
 
+/** A closed case (penalized, exposed, withdrawn, exposed again) with fx.regUnit as its party; fx.regUnit marked; another
+ * unit marked and lifted; a second venue (the source hazard of POST /api/cases probes is not of it). */
+async function caseFixtures() {
+  const ok = async (res, status = 200) => {
+    assert.equal(res.status, status, describe(res));
+    return res.json;
+  };
+  const venue2 = await createVenue(admin, fx.org);
+  let kase = await ok(await admin.post('/api/cases', { sourceType: 'other', venueId: fx.venue.id, unitId: fx.regUnit.id, title: '坏输入测试案件', facts: '坏输入', responsiblePersons: [{ name: '邓坏输', role: '主要负责人' }] }), 201);
+  const c = `/api/cases/${kase.id}`;
+  await ok(await admin.post(`${c}/penalize`, { decisionNumber: '坏输入1号', decidedOn: localDate(0), unitPenalty: { kind: 'warning' }, personPenalties: [{ name: '邓坏输', role: '主要负责人', kind: 'warning' }] }));
+  const first = (await ok(await admin.post(`${c}/expose`, { title: '坏输入曝光一', summary: '坏输入' }))).exposure;
+  await ok(await admin.post(`/api/exposures/${first.id}/withdraw`));
+  await ok(await admin.post(`${c}/expose`, { title: '坏输入曝光二', summary: '坏输入' }));
+  kase = await ok(await admin.post(`${c}/close`, { note: '坏输入' }));
+  assert.equal(kase.state, 'closed');
+  const marked = await ok(await admin.post(`/api/units/${fx.regUnit.id}/credit-marks`, { reason: '坏输入', caseId: kase.id }), 201);
+  const unit2 = await createUnit(admin);
+  const m2 = await ok(await admin.post(`/api/units/${unit2.id}/credit-marks`, { reason: '坏输入' }), 201);
+  const lifted = await ok(await admin.post(`/api/credit-marks/${m2.id}/lift`, { reason: '坏输入修复' }));
+  return { venue2, kase, withdrawn: first, exposure: kase.exposure, marked, lifted, unit2 };
+}
+
 /** For each permit command: the fixture permit and the person whose step it is. */
 function permitCommand(cmd) {
   const { permits, crews, cast } = pfx;
@@ -206,6 +238,9 @@ function paramsFor(path) {
   if (path.startsWith('/api/dict-types/')) return { code: fx.dictType.code };
   if (path.startsWith('/api/venues/')) return { id: fx.venue.id };
   if (path.startsWith('/api/units/')) return { id: fx.regUnit.id };
+  if (path.startsWith('/api/cases/')) return { id: cfx.kase.id };
+  if (path.startsWith('/api/exposures/')) return { id: cfx.withdrawn.id };
+  if (path.startsWith('/api/credit-marks/')) return { id: cfx.lifted.id };
   if (path.startsWith('/api/people/')) return { id: fx.person.id };
   if (path.startsWith('/api/certificates/')) return { id: fx.cert.id };
   if (path.startsWith('/api/machines/')) return { id: fx.machine.id };
@@ -290,6 +325,14 @@ function validBody(method, path, schema) {
     case 'POST /api/inspections/:id/record': return { results: ifx.results, findings: [{ category: 'other', description: '坏输入', location: '一楼', photos: [hfx.fileId], severity: 'general' }], summary: '坏输入', lat: 29.5, lng: 106.5 };
     case 'POST /api/patrols': return { venueId: fx.venue.id, results: [{ code: ifx.results[0].code, passed: true, note: '坏输入' }], findings: [{ category: 'other', description: '坏输入' }], summary: '坏输入', lat: 29.5, lng: 106.5 };
     case 'POST /api/draws': return { name: `坏输入${uid('d')}`, venueCount: 1, inspectorsPerVenue: 2, keyPercent: 70, plannedOn: localDate(-1), seed: '7', venueTypes: [fx.venue.type], inspectorIds: ifx.recorded.inspectorIds, conflicts: [{ inspectorId: ifx.recorded.inspectorIds[0], venueId: fx.venue.id }] };
+    case 'POST /api/cases': return { sourceType: 'hazard', sourceId: hfx.reported.id, venueId: cfx.venue2.id, unitId: fx.regUnit.id, partyName: '坏输入', responsiblePersons: [{ name: '邓坏输', role: '主要负责人' }], title: '坏输入', facts: '坏输入', legalBasis: '坏输入' };
+    case 'POST /api/cases/:id/penalize': return { decisionNumber: '坏输入2号', decidedOn: localDate(0), unitPenalty: { kind: 'fine', amount: 100, note: '坏输入' }, personPenalties: [{ name: '邓坏输', role: '主要负责人', kind: 'fine', amount: 10, note: '坏输入' }] };
+    case 'POST /api/cases/:id/refer': return { department: '坏输入', note: '坏输入' };
+    case 'POST /api/cases/:id/referral': return { status: 'concluded', result: '坏输入' };
+    case 'POST /api/cases/:id/close': return { note: '坏输入' };
+    case 'POST /api/cases/:id/expose': return { title: '坏输入', summary: '坏输入' };
+    case 'POST /api/units/:id/credit-marks': return { reason: '坏输入', caseId: cfx.kase.id };
+    case 'POST /api/credit-marks/:id/lift': return { reason: '坏输入' };
     case 'PUT /api/measure-templates': return { items: pfx.templates.map(({ code, label }) => ({ code, label })) };
     default: break;
   }
@@ -433,8 +476,8 @@ async function probe(route) {
         const res = await send(route, path, { body });
         if (res.status >= 500) problems.push(`${name}: null → 5xx ${res.text.slice(0, 160)}`);
         else if ((schema.required ?? []).includes(name)
-          && !(res.status === 400 && ['REQUIRED', 'INVALID_TYPE'].includes(res.json?.code) && res.json?.field === name)) {
-          problems.push(`${name}: null: expected 400 REQUIRED/INVALID_TYPE (field ${name}), got ${res.status} ${res.text.slice(0, 160)}`);
+          && !(res.status === 400 && ['REQUIRED', 'INVALID_TYPE', NULL_CODES.get(`${method} ${route.path} ${name}`)].includes(res.json?.code) && res.json?.field === name)) {
+          problems.push(`${name}: null: expected 400 ${NULL_CODES.get(`${method} ${route.path} ${name}`) ?? 'REQUIRED/INVALID_TYPE'} (field ${name}), got ${res.status} ${res.text.slice(0, 160)}`);
         }
       }
       // wrong media type
@@ -496,4 +539,15 @@ test('the fixtures survived the bad input unchanged', async () => {
   assert.equal((await admin.getOk(`/api/draws/${ifx.draw.id}`)).publishedAt, ifx.draw.publishedAt, 'a bad request published the draw again');
   const draws = (await listAll(admin, '/api/draws')).filter((d) => d.name.startsWith('坏输入'));
   assert.deepEqual(draws.map((d) => d.id).filter((id) => id !== ifx.draw.id && id > ifx.draw.id), [], 'a bad request made a draw');
+  // cases: nothing opened, the closed case unchanged, the exposures and credit marks as they were
+  const k = await admin.getOk(`/api/cases/${cfx.kase.id}`);
+  assert.deepEqual([k.state, k.version, k.penalties, k.referral, k.exposure], [cfx.kase.state, cfx.kase.version, cfx.kase.penalties, cfx.kase.referral, cfx.exposure], 'a bad request changed the closed case');
+  assert.equal((await admin.getOk(`/api/cases?venueId=${cfx.venue2.id}`)).total, 0, 'a bad request opened a case on the second venue');
+  assert.deepEqual((await listAll(admin, `/api/cases?venueId=${fx.venue.id}`)).map((x) => x.id), [cfx.kase.id], 'a bad request opened a case');
+  const pub = (await request('GET', '/api/public/exposures')).json.items.map((e) => e.id);
+  assert.ok(pub.includes(cfx.exposure.id) && !pub.includes(cfx.withdrawn.id), 'a bad request withdrew or republished an exposure');
+  const marks = await listAll(admin, `/api/credit-marks?unitId=${fx.regUnit.id}`);
+  assert.deepEqual(marks.map((m) => [m.id, m.active]), [[cfx.marked.id, true]], 'a bad request changed the unit\'s credit marks');
+  const m2 = await listAll(admin, `/api/credit-marks?unitId=${cfx.unit2.id}`);
+  assert.deepEqual(m2.map((m) => [m.id, m.active, m.liftReason]), [[cfx.lifted.id, false, '坏输入修复']], 'a bad request changed the lifted mark');
 });

@@ -142,8 +142,7 @@ test('more than 5 MB → 413 BODY_TOO_LARGE; exactly 5 MB is accepted', async ()
   const back = await contractor.get(`/api/files/${ok.json.id}`);
   assert.equal(back.status, 200);
   // The padding is comment segments, which the server strips as metadata: what is stored is the image itself.
-  assert.equal(back.bytes.length, tinyJpeg().length);
-  assert.deepEqual([...back.bytes.subarray(back.bytes.length - 400)], [...exact.subarray(MB5 - 400)]);
+  assert.deepEqual([...back.bytes], [...tinyJpeg()]);
 });
 
 test('anonymous → 401; missing CSRF → 403; unknown id → 404; a retried upload with the same Idempotency-Key stores one file', async () => {

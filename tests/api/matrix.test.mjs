@@ -9,7 +9,7 @@
 // venue lookup) have no permission and are not in the matrix.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, serverRoutes, routePermission, fillPath, MISSING_ID } from './lib.mjs';
+import { login, serverRoutes, routePermission, fillPath, MISSING_ID, BASE } from './lib.mjs';
 
 const USERS = ['admin', 'sw_officer', 'wj_officer', 'grid_longfeng', 'venue_mgr', 'contractor', 'welder', 'firewatch', 'inspector', 'auditor'];
 const routes = serverRoutes().filter((r) => routePermission(r));
@@ -172,6 +172,45 @@ test('inspection and draw permissions of the built-in roles', async () => {
   }
   const pub = serverRoutes().find((r) => r.path === '/api/public/draws');
   assert.ok(pub && pub.guard === 'public' && !routePermission(pub), 'GET /api/public/draws is not public');
+});
+
+// Enforcement permissions (docs/api-hazards.md, 执法案件、警示曝光与失信联合惩戒): the 专班管理员, the 岗位监管员 and the
+// inspector read and write cases, exposures and credit marks; grid workers, field roles and the auditor have neither.
+const CASE_PERMS = ['case:read', 'case:write'];
+const CASE_GRANTS = {
+  admin: CASE_PERMS,
+  sw_officer: CASE_PERMS,
+  wj_officer: CASE_PERMS,
+  inspector: CASE_PERMS,
+  grid_longfeng: [],
+  venue_mgr: [],
+  contractor: [],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('case permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(CASE_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => CASE_PERMS.includes(p)).sort();
+    const want = [...CASE_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  assert.deepEqual(CASE_PERMS.filter((p) => !catalog.some((x) => x.key === p)), [], 'permissions missing from GET /api/permissions');
+  for (const p of CASE_PERMS) assert.match(catalog.find((x) => x.key === p).label, /[\u4e00-\u9fff]/, `${p}: label not Chinese`);
+  // every case, exposure and credit-mark route is guarded by them: reads by case:read, commands by case:write
+  const guarded = serverRoutes().filter((r) => /^\/api\/(cases|exposures|credit-marks)(\/|$)/.test(r.path) || /^\/api\/units\/:id\/credit-marks$/.test(r.path));
+  assert.ok(guarded.length >= 12, `only ${guarded.length} case routes`);
+  for (const r of guarded) {
+    assert.equal(routePermission(r), r.method.toUpperCase() === 'GET' ? 'case:read' : 'case:write', `${r.method} ${r.path}`);
+  }
+  const pub = serverRoutes().find((r) => r.path === '/api/public/exposures');
+  assert.ok(pub && pub.guard === 'public' && !routePermission(pub), 'GET /api/public/exposures is not public');
+  const res = await fetch(`${BASE}/api/public/exposures`);
+  assert.equal(res.status, 200, 'GET /api/public/exposures without a session');
 });
 
 test('authorization matrix', async (t) => {

@@ -190,6 +190,9 @@ test('successful answers match the documented schemas', async () => {
   // inspections, patrols and 双随机 draws (docs/api-hazards.md, last section)
   await inspectionRoutes();
 
+  // enforcement cases, exposure and credit marks (docs/api-hazards.md, last section)
+  await caseRoutes();
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
@@ -356,6 +359,36 @@ async function inspectionRoutes() {
   await hit(admin, 'POST', '/api/draws/:id/publish', { id: draw.id }, undefined, { expect: 200 });
   await hit(null, 'GET', '/api/public/draws', {}, undefined, { expect: 200 });
   await hit(admin, 'GET', '/api/inspections', {}, undefined, { expect: 200, query: `?drawId=${draw.id}` });
+}
+
+/** Every case route once: a case from a hazard penalized (一案双罚), exposed, withdrawn and closed; another referred, its
+ * referral concluded and closed; the public exposure page; a unit marked (with its case) and lifted. */
+async function caseRoutes() {
+  const org = await orgUnits(admin);
+  const venue = await createVenue(admin, org);
+  const unit = (await hit(admin, 'POST', '/api/units', {}, unitBody(), { expect: 201 })).json;
+  const h = (await admin.post('/api/hazards', { venueId: venue.id, category: 'other', description: '形状案件来源' })).json;
+  if (!h?.id) { problems.push('caseRoutes: the source hazard could not be created'); return; }
+  const k = (await hit(admin, 'POST', '/api/cases', {}, { sourceType: 'hazard', sourceId: h.id, venueId: venue.id, unitId: unit.id, partyName: '形状单位', responsiblePersons: [{ name: '邓形状', role: '主要负责人' }], title: '形状案由', facts: '形状事实', legalBasis: '《消防法》第六十条' }, { expect: 201 })).json;
+  const id = { id: k.id };
+  await hit(admin, 'GET', '/api/cases', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=open&q=${encodeURIComponent('形状')}` });
+  await hit(admin, 'POST', '/api/cases/:id/penalize', id, { decisionNumber: '形状罚决字〔2026〕1号', decidedOn: localDate(0), unitPenalty: { kind: 'fine', amount: 30000, note: '形状' }, personPenalties: [{ name: '邓形状', role: '主要负责人', kind: 'fine', amount: 5000, note: '形状' }, { name: '李形状', role: '直接责任人员', kind: 'warning' }] }, { expect: 200 });
+  const exposed = (await hit(admin, 'POST', '/api/cases/:id/expose', id, { title: '邓形状违法动火', summary: '邓形状（13812345678）未履行消防安全职责' }, { expect: 200 })).json;
+  await hit(null, 'GET', '/api/public/exposures', {}, undefined, { expect: 200 });
+  if (!exposed?.exposure?.id) problems.push('POST /api/cases/:id/expose: no exposure id');
+  else await hit(admin, 'POST', '/api/exposures/:id/withdraw', { id: exposed.exposure.id }, undefined, { expect: 200 });
+  await hit(admin, 'POST', '/api/cases/:id/close', id, { note: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/cases/:id', id, undefined, { expect: 200 });
+  const k2 = (await hit(admin, 'POST', '/api/cases', {}, { sourceType: 'other', venueId: venue.id, title: '形状案由二', facts: '形状事实' }, { expect: 201 })).json;
+  await hit(admin, 'POST', '/api/cases/:id/refer', { id: k2.id }, { department: '区消防救援支队', note: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/cases/:id/referral', { id: k2.id }, { status: 'concluded', result: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/cases/:id', { id: k2.id }, undefined, { expect: 200 });
+  await hit(admin, 'POST', '/api/cases/:id/close', { id: k2.id }, {}, { expect: 200 });
+  await hit(admin, 'GET', '/api/cases', {}, undefined, { expect: 200, query: '?pageSize=20' });
+  const mark = (await hit(admin, 'POST', '/api/units/:id/credit-marks', { id: unit.id }, { reason: '形状', caseId: k.id }, { expect: 201 })).json;
+  await hit(admin, 'GET', '/api/credit-marks', {}, undefined, { expect: 200, query: `?unitId=${unit.id}&active=true` });
+  await hit(admin, 'POST', '/api/credit-marks/:id/lift', { id: mark.id }, { reason: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/credit-marks', {}, undefined, { expect: 200, query: '?pageSize=20' });
 }
 
 test('error answers carry codes the spec documents for that route and status', async () => {

@@ -23,9 +23,11 @@ import {
   DocumentChecked,
   Aim,
   List,
+  Stamp,
+  CreditCard,
 } from '@element-plus/icons-vue'
 
-export type MenuGroupName = '动火作业' | '隐患治理' | '基础台账' | '系统管理'
+export type MenuGroupName = '动火作业' | '隐患治理' | '执法与曝光' | '基础台账' | '系统管理'
 
 export interface MenuItem {
   path: string
@@ -49,6 +51,8 @@ export const MENU: MenuItem[] = [
   { path: '/inspections', title: '监督检查', perm: 'inspection:read', icon: DocumentChecked, group: '隐患治理' },
   { path: '/draws', title: '双随机抽查', perm: 'inspection:read', icon: Aim, group: '隐患治理' },
   { path: '/checklists', title: '检查表模板', perm: 'rule:write', also: 'inspection:read', icon: List, group: '隐患治理' },
+  { path: '/cases', title: '执法案件', perm: 'case:read', icon: Stamp, group: '执法与曝光' },
+  { path: '/credit-marks', title: '失信联合惩戒', perm: 'case:read', icon: CreditCard, group: '执法与曝光' },
   { path: '/venues', title: '场所管理', perm: 'venue:read', icon: Location, group: '基础台账' },
   { path: '/units', title: '单位管理', perm: 'unit:read', icon: School, group: '基础台账' },
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },
@@ -88,7 +92,7 @@ export function menuFor(permissions: readonly string[]): MenuItem[] {
 /** The menu in groups (empty groups left out). */
 export function menuGroups(permissions: readonly string[]): { title: MenuGroupName; items: MenuItem[] }[] {
   const items = menuFor(permissions)
-  const groups: MenuGroupName[] = ['动火作业', '隐患治理', '基础台账', '系统管理']
+  const groups: MenuGroupName[] = ['动火作业', '隐患治理', '执法与曝光', '基础台账', '系统管理']
   return groups.map((title) => ({ title, items: items.filter((m) => m.group === title) })).filter((g) => g.items.length)
 }
 

@@ -71,6 +71,19 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/HazardDetailPage.vue'),
         meta: { perm: 'hazard:read', title: '隐患详情' },
       },
+      { path: 'cases', name: 'cases', component: () => import('./pages/CasesPage.vue'), meta: { perm: 'case:read', title: '执法案件' } },
+      {
+        path: 'cases/:id(\\d+)',
+        name: 'case-detail',
+        component: () => import('./pages/CaseDetailPage.vue'),
+        meta: { perm: 'case:read', title: '案件详情' },
+      },
+      {
+        path: 'credit-marks',
+        name: 'credit-marks',
+        component: () => import('./pages/CreditMarksPage.vue'),
+        meta: { perm: 'case:read', title: '失信联合惩戒' },
+      },
       { path: 'reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { perm: 'report:triage', title: '群众举报' } },
       {
         path: 'reports/:id(\\d+)',

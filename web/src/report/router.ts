@@ -18,6 +18,8 @@ export const router = createRouter({
     { path: '/t/:code', name: 'track', component: () => import('./pages/TrackPage.vue'), meta: { title: '举报进度' } },
     // 双随机、一公开: the published draws.
     { path: '/draws', name: 'draws', component: () => import('./pages/DrawsPage.vue'), meta: { title: '双随机抽查结果公开' } },
+    // 警示曝光: published enforcement cases, de-identified.
+    { path: '/exposures', name: 'exposures', component: () => import('./pages/ExposuresPage.vue'), meta: { title: '消防安全曝光台' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),

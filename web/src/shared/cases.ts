@@ -224,8 +224,8 @@ export function checkCaseForm(f: CaseForm): FieldError[] {
   if (!f.venueId) out.push({ field: 'venueId', message: '请选择场所' })
   if (!f.title.trim()) out.push({ field: 'title', message: '请填写案由' })
   if (!f.facts.trim()) out.push({ field: 'facts', message: '请填写违法事实' })
-  const rows = f.responsiblePersons.filter((p) => p.name.trim() || p.role.trim())
-  if (rows.some((p) => !p.name.trim() || !p.role.trim())) out.push({ field: 'responsiblePersons', message: '责任人员须填写姓名和职务' })
+  // A row without a name (e.g. the preset 主要负责人 left blank) is ignored.
+  if (f.responsiblePersons.some((p) => p.name.trim() && !p.role.trim())) out.push({ field: 'responsiblePersons', message: '责任人员须填写职务' })
   return out
 }
 
@@ -241,7 +241,7 @@ export function caseBody(f: CaseForm): Record<string, unknown> {
   if (f.partyName.trim()) body.partyName = f.partyName.trim()
   const persons = f.responsiblePersons
     .map((p) => ({ name: p.name.trim(), role: p.role.trim() }))
-    .filter((p) => p.name || p.role)
+    .filter((p) => p.name)
   if (persons.length) body.responsiblePersons = persons
   if (f.legalBasis.trim()) body.legalBasis = f.legalBasis.trim()
   return body

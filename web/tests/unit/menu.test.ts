@@ -109,6 +109,23 @@ describe('监督检查 and 双随机 menu', () => {
   })
 })
 
+describe('执法与曝光 menu', () => {
+  const CASE = ['case:read', 'case:write']
+  it('puts 执法案件 and 失信联合惩戒 in their own group between 隐患治理 and the registries', () => {
+    const admin = [...ADMIN, 'hazard:read', 'report:triage', ...CASE]
+    expect(titles(admin).slice(0, 5)).toEqual(['隐患台账', '群众举报', '执法案件', '失信联合惩戒', '场所管理'])
+    expect(menuGroups(admin).map((g) => g.title)).toEqual(['隐患治理', '执法与曝光', '基础台账', '系统管理'])
+  })
+  it('needs case:read', () => {
+    expect(titles(['dict:read', 'hazard:read'])).not.toContain('执法案件')
+    expect(titles(['dict:read', 'case:read'])).toEqual(['执法案件', '失信联合惩戒'])
+  })
+  it('highlights 执法案件 for a case page', () => {
+    expect(activeMenuPath('/cases/3')).toBe('/cases')
+    expect(activeMenuPath('/credit-marks')).toBe('/credit-marks')
+  })
+})
+
 describe('activeMenuPath', () => {
   it('highlights the permit pages by the most specific entry', () => {
     expect(activeMenuPath('/permits/board')).toBe('/permits/board')
