@@ -311,7 +311,9 @@ json public_exposures(store::Db& db) {
         std::string text = std::string(p["target"] == "unit" ? "单位" : "责任人员") + penalty_labels().at(p["kind"]);
         if (!p["amount"].is_null()) {
           double amount = p["amount"].is_string() ? std::stod(p["amount"].get<std::string>()) : p["amount"].get<double>();
-          text += " " + std::to_string(static_cast<long long>(amount)) + " 元";
+          char buf[32];
+          std::snprintf(buf, sizeof buf, amount == static_cast<double>(static_cast<long long>(amount)) ? "%.0f" : "%.2f", amount);
+          text += " " + std::string(buf) + " 元";
         }
         penalties.push_back(text);
       }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { apiLogin, BASE, chooseOption, consoleLogin, HOSPITAL, launch, makePhoto, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
 import { hazardShots } from './screenshots-hazards.mjs'
 import { inspectionShots } from './screenshots-inspections.mjs'
+import { caseShots } from './screenshots-cases.mjs'
 
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
@@ -250,6 +251,7 @@ await hazardShots(browser, shot)
 
 // Inspections, 双随机 draws, checklist templates, /r/draws and the phone's 网格巡查.
 await inspectionShots(browser, shot)
+await caseShots(browser, shot)
 
 // Mobile entry.
 const m = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })

@@ -126,6 +126,18 @@ export const REFERRAL_STATUSES: { value: Exclude<ReferralStatus, 'pending'>; lab
 export const referralStatusLabel = (v: string) =>
   v === 'pending' ? '待接收' : (REFERRAL_STATUSES.find((s) => s.value === v)?.label ?? v)
 
+const ACTION_LABELS: Record<string, string> = {
+  open: '立案',
+  penalize: '作出处罚决定',
+  refer: '移交执法部门',
+  referral: '登记办理情况',
+  close: '结案',
+  expose: '警示曝光',
+  withdraw: '撤下曝光',
+}
+/** A timeline action's label (the server stores the command name). */
+export const caseActionLabel = (a: string) => ACTION_LABELS[a] ?? a
+
 /** "罚款 30,000 元" / "警告". */
 export function penaltyText(p: Pick<CasePenalty, 'kind' | 'kindLabel' | 'amount'>): string {
   const label = p.kindLabel || penaltyKindLabel(p.kind)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  caseBody, caseButtons, caseFormFromHazard, checkCaseForm, checkPenaltyForm, emptyCaseForm, emptyPenaltyForm, penaltyBody, penaltyText,
+  caseActionLabel, caseBody, caseButtons, caseFormFromHazard, checkCaseForm, checkPenaltyForm, emptyCaseForm, emptyPenaltyForm, penaltyBody, penaltyText,
   type Case,
 } from '../../src/shared/cases'
 
@@ -85,6 +85,10 @@ describe('penalty form', () => {
       { field: 'unitPenalty', message: '罚款须填写金额' },
       { field: 'personPenalties[0]', message: '罚款须填写金额' },
     ])
+  })
+  it('labels timeline actions', () => {
+    expect(caseActionLabel('penalize')).toBe('作出处罚决定')
+    expect(caseActionLabel('something')).toBe('something')
   })
   it('formats a penalty', () => {
     expect(penaltyText({ kind: 'fine', kindLabel: '罚款', amount: 30000 })).toBe('罚款 30,000 元')
