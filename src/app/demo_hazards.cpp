@@ -110,7 +110,7 @@ void load_demo_hazards(store::Conn& c) {
     if (state == "overdue") deadline = clock::add_days(clock::today(), -3);
     long long notice = c.scalar("SELECT COUNT(*) FROM hazards WHERE notice_seq IS NOT NULL") + 1;
     c.exec("INSERT INTO number_counters (name, period, last) VALUES ('notice', ?, ?) ON CONFLICT (name, period) DO UPDATE SET last = excluded.last",
-           {found_at.substr(0, 4), notice});
+           {found_day.substr(0, 4), notice});
     c.exec("UPDATE hazards SET state = 'rectifying', responsible_person = ?, deadline = ?, interim_measures = ?, notice_seq = ? WHERE id = ?",
            {std::string(d.responsible), deadline, std::string("设置警示标识，安排专人值守"), notice, id});
     event(c, id, assigned_at, "assign", officer, std::string("责任人 ") + d.responsible + "，整改期限 " + deadline);

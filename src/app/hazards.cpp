@@ -74,9 +74,12 @@ std::string town_name(store::Conn& c) {
   return c.text("SELECT name FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1").value_or("");
 }
 
+// 限期改正通知书 are numbered within the (local) year the hazard was recorded.
+std::string notice_year(const json& created_at) { return clock::local_date(*clock::parse_iso(created_at.get<std::string>())).substr(0, 4); }
+
 std::string notice_number(store::Conn& c, const json& h) {
   if (!h["noticeSeq"].is_number()) return "";
-  std::string year = h["createdAt"].get<std::string>().substr(0, 4);
+  std::string year = notice_year(h["createdAt"]);
   char seq[16];
   std::snprintf(seq, sizeof seq, "%04lld", h["noticeSeq"].get<long long>());
   // 金凤镇 → 金凤消限〔2026〕0001号
@@ -419,7 +422,7 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
       set("deadline", deadline);
       set("interim_measures", in.measures_text ? store::Value(*in.measures_text) : store::Value(nullptr));
       set("funds", in.funds ? store::Value(*in.funds) : store::Value(nullptr));
-      set("notice_seq", std::stoll(next_counter(c, "notice", before["createdAt"].get<std::string>().substr(0, 4))));
+      set("notice_seq", std::stoll(next_counter(c, "notice", notice_year(before["createdAt"]))));
       note = "责任人 " + in.person + "，整改期限 " + deadline;
     } else if (name == "rectify") {
       std::string to = move(Command::Rectify);

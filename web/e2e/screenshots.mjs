@@ -251,6 +251,8 @@ await hazardShots(browser, shot)
 
 // Inspections, 双随机 draws, checklist templates, /r/draws and the phone's 网格巡查.
 await inspectionShots(browser, shot)
+
+// Enforcement cases, credit marks and /r/exposures.
 await caseShots(browser, shot)
 
 // Mobile entry.
