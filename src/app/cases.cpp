@@ -90,10 +90,8 @@ struct Penalty {
 };
 
 Penalty read_penalty(const json& o, const char* field, const std::string& target) {
-  for (const auto& [k, v] : o.items())
-    if (k != "name" && k != "role" && k != "kind" && k != "amount" && k != "note")
-      throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + k.substr(0, 30), field);
   Input in(o);
+  in.only_fields({"name", "role", "kind", "amount", "note"}, field);
   Penalty p;
   p.target = target;
   if (target == "person") {
@@ -155,18 +153,12 @@ json open_case(store::Db& db, const access::Caller& who, const json& body) {
   if (body.contains("responsiblePersons") && body["responsiblePersons"].is_array()) {
     if (body["responsiblePersons"].size() > 10) throw bad_request("INVALID_VALUE", "责任人员最多 10 人", "responsiblePersons");
     for (const auto& o : body["responsiblePersons"]) {
-      for (const auto& [k, v] : o.items())
-        if (k != "name" && k != "role") throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + k.substr(0, 30), "responsiblePersons");
       Input pi(o);
+      pi.only_fields({"name", "role"}, "responsiblePersons");
       persons.push_back({{"name", pi.str("name", 50, "责任人员姓名")}, {"role", pi.str("role", 50, "责任人员职务")}});
     }
   }
-  try {
-    get_venue(db, who, venue_id);
-  } catch (const ApiError& e) {
-    if (e.status == 404) throw bad_request("VENUE_NOT_FOUND", "场所不存在或不在您的数据范围内", "venueId");
-    throw;
-  }
+  require_venue_in_scope(db, who, venue_id);
   return db.write([&](store::Conn& c) {
     // The source must exist and concern the same venue.
     if (source != "other") {

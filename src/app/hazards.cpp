@@ -134,14 +134,6 @@ const std::map<std::string, std::string>& action_labels() {
 }
 
 
-std::string read_severity(Input& in, std::optional<std::string>& decision) {
-  std::string severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
-  decision = in.opt_str("decisionRecord", 500, "集体研究记录");
-  if (severity == "major" && (!decision || decision->size() < 4))
-    throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录（会议时间、参加人员、结论）", "decisionRecord");
-  return severity;
-}
-
 Filter hazard_filter(const access::Caller& who, const QueryMap& q) {
   Filter f;
   f.sql += " AND " + hazard_scope(who, f.params);
@@ -179,6 +171,14 @@ void settle_overdue_alert(store::Conn& c, long long id, const std::string& resul
 }
 
 }  // namespace
+
+std::string read_severity(Input& in, std::optional<std::string>& decision, const char* reported_as) {
+  std::string severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
+  decision = in.opt_str("decisionRecord", 500, "集体研究记录");
+  if (severity == "major" && (!decision || decision->size() < 4))
+    throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录（会议时间、参加人员、结论）", reported_as);
+  return severity;
+}
 
 std::string next_counter(store::Conn& c, const std::string& name, const std::string& period) {
   auto row = c.row("INSERT INTO number_counters (name, period, last) VALUES (?, ?, 1) ON CONFLICT (name, period) DO UPDATE SET "
@@ -297,12 +297,7 @@ json create_hazard(store::Db& db, const access::Caller& who, const json& body) {
     if (*t > clock::now() + std::chrono::minutes(5)) throw bad_request("INVALID_VALUE", "发现时间不能晚于现在", "foundAt");
     h.found_at = clock::iso_utc(*t);
   }
-  try {
-    get_venue(db, who, h.venue_id);  // only a venue the caller may see
-  } catch (const ApiError& e) {
-    if (e.status == 404) throw bad_request("VENUE_NOT_FOUND", "场所不存在或不在您的数据范围内", "venueId");
-    throw;
-  }
+  require_venue_in_scope(db, who, h.venue_id);
   return db.write([&](store::Conn& c) {
     long long id = insert_hazard(c, who, h);
     json after = hazard_json(c, who, id, true);

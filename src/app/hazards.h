@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "app/input.h"
 #include "app/query.h"
 #include "domain/access.h"
 #include "store/db.h"
@@ -43,6 +44,10 @@ struct NewHazard {
 long long insert_hazard(store::Conn& c, const access::Caller& who, const NewHazard& h);
 // The hazard as the API shows it, unscoped (callers have checked scope).
 json hazard_json(store::Conn& c, const access::Caller& who, long long id, bool with_timeline);
+
+// severity (general | major) and decisionRecord from a body: 重大 only with a recorded collective
+// decision (MAJOR_NEEDS_DECISION on `reported_as`).
+std::string read_severity(Input& in, std::optional<std::string>& decision, const char* reported_as = "decisionRecord");
 
 // The next number of counter `name` within `period` ("2026", "2026-12-02"), as text; one
 // statement, so concurrent transactions never get the same number.

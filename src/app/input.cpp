@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "app/input.h"
 
 #include "domain/clock.h"
@@ -131,6 +132,12 @@ std::vector<long long> Input::int_list(const char* field, size_t max_items, cons
     out.push_back(item.get<long long>());
   }
   return out;
+}
+
+void Input::only_fields(std::initializer_list<const char*> allowed, const char* reported_as) const {
+  for (const auto& [k, v] : body_.items())
+    if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }) == allowed.end())
+      throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + k.substr(0, 30), reported_as);
 }
 
 }  // namespace huoyan::app

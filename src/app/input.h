@@ -32,6 +32,8 @@ class Input {
   std::vector<std::string> str_list(const char* field, size_t max_items, size_t max_chars, const char* label);
   std::vector<long long> int_list(const char* field, size_t max_items, const char* label);
   bool has(const char* field) const { return body_.contains(field) && !body_[field].is_null(); }
+  // For a nested object: UNKNOWN_FIELD on `reported_as` (the outer field) unless every key is in `allowed`.
+  void only_fields(std::initializer_list<const char*> allowed, const char* reported_as) const;
 
  private:
   const nlohmann::json& body_;

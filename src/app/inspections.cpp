@@ -102,10 +102,7 @@ json scoped_inspection(store::Conn& c, const access::Caller& who, long long id) 
 void closed_objects(const json& body, const char* field, std::initializer_list<const char*> allowed, size_t max_items) {
   if (!body.contains(field) || body[field].is_null()) return;
   if (body[field].size() > max_items) throw bad_request("INVALID_VALUE", "条目过多（最多 " + std::to_string(max_items) + " 条）", field);
-  for (const auto& o : body[field])
-    for (const auto& [k, v] : o.items())
-      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }) == allowed.end())
-        throw bad_request("UNKNOWN_FIELD", "不支持的字段：" + k.substr(0, 30), field);
+  for (const auto& o : body[field]) Input(o).only_fields(allowed, field);
 }
 
 struct Recording {
@@ -144,10 +141,7 @@ Recording read_recording(const json& body, const json& checklist, bool checklist
       h.description = fi.str("description", 2000, "隐患描述");
       h.location = fi.opt_str("location", 200, "具体位置").value_or("");
       h.photos = read_file_ids(f, "photos", 9);
-      h.severity = fi.has("severity") ? fi.one_of("severity", "隐患等级", {"general", "major"}) : "general";
-      h.decision_record = fi.opt_str("decisionRecord", 500, "集体研究记录");
-      if (h.severity == "major" && (!h.decision_record || h.decision_record->size() < 4))
-        throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录", "findings");
+      h.severity = read_severity(fi, h.decision_record, "findings");
       r.findings.push_back(std::move(h));
     }
   }
@@ -194,14 +188,8 @@ void check_inspectors(store::Conn& c, const std::vector<long long>& ids) {
 }
 
 long long venue_in_scope(store::Db& db, const access::Caller& who, const json& body) {
-  Input in(body);
-  long long venue_id = in.integer("venueId", "场所");
-  try {
-    get_venue(db, who, venue_id);
-  } catch (const ApiError& e) {
-    if (e.status == 404) throw bad_request("VENUE_NOT_FOUND", "场所不存在或不在您的数据范围内", "venueId");
-    throw;
-  }
+  long long venue_id = Input(body).integer("venueId", "场所");
+  require_venue_in_scope(db, who, venue_id);
   return venue_id;
 }
 

@@ -297,6 +297,15 @@ json list_venues(store::Db& db, const Caller& who, const QueryMap& q) {
   });
 }
 
+void require_venue_in_scope(store::Db& db, const Caller& who, long long venue_id) {
+  try {
+    get_venue(db, who, venue_id);
+  } catch (const ApiError& e) {
+    if (e.status == 404) throw bad_request("VENUE_NOT_FOUND", "场所不存在或不在您的数据范围内", "venueId");
+    throw;
+  }
+}
+
 json get_venue(store::Db& db, const Caller& who, long long id) {
   return db.read([&](store::Conn& c) { return venue_by_id(c, who, id); });
 }

@@ -21,6 +21,8 @@ using access::Caller;
 
 json list_venues(store::Db& db, const Caller& who, const QueryMap& q);
 json get_venue(store::Db& db, const Caller& who, long long id);
+// VENUE_NOT_FOUND (400, field venueId) unless the venue exists in the caller's scope: for records that name a venue.
+void require_venue_in_scope(store::Db& db, const Caller& who, long long venue_id);
 json create_venue(store::Db& db, const Caller& who, const json& body);
 json update_venue(store::Db& db, const Caller& who, long long id, const json& body);
 // Venue names for pickers (permit applicants see every venue's name and

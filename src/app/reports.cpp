@@ -224,10 +224,7 @@ json run_report_command(store::Db& db, const access::Caller& who, long long id, 
   std::optional<std::string> description, reason, note;
   double amount = 0;
   if (name == "accept") {
-    h.severity = in.has("severity") ? in.one_of("severity", "隐患等级", {"general", "major"}) : "general";
-    h.decision_record = in.opt_str("decisionRecord", 500, "集体研究记录");
-    if (h.severity == "major" && (!h.decision_record || h.decision_record->size() < 4))
-      throw bad_request("MAJOR_NEEDS_DECISION", "重大火灾隐患须经集体研究判定，请填写集体研究记录", "decisionRecord");
+    h.severity = read_severity(in, h.decision_record);
     description = in.opt_str("description", 2000, "隐患描述");
   } else if (name == "reject") {
     reason = in.str("reason", 500, "不予受理的原因");
