@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "app/files.h"
 #include "app/input.h"
+#include "app/notify.h"
 #include "app/registries.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -64,6 +65,13 @@ bool open_alert(store::Conn& c, const NewAlert& a) {
            "opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
            {a.kind, a.severity, a.source_type, a.source_id, a.source_label,
             a.venue_id ? store::Value(*a.venue_id) : store::Value(nullptr), a.title, a.detail, now, now});
+  std::string link = a.source_type == "hazard" || a.source_type == "report" || a.source_type == "permit"
+                         ? "/" + a.source_type + "s/" + a.source_id
+                         : "/alerts?sourceType=" + a.source_type;
+  Notice n{"alert." + a.severity, a.title, a.detail, link, a.venue_id, a.departments, a.escalate || a.severity == "critical"};
+  if (a.venue_id)
+    for (long long d : venue_departments(c, *a.venue_id)) n.departments.push_back(d);
+  notify(c, n);
   return true;
 }
 

@@ -19,10 +19,13 @@ struct NewAlert {
   std::optional<long long> venue_id;
   std::string title, detail;
   std::string source_label;  // what people call the source: machine code, permit number, holder
+  // Besides the venue's manager and supervising departments, who is notified of a new alert:
+  std::vector<long long> departments;  // further departments (a hazard's supervising one)
+  bool escalate = false;               // the 专班 too (always for critical alerts)
 };
 // Opens the alert unless one of the same kind is already open for the source;
 // an open one of lower severity is raised to the new severity and title.
-// Returns whether a new one was opened.
+// Returns whether a new one was opened; a new one notifies (app/notify.h).
 bool open_alert(store::Conn& c, const NewAlert& a);
 
 nlohmann::json list_alerts(store::Db& db, const access::Caller& who, const QueryMap& q);

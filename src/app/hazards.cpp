@@ -12,6 +12,7 @@
 #include "app/auth.h"
 #include "app/files.h"
 #include "app/input.h"
+#include "app/notify.h"
 #include "app/print.h"
 #include "app/registries.h"
 #include "app/rules.h"
@@ -29,14 +30,6 @@ using hazard::State;
 namespace {
 
 std::string now_iso() { return clock::iso_utc(clock::now()); }
-
-// At most `max_bytes` of `s`, cut at a character boundary (timeline notes are summaries).
-std::string clip(const std::string& s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return s;
-  size_t n = max_bytes;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n) + "…";
-}
 
 const char* kHazardSelect =
     "SELECT h.id, h.number, h.source, h.venue_id AS \"venueId\", v.name AS \"venueName\", vo.name AS \"villageName\", "
@@ -275,7 +268,7 @@ long long insert_hazard(store::Conn& c, const access::Caller& who, const NewHaza
        who.user_id ? store::Value(who.user_id) : store::Value(nullptr), h.found_by, h.found_at,
        supervisor ? store::Value(supervisor) : store::Value(nullptr), h.report_id ? store::Value(*h.report_id) : store::Value(nullptr),
        now, now});
-  add_event(c, who, id, "report", source_labels().at(h.source) + "发现：" + clip(h.description, 300));
+  add_event(c, who, id, "report", source_labels().at(h.source) + "发现：" + validate::clip_utf8(h.description, 300));
   return id;
 }
 
@@ -367,6 +360,32 @@ CommandInput read_command(const std::string& name, const json& body) {
   }
   return ci;
 }
+// Who hears of a command: the venue's manager acts on assign, failed recheck, reopen and supervision;
+// the supervising department on rectification (to recheck) and the rest; the 专班 on supervision.
+void notify_hazard_change(store::Conn& c, const access::Caller& who, const json& h, const std::string& action) {
+  static const std::map<std::string, std::pair<std::string, std::string>> events = {
+      {"assign", {"hazard.assigned", "已交办，请按期整改"}},
+      {"rectify", {"hazard.rectified", "已填报整改，请复查"}},
+      {"recheck_failed", {"hazard.recheck_failed", "复查不合格，请继续整改"}},
+      {"reopen", {"hazard.reopened", "已重新打开，请继续整改"}},
+      {"supervise", {"hazard.supervised", "已挂牌督办"}},
+  };
+  auto e = events.find(action);
+  if (e == events.end()) return;
+  long long venue = h["venueId"].get<long long>();
+  Notice n{e->second.first,
+           h["venueName"].get<std::string>() + " 隐患 " + h["number"].get<std::string>() + " " + e->second.second,
+           h["categoryLabel"].get<std::string>() + "：" + validate::clip_utf8(h["description"].get<std::string>(), 200) +
+               (h["deadline"].is_string() ? "\n整改期限 " + h["deadline"].get<std::string>() : ""),
+           "/hazards/" + std::to_string(h["id"].get<long long>())};
+  n.actor = who.user_id;
+  if (action != "rectify") n.venue_manager_of = venue;
+  if (h["supervisorOrgUnitId"].is_number()) n.departments.push_back(h["supervisorOrgUnitId"].get<long long>());
+  else n.departments = venue_departments(c, venue);
+  n.task_force = action == "supervise";
+  notify(c, n);
+}
+
 }  // namespace
 
 json run_hazard_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body) {
@@ -424,7 +443,7 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
       check_files_exist(c, in.photos, "photos");
       set("state", to);
       set("rectification", json{{"measures", in.measures}, {"photos", in.photos}, {"signedBy", in.signed_by}, {"at", now}}.dump());
-      note = "责任人 " + in.signed_by + " 签字：" + clip(in.measures, 300);
+      note = "责任人 " + in.signed_by + " 签字：" + validate::clip_utf8(in.measures, 300);
     } else if (name == "recheck") {
       set("state", move(Command::Recheck, in.passed));
       set("recheck", json{{"passed", in.passed}, {"note", in.note.value_or("")}, {"by", who.name}, {"at", now}}.dump());
@@ -454,6 +473,7 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
     if (action == "recheck_passed") settle_overdue_alert(c, id, "隐患已复查合格销号");
     add_event(c, who, id, action, note);
     json after = hazard_json(c, who, id, true);
+    notify_hazard_change(c, who, after, action);
     record(c, who, "hazard." + name, "hazard", std::to_string(id), before, after);
     return after;
   });
@@ -537,16 +557,18 @@ int run_hazard_timers(store::Db& db) {
     int changes = 0;
     std::string today = clock::today();
     static const access::Caller system{.name = "系统", .scope = access::DataScope::All};
-    json due = c.rows("SELECT h.id, h.number, h.venue_id, h.severity, h.deadline, v.name FROM hazards h JOIN venues v ON v.id = h.venue_id "
+    json due = c.rows("SELECT h.id, h.number, h.venue_id, h.severity, h.deadline, h.supervisor_org_unit_id, v.name FROM hazards h JOIN venues v ON v.id = h.venue_id "
                       "WHERE h.state <> 'closed' AND h.overdue = 0 AND h.deadline IS NOT NULL AND h.deadline < ?",
                       {today});
     for (const auto& h : due) {
       long long id = store::as_id(h["id"]);
       c.exec("UPDATE hazards SET overdue = 1, updated_at = ?, version = version + 1 WHERE id = ?", {now_iso(), id});
       add_event(c, system, id, "overdue", "整改期限 " + h["deadline"].get<std::string>() + " 已过");
+      std::vector<long long> department;
+      if (!h["supervisor_org_unit_id"].is_null()) department.push_back(store::as_id(h["supervisor_org_unit_id"]));
       open_alert(c, {"hazard_overdue", h["severity"] == "major" ? "critical" : "warning", "hazard", std::to_string(id),
                      store::as_id(h["venue_id"]), h["name"].get<std::string>() + " 隐患 " + h["number"].get<std::string>() + " 逾期未整改",
-                     "整改期限 " + h["deadline"].get<std::string>() + "，请督办岗位和专班跟进", h["number"]});
+                     "整改期限 " + h["deadline"].get<std::string>() + "，请督办岗位和专班跟进", h["number"], department, true});
       ++changes;
     }
     return changes;

@@ -6,6 +6,7 @@
 #include "app/files.h"
 #include "app/hazards.h"
 #include "app/input.h"
+#include "app/notify.h"
 #include "app/print.h"
 #include "app/qr.h"
 #include "app/registries.h"
@@ -147,6 +148,14 @@ json submit_public_report(store::Db& db, const std::string& ip, const json& body
          lat ? store::Value(*lat) : store::Value(nullptr), lng ? store::Value(*lng) : store::Value(nullptr),
          phone ? store::Value(*phone) : store::Value(nullptr), device ? store::Value(*device) : store::Value(nullptr), ip, verify_by,
          now, now});
+    // Triagers hear of it; never the venue, which must not be tipped off nor learn who reported.
+    Notice n{"report.received", "收到群众举报 " + code + "（" + venue_name + "）",
+             c.text("SELECT label FROM hazard_categories WHERE code = ?", {category}).value_or(category) + "：" +
+                 validate::clip_utf8(description, 300) + "\n核查时限 " + local_time(verify_by),
+             "/reports/" + std::to_string(id)};
+    if (venue_id) n.departments = venue_departments(c, *venue_id);
+    n.task_force = n.departments.empty();
+    notify(c, n);
     // The audit row names the report, never the reporter.
     record(c, public_caller(), "report.submit", "report", std::to_string(id), nullptr,
            json{{"trackingCode", code}, {"venueName", venue_name}, {"category", category}});

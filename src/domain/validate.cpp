@@ -105,4 +105,11 @@ std::string mask_certificate_number(std::string_view n) {
   return n.size() == 19 && n[0] == 'T' ? "T" + mask_citizen_id(n.substr(1)) : std::string(n);
 }
 
+std::string clip_utf8(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "…";
+}
+
 }  // namespace huoyan::validate

@@ -26,6 +26,8 @@ std::optional<std::string> password_problem(std::string_view password);
 
 // Number of Unicode code points in a UTF-8 string; nullopt when it is not valid UTF-8.
 std::optional<size_t> utf8_length(std::string_view s);
+// At most `max_bytes` of `s`, cut at a character boundary, with "…" when cut (summaries of long text).
+std::string clip_utf8(const std::string& s, size_t max_bytes);
 
 // "138****1234" for an 11-digit phone; other strings keep the first 3 and last 4 characters.
 std::string mask_phone(std::string_view phone);

@@ -12,6 +12,7 @@ const std::vector<Route>& routes() {
     add_registry_routes(r);
     add_permit_routes(r);
     add_hazard_routes(r);
+    add_notification_routes(r);
     return r;
   }();
   return all;

@@ -6,6 +6,7 @@
 #include "app/auth.h"
 #include "app/devices.h"
 #include "app/hazards.h"
+#include "app/notify.h"
 #include "app/reports.h"
 #include "app/permits.h"
 #include "domain/clock.h"
@@ -14,7 +15,7 @@ namespace huoyan::jobs {
 
 int run_timers(store::Db& db) {
   return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
-         app::run_hazard_timers(db) + app::run_report_timers(db);
+         app::run_hazard_timers(db) + app::run_report_timers(db) + app::deliver_webhooks(db);
 }
 
 Scheduler::Scheduler(store::Db& db, std::chrono::seconds interval)

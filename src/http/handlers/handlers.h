@@ -15,6 +15,7 @@ void add_permit_routes(std::vector<Route>& out);   // permits, files, alerts
 std::string public_base(const Request& req);
 
 void add_hazard_routes(std::vector<Route>& out);   // hazards, public reports
+void add_notification_routes(std::vector<Route>& out);  // in-app notifications, webhooks
 
 // Set by `serve --test-clock`: lets tests move the clock through POST /api/test/clock.
 void enable_test_clock(bool on);
