@@ -68,7 +68,9 @@ bool open_alert(store::Conn& c, const NewAlert& a) {
   std::string link = a.source_type == "hazard" || a.source_type == "report" || a.source_type == "permit"
                          ? "/" + a.source_type + "s/" + a.source_id
                          : "/alerts?sourceType=" + a.source_type;
-  Notice n{"alert." + a.severity, a.title, a.detail, link, a.venue_id, a.departments, a.escalate || a.severity == "critical"};
+  Notice n{"alert." + a.severity, a.title, a.detail, link, a.tell_venue ? a.venue_id : std::nullopt, a.departments,
+           a.escalate || a.severity == "critical"};
+  n.permission = "alert:read";
   if (a.venue_id)
     for (long long d : venue_departments(c, *a.venue_id)) n.departments.push_back(d);
   notify(c, n);

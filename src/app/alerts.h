@@ -22,6 +22,7 @@ struct NewAlert {
   // Besides the venue's manager and supervising departments, who is notified of a new alert:
   std::vector<long long> departments;  // further departments (a hazard's supervising one)
   bool escalate = false;               // the 专班 too (always for critical alerts)
+  bool tell_venue = true;              // false for alerts about public reports: the venue must not learn of them
 };
 // Opens the alert unless one of the same kind is already open for the source;
 // an open one of lower severity is raised to the new severity and title.

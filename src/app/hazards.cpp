@@ -383,6 +383,7 @@ void notify_hazard_change(store::Conn& c, const access::Caller& who, const json&
   if (h["supervisorOrgUnitId"].is_number()) n.departments.push_back(h["supervisorOrgUnitId"].get<long long>());
   else n.departments = venue_departments(c, venue);
   n.task_force = action == "supervise";
+  n.permission = "hazard:read";
   notify(c, n);
 }
 

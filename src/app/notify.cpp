@@ -43,24 +43,28 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
-// A robot's URL carries its key in the query: show only the key's last four characters.
+// A robot's URL carries its key in the query (企业微信, 钉钉) or the path (飞书): query values and path
+// segments longer than 16 characters are masked, showing at most their last four characters.
 std::string mask_url(const std::string& url) {
+  auto mask = [](const std::string& v) { return "****" + (v.size() > 8 ? v.substr(v.size() - 4) : std::string()); };
   size_t q = url.find('?');
-  if (q == std::string::npos) return url;
-  std::string out = url.substr(0, q + 1);
-  for (const auto& part : split_words([&] {
-         std::string s = url.substr(q + 1);
-         std::replace(s.begin(), s.end(), '&', ' ');
-         return s;
-       }())) {
+  std::string path = url.substr(0, q), out;
+  size_t host_end = path.find('/', path.find("//") + 2);
+  out = path.substr(0, host_end);
+  if (host_end != std::string::npos) {
+    std::string rest = path.substr(host_end);
+    std::replace(rest.begin(), rest.end(), '/', ' ');
+    for (const auto& seg : split_words(rest)) out += "/" + (seg.size() > 16 ? mask(seg) : seg);
+    if (path.back() == '/') out += '/';
+  }
+  if (q == std::string::npos) return out;
+  std::string query = url.substr(q + 1);
+  std::replace(query.begin(), query.end(), '&', ' ');
+  out += '?';
+  for (const auto& part : split_words(query)) {
     if (out.back() != '?') out += '&';
     size_t eq = part.find('=');
-    if (eq == std::string::npos) {
-      out += part;
-      continue;
-    }
-    std::string value = part.substr(eq + 1);
-    out += part.substr(0, eq + 1) + "****" + (value.size() > 8 ? value.substr(value.size() - 4) : "");
+    out += eq == std::string::npos ? part : part.substr(0, eq + 1) + mask(part.substr(eq + 1));
   }
   return out;
 }
@@ -193,7 +197,12 @@ void notify(store::Conn& c, const Notice& n) {
   std::string now = now_iso();
   if (!who.empty()) {
     params.push_back(n.actor);
-    for (const auto& u : c.rows("SELECT id FROM users WHERE status = 'active' AND (" + who.substr(4) + ") AND id <> ?", params))
+    std::string sql = "SELECT id FROM users WHERE status = 'active' AND (" + who.substr(4) + ") AND id <> ?";
+    if (!n.permission.empty()) {
+      sql += " AND role_id IN (SELECT id FROM roles WHERE (' ' || permissions || ' ') LIKE ?)";
+      params.push_back("% " + n.permission + " %");
+    }
+    for (const auto& u : c.rows(sql, params))
       c.exec("INSERT INTO notifications (user_id, event, title, body, link, created_at) VALUES (?, ?, ?, ?, ?, ?)",
              {store::as_id(u["id"]), n.event, n.title, n.body, n.link, now});
   }
@@ -257,7 +266,8 @@ json create_webhook(store::Db& db, const access::Caller& who, const json& body, 
   std::string format = in.one_of("format", "消息格式", {"wecom", "dingtalk", "json"});
   std::string events = read_events(in);
   std::string secret = in.opt_str("secret", 200, "签名密钥").value_or("");
-  std::string site = in.has("siteUrl") ? read_url(in, "siteUrl", "系统访问地址") : site_url;
+  bool site_given = in.has("siteUrl") && body["siteUrl"] != "";
+  std::string site = site_given ? read_url(in, "siteUrl", "系统访问地址") : site_url;
   bool enabled = in.opt_bool("enabled").value_or(true);
   return db.write([&](store::Conn& c) {
     std::string now = now_iso();
@@ -340,7 +350,7 @@ json list_deliveries(store::Db& db, long long webhook_id, const QueryMap& q) {
 
 int deliver_webhooks(store::Db& db) {
   json due = db.read([](store::Conn& c) {
-    return c.rows("SELECT d.id, d.webhook_id, d.event, d.title, d.body, d.link, d.attempts, w.format, w.url, w.secret, w.site_url, w.enabled "
+    return c.rows("SELECT d.id, d.webhook_id, d.event, d.title, d.body, d.link, d.attempts, d.next_attempt_at, w.format, w.url, w.secret, w.site_url, w.enabled "
                   "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
                   "WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT 50",
                   {now_iso()});
@@ -350,6 +360,13 @@ int deliver_webhooks(store::Db& db) {
   for (const auto& d : due) {
     long long id = store::as_id(d["id"]);
     if (down.count(store::as_id(d["webhook_id"]))) continue;
+    // Claim the row (another instance, or a test's timer run, may be draining the same outbox).
+    std::string claim_until = clock::iso_utc(clock::now() + std::chrono::minutes(10));
+    if (db.write([&](store::Conn& c) {
+          return c.exec("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending' AND next_attempt_at = ?",
+                        {claim_until, id, d["next_attempt_at"].get<std::string>()});
+        }) != 1)
+      continue;
     ++attempted;
     long long attempts = store::as_id(d["attempts"]) + 1;
     Attempt a = store::as_id(d["enabled"]) ? send(d, d["event"].get<std::string>(), d["title"].get<std::string>(), d["body"].get<std::string>(),

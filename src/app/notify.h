@@ -31,6 +31,7 @@ struct Notice {
   std::vector<long long> departments;        // the active users of these org units
   bool task_force = false;                   // the 专班: users of the admin role
   long long actor = 0;                       // the user who caused it is not told
+  std::string permission;                    // recipients must hold it, so that the link opens for them
 };
 void notify(store::Conn& c, const Notice& n);
 // The departments that supervise a venue (venue_supervisors).

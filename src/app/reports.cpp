@@ -155,6 +155,7 @@ json submit_public_report(store::Db& db, const std::string& ip, const json& body
              "/reports/" + std::to_string(id)};
     if (venue_id) n.departments = venue_departments(c, *venue_id);
     n.task_force = n.departments.empty();
+    n.permission = "report:triage";
     notify(c, n);
     // The audit row names the report, never the reporter.
     record(c, public_caller(), "report.submit", "report", std::to_string(id), nullptr,
@@ -323,7 +324,7 @@ int run_report_timers(store::Db& db) {
       if (!r["venue_id"].is_null()) venue = store::as_id(r["venue_id"]);
       open_alert(c, {"report_overdue", "warning", "report", std::to_string(id), venue,
                      "群众举报 " + r["tracking_code"].get<std::string>() + "（" + r["venue_name"].get<std::string>() + "）逾期未核查",
-                     "核查时限 " + local_time(r["verify_by"]) + "，已升级至专班", r["tracking_code"]});
+                     "核查时限 " + local_time(r["verify_by"]) + "，已升级至专班", r["tracking_code"], {}, true, false});
       ++changes;
     }
     return changes;

@@ -331,6 +331,7 @@ function validBody(method, path, schema) {
     case 'POST /api/cases/:id/referral': return { status: 'concluded', result: '坏输入' };
     case 'POST /api/cases/:id/close': return { note: '坏输入' };
     case 'POST /api/cases/:id/expose': return { title: '坏输入', summary: '坏输入' };
+    case 'POST /api/webhooks': return { name: '坏输入', url: 'http://127.0.0.1:9/none', format: 'json', events: ['hazard.assigned'], secret: 'x', siteUrl: 'https://x.example.cn', enabled: false };
     case 'POST /api/units/:id/credit-marks': return { reason: '坏输入', caseId: cfx.kase.id };
     case 'POST /api/credit-marks/:id/lift': return { reason: '坏输入' };
     case 'PUT /api/measure-templates': return { items: pfx.templates.map(({ code, label }) => ({ code, label })) };

@@ -389,6 +389,19 @@ async function caseRoutes() {
   await hit(admin, 'GET', '/api/credit-marks', {}, undefined, { expect: 200, query: `?unitId=${unit.id}&active=true` });
   await hit(admin, 'POST', '/api/credit-marks/:id/lift', { id: mark.id }, { reason: '形状' }, { expect: 200 });
   await hit(admin, 'GET', '/api/credit-marks', {}, undefined, { expect: 200, query: '?pageSize=20' });
+
+  // notifications (the admin has some from the demo's alerts) and webhooks (to a port nobody listens on)
+  const mine = (await hit(admin, 'GET', '/api/notifications', {}, undefined, { expect: 200, query: '?pageSize=5' })).json;
+  await hit(admin, 'GET', '/api/notifications/unread', {}, undefined, { expect: 200 });
+  if (mine?.items?.length) await hit(admin, 'POST', '/api/notifications/:id/read', { id: mine.items[0].id }, undefined, { expect: 200 });
+  else problems.push('GET /api/notifications: the demo admin has no notification to read');
+  await hit(admin, 'POST', '/api/notifications/read-all', {}, undefined, { expect: 200 });
+  const hook = (await hit(admin, 'POST', '/api/webhooks', {}, { name: '形状推送', url: 'http://127.0.0.1:9/hook?key=0123456789abc', format: 'json', events: ['hazard.assigned'], secret: 's', siteUrl: 'https://huoyan.example.cn', enabled: true }, { expect: 201 })).json;
+  await hit(admin, 'PUT', '/api/webhooks/:id', { id: hook.id }, { enabled: false }, { expect: 200 });
+  await hit(admin, 'POST', '/api/webhooks/:id/test', { id: hook.id }, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/webhooks', {}, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/webhooks/:id/deliveries', { id: hook.id }, undefined, { expect: 200, query: '?state=failed' });
+  await hit(admin, 'DELETE', '/api/webhooks/:id', { id: hook.id }, undefined, { expect: 200 });
 }
 
 test('error answers carry codes the spec documents for that route and status', async () => {

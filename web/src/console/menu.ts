@@ -25,6 +25,7 @@ import {
   List,
   Stamp,
   CreditCard,
+  Promotion,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '隐患治理' | '执法与曝光' | '基础台账' | '系统管理'
@@ -66,6 +67,7 @@ export const MENU: MenuItem[] = [
   { path: '/audit-logs', title: '审计日志', perm: 'audit:read', icon: Tickets, group: '系统管理' },
   { path: '/login-logs', title: '登录日志', perm: 'loginlog:read', icon: Clock, group: '系统管理' },
   { path: '/api-tokens', title: '接口令牌', perm: 'token:write', icon: Connection, group: '系统管理' },
+  { path: '/webhooks', title: '消息推送', perm: 'webhook:write', icon: Promotion, group: '系统管理' },
 ]
 
 /** Permissions that make a permit page worth opening on a computer (beyond a field role's own permits). */

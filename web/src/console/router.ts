@@ -144,6 +144,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'dicts', name: 'dicts', component: () => import('./pages/DictsPage.vue'), meta: { perm: 'dict:read', title: '数据字典' } },
       { path: 'audit-logs', name: 'audit-logs', component: () => import('./pages/AuditLogsPage.vue'), meta: { perm: 'audit:read', title: '审计日志' } },
       { path: 'login-logs', name: 'login-logs', component: () => import('./pages/LoginLogsPage.vue'), meta: { perm: 'loginlog:read', title: '登录日志' } },
+      { path: 'notifications', name: 'notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: '我的消息' } },
+      { path: 'webhooks', name: 'webhooks', component: () => import('./pages/WebhooksPage.vue'), meta: { perm: 'webhook:write', title: '消息推送' } },
       { path: 'api-tokens', name: 'api-tokens', component: () => import('./pages/ApiTokensPage.vue'), meta: { perm: 'token:write', title: '接口令牌' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
     ],

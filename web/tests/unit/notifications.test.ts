@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { eventsSummary, notificationRoute, WEBHOOK_FORMATS } from '../../src/shared/notifications'
+
+describe('notificationRoute', () => {
+  it('opens console paths', () => {
+    expect(notificationRoute('/hazards/12')).toBe('/hazards/12')
+    expect(notificationRoute('/alerts?sourceType=machine')).toBe('/alerts?sourceType=machine')
+  })
+  it('refuses anything that could leave the console', () => {
+    expect(notificationRoute('https://evil.example/x')).toBeNull()
+    expect(notificationRoute('//evil.example/x')).toBeNull()
+    expect(notificationRoute('/\\evil.example')).toBeNull()
+    expect(notificationRoute('javascript:alert(1)')).toBeNull()
+    expect(notificationRoute('')).toBeNull()
+  })
+})
+
+describe('eventsSummary', () => {
+  const catalogue = [
+    { key: 'alert.critical', label: '严重预警（未审批动火、超时作业、证书过期等）' },
+    { key: 'hazard.assigned', label: '隐患交办' },
+    { key: 'report.received', label: '收到群众举报' },
+  ]
+  it('says every event when none is chosen', () => {
+    expect(eventsSummary([], catalogue)).toBe('全部事件')
+  })
+  it('lists chosen events in catalogue order, without their explanations', () => {
+    expect(eventsSummary(['report.received', 'alert.critical'], catalogue)).toBe('严重预警、收到群众举报')
+  })
+  it('ignores keys the catalogue no longer has', () => {
+    expect(eventsSummary(['gone', 'hazard.assigned'], catalogue)).toBe('隐患交办')
+  })
+})
+
+describe('WEBHOOK_FORMATS', () => {
+  it('covers the three formats the server accepts, each with a hint', () => {
+    expect(WEBHOOK_FORMATS.map((f) => f.value)).toEqual(['wecom', 'dingtalk', 'json'])
+    for (const f of WEBHOOK_FORMATS) expect(f.placeholder && f.secretHint && f.label).toBeTruthy()
+  })
+})
