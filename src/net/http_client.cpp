@@ -17,6 +17,18 @@ size_t collect(char* data, size_t size, size_t count, void* user) {
   out->append(data, std::min(n, kMaxReply - std::min(kMaxReply, out->size())));
   return n;
 }
+// What went wrong, in words an administrator can act on.
+std::string transport_error(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST: return "无法解析推送地址的域名";
+    case CURLE_COULDNT_CONNECT: return "无法连接到推送地址";
+    case CURLE_OPERATION_TIMEDOUT: return "连接超时";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION: return "HTTPS 连接失败（证书无效或不受信任）";
+    case CURLE_UNSUPPORTED_PROTOCOL: return "推送地址须以 http:// 或 https:// 开头";
+    default: return "发送失败（网络错误 " + std::to_string(static_cast<int>(rc)) + "）";
+  }
+}
 }  // namespace
 
 HttpReply post(const std::string& url, const std::string& body,
@@ -50,7 +62,7 @@ HttpReply post(const std::string& url, const std::string& body,
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply.body);
   CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
-    reply.error = rc == CURLE_OPERATION_TIMEDOUT ? "连接超时" : std::string("发送失败：") + curl_easy_strerror(rc);
+    reply.error = transport_error(rc);
     return reply;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply.status);

@@ -160,3 +160,29 @@ export async function sendDeviceMessage(machine, fields) {
 
 /** Where the demo's running permit is: 金凤镇卫生院 (tests/api/devices.test.mjs HOSPITAL). */
 export const HOSPITAL = { lat: 29.444, lng: 106.356 }
+
+// ---------- screenshots (e2e/screenshots*.mjs) ----------
+export const SHOTS_DIR = process.env.SHOTS_DIR ?? '/tmp/shots'
+export const SHOT_SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
+
+/** Saves the page's viewport as SHOTS_DIR/<name>.png once the network is idle. */
+export async function shot(page, name) {
+  await page.waitForLoadState('networkidle')
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS_DIR}/${name}.png`, fullPage: false })
+  console.log(`${SHOTS_DIR}/${name}.png`)
+}
+
+/** Runs one screenshot module's `shots(browser, shot)` when that module is the script node was started with. */
+export async function runShotsIfMain(moduleUrl, shots) {
+  const { pathToFileURL } = await import('node:url')
+  if (moduleUrl !== pathToFileURL(process.argv[1]).href) return
+  const { mkdirSync } = await import('node:fs')
+  mkdirSync(SHOTS_DIR, { recursive: true })
+  const browser = await launch()
+  try {
+    await shots(browser, shot)
+  } finally {
+    await browser.close()
+  }
+}

@@ -2,11 +2,10 @@
 // 一案双罚, 警示曝光, 失信联合惩戒, and the public 曝光台 /r/exposures. Called by screenshots.mjs; runs alone too:
 // HUOYAN_URL=http://127.0.0.1:18080 node e2e/screenshots-cases.mjs
 import { mkdirSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
-import { apiLogin, BASE, consoleLogin, launch } from './lib.mjs'
+import { apiLogin, BASE, consoleLogin, launch, runShotsIfMain, SHOTS_DIR, SHOT_SIZES } from './lib.mjs'
 
-const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
-const SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
+const OUT = SHOTS_DIR
+const SIZES = SHOT_SIZES
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
 
 /** An open case (for the buttons) and a decided one (penalties), both from demo hazards. */
@@ -105,18 +104,4 @@ export async function caseShots(browser, shot) {
   await wide.close()
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  mkdirSync(OUT, { recursive: true })
-  const browser = await launch()
-  const shot = async (page, name) => {
-    await page.waitForLoadState('networkidle')
-    await page.waitForTimeout(300)
-    await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: false })
-    console.log(`${OUT}/${name}.png`)
-  }
-  try {
-    await caseShots(browser, shot)
-  } finally {
-    await browser.close()
-  }
-}
+await runShotsIfMain(import.meta.url, caseShots)

@@ -3,11 +3,10 @@
 // Makes the hazards it needs over the API when the database has none in a state (one of each state, a supervised
 // one, two public reports of the same venue and category for the 疑似重复 hint).
 import { mkdirSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
-import { apiLogin, BASE, consoleLogin, launch, makePhoto, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, consoleLogin, launch, makePhoto, phoneContext, runShotsIfMain, SHOTS_DIR, SHOT_SIZES } from './lib.mjs'
 
-const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
-const SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
+const OUT = SHOTS_DIR
+const SIZES = SHOT_SIZES
 
 async function publicPost(path, body, contentType = 'application/json') {
   const res = await fetch(BASE + path, { method: 'POST', headers: { 'Content-Type': contentType }, body })
@@ -219,18 +218,4 @@ export async function hazardShots(browser, shot) {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  mkdirSync(OUT, { recursive: true })
-  const browser = await launch()
-  const shot = async (page, name) => {
-    await page.waitForLoadState('networkidle')
-    await page.waitForTimeout(300)
-    await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: false })
-    console.log(`${OUT}/${name}.png`)
-  }
-  try {
-    await hazardShots(browser, shot)
-  } finally {
-    await browser.close()
-  }
-}
+await runShotsIfMain(import.meta.url, hazardShots)

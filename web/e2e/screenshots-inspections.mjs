@@ -3,11 +3,10 @@
 // Plans what it needs over the API: a routine inspection naming the admin (the record form), one recorded with a
 // failure and a finding, and a published draw.
 import { mkdirSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
-import { apiLogin, BASE, consoleLogin, launch, makePhoto, mobileLogin, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, consoleLogin, launch, makePhoto, mobileLogin, phoneContext, runShotsIfMain, SHOTS_DIR, SHOT_SIZES } from './lib.mjs'
 
-const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
-const SIZES = { desk: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } }
+const OUT = SHOTS_DIR
+const SIZES = SHOT_SIZES
 const day = (n) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10)
 
 async function ensureData(admin) {
@@ -149,18 +148,4 @@ export async function inspectionShots(browser, shot) {
   await m.close()
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  mkdirSync(OUT, { recursive: true })
-  const browser = await launch()
-  const shot = async (page, name) => {
-    await page.waitForLoadState('networkidle')
-    await page.waitForTimeout(300)
-    await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: false })
-    console.log(`${OUT}/${name}.png`)
-  }
-  try {
-    await inspectionShots(browser, shot)
-  } finally {
-    await browser.close()
-  }
-}
+await runShotsIfMain(import.meta.url, inspectionShots)

@@ -5,6 +5,7 @@ import { apiLogin, BASE, chooseOption, consoleLogin, HOSPITAL, launch, makePhoto
 import { hazardShots } from './screenshots-hazards.mjs'
 import { inspectionShots } from './screenshots-inspections.mjs'
 import { caseShots } from './screenshots-cases.mjs'
+import { notificationShots } from './screenshots-notifications.mjs'
 
 const OUT = process.env.SHOTS_DIR ?? '/tmp/shots'
 mkdirSync(OUT, { recursive: true })
@@ -254,6 +255,7 @@ await inspectionShots(browser, shot)
 
 // Enforcement cases, credit marks and /r/exposures.
 await caseShots(browser, shot)
+await notificationShots(browser, shot)
 
 // Mobile entry.
 const m = await browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, locale: 'zh-CN' })
