@@ -114,3 +114,9 @@ TEST(Deidentify, NamesBecomeSurnamePlusMouAndNumbersAreMasked) {
   // One-character names would erase ordinary words; they are left alone, and short digit runs stay.
   EXPECT_EQ(deidentify::text("罚款 30000 元，王", {"王"}), "罚款 30000 元，王");
 }
+
+TEST(Deidentify, CompoundSurnamesKeepBothCharacters) {
+  EXPECT_EQ(deidentify::text("司马光、欧阳娜娜和马光", {"司马光", "欧阳娜娜", "马光"}), "司马某、欧阳某和马某");
+  // a two-character name that is only a compound surname's characters keeps its first one
+  EXPECT_EQ(deidentify::text("司马在场", {"司马"}), "司某在场");
+}
