@@ -186,6 +186,17 @@ int main(int argc, char** argv) {
   serve->add_option("--mqtt-client-id", mqtt_client_arg, "网关的 MQTT 客户端 ID（每个实例不同）");
   auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移");
   auto* demo = cli.add_subcommand("demo", "在新数据库中载入演示镇（金凤镇）数据");
+  std::string demo_scale = "town";
+  demo->add_option("--scale", demo_scale, "town：演示镇；city：另加城市规模数据（5 万场所、200 万作业证等）；也可为倍数，如 0.01")
+      ->check([](const std::string& v) -> std::string {
+        if (v == "town" || v == "city") return "";
+        try {
+          double f = std::stod(v);
+          if (f > 0 && f <= 2) return "";
+        } catch (...) {
+        }
+        return "须为 town、city 或 0 到 2 之间的倍数";
+      });
   auto* backup = cli.add_subcommand("backup", "备份数据库（SQLite 在线备份）");
   std::string backup_out;
   backup->add_option("--out", backup_out, "备份文件路径");
@@ -241,6 +252,10 @@ int main(int argc, char** argv) {
     }
     if (*demo) {
       auto logins = app::load_demo(*db);
+      if (demo_scale != "town") {
+        auto city = app::load_city(*db, app::city_scale(demo_scale == "city" ? 1.0 : std::stod(demo_scale)));
+        std::cout << "城市规模数据已生成，用时 " << city["seconds"] << " 秒：" << city.dump() << "\n";
+      }
       std::cout << "演示镇（金凤镇）数据已就绪。演示账号（密码均为 " << app::kDemoPassword << "）：\n";
       for (const auto& l : logins) std::cout << "  " << l.username << "\t" << l.name << "\t" << l.role << "\n";
       return 0;

@@ -1,5 +1,6 @@
 #pragma once
 // First start and demo data.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -36,5 +37,16 @@ void load_demo_hazards(store::Conn& c);
 // Part of load_demo, after its transaction, through the use cases themselves: a published
 // 双随机 draw, enforcement cases (一案双罚 and exposure, a referral and a credit mark).
 void load_demo_use_cases(store::Db& db);
+
+// `demo --scale city`: on top of the demo town, a city's records in consistent relations (units, venues with
+// their supervising departments, people with certificates, machines, permits over two years in realistic
+// states with their workers and machines, hazards in every state, a valid audit chain). `factor` scales every
+// count (1 = the city of issue 6: 50,000 venues, 200,000 people and machines, 2,000,000 permits, 500,000
+// hazards, 5,000,000 audit rows). Returns {seconds, steps: {name: seconds}, rows: {table: count}}.
+struct CityScale {
+  long long venues, people, machines, permits, hazards, audit, units;
+};
+CityScale city_scale(double factor);
+nlohmann::json load_city(store::Db& db, const CityScale& s);
 
 }  // namespace huoyan::app

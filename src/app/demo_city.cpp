@@ -1,0 +1,257 @@
+// `huoyan demo --scale city`: the demo town plus a whole city's records, for
+// benchmarks. Rows are generated inside the database (INSERT ... SELECT over a
+// number table), so both SQLite and PostgreSQL fill millions of rows in
+// seconds; only the audit log, a hash chain, is computed here and written in
+// multi-row statements.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "app/bootstrap.h"
+#include "domain/audit_chain.h"
+#include "domain/clock.h"
+
+namespace huoyan::app {
+
+namespace {
+
+using store::Dialect;
+
+// Dialect-specific SQL pieces.
+struct Sql {
+  Dialect d;
+  // ISO-8601 UTC text of `epoch` (an SQL expression in seconds).
+  std::string iso(const std::string& epoch) const {
+    return d == Dialect::Sqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ', " + epoch + ", 'unixepoch')"
+                                : "to_char(to_timestamp(" + epoch + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+  }
+  // The local (UTC+8) date of `epoch`, "YYYYMMDD" or "YYYY-MM-DD".
+  std::string local_day(const std::string& epoch, bool dashes) const {
+    std::string e = "(" + epoch + ") + 28800";
+    return d == Dialect::Sqlite ? std::string("strftime('") + (dashes ? "%Y-%m-%d" : "%Y%m%d") + "', " + e + ", 'unixepoch')"
+                                : std::string("to_char(to_timestamp(") + e + ") AT TIME ZONE 'UTC', '" +
+                                      (dashes ? "YYYY-MM-DD" : "YYYYMMDD") + "')";
+  }
+  // `expr` as text, zero-padded to `n` digits.
+  std::string pad(const std::string& expr, int n) const {
+    return d == Dialect::Sqlite ? "printf('%0" + std::to_string(n) + "d', " + expr + ")"
+                                : "lpad(CAST(" + expr + " AS TEXT), " + std::to_string(n) + ", '0')";
+  }
+  std::string text(const std::string& expr) const { return "CAST(" + expr + " AS TEXT)"; }
+};
+
+// CASE (expr) % n WHEN 0 THEN v0 ... END over `values` (SQL literals).
+std::string pick(const std::string& expr, const std::vector<std::string>& values) {
+  std::string out = "CASE (" + expr + ") % " + std::to_string(values.size());
+  for (size_t k = 0; k < values.size(); ++k) out += " WHEN " + std::to_string(k) + " THEN " + values[k];
+  return out + " END";
+}
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+std::vector<std::string> quoted_column(store::Conn& c, const std::string& sql) {
+  std::vector<std::string> out;
+  for (const auto& r : c.rows(sql)) out.push_back(r.begin()->is_string() ? quoted(r.begin()->get<std::string>()) : r.begin()->dump());
+  return out;
+}
+
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+CityScale city_scale(double factor) {
+  auto n = [&](double v) { return std::max(1LL, static_cast<long long>(v * factor)); };
+  return {n(50'000), n(200'000), n(200'000), n(2'000'000), n(500'000), n(5'000'000), n(5'000)};
+}
+
+nlohmann::json load_city(store::Db& db, const CityScale& s) {
+  auto t0 = std::chrono::steady_clock::now();
+  nlohmann::json timings = nlohmann::json::object();
+  auto step = [&](const char* name, auto&& f) {
+    auto t = std::chrono::steady_clock::now();
+    db.write([&](store::Conn& c) { f(c); });
+    timings[name] = std::round(since(t) * 100) / 100;
+    spdlog::info("city: {} in {:.1f} s", name, since(t));
+  };
+  Sql q{db.dialect()};
+  long long now = std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
+  std::string now_iso = clock::iso_utc(clock::now());
+  long long biggest = std::max({s.venues, s.people, s.machines, s.permits, s.hazards, s.units});
+
+  step("numbers", [&](store::Conn& c) {
+    c.exec("CREATE TABLE IF NOT EXISTS gen_seq (i BIGINT PRIMARY KEY)");
+    c.exec("DELETE FROM gen_seq");
+    c.exec("INSERT INTO gen_seq (i) WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < " +
+           std::to_string(biggest - 1) + ") SELECT i FROM s");
+  });
+
+  // First ids of each generated range: generated row k has id first + k.
+  long long unit0 = 0, venue0 = 0, person0 = 0, cert0 = 0, machine0 = 0, permit0 = 0;
+  auto next_id = [](store::Conn& c, const char* table) { return c.scalar(std::string("SELECT COALESCE(MAX(id), 0) + 1 FROM ") + table); };
+  std::string lim = " FROM gen_seq WHERE i < ";
+
+  step("units", [&](store::Conn& c) {
+    unit0 = next_id(c, "units");
+    c.exec("INSERT INTO units (id, name, credit_code, kind, contact_name, contact_phone, address, created_by, created_at, updated_at) "
+           "SELECT " + std::to_string(unit0) + " + i, '城市施工单位' || " + q.pad("i", 5) + " || '号', '91500000' || " + q.pad("i", 10) +
+           ", 'contractor', '联系人', '139' || " + q.pad("i", 8) + ", '重庆市', 1, '" + now_iso + "', '" + now_iso + "'" + lim +
+           std::to_string(s.units));
+  });
+
+  step("venues", [&](store::Conn& c) {
+    venue0 = next_id(c, "venues");
+    auto types = quoted_column(c, "SELECT value FROM dict_items WHERE type_code = 'venue_type' ORDER BY sort, id");
+    auto villages = quoted_column(c, "SELECT id FROM org_units WHERE kind = 'village' ORDER BY id");
+    auto departments = quoted_column(c, "SELECT id FROM org_units WHERE kind = 'department' ORDER BY id");
+    c.exec("INSERT INTO venues (id, name, type, crowded, entertainment, address, org_unit_id, lat, lng, geofence_radius, "
+           "principal_name, principal_phone, qr_token, created_by, created_at, updated_at) SELECT " + std::to_string(venue0) +
+           " + i, '城市场所' || " + q.pad("i", 6) + ", " + pick("i", types) + ", 1, 0, '重庆市某区某路' || " + q.text("i") + " || '号', " +
+           pick("i / 7", villages) + ", 29.4 + (i % 1000) * 0.0004, 106.3 + (i / 1000) * 0.004, 200, '负责人', '138' || " + q.pad("i", 8) +
+           ", 'cv' || " + q.pad("i", 7) + " || " + q.text("(i * 7919) % 99991") + ", 1, '" + now_iso + "', '" + now_iso + "'" + lim +
+           std::to_string(s.venues));
+    c.exec("INSERT INTO venue_supervisors (venue_id, org_unit_id) SELECT " + std::to_string(venue0) + " + i, " + pick("i", departments) +
+           lim + std::to_string(s.venues));
+  });
+
+  step("people", [&](store::Conn& c) {
+    person0 = next_id(c, "people");
+    cert0 = next_id(c, "certificates");
+    std::vector<std::string> surnames, given;
+    for (const char* x : {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "罗", "高", "林"})
+      surnames.push_back(quoted(x));
+    for (const char* x : {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "海燕", "国庆"})
+      given.push_back(quoted(x));
+    c.exec("INSERT INTO people (id, name, citizen_id, phone, unit_id, created_by, created_at, updated_at) SELECT " +
+           std::to_string(person0) + " + i, " + pick("i", surnames) + " || " + pick("i / 20", given) + ", '5001' || " + q.pad("i", 13) +
+           " || '0', '137' || " + q.pad("i", 8) + ", " + std::to_string(unit0) + " + i % " + std::to_string(s.units) + ", 1, '" +
+           now_iso + "', '" + now_iso + "'" + lim + std::to_string(s.people));
+    // One certificate each: most valid for years, some expiring or expired, so the expiry job has work.
+    c.exec("INSERT INTO certificates (id, person_id, kind, number, issuer, first_issued, valid_until, next_review, status, created_by, "
+           "created_at, updated_at) SELECT " + std::to_string(cert0) + " + i, " + std::to_string(person0) +
+           " + i, 'special_op_fusion', 'TC' || " + q.pad("i", 12) + ", '重庆市应急管理局', " + q.local_day(std::to_string(now) + " - 94608000", true) +
+           ", " + q.local_day(std::to_string(now) + " + ((i % 50) - 2) * 2592000", true) + ", NULL, 'valid', 1, '" + now_iso + "', '" +
+           now_iso + "'" + lim + std::to_string(s.people));
+  });
+
+  step("machines", [&](store::Conn& c) {
+    machine0 = next_id(c, "machines");
+    auto kinds = quoted_column(c, "SELECT value FROM dict_items WHERE type_code = 'machine_kind' ORDER BY sort, id");
+    c.exec("INSERT INTO machines (id, code, chip_id, unit_id, kind, model, status, created_by, created_at, updated_at) SELECT " +
+           std::to_string(machine0) + " + i, 'CQ-HJ-' || " + q.pad("i", 7) + ", 'CHIPC' || " + q.pad("i", 9) + ", " + std::to_string(unit0) +
+           " + i % " + std::to_string(s.units) + ", " + pick("i", kinds) + ", 'ZX7-400', 'active', 1, '" + now_iso + "', '" + now_iso +
+           "'" + lim + std::to_string(s.machines));
+  });
+
+  step("permits", [&](store::Conn& c) {
+    permit0 = next_id(c, "permits");
+    long long applicant = c.scalar("SELECT id FROM users WHERE username = 'contractor'");
+    long long approver = c.scalar("SELECT id FROM users WHERE username = 'venue_mgr'");
+    // Two years up to tomorrow, evenly: permit i starts at `start`; its number is DH-<local day>-<5000 + rank in the
+    // day>, above what the demo and a day's real traffic use, and the day's counter is moved past it below.
+    long long span = 730LL * 86400, step_s = std::max(1LL, span / s.permits);
+    std::string start = "(" + std::to_string(now - span + 86400) + " + i * " + std::to_string(step_s) + ")";
+    std::string end = start + " + 14400";
+    std::string state = "CASE WHEN " + end + " < " + std::to_string(now) + " THEN " +
+                        pick("i", {"'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'",
+                                   "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'",
+                                   "'cancelled'", "'expired'", "'revoked'", "'closed'"}) +
+                        " WHEN " + start + " <= " + std::to_string(now) + " THEN " + pick("i", {"'in_progress'", "'watching'", "'approved'"}) +
+                        " ELSE " + pick("i", {"'draft'", "'submitted'", "'surveyed'", "'risk_confirmed'", "'approved'"}) + " END";
+    std::string per_day = std::to_string(86400 / step_s + 1);  // at most this many permits start on one day
+    c.exec("INSERT INTO permits (id, number, public_token, venue_id, place, indoor, content, method, level_declared, level, "
+           "planned_start, planned_end, unit_id, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, "
+           "risk_identification, state, started_at, finished_at, closed_at, site_clear, created_at, updated_at) SELECT " +
+           std::to_string(permit0) + " + i, 'DH-' || " + q.local_day(start, false) + " || '-' || " +
+           q.pad("5000 + (i % " + per_day + ")", 4) + ", 'cp' || " + q.pad("i", 8) + ", " +
+           std::to_string(venue0) + " + (i * 7919) % " + std::to_string(s.venues) + ", '设备间钢结构', 0, '钢支架补焊', " +
+           pick("i", {"'electric_welding'", "'gas_cutting'", "'electric_welding'", "'gas_welding'"}) + ", 'level2', 'level2', " +
+           q.iso(start) + ", " + q.iso(end) + ", " + std::to_string(unit0) + " + i % " + std::to_string(s.units) + ", " +
+           std::to_string(person0) + " + (2 * i) % " + std::to_string(s.people) + ", " + std::to_string(person0) + " + (2 * i + 1) % " +
+           std::to_string(s.people) + ", " + std::to_string(approver) + ", " + std::to_string(applicant) +
+           ", '焊接火花飞溅可能引燃周边可燃物', " + state + ", CASE WHEN " + start + " <= " + std::to_string(now) + " THEN " + q.iso(start) +
+           " END, CASE WHEN " + end + " < " + std::to_string(now) + " THEN " + q.iso(end) + " END, CASE WHEN " + end + " < " +
+           std::to_string(now) + " THEN " + q.iso(end + " + 1800") + " END, 0, " + q.iso(start + " - 86400") + ", " + q.iso(start) +
+           lim + std::to_string(s.permits));
+    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id) SELECT " + std::to_string(permit0) + " + i, " +
+           std::to_string(person0) + " + (2 * i) % " + std::to_string(s.people) + ", " + std::to_string(cert0) + " + (2 * i) % " +
+           std::to_string(s.people) + lim + std::to_string(s.permits));
+    c.exec("INSERT INTO permit_machines (permit_id, machine_id) SELECT " + std::to_string(permit0) + " + i, " + std::to_string(machine0) +
+           " + i % " + std::to_string(s.machines) + lim + std::to_string(s.permits));
+    c.exec("INSERT INTO permit_counters (day, last) SELECT substr(number, 4, 8), MAX(CAST(substr(number, 13, 4) AS INTEGER)) "
+           "FROM permits WHERE id >= " + std::to_string(permit0) + " GROUP BY substr(number, 4, 8) "
+           "ON CONFLICT (day) DO UPDATE SET last = excluded.last");
+  });
+
+  step("hazards", [&](store::Conn& c) {
+    long long hazard0 = next_id(c, "hazards");
+    auto categories = quoted_column(c, "SELECT code FROM hazard_categories ORDER BY sort, code");
+    auto departments = quoted_column(c, "SELECT id FROM org_units WHERE kind = 'department' ORDER BY id");
+    long long span = 730LL * 86400, step_s = std::max(1LL, span / s.hazards);
+    std::string found = "(" + std::to_string(now - span) + " + i * " + std::to_string(step_s) + ")";
+    std::string per_day = std::to_string(86400 / step_s + 1);
+    // Older than 30 days: closed but for a few left overdue; recent ones spread over the loop.
+    std::string recent = found + " > " + std::to_string(now - 30 * 86400);
+    std::string state = "CASE WHEN NOT (" + recent + ") THEN " + pick("i", {"'closed'", "'closed'", "'closed'", "'closed'", "'closed'",
+                                                                          "'closed'", "'closed'", "'closed'", "'closed'", "'rectifying'"}) +
+                        " ELSE " + pick("i", {"'reported'", "'rectifying'", "'rectifying'", "'awaiting_recheck'", "'closed'"}) + " END";
+    c.exec("INSERT INTO hazards (id, number, source, venue_id, category, severity, description, location, found_by, found_at, "
+           "supervisor_org_unit_id, responsible_person, deadline, state, overdue, created_at, updated_at) SELECT " +
+           std::to_string(hazard0) + " + i, 'YH-' || " + q.local_day(found, false) + " || '-' || " + q.pad("5000 + (i % " + per_day + ")", 4) +
+           ", " + pick("i", {"'inspection'", "'patrol'", "'report'", "'self_check'"}) + ", " + std::to_string(venue0) + " + (i * 104729) % " +
+           std::to_string(s.venues) + ", " + pick("i", categories) + ", CASE WHEN i % 200 = 0 THEN 'major' ELSE 'general' END, " +
+           "'检查发现的问题（城市规模测试数据）', '', '检查员', " + q.iso(found) + ", " + pick("(i * 104729) % " + std::to_string(s.venues), departments) + ", '场所负责人', " +
+           q.local_day(found + " + 1209600", true) + ", " + state + ", 0, " + q.iso(found) + ", " + q.iso(found) + lim +
+           std::to_string(s.hazards));
+    // Not closed and past the deadline: overdue, as the timer would have marked them.
+    c.exec("UPDATE hazards SET overdue = 1 WHERE id >= " + std::to_string(hazard0) + " AND state <> 'closed' AND deadline < '" +
+           clock::today() + "'");
+    c.exec("INSERT INTO number_counters (name, period, last) SELECT 'hazard', substr(number, 4, 8), MAX(CAST(substr(number, 13, 4) AS INTEGER)) "
+           "FROM hazards WHERE id >= " + std::to_string(hazard0) + " GROUP BY substr(number, 4, 8) "
+           "ON CONFLICT (name, period) DO UPDATE SET last = excluded.last");
+  });
+
+  // The audit log: the chain continues from the demo's last row; multi-row inserts of 500.
+  auto ta = std::chrono::steady_clock::now();
+  auto last = db.read([](store::Conn& c) { return c.row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"); });
+  std::string prev = last ? (*last)["hash"].get<std::string>() : audit_chain::kGenesis;
+  long long audit_span = 730LL * 86400;
+  for (long long done = 0; done < s.audit;) {
+    long long batch = std::min(50'000LL, s.audit - done);
+    db.write([&](store::Conn& c) {
+      for (long long b = 0; b < batch; b += 500) {
+        std::string sql = "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) VALUES ";
+        for (long long k = b; k < std::min(batch, b + 500); ++k) {
+          long long n = done + k;
+          audit_chain::Entry e;
+          e.at = clock::iso_utc(clock::TimePoint(std::chrono::seconds(now - audit_span + n * audit_span / s.audit)));
+          e.user_id = 1 + n % 10;
+          e.username = "user" + std::to_string(1 + n % 10);
+          e.ip = "10.0." + std::to_string(n % 200) + "." + std::to_string(n % 250 + 1);
+          e.action = n % 3 == 0 ? "permit.submit" : n % 3 == 1 ? "permit.approve" : "hazard.assign";
+          e.target_type = n % 3 == 2 ? "hazard" : "permit";
+          e.target_id = std::to_string(n % 3 == 2 ? n % s.hazards + 1 : permit0 + n % s.permits);
+          e.summary = "{\"before\":null,\"after\":{\"n\":" + std::to_string(n) + "}}";
+          e.prev_hash = prev;
+          e.hash = audit_chain::compute_hash(e);
+          prev = e.hash;
+          sql += (k == b ? "('" : ", ('") + e.at + "', " + std::to_string(e.user_id) + ", '" + e.username + "', '" + e.ip + "', '" +
+                 e.action + "', '" + e.target_type + "', '" + e.target_id + "', '" + e.summary + "', '" + e.prev_hash + "', '" + e.hash + "')";
+        }
+        c.exec(sql);
+      }
+    });
+    done += batch;
+  }
+  timings["audit"] = std::round(since(ta) * 100) / 100;
+
+  step("analyze", [&](store::Conn& c) {
+    c.exec("DROP TABLE gen_seq");
+    c.exec("ANALYZE");
+  });
+  return {{"seconds", std::round(since(t0) * 10) / 10},
+          {"steps", timings},
+          {"rows", {{"venues", s.venues}, {"people", s.people}, {"certificates", s.people}, {"machines", s.machines},
+                    {"permits", s.permits}, {"hazards", s.hazards}, {"audit", s.audit}, {"units", s.units}}}};
+}
+
+}  // namespace huoyan::app
