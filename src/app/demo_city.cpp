@@ -79,6 +79,9 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
   long long biggest = std::max({s.venues, s.people, s.machines, s.permits, s.hazards, s.units});
 
   step("numbers", [&](store::Conn& c) {
+    // SQLite's writer connection: a page cache that holds the indexes being filled (random venue ids would
+    // otherwise thrash the default 2 MB), for this process only.
+    if (db.dialect() == Dialect::Sqlite) c.exec("PRAGMA cache_size = -1048576");
     c.exec("CREATE TABLE IF NOT EXISTS gen_seq (i BIGINT PRIMARY KEY)");
     c.exec("DELETE FROM gen_seq");
     c.exec("INSERT INTO gen_seq (i) WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < " +

@@ -1,6 +1,7 @@
 #include "app/permits.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 #include <sstream>
@@ -577,8 +578,34 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
           *v, *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
   if (auto v = query_time(q, "to", true)) f.add("p.planned_start <= ?", *v);
+  // Keyset mode (?cursor=first, then the nextCursor of each answer): no OFFSET and no COUNT, so any page
+  // depth costs the same. The cursor is the last row's "plannedStart~id".
+  std::optional<std::string> cursor = query_str(q, "cursor", 40);
+  if (cursor && *cursor != "first") {
+    size_t tilde = cursor->find('~');
+    long long after_id = 0;
+    const char* id_end = cursor->data() + cursor->size();
+    auto parsed = tilde == std::string::npos ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                                             : std::from_chars(cursor->data() + tilde + 1, id_end, after_id);
+    if (tilde == std::string::npos || !clock::parse_iso(cursor->substr(0, tilde)) || parsed.ec != std::errc() || parsed.ptr != id_end)
+      throw bad_request("INVALID_VALUE", "翻页游标无效，请从第一页重新查询", "cursor");
+    std::string after_start = cursor->substr(0, tilde);
+    f.add("(p.planned_start < ? OR (p.planned_start = ? AND p.id < ?))", after_start, after_start, after_id);
+  }
   return db.read([&](store::Conn& c) {
-    json out = page_of(c, "SELECT p.* FROM permits p", "FROM permits p", f, "p.planned_start DESC, p.id DESC", pg);
+    json out;
+    if (cursor) {
+      store::Params params = f.params;
+      params.emplace_back(pg.size + 1);
+      json rows = c.rows("SELECT p.* FROM permits p" + f.sql + " ORDER BY p.planned_start DESC, p.id DESC LIMIT ?", params);
+      bool more = static_cast<long long>(rows.size()) > pg.size;
+      if (more) rows.erase(rows.end() - 1);
+      out = {{"items", rows},
+             {"nextCursor", more ? json(rows.back()["planned_start"].get<std::string>() + "~" + std::to_string(store::as_id(rows.back()["id"])))
+                                 : json(nullptr)}};
+    } else {
+      out = page_of(c, "SELECT p.* FROM permits p", "FROM permits p", f, "p.planned_start DESC, p.id DESC", pg);
+    }
     for (auto& raw : out["items"]) {
       store::as_int(raw, {"id", "venue_id", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id", "applicant_user_id", "version"});
       store::as_bool(raw, {"indoor", "fire_separation", "gas_required", "site_clear"});
