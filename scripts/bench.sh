@@ -1,48 +1,108 @@
 #!/usr/bin/env bash
-# HTTP benchmark on loopback: starts the server on a copy of the demo town,
-# drives each route with wrk (bounded in time) and writes bench/REPORT.md.
-#   scripts/bench.sh [--smoke]   --smoke: one row, 2 seconds (CI keeps the code alive)
+# HTTP benchmark on loopback at city scale, on SQLite and on a throwaway PostgreSQL cluster: for each database
+# `huoyan demo --scale city` fills it, the server starts on it, and each row of bench/REPORT.md is driven for a
+# bounded time (wrk, 64 connections; create + submit by scripts/bench-writes.mjs; the export timed whole).
+#   scripts/bench.sh [--smoke]   --smoke: SQLite only, a tiny city, two rows of 2 seconds (CI keeps the code alive)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0; [ "${1:-}" = --smoke ] && smoke=1
-duration=${BENCH_SECONDS:-10}; [ $smoke = 1 ] && duration=2
+scale=${BENCH_SCALE:-city}; duration=${BENCH_SECONDS:-10}
+[ $smoke = 1 ] && { scale=0.001; duration=2; }
 work=$(mktemp -d /tmp/huoyan-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port"
-build/huoyan demo --db "sqlite:$work/bench.db" >/dev/null
-start=$(date +%s.%N)
-build/huoyan serve --db "sqlite:$work/bench.db" --listen "127.0.0.1:$port" --web-root web/dist >"$work/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
-startup=$(python3 -c "import time; print(f'{time.time()-$start:.2f}')")
-cookie=$(curl -s -i -X POST "$url/api/auth/login" -H 'Content-Type: application/json' \
-  -d '{"login":"admin","password":"Huoyan@2025"}' | sed -n 's/^Set-Cookie: \(hy_session=[^;]*\).*/\1/p')
+trap 'rm -rf "$work"' EXIT
 
-rows=()
-ceiling=""
-# row NAME CONNECTIONS PATH
-row() {
-  local name=$1 conns=$2 path=$3 out rps p50 p99 errors ratio
-  out=$(wrk -t2 -c"$conns" -d"${duration}s" --latency -H "Cookie: $cookie" "$url$path")
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}'); errors=${errors:-0}
-  [ -n "$ceiling" ] || ceiling=$rps
-  ratio=$(python3 -c "print(f'{$rps/$ceiling*100:.0f}%')")
-  rows+=("| $name | $conns | $rps | $p50 | $p99 | $ratio | $errors |")
-  echo "$name: $rps req/s, p50 $p50, p99 $p99"
+# bench_db URL LABEL: fills the database, serves it and appends the report's section to $work/rows.md
+bench_db() {
+  local db=$1 label=$2 port url pid gen_start gen_seconds startup
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  url="http://127.0.0.1:$port"
+  gen_start=$(date +%s.%N)
+  build/huoyan demo --db "$db" --scale "$scale" >"$work/demo.log" 2>&1 || { tail -20 "$work/demo.log"; return 1; }
+  gen_seconds=$(python3 -c "import time; print(f'{time.time()-$gen_start:.0f}')")
+  local start; start=$(date +%s.%N)
+  build/huoyan serve --db "$db" --listen "127.0.0.1:$port" --web-root web/dist >"$work/server.log" 2>&1 &
+  pid=$!
+  until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
+  startup=$(python3 -c "import time; print(f'{time.time()-$start:.2f}')")
+  login_cookie() {
+    curl -s -i -X POST "$url/api/auth/login" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"Huoyan@2025\"}" |
+      sed -n 's/^Set-Cookie: \(hy_session=[^;]*\).*/\1/p'
+  }
+  local admin officer; admin=$(login_cookie admin); officer=$(login_cookie sw_officer)
+  local ceiling="" rows=()
+  # row NAME COOKIE PATH [WRK_SCRIPT]
+  row() {
+    local name=$1 cookie=$2 path=$3 script=${4:-} out rps p50 p99 errors ratio
+    out=$(wrk -t2 -c64 -d"${duration}s" --latency -H "Cookie: $cookie" ${script:+-s "$script"} "$url$path")
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+    p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+    errors=$(echo "$out" | awk '/Non-2xx/ {print $5}'); errors=${errors:-0}
+    [ -n "$ceiling" ] || ceiling=$rps
+    ratio=$(python3 -c "print(f'{$rps/$ceiling*100:.0f}%')")
+    rows+=("| $name | $rps | $p50 | $p99 | $ratio | $errors |")
+    echo "$label $name: $rps req/s, p50 $p50, p99 $p99, non-2xx $errors"
+  }
+  local q dept today from pid1 cursor page1000
+  dept=$(curl -s -H "Cookie: $admin" "$url/api/org-units" | python3 -c "import json,sys; print(next(u['id'] for u in json.load(sys.stdin)['items'] if u['name']=='商贸发展岗'))")
+  today=$(python3 -c "import datetime; print((datetime.datetime.utcnow()+datetime.timedelta(hours=8)).date())")
+  from=$(python3 -c "import datetime; print((datetime.datetime.utcnow()+datetime.timedelta(hours=8)).date()-datetime.timedelta(days=540))")
+  q="state=closed&orgUnitId=$dept&from=$from&to=$today&pageSize=20"
+  pid1=$(curl -s -H "Cookie: $admin" "$url/api/permits?cursor=first&state=closed&pageSize=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['id'])")
+
+  row "上限：不访问数据库的 JSON 路由 GET /api/version" "$admin" /api/version
+  row "2. 按 id 读取作业证 GET /api/permits/$pid1" "$admin" "/api/permits/$pid1"
+  if [ $smoke = 0 ]; then
+    row "3. 作业证列表第 1 页（状态、岗位、日期范围筛选，键集分页）" "$admin" "/api/permits?cursor=first&$q"
+    # Page 1,000 of the same list: walk the cursors once, then drive that page.
+    cursor=first
+    for _ in $(seq 1 999); do
+      cursor=$(curl -s -G -H "Cookie: $admin" "$url/api/permits?$q" --data-urlencode "cursor=$cursor" |
+        python3 -c "import json,sys; print(json.load(sys.stdin)['nextCursor'] or '')")
+      [ -n "$cursor" ] || break
+    done
+    page1000=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$cursor")
+    row "3. 同一列表第 1000 页（键集分页）" "$admin" "/api/permits?cursor=$page1000&$q"
+    row "4. 岗位今日动火看板 GET /api/permits/board（商贸发展岗）" "$officer" /api/permits/board
+    row "5. 隐患统计：岗位 × 状态、逾期 GET /api/hazards/summary" "$admin" /api/hazards/summary
+    local w; w=$(HUOYAN_URL=$url node scripts/bench-writes.mjs "$duration" 64)
+    rows+=("$(echo "$w" | python3 -c "import json,sys; w=json.load(sys.stdin); c=$ceiling; print(f\"| 6. 新建并提交作业证（64 个连接并发，每次两个请求） | {w['rps']} 次/秒 | {w['p50']}ms | {w['p99']}ms | {w['rps']/c*100:.1f}% | 失败 {w['errors']}，重号 {w['duplicates']} |\")")")
+    echo "$label writes: $w"
+    local times=() size
+    for _ in 1 2 3; do
+      times+=("$(curl -s -o "$work/export.xlsx" -w '%{time_total}' -H "Cookie: $admin" "$url/api/hazards/export.xlsx")")
+    done
+    size=$(du -h "$work/export.xlsx" | cut -f1)
+    rows+=("| 7. 隐患台账导出 100000 行 .xlsx（单个请求，3 次的中位数） | — | $(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p) s | — | — | 文件 $size |")
+    printf 'wrk.method = "POST"\nwrk.body = [[{"login":"inspector","password":"Huoyan@2025"}]]\nwrk.headers["Content-Type"] = "application/json"\n' >"$work/login.lua"
+    row "8. 登录 POST /api/auth/login（argon2id）" "" /api/auth/login "$work/login.lua"
+  fi
+  local rss dbsize
+  rss=$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)
+  kill $pid; wait $pid 2>/dev/null || true
+  if [[ $db == sqlite:* ]]; then dbsize=$(du -ch "${db#sqlite:}"* | tail -1 | cut -f1)
+  else dbsize=$(psql "$db" -Atc 'select pg_size_pretty(pg_database_size(current_database()))'); fi
+  {
+    echo "### $label"
+    echo
+    echo "- 生成城市数据：${gen_seconds} s；数据库大小：$dbsize；启动到可服务：${startup} s；服务进程峰值内存（VmHWM）：$rss"
+    echo
+    echo "| 项目 | 请求/秒 | p50 | p99 | 占上限 | 非 2xx / 说明 |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+  } >>"$work/rows.md"
 }
 
-row "上限：不访问数据库的 JSON 路由 GET /api/version" 64 /api/version
-if [ $smoke = 0 ]; then
-  row "按 id 读取用户 GET /api/users/2" 64 /api/users/2
-  row "用户列表第 1 页 GET /api/users" 64 "/api/users?page=1&pageSize=20"
-  row "审计日志第 1 页 GET /api/audit-logs" 64 "/api/audit-logs?page=1&pageSize=20"
+if [ "${1:-}" = --pg-inner ]; then  # inside scripts/with-postgres.sh (below)
+  work=$2; trap - EXIT
+  bench_db "$HUOYAN_PG_URL" PostgreSQL
+  exit
 fi
-rss=$(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)
-dbsize=$(du -h "$work/bench.db" | cut -f1)
+
+bench_db "sqlite:$work/bench.db" SQLite
+rm -f "$work"/bench.db*
+[ $smoke = 1 ] || BENCH_SCALE=$scale BENCH_SECONDS=$duration scripts/with-postgres.sh scripts/bench.sh --pg-inner "$work"
 
 report=bench/REPORT.md
 [ $smoke = 1 ] && report=$work/REPORT.md
@@ -50,11 +110,9 @@ report=bench/REPORT.md
   echo "# 基准测试报告"
   echo
   echo "- 机器：$(nproc) 核，$(free -g | awk '/Mem:/ {print $2}') GiB；$(uname -sr)"
-  echo "- 命令：\`make bench\`（wrk -t2 -d${duration}s --latency，回环地址，wrk 与服务共用这两个核）"
-  echo "- 数据库：SQLite（演示镇数据，$dbsize）；启动到可服务：${startup} s；峰值内存（VmHWM）：$rss"
+  echo "- 命令：\`make bench\`（wrk -t2 -c64 -d${duration}s --latency，回环地址，wrk 与服务共用这两个核）"
+  echo "- 数据：\`huoyan demo --scale $scale\`（城市规模：5 万场所、20 万人员及证书、20 万焊机、200 万作业证、50 万隐患、500 万审计记录）"
   echo
-  echo "| 路由 | 连接数 | 请求/秒 | p50 | p99 | 占上限 | 非 2xx |"
-  echo "|---|---|---|---|---|---|---|"
-  printf '%s\n' "${rows[@]}"
+  cat "$work/rows.md"
 } >"$report"
 cat "$report"

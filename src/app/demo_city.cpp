@@ -67,9 +67,16 @@ CityScale city_scale(double factor) {
 nlohmann::json load_city(store::Db& db, const CityScale& s) {
   auto t0 = std::chrono::steady_clock::now();
   nlohmann::json timings = nlohmann::json::object();
+  // PostgreSQL checks foreign keys with a trigger per row; the generated rows are consistent by construction,
+  // so a superuser (the bench's own cluster) skips those checks for the bulk inserts.
+  bool skip_fk = db.dialect() == Dialect::Postgres &&
+                 db.read([](store::Conn& c) { return c.scalar("SELECT CASE WHEN rolsuper THEN 1 ELSE 0 END FROM pg_roles WHERE rolname = current_user"); });
   auto step = [&](const char* name, auto&& f) {
     auto t = std::chrono::steady_clock::now();
-    db.write([&](store::Conn& c) { f(c); });
+    db.write([&](store::Conn& c) {
+      if (skip_fk) c.exec("SET LOCAL session_replication_role = replica");
+      f(c);
+    });
     timings[name] = std::round(since(t) * 100) / 100;
     spdlog::info("city: {} in {:.1f} s", name, since(t));
   };
@@ -221,6 +228,7 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
   for (long long done = 0; done < s.audit;) {
     long long batch = std::min(50'000LL, s.audit - done);
     db.write([&](store::Conn& c) {
+      if (skip_fk) c.exec("SET LOCAL session_replication_role = replica");
       for (long long b = 0; b < batch; b += 500) {
         std::string sql = "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) VALUES ";
         for (long long k = b; k < std::min(batch, b + 500); ++k) {

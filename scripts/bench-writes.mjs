@@ -1,0 +1,52 @@
+// Load of "create + submit a permit" (row 6 of bench/REPORT.md): CONNECTIONS workers, each in a loop creating a
+// permit and submitting it, for SECONDS. Every permit has its own hour (61 minutes apart) for one fresh crew, so the
+// one-job rule never refuses them. Prints one JSON line: {pairs, rps, p50, p99 (ms per create + submit),
+// errors, duplicates (permit numbers given twice)}.
+//   HUOYAN_URL=http://127.0.0.1:8080 node scripts/bench-writes.mjs SECONDS CONNECTIONS
+import {
+  login, permitWorld, createCrew, createOpenVenue, permitBody, HOUR, DAY, MINUTE,
+} from '../tests/api/lib.mjs';
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 64);
+const admin = await login('admin');
+const contractor = await login('contractor');
+const world = await permitWorld(admin);
+const approverUserId = world.users.get('venue_mgr').id;
+const venue = await createOpenVenue(admin, world, approverUserId);
+const crew = await createCrew(admin, world);
+const base = Math.ceil(Date.now() / HOUR) * HOUR + 5 * DAY;
+let next = 0;
+const latencies = [];
+const numbers = new Set();
+let errors = 0;
+let duplicates = 0;
+let firstError = '';
+const until = Date.now() + seconds * 1000;
+
+async function worker() {
+  while (Date.now() < until) {
+    const start = base + next++ * 61 * MINUTE;
+    const body = permitBody({ venueId: venue.id, start, end: start + HOUR, jobLeaderId: world.people.get('邓强').id, approverUserId, crew });
+    const t = performance.now();
+    const created = await contractor.post('/api/permits', body);
+    const submitted = created.status === 201 ? await contractor.post(`/api/permits/${created.json.id}/submit`, {}) : created;
+    if (submitted.status !== 200) {
+      errors += 1;
+      firstError ||= `${submitted.status} ${submitted.text.slice(0, 200)}`;
+      continue;
+    }
+    latencies.push(performance.now() - t);
+    if (numbers.has(submitted.json.number)) duplicates += 1;
+    numbers.add(submitted.json.number);
+  }
+}
+const t0 = performance.now();
+await Promise.all(Array.from({ length: connections }, worker));
+const elapsed = (performance.now() - t0) / 1000;
+latencies.sort((a, b) => a - b);
+const at = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
+console.log(JSON.stringify({
+  pairs: latencies.length, rps: +(latencies.length / elapsed).toFixed(1), p50: +at(0.5).toFixed(1), p99: +at(0.99).toFixed(1),
+  errors, duplicates, firstError,
+}));
