@@ -257,6 +257,10 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
 
   step("analyze", [&](store::Conn& c) {
     c.exec("DROP TABLE gen_seq");
+    // Rows were inserted with explicit ids: move PostgreSQL's sequences past them.
+    if (db.dialect() == Dialect::Postgres)
+      for (const char* t : {"units", "venues", "people", "certificates", "machines", "permits", "hazards"})
+        c.exec(std::string("SELECT setval(pg_get_serial_sequence('") + t + "', 'id'), (SELECT MAX(id) FROM " + t + "))");
     c.exec("ANALYZE");
   });
   return {{"seconds", std::round(since(t0) * 10) / 10},

@@ -215,7 +215,7 @@ test('expose: names become 姓+某, phones and ID numbers masked; the public pag
   const maskedPhone = `${phone.slice(0, 3)}****${phone.slice(7)}`;
   const maskedId = `${citizenId.slice(0, 6)}********${citizenId.slice(14)}`;
   assert.equal(e.title, `${TAG} 邓某经营的场所违规动火被处罚`);
-  assert.equal(e.summary, `当事单位主要负责人邓某（电话 ${maskedPhone}，身份证号 ${maskedId}）、直接责任人员欧某未落实动火审批制度。`);
+  assert.equal(e.summary, `当事单位主要负责人邓某（电话 ${maskedPhone}，身份证号 ${maskedId}）、直接责任人员欧阳某未落实动火审批制度。`);
   assert.equal(e.withdrawnAt, null);
   assert.ok(Date.parse(e.publishedAt) > Date.now() - 10 * 60 * 1000, 'publishedAt not now');
   // twice → 409
