@@ -49,12 +49,13 @@ std::string permit_scope(const Caller& who, store::Params& p) {
 
 // The permit's own row (snake_case columns), if it is in the caller's scope.
 // The permit and, joined, what its summary shows (x_ columns; present() reads them instead of asking five
-// more queries per permit). The WHERE of a Filter may follow.
+// more queries per permit). The WHERE of a Filter may follow. Only LEFT JOINs: SQLite then keeps permits as
+// the outer loop and walks its index in the list's order instead of starting from venues.
 const char* kPermitSummarySelect =
     "SELECT p.*, v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, hm.label AS x_method_label, "
     "jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, fw.user_id AS x_watch_user, "
     "(SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers FROM permits p "
-    "JOIN venues v ON v.id = p.venue_id LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "
+    "LEFT JOIN venues v ON v.id = p.venue_id LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "
     "LEFT JOIN dict_items hm ON hm.type_code = 'hotwork_method' AND hm.value = p.method "
     "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id";
 
