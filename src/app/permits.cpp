@@ -336,7 +336,14 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
     if (mc["status"] != "active")
       throw bad_request("MACHINE_NOT_ACTIVE", "焊机 " + mc["code"].get<std::string>() + " 不在可用状态", "machineIds");
 
-  // One permit, one job: nobody and no machine on two overlapping permits.
+  // One permit, one job: nobody and no machine on two overlapping permits. Two permits of one crew checked at
+  // once must not both pass: on PostgreSQL (read committed) the second waits here for the first to commit and
+  // then sees its permit; SQLite runs one writer at a time. Locks in one order (people, then machines, by id).
+  if (c.dialect() == store::Dialect::Postgres) {
+    c.rows("SELECT id FROM people WHERE id IN (SELECT person_id FROM permit_workers WHERE permit_id = ?) OR id = ? ORDER BY id FOR UPDATE",
+           {id, raw["fire_watch_id"].get<long long>()});
+    c.rows("SELECT id FROM machines WHERE id IN (SELECT machine_id FROM permit_machines WHERE permit_id = ?) ORDER BY id FOR UPDATE", {id});
+  }
   std::string start = raw["planned_start"], end = raw["planned_end"];
   auto clash = [&](const std::string& sql, const char* code, const std::string& what, const char* field, bool fire_watch) {
     auto other = c.row(sql + " AND p2.id <> ? AND p2.state IN " + holding_states(fire_watch) +
