@@ -5,7 +5,6 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <deque>
 #include <stdexcept>
 
 namespace huoyan::store {
@@ -23,7 +22,7 @@ std::string number_placeholders(std::string_view sql) {
       quote = c;
       out += c;
     } else if (c == '?') {
-      out += ":p" + std::to_string(++n);
+      out += "$" + std::to_string(++n);
     } else {
       out += c;
     }
@@ -31,77 +30,174 @@ std::string number_placeholders(std::string_view sql) {
   return out;
 }
 
-namespace {
+using namespace sqlite_api;  // SOCI's header wraps sqlite3.h in this namespace
 
-// Holds bound values at stable addresses for the statement's lifetime.
-struct Binder {
-  std::deque<long long> ints;
-  std::deque<double> doubles;
-  std::deque<std::string> strings;
-  std::deque<soci::indicator> indicators;
+struct NativeConn {
+  sqlite3* sqlite = nullptr;
+  PGconn* pg = nullptr;
+  // SQL text -> prepared statement (SQLite) or server-side statement name (PostgreSQL).
+  std::unordered_map<std::string, sqlite3_stmt*> sqlite_statements;
+  std::unordered_map<std::string, std::string> pg_statements;
+  int pg_names = 0;
 
-  void bind(soci::statement& st, const Params& params) {
-    for (const auto& v : params) {
-      if (std::holds_alternative<long long>(v)) {
-        ints.push_back(std::get<long long>(v));
-        st.exchange(soci::use(ints.back()));
-      } else if (std::holds_alternative<double>(v)) {
-        doubles.push_back(std::get<double>(v));
-        st.exchange(soci::use(doubles.back()));
-      } else if (std::holds_alternative<std::string>(v)) {
-        strings.push_back(std::get<std::string>(v));
-        st.exchange(soci::use(strings.back()));
-      } else {
-        strings.emplace_back();
-        indicators.push_back(soci::i_null);
-        st.exchange(soci::use(strings.back(), indicators.back()));
-      }
-    }
+  ~NativeConn() { forget_sqlite(); }
+  void forget_sqlite() {
+    for (auto& [sql, st] : sqlite_statements) sqlite3_finalize(st);
+    sqlite_statements.clear();
   }
 };
 
-Json cell(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return nullptr;
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return r.get<unsigned long long>(i);
-    case soci::dt_double: return r.get<double>(i);
-    case soci::dt_date: {
-      std::tm t = r.get<std::tm>(i);
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &t);
-      return std::string(buf);
+namespace {
+
+// Dynamic SQL (filters, IN lists) could grow the caches without bound; past
+// this many distinct statements a connection starts afresh.
+constexpr size_t kMaxCachedStatements = 400;
+
+[[noreturn]] void sqlite_fail(sqlite3* db) { throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db)); }
+
+long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, Json* out) {
+  std::string key(sql);
+  auto it = n.sqlite_statements.find(key);
+  sqlite3_stmt* st = nullptr;
+  if (it != n.sqlite_statements.end()) {
+    st = it->second;
+  } else {
+    if (sqlite3_prepare_v3(n.sqlite, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+        SQLITE_OK)
+      sqlite_fail(n.sqlite);
+    if (n.sqlite_statements.size() >= kMaxCachedStatements) n.forget_sqlite();
+    n.sqlite_statements.emplace(std::move(key), st);
+  }
+  // Reset on every exit: a statement left mid-way holds its read snapshot and blocks WAL checkpoints.
+  struct Reset {
+    sqlite3_stmt* st;
+    ~Reset() {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
     }
-    default: return r.get<std::string>(i);
+  } reset{st};
+  if (static_cast<size_t>(sqlite3_bind_parameter_count(st)) != params.size())
+    throw std::runtime_error("sqlite: " + std::to_string(params.size()) + " values for " +
+                             std::to_string(sqlite3_bind_parameter_count(st)) + " placeholders: " + std::string(sql));
+  for (size_t i = 0; i < params.size(); ++i) {
+    int k = static_cast<int>(i + 1), rc;
+    const Value& v = params[i];
+    if (auto* x = std::get_if<long long>(&v)) rc = sqlite3_bind_int64(st, k, *x);
+    else if (auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(st, k, *d);
+    else if (auto* t = std::get_if<std::string>(&v)) rc = sqlite3_bind_text(st, k, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+    else rc = sqlite3_bind_null(st, k);
+    if (rc != SQLITE_OK) sqlite_fail(n.sqlite);
+  }
+  int cols = sqlite3_column_count(st);
+  std::vector<std::string> names;
+  for (int i = 0; out && i < cols; ++i) names.emplace_back(sqlite3_column_name(st, i));
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (!out) continue;
+    Json row = Json::object();
+    for (int i = 0; i < cols; ++i) {
+      Json& cell = row[names[i]];
+      switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER: cell = static_cast<long long>(sqlite3_column_int64(st, i)); break;
+        case SQLITE_FLOAT: cell = sqlite3_column_double(st, i); break;
+        case SQLITE_NULL: break;
+        default:
+          cell = std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i)),
+                             static_cast<size_t>(sqlite3_column_bytes(st, i)));
+      }
+    }
+    out->push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) sqlite_fail(n.sqlite);
+  return sqlite3_changes(n.sqlite);
+}
+
+struct PgResult {
+  PGresult* r;
+  ~PgResult() { PQclear(r); }
+};
+
+void pg_check(PGresult* r) {
+  auto status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(std::string("postgresql: ") + PQresultErrorMessage(r));
+}
+
+// A text cell as JSON by the column's type: integers, booleans and floats as numbers, the rest as text.
+Json pg_cell(const char* text, int length, Oid type) {
+  switch (type) {
+    case 20: case 21: case 23: case 26: return std::stoll(text);  // int8, int2, int4, oid
+    case 16: return static_cast<long long>(text[0] == 't');      // bool
+    case 700: case 701: return std::stod(text);                 // float4, float8
+    case 1700:                                                  // numeric (SUM of integers)
+      if (std::string_view(text).find_first_of(".eE") == std::string_view::npos) return std::stoll(text);
+      return std::stod(text);
+    default: return std::string(text, static_cast<size_t>(length));
   }
 }
 
-void prepare(soci::statement& st, std::string_view sql) {
-  st.alloc();
-  // One-time queries: PostgreSQL runs them with PQexecParams instead of a
-  // server-side PREPARE/DEALLOCATE pair per call.
-  st.prepare(number_placeholders(sql), soci::details::st_one_time_query);
-  st.define_and_bind();
+bool preparable(std::string_view sql) {
+  for (std::string_view verb : {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"})
+    if (sql.substr(0, verb.size()) == verb) return true;
+  return false;
+}
+
+long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Json* out) {
+  std::vector<std::string> texts(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Value& v = params[i];
+    if (auto* x = std::get_if<long long>(&v)) texts[i] = std::to_string(*x);
+    else if (auto* d = std::get_if<double>(&v)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", *d);
+      texts[i] = buf;
+    } else if (auto* t = std::get_if<std::string>(&v)) texts[i] = *t;
+    else continue;
+    values[i] = texts[i].c_str();
+  }
+  int count = static_cast<int>(params.size());
+  PgResult res{nullptr};
+  if (preparable(sql)) {
+    std::string key(sql);
+    auto it = n.pg_statements.find(key);
+    if (it == n.pg_statements.end()) {
+      if (n.pg_statements.size() >= kMaxCachedStatements) {
+        pg_check(PgResult{PQexec(n.pg, "DEALLOCATE ALL")}.r);
+        n.pg_statements.clear();
+      }
+      std::string name = "h" + std::to_string(++n.pg_names);
+      PgResult prepared{PQprepare(n.pg, name.c_str(), number_placeholders(sql).c_str(), count, nullptr)};
+      pg_check(prepared.r);
+      it = n.pg_statements.emplace(std::move(key), std::move(name)).first;
+    }
+    res.r = PQexecPrepared(n.pg, it->second.c_str(), count, values.data(), nullptr, nullptr, 0);
+  } else {
+    res.r = PQexecParams(n.pg, number_placeholders(sql).c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
+  }
+  pg_check(res.r);
+  if (out) {
+    int cols = PQnfields(res.r), rows = PQntuples(res.r);
+    for (int r = 0; r < rows; ++r) {
+      Json row = Json::object();
+      for (int i = 0; i < cols; ++i)
+        row[PQfname(res.r, i)] = PQgetisnull(res.r, r, i) ? Json(nullptr) : pg_cell(PQgetvalue(res.r, r, i), PQgetlength(res.r, r, i), PQftype(res.r, i));
+      out->push_back(std::move(row));
+    }
+  }
+  const char* affected = PQcmdTuples(res.r);
+  return *affected ? std::stoll(affected) : 0;
+}
+
+// Runs one statement; appends its rows to `out` when given; returns rows affected.
+long long run(NativeConn& n, std::string_view sql, const Params& params, Json* out) {
+  return n.sqlite ? run_sqlite(n, sql, params, out) : run_pg(n, sql, params, out);
 }
 
 }  // namespace
 
 Json Conn::rows(std::string_view sql, const Params& params) {
-  soci::statement st(s_);
-  Binder b;
-  b.bind(st, params);
-  soci::row r;
-  st.exchange(soci::into(r));
-  prepare(st, sql);
   Json out = Json::array();
-  if (st.execute(true)) {
-    do {
-      Json obj = Json::object();
-      for (std::size_t i = 0; i < r.size(); ++i) obj[r.get_properties(i).get_name()] = cell(r, i);
-      out.push_back(std::move(obj));
-    } while (st.fetch());
-  }
+  run(n_, sql, params, &out);
   return out;
 }
 
@@ -127,47 +223,25 @@ std::optional<std::string> Conn::text(std::string_view sql, const Params& params
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-long long Conn::exec(std::string_view sql, const Params& params) {
-  soci::statement st(s_);
-  Binder b;
-  b.bind(st, params);
-  prepare(st, sql);
-  st.execute(true);
-  return st.get_affected_rows();
-}
+long long Conn::exec(std::string_view sql, const Params& params) { return run(n_, sql, params, nullptr); }
 
 long long Conn::insert(std::string_view sql, const Params& params) {
-  // RETURNING works on SQLite >= 3.35 and PostgreSQL. The statement must be
-  // fetched to its end, or SQLite keeps it open and never checkpoints the WAL.
-  soci::statement st(s_);
-  Binder b;
-  b.bind(st, params);
-  long long id = 0;
-  st.exchange(soci::into(id));
-  prepare(st, std::string(sql) + " RETURNING id");
-  st.execute(true);
-  while (st.fetch()) {
-  }
-  return id;
+  // RETURNING works on SQLite >= 3.35 and PostgreSQL.
+  auto r = row(std::string(sql) + " RETURNING id", params);
+  return r ? as_id((*r)["id"]) : 0;
 }
 
 void Conn::script(const std::string& sql) {
-  if (dialect_ == Dialect::Sqlite) {
-    using namespace sqlite_api;  // SOCI's header wraps sqlite3.h in this namespace
-    auto* be = static_cast<soci::sqlite3_session_backend*>(s_.get_backend());
+  if (n_.sqlite) {
     char* err = nullptr;
-    if (sqlite3_exec(be->conn_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_exec(n_.sqlite, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
       throw std::runtime_error("sqlite: " + msg);
     }
   } else {
-    auto* be = static_cast<soci::postgresql_session_backend*>(s_.get_backend());
-    PGresult* res = PQexec(be->conn_, sql.c_str());
-    auto status = PQresultStatus(res);
-    std::string msg = PQresultErrorMessage(res);
-    PQclear(res);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error("postgresql: " + msg);
+    PgResult res{PQexec(n_.pg, sql.c_str())};
+    pg_check(res.r);
   }
 }
 
@@ -223,15 +297,18 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
     }
     db->sqlite_writer_ = std::make_unique<soci::session>(soci::sqlite3, conn);
     configure_sqlite(*db->sqlite_writer_);
+    db->add_native(*db->sqlite_writer_);
     for (int i = 0; i < pool_size; ++i) {
       db->pool_->at(i).open(soci::sqlite3, conn);
       configure_sqlite(db->pool_->at(i));
+      db->add_native(db->pool_->at(i));
     }
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     db->dialect_ = Dialect::Postgres;
     for (int i = 0; i < pool_size; ++i) {
       db->pool_->at(i).open(soci::postgresql, pg_conninfo(url));
       db->pool_->at(i) << "SET TIME ZONE 'UTC'";
+      db->add_native(db->pool_->at(i));
     }
   } else {
     throw std::runtime_error("unknown database URL (use sqlite:PATH or postgresql://...): " + url);
@@ -241,9 +318,17 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
 
 Db::~Db() = default;
 
-Db::Lease::Lease(Db* db, int index, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock,
-                 soci::session& raw)
-    : db(db), index(index), session(std::move(s)), writer_lock(std::move(lock)), conn(raw, db->dialect_) {
+void Db::add_native(soci::session& s) {
+  auto n = std::make_unique<NativeConn>();
+  if (dialect_ == Dialect::Sqlite)
+    n->sqlite = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+  else
+    n->pg = static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
+  natives_.emplace(s.get_backend(), std::move(n));
+}
+
+Db::Lease::Lease(Db* db, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw)
+    : db(db), session(std::move(s)), writer_lock(std::move(lock)), conn(*db->natives_.at(raw.get_backend()), db->dialect_) {
   db->in_use_++;
 }
 
@@ -256,12 +341,12 @@ Db::Lease Db::lease(bool for_write) {
       waits_++;
       lock.lock();
     }
-    return Lease(this, -1, nullptr, std::move(lock), *sqlite_writer_);
+    return Lease(this, nullptr, std::move(lock), *sqlite_writer_);
   }
   if (in_use_.load() >= pool_size_) waits_++;
   auto s = std::make_unique<soci::session>(*pool_);  // blocks until a pooled connection is free
   soci::session& raw = *s;
-  return Lease(this, 0, std::move(s), {}, raw);
+  return Lease(this, std::move(s), {}, raw);
 }
 
 Db::Tx::Tx(Conn& c) : c(c) { c.exec(c.dialect() == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"); }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -25,10 +26,16 @@ enum class Dialect { Sqlite, Postgres };
 using Value = std::variant<std::nullptr_t, long long, double, std::string>;
 using Params = std::vector<Value>;
 
-// A connection leased for one unit of work.
+// One open connection's raw driver handle and its prepared statements (db.cpp).
+struct NativeConn;
+
+// A connection leased for one unit of work. SOCI opens and pools the
+// connections; statements run on the driver's own handle, prepared once per
+// connection and reused, because parsing each query anew and SOCI's dynamic
+// rows cost more than the queries themselves on short reads.
 class Conn {
  public:
-  Conn(soci::session& s, Dialect d) : s_(s), dialect_(d) {}
+  Conn(NativeConn& n, Dialect d) : n_(n), dialect_(d) {}
   Dialect dialect() const { return dialect_; }
 
   Json rows(std::string_view sql, const Params& params = {});
@@ -44,11 +51,11 @@ class Conn {
   void script(const std::string& sql);
 
  private:
-  soci::session& s_;
+  NativeConn& n_;
   Dialect dialect_;
 };
 
-// Turns "a = ? AND b = ?" into SOCI's named placeholders (":p1", ":p2").
+// Turns "a = ? AND b = ?" into PostgreSQL's numbered placeholders ("$1", "$2").
 std::string number_placeholders(std::string_view sql);
 
 struct PoolStats {
@@ -93,11 +100,10 @@ class Db {
  private:
   struct Lease {
     Db* db;
-    int index;
     std::unique_ptr<soci::session> session;  // leased from the pool (postgres / sqlite readers)
     std::unique_lock<std::mutex> writer_lock;  // sqlite writer
     Conn conn;
-    Lease(Db* db, int index, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw);
+    Lease(Db* db, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw);
     Lease(Lease&&) = delete;
     ~Lease();
   };
@@ -110,12 +116,16 @@ class Db {
   };
   Db() = default;
   Lease lease(bool for_write);
+  void add_native(soci::session& s);
   friend struct Lease;
 
   Dialect dialect_ = Dialect::Sqlite;
   std::string url_;
   std::unique_ptr<soci::connection_pool> pool_;
   std::unique_ptr<soci::session> sqlite_writer_;
+  // Keyed by SOCI's backend object of each connection; filled by open(), read-only after.
+  // Declared after the sessions so its statements are finalized before they close.
+  std::unordered_map<const void*, std::unique_ptr<NativeConn>> natives_;
   std::mutex writer_mutex_;
   int pool_size_ = 0;
   std::atomic<int> in_use_{0};

@@ -14,7 +14,34 @@ using namespace huoyan;
 using nlohmann::json;
 
 TEST(Placeholders, NumbersQuestionMarksOutsideQuotes) {
-  EXPECT_EQ(store::number_placeholders("a = ? AND b = '?' AND c = ?"), "a = :p1 AND b = '?' AND c = :p2");
+  EXPECT_EQ(store::number_placeholders("a = ? AND b = '?' AND c = ?"), "a = $1 AND b = '?' AND c = $2");
+}
+
+// Statements are prepared once per connection and reused: a reused statement
+// sees new data and new bindings, a failed one leaves the connection usable,
+// and more distinct statements than the cache holds still run.
+TEST(StatementCache, ReusedStatementsSeeFreshBindingsAndData) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score DOUBLE PRECISION)"); });
+  for (int i = 1; i <= 3; ++i) {
+    db->write([&](store::Conn& c) {
+      c.insert("INSERT INTO t (name, score) VALUES (?, ?)", {"n" + std::to_string(i), i * 1.5});
+    });
+    long long count = db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); });
+    EXPECT_EQ(count, i);
+  }
+  auto row = db->read([](store::Conn& c) { return c.row("SELECT id, name, score, NULL AS missing FROM t WHERE name = ?", {"n2"}); });
+  ASSERT_TRUE(row);
+  EXPECT_EQ((*row)["id"], 2);
+  EXPECT_EQ((*row)["name"], "n2");
+  EXPECT_DOUBLE_EQ((*row)["score"].get<double>(), 3.0);
+  EXPECT_TRUE((*row)["missing"].is_null());
+  EXPECT_THROW(db->read([](store::Conn& c) { return c.rows("SELECT nope FROM t"); }), std::runtime_error);
+  EXPECT_THROW(db->read([](store::Conn& c) { return c.rows("SELECT id FROM t WHERE id = ?", {}); }), std::runtime_error);
+  long long total = 0;
+  for (int i = 0; i < 1000; ++i)
+    total += db->read([&](store::Conn& c) { return c.scalar("SELECT COUNT(*) + " + std::to_string(i) + " FROM t"); });
+  EXPECT_EQ(total, 1000 * 3 + 999 * 1000 / 2);
 }
 
 TEST(Migrations, RenderPerDialect) {
