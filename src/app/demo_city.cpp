@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "app/bootstrap.h"
+#include "app/hazards.h"
 #include "domain/audit_chain.h"
 #include "domain/clock.h"
 
@@ -218,6 +219,8 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
     c.exec("INSERT INTO number_counters (name, period, last) SELECT 'hazard', substr(number, 4, 8), MAX(CAST(substr(number, 13, 4) AS INTEGER)) "
            "FROM hazards WHERE id >= " + std::to_string(hazard0) + " GROUP BY substr(number, 4, 8) "
            "ON CONFLICT (name, period) DO UPDATE SET last = excluded.last");
+    // PostgreSQL's replica role skipped the counting triggers too.
+    rebuild_hazard_counts(c);
   });
 
   // The audit log: the chain continues from the demo's last row; multi-row inserts of 500.

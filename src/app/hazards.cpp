@@ -213,29 +213,96 @@ json list_hazards(store::Db& db, const access::Caller& who, const QueryMap& q) {
   });
 }
 
+namespace {
+// The columns every summary row set has: village, supervising department (0: none) and the counts.
+const char* kCountColumns =
+    "v.org_unit_id AS village, %s AS department, SUM(%s) AS reported, SUM(%s) AS rectifying, SUM(%s) AS awaiting_recheck, "
+    "SUM(%s) AS closed, SUM(%s) AS overdue, SUM(%s) AS supervised";
+
+std::string count_columns(const std::vector<std::string>& exprs) {
+  std::string out = kCountColumns;
+  for (const auto& e : exprs) out.replace(out.find("%s"), 2, e);
+  return out;
+}
+}  // namespace
+
+void rebuild_hazard_counts(store::Conn& c) {
+  c.exec("DELETE FROM hazard_counts");
+  c.exec("INSERT INTO hazard_counts (venue_id, supervisor_org_unit_id, reported, rectifying, awaiting_recheck, closed, overdue, supervised) "
+         "SELECT venue_id, COALESCE(supervisor_org_unit_id, 0), SUM(CASE WHEN state = 'reported' THEN 1 ELSE 0 END), "
+         "SUM(CASE WHEN state = 'rectifying' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'awaiting_recheck' THEN 1 ELSE 0 END), "
+         "SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), SUM(overdue), SUM(CASE WHEN supervision IS NOT NULL THEN 1 ELSE 0 END) "
+         "FROM hazards GROUP BY venue_id, COALESCE(supervisor_org_unit_id, 0)");
+}
+
+// Read from hazard_counts (one row per venue and department, kept by triggers), not from the hazards: the
+// caller's venue scope applies to those rows as it does to hazards. What the scope adds by `found_by_user_id`
+// alone (hazards the caller found at venues outside it) is counted from the hazards themselves.
 json hazard_summary(store::Db& db, const access::Caller& who) {
   return db.read([&](store::Conn& c) {
     store::Params p;
-    std::string cond = hazard_scope(who, p);
-    const std::string from = " FROM hazards h JOIN venues v ON v.id = h.venue_id WHERE " + cond;
+    std::string venue_scope = store::scope_condition(
+        who, {"SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = k.venue_id",
+              "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = k.venue_id", "k.supervisor_org_unit_id"},
+        {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = k.venue_id)"}, p);
+    json rows = c.rows("SELECT " + count_columns({"k.supervisor_org_unit_id", "k.reported", "k.rectifying", "k.awaiting_recheck", "k.closed",
+                                                  "k.overdue", "k.supervised"}) +
+                           " FROM hazard_counts k JOIN venues v ON v.id = k.venue_id WHERE " + venue_scope +
+                           " GROUP BY v.org_unit_id, k.supervisor_org_unit_id",
+                       p);
+    if (who.scope != access::DataScope::All) {
+      store::Params found{who.user_id};
+      std::string outside = store::scope_condition(
+          who, {"SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = h.venue_id",
+                "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = h.venue_id", "h.supervisor_org_unit_id"},
+          {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = h.venue_id)"}, found);
+      auto when = [](const std::string& cond) { return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"; };
+      json extra = c.rows("SELECT " + count_columns({"COALESCE(h.supervisor_org_unit_id, 0)", when("h.state = 'reported'"),
+                                                     when("h.state = 'rectifying'"), when("h.state = 'awaiting_recheck'"),
+                                                     when("h.state = 'closed'"), "h.overdue", when("h.supervision IS NOT NULL")}) +
+                              " FROM hazards h JOIN venues v ON v.id = h.venue_id WHERE h.found_by_user_id = ? AND NOT " + outside +
+                              " GROUP BY v.org_unit_id, COALESCE(h.supervisor_org_unit_id, 0)",
+                          found);
+      for (auto& r : extra) rows.push_back(std::move(r));
+    }
+    store::as_int(rows, {"village", "department", "reported", "rectifying", "awaiting_recheck", "closed", "overdue", "supervised"});
+
     json by_state = json::object();
     for (State s : {State::Reported, State::Rectifying, State::AwaitingRecheck, State::Closed}) by_state[std::string(hazard::state_key(s))] = 0;
-    for (const auto& r : c.rows("SELECT h.state, COUNT(*) AS n" + from + " GROUP BY h.state", p))
-      by_state[r["state"].get<std::string>()] = store::as_id(r["n"]);
-    auto groups = [&](const std::string& column) {
-      json rows = c.rows("SELECT o.id AS \"orgUnitId\", o.name, "
-                         "SUM(CASE WHEN h.state <> 'closed' THEN 1 ELSE 0 END) AS open, SUM(h.overdue) AS overdue, "
-                         "SUM(CASE WHEN h.state = 'closed' THEN 1 ELSE 0 END) AS closed" + from.substr(0, from.find(" WHERE ")) +
-                             " JOIN org_units o ON o.id = " + column + " WHERE " + cond + " GROUP BY o.id, o.name ORDER BY o.id",
-                         p);
-      store::as_int(rows, {"orgUnitId", "open", "overdue", "closed"});
-      return rows;
+    long long overdue = 0, supervised = 0;
+    struct Group {
+      long long open = 0, overdue = 0, closed = 0;
+    };
+    std::map<long long, Group> departments, villages;
+    for (const auto& r : rows) {
+      long long open = r["reported"].get<long long>() + r["rectifying"].get<long long>() + r["awaiting_recheck"].get<long long>();
+      long long total = open + r["closed"].get<long long>();
+      if (total == 0) continue;
+      for (const char* k : {"reported", "rectifying", "awaiting_recheck", "closed"}) by_state[k] = by_state[k].get<long long>() + r[k].get<long long>();
+      overdue += r["overdue"].get<long long>();
+      supervised += r["supervised"].get<long long>();
+      auto add = [&](Group& g) {
+        g.open += open;
+        g.overdue += r["overdue"].get<long long>();
+        g.closed += r["closed"].get<long long>();
+      };
+      if (r["department"] != 0) add(departments[r["department"]]);
+      add(villages[r["village"]]);
+    }
+    std::map<long long, std::string> names;
+    for (const auto& o : c.rows("SELECT id, name FROM org_units")) names[store::as_id(o["id"])] = o["name"];
+    auto groups = [&](const std::map<long long, Group>& by) {
+      json out = json::array();
+      for (const auto& [id, g] : by)
+        if (names.count(id))
+          out.push_back({{"orgUnitId", id}, {"name", names[id]}, {"open", g.open}, {"overdue", g.overdue}, {"closed", g.closed}});
+      return out;
     };
     return json{{"byState", by_state},
-                {"overdue", c.scalar("SELECT COUNT(*)" + from + " AND h.overdue = 1", p)},
-                {"supervised", c.scalar("SELECT COUNT(*)" + from + " AND h.supervision IS NOT NULL", p)},
-                {"byDepartment", groups("h.supervisor_org_unit_id")},
-                {"byVillage", groups("v.org_unit_id")}};
+                {"overdue", overdue},
+                {"supervised", supervised},
+                {"byDepartment", groups(departments)},
+                {"byVillage", groups(villages)}};
   });
 }
 

@@ -22,6 +22,8 @@ json hazard_categories(store::Db& db);
 json list_hazards(store::Db& db, const access::Caller& who, const QueryMap& q);
 // 问题清单: counts by state, overdue and supervised, per department and per village.
 json hazard_summary(store::Db& db, const access::Caller& who);
+// Recounts hazard_counts from the hazards (after bulk loads that bypass its triggers).
+void rebuild_hazard_counts(store::Conn& c);
 std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q);
 json get_hazard(store::Db& db, const access::Caller& who, long long id);
 json create_hazard(store::Db& db, const access::Caller& who, const json& body);
