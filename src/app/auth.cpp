@@ -154,34 +154,64 @@ Session login(store::Db& db, const std::string& login_name, const std::string& p
 
 void logout(store::Db& db, const std::string& token, const access::Caller& who) {
   db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {now_iso(), sha256_hex(token)});
     log_login(c, who.username, who.user_id, who.ip, "", true, "退出登录");
   });
 }
 
+namespace {
+// A session as authentication needs it; user_id 0 when there is no such session.
+struct SessionRow {
+  long long user_id = 0;
+  std::string csrf, last_seen;
+  bool ended = false, must_change_password = false;
+};
+
+// The caller behind a user id, from the process-wide copy (dropped on any change of users, roles or org units).
+std::optional<access::Caller> cached_caller(store::Db& db, long long user_id, const std::string& ip) {
+  auto caller = *db.cached<std::optional<access::Caller>>(store::Topic::Access, "caller:" + std::to_string(user_id), [&] {
+    return db.read([&](store::Conn& c) { return load_caller(c, user_id); });
+  });
+  if (caller) caller->ip = ip;
+  return caller;
+}
+}  // namespace
+
 std::optional<Authenticated> authenticate_session(store::Db& db, const std::string& token, const std::string& ip) {
   std::string id = sha256_hex(token);
-  auto s = db.read([&](store::Conn& c) {
-    return c.row(
-        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password "
-        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
-        {id});
+  std::string key = "session:" + id;
+  auto s = db.cached<SessionRow>(store::Topic::Access, key, [&] {
+    auto r = db.read([&](store::Conn& c) {
+      return c.row(
+          "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password "
+          "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+          {id});
+    });
+    SessionRow row;
+    if (!r) return row;
+    store::as_int(*r, {"user_id", "must_change_password"});
+    row = {(*r)["user_id"], (*r)["csrf_token"], (*r)["last_seen_at"], !(*r)["ended_at"].is_null(), (*r)["must_change_password"] != 0};
+    return row;
   });
-  if (!s || !(*s)["ended_at"].is_null()) return std::nullopt;
-  store::as_int(*s, {"user_id", "must_change_password"});
+  if (!s->user_id || s->ended) return std::nullopt;
   auto now = clock::now();
-  auto last_seen = clock::parse_iso((*s)["last_seen_at"].get<std::string>()).value_or(now);
+  auto last_seen = clock::parse_iso(s->last_seen).value_or(now);
   if (now - last_seen > std::chrono::minutes(kIdleMinutes)) {
-    db.write([&](store::Conn& c) { c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {clock::iso_utc(now), id}); });
+    db.write([&](store::Conn& c) {
+      c.changed(store::Topic::Access);
+      c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {clock::iso_utc(now), id});
+    });
     return std::nullopt;
   }
-  // Touch at most once a minute: most requests then need no write.
-  if (now - last_seen > std::chrono::seconds(60))
+  // Touch at most once a minute: most requests then need no write. Only the copy's last_seen_at is stale then.
+  if (now - last_seen > std::chrono::seconds(60)) {
     db.write([&](store::Conn& c) { c.exec("UPDATE sessions SET last_seen_at = ? WHERE id = ?", {clock::iso_utc(now), id}); });
-  auto caller = db.read([&](store::Conn& c) { return load_caller(c, (*s)["user_id"]); });
+    db.forget(store::Topic::Access, key);
+  }
+  auto caller = cached_caller(db, s->user_id, ip);
   if (!caller) return std::nullopt;
-  caller->ip = ip;
-  return Authenticated{*caller, (*s)["must_change_password"] != 0, (*s)["csrf_token"], false};
+  return Authenticated{*caller, s->must_change_password, s->csrf, false};
 }
 
 std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip) {
@@ -197,9 +227,8 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
     db.write([&](store::Conn& c) {
       c.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {clock::iso_utc(now), (*t)["id"].get<long long>()});
     });
-  auto caller = db.read([&](store::Conn& c) { return load_caller(c, (*t)["user_id"]); });
+  auto caller = cached_caller(db, (*t)["user_id"], ip);
   if (!caller) return std::nullopt;
-  caller->ip = ip;
   return Authenticated{*caller, false, "", true};
 }
 
@@ -234,6 +263,7 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
   if (new_password == old_password) throw bad_request("PASSWORD_REUSED", "新密码不能与原密码相同", "newPassword");
   std::string new_hash = hash_password(new_password);
   db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     c.exec("UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ? "
            "WHERE id = ?",
            {new_hash, now_iso(), now_iso(), who.user_id});

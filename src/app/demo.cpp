@@ -160,6 +160,7 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
              {std::string(code), std::string(chip), unit_ids[(i - 1) % 3], std::string(kinds[(i - 1) % 6]),
               std::string(i % 2 ? "ZX7-400" : "NBC-350"), std::string(i == 12 ? "retired" : "active"), random_token(32), now, now});
   }
+  c.changed(store::Topic::Rules);
   c.insert("INSERT INTO key_periods (name, starts_at, ends_at, note, created_at) VALUES (?, ?, ?, ?, ?)",
            {std::string("2026年春节"), std::string("2026-02-14T16:00:00Z"), std::string("2026-02-23T16:00:00Z"),
             std::string("春节期间动火作业升级管理"), now});

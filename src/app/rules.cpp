@@ -72,23 +72,28 @@ permit::Settings settings_from(const json& body) {
 }  // namespace
 
 permit::Settings load_settings(store::Conn& c) {
-  auto raw = c.text("SELECT value FROM settings WHERE key = 'permit_rules'");
-  if (!raw) return permit::Settings{};
-  return settings_from(json::parse(*raw));
+  return *c.db().cached<permit::Settings>(store::Topic::Rules, "settings", [&] {
+    auto raw = c.text("SELECT value FROM settings WHERE key = 'permit_rules'");
+    return raw ? settings_from(json::parse(*raw)) : permit::Settings{};
+  });
 }
 
 permit::Calendar load_calendar(store::Conn& c) {
-  permit::Calendar cal;
-  for (const auto& d : c.rows("SELECT day, kind FROM calendar_days"))
-    (d["kind"] == "holiday" ? cal.holidays : cal.workdays).insert(d["day"].get<std::string>());
-  return cal;
+  return *c.db().cached<permit::Calendar>(store::Topic::Rules, "calendar", [&] {
+    permit::Calendar cal;
+    for (const auto& d : c.rows("SELECT day, kind FROM calendar_days"))
+      (d["kind"] == "holiday" ? cal.holidays : cal.workdays).insert(d["day"].get<std::string>());
+    return cal;
+  });
 }
 
 std::vector<permit::KeyPeriod> load_key_periods(store::Conn& c) {
-  std::vector<permit::KeyPeriod> out;
-  for (const auto& k : c.rows("SELECT name, starts_at, ends_at FROM key_periods"))
-    out.push_back({k["name"], {*clock::parse_iso(k["starts_at"].get<std::string>()), *clock::parse_iso(k["ends_at"].get<std::string>())}});
-  return out;
+  return *c.db().cached<std::vector<permit::KeyPeriod>>(store::Topic::Rules, "key_periods", [&] {
+    std::vector<permit::KeyPeriod> out;
+    for (const auto& k : c.rows("SELECT name, starts_at, ends_at FROM key_periods"))
+      out.push_back({k["name"], {*clock::parse_iso(k["starts_at"].get<std::string>()), *clock::parse_iso(k["ends_at"].get<std::string>())}});
+    return out;
+  });
 }
 
 json get_calendar(store::Db& db, const std::map<std::string, std::string>& q) {
@@ -129,6 +134,7 @@ json replace_calendar_year(store::Db& db, const access::Caller& who, const std::
   }
   return db.write([&](store::Conn& c) {
     json before = c.rows("SELECT day AS date, kind, name FROM calendar_days WHERE day LIKE ? ORDER BY day", {year + "-%"});
+    c.changed(store::Topic::Rules);
     c.exec("DELETE FROM calendar_days WHERE day LIKE ?", {year + "-%"});
     for (const auto& [date, kind, name] : days)
       c.exec("INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?)", {date, kind, name});
@@ -156,6 +162,7 @@ json create_key_period(store::Db& db, const access::Caller& who, const json& bod
   if (*end <= *start) throw bad_request("INVALID_VALUE", "结束时间须晚于开始时间", "end");
   std::string note = in.opt_str("note", 200, "说明").value_or("");
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Rules);
     long long id = c.insert("INSERT INTO key_periods (name, starts_at, ends_at, note, created_at) VALUES (?, ?, ?, ?, ?)",
                             {name, clock::iso_utc(*start), clock::iso_utc(*end), note, clock::iso_utc(clock::now())});
     json after = {{"id", id}, {"name", name}, {"start", clock::iso_utc(*start)}, {"end", clock::iso_utc(*end)}, {"note", note}};
@@ -168,6 +175,7 @@ json delete_key_period(store::Db& db, const access::Caller& who, long long id) {
   return db.write([&](store::Conn& c) {
     auto before = c.row("SELECT id, name, starts_at AS start, ends_at AS \"end\" FROM key_periods WHERE id = ?", {id});
     if (!before) throw not_found();
+    c.changed(store::Topic::Rules);
     c.exec("DELETE FROM key_periods WHERE id = ?", {id});
     record(c, who, "rule.key_period_delete", "key_period", std::to_string(id), *before, nullptr);
     return json{{"ok", true}};
@@ -183,6 +191,7 @@ json put_rule_settings(store::Db& db, const access::Caller& who, const json& bod
   return db.write([&](store::Conn& c) {
     json before = settings_json(load_settings(c));
     json after = settings_json(s);
+    c.changed(store::Topic::Rules);
     c.exec("DELETE FROM settings WHERE key = 'permit_rules'");
     c.exec("INSERT INTO settings (key, value) VALUES ('permit_rules', ?)", {after.dump()});
     record(c, who, "rule.settings_update", "settings", "permit_rules", before, after);

@@ -126,6 +126,7 @@ json create_user(store::Db& db, const Caller& who, const json& body) {
   });
   std::string hash = hash_password(password);  // slow: outside the write transaction
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     check_unique_user(c, "username", username, 0);
     check_unique_user(c, "phone", phone, 0);
     std::string now = now_iso();
@@ -146,6 +147,7 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
   long long org_unit_id = in.integer("orgUnitId", "所属组织");
   long long role_id = in.integer("roleId", "角色");
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = scoped_user(c, who, id);
     check_org_unit_in_scope(c, who, org_unit_id);
     if (role_id != before["roleId"]) check_role_assignable(c, who, role_id);
@@ -160,6 +162,7 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
 
 json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabled) {
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = scoped_user(c, who, id);
     if (id == who.user_id && !enabled) throw conflict("CANNOT_DISABLE_SELF", "不能停用自己的账号");
     c.exec("UPDATE users SET status = ?, updated_at = ? WHERE id = ?", {std::string(enabled ? "active" : "disabled"), now_iso(), id});
@@ -173,6 +176,7 @@ json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabl
 
 json unlock_user(store::Db& db, const Caller& who, long long id) {
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = scoped_user(c, who, id);
     c.exec("UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = ? WHERE id = ?", {now_iso(), id});
     record(c, who, "user.unlock", "user", std::to_string(id), json{{"lockedUntil", before["lockedUntil"]}}, json{{"lockedUntil", nullptr}});
@@ -187,6 +191,7 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
   db.read([&](store::Conn& c) { scoped_user(c, who, id); });
   std::string hash = hash_password(password);
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     scoped_user(c, who, id);
     std::string now = now_iso();
     c.exec("UPDATE users SET password_hash = ?, must_change_password = 1, password_changed_at = ?, failed_logins = 0, "
@@ -237,6 +242,7 @@ json create_org_unit(store::Db& db, const Caller& who, const json& body) {
   if (kind != "department" && kind != "village" && kind != "grid")
     throw bad_request("INVALID_VALUE", "组织类型只能是 岗位(department)、村/社区(village) 或 网格(grid)", "kind");
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     auto parent = c.row("SELECT kind, path FROM org_units WHERE id = ?", {parent_id});
     if (!parent) throw bad_request("ORG_UNIT_NOT_FOUND", "上级组织不存在", "parentId");
     std::string parent_kind = (*parent)["kind"];
@@ -260,6 +266,7 @@ json update_org_unit(store::Db& db, const Caller& who, long long id, const json&
   std::string code = in.opt_str("code", 30, "编码").value_or("");
   int sort = read_sort(in);
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = org_by_id(c, id);
     if (before["parentId"].is_number() &&
         c.row("SELECT id FROM org_units WHERE parent_id = ? AND name = ? AND id <> ?", {before["parentId"].get<long long>(), name, id}))
@@ -273,6 +280,7 @@ json update_org_unit(store::Db& db, const Caller& who, long long id, const json&
 
 json delete_org_unit(store::Db& db, const Caller& who, long long id) {
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = org_by_id(c, id);
     if (before["kind"] == "town") throw conflict("ORG_UNIT_NOT_EMPTY", "镇街根节点不能删除");
     if (c.scalar("SELECT COUNT(*) FROM org_units WHERE parent_id = ?", {id}) > 0 || before["userCount"] != 0)
@@ -375,6 +383,7 @@ json create_role(store::Db& db, const Caller& who, const json& body) {
   if (!std::regex_match(key, key_re)) throw bad_request("INVALID_VALUE", "角色标识须为小写字母开头的字母、数字或下划线", "key");
   RoleFields f = read_role(in);
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     if (c.row("SELECT id FROM roles WHERE key = ?", {key})) throw conflict("ROLE_KEY_TAKEN", "角色标识已存在", "key");
     std::string now = now_iso();
     long long id = c.insert(
@@ -391,6 +400,7 @@ json update_role(store::Db& db, const Caller& who, long long id, const json& bod
   Input in(body);
   RoleFields f = read_role(in);
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = role_by_id(c, id);
     if (before["key"] == "admin" && (f.scope != "all" || json(f.permissions) != before["permissions"]))
       throw conflict("ROLE_PROTECTED", "专班管理员角色的权限和数据范围不能修改，以免无人可以管理系统");
@@ -516,6 +526,7 @@ json create_api_token(store::Db& db, const Caller& who, const json& body) {
   long long user_id = in.integer("userId", "令牌代表的用户");
   std::string token = "hy_" + random_token(32);
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     store::Params params{user_id};
     if (!c.row("SELECT u.id FROM users u WHERE u.id = ? AND u.status = 'active' AND " +
                    store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params),
@@ -533,6 +544,7 @@ json create_api_token(store::Db& db, const Caller& who, const json& body) {
 
 json revoke_api_token(store::Db& db, const Caller& who, long long id) {
   return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
     json before = token_by_id(c, id);
     if (before["revokedAt"].is_null()) c.exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", {now_iso(), id});
     json after = token_by_id(c, id);

@@ -328,11 +328,51 @@ void Db::add_native(soci::session& s) {
 }
 
 Db::Lease::Lease(Db* db, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw)
-    : db(db), session(std::move(s)), writer_lock(std::move(lock)), conn(*db->natives_.at(raw.get_backend()), db->dialect_) {
+    : db(db), session(std::move(s)), writer_lock(std::move(lock)), conn(*db, *db->natives_.at(raw.get_backend()), db->dialect_) {
   db->in_use_++;
 }
 
-Db::Lease::~Lease() { db->in_use_--; }
+Db::Lease::~Lease() {
+  // After the transaction's end (Tx is destroyed first), committed or not.
+  if (conn.changed_topics()) db->forget_topics(conn.changed_topics());
+  db->in_use_--;
+}
+
+namespace {
+constexpr size_t kMaxCachedCopies = 20000;  // per topic; past it the topic starts afresh
+int topic_index(Topic t) { return t == Topic::Access ? 0 : 1; }
+}  // namespace
+
+std::shared_ptr<const void> Db::cache_find(Topic topic, const std::string& key, long long& generation) {
+  std::lock_guard lock(cache_mutex_);
+  auto& c = caches_[topic_index(topic)];
+  generation = c.generation;
+  auto it = c.items.find(key);
+  return it == c.items.end() ? nullptr : it->second;
+}
+
+void Db::cache_store(Topic topic, const std::string& key, std::shared_ptr<const void> value, long long generation) {
+  std::lock_guard lock(cache_mutex_);
+  auto& c = caches_[topic_index(topic)];
+  if (c.generation != generation) return;
+  if (c.items.size() >= kMaxCachedCopies) c.items.clear();
+  c.items[key] = std::move(value);
+}
+
+void Db::forget(Topic topic, const std::string& key) {
+  std::lock_guard lock(cache_mutex_);
+  caches_[topic_index(topic)].items.erase(key);
+}
+
+void Db::forget_topics(unsigned topics) {
+  std::lock_guard lock(cache_mutex_);
+  for (Topic t : {Topic::Access, Topic::Rules}) {
+    if (!(topics & static_cast<unsigned>(t))) continue;
+    auto& c = caches_[topic_index(t)];
+    c.generation++;
+    c.items.clear();
+  }
+}
 
 Db::Lease Db::lease(bool for_write) {
   if (for_write && dialect_ == Dialect::Sqlite) {

@@ -26,8 +26,14 @@ enum class Dialect { Sqlite, Postgres };
 using Value = std::variant<std::nullptr_t, long long, double, std::string>;
 using Params = std::vector<Value>;
 
+// Process-wide copies of data read on most requests and changed rarely, by topic. A write transaction that
+// changes a topic's tables says so with Conn::changed(); the topic's copies are dropped when it ends. Only the
+// one server process writes its database, so nothing else can make a copy stale.
+enum class Topic : unsigned { Access = 1, Rules = 2 };  // Access: users, roles, org units, sessions, tokens; Rules: settings, calendar, key periods
+
 // One open connection's raw driver handle and its prepared statements (db.cpp).
 struct NativeConn;
+class Db;
 
 // A connection leased for one unit of work. SOCI opens and pools the
 // connections; statements run on the driver's own handle, prepared once per
@@ -35,8 +41,12 @@ struct NativeConn;
 // rows cost more than the queries themselves on short reads.
 class Conn {
  public:
-  Conn(NativeConn& n, Dialect d) : n_(n), dialect_(d) {}
+  Conn(Db& db, NativeConn& n, Dialect d) : db_(db), n_(n), dialect_(d) {}
   Dialect dialect() const { return dialect_; }
+  Db& db() const { return db_; }
+  // This transaction changes `t`'s tables: its cached copies go when it commits or rolls back.
+  void changed(Topic t) { changed_ |= static_cast<unsigned>(t); }
+  unsigned changed_topics() const { return changed_; }
 
   Json rows(std::string_view sql, const Params& params = {});
   std::optional<Json> row(std::string_view sql, const Params& params = {});
@@ -51,8 +61,10 @@ class Conn {
   void script(const std::string& sql);
 
  private:
+  Db& db_;
   NativeConn& n_;
   Dialect dialect_;
+  unsigned changed_ = 0;
 };
 
 // Turns "a = ? AND b = ?" into PostgreSQL's numbered placeholders ("$1", "$2").
@@ -97,6 +109,18 @@ class Db {
   }
   PoolStats stats() const;
 
+  // The copy of `key` under `topic`, loaded by `load()` (returning a T) when there is none.
+  template <class T, class F>
+  std::shared_ptr<const T> cached(Topic topic, const std::string& key, F&& load) {
+    long long generation = 0;
+    if (auto hit = cache_find(topic, key, generation)) return std::static_pointer_cast<const T>(hit);
+    auto value = std::make_shared<const T>(load());
+    cache_store(topic, key, value, generation);
+    return value;
+  }
+  // Drops one copy (after a write of its own row that the topic need not hear of).
+  void forget(Topic topic, const std::string& key);
+
  private:
   struct Lease {
     Db* db;
@@ -117,6 +141,16 @@ class Db {
   Db() = default;
   Lease lease(bool for_write);
   void add_native(soci::session& s);
+  std::shared_ptr<const void> cache_find(Topic topic, const std::string& key, long long& generation);
+  // Keeps `value` unless the topic changed since `generation` (it may have been loaded before that change).
+  void cache_store(Topic topic, const std::string& key, std::shared_ptr<const void> value, long long generation);
+  void forget_topics(unsigned topics);
+  struct TopicCache {
+    long long generation = 0;
+    std::unordered_map<std::string, std::shared_ptr<const void>> items;
+  };
+  std::mutex cache_mutex_;
+  TopicCache caches_[2];  // by Topic bit: Access, Rules
   friend struct Lease;
 
   Dialect dialect_ = Dialect::Sqlite;

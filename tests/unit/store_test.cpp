@@ -170,3 +170,32 @@ TEST_F(StoreTest, AuditLogIsAppendOnlyAndTamperingIsDetected) {
   EXPECT_EQ(check.broken_at, edited);
   EXPECT_EQ(check.checked, before);
 }
+
+// Cached copies: loaded once, dropped when a transaction that changed their topic ends (committed or not),
+// and a copy loaded before such a change is not kept.
+TEST(TopicCache, CopiesAreDroppedByChangesToTheirTopic) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  int loads = 0;
+  auto get = [&] { return *db->cached<int>(store::Topic::Rules, "n", [&] { return ++loads; }); };
+  EXPECT_EQ(get(), 1);
+  EXPECT_EQ(get(), 1);
+  db->write([](store::Conn& c) { c.changed(store::Topic::Access); });
+  EXPECT_EQ(get(), 1) << "another topic's change dropped the copy";
+  db->write([](store::Conn& c) { c.changed(store::Topic::Rules); });
+  EXPECT_EQ(get(), 2);
+  EXPECT_THROW(db->write([](store::Conn& c) {
+    c.changed(store::Topic::Rules);
+    throw std::runtime_error("rolled back");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(get(), 3);
+  // A load that overlaps a committed change is used once but not kept.
+  int stale = *db->cached<int>(store::Topic::Rules, "m", [&] {
+    db->write([](store::Conn& c) { c.changed(store::Topic::Rules); });
+    return 10;
+  });
+  EXPECT_EQ(stale, 10);
+  EXPECT_EQ(*db->cached<int>(store::Topic::Rules, "m", [] { return 11; }), 11);
+  db->forget(store::Topic::Rules, "m");
+  EXPECT_EQ(*db->cached<int>(store::Topic::Rules, "m", [] { return 12; }), 12);
+}
