@@ -31,17 +31,20 @@ namespace {
 
 std::string now_iso() { return clock::iso_utc(clock::now()); }
 
-const char* kHazardSelect =
+const std::string kHazardFrom =
+    " FROM hazards h JOIN venues v ON v.id = h.venue_id JOIN org_units vo ON vo.id = v.org_unit_id "
+    "JOIN hazard_categories hc ON hc.code = h.category LEFT JOIN units ru ON ru.id = h.responsible_unit_id "
+    "LEFT JOIN org_units so ON so.id = h.supervisor_org_unit_id";
+
+const std::string kHazardSelect =
     "SELECT h.id, h.number, h.source, h.venue_id AS \"venueId\", v.name AS \"venueName\", vo.name AS \"villageName\", "
     "v.org_unit_id AS \"villageId\", h.category, hc.label AS \"categoryLabel\", h.severity, h.decision_record AS \"decisionRecord\", "
     "h.description, h.location, h.photos, h.found_by AS \"foundBy\", h.found_at AS \"foundAt\", "
     "h.responsible_unit_id AS \"responsibleUnitId\", ru.name AS \"responsibleUnitName\", h.responsible_person AS \"responsiblePerson\", "
     "h.responsible_phone AS \"responsiblePhone\", h.supervisor_org_unit_id AS \"supervisorOrgUnitId\", so.name AS \"supervisorName\", "
     "h.deadline, h.interim_measures AS \"interimMeasures\", h.funds, h.state, h.overdue, h.supervision, h.rectification, h.recheck, "
-    "h.report_id AS \"reportId\", h.notice_seq AS \"noticeSeq\", h.created_at AS \"createdAt\", h.updated_at AS \"updatedAt\", h.version "
-    "FROM hazards h JOIN venues v ON v.id = h.venue_id JOIN org_units vo ON vo.id = v.org_unit_id "
-    "JOIN hazard_categories hc ON hc.code = h.category LEFT JOIN units ru ON ru.id = h.responsible_unit_id "
-    "LEFT JOIN org_units so ON so.id = h.supervisor_org_unit_id";
+    "h.report_id AS \"reportId\", h.notice_seq AS \"noticeSeq\", h.created_at AS \"createdAt\", h.updated_at AS \"updatedAt\", h.version" +
+    kHazardFrom;
 
 // The venue's scope and the supervising department; in any scope, the hazards the caller recorded.
 std::string hazard_scope(const access::Caller& who, store::Params& p) {
@@ -64,7 +67,9 @@ const std::map<std::string, std::string>& supervision_levels() {
 }
 
 std::string town_name(store::Conn& c) {
-  return c.text("SELECT name FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1").value_or("");
+  return *c.db().cached<std::string>(store::Topic::Access, "town_name", [&] {
+    return c.text("SELECT name FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1").value_or("");
+  });
 }
 
 // 限期改正通知书 are numbered within the (local) year the hazard was recorded.
@@ -575,17 +580,15 @@ std::string hazard_notice_html(store::Db& db, const access::Caller& who, long lo
   });
 }
 
+// Streams up to 100,000 rows from the query into the workbook; libxlsxwriter's constant-memory mode writes each
+// row to its temporary file as it goes, so neither side holds the ledger in memory.
 std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q) {
   Filter f = hazard_filter(who, q);
-  json rows = db.read([&](store::Conn& c) {
-    store::Params params = f.params;
-    params.emplace_back(100000LL);
-    json r = c.rows(std::string(kHazardSelect) + f.sql + " ORDER BY h.found_at DESC, h.id DESC LIMIT ?", params);
-    for (auto& h : r) present(c, who, h);
-    return r;
-  });
   auto path = std::filesystem::temp_directory_path() / ("huoyan-export-" + random_token(8) + ".xlsx");
-  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_workbook_options options{};
+  options.constant_memory = LXW_TRUE;
+  options.tmpdir = nullptr;
+  lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
   if (!wb) throw std::runtime_error("cannot create workbook");
   lxw_worksheet* ws = workbook_add_worksheet(wb, "隐患台账");
   lxw_format* head = workbook_add_format(wb);
@@ -593,23 +596,40 @@ std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const 
   const char* headers[] = {"序号", "隐患编号", "场所", "村（社区）", "类别", "等级", "来源", "描述", "发现人", "发现时间",
                            "整改责任人", "督办岗位", "整改期限", "状态", "是否逾期", "挂牌督办"};
   constexpr int kCols = 16;
-  for (int i = 0; i < kCols; ++i) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), headers[i], head);
   worksheet_set_column(ws, 0, 0, 6, nullptr);
   worksheet_set_column(ws, 1, kCols - 1, 16, nullptr);
   worksheet_set_column(ws, 7, 7, 40, nullptr);
+  for (int i = 0; i < kCols; ++i) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), headers[i], head);
   auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
   int r = 1;
-  for (const auto& h : rows) {
-    worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
-    std::string found = h["foundAt"].is_string() ? local_time(h["foundAt"]) : "";
-    std::string cells[] = {text(h["number"]), text(h["venueName"]), text(h["villageName"]), text(h["categoryLabel"]),
-                           text(h["severityLabel"]), text(h["sourceLabel"]), text(h["description"]), text(h["foundBy"]), found,
-                           text(h["responsiblePerson"]), text(h["supervisorName"]), text(h["deadline"]), text(h["stateLabel"]),
-                           h["overdue"].get<bool>() ? "是" : "否",
-                           h["supervision"].is_object() ? text(h["supervision"]["levelLabel"]) : ""};
-    for (int i = 0; i < kCols - 1; ++i)
-      worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(i + 1), cells[i].c_str(), nullptr);
-    ++r;
+  try {
+    db.read([&](store::Conn& c) {
+      store::Params params = f.params;
+      params.emplace_back(100000LL);
+      // Only the columns of the sheet: a row is written without building the API's hazard object.
+      c.each("SELECT h.number, v.name AS venue, vo.name AS village, hc.label AS category, h.severity, h.source, h.description, "
+             "h.found_by, h.found_at, h.responsible_person, so.name AS supervisor, h.deadline, h.state, h.overdue, h.supervision" +
+                 kHazardFrom + f.sql + " ORDER BY h.found_at DESC, h.id DESC LIMIT ?",
+             params, [&](json& h) {
+        worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
+        std::string supervision;
+        if (h["supervision"].is_string())
+          supervision = supervision_levels().at(json::parse(h["supervision"].get<std::string>())["level"].get<std::string>());
+        std::string cells[] = {text(h["number"]), text(h["venue"]), text(h["village"]), text(h["category"]),
+                               h["severity"] == "major" ? "重大" : "一般", source_labels().at(h["source"].get<std::string>()),
+                               text(h["description"]), text(h["found_by"]), h["found_at"].is_string() ? local_time(h["found_at"]) : "",
+                               text(h["responsible_person"]), text(h["supervisor"]), text(h["deadline"]),
+                               std::string(hazard::state_label(*hazard::parse_state(h["state"].get<std::string>()))),
+                               store::as_id(h["overdue"]) ? "是" : "否", supervision};
+        for (int i = 0; i < kCols - 1; ++i)
+          worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(i + 1), cells[i].c_str(), nullptr);
+        ++r;
+      });
+    });
+  } catch (...) {
+    workbook_close(wb);
+    std::filesystem::remove(path);
+    throw;
   }
   lxw_error err = workbook_close(wb);
   std::ifstream in(path, std::ios::binary);

@@ -41,9 +41,16 @@ struct NativeConn {
   int pg_names = 0;
 
   ~NativeConn() { forget_sqlite(); }
+  // Keeps statements that are stepping (an outer Conn::each while its callback queries).
   void forget_sqlite() {
-    for (auto& [sql, st] : sqlite_statements) sqlite3_finalize(st);
-    sqlite_statements.clear();
+    for (auto it = sqlite_statements.begin(); it != sqlite_statements.end();) {
+      if (sqlite3_stmt_busy(it->second)) {
+        ++it;
+      } else {
+        sqlite3_finalize(it->second);
+        it = sqlite_statements.erase(it);
+      }
+    }
   }
 };
 
@@ -55,7 +62,7 @@ constexpr size_t kMaxCachedStatements = 400;
 
 [[noreturn]] void sqlite_fail(sqlite3* db) { throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db)); }
 
-long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, Json* out) {
+long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row) {
   std::string key(sql);
   auto it = n.sqlite_statements.find(key);
   sqlite3_stmt* st = nullptr;
@@ -90,10 +97,10 @@ long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, 
   }
   int cols = sqlite3_column_count(st);
   std::vector<std::string> names;
-  for (int i = 0; out && i < cols; ++i) names.emplace_back(sqlite3_column_name(st, i));
+  for (int i = 0; on_row && i < cols; ++i) names.emplace_back(sqlite3_column_name(st, i));
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (!out) continue;
+    if (!on_row) continue;
     Json row = Json::object();
     for (int i = 0; i < cols; ++i) {
       Json& cell = row[names[i]];
@@ -106,7 +113,7 @@ long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, 
                              static_cast<size_t>(sqlite3_column_bytes(st, i)));
       }
     }
-    out->push_back(std::move(row));
+    (*on_row)(row);
   }
   if (rc != SQLITE_DONE) sqlite_fail(n.sqlite);
   return sqlite3_changes(n.sqlite);
@@ -141,7 +148,7 @@ bool preparable(std::string_view sql) {
   return false;
 }
 
-long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Json* out) {
+long long run_pg(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row) {
   std::vector<std::string> texts(params.size());
   std::vector<const char*> values(params.size(), nullptr);
   for (size_t i = 0; i < params.size(); ++i) {
@@ -175,31 +182,34 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Json
     res.r = PQexecParams(n.pg, number_placeholders(sql).c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
   }
   pg_check(res.r);
-  if (out) {
+  if (on_row) {
     int cols = PQnfields(res.r), rows = PQntuples(res.r);
     for (int r = 0; r < rows; ++r) {
       Json row = Json::object();
       for (int i = 0; i < cols; ++i)
         row[PQfname(res.r, i)] = PQgetisnull(res.r, r, i) ? Json(nullptr) : pg_cell(PQgetvalue(res.r, r, i), PQgetlength(res.r, r, i), PQftype(res.r, i));
-      out->push_back(std::move(row));
+      (*on_row)(row);
     }
   }
   const char* affected = PQcmdTuples(res.r);
   return *affected ? std::stoll(affected) : 0;
 }
 
-// Runs one statement; appends its rows to `out` when given; returns rows affected.
-long long run(NativeConn& n, std::string_view sql, const Params& params, Json* out) {
-  return n.sqlite ? run_sqlite(n, sql, params, out) : run_pg(n, sql, params, out);
+// Runs one statement, handing each row to `on_row` when given; returns rows affected.
+long long run(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row) {
+  return n.sqlite ? run_sqlite(n, sql, params, on_row) : run_pg(n, sql, params, on_row);
 }
 
 }  // namespace
 
 Json Conn::rows(std::string_view sql, const Params& params) {
   Json out = Json::array();
-  run(n_, sql, params, &out);
+  RowFn add = [&](Json& row) { out.push_back(std::move(row)); };
+  run(n_, sql, params, &add);
   return out;
 }
+
+void Conn::each(std::string_view sql, const Params& params, const RowFn& on_row) { run(n_, sql, params, &on_row); }
 
 std::optional<Json> Conn::row(std::string_view sql, const Params& params) {
   Json all = rows(sql, params);

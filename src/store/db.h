@@ -25,6 +25,7 @@ using Json = nlohmann::json;
 enum class Dialect { Sqlite, Postgres };
 using Value = std::variant<std::nullptr_t, long long, double, std::string>;
 using Params = std::vector<Value>;
+using RowFn = std::function<void(Json&)>;
 
 // Process-wide copies of data read on most requests and changed rarely, by topic. A write transaction that
 // changes a topic's tables says so with Conn::changed(); the topic's copies are dropped when it ends. Only the
@@ -49,6 +50,9 @@ class Conn {
   unsigned changed_topics() const { return changed_; }
 
   Json rows(std::string_view sql, const Params& params = {});
+  // Hands each row to `on_row` as it is read, so a large result need not be held (SQLite steps through it;
+  // libpq still receives PostgreSQL's whole result). `on_row` may run other queries on this Conn.
+  void each(std::string_view sql, const Params& params, const RowFn& on_row);
   std::optional<Json> row(std::string_view sql, const Params& params = {});
   // First column of the first row as an integer (0 when there is no row).
   long long scalar(std::string_view sql, const Params& params = {});
