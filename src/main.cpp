@@ -64,12 +64,14 @@ void apply_file_and_env(Config& c, const std::string& path) {
   env("HUOYAN_MQTT", c.mqtt);
 }
 
-std::unique_ptr<store::Db> open_db(const std::string& url) {
+// The server asks for a connection per thread that may query, so no request waits for one while its thread
+// could run (PostgreSQL's time per query is mostly the round trip).
+std::unique_ptr<store::Db> open_db(const std::string& url, int connections = 4) {
   if (url.rfind("sqlite:", 0) == 0) {
     auto dir = std::filesystem::path(url.substr(7)).parent_path();
     if (!dir.empty() && url.substr(7) != ":memory:") std::filesystem::create_directories(dir);
   }
-  return store::Db::open(url, 4);
+  return store::Db::open(url, connections);
 }
 
 int run_serve(const Config& c) {
@@ -82,7 +84,7 @@ int run_serve(const Config& c) {
   o.worker_threads = c.workers;
   o.trust_proxy = c.trust_proxy;
   o.secure_cookies = c.secure_cookies;
-  auto db = open_db(c.db);
+  auto db = open_db(c.db, c.workers + 2);  // + the timers and the device gateway
   auto boot = app::bootstrap(*db, c.town);
   if (boot.initial_admin_password)
     std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password

@@ -604,13 +604,11 @@ std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const 
   int r = 1;
   try {
     db.read([&](store::Conn& c) {
-      store::Params params = f.params;
-      params.emplace_back(100000LL);
       // Only the columns of the sheet: a row is written without building the API's hazard object.
       c.each("SELECT h.number, v.name AS venue, vo.name AS village, hc.label AS category, h.severity, h.source, h.description, "
              "h.found_by, h.found_at, h.responsible_person, so.name AS supervisor, h.deadline, h.state, h.overdue, h.supervision" +
-                 kHazardFrom + f.sql + " ORDER BY h.found_at DESC, h.id DESC LIMIT ?",
-             params, [&](json& h) {
+                 kHazardFrom + f.sql + " ORDER BY h.found_at DESC, h.id DESC" + limit_sql(100000),
+             f.params, [&](json& h) {
         worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
         std::string supervision;
         if (h["supervision"].is_string())

@@ -366,7 +366,7 @@ json result_json(const draw::Result& r) {
 json list_draws(store::Db& db, const QueryMap& q) {
   Paging p = paging(q);
   return db.read([&](store::Conn& c) {
-    json rows = c.rows("SELECT * FROM draws ORDER BY id DESC LIMIT ? OFFSET ?", {p.size, p.offset()});
+    json rows = c.rows("SELECT * FROM draws ORDER BY id DESC" + limit_sql(p.size, p.offset()));
     json items = json::array();
     for (const auto& r : rows) items.push_back(draw_json(c, r));
     return json{{"items", items}, {"total", c.scalar("SELECT COUNT(*) FROM draws")}};

@@ -630,9 +630,7 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   return db.read([&](store::Conn& c) {
     json out;
     if (cursor) {
-      store::Params params = f.params;
-      params.emplace_back(pg.size + 1);
-      json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC LIMIT ?", params);
+      json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC" + limit_sql(pg.size + 1), f.params);
       bool more = static_cast<long long>(rows.size()) > pg.size;
       if (more) rows.erase(rows.end() - 1);
       out = {{"items", rows},

@@ -63,13 +63,14 @@ void add_time_range(Filter& f, const QueryMap& q, const std::string& column) {
   if (auto v = query_time(q, "to", true)) f.add(column + " <= ?", *v);
 }
 
+std::string limit_sql(long long limit, long long offset) {
+  return " LIMIT " + std::to_string(limit) + (offset ? " OFFSET " + std::to_string(offset) : "");
+}
+
 store::Json page_of(store::Conn& c, const std::string& select, const std::string& count_from, const Filter& f,
                     const std::string& order, const Paging& p) {
   long long total = c.scalar("SELECT COUNT(*) " + count_from + f.sql, f.params);
-  store::Params params = f.params;
-  params.emplace_back(p.size);
-  params.emplace_back(p.offset());
-  store::Json items = c.rows(select + f.sql + " ORDER BY " + order + " LIMIT ? OFFSET ?", params);
+  store::Json items = c.rows(select + f.sql + " ORDER BY " + order + limit_sql(p.size, p.offset()), f.params);
   return store::Json{{"items", items}, {"total", total}};
 }
 

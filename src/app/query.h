@@ -38,7 +38,12 @@ struct Filter {
 // ?from=&to= (dates or times) as a range on `column`, which holds ISO UTC text.
 void add_time_range(Filter& f, const QueryMap& q, const std::string& column);
 
+// " LIMIT n [OFFSET m]" written into the statement, not bound: PostgreSQL reuses a prepared statement's
+// generic plan, and only a known small LIMIT makes that plan walk an index in order instead of sorting all rows.
+std::string limit_sql(long long limit, long long offset = 0);
+
 // {items, total} for `select` + filter + `order`, one page of it.
+
 store::Json page_of(store::Conn& c, const std::string& select, const std::string& count_from, const Filter& f,
                     const std::string& order, const Paging& p);
 

@@ -964,9 +964,7 @@ json import_certificates(store::Db& db, const Caller& who, const json& body) {
 std::string export_certificates_xlsx(store::Db& db, const Caller& who, const QueryMap& q) {
   Filter f = cert_filter(who, q);
   json rows = db.read([&](store::Conn& c) {
-    store::Params params = f.params;
-    params.emplace_back(100000LL);
-    json r = c.rows(std::string(kCertSelect) + f.sql + " ORDER BY c.valid_until, c.id LIMIT ?", params);
+    json r = c.rows(std::string(kCertSelect) + f.sql + " ORDER BY c.valid_until, c.id" + limit_sql(100000), f.params);
     present_certs(r, who);
     return r;
   });
