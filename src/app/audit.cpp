@@ -9,11 +9,7 @@ using nlohmann::json;
 
 void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
             const std::string& target_id, const json& before, const json& after) {
-  // The chain needs the previous hash: serialise appenders. SQLite already
-  // has one writer; PostgreSQL takes a transaction-scoped advisory lock.
-  if (c.dialect() == store::Dialect::Postgres) c.exec("SELECT pg_advisory_xact_lock(7716002)");
   audit_chain::Entry e;
-  e.prev_hash = c.text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").value_or(audit_chain::kGenesis);
   e.at = clock::iso_utc(clock::now());
   e.user_id = who.user_id;
   e.username = who.username;
@@ -22,11 +18,17 @@ void record(store::Conn& c, const access::Caller& who, const std::string& action
   e.target_type = target_type;
   e.target_id = target_id;
   e.summary = json{{"before", before}, {"after", after}}.dump();
-  e.hash = audit_chain::compute_hash(e);
-  c.insert(
-      "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary, e.prev_hash, e.hash});
+  // The chain needs the previous hash, so appenders queue up: SQLite already has one writer; PostgreSQL takes a
+  // transaction-scoped advisory lock, at commit so that it is held only as long as the commit.
+  c.before_commit([e = std::move(e)](store::Conn& c) mutable {
+    if (c.dialect() == store::Dialect::Postgres) c.exec("SELECT pg_advisory_xact_lock(7716002)");
+    e.prev_hash = c.text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").value_or(audit_chain::kGenesis);
+    e.hash = audit_chain::compute_hash(e);
+    c.insert(
+        "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary, e.prev_hash, e.hash});
+  });
 }
 
 json list_audit(store::Db& db, const QueryMap& q) {

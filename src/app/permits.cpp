@@ -47,28 +47,38 @@ std::string permit_scope(const Caller& who, store::Params& p) {
       {"EXISTS (SELECT 1 FROM permit_participants pp WHERE pp.permit_id = p.id AND pp.user_id = ?)"}, p);
 }
 
-// The permit's own row (snake_case columns), if it is in the caller's scope.
-// The permit and, joined, what its summary shows (x_ columns; present() reads them instead of asking five
-// more queries per permit). The WHERE of a Filter may follow. Only LEFT JOINs: SQLite then keeps permits as
-// the outer loop and walks its index in the list's order instead of starting from venues.
-const char* kPermitSummarySelect =
-    "SELECT p.*, v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, hm.label AS x_method_label, "
-    "jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, fw.user_id AS x_watch_user, "
-    "(SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers FROM permits p "
-    "LEFT JOIN venues v ON v.id = p.venue_id LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "
-    "LEFT JOIN dict_items hm ON hm.type_code = 'hotwork_method' AND hm.value = p.method "
-    "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id";
+// The permit and, joined, what its summary shows (x_ columns; present() reads them instead of asking more
+// queries per permit). The WHERE of a Filter may follow. Only LEFT JOINs: SQLite then keeps permits as the
+// outer loop and walks its index in the list's order instead of starting from venues.
+#define PERMIT_SUMMARY_COLUMNS                                                                                      \
+  "SELECT p.*, v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, "                  \
+  "hm.label AS x_method_label, jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, "  \
+  "fw.user_id AS x_watch_user, (SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers"
+#define PERMIT_SUMMARY_JOINS                                                                                             \
+  " FROM permits p LEFT JOIN venues v ON v.id = p.venue_id "                                                          \
+  "LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "                                     \
+  "LEFT JOIN dict_items hm ON hm.type_code = 'hotwork_method' AND hm.value = p.method "                               \
+  "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id"
+const char* kPermitSummarySelect = PERMIT_SUMMARY_COLUMNS PERMIT_SUMMARY_JOINS;
+// One permit: the summary and the names of its unit, approver and applicant.
+const char* kPermitSelect = PERMIT_SUMMARY_COLUMNS
+    ", un.name AS x_unit_name, ap.name AS x_approver_name, ac.name AS x_applicant_name" PERMIT_SUMMARY_JOINS
+    " LEFT JOIN units un ON un.id = p.unit_id LEFT JOIN users ap ON ap.id = p.approver_user_id"
+    " LEFT JOIN users ac ON ac.id = p.applicant_user_id";
+#undef PERMIT_SUMMARY_COLUMNS
+#undef PERMIT_SUMMARY_JOINS
 
 void permit_types(json& rows_or_row) {
   store::as_int(rows_or_row, {"id", "venue_id", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id",
-                              "applicant_user_id", "version", "wind_force"});
+                              "applicant_user_id", "version", "wind_force", "x_leader_user", "x_watch_user", "x_workers"});
   store::as_bool(rows_or_row, {"indoor", "fire_separation", "gas_required", "site_clear"});
 }
 
-json raw_permit(store::Conn& c, const Caller& who, long long id, const char* select = "SELECT p.* FROM permits p") {
+// The permit (snake_case columns and kPermitSelect's x_ columns), if it is in the caller's scope.
+json raw_permit(store::Conn& c, const Caller& who, long long id) {
   store::Params p{id};
   std::string cond = permit_scope(who, p);
-  auto row = c.row(std::string(select) + " WHERE p.id = ? AND " + cond, p);
+  auto row = c.row(std::string(kPermitSelect) + " WHERE p.id = ? AND " + cond, p);
   if (!row) throw not_found();
   permit_types(*row);
   return *row;
@@ -85,12 +95,12 @@ long long person_user(store::Conn& c, long long person_id) {
 struct Roles {
   bool applicant = false, approver = false, job_leader = false, fire_watch = false;
 };
-Roles roles_of(store::Conn& c, const Caller& who, const json& raw) {
+Roles roles_of(const Caller& who, const json& raw) {
   Roles r;
   r.applicant = raw["applicant_user_id"] == who.user_id;
   r.approver = raw["approver_user_id"] == who.user_id;
-  r.job_leader = person_user(c, raw["job_leader_id"]) == who.user_id;
-  r.fire_watch = person_user(c, raw["fire_watch_id"]) == who.user_id;
+  r.job_leader = raw["x_leader_user"] == who.user_id;
+  r.fire_watch = raw["x_watch_user"] == who.user_id;
   return r;
 }
 
@@ -243,8 +253,13 @@ void save_participants(store::Conn& c, long long id) {
     parts.insert({num(w["user_id"]), "worker"});
   if (long long m = c.scalar("SELECT COALESCE(manager_user_id, 0) FROM venues WHERE id = ?", {num(p["venue_id"])}))
     parts.insert({m, "venue_manager"});
-  for (const auto& [user, role] : parts)
-    c.exec("INSERT INTO permit_participants (permit_id, user_id, role) VALUES (?, ?, ?)", {id, user, role});
+  std::string sql = "INSERT INTO permit_participants (permit_id, user_id, role) VALUES ";
+  store::Params params;
+  for (const auto& [user, role] : parts) {
+    sql += params.empty() ? "(?, ?, ?)" : ", (?, ?, ?)";
+    params.insert(params.end(), {id, user, role});
+  }
+  c.exec(sql, params);
 }
 
 void save_draft(store::Conn& c, long long id, const Draft& d) {
@@ -340,8 +355,10 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
   // once must not both pass: on PostgreSQL (read committed) the second waits here for the first to commit and
   // then sees its permit; SQLite runs one writer at a time. Locks in one order (people, then machines, by id).
   if (c.dialect() == store::Dialect::Postgres) {
-    c.rows("SELECT id FROM people WHERE id IN (SELECT person_id FROM permit_workers WHERE permit_id = ?) OR id = ? ORDER BY id FOR UPDATE",
-           {id, raw["fire_watch_id"].get<long long>()});
+    // One IN list, not "IN (...) OR id = ?", which PostgreSQL answers by filtering every person.
+    c.rows("SELECT id FROM people WHERE id IN (SELECT person_id FROM permit_workers WHERE permit_id = ? "
+           "UNION ALL SELECT fire_watch_id FROM permits WHERE id = ?) ORDER BY id FOR UPDATE",
+           {id, id});
     c.rows("SELECT id FROM machines WHERE id IN (SELECT machine_id FROM permit_machines WHERE permit_id = ?) ORDER BY id FOR UPDATE", {id});
   }
   std::string start = raw["planned_start"], end = raw["planned_end"];
@@ -435,14 +452,6 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
 
 // ---- presentation ----
 
-json name_ref(store::Conn& c, const char* sql, const json& id) {
-  if (id.is_null()) return nullptr;
-  auto r = c.row(sql, {num(id)});
-  if (!r) return nullptr;
-  store::as_int(*r, {"id", "userId"});
-  return *r;
-}
-
 json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
   long long id = raw["id"];
   State s = state_of(raw);
@@ -467,31 +476,25 @@ json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
               {"closedAt", raw["closed_at"]},
               {"createdAt", raw["created_at"]},
               {"updatedAt", raw["updated_at"]}};
-  if (raw.contains("x_venue_name")) {
-    auto person = [&](const char* id_col, const char* name_col, const char* user_col) {
-      if (raw[name_col].is_null()) return json(nullptr);
-      return json{{"id", raw[id_col]}, {"name", raw[name_col]}, {"userId", raw[user_col].is_null() ? json(nullptr) : json(store::as_id(raw[user_col]))}};
-    };
-    out["venue"] = {{"id", raw["venue_id"]}, {"name", raw["x_venue_name"]}, {"type", raw["x_venue_type"]}, {"typeLabel", raw["x_venue_type_label"]}};
-    out["methodLabel"] = raw["x_method_label"].is_string() ? raw["x_method_label"] : json("");
-    out["jobLeader"] = person("job_leader_id", "x_leader_name", "x_leader_user");
-    out["fireWatch"] = person("fire_watch_id", "x_watch_name", "x_watch_user");
-    out["workerCount"] = store::as_id(raw["x_workers"]);
-  } else {
-    out["venue"] = name_ref(c, "SELECT v.id, v.name, v.type, t.label AS \"typeLabel\" FROM venues v LEFT JOIN dict_items t "
-                               "ON t.type_code = 'venue_type' AND t.value = v.type WHERE v.id = ?", raw["venue_id"]);
-    out["methodLabel"] = c.text("SELECT label FROM dict_items WHERE type_code = 'hotwork_method' AND value = ?", {store::value_of(raw["method"])}).value_or("");
-    out["jobLeader"] = name_ref(c, "SELECT id, name, user_id AS \"userId\" FROM people WHERE id = ?", raw["job_leader_id"]);
-    out["fireWatch"] = name_ref(c, "SELECT id, name, user_id AS \"userId\" FROM people WHERE id = ?", raw["fire_watch_id"]);
-    out["workerCount"] = c.scalar("SELECT COUNT(*) FROM permit_workers WHERE permit_id = ?", {id});
-  }
+  auto person = [&](const char* id_col, const char* name_col, const char* user_col) {
+    if (raw[name_col].is_null()) return json(nullptr);
+    return json{{"id", raw[id_col]}, {"name", raw[name_col]}, {"userId", raw[user_col]}};
+  };
+  out["venue"] = {{"id", raw["venue_id"]}, {"name", raw["x_venue_name"]}, {"type", raw["x_venue_type"]}, {"typeLabel", raw["x_venue_type_label"]}};
+  out["methodLabel"] = raw["x_method_label"].is_string() ? raw["x_method_label"] : json("");
+  out["jobLeader"] = person("job_leader_id", "x_leader_name", "x_leader_user");
+  out["fireWatch"] = person("fire_watch_id", "x_watch_name", "x_watch_user");
+  out["workerCount"] = raw["x_workers"];
   if (out["fireWatch"].is_object()) out["fireWatch"]["checkedInAt"] = raw["fire_watch_checked_in_at"];
   if (!full) return out;
 
   out["indoorReason"] = raw["indoor_reason"];
-  out["unit"] = name_ref(c, "SELECT id, name FROM units WHERE id = ?", raw["unit_id"]);
-  out["approver"] = name_ref(c, "SELECT id, name FROM users WHERE id = ?", raw["approver_user_id"]);
-  out["applicant"] = name_ref(c, "SELECT id, name FROM users WHERE id = ?", raw["applicant_user_id"]);
+  auto named = [&](const char* id_col, const char* name_col) {
+    return raw[name_col].is_null() ? json(nullptr) : json{{"id", raw[id_col]}, {"name", raw[name_col]}};
+  };
+  out["unit"] = named("unit_id", "x_unit_name");
+  out["approver"] = named("approver_user_id", "x_approver_name");
+  out["applicant"] = named("applicant_user_id", "x_applicant_name");
   json workers = c.rows(
       "SELECT pw.person_id AS \"personId\", pe.name, pe.user_id AS \"userId\", pw.certificate_id AS \"certificateId\", ce.number AS \"certificateNumber\", "
       "k.label AS \"certificateKindLabel\", ce.valid_until AS \"certificateValidUntil\", pw.checked_in_at AS \"checkedInAt\" "
@@ -556,7 +559,7 @@ json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
   }
   out["timeline"] = timeline;
 
-  Roles r = roles_of(c, who, raw);
+  Roles r = roles_of(who, raw);
   json allowed = json::array();
   for (Command k : permit::all_commands())
     if (permit::next_state(s, k) && is_their_step(who, r, k, s)) allowed.push_back(permit::command_key(k));
@@ -611,7 +614,7 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
           "(SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = p.venue_id) = ?)",
           *v, *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
-  if (auto v = query_time(q, "to", true)) f.add("p.planned_start <= ?", *v);
+  std::optional<std::string> to = query_time(q, "to", true);
   // Keyset mode (?cursor=first, then the nextCursor of each answer): no OFFSET and no COUNT, so any page
   // depth costs the same. The cursor is the last row's "plannedStart~id".
   std::optional<std::string> cursor = query_str(q, "cursor", 40);
@@ -623,10 +626,16 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
                                              : std::from_chars(cursor->data() + tilde + 1, id_end, after_id);
     if (tilde == std::string::npos || !clock::parse_iso(cursor->substr(0, tilde)) || parsed.ec != std::errc() || parsed.ptr != id_end)
       throw bad_request("INVALID_VALUE", "翻页游标无效，请从第一页重新查询", "cursor");
-    std::string after_start = cursor->substr(0, tilde);
-    // Written so that the index on planned_start bounds the scan (an OR at the top would not).
-    f.add("p.planned_start <= ? AND (p.planned_start < ? OR p.id < ?)", after_start, after_start, after_id);
+    std::string after_start = clock::iso_utc(*clock::parse_iso(cursor->substr(0, tilde)));  // as stored
+    // Written so that the index on planned_start bounds the scan (an OR at the top would not). Only the tighter
+    // of this bound and `to` is written: SQLite's index range takes one upper bound, not the lower of two, and
+    // would otherwise walk from `to` down to the cursor on every deep page.
+    if (!to || after_start <= *to) {
+      f.add("p.planned_start <= ? AND (p.planned_start < ? OR p.id < ?)", after_start, after_start, after_id);
+      to.reset();
+    }
   }
+  if (to) f.add("p.planned_start <= ?", *to);
   return db.read([&](store::Conn& c) {
     json out;
     if (cursor) {
@@ -681,7 +690,7 @@ json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
 }
 
 json get_permit(store::Db& db, const Caller& who, long long id) {
-  return db.read([&](store::Conn& c) { return present(c, who, raw_permit(c, who, id, kPermitSummarySelect), true); });
+  return db.read([&](store::Conn& c) { return present(c, who, raw_permit(c, who, id), true); });
 }
 
 json measure_templates(store::Db& db) {
@@ -738,18 +747,24 @@ json create_permit(store::Db& db, const Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     check_draft_refs(c, d);
     std::string now = now_iso();
+    std::string token = random_token(12);
+    // The number is drawn last (below): its counter row stays locked until commit, and every create of the day
+    // waits on it, so nothing else may run while it is held. Until then the row carries a unique stand-in.
     long long id = c.insert(
         "INSERT INTO permits (number, public_token, venue_id, place, content, method, level_declared, level, planned_start, "
         "planned_end, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, state, created_at, updated_at) "
         "VALUES (?, ?, ?, '', '', '', 'level2', 'level2', ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
-        {next_number(c), random_token(12), d.venue_id, d.planned_start, d.planned_end, d.job_leader_id, d.fire_watch_id,
+        {"new-" + token, token, d.venue_id, d.planned_start, d.planned_end, d.job_leader_id, d.fire_watch_id,
          d.approver_user_id, who.user_id, now, now});
     save_draft(c, id, d);
-    for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1"))
-      c.exec("INSERT INTO permit_measures (permit_id, code, label, sort) VALUES (?, ?, ?, ?)", {id, store::value_of(m["code"]), store::value_of(m["label"]), num(m["sort"])});
+    c.exec("INSERT INTO permit_measures (permit_id, code, label, sort) SELECT ?, code, label, sort FROM measure_templates WHERE enabled = 1", {id});
     add_event(c, id, "create", "draft", "draft", who, json::object());
     record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
-    return reload(c, who, id);
+    json out = reload(c, who, id);
+    std::string number = next_number(c);
+    c.exec("UPDATE permits SET number = ? WHERE id = ?", {number, id});
+    out["number"] = number;
+    return out;
   });
 }
 
@@ -800,7 +815,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
   return db.write([&](store::Conn& c) {
     check_files_exist(c, photos, "photos");
     json raw = raw_permit(c, who, id);
-    Roles roles = roles_of(c, who, raw);
+    Roles roles = roles_of(who, raw);
     State s = state_of(raw);
     auto step_guard = [&](Command k) {
       if (!is_their_step(who, roles, k, s)) throw not_your_step(who_may(k));

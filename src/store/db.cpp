@@ -399,12 +399,29 @@ Db::Lease Db::lease(bool for_write) {
   return Lease(this, std::move(s), {}, raw);
 }
 
-Db::Tx::Tx(Conn& c) : c(c) { c.exec(c.dialect() == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"); }
+void Conn::before_commit(std::function<void(Conn&)> f) {
+  if (in_tx_)
+    before_commit_.push_back(std::move(f));
+  else
+    f(*this);
+}
+
+Db::Tx::Tx(Conn& c) : c(c) {
+  c.exec(c.dialect() == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  c.in_tx_ = true;
+}
 void Db::Tx::commit() {
+  // A queued step may queue another; index, not iterators.
+  for (size_t i = 0; i < c.before_commit_.size(); i++) {
+    auto step = std::move(c.before_commit_[i]);
+    step(c);
+  }
   c.exec("COMMIT");
   done = true;
 }
 Db::Tx::~Tx() {
+  c.in_tx_ = false;
+  c.before_commit_.clear();
   if (!done) {
     try {
       c.exec("ROLLBACK");

@@ -63,12 +63,19 @@ class Conn {
   long long insert(std::string_view sql, const Params& params = {});
   // Runs several statements at once with the driver's native call (migrations).
   void script(const std::string& sql);
+  // Runs `f` on this connection just before the transaction commits, in the order given (at once outside a
+  // transaction). For writes that lock what every writer needs (the audit chain's head), so that lock is
+  // held for the commit only, not for the rest of the transaction.
+  void before_commit(std::function<void(Conn&)> f);
 
  private:
+  friend class Db;
   Db& db_;
   NativeConn& n_;
   Dialect dialect_;
   unsigned changed_ = 0;
+  bool in_tx_ = false;
+  std::vector<std::function<void(Conn&)>> before_commit_;
 };
 
 // Turns "a = ? AND b = ?" into PostgreSQL's numbered placeholders ("$1", "$2").

@@ -46,3 +46,22 @@ test('a cursor that is not one is refused', async () => {
     expectError(await admin.get(`/api/permits?cursor=${encodeURIComponent(bad)}`), 400, 'INVALID_VALUE', 'cursor');
   }
 });
+
+test('cursor pages keep a date range; a cursor later than the range still stops at its end', async () => {
+  const admin = await login('admin');
+  const all = (await admin.getOk('/api/permits?pageSize=200')).items;
+  const to = all[Math.floor(all.length / 3)].plannedStart.slice(0, 10);
+  const from = all.at(-1).plannedStart.slice(0, 10);
+  const range = `from=${from}&to=${to}`;
+  const numbered = (await admin.getOk(`/api/permits?${range}&pageSize=200`)).items.map((p) => p.id);
+  assert.ok(numbered.length > 6 && numbered.length < all.length, `the range holds ${numbered.length} of ${all.length} permits`);
+  const walked = [];
+  for (let cursor = 'first'; cursor; ) {
+    const r = await admin.getOk(`/api/permits?${range}&pageSize=3&cursor=${encodeURIComponent(cursor)}`);
+    walked.push(...r.items.map((p) => p.id));
+    cursor = r.nextCursor;
+  }
+  assert.deepEqual(walked, numbered);
+  const late = await admin.getOk(`/api/permits?${range}&pageSize=5&cursor=${encodeURIComponent('2099-01-01T00:00:00Z~999999999')}`);
+  assert.deepEqual(late.items.map((p) => p.id), numbered.slice(0, 5), 'the range still bounds the page');
+});
