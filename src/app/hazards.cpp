@@ -233,11 +233,28 @@ std::string count_columns(const std::vector<std::string>& exprs) {
 
 void rebuild_hazard_counts(store::Conn& c) {
   c.exec("DELETE FROM hazard_counts");
+  c.exec("DELETE FROM hazard_village_counts");  // refilled by hazard_counts' triggers
   c.exec("INSERT INTO hazard_counts (venue_id, supervisor_org_unit_id, reported, rectifying, awaiting_recheck, closed, overdue, supervised) "
          "SELECT venue_id, COALESCE(supervisor_org_unit_id, 0), SUM(CASE WHEN state = 'reported' THEN 1 ELSE 0 END), "
          "SUM(CASE WHEN state = 'rectifying' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'awaiting_recheck' THEN 1 ELSE 0 END), "
          "SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), SUM(overdue), SUM(CASE WHEN supervision IS NOT NULL THEN 1 ELSE 0 END) "
          "FROM hazards GROUP BY venue_id, COALESCE(supervisor_org_unit_id, 0)");
+}
+
+void move_venue_hazard_counts(store::Conn& c, long long venue_id, long long from_village, long long to_village) {
+  if (from_village == to_village) return;
+  static const char* kCounts[] = {"reported", "rectifying", "awaiting_recheck", "closed", "overdue", "supervised"};
+  std::string sql = "INSERT INTO hazard_village_counts (village_org_unit_id, supervisor_org_unit_id";
+  for (const char* k : kCounts) sql += std::string(", ") + k;
+  sql += ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (village_org_unit_id, supervisor_org_unit_id) DO UPDATE SET ";
+  for (const char* k : kCounts)
+    sql += std::string(k == kCounts[0] ? "" : ", ") + k + " = hazard_village_counts." + k + " + excluded." + k;
+  for (const auto& row : c.rows("SELECT * FROM hazard_counts WHERE venue_id = ?", {venue_id}))
+    for (auto [village, sign] : {std::pair{from_village, -1LL}, std::pair{to_village, 1LL}}) {
+      store::Params p{village, store::as_id(row["supervisor_org_unit_id"])};
+      for (const char* k : kCounts) p.push_back(sign * store::as_id(row[k]));
+      c.exec(sql, p);
+    }
 }
 
 // Read from hazard_counts (one row per venue and department, kept by triggers), not from the hazards: the
@@ -250,11 +267,14 @@ json hazard_summary(store::Db& db, const access::Caller& who) {
         who, {"SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = k.venue_id",
               "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = k.venue_id", "k.supervisor_org_unit_id"},
         {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = k.venue_id)"}, p);
-    json rows = c.rows("SELECT " + count_columns({"k.supervisor_org_unit_id", "k.reported", "k.rectifying", "k.awaiting_recheck", "k.closed",
-                                                  "k.overdue", "k.supervised"}) +
-                           " FROM hazard_counts k JOIN venues v ON v.id = k.venue_id WHERE " + venue_scope +
-                           " GROUP BY v.org_unit_id, k.supervisor_org_unit_id",
-                       p);
+    json rows = who.scope == access::DataScope::All
+                    ? c.rows("SELECT village_org_unit_id AS village, supervisor_org_unit_id AS department, reported, rectifying, "
+                             "awaiting_recheck, closed, overdue, supervised FROM hazard_village_counts")
+                    : c.rows("SELECT " + count_columns({"k.supervisor_org_unit_id", "k.reported", "k.rectifying", "k.awaiting_recheck",
+                                                        "k.closed", "k.overdue", "k.supervised"}) +
+                                 " FROM hazard_counts k JOIN venues v ON v.id = k.venue_id WHERE " + venue_scope +
+                                 " GROUP BY v.org_unit_id, k.supervisor_org_unit_id",
+                             p);
     if (who.scope != access::DataScope::All) {
       store::Params found{who.user_id};
       std::string outside = store::scope_condition(

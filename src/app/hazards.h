@@ -24,6 +24,9 @@ json list_hazards(store::Db& db, const access::Caller& who, const QueryMap& q);
 json hazard_summary(store::Db& db, const access::Caller& who);
 // Recounts hazard_counts from the hazards (after bulk loads that bypass its triggers).
 void rebuild_hazard_counts(store::Conn& c);
+// A venue moving to another village takes its hazard counts with it (hazard_village_counts); call it in the
+// transaction that changes venues.org_unit_id.
+void move_venue_hazard_counts(store::Conn& c, long long venue_id, long long from_village, long long to_village);
 std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q);
 json get_hazard(store::Db& db, const access::Caller& who, long long id);
 json create_hazard(store::Db& db, const access::Caller& who, const json& body);

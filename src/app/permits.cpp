@@ -637,6 +637,7 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   }
   if (to) f.add("p.planned_start <= ?", *to);
   return db.read([&](store::Conn& c) {
+    c.generic_plans();
     json out;
     if (cursor) {
       json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC" + limit_sql(pg.size + 1), f.params);
@@ -690,7 +691,10 @@ json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
 }
 
 json get_permit(store::Db& db, const Caller& who, long long id) {
-  return db.read([&](store::Conn& c) { return present(c, who, raw_permit(c, who, id), true); });
+  return db.read([&](store::Conn& c) {
+    c.generic_plans();
+    return present(c, who, raw_permit(c, who, id), true);
+  });
 }
 
 json measure_templates(store::Db& db) {

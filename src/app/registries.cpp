@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/audit.h"
+#include "app/hazards.h"
 #include "app/auth.h"
 #include "app/csv.h"
 #include "app/input.h"
@@ -340,6 +341,7 @@ json update_venue(store::Db& db, const Caller& who, long long id, const json& bo
   return db.write([&](store::Conn& c) {
     json before = venue_by_id(c, who, id);
     check_venue_refs(c, f);
+    move_venue_hazard_counts(c, id, before["orgUnitId"].get<long long>(), f.org_unit_id);
     if (c.row("SELECT id FROM venues WHERE name = ? AND id <> ?", {f.name, id}))
       throw conflict("VENUE_NAME_TAKEN", "已有同名场所", "name");
     c.exec("UPDATE venues SET name = ?, type = ?, crowded = ?, entertainment = ?, address = ?, org_unit_id = ?, lat = ?, "

@@ -29,8 +29,6 @@ std::string hex(const std::string& raw) {
 }
 }  // namespace
 
-bool is_format(std::string_view format) { return format == "wecom" || format == "dingtalk" || format == "json"; }
-
 std::string hmac_sha256(const std::string& key, const std::string& data) {
   crypto_auth_hmacsha256_state st;
   unsigned char mac[crypto_auth_hmacsha256_BYTES];

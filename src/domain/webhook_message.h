@@ -14,8 +14,6 @@
 
 namespace huoyan::webhook {
 
-bool is_format(std::string_view format);
-
 struct Message {
   std::string event, event_label, title, body;
   std::string link;  // absolute URL, or empty

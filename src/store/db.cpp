@@ -39,6 +39,8 @@ struct NativeConn {
   std::unordered_map<std::string, sqlite3_stmt*> sqlite_statements;
   std::unordered_map<std::string, std::string> pg_statements;
   int pg_names = 0;
+  // The session's plan_cache_mode: 0 auto, 1 force_generic_plan, -1 not known (a rollback may have undone a SET).
+  int pg_generic = 0;
 
   ~NativeConn() { forget_sqlite(); }
   // Keeps statements that are stepping (an outer Conn::each while its callback queries).
@@ -148,7 +150,11 @@ bool preparable(std::string_view sql) {
   return false;
 }
 
-long long run_pg(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row) {
+long long run_pg(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row, bool generic) {
+  if (n.pg_generic != static_cast<int>(generic)) {
+    pg_check(PgResult{PQexec(n.pg, generic ? "SET plan_cache_mode = force_generic_plan" : "SET plan_cache_mode = auto")}.r);
+    n.pg_generic = generic;
+  }
   std::vector<std::string> texts(params.size());
   std::vector<const char*> values(params.size(), nullptr);
   for (size_t i = 0; i < params.size(); ++i) {
@@ -196,8 +202,8 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, cons
 }
 
 // Runs one statement, handing each row to `on_row` when given; returns rows affected.
-long long run(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row) {
-  return n.sqlite ? run_sqlite(n, sql, params, on_row) : run_pg(n, sql, params, on_row);
+long long run(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row, bool generic) {
+  return n.sqlite ? run_sqlite(n, sql, params, on_row) : run_pg(n, sql, params, on_row, generic);
 }
 
 }  // namespace
@@ -205,11 +211,11 @@ long long run(NativeConn& n, std::string_view sql, const Params& params, const R
 Json Conn::rows(std::string_view sql, const Params& params) {
   Json out = Json::array();
   RowFn add = [&](Json& row) { out.push_back(std::move(row)); };
-  run(n_, sql, params, &add);
+  run(n_, sql, params, &add, generic_);
   return out;
 }
 
-void Conn::each(std::string_view sql, const Params& params, const RowFn& on_row) { run(n_, sql, params, &on_row); }
+void Conn::each(std::string_view sql, const Params& params, const RowFn& on_row) { run(n_, sql, params, &on_row, generic_); }
 
 std::optional<Json> Conn::row(std::string_view sql, const Params& params) {
   Json all = rows(sql, params);
@@ -233,7 +239,7 @@ std::optional<std::string> Conn::text(std::string_view sql, const Params& params
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-long long Conn::exec(std::string_view sql, const Params& params) { return run(n_, sql, params, nullptr); }
+long long Conn::exec(std::string_view sql, const Params& params) { return run(n_, sql, params, nullptr, generic_); }
 
 long long Conn::insert(std::string_view sql, const Params& params) {
   // RETURNING works on SQLite >= 3.35 and PostgreSQL.
@@ -423,6 +429,7 @@ Db::Tx::~Tx() {
   c.in_tx_ = false;
   c.before_commit_.clear();
   if (!done) {
+    c.n_.pg_generic = -1;  // a SET in the transaction is undone
     try {
       c.exec("ROLLBACK");
     } catch (...) {

@@ -67,6 +67,11 @@ class Conn {
   // transaction). For writes that lock what every writer needs (the audit chain's head), so that lock is
   // held for the commit only, not for the rest of the transaction.
   void before_commit(std::function<void(Conn&)> f);
+  // PostgreSQL plans the statements run on this lease from now on once for any values (plan_cache_mode =
+  // force_generic_plan) rather than anew on each call: for short reads whose planning costs more than their
+  // run (a permit, the permit list: many joins). Not for scans whose best plan depends on the values (the
+  // permit board's time range). No effect on SQLite.
+  void generic_plans() { generic_ = true; }
 
  private:
   friend class Db;
@@ -75,6 +80,7 @@ class Conn {
   Dialect dialect_;
   unsigned changed_ = 0;
   bool in_tx_ = false;
+  bool generic_ = false;
   std::vector<std::function<void(Conn&)>> before_commit_;
 };
 

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, describe, expectError, expectStatus, listAll, uid, orgUnits, createVenue, fetchXlsx, maskPhone, randomPhone,
+  login, describe, expectError, expectStatus, listAll, uid, orgUnits, createVenue, venueBody, fetchXlsx, maskPhone, randomPhone,
   MISSING_ID, Cast, resetServerClock, serverClockTo, restDayChecker, localDateOf, addDays, localMs, isoUtc, uploadPng, MINUTE,
 } from './lib.mjs';
 
@@ -462,6 +462,15 @@ test('list filters: state, venue, village, category, severity, source, from/to, 
 test('the summary (kept counts) agrees with the ledger for every caller, after every kind of change above', async () => {
   // Runs last: the tests above created, assigned, moved between departments, supervised, overdue-marked,
   // closed and reopened hazards; the counts are kept by triggers and must still match the hazards themselves.
+  // Last of all a venue with hazards moves to another village and takes its counts along.
+  const village = (await cast.admin.getOk(`/api/venues/${venues.wj.id}`)).orgUnitId;
+  const withHazards = (await cast.admin.getOk(`/api/hazards?pageSize=1&venueId=${venues.wj.id}`)).total;
+  assert.ok(withHazards > 0, 'the moving venue has no hazards');
+  const moved = await cast.admin.put(`/api/venues/${venues.wj.id}`, venueBody(org, {
+    name: venues.wj.name, type: 'school', supervisorOrgUnitIds: [org.byName.get('文教体旅岗').id, org.byName.get('安全应急岗').id],
+  }));
+  assert.equal(moved.status, 200, describe(moved));
+  assert.notEqual(moved.json.orgUnitId, village, 'the venue did not move');
   for (const c of [cast.admin, cast.inspector, cast.sw, cast.wj, cast.vm, cast.grid, cast.contractor]) {
     const r = await c.get('/api/hazards/summary');
     if (r.status === 403) {

@@ -171,6 +171,33 @@ TEST_F(StoreTest, AuditLogIsAppendOnlyAndTamperingIsDetected) {
   EXPECT_EQ(check.checked, before);
 }
 
+// Steps queued with before_commit run last, in order, inside the transaction; a transaction that throws runs
+// none; outside a transaction a step runs at once.
+TEST(BeforeCommit, RunsLastInsideTheTransactionOrNotAtAll) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"); });
+  db->write([](store::Conn& c) {
+    c.before_commit([](store::Conn& c) { c.exec("INSERT INTO t (name) VALUES ('first')"); });
+    c.before_commit([](store::Conn& c) {
+      EXPECT_EQ(c.text("SELECT name FROM t ORDER BY id DESC LIMIT 1"), "first");
+      c.exec("INSERT INTO t (name) VALUES ('second')");
+    });
+    c.exec("INSERT INTO t (name) VALUES ('body')");
+  });
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.rows("SELECT name FROM t ORDER BY id"); }), json::parse(R"([{"name":"body"},{"name":"first"},{"name":"second"}])"));
+  EXPECT_THROW(db->write([](store::Conn& c) {
+    c.before_commit([](store::Conn& c) { c.exec("INSERT INTO t (name) VALUES ('lost')"); });
+    throw std::runtime_error("fails");
+  }), std::runtime_error);
+  EXPECT_THROW(db->write([](store::Conn& c) {
+    c.exec("INSERT INTO t (name) VALUES ('undone')");
+    c.before_commit([](store::Conn&) { throw std::runtime_error("step fails"); });
+  }), std::runtime_error);
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); }), 3);
+  db->write([](store::Conn&) {});  // a later transaction does not run the thrown ones' steps
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); }), 3);
+}
+
 // Cached copies: loaded once, dropped when a transaction that changed their topic ends (committed or not),
 // and a copy loaded before such a change is not kept.
 TEST(TopicCache, CopiesAreDroppedByChangesToTheirTopic) {
