@@ -637,9 +637,9 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   }
   if (to) f.add("p.planned_start <= ?", *to);
   return db.read([&](store::Conn& c) {
-    c.generic_plans();
     json out;
     if (cursor) {
+      c.generic_plans();
       json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC" + limit_sql(pg.size + 1), f.params);
       bool more = static_cast<long long>(rows.size()) > pg.size;
       if (more) rows.erase(rows.end() - 1);

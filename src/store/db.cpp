@@ -429,11 +429,11 @@ Db::Tx::~Tx() {
   c.in_tx_ = false;
   c.before_commit_.clear();
   if (!done) {
-    c.n_.pg_generic = -1;  // a SET in the transaction is undone
     try {
       c.exec("ROLLBACK");
     } catch (...) {
     }
+    c.n_.pg_generic = -1;  // a SET in the transaction is undone
   }
 }
 
