@@ -49,9 +49,14 @@ std::string permit_scope(const Caller& who, store::Params& p) {
 
 // The permit and, joined, what its summary shows (x_ columns; present() reads them instead of asking more
 // queries per permit). The WHERE of a Filter may follow. Only LEFT JOINs: SQLite then keeps permits as the
-// outer loop and walks its index in the list's order instead of starting from venues.
-#define PERMIT_SUMMARY_COLUMNS                                                                                      \
-  "SELECT p.*, v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, "                  \
+// outer loop and walks its index in the list's order instead of starting from venues. A list row's own
+// columns are only those present(..., false) shows: no long texts a page would read and drop.
+#define PERMIT_SUMMARY_OWN_COLUMNS                                                                                  \
+  "p.id, p.number, p.public_token, p.venue_id, p.place, p.indoor, p.content, p.method, p.level_declared, p.level, " \
+  "p.level_reasons, p.planned_start, p.planned_end, p.job_leader_id, p.fire_watch_id, p.fire_watch_checked_in_at, "  \
+  "p.state, p.state_reason, p.started_at, p.finished_at, p.closed_at, p.created_at, p.updated_at"
+#define PERMIT_JOINED_COLUMNS                                                                                       \
+  ", v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, "                  \
   "hm.label AS x_method_label, jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, "  \
   "fw.user_id AS x_watch_user, (SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers"
 #define PERMIT_SUMMARY_JOINS                                                                                             \
@@ -59,13 +64,14 @@ std::string permit_scope(const Caller& who, store::Params& p) {
   "LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "                                     \
   "LEFT JOIN dict_items hm ON hm.type_code = 'hotwork_method' AND hm.value = p.method "                               \
   "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id"
-const char* kPermitSummarySelect = PERMIT_SUMMARY_COLUMNS PERMIT_SUMMARY_JOINS;
-// One permit: the summary and the names of its unit, approver and applicant.
-const char* kPermitSelect = PERMIT_SUMMARY_COLUMNS
+const char* kPermitSummarySelect = "SELECT " PERMIT_SUMMARY_OWN_COLUMNS PERMIT_JOINED_COLUMNS PERMIT_SUMMARY_JOINS;
+// One permit: all its columns, the summary's joined ones and the names of its unit, approver and applicant.
+const char* kPermitSelect = "SELECT p.*" PERMIT_JOINED_COLUMNS
     ", un.name AS x_unit_name, ap.name AS x_approver_name, ac.name AS x_applicant_name" PERMIT_SUMMARY_JOINS
     " LEFT JOIN units un ON un.id = p.unit_id LEFT JOIN users ap ON ap.id = p.approver_user_id"
     " LEFT JOIN users ac ON ac.id = p.applicant_user_id";
-#undef PERMIT_SUMMARY_COLUMNS
+#undef PERMIT_SUMMARY_OWN_COLUMNS
+#undef PERMIT_JOINED_COLUMNS
 #undef PERMIT_SUMMARY_JOINS
 
 void permit_types(json& rows_or_row) {
@@ -452,40 +458,42 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
 
 // ---- presentation ----
 
-json present(store::Conn& c, const Caller& who, const json& raw, bool full) {
+// The permit as the API shows it, from a raw_permit() or kPermitSummarySelect row (whose texts are moved out).
+json present(store::Conn& c, const Caller& who, json raw, bool full) {
   long long id = raw["id"];
   State s = state_of(raw);
-  json out = {{"id", id},
-              {"number", raw["number"]},
-              {"publicToken", raw["public_token"]},
-              {"state", raw["state"]},
-              {"stateLabel", permit::state_label(s)},
-              {"stateReason", raw["state_reason"]},
-              {"place", raw["place"]},
-              {"indoor", raw["indoor"]},
-              {"content", raw["content"]},
-              {"method", raw["method"]},
-              {"levelDeclared", raw["level_declared"]},
-              {"level", raw["level"]},
-              {"levelLabel", permit::level_label(*permit::parse_level(raw["level"].get<std::string>()))},
-              {"levelReasons", json::parse(raw["level_reasons"].get<std::string>())},
-              {"plannedStart", raw["planned_start"]},
-              {"plannedEnd", raw["planned_end"]},
-              {"startedAt", raw["started_at"]},
-              {"finishedAt", raw["finished_at"]},
-              {"closedAt", raw["closed_at"]},
-              {"createdAt", raw["created_at"]},
-              {"updatedAt", raw["updated_at"]}};
+  auto take = [&](const char* column) { return std::move(raw[column]); };
+  json out = json::object();
+  out["id"] = id;
+  out["state"] = raw["state"];
+  out["stateLabel"] = permit::state_label(s);
+  out["levelLabel"] = permit::level_label(*permit::parse_level(raw["level"].get<std::string>()));
+  out["levelReasons"] = json::parse(raw["level_reasons"].get<std::string>());
+  for (auto [name, column] : {std::pair{"number", "number"}, {"publicToken", "public_token"}, {"stateReason", "state_reason"},
+                              {"place", "place"}, {"indoor", "indoor"}, {"content", "content"}, {"method", "method"},
+                              {"levelDeclared", "level_declared"}, {"level", "level"}, {"plannedStart", "planned_start"},
+                              {"plannedEnd", "planned_end"}, {"startedAt", "started_at"}, {"finishedAt", "finished_at"},
+                              {"closedAt", "closed_at"}, {"createdAt", "created_at"}, {"updatedAt", "updated_at"}})
+    out[name] = take(column);
   auto person = [&](const char* id_col, const char* name_col, const char* user_col) {
     if (raw[name_col].is_null()) return json(nullptr);
-    return json{{"id", raw[id_col]}, {"name", raw[name_col]}, {"userId", raw[user_col]}};
+    json p = json::object();
+    p["id"] = raw[id_col];
+    p["name"] = take(name_col);
+    p["userId"] = raw[user_col];
+    return p;
   };
-  out["venue"] = {{"id", raw["venue_id"]}, {"name", raw["x_venue_name"]}, {"type", raw["x_venue_type"]}, {"typeLabel", raw["x_venue_type_label"]}};
-  out["methodLabel"] = raw["x_method_label"].is_string() ? raw["x_method_label"] : json("");
+  json venue = json::object();
+  venue["id"] = raw["venue_id"];
+  venue["name"] = take("x_venue_name");
+  venue["type"] = take("x_venue_type");
+  venue["typeLabel"] = take("x_venue_type_label");
+  out["venue"] = std::move(venue);
+  out["methodLabel"] = raw["x_method_label"].is_string() ? take("x_method_label") : json("");
   out["jobLeader"] = person("job_leader_id", "x_leader_name", "x_leader_user");
   out["fireWatch"] = person("fire_watch_id", "x_watch_name", "x_watch_user");
   out["workerCount"] = raw["x_workers"];
-  if (out["fireWatch"].is_object()) out["fireWatch"]["checkedInAt"] = raw["fire_watch_checked_in_at"];
+  if (out["fireWatch"].is_object()) out["fireWatch"]["checkedInAt"] = take("fire_watch_checked_in_at");
   if (!full) return out;
 
   out["indoorReason"] = raw["indoor_reason"];
@@ -578,7 +586,7 @@ json reload(store::Conn& c, const Caller& who, long long id) {
   // (e.g. a worker); read it back unscoped to answer.
   static const Caller unscoped{.scope = access::DataScope::All};
   json raw = raw_permit(c, unscoped, id);
-  return present(c, who, raw, true);
+  return present(c, who, std::move(raw), true);
 }
 
 std::string next_number(store::Conn& c) {
@@ -651,7 +659,7 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
     }
     for (auto& raw : out["items"]) {
       permit_types(raw);
-      raw = present(c, who, raw, false);
+      raw = present(c, who, std::move(raw), false);
     }
     return out;
   });
@@ -678,13 +686,12 @@ json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
     json columns = json::array();
     for (State s : permit::all_states()) {
       json items = json::array();
-      for (auto& raw : rows)
+      for (auto& raw : rows)  // a row already shown was moved out (null) and matches no later state
         if (raw["state"] == permit::state_key(s)) {
-          json r = raw;
-          permit_types(r);
-          items.push_back(present(c, who, r, false));
+          permit_types(raw);
+          items.push_back(present(c, who, std::move(raw), false));
         }
-      columns.push_back({{"state", permit::state_key(s)}, {"label", permit::state_label(s)}, {"items", items}});
+      columns.push_back({{"state", permit::state_key(s)}, {"label", permit::state_label(s)}, {"items", std::move(items)}});
     }
     return json{{"date", date}, {"columns", columns}};
   });

@@ -44,6 +44,20 @@ TEST(StatementCache, ReusedStatementsSeeFreshBindingsAndData) {
   EXPECT_EQ(total, 1000 * 3 + 999 * 1000 / 2);
 }
 
+// A row is keyed by column name whatever the select order; a repeated name keeps its last column (as
+// assigning the columns in turn would); a cached "SELECT *" sees a column added after it was first run.
+TEST(StatementCache, RowsKeyColumnsByNameLastOneWins) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, b TEXT, a TEXT); INSERT INTO t VALUES (1, 'bee', 'ay')"); });
+  auto rows = db->read([](store::Conn& c) { return c.rows("SELECT b AS zed, a, id AS a2, b AS a, 7 AS zed FROM t"); });
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (json{{"a", "bee"}, {"a2", 1}, {"zed", 7}}));
+  auto all = [&] { return db->read([](store::Conn& c) { return *c.row("SELECT * FROM t"); }); };
+  EXPECT_EQ(all(), (json{{"id", 1}, {"a", "ay"}, {"b", "bee"}}));
+  db->write([](store::Conn& c) { c.script("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 5"); });
+  EXPECT_EQ(all(), (json{{"id", 1}, {"a", "ay"}, {"b", "bee"}, {"c", 5}}));
+}
+
 TEST(Migrations, RenderPerDialect) {
   std::string sql = "CREATE TABLE t (id {{ID}});\n-- @sqlite\nS;\n-- @postgresql\nP;\n-- @end\nX;\n";
   auto lite = store::render_migration(sql, store::Dialect::Sqlite);
