@@ -23,6 +23,14 @@
 
 using namespace huoyan;
 
+// jemalloc (linked in CMakeLists.txt) hands freed pages back to the system at once. Logins hash with argon2id
+// in 64 MiB blocks, two at a time; kept for jemalloc's default 10 s they took the process from ~145 to ~210 MB
+// under a login load, for no speed measured on the permit reads.
+extern "C" {
+extern const char* malloc_conf;
+const char* malloc_conf = "dirty_decay_ms:0,muzzy_decay_ms:0";
+}
+
 namespace {
 
 struct Config {
