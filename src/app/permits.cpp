@@ -632,9 +632,10 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
     const char* id_end = cursor->data() + cursor->size();
     auto parsed = tilde == std::string::npos ? std::from_chars_result{nullptr, std::errc::invalid_argument}
                                              : std::from_chars(cursor->data() + tilde + 1, id_end, after_id);
-    if (tilde == std::string::npos || !clock::parse_iso(cursor->substr(0, tilde)) || parsed.ec != std::errc() || parsed.ptr != id_end)
+    auto time = tilde == std::string::npos ? std::nullopt : clock::parse_iso(cursor->substr(0, tilde));
+    if (!time || parsed.ec != std::errc() || parsed.ptr != id_end)
       throw bad_request("INVALID_VALUE", "翻页游标无效，请从第一页重新查询", "cursor");
-    std::string after_start = clock::iso_utc(*clock::parse_iso(cursor->substr(0, tilde)));  // as stored
+    std::string after_start = clock::iso_utc(*time);  // as stored
     // Written so that the index on planned_start bounds the scan (an OR at the top would not). Only the tighter
     // of this bound and `to` is written: SQLite's index range takes one upper bound, not the lower of two, and
     // would otherwise walk from `to` down to the cursor on every deep page.
