@@ -685,16 +685,17 @@ json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
     f.add("p.planned_start < ? AND p.planned_start >= ? AND p.planned_end > ?", day_end, earliest, day_start);
     json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start, p.id", f.params);
     json columns = json::array();
-    for (State s : permit::all_states()) {
-      json items = json::array();
-      for (auto& raw : rows)  // a row already shown was moved out (null) and matches no later state
-        if (raw["state"] == permit::state_key(s)) {
-          permit_types(raw);
-          items.push_back(present(c, who, std::move(raw), false));
+    for (State s : permit::all_states())
+      columns.push_back({{"state", permit::state_key(s)}, {"label", permit::state_label(s)}, {"items", json::array()}});
+    for (auto& raw : rows) {  // in start order, each into its state's column
+      permit_types(raw);
+      for (auto& column : columns)
+        if (column["state"] == raw["state"]) {
+          column["items"].push_back(present(c, who, std::move(raw), false));
+          break;
         }
-      columns.push_back({{"state", permit::state_key(s)}, {"label", permit::state_label(s)}, {"items", std::move(items)}});
     }
-    return json{{"date", date}, {"columns", columns}};
+    return json{{"date", date}, {"columns", std::move(columns)}};
   });
 }
 
