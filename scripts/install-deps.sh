@@ -10,7 +10,7 @@ packages=(
   librestinio-dev libasio-dev libfmt-dev libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libxlsxwriter-dev
-  libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients libjemalloc-dev libpcre2-dev
+  libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients libjemalloc-dev libpcre2-dev rapidjson-dev
   postgresql postgresql-client
   chromium fonts-noto-cjk wrk curl
 )

@@ -11,6 +11,7 @@
 #include "app/files.h"
 #include "app/auth.h"
 #include "app/input.h"
+#include "app/json_out.h"
 #include "app/print.h"
 #include "app/qr.h"
 #include "app/registries.h"
@@ -101,13 +102,14 @@ long long person_user(store::Conn& c, long long person_id) {
 struct Roles {
   bool applicant = false, approver = false, job_leader = false, fire_watch = false;
 };
+// From the users of the permit's applicant, approver, job leader and fire watch (0: none).
+Roles roles_of(const Caller& who, long long applicant, long long approver, long long job_leader, long long fire_watch) {
+  return {.applicant = applicant == who.user_id, .approver = approver == who.user_id,
+          .job_leader = job_leader == who.user_id, .fire_watch = fire_watch == who.user_id};
+}
 Roles roles_of(const Caller& who, const json& raw) {
-  Roles r;
-  r.applicant = raw["applicant_user_id"] == who.user_id;
-  r.approver = raw["approver_user_id"] == who.user_id;
-  r.job_leader = raw["x_leader_user"] == who.user_id;
-  r.fire_watch = raw["x_watch_user"] == who.user_id;
-  return r;
+  return roles_of(who, num(raw["applicant_user_id"]), num(raw["approver_user_id"]), num(raw["x_leader_user"]),
+                  num(raw["x_watch_user"]));
 }
 
 // Whether `who` is the person for `cmd` on this permit (the state aside).
@@ -458,51 +460,17 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
 
 // ---- presentation ----
 
-// The permit as the API shows it, from a raw_permit() or kPermitSummarySelect row (whose texts are moved out).
-json present(store::Conn& c, const Caller& who, json raw, bool full) {
-  long long id = raw["id"];
-  State s = state_of(raw);
-  auto take = [&](const char* column) { return std::move(raw[column]); };
-  json out = json::object();
-  out["id"] = id;
-  out["state"] = raw["state"];
-  out["stateLabel"] = permit::state_label(s);
-  out["levelLabel"] = permit::level_label(*permit::parse_level(raw["level"].get<std::string>()));
-  out["levelReasons"] = json::parse(raw["level_reasons"].get<std::string>());
-  for (auto [name, column] : {std::pair{"number", "number"}, {"publicToken", "public_token"}, {"stateReason", "state_reason"},
-                              {"place", "place"}, {"indoor", "indoor"}, {"content", "content"}, {"method", "method"},
-                              {"levelDeclared", "level_declared"}, {"level", "level"}, {"plannedStart", "planned_start"},
-                              {"plannedEnd", "planned_end"}, {"startedAt", "started_at"}, {"finishedAt", "finished_at"},
-                              {"closedAt", "closed_at"}, {"createdAt", "created_at"}, {"updatedAt", "updated_at"}})
-    out[name] = take(column);
-  auto person = [&](const char* id_col, const char* name_col, const char* user_col) {
-    if (raw[name_col].is_null()) return json(nullptr);
-    json p = json::object();
-    p["id"] = raw[id_col];
-    p["name"] = take(name_col);
-    p["userId"] = raw[user_col];
-    return p;
+// The detail's part of write_permit().
+void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, long long id, State s) {
+  out.key("indoorReason").text_of(raw, "indoor_reason");
+  auto named = [&](const char* key, const char* id_col, const char* name_col) {
+    out.key(key);
+    if (raw.null(name_col)) return void(out.null());
+    out.begin_object().key("id").integer_of(raw, id_col).key("name").text_of(raw, name_col).end_object();
   };
-  json venue = json::object();
-  venue["id"] = raw["venue_id"];
-  venue["name"] = take("x_venue_name");
-  venue["type"] = take("x_venue_type");
-  venue["typeLabel"] = take("x_venue_type_label");
-  out["venue"] = std::move(venue);
-  out["methodLabel"] = raw["x_method_label"].is_string() ? take("x_method_label") : json("");
-  out["jobLeader"] = person("job_leader_id", "x_leader_name", "x_leader_user");
-  out["fireWatch"] = person("fire_watch_id", "x_watch_name", "x_watch_user");
-  out["workerCount"] = raw["x_workers"];
-  if (out["fireWatch"].is_object()) out["fireWatch"]["checkedInAt"] = take("fire_watch_checked_in_at");
-  if (!full) return out;
-
-  out["indoorReason"] = raw["indoor_reason"];
-  auto named = [&](const char* id_col, const char* name_col) {
-    return raw[name_col].is_null() ? json(nullptr) : json{{"id", raw[id_col]}, {"name", raw[name_col]}};
-  };
-  out["unit"] = named("unit_id", "x_unit_name");
-  out["approver"] = named("approver_user_id", "x_approver_name");
-  out["applicant"] = named("applicant_user_id", "x_applicant_name");
+  named("unit", "unit_id", "x_unit_name");
+  named("approver", "approver_user_id", "x_approver_name");
+  named("applicant", "applicant_user_id", "x_applicant_name");
   json workers = c.rows(
       "SELECT pw.person_id AS \"personId\", pe.name, pe.user_id AS \"userId\", pw.certificate_id AS \"certificateId\", ce.number AS \"certificateNumber\", "
       "k.label AS \"certificateKindLabel\", ce.valid_until AS \"certificateValidUntil\", pw.checked_in_at AS \"checkedInAt\" "
@@ -512,31 +480,31 @@ json present(store::Conn& c, const Caller& who, json raw, bool full) {
   store::as_int(workers, {"personId", "certificateId", "userId"});
   if (!who.has("person:pii"))
     for (auto& w : workers) w["certificateNumber"] = validate::mask_certificate_number(w["certificateNumber"].get<std::string>());
-  out["workers"] = workers;
+  out.key("workers").value(workers);
   json machines = c.rows("SELECT m.id, m.code, k.label AS \"kindLabel\" FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
                          "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id",
                          {id});
   store::as_int(machines, {"id"});
-  out["machines"] = machines;
-  out["riskIdentification"] = raw["risk_identification"];
-  out["riskAssessment"] = raw["risk_assessment"];
-  out["controls"] = json::parse(raw["controls"].get<std::string>());
-  out["fireSeparation"] = raw["fire_separation"];
-  out["windForce"] = raw["wind_force"];
-  out["gasRequired"] = raw["gas_required"];
+  out.key("machines").value(machines);
+  out.key("riskIdentification").text_of(raw, "risk_identification");
+  out.key("riskAssessment").text_of(raw, "risk_assessment");
+  out.key("controls").raw_of(raw, "controls");
+  out.key("fireSeparation").boolean_of(raw, "fire_separation");
+  out.key("windForce").integer_of(raw, "wind_force");
+  out.key("gasRequired").boolean_of(raw, "gas_required");
   json gas = c.rows("SELECT id, sampled_at AS \"sampledAt\", gas, lel_percent AS \"lelPercent\", result_percent AS \"resultPercent\", "
                     "analyst FROM permit_gas_analyses WHERE permit_id = ? ORDER BY sampled_at",
                     {id});
   store::as_int(gas, {"id"});
   for (auto& g : gas) g["passed"] = g["resultPercent"].get<double>() <= permit::gas_threshold(g["lelPercent"].get<double>());
-  out["gasAnalyses"] = gas;
+  out.key("gasAnalyses").value(gas);
   json measures = c.rows("SELECT code, label, applies, confirmed_by AS \"confirmedBy\", confirmed_at AS \"confirmedAt\" "
                          "FROM permit_measures WHERE permit_id = ? ORDER BY sort, code",
                          {id});
   store::as_bool(measures, {"applies"});
-  out["measures"] = measures;
-  out["survey"] = raw["survey"].is_string() ? json::parse(raw["survey"].get<std::string>()) : json(nullptr);
-  out["riskConfirmation"] = raw["risk_confirmation"].is_string() ? json::parse(raw["risk_confirmation"].get<std::string>()) : json(nullptr);
+  out.key("measures").value(measures);
+  out.key("survey").raw_of(raw, "survey");
+  out.key("riskConfirmation").raw_of(raw, "risk_confirmation");
   permit::Settings settings = load_settings(c);
   json rounds = c.rows("SELECT seq, due_at AS \"dueAt\", done_at AS \"doneAt\", result, note, photos FROM permit_rounds "
                        "WHERE permit_id = ? ORDER BY seq",
@@ -547,10 +515,10 @@ json present(store::Conn& c, const Caller& who, json raw, bool full) {
     auto late_after = at(r["dueAt"]) + minutes(settings.round_grace_minutes);
     r["late"] = r["doneAt"].is_string() ? at(r["doneAt"]) > late_after : clock::now() > late_after;
   }
-  out["rounds"] = rounds;
-  out["siteClear"] = raw["site_clear"];
-  out["photosBefore"] = json::parse(raw["photos_before"].get<std::string>());
-  out["photosAfter"] = json::parse(raw["photos_after"].get<std::string>());
+  out.key("rounds").value(rounds);
+  out.key("siteClear").boolean_of(raw, "site_clear");
+  out.key("photosBefore").raw_of(raw, "photos_before");
+  out.key("photosAfter").raw_of(raw, "photos_after");
   json timeline = c.rows("SELECT at, command, from_state AS \"fromState\", to_state AS \"toState\", name, username, ip, detail "
                          "FROM permit_events WHERE permit_id = ? ORDER BY id",
                          {id});
@@ -565,9 +533,10 @@ json present(store::Conn& c, const Caller& who, json raw, bool full) {
                                                              {"rounds", "监护巡查"}};
     if (steps.count(cmd)) e["commandLabel"] = steps.at(cmd);
   }
-  out["timeline"] = timeline;
+  out.key("timeline").value(timeline);
 
-  Roles r = roles_of(who, raw);
+  Roles r = roles_of(who, raw.integer("applicant_user_id"), raw.integer("approver_user_id"), raw.integer("x_leader_user"),
+                     raw.integer("x_watch_user"));
   json allowed = json::array();
   for (Command k : permit::all_commands())
     if (permit::next_state(s, k) && is_their_step(who, r, k, s)) allowed.push_back(permit::command_key(k));
@@ -577,16 +546,67 @@ json present(store::Conn& c, const Caller& who, json raw, bool full) {
   if (on_site && (r.fire_watch || r.job_leader || is_worker)) allowed.push_back("check-in");
   if (on_site && (r.job_leader || r.fire_watch || r.approver)) allowed.push_back("gas-analyses");
   if (s == State::Watching && r.fire_watch) allowed.push_back("rounds");
-  out["allowedCommands"] = allowed;
-  return out;
+  out.key("allowedCommands").value(allowed);
 }
 
+// The permit as the API shows it, written from a kPermitSummarySelect row (lists, board) or, `full`, from a
+// kPermitSelect row with its workers, machines, gas analyses, measures, rounds, timeline and the caller's
+// allowed commands (the detail, and the answer to every command).
+void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, bool full) {
+  long long id = raw.integer("id");
+  State s = *permit::parse_state(raw.text("state"));
+  out.begin_object();
+  out.key("id").integer(id);
+  out.key("stateLabel").text(permit::state_label(s));
+  out.key("levelLabel").text(permit::level_label(*permit::parse_level(raw.text("level"))));
+  out.key("levelReasons").raw_of(raw, "level_reasons");
+  for (auto [name, column] : {std::pair{"number", "number"}, {"publicToken", "public_token"}, {"state", "state"},
+                              {"stateReason", "state_reason"}, {"place", "place"}, {"content", "content"},
+                              {"method", "method"}, {"levelDeclared", "level_declared"}, {"level", "level"},
+                              {"plannedStart", "planned_start"}, {"plannedEnd", "planned_end"}, {"startedAt", "started_at"},
+                              {"finishedAt", "finished_at"}, {"closedAt", "closed_at"}, {"createdAt", "created_at"},
+                              {"updatedAt", "updated_at"}})
+    out.key(name).text_of(raw, column);
+  out.key("indoor").boolean_of(raw, "indoor");
+  out.key("venue").begin_object();
+  out.key("id").integer_of(raw, "venue_id").key("name").text_of(raw, "x_venue_name");
+  out.key("type").text_of(raw, "x_venue_type").key("typeLabel").text_of(raw, "x_venue_type_label");
+  out.end_object();
+  out.key("methodLabel").text(raw.text("x_method_label"));  // "" when the dictionary lacks it
+  auto person = [&](const char* key, const char* id_col, const char* name_col, const char* user_col) {
+    out.key(key);
+    if (raw.null(name_col)) return void(out.null());
+    out.begin_object().key("id").integer_of(raw, id_col).key("name").text_of(raw, name_col).key("userId").integer_of(raw, user_col);
+    if (std::string_view(key) == "fireWatch") out.key("checkedInAt").text_of(raw, "fire_watch_checked_in_at");
+    out.end_object();
+  };
+  person("jobLeader", "job_leader_id", "x_leader_name", "x_leader_user");
+  person("fireWatch", "fire_watch_id", "x_watch_name", "x_watch_user");
+  out.key("workerCount").integer(raw.integer("x_workers"));
+  if (full) write_permit_details(out, c, who, raw, id, s);
+  out.end_object();
+}
+
+// The permit `id` in full, if it is in `scope`'s data scope.
+std::string full_permit(store::Conn& c, const Caller& who, long long id, const Caller& scope) {
+  store::Params p{id};
+  std::string cond = permit_scope(scope, p);
+  JsonOut out;
+  bool found = false;
+  c.each_view(std::string(kPermitSelect) + " WHERE p.id = ? AND " + cond, p, [&](const store::RowView& raw) {
+    found = true;
+    write_permit(out, c, who, raw, true);
+  });
+  if (!found) throw not_found();
+  return out.str();
+}
+
+// A command's answer: the permit as the detail shows it.
 json reload(store::Conn& c, const Caller& who, long long id) {
   // After a command the caller may act on a permit outside their list scope
   // (e.g. a worker); read it back unscoped to answer.
   static const Caller unscoped{.scope = access::DataScope::All};
-  json raw = raw_permit(c, unscoped, id);
-  return present(c, who, std::move(raw), true);
+  return json::parse(full_permit(c, who, id, unscoped));
 }
 
 std::string next_number(store::Conn& c) {
@@ -607,7 +627,7 @@ std::string next_number(store::Conn& c) {
 
 // ---- reads ----
 
-json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
+std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging pg = paging(q);
   Filter f;
   f.sql += " AND " + permit_scope(who, f.params);
@@ -646,27 +666,32 @@ json list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   }
   if (to) f.add("p.planned_start <= ?", *to);
   return db.read([&](store::Conn& c) {
-    json out;
+    JsonOut out;
+    out.begin_object().key("items").begin_array();
+    std::string select = kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC";
     if (cursor) {
       c.generic_plans();
-      json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC" + limit_sql(pg.size + 1), f.params);
-      bool more = static_cast<long long>(rows.size()) > pg.size;
-      if (more) rows.erase(rows.end() - 1);
-      out = {{"items", rows},
-             {"nextCursor", more ? json(rows.back()["planned_start"].get<std::string>() + "~" + std::to_string(store::as_id(rows.back()["id"])))
-                                 : json(nullptr)}};
+      long long written = 0;
+      std::string next_cursor;  // the last row's, when one more row than the page shows there is a next page
+      bool more = false;
+      c.each_view(select + limit_sql(pg.size + 1), f.params, [&](const store::RowView& raw) {
+        if (written++ == pg.size) return void(more = true);
+        write_permit(out, c, who, raw, false);
+        next_cursor = std::string(raw.text("planned_start")) + "~" + std::to_string(raw.integer("id"));
+      });
+      out.end_array().key("nextCursor");
+      more ? out.text(next_cursor) : out.null();
     } else {
-      out = page_of(c, kPermitSummarySelect, "FROM permits p", f, "p.planned_start DESC, p.id DESC", pg);
+      long long total = c.scalar("SELECT COUNT(*) FROM permits p" + f.sql, f.params);
+      c.each_view(select + limit_sql(pg.size, pg.offset()), f.params,
+                  [&](const store::RowView& raw) { write_permit(out, c, who, raw, false); });
+      out.end_array().key("total").integer(total);
     }
-    for (auto& raw : out["items"]) {
-      permit_types(raw);
-      raw = present(c, who, std::move(raw), false);
-    }
-    return out;
+    return out.end_object().str();
   });
 }
 
-json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
+std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
   std::string date = clock::today();
   if (auto d = query_str(q, "date", 10)) {
     if (d->size() != 10 || !clock::parse_iso(*d)) throw bad_request("INVALID_VALUE", "日期格式应为 YYYY-MM-DD", "date");
@@ -683,29 +708,29 @@ json permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
     Filter f;
     f.sql += " AND " + permit_scope(who, f.params);
     f.add("p.planned_start < ? AND p.planned_start >= ? AND p.planned_end > ?", day_end, earliest, day_start);
-    json rows = c.rows(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start, p.id", f.params);
-    json columns = json::array();
-    for (State s : permit::all_states())
-      columns.push_back({{"state", permit::state_key(s)}, {"label", permit::state_label(s)}, {"items", json::array()}});
-    for (auto& raw : rows) {  // in start order, each into its state's column
-      permit_types(raw);
-      for (auto& column : columns)
-        if (column["state"] == raw["state"]) {
-          column["items"].push_back(present(c, who, std::move(raw), false));
-          break;
-        }
-    }
-    return json{{"date", date}, {"columns", std::move(columns)}};
+    // Rows come in start order; each goes into its state's column.
+    const std::vector<State>& states = permit::all_states();
+    std::vector<JsonOut> columns(states.size());
+    for (auto& column : columns) column.begin_array();
+    c.each_view(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start, p.id", f.params, [&](const store::RowView& raw) {
+      auto column = std::find(states.begin(), states.end(), *permit::parse_state(raw.text("state"))) - states.begin();
+      write_permit(columns[column], c, who, raw, false);
+    });
+    JsonOut out;
+    out.begin_object().key("date").text(date).key("columns").begin_array();
+    for (size_t i = 0; i < states.size(); ++i)
+      out.begin_object().key("state").text(permit::state_key(states[i])).key("label").text(permit::state_label(states[i]))
+          .key("items").raw(columns[i].end_array().str()).end_object();
+    return out.end_array().end_object().str();
   });
 }
 
-json get_permit(store::Db& db, const Caller& who, long long id) {
+std::string get_permit(store::Db& db, const Caller& who, long long id) {
   return db.read([&](store::Conn& c) {
     c.generic_plans();
-    return present(c, who, raw_permit(c, who, id), true);
+    return full_permit(c, who, id, who);
   });
 }
-
 json measure_templates(store::Db& db) {
   return db.read([](store::Conn& c) {
     json items = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
@@ -1000,7 +1025,7 @@ std::optional<json> public_permit(store::Db& db, const std::string& token) {
 
 
 std::string permit_print_html(store::Db& db, const Caller& who, long long id, const std::string& base_url, bool notice) {
-  json p = get_permit(db, who, id);
+  json p = json::parse(get_permit(db, who, id));
   std::string qr = qr_svg(base_url + "/p/" + p["publicToken"].get<std::string>(), 4);
   std::string window = local_time(p["plannedStart"]) + " 至 " + local_time(p["plannedEnd"]);
   std::string html = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +

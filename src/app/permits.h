@@ -16,9 +16,10 @@ namespace huoyan::app {
 using nlohmann::json;
 using access::Caller;
 
-json list_permits(store::Db& db, const Caller& who, const QueryMap& q);
-json permit_board(store::Db& db, const Caller& who, const QueryMap& q);
-json get_permit(store::Db& db, const Caller& who, long long id);
+// The reads answer with JSON text, written straight from the rows (the busiest routes).
+std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q);
+std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q);
+std::string get_permit(store::Db& db, const Caller& who, long long id);
 json create_permit(store::Db& db, const Caller& who, const json& body);
 json update_permit(store::Db& db, const Caller& who, long long id, const json& body);
 

@@ -47,6 +47,7 @@ struct Reply {
   std::optional<AlertFeed> alert_feed;
 
   static Reply json_body(const json& j, int status = 200);
+  static Reply json_text(std::string text, int status = 200);  // already JSON
   static Reply error(int status, const std::string& code, const std::string& message, const std::string& field = {});
 };
 

@@ -52,6 +52,13 @@ Reply Reply::json_body(const json& j, int status) {
   return r;
 }
 
+Reply Reply::json_text(std::string text, int status) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(text);
+  return r;
+}
+
 Reply Reply::error(int status, const std::string& code, const std::string& message, const std::string& field) {
   return json_body({{"code", code}, {"message", message}, {"field", field.empty() ? json(nullptr) : json(field)}}, status);
 }

@@ -47,6 +47,11 @@ struct Columns {
     auto last_of_each = std::unique(sorted.rbegin(), sorted.rend(), [&](size_t a, size_t b) { return names[a] == names[b]; });
     sorted.erase(sorted.begin(), last_of_each.base());
   }
+  // The position of `name` (its last column when repeated), or -1.
+  int find(std::string_view name) const {
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), name, [&](size_t i, std::string_view n) { return names[i] < n; });
+    return it != sorted.end() && names[*it] == name ? static_cast<int>(*it) : -1;
+  }
   // A row from cell(i) for each column i.
   template <class Cell>
   Json row(Cell&& cell) const {
@@ -54,6 +59,37 @@ struct Columns {
     auto& fields = row.get_ref<Json::object_t&>();
     for (size_t i : sorted) fields.emplace_hint(fields.end(), names[i], cell(static_cast<int>(i)));
     return row;
+  }
+};
+
+int RowView::index(std::string_view column) const {
+  int i = columns_.find(column);
+  if (i < 0) throw std::logic_error("no column " + std::string(column) + " in this result");
+  return i;
+}
+long long RowView::integer(std::string_view column) const {
+  int i = index(column);
+  return cells_.null(i) ? 0 : cells_.integer(i);
+}
+std::string_view RowView::text(std::string_view column) const {
+  int i = index(column);
+  return cells_.null(i) ? std::string_view() : cells_.text(i);
+}
+
+// Where a statement's rows go: JSON objects, views, or nowhere (exec).
+struct Sink {
+  const RowFn* json = nullptr;
+  const RowViewFn* view = nullptr;
+};
+
+struct SqliteCells final : RowView::Cells {
+  explicit SqliteCells(sqlite3_stmt* s) : st(s) {}
+  sqlite3_stmt* st;
+  bool null(int i) const override { return sqlite3_column_type(st, i) == SQLITE_NULL; }
+  long long integer(int i) const override { return sqlite3_column_int64(st, i); }
+  std::string_view text(int i) const override {
+    const unsigned char* t = sqlite3_column_text(st, i);  // before _bytes: it may convert the value to text
+    return {reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i))};
   }
 };
 
@@ -102,7 +138,7 @@ constexpr size_t kMaxCachedStatements = 400;
 
 [[noreturn]] void sqlite_fail(sqlite3* db) { throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db)); }
 
-long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row) {
+long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, Sink sink) {
   auto it = n.sqlite_statements.find(sql);
   if (it == n.sqlite_statements.end()) {
     sqlite3_stmt* st = nullptr;
@@ -145,8 +181,9 @@ long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, 
   };
   int rc;
   bool first = true;
+  SqliteCells cells(st);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (!on_row) continue;
+    if (!sink.json && !sink.view) continue;
     // After the first step: a schema change re-prepares the statement there ("SELECT *" may gain columns).
     if (first && columns.names.size() != static_cast<size_t>(sqlite3_column_count(st))) {
       std::vector<std::string> names;
@@ -154,8 +191,12 @@ long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, 
       columns.set(std::move(names));
     }
     first = false;
-    Json row = columns.row(cell);
-    (*on_row)(row);
+    if (sink.view) {
+      (*sink.view)(RowView(columns, cells));
+    } else {
+      Json row = columns.row(cell);
+      (*sink.json)(row);
+    }
   }
   if (rc != SQLITE_DONE) sqlite_fail(n.sqlite);
   return sqlite3_changes(n.sqlite);
@@ -164,6 +205,18 @@ long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, 
 struct PgResult {
   PGresult* r;
   ~PgResult() { PQclear(r); }
+};
+
+struct PgCells final : RowView::Cells {
+  PgCells(PGresult* result, int r) : res(result), row(r) {}
+  PGresult* res;
+  int row;
+  bool null(int i) const override { return PQgetisnull(res, row, i); }
+  long long integer(int i) const override {
+    const char* v = PQgetvalue(res, row, i);
+    return PQftype(res, i) == 16 ? v[0] == 't' : std::strtoll(v, nullptr, 10);  // 16: bool
+  }
+  std::string_view text(int i) const override { return {PQgetvalue(res, row, i), static_cast<size_t>(PQgetlength(res, row, i))}; }
 };
 
 void pg_check(PGresult* r) {
@@ -190,7 +243,7 @@ bool preparable(std::string_view sql) {
   return false;
 }
 
-long long run_pg(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row, bool generic) {
+long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Sink sink, bool generic) {
   if (n.pg_generic != static_cast<int>(generic)) {
     pg_check(PgResult{PQexec(n.pg, generic ? "SET plan_cache_mode = force_generic_plan" : "SET plan_cache_mode = auto")}.r);
     n.pg_generic = generic;
@@ -227,25 +280,29 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, cons
     res.r = PQexecParams(n.pg, number_placeholders(sql).c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
   }
   pg_check(res.r);
-  if (on_row) {
+  if (sink.json || sink.view) {
     Columns columns;
     std::vector<std::string> names;
     for (int i = 0; i < PQnfields(res.r); ++i) names.emplace_back(PQfname(res.r, i));
     columns.set(std::move(names));
     for (int r = 0; r < PQntuples(res.r); ++r) {
+      if (sink.view) {
+        (*sink.view)(RowView(columns, PgCells(res.r, r)));
+        continue;
+      }
       Json row = columns.row([&](int i) {
         return PQgetisnull(res.r, r, i) ? Json(nullptr) : pg_cell(PQgetvalue(res.r, r, i), PQgetlength(res.r, r, i), PQftype(res.r, i));
       });
-      (*on_row)(row);
+      (*sink.json)(row);
     }
   }
   const char* affected = PQcmdTuples(res.r);
   return *affected ? std::stoll(affected) : 0;
 }
 
-// Runs one statement, handing each row to `on_row` when given; returns rows affected.
-long long run(NativeConn& n, std::string_view sql, const Params& params, const RowFn* on_row, bool generic) {
-  return n.sqlite ? run_sqlite(n, sql, params, on_row) : run_pg(n, sql, params, on_row, generic);
+// Runs one statement, handing each row to the sink; returns rows affected.
+long long run(NativeConn& n, std::string_view sql, const Params& params, Sink sink, bool generic) {
+  return n.sqlite ? run_sqlite(n, sql, params, sink) : run_pg(n, sql, params, sink, generic);
 }
 
 }  // namespace
@@ -253,11 +310,14 @@ long long run(NativeConn& n, std::string_view sql, const Params& params, const R
 Json Conn::rows(std::string_view sql, const Params& params) {
   Json out = Json::array();
   RowFn add = [&](Json& row) { out.push_back(std::move(row)); };
-  run(n_, sql, params, &add, generic_);
+  run(n_, sql, params, {.json = &add}, generic_);
   return out;
 }
 
-void Conn::each(std::string_view sql, const Params& params, const RowFn& on_row) { run(n_, sql, params, &on_row, generic_); }
+void Conn::each(std::string_view sql, const Params& params, const RowFn& on_row) { run(n_, sql, params, {.json = &on_row}, generic_); }
+void Conn::each_view(std::string_view sql, const Params& params, const RowViewFn& on_row) {
+  run(n_, sql, params, {.view = &on_row}, generic_);
+}
 
 std::optional<Json> Conn::row(std::string_view sql, const Params& params) {
   Json all = rows(sql, params);
@@ -281,7 +341,7 @@ std::optional<std::string> Conn::text(std::string_view sql, const Params& params
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-long long Conn::exec(std::string_view sql, const Params& params) { return run(n_, sql, params, nullptr, generic_); }
+long long Conn::exec(std::string_view sql, const Params& params) { return run(n_, sql, params, {}, generic_); }
 
 long long Conn::insert(std::string_view sql, const Params& params) {
   // RETURNING works on SQLite >= 3.35 and PostgreSQL.

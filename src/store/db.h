@@ -26,6 +26,34 @@ enum class Dialect { Sqlite, Postgres };
 using Value = std::variant<std::nullptr_t, long long, double, std::string>;
 using Params = std::vector<Value>;
 using RowFn = std::function<void(Json&)>;
+class RowView;
+using RowViewFn = std::function<void(const RowView&)>;
+struct Columns;  // a result's column names (db.cpp)
+
+// A result row read in place, by column name, without building a JSON object: for answers written straight
+// from the driver's buffers (the permit list). Valid only inside the callback that receives it. Asking for a
+// column the statement does not have throws; a repeated name reads its last column, as rows() keeps.
+class RowView {
+ public:
+  // One driver's current row, by column position.
+  struct Cells {
+    virtual bool null(int i) const = 0;
+    virtual long long integer(int i) const = 0;  // booleans as 0/1
+    virtual std::string_view text(int i) const = 0;
+
+   protected:
+    ~Cells() = default;
+  };
+  RowView(const Columns& columns, const Cells& cells) : columns_(columns), cells_(cells) {}
+  bool null(std::string_view column) const { return cells_.null(index(column)); }
+  long long integer(std::string_view column) const;  // 0 when null
+  std::string_view text(std::string_view column) const;  // "" when null
+
+ private:
+  int index(std::string_view column) const;
+  const Columns& columns_;
+  const Cells& cells_;
+};
 
 // Process-wide copies of data read on most requests and changed rarely, by topic. A write transaction that
 // changes a topic's tables says so with Conn::changed(); the topic's copies are dropped when it ends. Only the
@@ -53,6 +81,8 @@ class Conn {
   // Hands each row to `on_row` as it is read, so a large result need not be held (SQLite steps through it;
   // libpq still receives PostgreSQL's whole result). `on_row` may run other queries on this Conn.
   void each(std::string_view sql, const Params& params, const RowFn& on_row);
+  // The same, each row as a RowView (no JSON object built). `on_row` may run other queries on this Conn.
+  void each_view(std::string_view sql, const Params& params, const RowViewFn& on_row);
   std::optional<Json> row(std::string_view sql, const Params& params = {});
   // First column of the first row as an integer (0 when there is no row).
   long long scalar(std::string_view sql, const Params& params = {});

@@ -4,6 +4,7 @@
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/bootstrap.h"
+#include "app/json_out.h"
 #include "app/users.h"
 #include "domain/errors.h"
 #include "store/db.h"
@@ -56,6 +57,29 @@ TEST(StatementCache, RowsKeyColumnsByNameLastOneWins) {
   EXPECT_EQ(all(), (json{{"id", 1}, {"a", "ay"}, {"b", "bee"}}));
   db->write([](store::Conn& c) { c.script("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 5"); });
   EXPECT_EQ(all(), (json{{"id", 1}, {"a", "ay"}, {"b", "bee"}, {"c", 5}}));
+}
+
+// A row view reads the current row in place by name (a repeated name: its last column), another query may run
+// while it is held, and JsonOut writes what it reads as the JSON a JSON object of the row would give.
+TEST(StatementCache, RowViewsReadColumnsInPlaceByName) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) {
+    c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, flag INTEGER, doc TEXT);"
+             "INSERT INTO t VALUES (1, '甲\"\n', 1, '[1,{\"a\":2}]'), (2, NULL, 0, NULL)");
+  });
+  std::string text = db->read([](store::Conn& c) {
+    app::JsonOut out;
+    out.begin_array();
+    c.each_view("SELECT id, name, flag, doc, 'x' AS name2, id AS name2 FROM t ORDER BY id", {}, [&](const store::RowView& r) {
+      EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM t"), 2);  // another statement while this row is held
+      out.begin_object().key("id").integer(r.integer("id")).key("name").text_of(r, "name").key("flag").boolean_of(r, "flag");
+      out.key("doc").raw_of(r, "doc").key("name2").integer_of(r, "name2").end_object();
+      EXPECT_THROW(r.text("nope"), std::logic_error);
+    });
+    return out.end_array().str();
+  });
+  EXPECT_EQ(json::parse(text), json::parse(R"([{"id":1,"name":"甲\"\n","flag":true,"doc":[1,{"a":2}],"name2":1},
+                                               {"id":2,"name":null,"flag":false,"doc":null,"name2":2}])"));
 }
 
 TEST(Migrations, RenderPerDialect) {

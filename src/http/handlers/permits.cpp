@@ -40,11 +40,11 @@ void add_permit_routes(std::vector<Route>& out) {
       {"fireSeparation", F::Boolean}, {"windForce", F::Integer},      {"gasRequired", F::Boolean},
       {"photosBefore", F::StringList}};
   out.push_back({"GET", "/api/permits", Guard::Permission, "permit:read", {},
-                 [](Context& c) { return ok(app::list_permits(c.db, c.caller(), c.req.query)); }, false, "动火作业证列表"});
+                 [](Context& c) { return Reply::json_text(app::list_permits(c.db, c.caller(), c.req.query)); }, false, "动火作业证列表"});
   out.push_back({"GET", "/api/permits/board", Guard::Permission, "permit:read", {},
-                 [](Context& c) { return ok(app::permit_board(c.db, c.caller(), c.req.query)); }, false, "今日动火看板"});
+                 [](Context& c) { return Reply::json_text(app::permit_board(c.db, c.caller(), c.req.query)); }, false, "今日动火看板"});
   out.push_back({"GET", "/api/permits/:id", Guard::Permission, "permit:read", {},
-                 [](Context& c) { return ok(app::get_permit(c.db, c.caller(), c.req.id())); }, false, "动火作业证详情"});
+                 [](Context& c) { return Reply::json_text(app::get_permit(c.db, c.caller(), c.req.id())); }, false, "动火作业证详情"});
   out.push_back({"POST", "/api/permits", Guard::Permission, "permit:apply", permit,
                  [](Context& c) { return Reply::json_body(app::create_permit(c.db, c.caller(), c.body), 201); }, false,
                  "新建动火作业证（草稿）"});
