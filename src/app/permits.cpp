@@ -48,10 +48,10 @@ std::string permit_scope(const Caller& who, store::Params& p) {
       {"EXISTS (SELECT 1 FROM permit_participants pp WHERE pp.permit_id = p.id AND pp.user_id = ?)"}, p);
 }
 
-// The permit and, joined, what its summary shows (x_ columns; present() reads them instead of asking more
+// The permit and, joined, what its summary shows (x_ columns; write_permit() reads them instead of asking more
 // queries per permit). The WHERE of a Filter may follow. Only LEFT JOINs: SQLite then keeps permits as the
 // outer loop and walks its index in the list's order instead of starting from venues. A list row's own
-// columns are only those present(..., false) shows: no long texts a page would read and drop.
+// columns are only those write_permit(..., false) shows: no long texts a page would read and drop.
 #define PERMIT_SUMMARY_OWN_COLUMNS                                                                                  \
   "p.id, p.number, p.public_token, p.venue_id, p.place, p.indoor, p.content, p.method, p.level_declared, p.level, " \
   "p.level_reasons, p.planned_start, p.planned_end, p.job_leader_id, p.fire_watch_id, p.fire_watch_checked_in_at, "  \
@@ -60,20 +60,24 @@ std::string permit_scope(const Caller& who, store::Params& p) {
   ", v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, "                  \
   "hm.label AS x_method_label, jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, "  \
   "fw.user_id AS x_watch_user, (SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers"
-#define PERMIT_SUMMARY_JOINS                                                                                             \
-  " FROM permits p LEFT JOIN venues v ON v.id = p.venue_id "                                                          \
+#define PERMIT_JOINS                                                                                                     \
+  " LEFT JOIN venues v ON v.id = p.venue_id "                                                                         \
   "LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "                                     \
   "LEFT JOIN dict_items hm ON hm.type_code = 'hotwork_method' AND hm.value = p.method "                               \
   "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id"
-const char* kPermitSummarySelect = "SELECT " PERMIT_SUMMARY_OWN_COLUMNS PERMIT_JOINED_COLUMNS PERMIT_SUMMARY_JOINS;
+const char* kPermitSummarySelect = "SELECT " PERMIT_SUMMARY_OWN_COLUMNS PERMIT_JOINED_COLUMNS " FROM permits p" PERMIT_JOINS;
+// The same from one department's filing (po: permit_org_units), which a Filter must name (po.org_unit_id = ? AND
+// p.id = po.permit_id). CROSS JOIN keeps po as SQLite's outer loop, so its index gives the list's order.
+const char* kPermitSummaryByDepartment = "SELECT " PERMIT_SUMMARY_OWN_COLUMNS PERMIT_JOINED_COLUMNS
+    " FROM permit_org_units po CROSS JOIN permits p" PERMIT_JOINS;
 // One permit: all its columns, the summary's joined ones and the names of its unit, approver and applicant.
 const char* kPermitSelect = "SELECT p.*" PERMIT_JOINED_COLUMNS
-    ", un.name AS x_unit_name, ap.name AS x_approver_name, ac.name AS x_applicant_name" PERMIT_SUMMARY_JOINS
+    ", un.name AS x_unit_name, ap.name AS x_approver_name, ac.name AS x_applicant_name FROM permits p" PERMIT_JOINS
     " LEFT JOIN units un ON un.id = p.unit_id LEFT JOIN users ap ON ap.id = p.approver_user_id"
     " LEFT JOIN users ac ON ac.id = p.applicant_user_id";
 #undef PERMIT_SUMMARY_OWN_COLUMNS
 #undef PERMIT_JOINED_COLUMNS
-#undef PERMIT_SUMMARY_JOINS
+#undef PERMIT_JOINS
 
 void permit_types(json& rows_or_row) {
   store::as_int(rows_or_row, {"id", "venue_id", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id",
@@ -573,15 +577,15 @@ void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const store::
   out.key("type").text_of(raw, "x_venue_type").key("typeLabel").text_of(raw, "x_venue_type_label");
   out.end_object();
   out.key("methodLabel").text(raw.text("x_method_label"));  // "" when the dictionary lacks it
-  auto person = [&](const char* key, const char* id_col, const char* name_col, const char* user_col) {
+  auto person = [&](const char* key, const char* id_col, const char* name_col, const char* user_col, const char* checked_in_col) {
     out.key(key);
     if (raw.null(name_col)) return void(out.null());
     out.begin_object().key("id").integer_of(raw, id_col).key("name").text_of(raw, name_col).key("userId").integer_of(raw, user_col);
-    if (std::string_view(key) == "fireWatch") out.key("checkedInAt").text_of(raw, "fire_watch_checked_in_at");
+    if (checked_in_col) out.key("checkedInAt").text_of(raw, checked_in_col);
     out.end_object();
   };
-  person("jobLeader", "job_leader_id", "x_leader_name", "x_leader_user");
-  person("fireWatch", "fire_watch_id", "x_watch_name", "x_watch_user");
+  person("jobLeader", "job_leader_id", "x_leader_name", "x_leader_user", nullptr);
+  person("fireWatch", "fire_watch_id", "x_watch_name", "x_watch_user", "fire_watch_checked_in_at");
   out.key("workerCount").integer(raw.integer("x_workers"));
   if (full) write_permit_details(out, c, who, raw, id, s);
   out.end_object();
@@ -627,20 +631,29 @@ std::string next_number(store::Conn& c) {
 
 // ---- reads ----
 
+void refile_permits_by_department(store::Conn& c) {
+  c.exec("DELETE FROM permit_org_units");
+  c.exec("INSERT INTO permit_org_units (permit_id, org_unit_id, state, planned_start) "
+         "SELECT p.id, u.org_unit_id, p.state, p.planned_start FROM permits p "
+         "JOIN (SELECT id AS venue_id, org_unit_id FROM venues UNION SELECT venue_id, org_unit_id FROM venue_supervisors) u "
+         "ON u.venue_id = p.venue_id");
+}
+
 std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging pg = paging(q);
   Filter f;
   f.sql += " AND " + permit_scope(who, f.params);
+  // Filtered by department (its venues' own unit or a supervising one), the list walks that department's filing
+  // (permit_org_units), whose state and start stand in for the permit's so that its index serves the terms.
+  std::optional<long long> department = query_int(q, "orgUnitId");
+  if (department) f.add("po.org_unit_id = ? AND p.id = po.permit_id", *department);
+  const std::string start = department ? "po.planned_start" : "p.planned_start", id = department ? "po.permit_id" : "p.id";
   if (auto v = query_str(q, "q")) f.add("(p.number LIKE ? OR p.place LIKE ? OR p.content LIKE ?)", "%" + *v + "%", "%" + *v + "%", "%" + *v + "%");
   if (auto v = query_str(q, "state")) {
     if (!permit::parse_state(*v)) throw bad_request("INVALID_VALUE", "状态无效", "state");
-    f.add("p.state = ?", *v);
+    f.add((department ? "po.state" : "p.state") + std::string(" = ?"), *v);
   }
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
-  if (auto v = query_int(q, "orgUnitId"))
-    f.add("(EXISTS (SELECT 1 FROM venue_supervisors s2 WHERE s2.venue_id = p.venue_id AND s2.org_unit_id = ?) OR "
-          "(SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = p.venue_id) = ?)",
-          *v, *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
   std::optional<std::string> to = query_time(q, "to", true);
   // Keyset mode (?cursor=first, then the nextCursor of each answer): no OFFSET and no COUNT, so any page
@@ -660,15 +673,16 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
     // of this bound and `to` is written: SQLite's index range takes one upper bound, not the lower of two, and
     // would otherwise walk from `to` down to the cursor on every deep page.
     if (!to || after_start <= *to) {
-      f.add("p.planned_start <= ? AND (p.planned_start < ? OR p.id < ?)", after_start, after_start, after_id);
+      f.add(start + " <= ? AND (" + start + " < ? OR " + id + " < ?)", after_start, after_start, after_id);
       to.reset();
     }
   }
-  if (to) f.add("p.planned_start <= ?", *to);
+  if (to) f.add(start + " <= ?", *to);
   return db.read([&](store::Conn& c) {
     JsonOut out;
     out.begin_object().key("items").begin_array();
-    std::string select = kPermitSummarySelect + f.sql + " ORDER BY p.planned_start DESC, p.id DESC";
+    std::string select = (department ? kPermitSummaryByDepartment : kPermitSummarySelect) + f.sql + " ORDER BY " + start +
+                         " DESC, " + id + " DESC";
     if (cursor) {
       c.generic_plans();
       long long written = 0;
@@ -682,7 +696,8 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
       out.end_array().key("nextCursor");
       more ? out.text(next_cursor) : out.null();
     } else {
-      long long total = c.scalar("SELECT COUNT(*) FROM permits p" + f.sql, f.params);
+      long long total =
+          c.scalar(std::string("SELECT COUNT(*) FROM ") + (department ? "permit_org_units po CROSS JOIN permits p" : "permits p") + f.sql, f.params);
       c.each_view(select + limit_sql(pg.size, pg.offset()), f.params,
                   [&](const store::RowView& raw) { write_permit(out, c, who, raw, false); });
       out.end_array().key("total").integer(total);
@@ -731,6 +746,7 @@ std::string get_permit(store::Db& db, const Caller& who, long long id) {
     return full_permit(c, who, id, who);
   });
 }
+
 json measure_templates(store::Db& db) {
   return db.read([](store::Conn& c) {
     json items = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");

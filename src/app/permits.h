@@ -37,6 +37,10 @@ json measure_templates(store::Db& db);
 // Replaces the checklist template; permits already created keep their own copy.
 json replace_measure_templates(store::Db& db, const Caller& who, const json& body);
 
+// Files every permit anew under its departments (permit_org_units, which triggers keep): after a bulk load that
+// ran without triggers.
+void refile_permits_by_department(store::Conn& c);
+
 // Timers: expire, overrun and late-round alerts. Returns how many changes it made.
 int run_permit_timers(store::Db& db);
 

@@ -1,0 +1,96 @@
+// The permit list's department filter (?orgUnitId=): a permit is listed under its venue's own unit and under each
+// unit that supervises the venue, and follows them when they change (the server files permits by department with
+// triggers, so that the filtered list reads only that department's rows). Cursor and numbered pages agree, and the
+// filter combines with the state and text filters.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  login, describe, uid, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
+  listAll, venueBody, HOUR,
+} from './lib.mjs';
+
+const held = [];
+let admin, contractor, world, approverUserId, deng;
+
+before(async () => {
+  admin = await login('admin');
+  contractor = await login('contractor');
+  world = await permitWorld(admin);
+  deng = world.people.get('邓强');
+  approverUserId = world.users.get('venue_mgr').id;
+});
+
+after(async () => {
+  await releasePermits(held);
+});
+
+/** The ids listed for `query`, walked by cursor and by numbered pages (which must agree). */
+async function listed(query) {
+  const numbered = (await listAll(admin, `/api/permits?${query}`)).map((p) => p.id);
+  const walked = [];
+  for (let cursor = 'first'; cursor;) {
+    const r = await admin.getOk(`/api/permits?${query}&pageSize=2&cursor=${encodeURIComponent(cursor)}`);
+    walked.push(...r.items.map((p) => p.id));
+    cursor = r.nextCursor;
+    assert.ok(walked.length < 1000, 'the cursor never ends');
+  }
+  assert.deepEqual(walked, numbered, `${query}: cursor and numbered pages differ`);
+  return numbered;
+}
+
+test('a permit is listed under its venue’s unit and supervisors, and follows them when they change', async () => {
+  const org = world.org;
+  const unit = (name) => org.byName.get(name).id;
+  const [trade, safety, culture] = [unit('商贸发展岗'), unit('安全应急岗'), unit('文教体旅岗')];
+  const home = unit('龙凤社区');
+  const elsewhere = org.items.find((u) => u.kind === 'village' && u.id !== home).id;
+  const venue = await createOpenVenue(admin, world, approverUserId, { supervisorOrgUnitIds: [trade] });
+  const tag = uid('dept');
+  const base = Math.ceil((await resetServerClock()) / HOUR) * HOUR + 2 * HOUR;
+  const crew = await createCrew(admin, world);
+  const permits = [];
+  for (let k = 0; k < 3; k++) {
+    const body = permitBody({ venueId: venue.id, start: base + k * 3 * HOUR, end: base + k * 3 * HOUR + HOUR, jobLeaderId: deng.id,
+      approverUserId, crew }, { place: `${tag} 第${k + 1}处` });
+    const p = await createPermit(contractor, body);
+    held.push(p.id);
+    permits.push(p.id);
+  }
+  const newestFirst = [...permits].reverse();
+  const under = (orgUnitId, more = '') => listed(`q=${tag}&orgUnitId=${orgUnitId}${more}`);
+
+  assert.deepEqual(await under(trade), newestFirst, 'under the supervising department');
+  assert.deepEqual(await under(home), newestFirst, 'under the venue’s own village');
+  assert.deepEqual(await under(safety), [], 'not under a department that does not supervise the venue');
+
+  // The venue is now supervised by two other departments.
+  const res = await admin.put(`/api/venues/${venue.id}`, venueBody(org, { name: venue.name, openingHours: [], managerUserId: approverUserId,
+    supervisorOrgUnitIds: [safety, culture] }));
+  assert.equal(res.status, 200, describe(res));
+  assert.deepEqual(await under(trade), [], 'left the department that no longer supervises');
+  assert.deepEqual(await under(safety), newestFirst);
+  assert.deepEqual(await under(culture), newestFirst);
+  assert.deepEqual(await under(home), newestFirst, 'still under its village');
+
+  // The venue moves to another village.
+  const moved = await admin.put(`/api/venues/${venue.id}`, venueBody(org, { name: venue.name, openingHours: [], managerUserId: approverUserId,
+    supervisorOrgUnitIds: [safety, culture], orgUnitId: elsewhere }));
+  assert.equal(moved.status, 200, describe(moved));
+  assert.deepEqual(await under(home), [], 'left the old village');
+  assert.deepEqual(await under(elsewhere), newestFirst);
+
+  // A change of state files the permit anew: the state filter reads the department's filing.
+  const submitted = await contractor.post(`/api/permits/${permits[1]}/submit`, {});
+  assert.equal(submitted.status, 200, describe(submitted));
+  assert.deepEqual(await under(safety, '&state=submitted'), [permits[1]]);
+  assert.deepEqual(await under(safety, '&state=draft'), [permits[2], permits[0]]);
+  assert.deepEqual(await under(elsewhere, '&state=submitted'), [permits[1]]);
+});
+
+test('an unknown or malformed department lists nothing or is refused', async () => {
+  assert.deepEqual((await admin.getOk('/api/permits?orgUnitId=999999999&cursor=first')).items, []);
+  assert.equal((await admin.getOk('/api/permits?orgUnitId=999999999')).total, 0);
+  const bad = await admin.get('/api/permits?orgUnitId=abc');
+  assert.equal(bad.status, 400, describe(bad));
+  assert.equal(bad.json.field, 'orgUnitId');
+});
