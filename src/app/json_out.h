@@ -24,6 +24,7 @@ class JsonOut {
   JsonOut& key(std::string_view k) { writer_.Key(k.data(), size(k)); return *this; }
   JsonOut& text(std::string_view v) { writer_.String(v.data(), size(v)); return *this; }
   JsonOut& integer(long long v) { writer_.Int64(v); return *this; }
+  JsonOut& number(double v) { writer_.Double(v); return *this; }
   JsonOut& boolean(bool v) { writer_.Bool(v); return *this; }
   JsonOut& null() { writer_.Null(); return *this; }
   // Text that is already JSON (a column our own code wrote as JSON), copied as it is.

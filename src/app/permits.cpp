@@ -464,6 +464,16 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
 
 // ---- presentation ----
 
+// A timeline event's label: its command's, or the recording step's.
+std::string_view event_label(std::string_view command) {
+  for (Command k : permit::all_commands())
+    if (permit::command_key(k) == command) return permit::command_label(k);
+  static const std::map<std::string_view, std::string_view> steps = {
+      {"create", "创建草稿"}, {"update", "修改草稿"}, {"check-in", "现场签到"}, {"gas-analyses", "气体分析"}, {"rounds", "监护巡查"}};
+  auto step = steps.find(command);
+  return step == steps.end() ? command : step->second;
+}
+
 // The detail's part of write_permit().
 void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, long long id, State s) {
   out.key("indoorReason").text_of(raw, "indoor_reason");
@@ -475,69 +485,77 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   named("unit", "unit_id", "x_unit_name");
   named("approver", "approver_user_id", "x_approver_name");
   named("applicant", "applicant_user_id", "x_applicant_name");
-  json workers = c.rows(
-      "SELECT pw.person_id AS \"personId\", pe.name, pe.user_id AS \"userId\", pw.certificate_id AS \"certificateId\", ce.number AS \"certificateNumber\", "
-      "k.label AS \"certificateKindLabel\", ce.valid_until AS \"certificateValidUntil\", pw.checked_in_at AS \"checkedInAt\" "
-      "FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
-      "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id",
-      {id});
-  store::as_int(workers, {"personId", "certificateId", "userId"});
-  if (!who.has("person:pii"))
-    for (auto& w : workers) w["certificateNumber"] = validate::mask_certificate_number(w["certificateNumber"].get<std::string>());
-  out.key("workers").value(workers);
-  json machines = c.rows("SELECT m.id, m.code, k.label AS \"kindLabel\" FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
-                         "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id",
-                         {id});
-  store::as_int(machines, {"id"});
-  out.key("machines").value(machines);
+  bool pii = who.has("person:pii"), is_worker = false;
+  out.key("workers").begin_array();
+  c.each_view("SELECT pw.person_id, pe.name, pe.user_id, pw.certificate_id, ce.number, k.label AS kind_label, ce.valid_until, "
+              "pw.checked_in_at FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
+              "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id",
+              {id}, [&](const store::RowView& w) {
+                is_worker = is_worker || (!w.null("user_id") && w.integer("user_id") == who.user_id);
+                out.begin_object().key("personId").integer(w.integer("person_id")).key("name").text_of(w, "name");
+                out.key("userId").integer_of(w, "user_id").key("certificateId").integer(w.integer("certificate_id"));
+                out.key("certificateNumber").text(pii ? std::string(w.text("number")) : validate::mask_certificate_number(w.text("number")));
+                out.key("certificateKindLabel").text_of(w, "kind_label").key("certificateValidUntil").text_of(w, "valid_until");
+                out.key("checkedInAt").text_of(w, "checked_in_at").end_object();
+              });
+  out.end_array();
+  out.key("machines").begin_array();
+  c.each_view("SELECT m.id, m.code, k.label AS kind_label FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
+              "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id",
+              {id}, [&](const store::RowView& m) {
+                out.begin_object().key("id").integer(m.integer("id")).key("code").text_of(m, "code");
+                out.key("kindLabel").text_of(m, "kind_label").end_object();
+              });
+  out.end_array();
   out.key("riskIdentification").text_of(raw, "risk_identification");
   out.key("riskAssessment").text_of(raw, "risk_assessment");
   out.key("controls").raw_of(raw, "controls");
   out.key("fireSeparation").boolean_of(raw, "fire_separation");
   out.key("windForce").integer_of(raw, "wind_force");
   out.key("gasRequired").boolean_of(raw, "gas_required");
-  json gas = c.rows("SELECT id, sampled_at AS \"sampledAt\", gas, lel_percent AS \"lelPercent\", result_percent AS \"resultPercent\", "
-                    "analyst FROM permit_gas_analyses WHERE permit_id = ? ORDER BY sampled_at",
-                    {id});
-  store::as_int(gas, {"id"});
-  for (auto& g : gas) g["passed"] = g["resultPercent"].get<double>() <= permit::gas_threshold(g["lelPercent"].get<double>());
-  out.key("gasAnalyses").value(gas);
-  json measures = c.rows("SELECT code, label, applies, confirmed_by AS \"confirmedBy\", confirmed_at AS \"confirmedAt\" "
-                         "FROM permit_measures WHERE permit_id = ? ORDER BY sort, code",
-                         {id});
-  store::as_bool(measures, {"applies"});
-  out.key("measures").value(measures);
+  out.key("gasAnalyses").begin_array();
+  c.each_view("SELECT id, sampled_at, gas, lel_percent, result_percent, analyst FROM permit_gas_analyses WHERE permit_id = ? "
+              "ORDER BY sampled_at",
+              {id}, [&](const store::RowView& g) {
+                double lel = g.real("lel_percent"), result = g.real("result_percent");
+                out.begin_object().key("id").integer(g.integer("id")).key("sampledAt").text_of(g, "sampled_at");
+                out.key("gas").text_of(g, "gas").key("lelPercent").number(lel).key("resultPercent").number(result);
+                out.key("analyst").text_of(g, "analyst").key("passed").boolean(result <= permit::gas_threshold(lel)).end_object();
+              });
+  out.end_array();
+  out.key("measures").begin_array();
+  c.each_view("SELECT code, label, applies, confirmed_by, confirmed_at FROM permit_measures WHERE permit_id = ? ORDER BY sort, code",
+              {id}, [&](const store::RowView& m) {
+                out.begin_object().key("code").text_of(m, "code").key("label").text_of(m, "label");
+                out.key("applies").boolean_of(m, "applies").key("confirmedBy").text_of(m, "confirmed_by");
+                out.key("confirmedAt").text_of(m, "confirmed_at").end_object();
+              });
+  out.end_array();
   out.key("survey").raw_of(raw, "survey");
   out.key("riskConfirmation").raw_of(raw, "risk_confirmation");
   permit::Settings settings = load_settings(c);
-  json rounds = c.rows("SELECT seq, due_at AS \"dueAt\", done_at AS \"doneAt\", result, note, photos FROM permit_rounds "
-                       "WHERE permit_id = ? ORDER BY seq",
-                       {id});
-  store::as_int(rounds, {"seq"});
-  for (auto& r : rounds) {
-    r["photos"] = json::parse(r["photos"].get<std::string>());
-    auto late_after = at(r["dueAt"]) + minutes(settings.round_grace_minutes);
-    r["late"] = r["doneAt"].is_string() ? at(r["doneAt"]) > late_after : clock::now() > late_after;
-  }
-  out.key("rounds").value(rounds);
+  out.key("rounds").begin_array();
+  c.each_view("SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq", {id},
+              [&](const store::RowView& r) {
+                auto late_after = *clock::parse_iso(r.text("due_at")) + minutes(settings.round_grace_minutes);
+                bool late = r.null("done_at") ? clock::now() > late_after : *clock::parse_iso(r.text("done_at")) > late_after;
+                out.begin_object().key("seq").integer(r.integer("seq")).key("dueAt").text_of(r, "due_at");
+                out.key("doneAt").text_of(r, "done_at").key("result").text_of(r, "result").key("note").text_of(r, "note");
+                out.key("photos").raw_of(r, "photos").key("late").boolean(late).end_object();
+              });
+  out.end_array();
   out.key("siteClear").boolean_of(raw, "site_clear");
   out.key("photosBefore").raw_of(raw, "photos_before");
   out.key("photosAfter").raw_of(raw, "photos_after");
-  json timeline = c.rows("SELECT at, command, from_state AS \"fromState\", to_state AS \"toState\", name, username, ip, detail "
-                         "FROM permit_events WHERE permit_id = ? ORDER BY id",
-                         {id});
-  for (auto& e : timeline) {
-    e["detail"] = json::parse(e["detail"].get<std::string>());
-    std::string cmd = e["command"];
-    e["commandLabel"] = cmd;
-    for (Command k : permit::all_commands())
-      if (permit::command_key(k) == cmd) e["commandLabel"] = permit::command_label(k);
-    static const std::map<std::string, std::string> steps = {{"create", "创建草稿"}, {"update", "修改草稿"},
-                                                             {"check-in", "现场签到"}, {"gas-analyses", "气体分析"},
-                                                             {"rounds", "监护巡查"}};
-    if (steps.count(cmd)) e["commandLabel"] = steps.at(cmd);
-  }
-  out.key("timeline").value(timeline);
+  out.key("timeline").begin_array();
+  c.each_view("SELECT at, command, from_state, to_state, name, username, ip, detail FROM permit_events WHERE permit_id = ? ORDER BY id",
+              {id}, [&](const store::RowView& e) {
+                std::string_view command = e.text("command");
+                out.begin_object().key("at").text_of(e, "at").key("command").text(command).key("commandLabel").text(event_label(command));
+                out.key("fromState").text_of(e, "from_state").key("toState").text_of(e, "to_state").key("name").text_of(e, "name");
+                out.key("username").text_of(e, "username").key("ip").text_of(e, "ip").key("detail").raw_of(e, "detail").end_object();
+              });
+  out.end_array();
 
   Roles r = roles_of(who, raw.integer("applicant_user_id"), raw.integer("approver_user_id"), raw.integer("x_leader_user"),
                      raw.integer("x_watch_user"));
@@ -546,7 +564,6 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
     if (permit::next_state(s, k) && is_their_step(who, r, k, s)) allowed.push_back(permit::command_key(k));
   if (s == State::Draft && r.applicant) allowed.push_back("update");
   bool on_site = s == State::Approved || s == State::InProgress || s == State::Suspended;
-  bool is_worker = std::any_of(workers.begin(), workers.end(), [&](const json& w) { return w["userId"] == who.user_id; });
   if (on_site && (r.fire_watch || r.job_leader || is_worker)) allowed.push_back("check-in");
   if (on_site && (r.job_leader || r.fire_watch || r.approver)) allowed.push_back("gas-analyses");
   if (s == State::Watching && r.fire_watch) allowed.push_back("rounds");

@@ -6,6 +6,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
@@ -71,6 +72,10 @@ long long RowView::integer(std::string_view column) const {
   int i = index(column);
   return cells_.null(i) ? 0 : cells_.integer(i);
 }
+double RowView::real(std::string_view column) const {
+  int i = index(column);
+  return cells_.null(i) ? 0 : cells_.real(i);
+}
 std::string_view RowView::text(std::string_view column) const {
   int i = index(column);
   return cells_.null(i) ? std::string_view() : cells_.text(i);
@@ -87,6 +92,7 @@ struct SqliteCells final : RowView::Cells {
   sqlite3_stmt* st;
   bool null(int i) const override { return sqlite3_column_type(st, i) == SQLITE_NULL; }
   long long integer(int i) const override { return sqlite3_column_int64(st, i); }
+  double real(int i) const override { return sqlite3_column_double(st, i); }
   std::string_view text(int i) const override {
     const unsigned char* t = sqlite3_column_text(st, i);  // before _bytes: it may convert the value to text
     return {reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i))};
@@ -216,6 +222,7 @@ struct PgCells final : RowView::Cells {
     const char* v = PQgetvalue(res, row, i);
     return PQftype(res, i) == 16 ? v[0] == 't' : std::strtoll(v, nullptr, 10);  // 16: bool
   }
+  double real(int i) const override { return std::strtod(PQgetvalue(res, row, i), nullptr); }
   std::string_view text(int i) const override { return {PQgetvalue(res, row, i), static_cast<size_t>(PQgetlength(res, row, i))}; }
 };
 

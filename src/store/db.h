@@ -39,6 +39,7 @@ class RowView {
   struct Cells {
     virtual bool null(int i) const = 0;
     virtual long long integer(int i) const = 0;  // booleans as 0/1
+    virtual double real(int i) const = 0;
     virtual std::string_view text(int i) const = 0;
 
    protected:
@@ -47,6 +48,7 @@ class RowView {
   RowView(const Columns& columns, const Cells& cells) : columns_(columns), cells_(cells) {}
   bool null(std::string_view column) const { return cells_.null(index(column)); }
   long long integer(std::string_view column) const;  // 0 when null
+  double real(std::string_view column) const;  // 0 when null
   std::string_view text(std::string_view column) const;  // "" when null
 
  private:

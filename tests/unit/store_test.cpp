@@ -64,22 +64,22 @@ TEST(StatementCache, RowsKeyColumnsByNameLastOneWins) {
 TEST(StatementCache, RowViewsReadColumnsInPlaceByName) {
   auto db = store::Db::open("sqlite::memory:", 1);
   db->write([](store::Conn& c) {
-    c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, flag INTEGER, doc TEXT);"
-             "INSERT INTO t VALUES (1, '甲\"\n', 1, '[1,{\"a\":2}]'), (2, NULL, 0, NULL)");
+    c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, flag INTEGER, doc TEXT, score REAL);"
+             "INSERT INTO t VALUES (1, '甲\"\n', 1, '[1,{\"a\":2}]', 2.5), (2, NULL, 0, NULL, NULL)");
   });
   std::string text = db->read([](store::Conn& c) {
     app::JsonOut out;
     out.begin_array();
-    c.each_view("SELECT id, name, flag, doc, 'x' AS name2, id AS name2 FROM t ORDER BY id", {}, [&](const store::RowView& r) {
+    c.each_view("SELECT id, name, flag, doc, score, 'x' AS name2, id AS name2 FROM t ORDER BY id", {}, [&](const store::RowView& r) {
       EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM t"), 2);  // another statement while this row is held
       out.begin_object().key("id").integer(r.integer("id")).key("name").text_of(r, "name").key("flag").boolean_of(r, "flag");
-      out.key("doc").raw_of(r, "doc").key("name2").integer_of(r, "name2").end_object();
+      out.key("doc").raw_of(r, "doc").key("score").number(r.real("score")).key("name2").integer_of(r, "name2").end_object();
       EXPECT_THROW(r.text("nope"), std::logic_error);
     });
     return out.end_array().str();
   });
-  EXPECT_EQ(json::parse(text), json::parse(R"([{"id":1,"name":"甲\"\n","flag":true,"doc":[1,{"a":2}],"name2":1},
-                                               {"id":2,"name":null,"flag":false,"doc":null,"name2":2}])"));
+  EXPECT_EQ(json::parse(text), json::parse(R"([{"id":1,"name":"甲\"\n","flag":true,"doc":[1,{"a":2}],"score":2.5,"name2":1},
+                                               {"id":2,"name":null,"flag":false,"doc":null,"score":0,"name2":2}])"));
 }
 
 TEST(Migrations, RenderPerDialect) {

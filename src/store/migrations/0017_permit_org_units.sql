@@ -3,6 +3,15 @@
 -- the list's order instead of testing every permit's venue against the department (bench/REPORT.md row 3).
 -- Kept by triggers in the transaction that changes a permit, a venue's unit or a venue's supervisors (which the
 -- application replaces by DELETE and INSERT, never UPDATE).
+-- @sqlite
+CREATE TABLE permit_org_units (
+  permit_id BIGINT NOT NULL,
+  org_unit_id BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  planned_start TEXT NOT NULL,
+  PRIMARY KEY (permit_id, org_unit_id)
+) WITHOUT ROWID;
+-- @postgresql
 CREATE TABLE permit_org_units (
   permit_id BIGINT NOT NULL,
   org_unit_id BIGINT NOT NULL,
@@ -10,6 +19,7 @@ CREATE TABLE permit_org_units (
   planned_start TEXT NOT NULL,
   PRIMARY KEY (permit_id, org_unit_id)
 );
+-- @end
 CREATE INDEX permit_org_units_state ON permit_org_units(org_unit_id, state, planned_start, permit_id);
 CREATE INDEX permit_org_units_start ON permit_org_units(org_unit_id, planned_start, permit_id);
 
@@ -24,7 +34,12 @@ CREATE TRIGGER permit_org_units_insert AFTER INSERT ON permits BEGIN
   SELECT NEW.id, org_unit_id, NEW.state, NEW.planned_start FROM venues WHERE id = NEW.venue_id
   UNION SELECT NEW.id, org_unit_id, NEW.state, NEW.planned_start FROM venue_supervisors WHERE venue_id = NEW.venue_id;
 END;
-CREATE TRIGGER permit_org_units_update AFTER UPDATE OF venue_id, state, planned_start ON permits BEGIN
+-- Only a real change: a write that sets the columns to what they were (saving a draft) costs nothing here.
+CREATE TRIGGER permit_org_units_update AFTER UPDATE OF state, planned_start ON permits
+WHEN OLD.venue_id = NEW.venue_id AND (OLD.state <> NEW.state OR OLD.planned_start <> NEW.planned_start) BEGIN
+  UPDATE permit_org_units SET state = NEW.state, planned_start = NEW.planned_start WHERE permit_id = NEW.id;
+END;
+CREATE TRIGGER permit_org_units_move AFTER UPDATE OF venue_id ON permits WHEN OLD.venue_id <> NEW.venue_id BEGIN
   DELETE FROM permit_org_units WHERE permit_id = OLD.id;
   INSERT INTO permit_org_units (permit_id, org_unit_id, state, planned_start)
   SELECT NEW.id, org_unit_id, NEW.state, NEW.planned_start FROM venues WHERE id = NEW.venue_id
@@ -55,6 +70,13 @@ END;
 -- @postgresql
 CREATE FUNCTION permit_org_units_permit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.venue_id = NEW.venue_id THEN
+    -- Only a real change: a write that sets the columns to what they were (saving a draft) costs nothing here.
+    IF OLD.state <> NEW.state OR OLD.planned_start <> NEW.planned_start THEN
+      UPDATE permit_org_units SET state = NEW.state, planned_start = NEW.planned_start WHERE permit_id = NEW.id;
+    END IF;
+    RETURN NULL;
+  END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     DELETE FROM permit_org_units WHERE permit_id = OLD.id;
   END IF;
