@@ -40,7 +40,11 @@ using namespace sqlite_api;  // SOCI's header wraps sqlite3.h in this namespace
 struct Columns {
   std::vector<std::string> names;
   std::vector<size_t> sorted;
+  // Rows of one result are read in the same order of names: the k-th lookup of a row is first tried at the
+  // position the k-th lookup of an earlier row found, which one comparison confirms.
+  mutable std::vector<int> guesses;
   void set(std::vector<std::string> n) {
+    guesses.clear();
     names = std::move(n);
     sorted.resize(names.size());
     for (size_t i = 0; i < sorted.size(); ++i) sorted[i] = i;
@@ -64,8 +68,13 @@ struct Columns {
 };
 
 int RowView::index(std::string_view column) const {
+  size_t k = lookups_++;
+  auto& guesses = columns_.guesses;
+  if (k < guesses.size() && columns_.names[guesses[k]] == column) return guesses[k];
   int i = columns_.find(column);
   if (i < 0) throw std::logic_error("no column " + std::string(column) + " in this result");
+  if (k < guesses.size()) guesses[k] = i;
+  else if (k == guesses.size()) guesses.push_back(i);
   return i;
 }
 long long RowView::integer(std::string_view column) const {

@@ -55,6 +55,7 @@ class RowView {
   int index(std::string_view column) const;
   const Columns& columns_;
   const Cells& cells_;
+  mutable size_t lookups_ = 0;  // this row's lookups so far (see Columns::guesses)
 };
 
 // Process-wide copies of data read on most requests and changed rarely, by topic. A write transaction that
