@@ -82,6 +82,22 @@ TEST(StatementCache, RowViewsReadColumnsInPlaceByName) {
                                                {"id":2,"name":null,"flag":false,"doc":null,"score":0,"name2":2}])"));
 }
 
+// Rows of one result asked for their columns in different orders and numbers still read the right ones.
+TEST(StatementCache, RowViewsReadRightColumnsWhateverTheOrderOfLookups) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT); INSERT INTO t VALUES (1, 'a1', 'b1'), (2, 'a2', 'b2'), (3, 'a3', 'b3')"); });
+  std::vector<std::string> seen;
+  db->read([&](store::Conn& c) {
+    c.each_view("SELECT id, a, b FROM t ORDER BY id", {}, [&](const store::RowView& r) {
+      long long id = r.integer("id");
+      if (id == 2) seen.push_back(std::string(r.text("b")) + std::string(r.text("a")));
+      else if (id == 3) seen.push_back(std::string(r.text("a")) + std::to_string(r.integer("id")) + std::string(r.text("b")));
+      else seen.push_back(std::string(r.text("a")) + std::string(r.text("b")));
+    });
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a1b1", "b2a2", "a33b3"}));
+}
+
 TEST(Migrations, RenderPerDialect) {
   std::string sql = "CREATE TABLE t (id {{ID}});\n-- @sqlite\nS;\n-- @postgresql\nP;\n-- @end\nX;\n";
   auto lite = store::render_migration(sql, store::Dialect::Sqlite);
