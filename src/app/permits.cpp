@@ -622,26 +622,27 @@ std::string full_permit(store::Conn& c, const Caller& who, long long id, const C
   return out.str();
 }
 
-// A command's answer: the permit as the detail shows it.
-json reload(store::Conn& c, const Caller& who, long long id) {
-  // After a command the caller may act on a permit outside their list scope
-  // (e.g. a worker); read it back unscoped to answer.
+// A write's answer: the permit as the detail shows it, read once the write has committed, on a reader beside the
+// one writer (SQLite) instead of inside its transaction. After a command the caller may act on a permit outside
+// their list scope (e.g. a worker), so it is read unscoped.
+std::string answer(store::Db& db, const Caller& who, long long id) {
   static const Caller unscoped{.scope = access::DataScope::All};
-  return json::parse(full_permit(c, who, id, unscoped));
+  return db.read([&](store::Conn& c) { return full_permit(c, who, id, unscoped); });
 }
 
 std::string next_number(store::Conn& c) {
   std::string day = clock::local_date(clock::now());
   std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
-  // One statement on both databases: the row lock serialises concurrent creates.
-  long long n = 0;
-  auto row = c.row("INSERT INTO permit_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = "
-                   "permit_counters.last + 1 RETURNING last",
-                   {day});
-  n = num((*row)["last"]);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "DH-%s-%04lld", compact.c_str(), n);
-  return buf;
+  // One statement on both databases: the row lock serialises concurrent creates. A number already given outside
+  // the counter (an imported permit) is passed over rather than refusing every later create of the day.
+  for (;;) {
+    auto row = c.row("INSERT INTO permit_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = "
+                     "permit_counters.last + 1 RETURNING last",
+                     {day});
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "DH-%s-%04lld", compact.c_str(), num((*row)["last"]));
+    if (!c.row("SELECT id FROM permits WHERE number = ?", {std::string(buf)})) return buf;
+  }
 }
 
 }  // namespace
@@ -818,9 +819,9 @@ json replace_measure_templates(store::Db& db, const Caller& who, const json& bod
 
 // ---- writes ----
 
-json create_permit(store::Db& db, const Caller& who, const json& body) {
+std::string create_permit(store::Db& db, const Caller& who, const json& body) {
   Draft d = read_draft(body);
-  return db.write([&](store::Conn& c) {
+  long long id = db.write([&](store::Conn& c) {
     check_draft_refs(c, d);
     std::string now = now_iso();
     std::string token = random_token(12);
@@ -836,17 +837,15 @@ json create_permit(store::Db& db, const Caller& who, const json& body) {
     c.exec("INSERT INTO permit_measures (permit_id, code, label, sort) SELECT ?, code, label, sort FROM measure_templates WHERE enabled = 1", {id});
     add_event(c, id, "create", "draft", "draft", who, json::object());
     record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
-    json out = reload(c, who, id);
-    std::string number = next_number(c);
-    c.exec("UPDATE permits SET number = ? WHERE id = ?", {number, id});
-    out["number"] = number;
-    return out;
+    c.exec("UPDATE permits SET number = ? WHERE id = ?", {next_number(c), id});
+    return id;
   });
+  return answer(db, who, id);
 }
 
-json update_permit(store::Db& db, const Caller& who, long long id, const json& body) {
+std::string update_permit(store::Db& db, const Caller& who, long long id, const json& body) {
   Draft d = read_draft(body);
-  return db.write([&](store::Conn& c) {
+  db.write([&](store::Conn& c) {
     json raw = raw_permit(c, who, id);
     if (raw["applicant_user_id"] != who.user_id) throw not_your_step("申请人");
     if (state_of(raw) != State::Draft)
@@ -856,11 +855,11 @@ json update_permit(store::Db& db, const Caller& who, long long id, const json& b
     c.exec("UPDATE permits SET version = version + 1 WHERE id = ?", {id});
     add_event(c, id, "update", "draft", "draft", who, json::object());
     record(c, who, "permit.update", "permit", std::to_string(id), nullptr, json{{"place", d.place}});
-    return reload(c, who, id);
   });
+  return answer(db, who, id);
 }
 
-json run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body) {
+std::string run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body) {
   Input in(body);
   // Read the body before the transaction, so a bad field writes nothing.
   std::optional<Command> cmd;
@@ -888,7 +887,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
     }
   }
 
-  return db.write([&](store::Conn& c) {
+  db.write([&](store::Conn& c) {
     check_files_exist(c, photos, "photos");
     json raw = raw_permit(c, who, id);
     Roles roles = roles_of(who, raw);
@@ -913,7 +912,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
       if (lat) detail["lat"] = *lat, detail["lng"] = *lng;
       add_event(c, id, "check-in", raw["state"], raw["state"], who, detail);
       record(c, who, "permit.check_in", "permit", std::to_string(id), nullptr, detail);
-      return reload(c, who, id);
+      return;
     }
     if (name == "gas-analyses") {
       if (!(roles.job_leader || roles.fire_watch || roles.approver)) throw not_your_step("作业负责人、监护人或审批人");
@@ -931,7 +930,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
       json detail = {{"gas", gas}, {"resultPercent", result}, {"passed", result <= permit::gas_threshold(lel)}};
       add_event(c, id, "gas-analyses", raw["state"], raw["state"], who, detail);
       record(c, who, "permit.gas_analysis", "permit", std::to_string(id), nullptr, detail);
-      return reload(c, who, id);
+      return;
     }
     if (name == "rounds") {
       if (!roles.fire_watch) throw not_your_step("监护人");
@@ -952,7 +951,7 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
       if (result == "abnormal")
         open_alert(c, {"round_abnormal", "critical", "permit", std::to_string(id), raw["venue_id"].get<long long>(),
                        "动火作业证 " + raw["number"].get<std::string>() + " 监护巡查发现异常", note, raw["number"]});
-      return reload(c, who, id);
+      return;
     }
 
     if (!cmd) throw not_found();
@@ -1039,8 +1038,8 @@ json run_permit_command(store::Db& db, const Caller& who, long long id, const st
       case Command::Expire:
         break;
     }
-    return reload(c, who, id);
   });
+  return answer(db, who, id);
 }
 
 // ---- public page and printables ----

@@ -16,17 +16,18 @@ namespace huoyan::app {
 using nlohmann::json;
 using access::Caller;
 
-// The reads answer with JSON text, written straight from the rows (the busiest routes).
+// Answers are JSON text written straight from the rows. A write answers with the permit as its detail shows
+// it, read after the write has committed.
 std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q);
 std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q);
 std::string get_permit(store::Db& db, const Caller& who, long long id);
-json create_permit(store::Db& db, const Caller& who, const json& body);
-json update_permit(store::Db& db, const Caller& who, long long id, const json& body);
+std::string create_permit(store::Db& db, const Caller& who, const json& body);
+std::string update_permit(store::Db& db, const Caller& who, long long id, const json& body);
 
 // The commands (submit, survey, confirm-risk, approve, reject, start, suspend,
 // resume, finish, close, cancel, revoke) and the recording steps (check-in,
 // gas-analyses, rounds). `name` is the route's last segment.
-json run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body);
+std::string run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body);
 
 // Public page data (一证一码): no personal data. nullopt when the token is unknown.
 std::optional<json> public_permit(store::Db& db, const std::string& token);

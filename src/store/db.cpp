@@ -535,6 +535,86 @@ Db::Lease Db::lease(bool for_write) {
   return Lease(this, std::move(s), {}, raw);
 }
 
+void Db::run_write(const std::function<void(Conn&)>& unit) {
+  if (dialect_ == Dialect::Sqlite) return run_sqlite_write(unit);
+  Lease l = lease(true);
+  Tx tx(l.conn);
+  unit(l.conn);
+  tx.commit();
+}
+
+struct Db::Batch {
+  int units = 0;
+  bool ended = false;
+  std::exception_ptr error;  // why the transaction did not commit
+  unsigned topics = 0;       // its units' Conn::changed()
+};
+
+void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
+  // A queue longer than this commits anyway, so that no unit waits on an endless stream of others.
+  constexpr int kMaxUnitsPerCommit = 64;
+  writers_queued_++;
+  Lease l = lease(true);
+  writers_queued_--;
+  Conn& c = l.conn;
+  std::shared_ptr<Batch> batch = open_batch_;
+  if (!batch) {
+    c.exec("BEGIN IMMEDIATE");
+    batch = open_batch_ = std::make_shared<Batch>();
+  }
+  batch->units++;
+  std::exception_ptr failed;
+  c.in_tx_ = true;
+  c.exec("SAVEPOINT unit");
+  try {
+    unit(c);
+    for (size_t i = 0; i < c.before_commit_.size(); i++) {  // a queued step may queue another: index, not iterators
+      auto step = std::move(c.before_commit_[i]);
+      step(c);
+    }
+    c.exec("RELEASE unit");
+  } catch (...) {
+    failed = std::current_exception();
+    try {
+      c.exec("ROLLBACK TO unit");
+      c.exec("RELEASE unit");
+    } catch (...) {
+    }
+  }
+  c.in_tx_ = false;
+  c.before_commit_.clear();
+  batch->topics |= c.changed_;
+  c.changed_ = 0;  // forgotten below, once the transaction has ended
+  auto end = [&](std::exception_ptr error) {
+    open_batch_.reset();
+    batch->error = error;
+    batch->ended = true;
+    if (batch->topics) forget_topics(batch->topics);
+    batch_ended_.notify_all();
+  };
+  if (sqlite3_get_autocommit(c.n_.sqlite)) {
+    // The failure ended the whole transaction (SQLite rolls back on I/O errors, a full disk, no memory).
+    end(std::make_exception_ptr(std::runtime_error("sqlite: the transaction was rolled back")));
+  } else if (writers_queued_ > 0 && batch->units < kMaxUnitsPerCommit) {
+    // The next writer in the queue goes on in this transaction; this unit's answer waits for its commit.
+    if (failed) std::rethrow_exception(failed);
+    batch_ended_.wait(l.writer_lock, [&] { return batch->ended; });
+  } else {
+    try {
+      c.exec("COMMIT");
+      end(nullptr);
+    } catch (...) {
+      end(std::current_exception());
+      try {
+        c.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  }
+  if (failed) std::rethrow_exception(failed);
+  if (batch->error) std::rethrow_exception(batch->error);
+}
+
 void Conn::before_commit(std::function<void(Conn&)> f) {
   if (in_tx_)
     before_commit_.push_back(std::move(f));
@@ -543,7 +623,7 @@ void Conn::before_commit(std::function<void(Conn&)> f) {
 }
 
 Db::Tx::Tx(Conn& c) : c(c) {
-  c.exec(c.dialect() == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  c.exec("BEGIN");
   c.in_tx_ = true;
 }
 void Db::Tx::commit() {

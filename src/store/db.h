@@ -3,6 +3,7 @@
 // written once with `?` placeholders; results come back as JSON objects keyed
 // by column alias (quote camelCase aliases: AS "createdAt").
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -142,19 +143,21 @@ class Db {
     Lease l = lease(false);
     return f(l.conn);
   }
-  // Runs f(Conn&) in one transaction on the writer; commits when f returns,
-  // rolls back when it throws. SQLite has a single writer connection.
+  // Runs f(Conn&) as one unit of work on the writer: it is committed when f returns (write() returns once it
+  // is durable) and undone when f throws, which write() then rethrows.
+  // SQLite has a single writer connection. Writers that queue for it share one transaction (group commit): each
+  // unit runs in its own savepoint, and the last of the queue commits for all of them, so a burst of writes pays
+  // for one commit (the WAL's write and fsync) instead of one each. A unit's failure undoes only that unit; a
+  // failed commit fails every unit that was in it.
   template <class F>
   auto write(F&& f) {
-    Lease l = lease(true);
-    Tx tx(l.conn);
-    if constexpr (std::is_void_v<decltype(f(l.conn))>) {
-      f(l.conn);
-      tx.commit();
+    using R = decltype(f(std::declval<Conn&>()));
+    if constexpr (std::is_void_v<R>) {
+      run_write([&](Conn& c) { f(c); });
     } else {
-      auto result = f(l.conn);
-      tx.commit();
-      return result;
+      std::optional<R> result;
+      run_write([&](Conn& c) { result.emplace(f(c)); });
+      return std::move(*result);
     }
   }
   PoolStats stats() const;
@@ -181,7 +184,7 @@ class Db {
     Lease(Lease&&) = delete;
     ~Lease();
   };
-  struct Tx {
+  struct Tx {  // a PostgreSQL write's transaction (SQLite's: run_sqlite_write)
     Conn& c;
     bool done = false;
     explicit Tx(Conn& c);
@@ -190,6 +193,8 @@ class Db {
   };
   Db() = default;
   Lease lease(bool for_write);
+  void run_write(const std::function<void(Conn&)>& unit);
+  void run_sqlite_write(const std::function<void(Conn&)>& unit);
   void add_native(soci::session& s);
   std::shared_ptr<const void> cache_find(Topic topic, const std::string& key, long long& generation);
   // Keeps `value` unless the topic changed since `generation` (it may have been loaded before that change).
@@ -211,6 +216,12 @@ class Db {
   // Declared after the sessions so its statements are finalized before they close.
   std::unordered_map<const void*, std::unique_ptr<NativeConn>> natives_;
   std::mutex writer_mutex_;
+  // SQLite group commit (see write()), guarded by writer_mutex_: the transaction that units have left open for
+  // the next writer to join, and the signal that a transaction has ended.
+  struct Batch;
+  std::shared_ptr<Batch> open_batch_;
+  std::condition_variable batch_ended_;
+  std::atomic<int> writers_queued_{0};
   int pool_size_ = 0;
   std::atomic<int> in_use_{0};
   std::atomic<long long> waits_{0};

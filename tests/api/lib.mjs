@@ -317,6 +317,29 @@ export function requestSchema(spec, method, oaPath) {
 
 export const dbKind = () => (DB.startsWith('sqlite:') ? 'sqlite' : DB.startsWith('postgres') ? 'postgresql' : null);
 
+/** Runs SQL on the server's database with the database's own client, beside the server. Returns {code, out}. */
+export function sql(statement) {
+  const kind = dbKind();
+  assert.ok(kind, `HUOYAN_DB must be sqlite:... or postgresql://..., got "${DB}"`);
+  const file = DB.replace(/^sqlite:(\/\/)?/, '').split('?')[0];
+  const [cmd, args] = kind === 'sqlite'
+    ? ['sqlite3', ['-bail', '-cmd', '.timeout 10000', file, statement]]
+    : ['psql', [DB, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', statement]];
+  try {
+    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, out: out.trim() };
+  } catch (e) {
+    if (typeof e.status !== 'number') throw e;
+    return { code: e.status, out: `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() };
+  }
+}
+
+export function sqlOk(statement) {
+  const r = sql(statement);
+  assert.equal(r.code, 0, `SQL failed: ${statement}\n${r.out}`);
+  return r.out;
+}
+
 /**
  * Check a JSON value against an OpenAPI 3.0 schema (the subset docs/openapi.yaml uses: $ref, allOf, type,
  * nullable, enum, required, properties, additionalProperties, items). Properties the schema does not declare are

@@ -3,39 +3,10 @@
 // chain is broken for everyone. The test puts the row back afterwards and checks the chain verifies again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { login, runBin, DB, dbKind } from './lib.mjs';
+import { login, runBin, DB, dbKind, sql, sqlOk } from './lib.mjs';
 
 const kind = dbKind();
 let admin;
-let sqliteFile = null;
-
-function sqlitePath(url) {
-  let p = url.replace(/^sqlite:/, '');
-  if (p.startsWith('///')) p = p.slice(2);
-  else if (p.startsWith('//')) p = p.slice(2);
-  return p.split('?')[0];
-}
-
-/** Run SQL with the database's own client. Returns {code, out}. */
-function sql(statement) {
-  const [cmd, args] = kind === 'sqlite'
-    ? ['sqlite3', ['-bail', '-cmd', '.timeout 10000', sqliteFile, statement]]
-    : ['psql', [DB, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', statement]];
-  try {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { code: 0, out: out.trim() };
-  } catch (e) {
-    if (typeof e.status !== 'number') throw e;
-    return { code: e.status, out: `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() };
-  }
-}
-
-function sqlOk(statement) {
-  const r = sql(statement);
-  assert.equal(r.code, 0, `SQL failed: ${statement}\n${r.out}`);
-  return r.out;
-}
 
 let target = null; // {id, action}
 let triggerSql = null; // sqlite: definition of audit_log_no_update, to put back
@@ -53,7 +24,6 @@ function restore() {
 
 before(async () => {
   assert.ok(kind, `HUOYAN_DB must be sqlite:... or postgresql://..., got "${DB}"`);
-  if (kind === 'sqlite') sqliteFile = sqlitePath(DB);
   admin = await login('admin');
   // make sure there are at least a few rows
   await admin.post('/api/dict-types', { code: `tamper_${Date.now().toString(36)}`, name: '篡改测试' });

@@ -1,6 +1,9 @@
 // The SQL layer, migrations and data scope against a real (in-memory) SQLite.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <thread>
+
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/bootstrap.h"
@@ -96,6 +99,50 @@ TEST(StatementCache, RowViewsReadRightColumnsWhateverTheOrderOfLookups) {
     });
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"a1b1", "b2a2", "a33b3"}));
+}
+
+// Writers queued for SQLite's one writer share a transaction (group commit): each unit is kept or undone on
+// its own, and every kept one is there once write() has returned.
+TEST(GroupCommit, ConcurrentUnitsAreKeptOrUndoneEachOnItsOwn) {
+  auto dir = std::filesystem::temp_directory_path() / ("huoyan-gc-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto db = store::Db::open("sqlite:" + (dir / "t.db").string(), 2);
+    db->write([](store::Conn& c) { c.script("CREATE TABLE t (thread INTEGER, k INTEGER, UNIQUE (thread, k))"); });
+    constexpr int kThreads = 12, kUnits = 60;
+    std::atomic<int> kept{0}, undone{0}, wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int k = 0; k < kUnits; ++k) {
+          try {
+            long long n = db->write([&](store::Conn& c) {
+              c.exec("INSERT INTO t VALUES (?, ?)", {static_cast<long long>(t), static_cast<long long>(k)});
+              if (k % 5 == 0) throw std::runtime_error("refused");
+              if (k % 7 == 0) c.exec("INSERT INTO t VALUES (?, ?)", {static_cast<long long>(t), static_cast<long long>(k)});  // duplicate
+              return c.scalar("SELECT COUNT(*) FROM t WHERE thread = ? AND k = ?", {static_cast<long long>(t), static_cast<long long>(k)});
+            });
+            if (n != 1) wrong++;
+            // Once write() returns, a reader sees the unit.
+            if (db->read([&](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t WHERE thread = ? AND k = ?", {static_cast<long long>(t), static_cast<long long>(k)}); }) != 1) wrong++;
+            kept++;
+          } catch (const std::exception&) {
+            undone++;
+          }
+        }
+      });
+    for (auto& th : threads) th.join();
+    int expected_undone = 0;
+    for (int k = 0; k < kUnits; ++k) expected_undone += (k % 5 == 0 || k % 7 == 0) ? 1 : 0;
+    EXPECT_EQ(wrong, 0);
+    EXPECT_EQ(undone, kThreads * expected_undone);
+    EXPECT_EQ(kept, kThreads * (kUnits - expected_undone));
+    long long rows = db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); });
+    EXPECT_EQ(rows, kept.load());
+    long long refused = db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t WHERE k % 5 = 0 OR k % 7 = 0"); });
+    EXPECT_EQ(refused, 0);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Migrations, RenderPerDialect) {

@@ -46,10 +46,10 @@ void add_permit_routes(std::vector<Route>& out) {
   out.push_back({"GET", "/api/permits/:id", Guard::Permission, "permit:read", {},
                  [](Context& c) { return Reply::json_text(app::get_permit(c.db, c.caller(), c.req.id())); }, false, "动火作业证详情"});
   out.push_back({"POST", "/api/permits", Guard::Permission, "permit:apply", permit,
-                 [](Context& c) { return Reply::json_body(app::create_permit(c.db, c.caller(), c.body), 201); }, false,
+                 [](Context& c) { return Reply::json_text(app::create_permit(c.db, c.caller(), c.body), 201); }, false,
                  "新建动火作业证（草稿）"});
   out.push_back({"PUT", "/api/permits/:id", Guard::Permission, "permit:apply", permit,
-                 [](Context& c) { return ok(app::update_permit(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改草稿"});
+                 [](Context& c) { return Reply::json_text(app::update_permit(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改草稿"});
 
   struct CommandRoute {
     const char* name;
@@ -82,7 +82,7 @@ void add_permit_routes(std::vector<Route>& out) {
   for (const auto& cmd : commands) {
     std::string name = cmd.name;
     out.push_back({"POST", "/api/permits/:id/" + name, Guard::Permission, cmd.permission, cmd.body,
-                   [name](Context& c) { return ok(app::run_permit_command(c.db, c.caller(), c.req.id(), name, c.body)); },
+                   [name](Context& c) { return Reply::json_text(app::run_permit_command(c.db, c.caller(), c.req.id(), name, c.body)); },
                    false, cmd.summary});
   }
   out.push_back({"GET", "/api/permits/:id/print", Guard::Permission, "permit:read", {}, [](Context& c) {
