@@ -5,15 +5,12 @@
 // errors, duplicates (permit numbers given twice)}.
 //   HUOYAN_URL=http://127.0.0.1:8080 node scripts/bench-writes.mjs SECONDS CONNECTIONS
 import {
-  login, permitWorld, createCrew, createOpenVenue, permitBody, HOUR, DAY, MINUTE,
+  permitBasics, createCrew, createOpenVenue, permitBody, HOUR, DAY, MINUTE,
 } from '../tests/api/lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
-const admin = await login('admin');
-const contractor = await login('contractor');
-const world = await permitWorld(admin);
-const approverUserId = world.users.get('venue_mgr').id;
+const { admin, contractor, world, approverUserId, deng } = await permitBasics();
 const venue = await createOpenVenue(admin, world, approverUserId);
 // Crews four at a time: each takes several argon2id hashes (its fire watch's account), the setup's main cost.
 const crews = [];
@@ -31,7 +28,7 @@ let firstError = '';
 async function worker(crew) {
   for (let k = 0; Date.now() < until; k++) {
     const start = base + k * 61 * MINUTE;
-    const body = permitBody({ venueId: venue.id, start, end: start + HOUR, jobLeaderId: world.people.get('邓强').id, approverUserId, crew });
+    const body = permitBody({ venueId: venue.id, start, end: start + HOUR, jobLeaderId: deng.id, approverUserId, crew });
     const t = performance.now();
     const created = await contractor.post('/api/permits', body);
     const submitted = created.status === 201 ? await contractor.post(`/api/permits/${created.json.id}/submit`, {}) : created;

@@ -90,24 +90,6 @@ std::string_view RowView::text(std::string_view column) const {
   return cells_.null(i) ? std::string_view() : cells_.text(i);
 }
 
-// Where a statement's rows go: JSON objects, views, or nowhere (exec).
-struct Sink {
-  const RowFn* json = nullptr;
-  const RowViewFn* view = nullptr;
-};
-
-struct SqliteCells final : RowView::Cells {
-  explicit SqliteCells(sqlite3_stmt* s) : st(s) {}
-  sqlite3_stmt* st;
-  bool null(int i) const override { return sqlite3_column_type(st, i) == SQLITE_NULL; }
-  long long integer(int i) const override { return sqlite3_column_int64(st, i); }
-  double real(int i) const override { return sqlite3_column_double(st, i); }
-  std::string_view text(int i) const override {
-    const unsigned char* t = sqlite3_column_text(st, i);  // before _bytes: it may convert the value to text
-    return {reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i))};
-  }
-};
-
 struct SqliteStatement {
   sqlite3_stmt* st = nullptr;
   Columns columns;  // filled when its first row is read
@@ -146,6 +128,24 @@ struct NativeConn {
 };
 
 namespace {
+
+// Where a statement's rows go: JSON objects, views, or nowhere (exec).
+struct Sink {
+  const RowFn* json = nullptr;
+  const RowViewFn* view = nullptr;
+};
+
+struct SqliteCells final : RowView::Cells {
+  explicit SqliteCells(sqlite3_stmt* s) : st(s) {}
+  sqlite3_stmt* st;
+  bool null(int i) const override { return sqlite3_column_type(st, i) == SQLITE_NULL; }
+  long long integer(int i) const override { return sqlite3_column_int64(st, i); }
+  double real(int i) const override { return sqlite3_column_double(st, i); }
+  std::string_view text(int i) const override {
+    const unsigned char* t = sqlite3_column_text(st, i);  // before _bytes: it may convert the value to text
+    return {reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i))};
+  }
+};
 
 // Dynamic SQL (filters, IN lists) could grow the caches without bound; past
 // this many distinct statements a connection starts afresh.

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, describe, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
+  permitBasics, describe, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
   HOUR, PERMIT_NUMBER,
 } from './lib.mjs';
 
@@ -14,11 +14,7 @@ const held = [];
 let admin, contractor, world, venue, deng, approverUserId;
 
 before(async () => {
-  admin = await login('admin');
-  contractor = await login('contractor');
-  world = await permitWorld(admin);
-  deng = world.people.get('邓强');
-  approverUserId = world.users.get('venue_mgr').id;
+  ({ admin, contractor, world, approverUserId, deng } = await permitBasics());
   venue = await createOpenVenue(admin, world, approverUserId);
 });
 

@@ -694,6 +694,16 @@ export function datesFrom(from, count, pick) {
 }
 
 /** Demo records the permit tests act with. */
+/** What most permit tests start from: admin and contractor logged in, the permit world, the venue manager's user
+ * id (the approver) and 邓强 (a job leader with an account). */
+export async function permitBasics() {
+  const admin = await login('admin');
+  const world = await permitWorld(admin);
+  return {
+    admin, contractor: await login('contractor'), world, approverUserId: world.users.get('venue_mgr').id, deng: world.people.get('邓强'),
+  };
+}
+
 export async function permitWorld(admin) {
   const org = await orgUnits(admin);
   const roleMap = (await roles(admin)).byKey;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, describe, uid, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
+  permitBasics, describe, uid, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
   listAll, venueBody, HOUR,
 } from './lib.mjs';
 
@@ -13,11 +13,7 @@ const held = [];
 let admin, contractor, world, approverUserId, deng;
 
 before(async () => {
-  admin = await login('admin');
-  contractor = await login('contractor');
-  world = await permitWorld(admin);
-  deng = world.people.get('邓强');
-  approverUserId = world.users.get('venue_mgr').id;
+  ({ admin, contractor, world, approverUserId, deng } = await permitBasics());
 });
 
 after(async () => {

@@ -4,17 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, createPermit, releasePermits, sqlOk, HOUR,
+  permitBasics, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, releasePermits, sqlOk, HOUR,
 } from './lib.mjs';
 
 const held = [];
-let admin, contractor, world, approverUserId;
+let admin, contractor, world, approverUserId, deng;
 
 before(async () => {
-  admin = await login('admin');
-  contractor = await login('contractor');
-  world = await permitWorld(admin);
-  approverUserId = world.users.get('venue_mgr').id;
+  ({ admin, contractor, world, approverUserId, deng } = await permitBasics());
 });
 
 after(async () => {
@@ -27,7 +24,7 @@ test('a number the counter would give again is passed over', async () => {
   const base = Math.ceil((await resetServerClock()) / HOUR) * HOUR + 2 * HOUR;
   const create = async (k) => {
     const p = await createPermit(contractor, permitBody({ venueId: venue.id, start: base + k * 2 * HOUR, end: base + k * 2 * HOUR + HOUR,
-      jobLeaderId: world.people.get('邓强').id, approverUserId, crew }));
+      jobLeaderId: deng.id, approverUserId, crew }));
     held.push(p.id);
     return p;
   };
