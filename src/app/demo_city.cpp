@@ -210,7 +210,7 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
     // New permits of a day continue after the generated ones (counters are keyed by the day as YYYY-MM-DD).
     c.exec("INSERT INTO permit_counters (day, last) SELECT substr(number, 4, 4) || '-' || substr(number, 8, 2) || '-' || "
            "substr(number, 10, 2), MAX(CAST(substr(number, 13) AS INTEGER)) FROM permits WHERE id >= " + std::to_string(permit0) +
-           " GROUP BY substr(number, 4, 8) ON CONFLICT (day) DO UPDATE SET last = CASE WHEN excluded.last > "
+           " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = CASE WHEN excluded.last > "
            "permit_counters.last THEN excluded.last ELSE permit_counters.last END");
     refile_permits_by_department(c);
     for (const auto& sql : filing) c.exec(sql);
