@@ -68,6 +68,21 @@ api_suite() {  # NAME DB_URL
   stop_server
 }
 
+# city_generator NAME DB_URL CLIENT...: `huoyan demo --scale` fills an empty database with a tiny city, whose every
+# permit number is at or below its day's counter (so that new permits of those days get new numbers). CLIENT runs SQL.
+city_generator() {
+  local name=$1 db=$2; shift 2
+  local behind
+  if "$bin" demo --db "$db" --scale 0.0005 >"$out/$name.log" 2>&1 &&
+     behind=$("$@" "SELECT COUNT(*) FROM permits p WHERE NOT EXISTS (SELECT 1 FROM permit_counters c WHERE c.day =
+       substr(p.number, 4, 4) || '-' || substr(p.number, 8, 2) || '-' || substr(p.number, 10, 2)
+       AND c.last >= CAST(substr(p.number, 13) AS INTEGER))") && [ "$behind" = 0 ]; then
+    add_result "$name" 1 0
+  else
+    tail -5 "$out/$name.log"; echo "$name: permits ahead of their day's counter: ${behind:-?}"; add_result "$name" 0 1
+  fi
+}
+
 for suite in "${suites[@]}"; do
   case $suite in
     unit)
@@ -82,7 +97,8 @@ for suite in "${suites[@]}"; do
         add_result unit 0 1
       fi ;;
     api-sqlite)
-      api_suite api-sqlite "sqlite:$out/api.db" ;;
+      api_suite api-sqlite "sqlite:$out/api.db"
+      city_generator city-generator:sqlite "sqlite:$out/city.db" sqlite3 "$out/city.db" ;;
     api-postgres)
       echo "== api-postgres"
       scripts/with-postgres.sh bash -c "scripts/test-all.sh __api_pg" \
@@ -95,6 +111,8 @@ for suite in "${suites[@]}"; do
     __api_pg)
       # Inside the throwaway cluster (called by the api-postgres suite above).
       api_suite api-postgres "$HUOYAN_PG_URL"
+      psql "$HUOYAN_PG_URL" -Atqc "CREATE DATABASE city"
+      city_generator city-generator:postgresql "${HUOYAN_PG_URL%/*}/city" psql "${HUOYAN_PG_URL%/*}/city" -Atc
       echo "$total_pass $total_fail" >"$out/api-postgres.count"
       exit 0 ;;
     mqtt)
