@@ -565,8 +565,8 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
   batch->units++;
   std::exception_ptr failed;
   c.in_tx_ = true;
-  c.exec("SAVEPOINT unit");
   try {
+    c.exec("SAVEPOINT unit");
     unit(c);
     for (size_t i = 0; i < c.before_commit_.size(); i++) {  // a queued step may queue another: index, not iterators
       auto step = std::move(c.before_commit_[i]);
@@ -579,6 +579,11 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
       c.exec("ROLLBACK TO unit");
       c.exec("RELEASE unit");
     } catch (...) {
+      // The unit could not be undone alone: undo the whole transaction rather than commit a part of it.
+      try {
+        c.exec("ROLLBACK");
+      } catch (...) {
+      }
     }
   }
   c.in_tx_ = false;
@@ -593,7 +598,7 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
     batch_ended_.notify_all();
   };
   if (sqlite3_get_autocommit(c.n_.sqlite)) {
-    // The failure ended the whole transaction (SQLite rolls back on I/O errors, a full disk, no memory).
+    // The failure ended the whole transaction (SQLite rolls back on I/O errors, a full disk, no memory; or above).
     end(std::make_exception_ptr(std::runtime_error("sqlite: the transaction was rolled back")));
   } else if (writers_queued_ > 0 && batch->units < kMaxUnitsPerCommit) {
     // The next writer in the queue goes on in this transaction; this unit's answer waits for its commit.
