@@ -57,13 +57,10 @@ std::string permit_scope(const Caller& who, store::Params& p) {
   "p.level_reasons, p.planned_start, p.planned_end, p.job_leader_id, p.fire_watch_id, p.fire_watch_checked_in_at, "  \
   "p.state, p.state_reason, p.started_at, p.finished_at, p.closed_at, p.created_at, p.updated_at"
 #define PERMIT_JOINED_COLUMNS                                                                                       \
-  ", v.name AS x_venue_name, v.type AS x_venue_type, vt.label AS x_venue_type_label, "                  \
-  "hm.label AS x_method_label, jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, "  \
+  ", v.name AS x_venue_name, v.type AS x_venue_type, jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, "  \
   "fw.user_id AS x_watch_user, (SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers"
 #define PERMIT_JOINS                                                                                                     \
   " LEFT JOIN venues v ON v.id = p.venue_id "                                                                         \
-  "LEFT JOIN dict_items vt ON vt.type_code = 'venue_type' AND vt.value = v.type "                                     \
-  "LEFT JOIN dict_items hm ON hm.type_code = 'hotwork_method' AND hm.value = p.method "                               \
   "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id"
 const char* kPermitSummarySelect = "SELECT " PERMIT_SUMMARY_OWN_COLUMNS PERMIT_JOINED_COLUMNS " FROM permits p" PERMIT_JOINS;
 // The same from one department's filing (po: permit_org_units), whose WHERE names the department and joins
@@ -573,7 +570,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
 // The permit as the API shows it, written from a kPermitSummarySelect row (lists, board) or, `full`, from a
 // kPermitSelect row with its workers, machines, gas analyses, measures, rounds, timeline and the caller's
 // allowed commands (the detail, and the answer to every command).
-void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, bool full) {
+void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const DictLabels& labels, const store::RowView& raw, bool full) {
   long long id = raw.integer("id");
   State s = *permit::parse_state(raw.text("state"));
   out.begin_object();
@@ -581,7 +578,7 @@ void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const store::
   out.key("stateLabel").text(permit::state_label(s));
   out.key("levelLabel").text(permit::level_label(*permit::parse_level(raw.text("level"))));
   out.key("levelReasons").raw_of(raw, "level_reasons");
-  for (auto [name, column] : {std::pair{"number", "number"}, {"publicToken", "public_token"}, {"state", "state"},
+  for (auto [name, column] : {std::pair<std::string_view, std::string_view>{"number", "number"}, {"publicToken", "public_token"}, {"state", "state"},
                               {"stateReason", "state_reason"}, {"place", "place"}, {"content", "content"},
                               {"method", "method"}, {"levelDeclared", "level_declared"}, {"level", "level"},
                               {"plannedStart", "planned_start"}, {"plannedEnd", "planned_end"}, {"startedAt", "started_at"},
@@ -591,17 +588,21 @@ void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const store::
   out.key("indoor").boolean_of(raw, "indoor");
   out.key("venue").begin_object();
   out.key("id").integer_of(raw, "venue_id").key("name").text_of(raw, "x_venue_name");
-  out.key("type").text_of(raw, "x_venue_type").key("typeLabel").text_of(raw, "x_venue_type_label");
+  auto venue_type = raw.maybe_text("x_venue_type");
+  auto venue_type_label = venue_type ? labels.find("venue_type", *venue_type) : std::nullopt;
+  out.key("type").text_of(raw, "x_venue_type").key("typeLabel");
+  venue_type_label ? out.text(*venue_type_label) : out.null();
   out.end_object();
-  out.key("methodLabel").text(raw.text("x_method_label"));  // "" when the dictionary lacks it
-  auto person = [&](const char* key, const char* id_col, const char* name_col, const char* user_col, const char* checked_in_col) {
+  out.key("methodLabel").text(labels.find("hotwork_method", raw.text("method")).value_or(""));
+  auto person = [&](std::string_view key, std::string_view id_col, std::string_view name_col, std::string_view user_col,
+                    std::optional<std::string_view> checked_in_col) {
     out.key(key);
     if (raw.null(name_col)) return void(out.null());
     out.begin_object().key("id").integer_of(raw, id_col).key("name").text_of(raw, name_col).key("userId").integer_of(raw, user_col);
-    if (checked_in_col) out.key("checkedInAt").text_of(raw, checked_in_col);
+    if (checked_in_col) out.key("checkedInAt").text_of(raw, *checked_in_col);
     out.end_object();
   };
-  person("jobLeader", "job_leader_id", "x_leader_name", "x_leader_user", nullptr);
+  person("jobLeader", "job_leader_id", "x_leader_name", "x_leader_user", std::nullopt);
   person("fireWatch", "fire_watch_id", "x_watch_name", "x_watch_user", "fire_watch_checked_in_at");
   out.key("workerCount").integer(raw.integer("x_workers"));
   if (full) write_permit_details(out, c, who, raw, id, s);
@@ -614,9 +615,10 @@ std::string full_permit(store::Conn& c, const Caller& who, long long id, const C
   std::string cond = permit_scope(scope, p);
   JsonOut out;
   bool found = false;
+  auto labels = load_dict_labels(c);
   c.each_view(std::string(kPermitSelect) + " WHERE p.id = ? AND " + cond, p, [&](const store::RowView& raw) {
     found = true;
-    write_permit(out, c, who, raw, true);
+    write_permit(out, c, who, *labels, raw, true);
   });
   if (!found) throw not_found();
   return out.str();
@@ -702,7 +704,8 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
   }
   if (to) f.add(start + " <= ?", *to);
   return db.read([&](store::Conn& c) {
-    JsonOut out;
+    JsonOut out(1024 + 1024 * static_cast<size_t>(pg.size));  // a summary is some 900 bytes
+    auto labels = load_dict_labels(c);
     out.begin_object().key("items").begin_array();
     std::string select = (department ? kPermitSummaryByDepartment : kPermitSummarySelect) + f.sql + " ORDER BY " + start +
                          " DESC, " + id + " DESC";
@@ -713,7 +716,7 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
       bool more = false;
       c.each_view(select + limit_sql(pg.size + 1), f.params, [&](const store::RowView& raw) {
         if (written++ == pg.size) return void(more = true);
-        write_permit(out, c, who, raw, false);
+        write_permit(out, c, who, *labels, raw, false);
         next_cursor = std::string(raw.text("planned_start")) + "~" + std::to_string(raw.integer("id"));
       });
       out.end_array().key("nextCursor");
@@ -722,7 +725,7 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
       long long total =
           c.scalar(std::string("SELECT COUNT(*) FROM ") + (department ? "permit_org_units po CROSS JOIN permits p" : "permits p") + f.sql, f.params);
       c.each_view(select + limit_sql(pg.size, pg.offset()), f.params,
-                  [&](const store::RowView& raw) { write_permit(out, c, who, raw, false); });
+                  [&](const store::RowView& raw) { write_permit(out, c, who, *labels, raw, false); });
       out.end_array().key("total").integer(total);
     }
     return out.end_object().str();
@@ -750,9 +753,10 @@ std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
     const std::vector<State>& states = permit::all_states();
     std::vector<JsonOut> columns(states.size());
     for (auto& column : columns) column.begin_array();
+    auto labels = load_dict_labels(c);
     c.each_view(kPermitSummarySelect + f.sql + " ORDER BY p.planned_start, p.id", f.params, [&](const store::RowView& raw) {
       auto column = std::find(states.begin(), states.end(), *permit::parse_state(raw.text("state"))) - states.begin();
-      write_permit(columns[column], c, who, raw, false);
+      write_permit(columns[column], c, who, *labels, raw, false);
     });
     JsonOut out;
     out.begin_object().key("date").text(date).key("columns").begin_array();

@@ -96,6 +96,23 @@ std::vector<permit::KeyPeriod> load_key_periods(store::Conn& c) {
   });
 }
 
+std::optional<std::string_view> DictLabels::find(std::string_view type, std::string_view value) const {
+  auto t = by_type.find(type);
+  if (t == by_type.end()) return std::nullopt;
+  auto v = t->second.find(value);
+  return v == t->second.end() ? std::nullopt : std::optional<std::string_view>(v->second);
+}
+
+std::shared_ptr<const DictLabels> load_dict_labels(store::Conn& c) {
+  return c.db().cached<DictLabels>(store::Topic::Rules, "dict_labels", [&] {
+    DictLabels labels;
+    c.each("SELECT type_code, value, label FROM dict_items", {}, [&](const json& r) {
+      labels.by_type[r["type_code"].get<std::string>()][r["value"].get<std::string>()] = r["label"].get<std::string>();
+    });
+    return labels;
+  });
+}
+
 json get_calendar(store::Db& db, const std::map<std::string, std::string>& q) {
   auto year = query_int(q, "year");
   return db.read([&](store::Conn& c) {

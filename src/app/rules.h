@@ -1,5 +1,5 @@
 #pragma once
-// Town rule data: the holiday calendar, key periods and permit rule settings.
+// Town rule data: the holiday calendar, key periods, permit rule settings; the dictionaries' labels.
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -23,5 +23,13 @@ json put_rule_settings(store::Db& db, const access::Caller& who, const json& bod
 permit::Settings load_settings(store::Conn& c);
 permit::Calendar load_calendar(store::Conn& c);
 std::vector<permit::KeyPeriod> load_key_periods(store::Conn& c);
+
+// Every dictionary's labels, by type and value; disabled items too (a permit still shows a retired method).
+struct DictLabels {
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> by_type;
+  // The label of `value` in `type`, or nullopt when the dictionary lacks it.
+  std::optional<std::string_view> find(std::string_view type, std::string_view value) const;
+};
+std::shared_ptr<const DictLabels> load_dict_labels(store::Conn& c);
 
 }  // namespace huoyan::app

@@ -475,6 +475,7 @@ json create_dict_item(store::Db& db, const Caller& who, const std::string& type_
       throw conflict("DICT_VALUE_TAKEN", "该字典中已有相同的字典值", "value");
     long long id = c.insert("INSERT INTO dict_items (type_code, value, label, sort, enabled) VALUES (?, ?, ?, ?, 1)",
                             {type_code, value, label, sort});
+    c.changed(store::Topic::Rules);  // the dictionaries' labels
     json after = present_items(c.rows(std::string(kItemSelect) + " WHERE id = ?", {id}))[0];
     record(c, who, "dict.item_create", "dict_item", std::to_string(id), nullptr, after);
     return after;
@@ -492,6 +493,7 @@ json update_dict_item(store::Db& db, const Caller& who, long long id, const json
     if (found.empty()) throw not_found();
     json before = present_items(found)[0];
     c.exec("UPDATE dict_items SET label = ?, sort = ?, enabled = ? WHERE id = ?", {label, sort, static_cast<long long>(*enabled), id});
+    c.changed(store::Topic::Rules);  // the dictionaries' labels
     json after = present_items(c.rows(std::string(kItemSelect) + " WHERE id = ?", {id}))[0];
     record(c, who, "dict.item_update", "dict_item", std::to_string(id), before, after);
     return after;

@@ -85,9 +85,14 @@ double RowView::real(std::string_view column) const {
   int i = index(column);
   return cells_.null(i) ? 0 : cells_.real(i);
 }
-std::string_view RowView::text(std::string_view column) const {
+std::string_view RowView::text(std::string_view column) const { return cells_.text(index(column)); }
+std::optional<std::string_view> RowView::maybe_text(std::string_view column) const {
+  std::string_view v = cells_.text(index(column));
+  return v.data() ? std::optional(v) : std::nullopt;
+}
+std::optional<long long> RowView::maybe_integer(std::string_view column) const {
   int i = index(column);
-  return cells_.null(i) ? std::string_view() : cells_.text(i);
+  return cells_.null(i) ? std::nullopt : std::optional(cells_.integer(i));
 }
 
 struct SqliteStatement {
@@ -143,6 +148,10 @@ struct SqliteCells final : RowView::Cells {
   double real(int i) const override { return sqlite3_column_double(st, i); }
   std::string_view text(int i) const override {
     const unsigned char* t = sqlite3_column_text(st, i);  // before _bytes: it may convert the value to text
+    if (!t) {  // null, or out of memory converting a value to text
+      if (sqlite3_column_type(st, i) != SQLITE_NULL) throw std::bad_alloc();
+      return {};
+    }
     return {reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i))};
   }
 };
@@ -232,7 +241,10 @@ struct PgCells final : RowView::Cells {
     return PQftype(res, i) == 16 ? v[0] == 't' : std::strtoll(v, nullptr, 10);  // 16: bool
   }
   double real(int i) const override { return std::strtod(PQgetvalue(res, row, i), nullptr); }
-  std::string_view text(int i) const override { return {PQgetvalue(res, row, i), static_cast<size_t>(PQgetlength(res, row, i))}; }
+  std::string_view text(int i) const override {
+    if (PQgetisnull(res, row, i)) return {};
+    return {PQgetvalue(res, row, i), static_cast<size_t>(PQgetlength(res, row, i))};
+  }
 };
 
 void pg_check(PGresult* r) {

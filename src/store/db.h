@@ -41,7 +41,7 @@ class RowView {
     virtual bool null(int i) const = 0;
     virtual long long integer(int i) const = 0;  // booleans as 0/1
     virtual double real(int i) const = 0;
-    virtual std::string_view text(int i) const = 0;
+    virtual std::string_view text(int i) const = 0;  // data() is nullptr when null
 
    protected:
     ~Cells() = default;
@@ -51,6 +51,9 @@ class RowView {
   long long integer(std::string_view column) const;  // 0 when null
   double real(std::string_view column) const;  // 0 when null
   std::string_view text(std::string_view column) const;  // "" when null
+  // The value, or nullopt when null: one lookup where null() and then text() or integer() take two.
+  std::optional<std::string_view> maybe_text(std::string_view column) const;
+  std::optional<long long> maybe_integer(std::string_view column) const;
 
  private:
   int index(std::string_view column) const;
@@ -62,7 +65,7 @@ class RowView {
 // Process-wide copies of data read on most requests and changed rarely, by topic. A write transaction that
 // changes a topic's tables says so with Conn::changed(); the topic's copies are dropped when it ends. Only the
 // one server process writes its database, so nothing else can make a copy stale.
-enum class Topic : unsigned { Access = 1, Rules = 2 };  // Access: users, roles, org units, sessions, tokens; Rules: settings, calendar, key periods
+enum class Topic : unsigned { Access = 1, Rules = 2 };  // Access: users, roles, org units, sessions, tokens; Rules: settings, calendar, key periods, dictionaries
 
 // One open connection's raw driver handle and its prepared statements (db.cpp).
 struct NativeConn;

@@ -116,3 +116,30 @@ test('dict:read without dict:write: can read, cannot write; auditor cannot read'
   const aud = await login('auditor');
   expectError(await aud.get('/api/dict-types'), 403, 'FORBIDDEN');
 });
+
+test('a renamed or disabled method and venue type show at once in the permit list and detail', async () => {
+  const first = async () => (await admin.getOk('/api/permits?cursor=first&pageSize=1')).items[0];
+  const p = await first();
+  const method = (await admin.getOk('/api/dict-types/hotwork_method/items')).items.find((i) => i.value === p.method);
+  const type = (await admin.getOk('/api/dict-types/venue_type/items')).items.find((i) => i.value === p.venue.type);
+  assert.ok(method && type, JSON.stringify(p));
+  assert.equal(p.methodLabel, method.label);
+  assert.equal(p.venue.typeLabel, type.label);
+  const put = (item, over) => admin.put(`/api/dict-items/${item.id}`, { label: item.label, sort: item.sort, enabled: item.enabled, ...over });
+  try {
+    expectStatus(await put(method, { label: '改名的方式', enabled: false }), 200);
+    expectStatus(await put(type, { label: '改名的类型' }), 200);
+    const listed = await first();
+    assert.equal(listed.methodLabel, '改名的方式');
+    assert.equal(listed.venue.typeLabel, '改名的类型');
+    const detail = await admin.getOk(`/api/permits/${p.id}`);
+    assert.equal(detail.methodLabel, '改名的方式');
+    assert.equal(detail.venue.typeLabel, '改名的类型');
+  } finally {
+    expectStatus(await put(method, {}), 200);
+    expectStatus(await put(type, {}), 200);
+  }
+  const restored = await admin.getOk(`/api/permits/${p.id}`);
+  assert.equal(restored.methodLabel, method.label);
+  assert.equal(restored.venue.typeLabel, type.label);
+});

@@ -85,6 +85,22 @@ TEST(StatementCache, RowViewsReadColumnsInPlaceByName) {
                                                {"id":2,"name":null,"flag":false,"doc":null,"score":0,"name2":2}])"));
 }
 
+// JsonOut copies a string as it is unless a byte in it must be escaped, wherever that byte is (in a 16-byte block,
+// in the rest after the blocks, or at their edges) and whatever the length: the text parses back to the string.
+TEST(JsonOut, StringsReadBackAsWrittenWhereverAnEscapeFalls) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\x01'), std::string(1, '\x1f'), "\x7f", "甲"};
+  for (size_t length = 0; length <= 40; ++length)
+    for (const std::string& special : specials)
+      for (size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'a');
+        s.insert(at, special);
+        app::JsonOut out;
+        out.begin_array().text(s).end_array();
+        json back = json::parse(out.str());
+        ASSERT_EQ(back[0].get<std::string>(), s) << "length " << length << " at " << at;  // JSON has no raw control byte
+      }
+}
+
 // Rows of one result asked for their columns in different orders and numbers still read the right ones.
 TEST(StatementCache, RowViewsReadRightColumnsWhateverTheOrderOfLookups) {
   auto db = store::Db::open("sqlite::memory:", 1);
