@@ -7,14 +7,13 @@
 #include <chrono>
 #include <csignal>
 #include <restinio/all.hpp>
-#define PCRE2_CODE_UNIT_WIDTH 8  // before pcre2.h: the 8-bit library
-#include <restinio/router/pcre2_regex_engine.hpp>
 
 #include "domain/clock.h"
 #include "http/alert_feed.h"
 #include "http/dispatch.h"
 #include "http/handlers/handlers.h"
 #include "http/metrics.h"
+#include "http/route_engine.h"
 #include "http/static_site.h"
 
 namespace huoyan::http {
@@ -23,7 +22,7 @@ namespace {
 
 // PCRE2, not std::regex: a request is matched against the routes in turn, and libstdc++'s regex made that a
 // twentieth of a permit's detail.
-using router_t = restinio::router::express_router_t<restinio::router::pcre2_regex_engine_t<>>;
+using router_t = restinio::router::express_router_t<RouteRegexEngine>;
 struct traits_t : restinio::default_traits_t {
   using request_handler_t = router_t;
 };
