@@ -211,7 +211,7 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   }
   auto caller = cached_caller(db, s->user_id, ip);
   if (!caller) return std::nullopt;
-  return Authenticated{*caller, s->must_change_password, s->csrf, false};
+  return Authenticated{std::move(*caller), s->must_change_password, s->csrf, false};
 }
 
 std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip) {
@@ -229,7 +229,7 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
     });
   auto caller = cached_caller(db, (*t)["user_id"], ip);
   if (!caller) return std::nullopt;
-  return Authenticated{*caller, false, "", true};
+  return Authenticated{std::move(*caller), false, "", true};
 }
 
 json me(store::Db& db, const Authenticated& a) {

@@ -355,10 +355,10 @@ void load_demo_permits(store::Conn& c) {
                                                                 {{"control", "配电间外配置 2 具灭火器并专人看守"}, {"person", "曾小燕"}}})
                                        : nlohmann::json::array();
     long long id = c.insert(
-        "INSERT INTO permits (number, public_token, venue_id, place, indoor, indoor_reason, content, method, level_declared, "
+        "INSERT INTO permits (worker_count, number, public_token, venue_id, place, indoor, indoor_reason, content, method, level_declared, "
         "level, planned_start, planned_end, unit_id, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, "
         "risk_identification, risk_assessment, controls, fire_separation, state, state_reason, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 1, '设备位于室内，无法移至室外作业', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        "VALUES (1, ?, ?, ?, ?, 1, '设备位于室内，无法移至室外作业', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
         {std::string(number), random_token(12), venue, std::string(d.place), std::string(d.content), std::string(d.method),
          std::string(d.level), std::string(d.level), clock::iso_utc(start), clock::iso_utc(end), job_leader, fire_watch,
          approver, applicant, std::string("焊接火花飞溅可能引燃周边可燃物；作业点下方有人员通行"),

@@ -188,9 +188,9 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
                         " WHEN " + start + " <= " + std::to_string(now) + " THEN " + pick("i", {"'in_progress'", "'watching'", "'approved'"}) +
                         " ELSE " + pick("i", {"'draft'", "'submitted'", "'surveyed'", "'risk_confirmed'", "'approved'"}) + " END";
     std::string per_day = std::to_string(86400 / step_s + 1);  // at most this many permits start on one day
-    c.exec("INSERT INTO permits (id, number, public_token, venue_id, place, indoor, content, method, level_declared, level, "
+    c.exec("INSERT INTO permits (worker_count, id, number, public_token, venue_id, place, indoor, content, method, level_declared, level, "
            "planned_start, planned_end, unit_id, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, "
-           "risk_identification, state, started_at, finished_at, closed_at, site_clear, created_at, updated_at) SELECT " +
+           "risk_identification, state, started_at, finished_at, closed_at, site_clear, created_at, updated_at) SELECT 1, " +
            std::to_string(permit0) + " + i, 'DH-' || " + q.local_day(start, false) + " || '-' || " +
            q.pad("5000 + (i % " + per_day + ")", 4) + ", 'cp' || " + q.pad("i", 8) + ", " +
            std::to_string(venue0) + " + (i * 7919) % " + std::to_string(s.venues) + ", '设备间钢结构', 0, '钢支架补焊', " +

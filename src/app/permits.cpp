@@ -58,7 +58,7 @@ std::string permit_scope(const Caller& who, store::Params& p) {
   "p.state, p.state_reason, p.started_at, p.finished_at, p.closed_at, p.created_at, p.updated_at"
 #define PERMIT_JOINED_COLUMNS                                                                                       \
   ", v.name AS x_venue_name, v.type AS x_venue_type, jl.name AS x_leader_name, jl.user_id AS x_leader_user, fw.name AS x_watch_name, "  \
-  "fw.user_id AS x_watch_user, (SELECT COUNT(*) FROM permit_workers pw WHERE pw.permit_id = p.id) AS x_workers"
+  "fw.user_id AS x_watch_user, p.worker_count AS x_workers"
 #define PERMIT_JOINS                                                                                                     \
   " LEFT JOIN venues v ON v.id = p.venue_id "                                                                         \
   "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id"
@@ -275,12 +275,12 @@ void save_draft(store::Conn& c, long long id, const Draft& d) {
   c.exec("UPDATE permits SET venue_id = ?, place = ?, indoor = ?, indoor_reason = ?, content = ?, method = ?, "
          "level_declared = ?, level = ?, planned_start = ?, planned_end = ?, unit_id = ?, job_leader_id = ?, "
          "fire_watch_id = ?, approver_user_id = ?, risk_identification = ?, risk_assessment = ?, controls = ?, "
-         "fire_separation = ?, wind_force = ?, gas_required = ?, photos_before = ?, updated_at = ? WHERE id = ?",
+         "fire_separation = ?, wind_force = ?, gas_required = ?, photos_before = ?, worker_count = ?, updated_at = ? WHERE id = ?",
          {d.venue_id, d.place, static_cast<long long>(d.indoor), d.indoor_reason, d.content, d.method, d.level, d.level,
           d.planned_start, d.planned_end, d.unit_id ? store::Value(*d.unit_id) : store::Value(nullptr), d.job_leader_id,
           d.fire_watch_id, d.approver_user_id, d.risk_identification, d.risk_assessment, d.controls.dump(),
           static_cast<long long>(d.fire_separation), d.wind_force ? store::Value(*d.wind_force) : store::Value(nullptr),
-          static_cast<long long>(d.gas_required), d.photos_before.dump(), now_iso(), id});
+          static_cast<long long>(d.gas_required), d.photos_before.dump(), static_cast<long long>(d.workers.size()), now_iso(), id});
   c.exec("DELETE FROM permit_workers WHERE permit_id = ?", {id});
   for (const auto& w : d.workers)
     c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id) VALUES (?, ?, ?)", {id, w.person_id, w.certificate_id});

@@ -46,7 +46,7 @@ const char* reason_phrase(int status) {
   }
 }
 
-void send(const restinio::request_handle_t& req, const Reply& r) {
+void send(const restinio::request_handle_t& req, Reply r) {
   auto resp = req->create_response(
       restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason_phrase(r.status)});
   resp.append_header(restinio::http_field::content_type, r.content_type);
@@ -61,7 +61,7 @@ void send(const restinio::request_handle_t& req, const Reply& r) {
     if (name == "Cache-Control") has_cache_control = true;
   }
   if (!has_cache_control) resp.append_header("Cache-Control", "no-store");
-  resp.set_body(r.body);
+  resp.set_body(std::move(r.body));
   resp.done();
 }
 
@@ -134,10 +134,10 @@ void serve(store::Db& db, const ServerOptions& options) {
                           for (const auto& n : names) request.params[n] = std::string(params[n]);
                           asio::post(workers, [&, i, req, start, request = std::move(request)]() {
                             Reply reply = dispatch(table[i], request, db);
+                            int status = reply.status;
                             if (reply.alert_feed) alert_feed.subscribe(req, reply.alert_feed->caller, reply.alert_feed->since);
-                            else send(req, reply);
-                            stats.observe(i, reply.status,
-                                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                            else send(req, std::move(reply));
+                            stats.observe(i, status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                           });
                           return restinio::request_accepted();
                         });
@@ -149,8 +149,9 @@ void serve(store::Db& db, const ServerOptions& options) {
     if (req->header().method() == restinio::http_method_get() || req->header().method() == restinio::http_method_head())
       reply = site.serve(path, req->header().get_field_or("Accept-Encoding", ""));
     if (!reply) reply = Reply::error(404, "NOT_FOUND", "请求的地址不存在");
-    send(req, *reply);
-    stats.observe(table.size(), reply->status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    int status = reply->status;
+    send(req, std::move(*reply));
+    stats.observe(table.size(), status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return restinio::request_accepted();
   });
 

@@ -347,6 +347,16 @@ test('create and edit: validation of PermitInput, closed nested objects, referen
   assert.equal(edited.unit.id, world.unit.id);
   expectError(await cast.contractor.put(`/api/permits/${p.id}`, { ...base, level: 'high' }), 400, 'INVALID_VALUE', 'level');
   expectError(await cast.contractor.put(`/api/permits/${MISSING_ID}`, base), 404, 'NOT_FOUND');
+  // the list's worker count follows the draft's workers (kept beside the permit, not counted per row)
+  const second = await createCrew(admin, world);
+  const listed = async () => (await listAll(admin, `/api/permits?venueId=${openVenue.id}&q=${encodeURIComponent(p.number)}`)).find((x) => x.id === p.id);
+  assert.equal((await listed()).workerCount, 1);
+  for (const workers of [[crew.worker, second.worker], [second.worker]]) {
+    const body = { ...base, content: '改为护栏补焊', workers: workers.map((w) => ({ personId: w.person.id, certificateId: w.cert.id })) };
+    const saved = expectStatus(await cast.contractor.put(`/api/permits/${p.id}`, body), 200);
+    assert.equal(saved.workers.length, workers.length);
+    assert.equal((await listed()).workerCount, workers.length);
+  }
 
   // after submission nothing of it may change
   await expectSubmitted(p, 'valid draft');
