@@ -267,14 +267,25 @@ json hazard_summary(store::Db& db, const access::Caller& who) {
         who, {"SELECT v2.org_unit_id FROM venues v2 WHERE v2.id = k.venue_id",
               "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = k.venue_id", "k.supervisor_org_unit_id"},
         {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = k.venue_id)"}, p);
-    json rows = who.scope == access::DataScope::All
-                    ? c.rows("SELECT village_org_unit_id AS village, supervisor_org_unit_id AS department, reported, rectifying, "
-                             "awaiting_recheck, closed, overdue, supervised FROM hazard_village_counts")
-                    : c.rows("SELECT " + count_columns({"k.supervisor_org_unit_id", "k.reported", "k.rectifying", "k.awaiting_recheck",
-                                                        "k.closed", "k.overdue", "k.supervised"}) +
-                                 " FROM hazard_counts k JOIN venues v ON v.id = k.venue_id WHERE " + venue_scope +
-                                 " GROUP BY v.org_unit_id, k.supervisor_org_unit_id",
-                             p);
+    // One row per village and department, read in place (no JSON object per row: a city has thousands).
+    struct Counts {
+      long long village, department, reported, rectifying, awaiting_recheck, closed, overdue, supervised;
+    };
+    std::vector<Counts> rows;
+    auto keep = [&](const store::RowView& r) {
+      rows.push_back({r.integer("village"), r.integer("department"), r.integer("reported"), r.integer("rectifying"),
+                      r.integer("awaiting_recheck"), r.integer("closed"), r.integer("overdue"), r.integer("supervised")});
+    };
+    if (who.scope == access::DataScope::All)
+      c.each_view("SELECT village_org_unit_id AS village, supervisor_org_unit_id AS department, reported, rectifying, "
+                  "awaiting_recheck, closed, overdue, supervised FROM hazard_village_counts",
+                  {}, keep);
+    else
+      c.each_view("SELECT " + count_columns({"k.supervisor_org_unit_id", "k.reported", "k.rectifying", "k.awaiting_recheck",
+                                             "k.closed", "k.overdue", "k.supervised"}) +
+                      " FROM hazard_counts k JOIN venues v ON v.id = k.venue_id WHERE " + venue_scope +
+                      " GROUP BY v.org_unit_id, k.supervisor_org_unit_id",
+                  p, keep);
     if (who.scope != access::DataScope::All) {
       store::Params found{who.user_id};
       std::string outside = store::scope_condition(
@@ -282,38 +293,37 @@ json hazard_summary(store::Db& db, const access::Caller& who) {
                 "SELECT vs.org_unit_id FROM venue_supervisors vs WHERE vs.venue_id = h.venue_id", "h.supervisor_org_unit_id"},
           {"(SELECT v3.manager_user_id FROM venues v3 WHERE v3.id = h.venue_id)"}, found);
       auto when = [](const std::string& cond) { return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"; };
-      json extra = c.rows("SELECT " + count_columns({"COALESCE(h.supervisor_org_unit_id, 0)", when("h.state = 'reported'"),
-                                                     when("h.state = 'rectifying'"), when("h.state = 'awaiting_recheck'"),
-                                                     when("h.state = 'closed'"), "h.overdue", when("h.supervision IS NOT NULL")}) +
-                              " FROM hazards h JOIN venues v ON v.id = h.venue_id WHERE h.found_by_user_id = ? AND NOT " + outside +
-                              " GROUP BY v.org_unit_id, COALESCE(h.supervisor_org_unit_id, 0)",
-                          found);
-      for (auto& r : extra) rows.push_back(std::move(r));
+      c.each_view("SELECT " + count_columns({"COALESCE(h.supervisor_org_unit_id, 0)", when("h.state = 'reported'"),
+                                             when("h.state = 'rectifying'"), when("h.state = 'awaiting_recheck'"),
+                                             when("h.state = 'closed'"), "h.overdue", when("h.supervision IS NOT NULL")}) +
+                      " FROM hazards h JOIN venues v ON v.id = h.venue_id WHERE h.found_by_user_id = ? AND NOT " + outside +
+                      " GROUP BY v.org_unit_id, COALESCE(h.supervisor_org_unit_id, 0)",
+                  found, keep);
     }
-    store::as_int(rows, {"village", "department", "reported", "rectifying", "awaiting_recheck", "closed", "overdue", "supervised"});
 
-    json by_state = json::object();
-    for (State s : {State::Reported, State::Rectifying, State::AwaitingRecheck, State::Closed}) by_state[std::string(hazard::state_key(s))] = 0;
-    long long overdue = 0, supervised = 0;
+    long long reported = 0, rectifying = 0, awaiting_recheck = 0, closed = 0, overdue = 0, supervised = 0;
     struct Group {
       long long open = 0, overdue = 0, closed = 0;
     };
     std::map<long long, Group> departments, villages;
-    for (const auto& r : rows) {
-      long long open = r["reported"].get<long long>() + r["rectifying"].get<long long>() + r["awaiting_recheck"].get<long long>();
-      long long total = open + r["closed"].get<long long>();
-      if (total == 0) continue;
-      for (const char* k : {"reported", "rectifying", "awaiting_recheck", "closed"}) by_state[k] = by_state[k].get<long long>() + r[k].get<long long>();
-      overdue += r["overdue"].get<long long>();
-      supervised += r["supervised"].get<long long>();
-      auto add = [&](Group& g) {
-        g.open += open;
-        g.overdue += r["overdue"].get<long long>();
-        g.closed += r["closed"].get<long long>();
-      };
-      if (r["department"] != 0) add(departments[r["department"]]);
-      add(villages[r["village"]]);
+    for (const Counts& r : rows) {
+      long long open = r.reported + r.rectifying + r.awaiting_recheck;
+      if (open + r.closed == 0) continue;
+      reported += r.reported;
+      rectifying += r.rectifying;
+      awaiting_recheck += r.awaiting_recheck;
+      closed += r.closed;
+      overdue += r.overdue;
+      supervised += r.supervised;
+      for (Group* g : {r.department != 0 ? &departments[r.department] : nullptr, &villages[r.village]}) {
+        if (!g) continue;
+        g->open += open;
+        g->overdue += r.overdue;
+        g->closed += r.closed;
+      }
     }
+    json by_state = {{hazard::state_key(State::Reported), reported}, {hazard::state_key(State::Rectifying), rectifying},
+                     {hazard::state_key(State::AwaitingRecheck), awaiting_recheck}, {hazard::state_key(State::Closed), closed}};
     std::map<long long, std::string> names;
     for (const auto& o : c.rows("SELECT id, name FROM org_units")) names[store::as_id(o["id"])] = o["name"];
     auto groups = [&](const std::map<long long, Group>& by) {
