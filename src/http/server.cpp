@@ -16,9 +16,18 @@
 #include "http/route_engine.h"
 #include "http/static_site.h"
 
+// jemalloc's control call when the executable links jemalloc (main.cpp); null otherwise (the unit tests).
+extern "C" int mallctl(const char* name, void* old, size_t* old_size, void* value, size_t value_size) __attribute__((weak));
+
 namespace huoyan::http {
 
 namespace {
+
+// After a large answer (an export): the tens of MB it freed stay in this thread's jemalloc arena for 10 s (main.cpp),
+// so exports run on other worker threads would each keep their own. Handed back to the system now instead.
+void release_freed_memory(size_t answer_bytes) {
+  if (answer_bytes > (1u << 20) && mallctl) mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: all arenas
+}
 
 // PCRE2, not std::regex: a request is matched against the routes in turn, and libstdc++'s regex made that a
 // twentieth of a permit's detail.
@@ -135,8 +144,10 @@ void serve(store::Db& db, const ServerOptions& options) {
                           asio::post(workers, [&, i, req, start, request = std::move(request)]() {
                             Reply reply = dispatch(table[i], request, db);
                             int status = reply.status;
+                            size_t bytes = reply.body.size();
                             if (reply.alert_feed) alert_feed.subscribe(req, reply.alert_feed->caller, reply.alert_feed->since);
                             else send(req, std::move(reply));
+                            release_freed_memory(bytes);
                             stats.observe(i, status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                           });
                           return restinio::request_accepted();
