@@ -40,6 +40,7 @@ struct Config {
   std::string web_root = "web/dist";
   std::string town = "示例镇";
   int workers = 8;
+  int write_workers = 32;
   bool trust_proxy = false;
   bool secure_cookies = false;
   bool test_clock = false;
@@ -56,6 +57,7 @@ void apply_file_and_env(Config& c, const std::string& path) {
     c.listen = t["server"]["listen"].value_or(c.listen);
     c.web_root = t["server"]["web_root"].value_or(c.web_root);
     c.workers = t["server"]["workers"].value_or(c.workers);
+    c.write_workers = t["server"]["write_workers"].value_or(c.write_workers);
     c.trust_proxy = t["server"]["trust_proxy"].value_or(c.trust_proxy);
     c.secure_cookies = t["server"]["secure_cookies"].value_or(c.secure_cookies);
     c.town = t["town"]["name"].value_or(c.town);
@@ -91,9 +93,10 @@ int run_serve(const Config& c) {
   o.port = static_cast<unsigned short>(std::stoi(c.listen.substr(colon + 1)));
   o.web_root = c.web_root;
   o.worker_threads = c.workers;
+  o.write_threads = c.write_workers;
   o.trust_proxy = c.trust_proxy;
   o.secure_cookies = c.secure_cookies;
-  auto db = open_db(c.db, c.workers + 2);  // + the timers and the device gateway
+  auto db = open_db(c.db, c.workers + c.write_workers + 2);  // + the timers and the device gateway
   auto boot = app::bootstrap(*db, c.town);
   if (boot.initial_admin_password)
     std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password

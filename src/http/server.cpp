@@ -123,7 +123,11 @@ void serve(store::Db& db, const ServerOptions& options) {
 
   const auto& table = routes();
   Metrics& stats = metrics();
-  asio::thread_pool workers(static_cast<size_t>(options.worker_threads));
+  // Commands get their own pool: on SQLite a command's thread waits until the group of commands it joined has
+  // committed, and a group can only be as large as the threads that can wait in it (one commit, one fsync and one
+  // write of each shared page serve the whole group). Reads keep a pool sized to the cores, whatever the writes do.
+  asio::thread_pool readers(static_cast<size_t>(options.worker_threads));
+  asio::thread_pool writers(static_cast<size_t>(options.write_threads));
   AlertFeed alert_feed(db);
 
   auto router = std::make_unique<router_t>();
@@ -141,7 +145,8 @@ void serve(store::Db& db, const ServerOptions& options) {
                             return restinio::request_accepted();
                           }
                           for (const auto& n : names) request.params[n] = std::string(params[n]);
-                          asio::post(workers, [&, i, req, start, request = std::move(request)]() {
+                          asio::thread_pool& pool = table[i].method == "GET" ? readers : writers;
+                          asio::post(pool, [&, i, req, start, request = std::move(request)]() {
                             Reply reply = dispatch(table[i], request, db);
                             int status = reply.status;
                             size_t bytes = reply.body.size();
@@ -188,7 +193,8 @@ void serve(store::Db& db, const ServerOptions& options) {
   alert_feed.stop();
   server->stop();
   server->wait();
-  workers.join();
+  readers.join();
+  writers.join();
 }
 
 }  // namespace huoyan::http

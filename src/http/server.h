@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP server: RESTinio on a few I/O threads, handlers on a worker pool
+// The HTTP server: RESTinio on a few I/O threads, handlers on two worker pools (reads, commands)
 // (database calls and password hashing must not block I/O). The only header
 // of the project that callers need to start it; RESTinio stays in server.cpp.
 #include <string>
@@ -13,7 +13,8 @@ struct ServerOptions {
   unsigned short port = 8080;
   std::string web_root = "web/dist";
   int io_threads = 1;
-  int worker_threads = 8;
+  int worker_threads = 8;   // reads (GET): about the cores' count; more only take turns
+  int write_threads = 32;   // commands: mostly waiting for their group's commit (store::Db::write)
   bool trust_proxy = false;   // take the client address from X-Real-IP (behind nginx)
   bool secure_cookies = false;
 };
