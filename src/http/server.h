@@ -14,7 +14,7 @@ struct ServerOptions {
   std::string web_root = "web/dist";
   int io_threads = 1;
   int worker_threads = 8;   // reads (GET): about the cores' count; more only take turns
-  int write_threads = 32;   // commands: mostly waiting for their group's commit (store::Db::write)
+  int write_threads = 16;   // commands (on SQLite mostly waiting for their group's commit: store::Db::write)
   bool trust_proxy = false;   // take the client address from X-Real-IP (behind nginx)
   bool secure_cookies = false;
 };
