@@ -472,6 +472,25 @@ std::string_view event_label(std::string_view command) {
 }
 
 // The detail's part of write_permit().
+// The parts of a permit's detail, each by the permit's id (write_permit_details; full_permit sends them ahead).
+const char* const kWorkersSql =
+    "SELECT pw.person_id, pe.name, pe.user_id, pw.certificate_id, ce.number, k.label AS kind_label, ce.valid_until, "
+    "pw.checked_in_at FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
+    "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id";
+const char* const kMachinesSql =
+    "SELECT m.id, m.code, k.label AS kind_label FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
+    "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id";
+const char* const kGasSql =
+    "SELECT id, sampled_at, gas, lel_percent, result_percent, analyst FROM permit_gas_analyses WHERE permit_id = ? "
+    "ORDER BY sampled_at";
+const char* const kMeasuresSql =
+    "SELECT code, label, applies, confirmed_by, confirmed_at FROM permit_measures WHERE permit_id = ? ORDER BY sort, code";
+const char* const kRoundsSql =
+    "SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq";
+const char* const kTimelineSql =
+    "SELECT at, command, from_state, to_state, name, username, ip, detail FROM permit_events WHERE permit_id = ? ORDER BY id";
+const char* const kPermitDetailParts[] = {kWorkersSql, kMachinesSql, kGasSql, kMeasuresSql, kRoundsSql, kTimelineSql};
+
 void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, long long id, State s) {
   out.key("indoorReason").text_of(raw, "indoor_reason");
   auto named = [&](const char* key, const char* id_col, const char* name_col) {
@@ -484,9 +503,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   named("applicant", "applicant_user_id", "x_applicant_name");
   bool pii = who.has("person:pii"), is_worker = false;
   out.key("workers").begin_array();
-  c.each_view("SELECT pw.person_id, pe.name, pe.user_id, pw.certificate_id, ce.number, k.label AS kind_label, ce.valid_until, "
-              "pw.checked_in_at FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
-              "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind WHERE pw.permit_id = ? ORDER BY pe.id",
+  c.each_view(kWorkersSql,
               {id}, [&](const store::RowView& w) {
                 is_worker = is_worker || (!w.null("user_id") && w.integer("user_id") == who.user_id);
                 out.begin_object().key("personId").integer(w.integer("person_id")).key("name").text_of(w, "name");
@@ -497,8 +514,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
               });
   out.end_array();
   out.key("machines").begin_array();
-  c.each_view("SELECT m.id, m.code, k.label AS kind_label FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
-              "LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind WHERE pm.permit_id = ? ORDER BY m.id",
+  c.each_view(kMachinesSql,
               {id}, [&](const store::RowView& m) {
                 out.begin_object().key("id").integer(m.integer("id")).key("code").text_of(m, "code");
                 out.key("kindLabel").text_of(m, "kind_label").end_object();
@@ -511,8 +527,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   out.key("windForce").integer_of(raw, "wind_force");
   out.key("gasRequired").boolean_of(raw, "gas_required");
   out.key("gasAnalyses").begin_array();
-  c.each_view("SELECT id, sampled_at, gas, lel_percent, result_percent, analyst FROM permit_gas_analyses WHERE permit_id = ? "
-              "ORDER BY sampled_at",
+  c.each_view(kGasSql,
               {id}, [&](const store::RowView& g) {
                 double lel = g.real("lel_percent"), result = g.real("result_percent");
                 out.begin_object().key("id").integer(g.integer("id")).key("sampledAt").text_of(g, "sampled_at");
@@ -521,7 +536,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
               });
   out.end_array();
   out.key("measures").begin_array();
-  c.each_view("SELECT code, label, applies, confirmed_by, confirmed_at FROM permit_measures WHERE permit_id = ? ORDER BY sort, code",
+  c.each_view(kMeasuresSql,
               {id}, [&](const store::RowView& m) {
                 out.begin_object().key("code").text_of(m, "code").key("label").text_of(m, "label");
                 out.key("applies").boolean_of(m, "applies").key("confirmedBy").text_of(m, "confirmed_by");
@@ -532,7 +547,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   out.key("riskConfirmation").raw_of(raw, "risk_confirmation");
   permit::Settings settings = load_settings(c);
   out.key("rounds").begin_array();
-  c.each_view("SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq", {id},
+  c.each_view(kRoundsSql, {id},
               [&](const store::RowView& r) {
                 auto late_after = *clock::parse_iso(r.text("due_at")) + minutes(settings.round_grace_minutes);
                 bool late = r.null("done_at") ? clock::now() > late_after : *clock::parse_iso(r.text("done_at")) > late_after;
@@ -545,7 +560,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   out.key("photosBefore").raw_of(raw, "photos_before");
   out.key("photosAfter").raw_of(raw, "photos_after");
   out.key("timeline").begin_array();
-  c.each_view("SELECT at, command, from_state, to_state, name, username, ip, detail FROM permit_events WHERE permit_id = ? ORDER BY id",
+  c.each_view(kTimelineSql,
               {id}, [&](const store::RowView& e) {
                 std::string_view command = e.text("command");
                 out.begin_object().key("at").text_of(e, "at").key("command").text(command).key("commandLabel").text(event_label(command));
@@ -616,6 +631,7 @@ std::string full_permit(store::Conn& c, const Caller& who, long long id, const C
   JsonOut out;
   bool found = false;
   auto labels = load_dict_labels(c);
+  for (const char* part : kPermitDetailParts) c.prefetch(part, {id});
   c.each_view(std::string(kPermitSelect) + " WHERE p.id = ? AND " + cond, p, [&](const store::RowView& raw) {
     found = true;
     write_permit(out, c, who, *labels, raw, true);

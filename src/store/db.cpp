@@ -108,6 +108,53 @@ struct SqlHash {
 template <class T>
 using BySql = std::unordered_map<std::string, T, SqlHash, std::equal_to<>>;
 
+struct PgResult {
+  PGresult* r = nullptr;
+  explicit PgResult(PGresult* result = nullptr) : r(result) {}
+  PgResult(PgResult&& o) noexcept : r(std::exchange(o.r, nullptr)) {}
+  PgResult& operator=(PgResult&& o) noexcept {
+    std::swap(r, o.r);
+    return *this;
+  }
+  ~PgResult() { PQclear(r); }
+};
+
+// A statement's values as PostgreSQL's text parameters (nullptr: NULL). Moved, not copied: `values` points
+// into `texts`.
+struct PgValues {
+  std::vector<std::string> texts;
+  std::vector<const char*> values;
+  explicit PgValues(const Params& params) : texts(params.size()), values(params.size(), nullptr) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (auto* x = std::get_if<long long>(&v)) texts[i] = std::to_string(*x);
+      else if (auto* d = std::get_if<double>(&v)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", *d);
+        texts[i] = buf;
+      } else if (auto* t = std::get_if<std::string>(&v)) texts[i] = *t;
+      else continue;
+      values[i] = texts[i].c_str();
+    }
+  }
+  PgValues(PgValues&&) noexcept = default;
+  PgValues& operator=(PgValues&&) noexcept = default;
+  bool operator==(const PgValues& o) const {
+    if (texts != o.texts) return false;
+    for (size_t i = 0; i < values.size(); ++i)
+      if ((values[i] == nullptr) != (o.values[i] == nullptr)) return false;
+    return true;
+  }
+};
+
+// A PostgreSQL statement Conn::prefetch queued: sent with the next statement that runs, in one round trip; its
+// result kept until that statement with those values runs.
+struct PgPrefetch {
+  std::string sql;
+  PgValues values;
+  PgResult result;
+};
+
 struct NativeConn {
   sqlite3* sqlite = nullptr;
   PGconn* pg = nullptr;
@@ -117,6 +164,8 @@ struct NativeConn {
   int pg_names = 0;
   // The session's plan_cache_mode: 0 auto, 1 force_generic_plan, -1 not known (a rollback may have undone a SET).
   int pg_generic = 0;
+  std::vector<PgPrefetch> pg_queued;   // not sent yet
+  std::vector<PgPrefetch> pg_fetched;  // sent, results not taken yet
 
   ~NativeConn() { forget_sqlite(); }
   // Keeps statements that are stepping (an outer Conn::each while its callback queries).
@@ -226,11 +275,6 @@ long long run_sqlite(NativeConn& n, std::string_view sql, const Params& params, 
   return sqlite3_changes(n.sqlite);
 }
 
-struct PgResult {
-  PGresult* r;
-  ~PgResult() { PQclear(r); }
-};
-
 struct PgCells final : RowView::Cells {
   PgCells(PGresult* result, int r) : res(result), row(r) {}
   PGresult* res;
@@ -271,41 +315,79 @@ bool preparable(std::string_view sql) {
   return false;
 }
 
+// The server-side name of `sql` prepared on this connection, preparing it now if it is new; "" for statements
+// that are not prepared (SET, BEGIN, ...). `room`: how many statements the caller is about to prepare at once,
+// so that the cache is not emptied between them.
+std::string pg_prepared(NativeConn& n, std::string_view sql, int count, size_t room = 1) {
+  if (!preparable(sql)) return "";
+  auto it = n.pg_statements.find(sql);
+  if (it != n.pg_statements.end()) return it->second;
+  if (n.pg_statements.size() + room > kMaxCachedStatements) {
+    pg_check(PgResult{PQexec(n.pg, "DEALLOCATE ALL")}.r);
+    n.pg_statements.clear();
+  }
+  std::string name = "h" + std::to_string(++n.pg_names);
+  PgResult prepared{PQprepare(n.pg, name.c_str(), number_placeholders(sql).c_str(), count, nullptr)};
+  pg_check(prepared.r);
+  return n.pg_statements.emplace(std::string(sql), std::move(name)).first->second;
+}
+
+// Sends the queued statements and then `sql` in one round trip (libpq's pipeline mode) and returns `sql`'s
+// result; the queued ones' results wait in pg_fetched. A queued statement that fails is dropped: run again
+// on its own, it reports its error then.
+PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values) {
+  std::vector<PgPrefetch> batch = std::move(n.pg_queued);
+  n.pg_queued.clear();
+  batch.push_back({std::string(sql), std::move(values), PgResult{}});
+  std::vector<std::string> names;
+  for (const auto& q : batch) names.push_back(pg_prepared(n, q.sql, static_cast<int>(q.values.values.size()), batch.size()));
+  auto fail = [&](const char* what) { throw std::runtime_error(std::string("postgresql ") + what + ": " + PQerrorMessage(n.pg)); };
+  if (!PQenterPipelineMode(n.pg)) fail("pipeline");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& v = batch[i].values.values;
+    int count = static_cast<int>(v.size());
+    int sent = names[i].empty() ? PQsendQueryParams(n.pg, number_placeholders(batch[i].sql).c_str(), count, nullptr, v.data(), nullptr, nullptr, 0)
+                                : PQsendQueryPrepared(n.pg, names[i].c_str(), count, v.data(), nullptr, nullptr, 0);
+    if (!sent) fail("send");
+  }
+  if (!PQpipelineSync(n.pg)) fail("sync");
+  for (auto& q : batch) {
+    q.result = PgResult{PQgetResult(n.pg)};
+    while (PGresult* extra = PQgetResult(n.pg)) PQclear(extra);  // the end of this statement's results (nullptr)
+  }
+  PgResult sync{PQgetResult(n.pg)};  // PGRES_PIPELINE_SYNC
+  if (!PQexitPipelineMode(n.pg)) fail("pipeline end");
+  PgResult mine = std::move(batch.back().result);
+  batch.pop_back();
+  for (auto& q : batch) {
+    auto status = PQresultStatus(q.result.r);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) n.pg_fetched.push_back(std::move(q));
+  }
+  return mine;
+}
+
 long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Sink sink, bool generic) {
   if (n.pg_generic != static_cast<int>(generic)) {
     pg_check(PgResult{PQexec(n.pg, generic ? "SET plan_cache_mode = force_generic_plan" : "SET plan_cache_mode = auto")}.r);
     n.pg_generic = generic;
   }
-  std::vector<std::string> texts(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
-  for (size_t i = 0; i < params.size(); ++i) {
-    const Value& v = params[i];
-    if (auto* x = std::get_if<long long>(&v)) texts[i] = std::to_string(*x);
-    else if (auto* d = std::get_if<double>(&v)) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", *d);
-      texts[i] = buf;
-    } else if (auto* t = std::get_if<std::string>(&v)) texts[i] = *t;
-    else continue;
-    values[i] = texts[i].c_str();
-  }
-  int count = static_cast<int>(params.size());
-  PgResult res{nullptr};
-  if (preparable(sql)) {
-    auto it = n.pg_statements.find(sql);
-    if (it == n.pg_statements.end()) {
-      if (n.pg_statements.size() >= kMaxCachedStatements) {
-        pg_check(PgResult{PQexec(n.pg, "DEALLOCATE ALL")}.r);
-        n.pg_statements.clear();
-      }
-      std::string name = "h" + std::to_string(++n.pg_names);
-      PgResult prepared{PQprepare(n.pg, name.c_str(), number_placeholders(sql).c_str(), count, nullptr)};
-      pg_check(prepared.r);
-      it = n.pg_statements.emplace(std::string(sql), std::move(name)).first;
+  PgValues values(params);
+  PgResult res;
+  bool reads = sql.substr(0, 6) == "SELECT";
+  if (!reads) n.pg_fetched.clear();  // what was fetched before a write may no longer hold
+  for (auto it = n.pg_fetched.begin(); it != n.pg_fetched.end(); ++it)
+    if (it->sql == sql && it->values == values) {
+      res = std::move(it->result);
+      n.pg_fetched.erase(it);
+      break;
     }
-    res.r = PQexecPrepared(n.pg, it->second.c_str(), count, values.data(), nullptr, nullptr, 0);
-  } else {
-    res.r = PQexecParams(n.pg, number_placeholders(sql).c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
+  if (!res.r && reads && !n.pg_queued.empty()) {  // (a write leaves them queued: sent after it, they see it)
+    res = run_pg_pipelined(n, sql, std::move(values));
+  } else if (!res.r) {
+    int count = static_cast<int>(params.size());
+    std::string name = pg_prepared(n, sql, count);
+    res.r = name.empty() ? PQexecParams(n.pg, number_placeholders(sql).c_str(), count, nullptr, values.values.data(), nullptr, nullptr, 0)
+                         : PQexecPrepared(n.pg, name.c_str(), count, values.values.data(), nullptr, nullptr, 0);
   }
   pg_check(res.r);
   if (sink.json || sink.view) {
@@ -343,6 +425,10 @@ Json Conn::rows(std::string_view sql, const Params& params) {
 }
 
 void Conn::each(std::string_view sql, const Params& params, const RowFn& on_row) { run(n_, sql, params, {.json = &on_row}, generic_); }
+void Conn::prefetch(std::string_view sql, const Params& params) {
+  if (n_.pg) n_.pg_queued.push_back({std::string(sql), PgValues(params), PgResult{}});
+}
+
 void Conn::each_view(std::string_view sql, const Params& params, const RowViewFn& on_row) {
   run(n_, sql, params, {.view = &on_row}, generic_);
 }
@@ -491,6 +577,8 @@ Db::Lease::Lease(Db* db, std::unique_ptr<soci::session> s, std::unique_lock<std:
 }
 
 Db::Lease::~Lease() {
+  conn.n_.pg_queued.clear();
+  conn.n_.pg_fetched.clear();
   // After the transaction's end (Tx is destroyed first), committed or not.
   if (conn.changed_topics()) db->forget_topics(conn.changed_topics());
   db->in_use_--;

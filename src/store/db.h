@@ -109,6 +109,11 @@ class Conn {
   // run (a permit, the permit list: many joins). Not for scans whose best plan depends on the values (the
   // permit board's time range). No effect on SQLite.
   void generic_plans() { generic_ = true; }
+  // A read this lease will run later (each_view, rows, ... with the same SQL and values), sent on PostgreSQL
+  // together with the next statement that runs: one round trip for several independent reads, such as a
+  // detail's parts (libpq's pipeline mode). Its result waits until the read runs, a write runs (then it is
+  // dropped and read again when asked) or the lease ends. No effect on SQLite, whose statements are in-process.
+  void prefetch(std::string_view sql, const Params& params);
 
  private:
   friend class Db;

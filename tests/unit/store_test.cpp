@@ -343,3 +343,39 @@ TEST(TopicCache, CopiesAreDroppedByChangesToTheirTopic) {
   db->forget(store::Topic::Rules, "m");
   EXPECT_EQ(*db->cached<int>(store::Topic::Rules, "m", [] { return 12; }), 12);
 }
+
+// PostgreSQL only: scripts/test-all.sh runs the Postgres* tests inside its throwaway cluster (HUOYAN_PG_URL).
+TEST(Postgres, PrefetchedReadsGoToTheirOwnStatementsAndSeeEveryEarlierWrite) {
+  const char* url = std::getenv("HUOYAN_PG_URL");
+  if (!url) GTEST_SKIP() << "HUOYAN_PG_URL is not set";
+  auto db = store::Db::open(url, 1);
+  db->write([](store::Conn& c) {
+    c.exec("CREATE TABLE IF NOT EXISTS prefetch_t (id INTEGER PRIMARY KEY, v TEXT)");
+    c.exec("DELETE FROM prefetch_t");
+    c.exec("INSERT INTO prefetch_t (id, v) VALUES (1, 'a'), (2, 'b')");
+  });
+  const char* by_id = "SELECT v FROM prefetch_t WHERE id = ?";
+  const char* count = "SELECT COUNT(*) FROM prefetch_t WHERE id >= ?";
+  db->read([&](store::Conn& c) {
+    c.prefetch(by_id, {2LL});
+    c.prefetch(count, {2LL});
+    c.prefetch(by_id, {1LL});
+    EXPECT_EQ(c.text(by_id, {1LL}), "a");  // sent with the queued ones, answered with its own values
+    EXPECT_EQ(c.scalar(count, {1LL}), 2);   // other values than the prefetched: asked anew
+    EXPECT_EQ(c.scalar(count, {2LL}), 1);
+    EXPECT_EQ(c.text(by_id, {2LL}), "b");
+    c.prefetch(by_id, {1LL});
+    EXPECT_THROW(c.scalar("SELECT no_such_column FROM prefetch_t"), std::runtime_error);
+    EXPECT_EQ(c.text(by_id, {1LL}), "a");  // the connection is usable after a failed pipeline
+  });
+  db->write([&](store::Conn& c) {
+    c.prefetch(by_id, {1LL});
+    c.text(by_id, {2LL});  // sends the prefetch: its result now waits
+    c.exec("UPDATE prefetch_t SET v = 'changed' WHERE id = 1");
+    EXPECT_EQ(c.text(by_id, {1LL}), "changed");
+    c.prefetch(by_id, {2LL});
+    c.exec("UPDATE prefetch_t SET v = 'changed too' WHERE id = 2");  // the queued read is sent after this write
+    EXPECT_EQ(c.text(by_id, {2LL}), "changed too");
+  });
+  db->write([](store::Conn& c) { c.exec("DROP TABLE prefetch_t"); });
+}
