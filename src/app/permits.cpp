@@ -471,7 +471,6 @@ std::string_view event_label(std::string_view command) {
   return step == steps.end() ? command : step->second;
 }
 
-// The detail's part of write_permit().
 // The parts of a permit's detail, each by the permit's id (write_permit_details; full_permit sends them ahead).
 const char* const kWorkersSql =
     "SELECT pw.person_id, pe.name, pe.user_id, pw.certificate_id, ce.number, k.label AS kind_label, ce.valid_until, "
@@ -491,6 +490,7 @@ const char* const kTimelineSql =
     "SELECT at, command, from_state, to_state, name, username, ip, detail FROM permit_events WHERE permit_id = ? ORDER BY id";
 const char* const kPermitDetailParts[] = {kWorkersSql, kMachinesSql, kGasSql, kMeasuresSql, kRoundsSql, kTimelineSql};
 
+// The detail's part of write_permit().
 void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, long long id, State s) {
   out.key("indoorReason").text_of(raw, "indoor_reason");
   auto named = [&](const char* key, const char* id_col, const char* name_col) {
@@ -503,22 +503,20 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   named("applicant", "applicant_user_id", "x_applicant_name");
   bool pii = who.has("person:pii"), is_worker = false;
   out.key("workers").begin_array();
-  c.each_view(kWorkersSql,
-              {id}, [&](const store::RowView& w) {
-                is_worker = is_worker || (!w.null("user_id") && w.integer("user_id") == who.user_id);
-                out.begin_object().key("personId").integer(w.integer("person_id")).key("name").text_of(w, "name");
-                out.key("userId").integer_of(w, "user_id").key("certificateId").integer(w.integer("certificate_id"));
-                out.key("certificateNumber").text(pii ? std::string(w.text("number")) : validate::mask_certificate_number(w.text("number")));
-                out.key("certificateKindLabel").text_of(w, "kind_label").key("certificateValidUntil").text_of(w, "valid_until");
-                out.key("checkedInAt").text_of(w, "checked_in_at").end_object();
-              });
+  c.each_view(kWorkersSql, {id}, [&](const store::RowView& w) {
+    is_worker = is_worker || (!w.null("user_id") && w.integer("user_id") == who.user_id);
+    out.begin_object().key("personId").integer(w.integer("person_id")).key("name").text_of(w, "name");
+    out.key("userId").integer_of(w, "user_id").key("certificateId").integer(w.integer("certificate_id"));
+    out.key("certificateNumber").text(pii ? std::string(w.text("number")) : validate::mask_certificate_number(w.text("number")));
+    out.key("certificateKindLabel").text_of(w, "kind_label").key("certificateValidUntil").text_of(w, "valid_until");
+    out.key("checkedInAt").text_of(w, "checked_in_at").end_object();
+  });
   out.end_array();
   out.key("machines").begin_array();
-  c.each_view(kMachinesSql,
-              {id}, [&](const store::RowView& m) {
-                out.begin_object().key("id").integer(m.integer("id")).key("code").text_of(m, "code");
-                out.key("kindLabel").text_of(m, "kind_label").end_object();
-              });
+  c.each_view(kMachinesSql, {id}, [&](const store::RowView& m) {
+    out.begin_object().key("id").integer(m.integer("id")).key("code").text_of(m, "code");
+    out.key("kindLabel").text_of(m, "kind_label").end_object();
+  });
   out.end_array();
   out.key("riskIdentification").text_of(raw, "risk_identification");
   out.key("riskAssessment").text_of(raw, "risk_assessment");
@@ -527,46 +525,42 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   out.key("windForce").integer_of(raw, "wind_force");
   out.key("gasRequired").boolean_of(raw, "gas_required");
   out.key("gasAnalyses").begin_array();
-  c.each_view(kGasSql,
-              {id}, [&](const store::RowView& g) {
-                double lel = g.real("lel_percent"), result = g.real("result_percent");
-                out.begin_object().key("id").integer(g.integer("id")).key("sampledAt").text_of(g, "sampled_at");
-                out.key("gas").text_of(g, "gas").key("lelPercent").number(lel).key("resultPercent").number(result);
-                out.key("analyst").text_of(g, "analyst").key("passed").boolean(result <= permit::gas_threshold(lel)).end_object();
-              });
+  c.each_view(kGasSql, {id}, [&](const store::RowView& g) {
+    double lel = g.real("lel_percent"), result = g.real("result_percent");
+    out.begin_object().key("id").integer(g.integer("id")).key("sampledAt").text_of(g, "sampled_at");
+    out.key("gas").text_of(g, "gas").key("lelPercent").number(lel).key("resultPercent").number(result);
+    out.key("analyst").text_of(g, "analyst").key("passed").boolean(result <= permit::gas_threshold(lel)).end_object();
+  });
   out.end_array();
   out.key("measures").begin_array();
-  c.each_view(kMeasuresSql,
-              {id}, [&](const store::RowView& m) {
-                out.begin_object().key("code").text_of(m, "code").key("label").text_of(m, "label");
-                out.key("applies").boolean_of(m, "applies").key("confirmedBy").text_of(m, "confirmed_by");
-                out.key("confirmedAt").text_of(m, "confirmed_at").end_object();
-              });
+  c.each_view(kMeasuresSql, {id}, [&](const store::RowView& m) {
+    out.begin_object().key("code").text_of(m, "code").key("label").text_of(m, "label");
+    out.key("applies").boolean_of(m, "applies").key("confirmedBy").text_of(m, "confirmed_by");
+    out.key("confirmedAt").text_of(m, "confirmed_at").end_object();
+  });
   out.end_array();
   out.key("survey").raw_of(raw, "survey");
   out.key("riskConfirmation").raw_of(raw, "risk_confirmation");
   permit::Settings settings = load_settings(c);
   out.key("rounds").begin_array();
-  c.each_view(kRoundsSql, {id},
-              [&](const store::RowView& r) {
-                auto late_after = *clock::parse_iso(r.text("due_at")) + minutes(settings.round_grace_minutes);
-                bool late = r.null("done_at") ? clock::now() > late_after : *clock::parse_iso(r.text("done_at")) > late_after;
-                out.begin_object().key("seq").integer(r.integer("seq")).key("dueAt").text_of(r, "due_at");
-                out.key("doneAt").text_of(r, "done_at").key("result").text_of(r, "result").key("note").text_of(r, "note");
-                out.key("photos").raw_of(r, "photos").key("late").boolean(late).end_object();
-              });
+  c.each_view(kRoundsSql, {id}, [&](const store::RowView& r) {
+    auto late_after = *clock::parse_iso(r.text("due_at")) + minutes(settings.round_grace_minutes);
+    bool late = r.null("done_at") ? clock::now() > late_after : *clock::parse_iso(r.text("done_at")) > late_after;
+    out.begin_object().key("seq").integer(r.integer("seq")).key("dueAt").text_of(r, "due_at");
+    out.key("doneAt").text_of(r, "done_at").key("result").text_of(r, "result").key("note").text_of(r, "note");
+    out.key("photos").raw_of(r, "photos").key("late").boolean(late).end_object();
+  });
   out.end_array();
   out.key("siteClear").boolean_of(raw, "site_clear");
   out.key("photosBefore").raw_of(raw, "photos_before");
   out.key("photosAfter").raw_of(raw, "photos_after");
   out.key("timeline").begin_array();
-  c.each_view(kTimelineSql,
-              {id}, [&](const store::RowView& e) {
-                std::string_view command = e.text("command");
-                out.begin_object().key("at").text_of(e, "at").key("command").text(command).key("commandLabel").text(event_label(command));
-                out.key("fromState").text_of(e, "from_state").key("toState").text_of(e, "to_state").key("name").text_of(e, "name");
-                out.key("username").text_of(e, "username").key("ip").text_of(e, "ip").key("detail").raw_of(e, "detail").end_object();
-              });
+  c.each_view(kTimelineSql, {id}, [&](const store::RowView& e) {
+    std::string_view command = e.text("command");
+    out.begin_object().key("at").text_of(e, "at").key("command").text(command).key("commandLabel").text(event_label(command));
+    out.key("fromState").text_of(e, "from_state").key("toState").text_of(e, "to_state").key("name").text_of(e, "name");
+    out.key("username").text_of(e, "username").key("ip").text_of(e, "ip").key("detail").raw_of(e, "detail").end_object();
+  });
   out.end_array();
 
   Roles r = roles_of(who, raw.integer("applicant_user_id"), raw.integer("approver_user_id"), raw.integer("x_leader_user"),

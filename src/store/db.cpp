@@ -333,8 +333,8 @@ std::string pg_prepared(NativeConn& n, std::string_view sql, int count, size_t r
 }
 
 // Sends the queued statements and then `sql` in one round trip (libpq's pipeline mode) and returns `sql`'s
-// result; the queued ones' results wait in pg_fetched. A queued statement that fails is dropped: run again
-// on its own, it reports its error then.
+// result; the queued ones' results wait in pg_fetched. A queued statement that fails is dropped (run again on
+// its own, it reports its error then), and so are the ones after it, which PostgreSQL then skips.
 PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values) {
   std::vector<PgPrefetch> batch = std::move(n.pg_queued);
   n.pg_queued.clear();
@@ -382,8 +382,11 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Sink
       break;
     }
   if (!res.r && reads && !n.pg_queued.empty()) {  // (a write leaves them queued: sent after it, they see it)
-    res = run_pg_pipelined(n, sql, std::move(values));
-  } else if (!res.r) {
+    res = run_pg_pipelined(n, sql, PgValues(params));
+    // A queued statement failed, and the rest of the round trip with it: this one runs again on its own.
+    if (PQresultStatus(res.r) == PGRES_PIPELINE_ABORTED) res = PgResult{};
+  }
+  if (!res.r) {
     int count = static_cast<int>(params.size());
     std::string name = pg_prepared(n, sql, count);
     res.r = name.empty() ? PQexecParams(n.pg, number_placeholders(sql).c_str(), count, nullptr, values.values.data(), nullptr, nullptr, 0)

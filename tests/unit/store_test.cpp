@@ -367,6 +367,10 @@ TEST(Postgres, PrefetchedReadsGoToTheirOwnStatementsAndSeeEveryEarlierWrite) {
     c.prefetch(by_id, {1LL});
     EXPECT_THROW(c.scalar("SELECT no_such_column FROM prefetch_t"), std::runtime_error);
     EXPECT_EQ(c.text(by_id, {1LL}), "a");  // the connection is usable after a failed pipeline
+    const char* fails = "SELECT 1 / (? - 1)";
+    c.prefetch(fails, {1LL});                // division by zero: fails when run, skipping what follows it
+    EXPECT_EQ(c.text(by_id, {2LL}), "b");    // so this one runs again on its own
+    EXPECT_THROW(c.scalar(fails, {1LL}), std::runtime_error);
   });
   db->write([&](store::Conn& c) {
     c.prefetch(by_id, {1LL});
