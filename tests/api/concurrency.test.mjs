@@ -1,25 +1,19 @@
 // Concurrent writes (README "基准", the small version of `make bench`'s create + submit row): 64 connections creating
 // and submitting permits at the same time get no error, no duplicate permit number and no stall; and when eight
 // permits of one crew in the same hours are submitted at once, exactly one wins (一次作业一张证 holds under races).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  permitBasics, describe, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
-  HOUR, PERMIT_NUMBER,
+  describe, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, HOUR, PERMIT_NUMBER,
 } from './lib.mjs';
+import { permitTestSetup } from './permit_setup.mjs';
 
 const CONNECTIONS = 64;
 const ROUNDS = 4; // per connection: 256 permits in all
-const held = [];
 let admin, contractor, world, venue, deng, approverUserId;
-
-before(async () => {
-  ({ admin, contractor, world, approverUserId, deng } = await permitBasics());
+const held = permitTestSetup(async (b) => {
+  ({ admin, contractor, world, approverUserId, deng } = b);
   venue = await createOpenVenue(admin, world, approverUserId);
-});
-
-after(async () => {
-  await releasePermits(held);
 });
 
 const body = (crew, start) => permitBody({ venueId: venue.id, start, end: start + HOUR, jobLeaderId: deng.id, approverUserId, crew });

@@ -2,23 +2,15 @@
 // unit that supervises the venue, and follows them when they change (the server files permits by department with
 // triggers, so that the filtered list reads only that department's rows). Cursor and numbered pages agree, and the
 // filter combines with the state and text filters.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  permitBasics, describe, uid, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, releasePermits,
-  listAll, venueBody, HOUR,
+  describe, uid, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, listAll, venueBody, HOUR,
 } from './lib.mjs';
+import { permitTestSetup } from './permit_setup.mjs';
 
-const held = [];
 let admin, contractor, world, approverUserId, deng;
-
-before(async () => {
-  ({ admin, contractor, world, approverUserId, deng } = await permitBasics());
-});
-
-after(async () => {
-  await releasePermits(held);
-});
+const held = permitTestSetup((b) => ({ admin, contractor, world, approverUserId, deng } = b));
 
 /** The ids listed for `query`, walked by cursor and by numbered pages (which must agree). */
 async function listed(query) {

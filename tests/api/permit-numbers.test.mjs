@@ -1,22 +1,13 @@
 // Permit numbers (DH-YYYYMMDD-NNNN) come from the day's counter. A number already held by a permit the counter
 // did not give (an imported one; here: the counter set back in the database) is passed over, not given twice,
 // and later creates of the day still succeed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  permitBasics, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, releasePermits, sqlOk, HOUR,
-} from './lib.mjs';
+import { resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, sqlOk, HOUR } from './lib.mjs';
+import { permitTestSetup } from './permit_setup.mjs';
 
-const held = [];
 let admin, contractor, world, approverUserId, deng;
-
-before(async () => {
-  ({ admin, contractor, world, approverUserId, deng } = await permitBasics());
-});
-
-after(async () => {
-  await releasePermits(held);
-});
+const held = permitTestSetup((b) => ({ admin, contractor, world, approverUserId, deng } = b));
 
 test('a number the counter would give again is passed over', async () => {
   const venue = await createOpenVenue(admin, world, approverUserId);
