@@ -134,8 +134,9 @@ void serve(store::Db& db, const ServerOptions& options) {
   for (size_t i = 0; i < table.size(); ++i) {
     const Route& route = table[i];
     auto names = param_names(route.path);
+    asio::thread_pool* pool = route.method == "GET" ? &readers : &writers;
     router->add_handler(method_id(route.method), route.path,
-                        [&, i, names](restinio::request_handle_t req, restinio::router::route_params_t params) {
+                        [&, i, names, pool](restinio::request_handle_t req, restinio::router::route_params_t params) {
                           auto start = std::chrono::steady_clock::now();
                           Request request;
                           try {
@@ -145,8 +146,7 @@ void serve(store::Db& db, const ServerOptions& options) {
                             return restinio::request_accepted();
                           }
                           for (const auto& n : names) request.params[n] = std::string(params[n]);
-                          asio::thread_pool& pool = table[i].method == "GET" ? readers : writers;
-                          asio::post(pool, [&, i, req, start, request = std::move(request)]() {
+                          asio::post(*pool, [&, i, req, start, request = std::move(request)]() {
                             Reply reply = dispatch(table[i], request, db);
                             int status = reply.status;
                             size_t bytes = reply.body.size();

@@ -315,17 +315,21 @@ bool preparable(std::string_view sql) {
   return false;
 }
 
+// Empties the connection's statement cache if `count` more statements would not fit, so that none of a group
+// about to be prepared together is deallocated while the others are.
+void pg_make_room(NativeConn& n, size_t count) {
+  if (n.pg_statements.size() + count <= kMaxCachedStatements) return;
+  pg_check(PgResult{PQexec(n.pg, "DEALLOCATE ALL")}.r);
+  n.pg_statements.clear();
+}
+
 // The server-side name of `sql` prepared on this connection, preparing it now if it is new; "" for statements
-// that are not prepared (SET, BEGIN, ...). `room`: how many statements the caller is about to prepare at once,
-// so that the cache is not emptied between them.
-std::string pg_prepared(NativeConn& n, std::string_view sql, int count, size_t room = 1) {
+// that are not prepared (SET, BEGIN, ...).
+std::string pg_prepared(NativeConn& n, std::string_view sql, int count) {
   if (!preparable(sql)) return "";
   auto it = n.pg_statements.find(sql);
   if (it != n.pg_statements.end()) return it->second;
-  if (n.pg_statements.size() + room > kMaxCachedStatements) {
-    pg_check(PgResult{PQexec(n.pg, "DEALLOCATE ALL")}.r);
-    n.pg_statements.clear();
-  }
+  pg_make_room(n, 1);
   std::string name = "h" + std::to_string(++n.pg_names);
   PgResult prepared{PQprepare(n.pg, name.c_str(), number_placeholders(sql).c_str(), count, nullptr)};
   pg_check(prepared.r);
@@ -339,8 +343,9 @@ PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values) 
   std::vector<PgPrefetch> batch = std::move(n.pg_queued);
   n.pg_queued.clear();
   batch.push_back({std::string(sql), std::move(values), PgResult{}});
+  pg_make_room(n, batch.size());
   std::vector<std::string> names;
-  for (const auto& q : batch) names.push_back(pg_prepared(n, q.sql, static_cast<int>(q.values.values.size()), batch.size()));
+  for (const auto& q : batch) names.push_back(pg_prepared(n, q.sql, static_cast<int>(q.values.values.size())));
   auto fail = [&](const char* what) { throw std::runtime_error(std::string("postgresql ") + what + ": " + PQerrorMessage(n.pg)); };
   if (!PQenterPipelineMode(n.pg)) fail("pipeline");
   for (size_t i = 0; i < batch.size(); ++i) {
