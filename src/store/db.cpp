@@ -533,11 +533,16 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
     db->dialect_ = Dialect::Sqlite;
     // Once per process, before SQLite starts: a lease gives each connection to one thread at a time, so SQLite's
     // per-call connection mutex is not needed, nor the global memory statistics that lock on every allocation.
+    // A unit that joins a commit group runs in a savepoint (run_sqlite_write), whose journal keeps a copy of
+    // each page the unit changes: kept in memory, where SQLite's default spills it to a temporary file past
+    // 64 KiB (that file's writes were two thirds of a permit create's write calls). Its size is one request's
+    // pages; SQLite's positive thresholds allocate the whole threshold at once, so it is not bounded here.
     // (Ignored when SQLite is already in use in this process: only speed depends on it.)
     static std::once_flag sqlite_setup;
     std::call_once(sqlite_setup, [] {
       sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
       sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+      sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
     });
     std::string path = url.substr(7);
     if (path.empty()) throw std::runtime_error("sqlite URL needs a path: sqlite:data/huoyan.db");
@@ -666,7 +671,11 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
   writers_queued_--;
   Conn& c = l.conn;
   std::shared_ptr<Batch> batch = open_batch_;
-  if (!batch) {
+  // The unit that opens the transaction is undone with it; a unit that joins one runs in a savepoint, undone
+  // alone. (A savepoint keeps a copy of each page the unit changes: a lone large unit, such as a migration or
+  // the demo generator, would otherwise copy every page it touches.)
+  bool opens = !batch;
+  if (opens) {
     c.exec("BEGIN IMMEDIATE");
     batch = open_batch_ = std::make_shared<Batch>();
   }
@@ -674,25 +683,28 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
   std::exception_ptr failed;
   c.in_tx_ = true;
   try {
-    c.exec("SAVEPOINT unit");
+    if (!opens) c.exec("SAVEPOINT unit");
     unit(c);
     for (size_t i = 0; i < c.before_commit_.size(); i++) {  // a queued step may queue another: index, not iterators
       auto step = std::move(c.before_commit_[i]);
       step(c);
     }
-    c.exec("RELEASE unit");
+    if (!opens) c.exec("RELEASE unit");
   } catch (...) {
     failed = std::current_exception();
-    try {
-      c.exec("ROLLBACK TO unit");
-      c.exec("RELEASE unit");
-    } catch (...) {
-      // The unit could not be undone alone: undo the whole transaction rather than commit a part of it.
-      try {
+    bool undone = false;
+    if (!opens) try {
+        c.exec("ROLLBACK TO unit");
+        c.exec("RELEASE unit");
+        undone = true;
+      } catch (...) {
+      }
+    // A unit that opened the transaction, or could not be undone alone: undo the whole transaction rather
+    // than commit a part of the unit.
+    if (!undone) try {
         c.exec("ROLLBACK");
       } catch (...) {
       }
-    }
   }
   c.in_tx_ = false;
   c.before_commit_.clear();
