@@ -4,14 +4,36 @@
 // them while still checking every crew member's and machine's other permits. Prints one JSON line: {pairs, rps, p50, p99 (ms per create + submit),
 // errors, duplicates (permit numbers given twice)}.
 //   HUOYAN_URL=http://127.0.0.1:8080 node scripts/bench-writes.mjs SECONDS CONNECTIONS
+// The "create alone" row (as the open peer's creation was measured, with wrk): instead writes a wrk script that
+// POSTs one valid draft permit as the demo contractor (its session and CSRF token; drafts are not checked
+// against each other, so the same body can be created again and again).
+//   HUOYAN_URL=... node scripts/bench-writes.mjs --wrk-create FILE
+import { writeFileSync } from 'node:fs';
 import {
   permitBasics, createCrew, createOpenVenue, permitBody, HOUR, DAY, MINUTE,
 } from '../tests/api/lib.mjs';
 
-const seconds = Number(process.argv[2] ?? 10);
-const connections = Number(process.argv[3] ?? 64);
 const { admin, contractor, world, approverUserId, deng } = await permitBasics();
 const venue = await createOpenVenue(admin, world, approverUserId);
+if (process.argv[2] === '--wrk-create') {
+  const start = Math.ceil(Date.now() / HOUR) * HOUR + 5 * DAY;
+  const body = JSON.stringify(permitBody({
+    venueId: venue.id, start, end: start + HOUR, jobLeaderId: deng.id, approverUserId, crew: await createCrew(admin, world),
+  }));
+  if (body.includes(']==]')) throw new Error('the permit body cannot be written as a Lua long string');
+  writeFileSync(process.argv[3], [
+    'wrk.method = "POST"',
+    'wrk.headers["Content-Type"] = "application/json"',
+    `wrk.headers["Cookie"] = "${contractor.cookie}"`,
+    `wrk.headers["X-CSRF-Token"] = "${contractor.csrf}"`,
+    `wrk.body = [==[${body}]==]`,
+    '',
+  ].join('\n'));
+  process.exit(0);
+}
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 64);
 // Crews four at a time: each takes several argon2id hashes (its fire watch's account), the setup's main cost.
 const crews = [];
 while (crews.length < connections) {
