@@ -13,7 +13,7 @@ struct ServerOptions {
   unsigned short port = 8080;
   std::string web_root = "web/dist";
   int io_threads = 1;
-  int worker_threads = 8;   // reads (GET): about the cores' count; more only take turns
+  int worker_threads = 4;   // reads (GET); serve sets twice the cores: more only take turns on them
   int write_threads = 16;   // commands (on SQLite mostly waiting for their group's commit: store::Db::write)
   bool trust_proxy = false;   // take the client address from X-Real-IP (behind nginx)
   bool secure_cookies = false;
