@@ -764,7 +764,11 @@ std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q) {
     std::string earliest = clock::iso_utc(*clock::parse_iso(date) - hours(longest));
     Filter f;
     f.sql += " AND " + permit_scope(who, f.params);
-    f.add("p.planned_start < ? AND p.planned_start >= ? AND p.planned_end > ?", day_end, earliest, day_start);
+    // The window is written into the statement, not bound (times we formatted; one statement a day): PostgreSQL
+    // plans bound times as a wide window (a merge join, 17 ms at city scale) and re-planning each request with
+    // the values took 0.9 ms for a 0.15 ms query; written in, the one plan kept for the day takes 0.06 ms.
+    f.sql += " AND p.planned_start < '" + day_end + "' AND p.planned_start >= '" + earliest + "' AND p.planned_end > '" + day_start + "'";
+    c.generic_plans();
     // Rows come in start order; each goes into its state's column.
     const std::vector<State>& states = permit::all_states();
     std::vector<JsonOut> columns(states.size());
