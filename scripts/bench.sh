@@ -107,7 +107,7 @@ print(cursor)')
       times+=("$(curl -s -o "$work/export.xlsx" -w '%{time_total}' -H "Cookie: $admin" "$url/api/hazards/export.xlsx")")
     done
     size=$(du -h "$work/export.xlsx" | cut -f1)
-    rows+=("| 7. 隐患台账导出 .xlsx（全部隐患，至多 100000 行；单个请求，3 次的中位数） | — | $(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p) s | — | — | 文件 $size |")
+    rows+=("| 7. 隐患台账导出 .xlsx（全部隐患，至多 100000 行；单个请求，3 次的中位数） | — | $(printf '%s\n' "${times[@]}" | sort -n | awk 'NR==2 {printf "%.2f", $1}') s | — | — | 文件 $size |")
     printf 'wrk.method = "POST"\nwrk.body = [[{"login":"inspector","password":"Huoyan@2025"}]]\nwrk.headers["Content-Type"] = "application/json"\n' >"$work/login.lua"
     row "8. 登录 POST /api/auth/login（argon2id）" "" /api/auth/login "$work/login.lua"
   fi
