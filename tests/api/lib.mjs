@@ -732,12 +732,14 @@ export function validCert(person) {
 }
 
 /** A person with a login account of role `roleKey` (password already changed): {person, user, client, password}. */
-export async function createAccountPerson(admin, world, roleKey, { name = '测试人员', unitId = world.unit.id } = {}) {
-  const { user, client, password } = await createUserAndLogin(admin, {
-    orgUnitId: world.org.byName.get('龙凤社区').id, roleId: world.roles.get(roleKey).id, name,
-  });
-  client.username = user.username;
-  client.password = password;
+/** `loggedIn: false`: the account is only created (client null; one argon2id hash instead of four). */
+export async function createAccountPerson(admin, world, roleKey, { name = '测试人员', unitId = world.unit.id, loggedIn = true } = {}) {
+  const opts = { orgUnitId: world.org.byName.get('龙凤社区').id, roleId: world.roles.get(roleKey).id, name };
+  const { user, client, password } = loggedIn ? await createUserAndLogin(admin, opts) : { ...await createUser(admin, opts), client: null };
+  if (client) {
+    client.username = user.username;
+    client.password = password;
+  }
   const person = await createPerson(admin, { name, unitId, userId: user.id });
   return { person, user, client, password };
 }
@@ -755,8 +757,8 @@ export async function createWorker(admin, world, { account = false, name = '测�
  * A crew for one permit: a fire watch with an account, a worker (with a welder account when asked) and a machine.
  * No one and nothing of it is on any other permit, so the one-job rule never mixes tests.
  */
-export async function createCrew(admin, world, { welderAccount = false } = {}) {
-  const fireWatch = await createAccountPerson(admin, world, 'fire_watch', { name: '测试监护人' });
+export async function createCrew(admin, world, { welderAccount = false, fireWatchLoggedIn = true } = {}) {
+  const fireWatch = await createAccountPerson(admin, world, 'fire_watch', { name: '测试监护人', loggedIn: fireWatchLoggedIn });
   const worker = await createWorker(admin, world, { account: welderAccount });
   const machine = await createMachine(admin, world.unit.id);
   return { fireWatch, worker, machine };
