@@ -731,8 +731,10 @@ export function validCert(person) {
   return c;
 }
 
-/** A person with a login account of role `roleKey` (password already changed): {person, user, client, password}. */
-/** `loggedIn: false`: the account is only created (client null; one argon2id hash instead of four). */
+/**
+ * A person with a login account of role `roleKey`: {person, user, client, password}. Logged in with its password
+ * changed, or with `loggedIn: false` only created (client null: one argon2id hash instead of four).
+ */
 export async function createAccountPerson(admin, world, roleKey, { name = '测试人员', unitId = world.unit.id, loggedIn = true } = {}) {
   const opts = { orgUnitId: world.org.byName.get('龙凤社区').id, roleId: world.roles.get(roleKey).id, name };
   const { user, client, password } = loggedIn ? await createUserAndLogin(admin, opts) : { ...await createUser(admin, opts), client: null };
