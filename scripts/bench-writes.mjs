@@ -15,10 +15,12 @@ import {
 
 const { admin, contractor, world, approverUserId, deng } = await permitBasics();
 const venue = await createOpenVenue(admin, world, approverUserId);
+const base = Math.ceil(Date.now() / HOUR) * HOUR + 5 * DAY;
+// Each crew's fire watch has an account, not logged in: one argon2id hash, the setup's main cost.
+const newCrew = () => createCrew(admin, world, { fireWatchLoggedIn: false });
 if (process.argv[2] === '--wrk-create') {
-  const start = Math.ceil(Date.now() / HOUR) * HOUR + 5 * DAY;
   const body = JSON.stringify(permitBody({
-    venueId: venue.id, start, end: start + HOUR, jobLeaderId: deng.id, approverUserId, crew: await createCrew(admin, world, { fireWatchLoggedIn: false }),
+    venueId: venue.id, start: base, end: base + HOUR, jobLeaderId: deng.id, approverUserId, crew: await newCrew(),
   }));
   if (body.includes(']==]')) throw new Error('the permit body cannot be written as a Lua long string');
   writeFileSync(process.argv[3], [
@@ -34,13 +36,12 @@ if (process.argv[2] === '--wrk-create') {
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
-// Crews four at a time: each takes an argon2id hash (its fire watch's account, not logged in), the setup's main cost.
+// Crews four at a time.
 const crews = [];
 while (crews.length < connections) {
   const batch = Math.min(4, connections - crews.length);
-  crews.push(...await Promise.all(Array.from({ length: batch }, () => createCrew(admin, world, { fireWatchLoggedIn: false }))));
+  crews.push(...await Promise.all(Array.from({ length: batch }, newCrew)));
 }
-const base = Math.ceil(Date.now() / HOUR) * HOUR + 5 * DAY;
 const latencies = [];
 const numbers = new Set();
 let errors = 0;
