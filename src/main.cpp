@@ -105,7 +105,8 @@ int run_serve(const Config& c) {
   o.write_threads = c.write_workers > 0 ? c.write_workers : sqlite ? 16 : o.worker_threads;
   o.trust_proxy = c.trust_proxy;
   o.secure_cookies = c.secure_cookies;
-  auto db = open_db(c.db, o.worker_threads + o.write_threads + 2);  // + the timers and the device gateway
+  o.bulk_threads = std::max(1, o.worker_threads / 2);
+  auto db = open_db(c.db, o.worker_threads + o.write_threads + o.bulk_threads + 2);  // + the timers and the device gateway
   auto boot = app::bootstrap(*db, c.town);
   if (boot.initial_admin_password)
     std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password

@@ -84,6 +84,7 @@ struct Route {
   bool before_password_change = false;  // reachable while the password must be changed
   std::string summary;                  // 中文, shown by `huoyan routes`
   size_t raw_body_limit = 0;            // > 0: the body is not JSON; the handler reads req.body (at most this many bytes)
+  bool bulk = false;                    // a read of a whole ledger (seconds at city scale): served by its own threads
 };
 
 // Every route of the API, in one table: the router, the OpenAPI check and the

@@ -128,13 +128,16 @@ void serve(store::Db& db, const ServerOptions& options) {
   // write of each shared page serve the whole group). Reads keep a pool sized to the cores, whatever the writes do.
   asio::thread_pool readers(static_cast<size_t>(options.worker_threads));
   asio::thread_pool writers(static_cast<size_t>(options.write_threads));
+  // An export reads a whole ledger (100,000 hazards: 2 s): on the readers' threads, as many exports as there are
+  // threads at once would stop every other read until they were done.
+  asio::thread_pool exports(static_cast<size_t>(options.bulk_threads));
   AlertFeed alert_feed(db);
 
   auto router = std::make_unique<router_t>();
   for (size_t i = 0; i < table.size(); ++i) {
     const Route& route = table[i];
     auto names = param_names(route.path);
-    asio::thread_pool* pool = route.method == "GET" ? &readers : &writers;
+    asio::thread_pool* pool = route.bulk ? &exports : route.method == "GET" ? &readers : &writers;
     router->add_handler(method_id(route.method), route.path,
                         [&, i, names, pool](restinio::request_handle_t req, restinio::router::route_params_t params) {
                           auto start = std::chrono::steady_clock::now();
@@ -195,6 +198,7 @@ void serve(store::Db& db, const ServerOptions& options) {
   server->wait();
   readers.join();
   writers.join();
+  exports.join();
 }
 
 }  // namespace huoyan::http

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP server: RESTinio on a few I/O threads, handlers on two worker pools (reads, commands)
+// The HTTP server: RESTinio on a few I/O threads, handlers on three worker pools (reads, commands, exports)
 // (database calls and password hashing must not block I/O). The only header
 // of the project that callers need to start it; RESTinio stays in server.cpp.
 #include <string>
@@ -15,6 +15,7 @@ struct ServerOptions {
   int io_threads = 1;
   int worker_threads = 4;   // reads (GET); serve sets twice the cores: more only take turns on them
   int write_threads = 16;   // commands (on SQLite mostly waiting for their group's commit: store::Db::write)
+  int bulk_threads = 2;     // whole-ledger exports (Route::bulk), so that a few at once cannot hold up the reads
   bool trust_proxy = false;   // take the client address from X-Real-IP (behind nginx)
   bool secure_cookies = false;
 };

@@ -1,6 +1,7 @@
 // Concurrent writes (README "基准", the small version of `make bench`'s create + submit row): 64 connections creating
 // and submitting permits at the same time get no error, no duplicate permit number and no stall; and when eight
-// permits of one crew in the same hours are submitted at once, exactly one wins (一次作业一张证 holds under races).
+// permits of one crew in the same hours are submitted at once, exactly one wins (一次作业一张证 holds under races);
+// ledger exports in numbers do not hold up the reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -79,4 +80,21 @@ test('eight permits of one crew in the same hour, submitted at once: exactly one
     assert.equal(r.status, 409, describe(r));
     assert.ok(['WORKER_DOUBLE_BOOKED', 'MACHINE_DOUBLE_BOOKED', 'FIRE_WATCH_DOUBLE_BOOKED'].includes(r.json.code), describe(r));
   }
+});
+
+test('ledger exports have their own threads: sixteen at once do not hold up a read sent after them', async () => {
+  // On the readers' threads, the read would queue behind the exports and end after most of them.
+  const EXPORTS = 16;
+  let exportsDone = 0;
+  let exportsDoneBeforeRead = -1;
+  const exports = Array.from({ length: EXPORTS }, () =>
+    admin.get('/api/hazards/export.xlsx').then((res) => { exportsDone++; return res; }));
+  const read = admin.get('/api/version').then((res) => { exportsDoneBeforeRead = exportsDone; return res; });
+  const [readRes, ...exportRes] = await Promise.all([read, ...exports]);
+  assert.equal(readRes.status, 200, describe(readRes));
+  for (const r of exportRes) {
+    assert.equal(r.status, 200, describe(r));
+    assert.equal(String.fromCharCode(r.bytes[0], r.bytes[1]), 'PK', 'an .xlsx file (a zip)');
+  }
+  assert.ok(exportsDoneBeforeRead < EXPORTS / 2, `${exportsDoneBeforeRead} of ${EXPORTS} exports ended before the read`);
 });

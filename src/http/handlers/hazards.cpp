@@ -33,7 +33,7 @@ void add_hazard_routes(std::vector<Route>& out) {
                    r.headers.emplace_back("Content-Disposition",
                                           "attachment; filename=\"hazards.xlsx\"; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6.xlsx");
                    return r;
-                 }, false, "导出隐患台账"});
+                 }, false, "导出隐患台账", 0, true});
   out.push_back({"GET", "/api/hazards/:id", Guard::Permission, "hazard:read", {},
                  [](Context& c) { return ok(app::get_hazard(c.db, c.caller(), c.req.id())); }, false, "隐患详情"});
   out.push_back({"GET", "/api/hazards/:id/notice", Guard::Permission, "hazard:read", {},

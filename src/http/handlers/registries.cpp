@@ -85,7 +85,7 @@ void add_registry_routes(std::vector<Route>& out) {
                    r.headers.emplace_back("Content-Disposition",
                                           "attachment; filename=\"certificates.xlsx\"; filename*=UTF-8''%E8%AF%81%E4%B9%A6%E5%8F%B0%E8%B4%A6.xlsx");
                    return r;
-                 }, false, "导出证书台账"});
+                 }, false, "导出证书台账", 0, true});
   out.push_back({"GET", "/api/certificates/:id", Guard::Permission, "person:read", {},
                  [](Context& c) { return ok(app::get_certificate(c.db, c.caller(), c.req.id())); }, false, "证书详情"});
   out.push_back({"POST", "/api/certificates", Guard::Permission, "person:write", cert,
