@@ -252,16 +252,19 @@ void check_draft_refs(store::Conn& c, const Draft& d) {
 void save_participants(store::Conn& c, long long id) {
   c.exec("DELETE FROM permit_participants WHERE permit_id = ?", {id});
   std::set<std::pair<long long, std::string>> parts;
-  auto p = *c.row("SELECT applicant_user_id, approver_user_id, job_leader_id, fire_watch_id, venue_id FROM permits WHERE id = ?", {id});
+  auto p = *c.row("SELECT p.applicant_user_id, p.approver_user_id, COALESCE(jl.user_id, 0) AS leader_user, "
+                  "COALESCE(fw.user_id, 0) AS watch_user, COALESCE(v.manager_user_id, 0) AS manager_user FROM permits p "
+                  "LEFT JOIN people jl ON jl.id = p.job_leader_id LEFT JOIN people fw ON fw.id = p.fire_watch_id "
+                  "LEFT JOIN venues v ON v.id = p.venue_id WHERE p.id = ?",
+                  {id});
   parts.insert({num(p["applicant_user_id"]), "applicant"});
   parts.insert({num(p["approver_user_id"]), "approver"});
-  if (long long u = person_user(c, num(p["job_leader_id"]))) parts.insert({u, "job_leader"});
-  if (long long u = person_user(c, num(p["fire_watch_id"]))) parts.insert({u, "fire_watch"});
+  if (long long u = num(p["leader_user"])) parts.insert({u, "job_leader"});
+  if (long long u = num(p["watch_user"])) parts.insert({u, "fire_watch"});
   for (const auto& w : c.rows("SELECT pe.user_id FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
                               "WHERE pw.permit_id = ? AND pe.user_id IS NOT NULL", {id}))
     parts.insert({num(w["user_id"]), "worker"});
-  if (long long m = c.scalar("SELECT COALESCE(manager_user_id, 0) FROM venues WHERE id = ?", {num(p["venue_id"])}))
-    parts.insert({m, "venue_manager"});
+  if (long long m = num(p["manager_user"])) parts.insert({m, "venue_manager"});
   std::string sql = "INSERT INTO permit_participants (permit_id, user_id, role) VALUES ";
   store::Params params;
   for (const auto& [user, role] : parts) {

@@ -685,10 +685,7 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
   try {
     if (!opens) c.exec("SAVEPOINT unit");
     unit(c);
-    for (size_t i = 0; i < c.before_commit_.size(); i++) {  // a queued step may queue another: index, not iterators
-      auto step = std::move(c.before_commit_[i]);
-      step(c);
-    }
+    c.run_before_commit();
     if (!opens) c.exec("RELEASE unit");
   } catch (...) {
     failed = std::current_exception();
@@ -746,17 +743,20 @@ void Conn::before_commit(std::function<void(Conn&)> f) {
   else
     f(*this);
 }
+void Conn::run_before_commit() {
+  for (size_t i = 0; i < before_commit_.size(); i++) {  // a queued step may queue another: index, not iterators
+    auto step = std::move(before_commit_[i]);
+    step(*this);
+  }
+  before_commit_.clear();
+}
 
 Db::Tx::Tx(Conn& c) : c(c) {
   c.exec("BEGIN");
   c.in_tx_ = true;
 }
 void Db::Tx::commit() {
-  // A queued step may queue another; index, not iterators.
-  for (size_t i = 0; i < c.before_commit_.size(); i++) {
-    auto step = std::move(c.before_commit_[i]);
-    step(c);
-  }
+  c.run_before_commit();
   c.exec("COMMIT");
   done = true;
 }

@@ -117,6 +117,7 @@ class Conn {
 
  private:
   friend class Db;
+  void run_before_commit();  // the steps before_commit() queued, in order, then none
   Db& db_;
   NativeConn& n_;
   Dialect dialect_;
