@@ -400,9 +400,11 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
   auto approver = load_caller(c, raw["approver_user_id"]);
   if (!approver || !approver->has("permit:approve"))
     throw bad_request("APPROVER_NOT_ALLOWED", "所选审批人没有动火审批权限", "approverUserId");
-  if (!person_user(c, raw["job_leader_id"]))
+  auto accounts = *c.row("SELECT (SELECT user_id FROM people WHERE id = ?) AS leader, (SELECT user_id FROM people WHERE id = ?) AS watch",
+                         {num(raw["job_leader_id"]), num(raw["fire_watch_id"])});
+  if (accounts["leader"].is_null())
     throw bad_request("JOB_LEADER_NO_ACCOUNT", "动火作业负责人须有平台账号，以便现场确认风险", "jobLeaderId");
-  if (!person_user(c, raw["fire_watch_id"]))
+  if (accounts["watch"].is_null())
     throw bad_request("FIRE_WATCH_NO_ACCOUNT", "监护人须有平台账号，以便现场签到和巡查", "fireWatchId");
 
   if (stage == Stage::Approve) {
