@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
+#include <semaphore>
 #include <stdexcept>
 
 namespace huoyan::store {
@@ -560,6 +561,10 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
       configure_sqlite(db->pool_->at(i));
       db->add_native(db->pool_->at(i));
     }
+    db->sqlite_writer_thread_ = std::thread([d = db.get()] {
+      pthread_setname_np(pthread_self(), "sqlite-writer");
+      d->sqlite_writer_loop();
+    });
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     db->dialect_ = Dialect::Postgres;
     for (int i = 0; i < pool_size; ++i) {
@@ -573,7 +578,15 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
   return db;
 }
 
-Db::~Db() = default;
+Db::~Db() {
+  if (!sqlite_writer_thread_.joinable()) return;
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_filled_.notify_one();
+  sqlite_writer_thread_.join();
+}
 
 void Db::add_native(soci::session& s) {
   auto n = std::make_unique<NativeConn>();
@@ -584,8 +597,8 @@ void Db::add_native(soci::session& s) {
   natives_.emplace(s.get_backend(), std::move(n));
 }
 
-Db::Lease::Lease(Db* db, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw)
-    : db(db), session(std::move(s)), writer_lock(std::move(lock)), conn(*db, *db->natives_.at(raw.get_backend()), db->dialect_) {
+Db::Lease::Lease(Db* db, std::unique_ptr<soci::session> s)
+    : db(db), session(std::move(s)), conn(*db, *db->natives_.at(session->get_backend()), db->dialect_) {
   db->in_use_++;
 }
 
@@ -633,108 +646,118 @@ void Db::forget_topics(unsigned topics) {
   }
 }
 
-Db::Lease Db::lease(bool for_write) {
-  if (for_write && dialect_ == Dialect::Sqlite) {
-    std::unique_lock<std::mutex> lock(writer_mutex_, std::try_to_lock);
-    if (!lock.owns_lock()) {
-      waits_++;
-      lock.lock();
-    }
-    return Lease(this, nullptr, std::move(lock), *sqlite_writer_);
-  }
+Db::Lease Db::lease() {
   if (in_use_.load() >= pool_size_) waits_++;
   auto s = std::make_unique<soci::session>(*pool_);  // blocks until a pooled connection is free
-  soci::session& raw = *s;
-  return Lease(this, std::move(s), {}, raw);
+  return Lease(this, std::move(s));
 }
 
 void Db::run_write(const std::function<void(Conn&)>& unit) {
   if (dialect_ == Dialect::Sqlite) return run_sqlite_write(unit);
-  Lease l = lease(true);
+  Lease l = lease();
   Tx tx(l.conn);
   unit(l.conn);
   tx.commit();
 }
 
-struct Db::Batch {
-  int units = 0;
-  bool ended = false;
-  std::exception_ptr error;  // why the transaction did not commit
-  unsigned topics = 0;       // its units' Conn::changed()
+// A write waiting for the SQLite writer thread, on its caller's stack; `finished` is released once the unit's
+// transaction has ended, with `error` set when the unit did not commit.
+struct Db::QueuedUnit {
+  const std::function<void(Conn&)>& unit;
+  std::exception_ptr error;
+  std::binary_semaphore finished{0};
 };
 
 void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
+  if (std::this_thread::get_id() == sqlite_writer_thread_.get_id())
+    throw std::logic_error("Db::write called from inside a write");
+  QueuedUnit queued{unit};
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!queue_.empty()) waits_++;
+    queue_.push_back(&queued);
+  }
+  queue_filled_.notify_one();
+  queued.finished.acquire();
+  if (queued.error) std::rethrow_exception(queued.error);
+}
+
+Db::QueuedUnit* Db::next_queued_unit(bool wait) {
+  std::unique_lock lock(queue_mutex_);
+  if (wait) queue_filled_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  if (queue_.empty()) return nullptr;
+  QueuedUnit* next = queue_.front();
+  queue_.pop_front();
+  return next;
+}
+
+void Db::sqlite_writer_loop() {
   // A queue longer than this commits anyway, so that no unit waits on an endless stream of others.
-  constexpr int kMaxUnitsPerCommit = 64;
-  writers_queued_++;
-  Lease l = lease(true);
-  writers_queued_--;
-  Conn& c = l.conn;
-  std::shared_ptr<Batch> batch = open_batch_;
-  // The unit that opens the transaction is undone with it; a unit that joins one runs in a savepoint, undone
-  // alone. (A savepoint keeps a copy of each page the unit changes: a lone large unit, such as a migration or
-  // the demo generator, would otherwise copy every page it touches.)
-  bool opens = !batch;
-  if (opens) {
-    c.exec("BEGIN IMMEDIATE");
-    batch = open_batch_ = std::make_shared<Batch>();
-  }
-  batch->units++;
-  std::exception_ptr failed;
-  c.in_tx_ = true;
-  try {
-    if (!opens) c.exec("SAVEPOINT unit");
-    unit(c);
-    c.run_before_commit();
-    if (!opens) c.exec("RELEASE unit");
-  } catch (...) {
-    failed = std::current_exception();
-    bool undone = false;
-    if (!opens) try {
-        c.exec("ROLLBACK TO unit");
-        c.exec("RELEASE unit");
-        undone = true;
-      } catch (...) {
+  constexpr size_t kMaxUnitsPerCommit = 64;
+  Conn c(*this, *natives_.at(sqlite_writer_->get_backend()), dialect_);
+  while (QueuedUnit* first = next_queued_unit(true)) {
+    in_use_++;
+    std::vector<QueuedUnit*> members;  // units inside the open transaction, answered when it ends
+    unsigned topics = 0;
+    auto end_transaction = [&](std::exception_ptr error) {
+      if (topics) forget_topics(topics);
+      for (QueuedUnit* m : members) {
+        if (!m->error) m->error = error;
+        m->finished.release();
       }
-    // A unit that opened the transaction, or could not be undone alone: undo the whole transaction rather
-    // than commit a part of the unit.
-    if (!undone) try {
-        c.exec("ROLLBACK");
-      } catch (...) {
-      }
-  }
-  c.in_tx_ = false;
-  c.before_commit_.clear();
-  batch->topics |= c.changed_;
-  c.changed_ = 0;  // forgotten below, once the transaction has ended
-  auto end = [&](std::exception_ptr error) {
-    open_batch_.reset();
-    batch->error = error;
-    batch->ended = true;
-    if (batch->topics) forget_topics(batch->topics);
-    batch_ended_.notify_all();
-  };
-  if (sqlite3_get_autocommit(c.n_.sqlite)) {
-    // The failure ended the whole transaction (SQLite rolls back on I/O errors, a full disk, no memory; or above).
-    end(std::make_exception_ptr(std::runtime_error("sqlite: the transaction was rolled back")));
-  } else if (writers_queued_ > 0 && batch->units < kMaxUnitsPerCommit) {
-    // The next writer in the queue goes on in this transaction; this unit's answer waits for its commit.
-    if (failed) std::rethrow_exception(failed);
-    batch_ended_.wait(l.writer_lock, [&] { return batch->ended; });
-  } else {
-    try {
-      c.exec("COMMIT");
-      end(nullptr);
-    } catch (...) {
-      end(std::current_exception());
+      members.clear();
+      topics = 0;
+    };
+    for (QueuedUnit* q = first; q; q = members.size() < kMaxUnitsPerCommit ? next_queued_unit(false) : nullptr) {
+      // The unit that opens the transaction is undone with it; a unit that joins one runs in a savepoint, undone
+      // alone. (A savepoint keeps a copy of each page the unit changes: a lone large unit, such as a migration
+      // or the demo generator, would otherwise copy every page it touches.)
+      bool opens = members.empty();
+      members.push_back(q);
+      c.in_tx_ = true;
       try {
-        c.exec("ROLLBACK");
+        c.exec(opens ? "BEGIN IMMEDIATE" : "SAVEPOINT unit");
+        q->unit(c);
+        c.run_before_commit();
+        if (!opens) c.exec("RELEASE unit");
       } catch (...) {
+        q->error = std::current_exception();
+        bool undone = false;
+        if (!opens) try {
+            c.exec("ROLLBACK TO unit");
+            c.exec("RELEASE unit");
+            undone = true;
+          } catch (...) {
+          }
+        // A unit that opened the transaction, or could not be undone alone: undo the whole transaction rather
+        // than commit a part of the unit.
+        if (!undone) try {
+            c.exec("ROLLBACK");
+          } catch (...) {
+          }
+      }
+      c.in_tx_ = false;
+      c.before_commit_.clear();
+      topics |= c.changed_;
+      c.changed_ = 0;  // forgotten once the transaction has ended, committed or not (a copy may have been loaded inside)
+      // The failure ended the whole transaction (SQLite rolls back on I/O errors, a full disk, no memory; or above).
+      if (sqlite3_get_autocommit(c.n_.sqlite))
+        end_transaction(std::make_exception_ptr(std::runtime_error("sqlite: the transaction was rolled back")));
+    }
+    if (!members.empty()) {
+      try {
+        c.exec("COMMIT");
+        end_transaction(nullptr);
+      } catch (...) {
+        try {
+          c.exec("ROLLBACK");
+        } catch (...) {
+        }
+        end_transaction(std::current_exception());
       }
     }
+    in_use_--;
   }
-  if (failed) std::rethrow_exception(failed);
-  if (batch->error) std::rethrow_exception(batch->error);
 }
 
 void Conn::before_commit(std::function<void(Conn&)> f) {

@@ -4,6 +4,7 @@
 // by column alias (quote camelCase aliases: AS "createdAt").
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -149,15 +151,17 @@ class Db {
   // Runs f(Conn&) on a reader connection.
   template <class F>
   auto read(F&& f) {
-    Lease l = lease(false);
+    Lease l = lease();
     return f(l.conn);
   }
   // Runs f(Conn&) as one unit of work on the writer: it is committed when f returns (write() returns once it
   // is durable) and undone when f throws, which write() then rethrows.
-  // SQLite has a single writer connection. Writers that queue for it share one transaction (group commit): each
-  // unit runs in its own savepoint, and the last of the queue commits for all of them, so a burst of writes pays
-  // for one commit (the WAL's write and fsync) instead of one each. A unit's failure undoes only that unit; a
-  // failed commit fails every unit that was in it.
+  // SQLite has a single writer connection, driven by one writer thread that runs the queued units back to back
+  // (handing the connection from one request thread to the next cost two thread switches per unit, half of a
+  // permit create's time). Units queued together share one transaction (group commit): each runs in its own
+  // savepoint, and the transaction commits once the queue is empty, so a burst of writes pays for one commit
+  // (the WAL's write and fsync) instead of one each. A unit's failure undoes only that unit; a failed commit
+  // fails every unit that was in it. A unit must not call write() itself.
   template <class F>
   auto write(F&& f) {
     using R = decltype(f(std::declval<Conn&>()));
@@ -186,10 +190,9 @@ class Db {
  private:
   struct Lease {
     Db* db;
-    std::unique_ptr<soci::session> session;  // leased from the pool (postgres / sqlite readers)
-    std::unique_lock<std::mutex> writer_lock;  // sqlite writer
+    std::unique_ptr<soci::session> session;  // leased from the pool
     Conn conn;
-    Lease(Db* db, std::unique_ptr<soci::session> s, std::unique_lock<std::mutex> lock, soci::session& raw);
+    Lease(Db* db, std::unique_ptr<soci::session> s);
     Lease(Lease&&) = delete;
     ~Lease();
   };
@@ -201,9 +204,12 @@ class Db {
     ~Tx();
   };
   Db() = default;
-  Lease lease(bool for_write);
+  Lease lease();
   void run_write(const std::function<void(Conn&)>& unit);
+  struct QueuedUnit;
   void run_sqlite_write(const std::function<void(Conn&)>& unit);
+  void sqlite_writer_loop();
+  QueuedUnit* next_queued_unit(bool wait);
   void add_native(soci::session& s);
   std::shared_ptr<const void> cache_find(Topic topic, const std::string& key, long long& generation);
   // Keeps `value` unless the topic changed since `generation` (it may have been loaded before that change).
@@ -224,13 +230,12 @@ class Db {
   // Keyed by SOCI's backend object of each connection; filled by open(), read-only after.
   // Declared after the sessions so its statements are finalized before they close.
   std::unordered_map<const void*, std::unique_ptr<NativeConn>> natives_;
-  std::mutex writer_mutex_;
-  // SQLite group commit (see write()), guarded by writer_mutex_: the transaction that units have left open for
-  // the next writer to join, and the signal that a transaction has ended.
-  struct Batch;
-  std::shared_ptr<Batch> open_batch_;
-  std::condition_variable batch_ended_;
-  std::atomic<int> writers_queued_{0};
+  // SQLite's write queue (see write()), guarded by queue_mutex_; the writer thread waits on queue_filled_.
+  std::mutex queue_mutex_;
+  std::condition_variable queue_filled_;
+  std::deque<QueuedUnit*> queue_;
+  bool stopping_ = false;
+  std::thread sqlite_writer_thread_;
   int pool_size_ = 0;
   std::atomic<int> in_use_{0};
   std::atomic<long long> waits_{0};

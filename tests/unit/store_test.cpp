@@ -161,6 +161,19 @@ TEST(GroupCommit, ConcurrentUnitsAreKeptOrUndoneEachOnItsOwn) {
   std::filesystem::remove_all(dir);
 }
 
+// SQLite's units run one after another on the writer thread: a unit that calls write() would wait for itself.
+TEST(GroupCommit, AWriteInsideAWriteIsRefusedAndUndoesItsUnit) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY)"); });
+  EXPECT_THROW(db->write([&](store::Conn& c) {
+    c.exec("INSERT INTO t (id) VALUES (1)");
+    db->write([](store::Conn& inner) { inner.exec("INSERT INTO t (id) VALUES (2)"); });
+  }), std::logic_error);
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); }), 0);
+  db->write([](store::Conn& c) { c.exec("INSERT INTO t (id) VALUES (3)"); });
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); }), 1);
+}
+
 TEST(Migrations, RenderPerDialect) {
   std::string sql = "CREATE TABLE t (id {{ID}});\n-- @sqlite\nS;\n-- @postgresql\nP;\n-- @end\nX;\n";
   auto lite = store::render_migration(sql, store::Dialect::Sqlite);
