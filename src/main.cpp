@@ -98,11 +98,12 @@ int run_serve(const Config& c) {
   // threads 2 / 3 / 4 / 8: SQLite permit list 15.5 / 16.1 / 15.0 / 11.9k req/s; PostgreSQL (whose backends share the
   // cores) 5.1 / 5.9 / 6.3 / 5.6k, p99 20 / 18 / 18 / 29 ms.
   o.worker_threads = c.workers > 0 ? c.workers : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // SQLite has one writer whose commit groups grow with the commands waiting in them (64 concurrent create + submit:
-  // 8 threads 460-530 pairs/s, 16 and more 620-640); on PostgreSQL each command commits alone and more at once
-  // only queue on the same rows, such as the day's number counter (32 threads: 115 pairs/s, 8: 158, 4: 182).
+  // SQLite has one writer thread whose commit groups hold the commands waiting for it, at most one per write
+  // thread (64 connections creating drafts, 10,000 permits: 16 threads 2.8-3.0k req/s, 48: 3.6-4.1k, 64 and 96:
+  // 3.5-3.8k); on PostgreSQL each command commits alone and more at once only queue on the same rows, such as
+  // the day's number counter (32 threads: 115 create + submit pairs/s, 8: 158, 4: 182).
   bool sqlite = c.db.rfind("sqlite:", 0) == 0;
-  o.write_threads = c.write_workers > 0 ? c.write_workers : sqlite ? 16 : o.worker_threads;
+  o.write_threads = c.write_workers > 0 ? c.write_workers : sqlite ? 48 : o.worker_threads;
   o.trust_proxy = c.trust_proxy;
   o.secure_cookies = c.secure_cookies;
   o.bulk_threads = std::max(1, o.worker_threads / 2);
