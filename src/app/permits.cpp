@@ -249,8 +249,8 @@ void check_draft_refs(store::Conn& c, const Draft& d) {
   check_files_exist(c, d.photos_before, "photosBefore");
 }
 
+// The users the permit involves, by role, for a permit that has none recorded yet.
 void save_participants(store::Conn& c, long long id) {
-  c.exec("DELETE FROM permit_participants WHERE permit_id = ?", {id});
   std::set<std::pair<long long, std::string>> parts;
   auto p = *c.row("SELECT p.applicant_user_id, p.approver_user_id, COALESCE(jl.user_id, 0) AS leader_user, "
                   "COALESCE(fw.user_id, 0) AS watch_user, COALESCE(v.manager_user_id, 0) AS manager_user FROM permits p "
@@ -274,23 +274,63 @@ void save_participants(store::Conn& c, long long id) {
   c.exec(sql, params);
 }
 
-void save_draft(store::Conn& c, long long id, const Draft& d) {
-  c.exec("UPDATE permits SET venue_id = ?, place = ?, indoor = ?, indoor_reason = ?, content = ?, method = ?, "
-         "level_declared = ?, level = ?, planned_start = ?, planned_end = ?, unit_id = ?, job_leader_id = ?, "
-         "fire_watch_id = ?, approver_user_id = ?, risk_identification = ?, risk_assessment = ?, controls = ?, "
-         "fire_separation = ?, wind_force = ?, gas_required = ?, photos_before = ?, worker_count = ?, updated_at = ? WHERE id = ?",
-         {d.venue_id, d.place, static_cast<long long>(d.indoor), d.indoor_reason, d.content, d.method, d.level, d.level,
+// The permit columns a draft sets, in the order of draft_values().
+constexpr std::string_view kDraftColumns =
+    "venue_id, place, indoor, indoor_reason, content, method, level_declared, level, planned_start, planned_end, unit_id, "
+    "job_leader_id, fire_watch_id, approver_user_id, risk_identification, risk_assessment, controls, fire_separation, "
+    "wind_force, gas_required, photos_before, worker_count, updated_at";
+
+store::Params draft_values(const Draft& d) {
+  return {d.venue_id, d.place, static_cast<long long>(d.indoor), d.indoor_reason, d.content, d.method, d.level, d.level,
           d.planned_start, d.planned_end, d.unit_id ? store::Value(*d.unit_id) : store::Value(nullptr), d.job_leader_id,
           d.fire_watch_id, d.approver_user_id, d.risk_identification, d.risk_assessment, d.controls.dump(),
           static_cast<long long>(d.fire_separation), d.wind_force ? store::Value(*d.wind_force) : store::Value(nullptr),
-          static_cast<long long>(d.gas_required), d.photos_before.dump(), static_cast<long long>(d.workers.size()), now_iso(), id});
-  c.exec("DELETE FROM permit_workers WHERE permit_id = ?", {id});
+          static_cast<long long>(d.gas_required), d.photos_before.dump(), static_cast<long long>(d.workers.size()), now_iso()};
+}
+
+// A new draft's permit row, in one statement (an insert then an update of the same row wrote every index twice).
+// Its number is a unique stand-in until next_number() draws the real one.
+long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
+  static const std::string sql = [] {
+    std::string marks;
+    for (char ch : kDraftColumns)
+      if (ch == ',') marks += "?, ";
+    return "INSERT INTO permits (number, public_token, applicant_user_id, state, created_at, " + std::string(kDraftColumns) +
+           ") VALUES (?, ?, ?, 'draft', ?, " + marks + "?)";
+  }();
+  std::string token = random_token(12);
+  store::Params params{"new-" + token, token, who.user_id, now_iso()};
+  for (auto& v : draft_values(d)) params.push_back(std::move(v));
+  return c.insert(sql, params);
+}
+
+// The draft's people and machines, after its row.
+void save_draft_parts(store::Conn& c, long long id, const Draft& d) {
   for (const auto& w : d.workers)
     c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id) VALUES (?, ?, ?)", {id, w.person_id, w.certificate_id});
-  c.exec("DELETE FROM permit_machines WHERE permit_id = ?", {id});
   for (long long m : std::set<long long>(d.machines.begin(), d.machines.end()))
     c.exec("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, m});
   save_participants(c, id);
+}
+
+void update_draft(store::Conn& c, long long id, const Draft& d) {
+  static const std::string sql = [] {
+    std::string sets;
+    std::string_view rest = kDraftColumns;
+    while (!rest.empty()) {
+      size_t comma = rest.find(", ");
+      sets += std::string(rest.substr(0, comma)) + " = ?" + (comma == std::string_view::npos ? "" : ", ");
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+    }
+    return "UPDATE permits SET " + sets + ", version = version + 1 WHERE id = ?";
+  }();
+  store::Params params = draft_values(d);
+  params.push_back(id);
+  c.exec(sql, params);
+  c.exec("DELETE FROM permit_workers WHERE permit_id = ?", {id});
+  c.exec("DELETE FROM permit_machines WHERE permit_id = ?", {id});
+  c.exec("DELETE FROM permit_participants WHERE permit_id = ?", {id});
+  save_draft_parts(c, id, d);
 }
 
 // ---- rules ----
@@ -852,17 +892,10 @@ std::string create_permit(store::Db& db, const Caller& who, const json& body) {
   Draft d = read_draft(body);
   return write_and_answer(db, who, [&](store::Conn& c) {
     check_draft_refs(c, d);
-    std::string now = now_iso();
-    std::string token = random_token(12);
     // The number is drawn last (below): its counter row stays locked until commit, and every create of the day
-    // waits on it, so nothing else may run while it is held. Until then the row carries a unique stand-in.
-    long long id = c.insert(
-        "INSERT INTO permits (number, public_token, venue_id, place, content, method, level_declared, level, planned_start, "
-        "planned_end, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, state, created_at, updated_at) "
-        "VALUES (?, ?, ?, '', '', '', 'level2', 'level2', ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
-        {"new-" + token, token, d.venue_id, d.planned_start, d.planned_end, d.job_leader_id, d.fire_watch_id,
-         d.approver_user_id, who.user_id, now, now});
-    save_draft(c, id, d);
+    // waits on it, so nothing else may run while it is held.
+    long long id = insert_draft(c, who, d);
+    save_draft_parts(c, id, d);
     c.exec("INSERT INTO permit_measures (permit_id, code, label, sort) SELECT ?, code, label, sort FROM measure_templates WHERE enabled = 1", {id});
     add_event(c, id, "create", "draft", "draft", who, json::object());
     record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
@@ -879,8 +912,7 @@ std::string update_permit(store::Db& db, const Caller& who, long long id, const 
     if (state_of(raw) != State::Draft)
       throw conflict("PERMIT_LOCKED", "动火作业证提交后不能修改地点、范围或人员；如需变更，请取消后重新申请", "");
     check_draft_refs(c, d);
-    save_draft(c, id, d);
-    c.exec("UPDATE permits SET version = version + 1 WHERE id = ?", {id});
+    update_draft(c, id, d);
     add_event(c, id, "update", "draft", "draft", who, json::object());
     record(c, who, "permit.update", "permit", std::to_string(id), nullptr, json{{"place", d.place}});
     return id;
