@@ -91,7 +91,9 @@ std::optional<access::Caller> load_caller(store::Conn& c, long long user_id) {
   caller.role_key = (*r)["key"];
   access::parse_data_scope((*r)["data_scope"].get<std::string>(), caller.scope);
   std::istringstream perms((*r)["permissions"].get<std::string>());
-  for (std::string p; perms >> p;) caller.permissions.insert(p);
+  std::set<std::string, std::less<>> permissions;
+  for (std::string p; perms >> p;) permissions.insert(p);
+  caller.permissions = std::make_shared<const std::set<std::string, std::less<>>>(std::move(permissions));
   if (caller.scope == access::DataScope::Custom) {
     json units = c.rows("SELECT org_unit_id FROM role_scope_units WHERE role_id = ?", {caller.role_id});
     store::as_int(units, {"org_unit_id"});
@@ -248,7 +250,7 @@ json me(store::Db& db, const Authenticated& a) {
       {"phone", (*u)["phone"]},
       {"orgUnit", {{"id", who.org_unit_id}, {"name", (*u)["org_name"]}, {"kind", (*u)["org_kind"]}}},
       {"role", {{"id", who.role_id}, {"key", who.role_key}, {"name", (*u)["role_name"]}, {"dataScope", access::data_scope_key(who.scope)}}},
-      {"permissions", json(std::vector<std::string>(who.permissions.begin(), who.permissions.end()))},
+      {"permissions", json(who.permissions ? std::vector<std::string>(who.permissions->begin(), who.permissions->end()) : std::vector<std::string>())},
       {"mustChangePassword", a.must_change_password},
   };
   return json{{"user", user}, {"csrfToken", a.csrf}};

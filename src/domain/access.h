@@ -1,6 +1,7 @@
 #pragma once
 // Permissions, built-in roles and data scope. Pure data and rules; the store
 // turns a DataScopeFilter into SQL.
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -49,9 +50,10 @@ struct Caller {
   std::string role_key;
   DataScope scope = DataScope::Self;
   std::vector<long long> custom_org_units;  // for DataScope::Custom
-  std::set<std::string, std::less<>> permissions;
+  // Shared with the process-wide copy that each request's Caller is copied from.
+  std::shared_ptr<const std::set<std::string, std::less<>>> permissions;
   std::string ip;
-  bool has(std::string_view perm) const { return permissions.count(perm) > 0; }
+  bool has(std::string_view perm) const { return permissions && permissions->count(perm) > 0; }
 };
 
 }  // namespace huoyan::access

@@ -256,7 +256,9 @@ TEST_F(StoreTest, DeptTreeScopeIncludesGrids) {
 
 TEST_F(StoreTest, OfficerCannotGrantAdminRole) {
   auto officer = caller_for("sw_officer");
-  officer.permissions.insert("user:write");
+  auto permissions = *officer.permissions;
+  permissions.insert("user:write");
+  officer.permissions = std::make_shared<const std::set<std::string, std::less<>>>(std::move(permissions));
   long long admin_role = db->read([](store::Conn& c) { return c.scalar("SELECT id FROM roles WHERE key = 'admin'"); });
   long long dept = officer.org_unit_id;
   json body = {{"username", "escalate"}, {"name", "某人"}, {"phone", "13900000001"}, {"orgUnitId", dept},
