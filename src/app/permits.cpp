@@ -275,10 +275,11 @@ void save_participants(store::Conn& c, long long id) {
 }
 
 // The permit columns a draft sets, in the order of draft_values().
-constexpr std::string_view kDraftColumns =
-    "venue_id, place, indoor, indoor_reason, content, method, level_declared, level, planned_start, planned_end, unit_id, "
-    "job_leader_id, fire_watch_id, approver_user_id, risk_identification, risk_assessment, controls, fire_separation, "
-    "wind_force, gas_required, photos_before, worker_count, updated_at";
+constexpr std::string_view kDraftColumns[] = {
+    "venue_id", "place", "indoor", "indoor_reason", "content", "method", "level_declared", "level", "planned_start",
+    "planned_end", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id", "risk_identification",
+    "risk_assessment", "controls", "fire_separation", "wind_force", "gas_required", "photos_before", "worker_count",
+    "updated_at"};
 
 store::Params draft_values(const Draft& d) {
   return {d.venue_id, d.place, static_cast<long long>(d.indoor), d.indoor_reason, d.content, d.method, d.level, d.level,
@@ -292,11 +293,13 @@ store::Params draft_values(const Draft& d) {
 // Its number is a unique stand-in until next_number() draws the real one.
 long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
   static const std::string sql = [] {
-    std::string marks;
-    for (char ch : kDraftColumns)
-      if (ch == ',') marks += "?, ";
-    return "INSERT INTO permits (number, public_token, applicant_user_id, state, created_at, " + std::string(kDraftColumns) +
-           ") VALUES (?, ?, ?, 'draft', ?, " + marks + "?)";
+    std::string columns, marks;
+    for (std::string_view column : kDraftColumns) {
+      columns += ", " + std::string(column);
+      marks += ", ?";
+    }
+    return "INSERT INTO permits (number, public_token, applicant_user_id, state, created_at" + columns +
+           ") VALUES (?, ?, ?, 'draft', ?" + marks + ")";
   }();
   std::string token = random_token(12);
   store::Params params{"new-" + token, token, who.user_id, now_iso()};
@@ -316,13 +319,8 @@ void save_draft_parts(store::Conn& c, long long id, const Draft& d) {
 void update_draft(store::Conn& c, long long id, const Draft& d) {
   static const std::string sql = [] {
     std::string sets;
-    std::string_view rest = kDraftColumns;
-    while (!rest.empty()) {
-      size_t comma = rest.find(", ");
-      sets += std::string(rest.substr(0, comma)) + " = ?" + (comma == std::string_view::npos ? "" : ", ");
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
-    }
-    return "UPDATE permits SET " + sets + ", version = version + 1 WHERE id = ?";
+    for (std::string_view column : kDraftColumns) sets += std::string(column) + " = ?, ";
+    return "UPDATE permits SET " + sets + "version = version + 1 WHERE id = ?";
   }();
   store::Params params = draft_values(d);
   params.push_back(id);
