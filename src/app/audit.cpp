@@ -19,12 +19,13 @@ void record(store::Conn& c, const access::Caller& who, const std::string& action
   e.target_id = target_id;
   e.summary = json{{"before", before}, {"after", after}}.dump();
   // The chain needs the previous hash, so appenders queue up: SQLite already has one writer; PostgreSQL takes a
-  // transaction-scoped advisory lock, at commit so that it is held only as long as the commit.
+  // transaction-scoped advisory lock, at commit so that it is held only as long as the commit: the lock goes in
+  // one round trip with the read of the chain's head, the append in one with the COMMIT (Conn::defer).
   c.before_commit([e = std::move(e)](store::Conn& c) mutable {
-    if (c.dialect() == store::Dialect::Postgres) c.exec("SELECT pg_advisory_xact_lock(7716002)");
+    if (c.dialect() == store::Dialect::Postgres) c.defer("SELECT pg_advisory_xact_lock(7716002)");
     e.prev_hash = c.text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").value_or(audit_chain::kGenesis);
     e.hash = audit_chain::compute_hash(e);
-    c.insert(
+    c.defer(
         "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary, e.prev_hash, e.hash});

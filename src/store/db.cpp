@@ -165,8 +165,9 @@ struct NativeConn {
   int pg_names = 0;
   // The session's plan_cache_mode: 0 auto, 1 force_generic_plan, -1 not known (a rollback may have undone a SET).
   int pg_generic = 0;
-  std::vector<PgPrefetch> pg_queued;   // not sent yet
-  std::vector<PgPrefetch> pg_fetched;  // sent, results not taken yet
+  std::vector<PgPrefetch> pg_deferred;  // Conn::defer's writes, not sent yet
+  std::vector<PgPrefetch> pg_queued;    // Conn::prefetch's reads, not sent yet
+  std::vector<PgPrefetch> pg_fetched;   // sent, results not taken yet
 
   ~NativeConn() { forget_sqlite(); }
   // Keeps statements that are stepping (an outer Conn::each while its callback queries).
@@ -337,12 +338,18 @@ std::string pg_prepared(NativeConn& n, std::string_view sql, int count) {
   return n.pg_statements.emplace(std::string(sql), std::move(name)).first->second;
 }
 
-// Sends the queued statements and then `sql` in one round trip (libpq's pipeline mode) and returns `sql`'s
-// result; the queued ones' results wait in pg_fetched. A queued statement that fails is dropped (run again on
-// its own, it reports its error then), and so are the ones after it, which PostgreSQL then skips.
-PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values) {
-  std::vector<PgPrefetch> batch = std::move(n.pg_queued);
-  n.pg_queued.clear();
+// Sends the deferred writes, then (`with_reads`) the queued reads, then `sql` in one round trip (libpq's pipeline
+// mode) and returns `sql`'s result; the queued reads' results wait in pg_fetched. A deferred write that fails
+// throws its error here. A queued read that fails is dropped (run again on its own, it reports its error then),
+// and so are the statements after it, which PostgreSQL then skips.
+PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values, bool with_reads) {
+  std::vector<PgPrefetch> batch = std::move(n.pg_deferred);
+  n.pg_deferred.clear();
+  size_t deferred = batch.size();
+  if (with_reads) {
+    std::move(n.pg_queued.begin(), n.pg_queued.end(), std::back_inserter(batch));
+    n.pg_queued.clear();
+  }
   batch.push_back({std::string(sql), std::move(values), PgResult{}});
   pg_make_room(n, batch.size());
   std::vector<std::string> names;
@@ -363,11 +370,12 @@ PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values) 
   }
   PgResult sync{PQgetResult(n.pg)};  // PGRES_PIPELINE_SYNC
   if (!PQexitPipelineMode(n.pg)) fail("pipeline end");
+  for (size_t i = 0; i < deferred; ++i) pg_check(batch[i].result.r);
   PgResult mine = std::move(batch.back().result);
   batch.pop_back();
-  for (auto& q : batch) {
-    auto status = PQresultStatus(q.result.r);
-    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) n.pg_fetched.push_back(std::move(q));
+  for (size_t i = deferred; i < batch.size(); ++i) {
+    auto status = PQresultStatus(batch[i].result.r);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) n.pg_fetched.push_back(std::move(batch[i]));
   }
   return mine;
 }
@@ -380,15 +388,17 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Sink
   PgValues values(params);
   PgResult res;
   bool reads = sql.substr(0, 6) == "SELECT";
-  if (!reads) n.pg_fetched.clear();  // what was fetched before a write may no longer hold
+  if (sql.substr(0, 8) == "ROLLBACK") n.pg_deferred.clear();  // never sent, nothing of them to undo
+  if (!reads || !n.pg_deferred.empty()) n.pg_fetched.clear();  // what was fetched before a write may no longer hold
   for (auto it = n.pg_fetched.begin(); it != n.pg_fetched.end(); ++it)
     if (it->sql == sql && it->values == values) {
       res = std::move(it->result);
       n.pg_fetched.erase(it);
       break;
     }
-  if (!res.r && reads && !n.pg_queued.empty()) {  // (a write leaves them queued: sent after it, they see it)
-    res = run_pg_pipelined(n, sql, PgValues(params));
+  // (A write leaves the reads queued: sent after it, they see it.)
+  if (!res.r && (!n.pg_deferred.empty() || (reads && !n.pg_queued.empty()))) {
+    res = run_pg_pipelined(n, sql, PgValues(params), reads);
     // A queued statement failed, and the rest of the round trip with it: this one runs again on its own.
     if (PQresultStatus(res.r) == PGRES_PIPELINE_ABORTED) res = PgResult{};
   }
@@ -438,6 +448,13 @@ void Conn::prefetch(std::string_view sql, const Params& params) {
   if (n_.pg) n_.pg_queued.push_back({std::string(sql), PgValues(params), PgResult{}});
 }
 
+void Conn::defer(std::string_view sql, const Params& params) {
+  if (n_.pg && in_tx_)
+    n_.pg_deferred.push_back({std::string(sql), PgValues(params), PgResult{}});
+  else
+    exec(sql, params);
+}
+
 void Conn::each_view(std::string_view sql, const Params& params, const RowViewFn& on_row) {
   run(n_, sql, params, {.view = &on_row}, generic_);
 }
@@ -481,6 +498,7 @@ void Conn::script(const std::string& sql) {
       throw std::runtime_error("sqlite: " + msg);
     }
   } else {
+    if (!n_.pg_deferred.empty()) exec("SELECT 1");  // sends the deferred writes first (a script cannot join them)
     PgResult res{PQexec(n_.pg, sql.c_str())};
     pg_check(res.r);
   }
@@ -603,6 +621,7 @@ Db::Lease::Lease(Db* db, std::unique_ptr<soci::session> s)
 }
 
 Db::Lease::~Lease() {
+  conn.n_.pg_deferred.clear();
   conn.n_.pg_queued.clear();
   conn.n_.pg_fetched.clear();
   // After the transaction's end (Tx is destroyed first), committed or not.
@@ -775,8 +794,8 @@ void Conn::run_before_commit() {
 }
 
 Db::Tx::Tx(Conn& c) : c(c) {
-  c.exec("BEGIN");
   c.in_tx_ = true;
+  c.defer("BEGIN");  // PostgreSQL: sent with the transaction's first statement
 }
 void Db::Tx::commit() {
   c.run_before_commit();

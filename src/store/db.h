@@ -116,6 +116,11 @@ class Conn {
   // detail's parts (libpq's pipeline mode). Its result waits until the read runs, a write runs (then it is
   // dropped and read again when asked) or the lease ends. No effect on SQLite, whose statements are in-process.
   void prefetch(std::string_view sql, const Params& params);
+  // A statement whose result the caller does not need (an INSERT without RETURNING, a lock), inside a
+  // transaction: on PostgreSQL sent in the same round trip as the next statement that runs, before it; if it
+  // fails, that next statement throws its error instead (the transaction is then undone as for any error).
+  // Runs at once on SQLite and outside a transaction.
+  void defer(std::string_view sql, const Params& params = {});
 
  private:
   friend class Db;

@@ -404,3 +404,45 @@ TEST(Postgres, PrefetchedReadsGoToTheirOwnStatementsAndSeeEveryEarlierWrite) {
   });
   db->write([](store::Conn& c) { c.exec("DROP TABLE prefetch_t"); });
 }
+
+// Conn::defer: on PostgreSQL a deferred write is sent with the next statement, before it; on SQLite it runs at
+// once. Either way the writes keep their order, and a failing one undoes the whole write.
+static void check_deferred_writes(store::Db& db) {
+  db.write([](store::Conn& c) {
+    c.exec("CREATE TABLE IF NOT EXISTS defer_t (id INTEGER PRIMARY KEY, v TEXT)");
+    c.exec("DELETE FROM defer_t");
+  });
+  auto count = [&] { return db.read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM defer_t"); }); };
+  db.write([](store::Conn& c) {
+    c.defer("INSERT INTO defer_t (id, v) VALUES (?, ?)", {1LL, "a"});
+    c.defer("UPDATE defer_t SET v = 'b' WHERE id = 1");
+    EXPECT_EQ(c.text("SELECT v FROM defer_t WHERE id = ?", {1LL}), "b");
+    c.defer("INSERT INTO defer_t (id, v) VALUES (?, ?)", {2LL, "c"});  // sent with the COMMIT
+  });
+  EXPECT_EQ(count(), 2);
+  EXPECT_THROW(db.write([](store::Conn& c) {
+    c.exec("INSERT INTO defer_t (id, v) VALUES (3, 'd')");
+    c.defer("INSERT INTO defer_t (id, v) VALUES (1, 'duplicate')");
+    c.exec("INSERT INTO defer_t (id, v) VALUES (4, 'e')");
+  }), std::runtime_error);
+  EXPECT_THROW(db.write([](store::Conn& c) {
+    c.exec("INSERT INTO defer_t (id, v) VALUES (5, 'f')");
+    c.defer("INSERT INTO defer_t (id, v) VALUES (2, 'duplicate')");  // fails with the COMMIT
+  }), std::runtime_error);
+  EXPECT_EQ(count(), 2);
+  db.read([](store::Conn& c) { c.defer("INSERT INTO defer_t (id, v) VALUES (6, 'g')"); });  // no transaction: at once
+  EXPECT_EQ(count(), 3);
+  db.write([](store::Conn& c) { c.exec("DROP TABLE defer_t"); });
+}
+
+TEST(DeferredWrites, RunAtOnceOnSqliteInOrderAndAFailureUndoesTheWrite) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  check_deferred_writes(*db);
+}
+
+TEST(Postgres, DeferredWritesGoWithTheNextStatementInOrderAndAFailureUndoesTheWrite) {
+  const char* url = std::getenv("HUOYAN_PG_URL");
+  if (!url) GTEST_SKIP() << "HUOYAN_PG_URL is not set";
+  auto db = store::Db::open(url, 1);
+  check_deferred_writes(*db);
+}
