@@ -265,17 +265,17 @@ void check_draft_refs(store::Conn& c, const Draft& d) {
 // The users the permit involves, by role, for a permit that has none recorded yet: one statement.
 void save_participants(store::Conn& c, long long id) {
   c.defer("INSERT INTO permit_participants (permit_id, user_id, role) "
-         "SELECT id, applicant_user_id, 'applicant' FROM permits WHERE id = ? "
-         "UNION SELECT id, approver_user_id, 'approver' FROM permits WHERE id = ? "
-         "UNION SELECT p.id, pe.user_id, 'job_leader' FROM permits p JOIN people pe ON pe.id = p.job_leader_id "
-         "WHERE p.id = ? AND pe.user_id IS NOT NULL "
-         "UNION SELECT p.id, pe.user_id, 'fire_watch' FROM permits p JOIN people pe ON pe.id = p.fire_watch_id "
-         "WHERE p.id = ? AND pe.user_id IS NOT NULL "
-         "UNION SELECT pw.permit_id, pe.user_id, 'worker' FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
-         "WHERE pw.permit_id = ? AND pe.user_id IS NOT NULL "
-         "UNION SELECT p.id, v.manager_user_id, 'venue_manager' FROM permits p JOIN venues v ON v.id = p.venue_id "
-         "WHERE p.id = ? AND v.manager_user_id IS NOT NULL",
-         {id, id, id, id, id, id});
+          "SELECT id, applicant_user_id, 'applicant' FROM permits WHERE id = ? "
+          "UNION SELECT id, approver_user_id, 'approver' FROM permits WHERE id = ? "
+          "UNION SELECT p.id, pe.user_id, 'job_leader' FROM permits p JOIN people pe ON pe.id = p.job_leader_id "
+          "WHERE p.id = ? AND pe.user_id IS NOT NULL "
+          "UNION SELECT p.id, pe.user_id, 'fire_watch' FROM permits p JOIN people pe ON pe.id = p.fire_watch_id "
+          "WHERE p.id = ? AND pe.user_id IS NOT NULL "
+          "UNION SELECT pw.permit_id, pe.user_id, 'worker' FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
+          "WHERE pw.permit_id = ? AND pe.user_id IS NOT NULL "
+          "UNION SELECT p.id, v.manager_user_id, 'venue_manager' FROM permits p JOIN venues v ON v.id = p.venue_id "
+          "WHERE p.id = ? AND v.manager_user_id IS NOT NULL",
+          {id, id, id, id, id, id});
 }
 
 // The permit columns a draft sets, in the order of draft_values().
@@ -475,9 +475,9 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
 void add_event(store::Conn& c, long long id, const std::string& command, const std::string& from, const std::string& to,
                const Caller& who, const json& detail) {
   c.defer("INSERT INTO permit_events (permit_id, at, command, from_state, to_state, user_id, username, name, ip, detail) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {id, now_iso(), command, from, to, who.user_id ? store::Value(who.user_id) : store::Value(nullptr),
-            who.username, who.name, who.ip, detail.dump()});
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {id, now_iso(), command, from, to, who.user_id ? store::Value(who.user_id) : store::Value(nullptr),
+           who.username, who.name, who.ip, detail.dump()});
 }
 
 // Moves the permit from its current state by `cmd`, guarding against a
