@@ -242,7 +242,6 @@ void check_draft_refs(store::Conn& c, const Draft& d) {
   std::vector<Ref> refs;
   auto ref = [&](const char* sql, store::Value key, const char* code, const char* message, const char* field) {
     refs.push_back({sql, {std::move(key)}, code, message, field});
-    c.prefetch(sql, refs.back().key);
   };
   ref("SELECT id FROM venues WHERE id = ?", d.venue_id, "VENUE_NOT_FOUND", "动火场所不存在", "venueId");
   ref("SELECT id FROM dict_items WHERE type_code = 'hotwork_method' AND value = ? AND enabled = 1", d.method,
@@ -257,6 +256,7 @@ void check_draft_refs(store::Conn& c, const Draft& d) {
     ref("SELECT id FROM certificates WHERE id = ?", w.certificate_id, "CERT_NOT_FOUND", "作业人员所持证书不存在", "workers");
   }
   for (long long m : d.machines) ref("SELECT id FROM machines WHERE id = ?", m, "MACHINE_NOT_FOUND", "焊机不存在", "machineIds");
+  for (size_t i = 1; i < refs.size(); ++i) c.prefetch(refs[i].sql, refs[i].key);  // sent with the first
   for (const auto& r : refs)
     if (!c.row(r.sql, r.key)) throw bad_request(r.code, r.message, r.field);
   check_files_exist(c, d.photos_before, "photosBefore");

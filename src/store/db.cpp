@@ -388,7 +388,11 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Sink
   PgValues values(params);
   PgResult res;
   bool reads = sql.substr(0, 6) == "SELECT";
-  if (sql.substr(0, 8) == "ROLLBACK") n.pg_deferred.clear();  // never sent, nothing of them to undo
+  if (sql.substr(0, 8) == "ROLLBACK") {  // the deferred statements were never sent: nothing of them to undo
+    bool begun = n.pg_deferred.empty() || n.pg_deferred.front().sql != "BEGIN";
+    n.pg_deferred.clear();
+    if (!begun) return 0;  // nor a transaction to end
+  }
   if (!reads || !n.pg_deferred.empty()) n.pg_fetched.clear();  // what was fetched before a write may no longer hold
   for (auto it = n.pg_fetched.begin(); it != n.pg_fetched.end(); ++it)
     if (it->sql == sql && it->values == values) {

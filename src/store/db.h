@@ -119,7 +119,8 @@ class Conn {
   // A statement whose result the caller does not need (an INSERT without RETURNING, a lock), inside a
   // transaction: on PostgreSQL sent in the same round trip as the next statement that runs, before it; if it
   // fails, that next statement throws its error instead (the transaction is then undone as for any error).
-  // Runs at once on SQLite and outside a transaction.
+  // Runs at once on SQLite and outside a transaction. Not for DDL: the statements of one round trip are all
+  // prepared before the first of them runs.
   void defer(std::string_view sql, const Params& params = {});
 
  private:

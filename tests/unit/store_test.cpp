@@ -430,6 +430,13 @@ static void check_deferred_writes(store::Db& db) {
     c.defer("INSERT INTO defer_t (id, v) VALUES (2, 'duplicate')");  // fails with the COMMIT
   }), std::runtime_error);
   EXPECT_EQ(count(), 2);
+  // A unit that fails before its first statement: on PostgreSQL its BEGIN was never sent, nor is a ROLLBACK.
+  EXPECT_THROW(db.write([](store::Conn&) { throw std::runtime_error("before any statement"); }), std::runtime_error);
+  EXPECT_THROW(db.write([](store::Conn& c) {
+    c.exec("INSERT INTO defer_t (id, v) VALUES (7, 'h')");
+    throw std::runtime_error("after one");
+  }), std::runtime_error);
+  EXPECT_EQ(count(), 2);
   db.read([](store::Conn& c) { c.defer("INSERT INTO defer_t (id, v) VALUES (6, 'g')"); });  // no transaction: at once
   EXPECT_EQ(count(), 3);
   db.write([](store::Conn& c) { c.exec("DROP TABLE defer_t"); });
