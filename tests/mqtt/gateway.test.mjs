@@ -137,7 +137,9 @@ test('an unpermitted power-on raises 未审批动火 within one second, and the 
     '-t', `huoyan/v1/machines/${code}/commands`]);
   let received = '';
   sub.stdout.on('data', (d) => { received += d; });
-  const exited = new Promise((r) => sub.on('exit', r));  // listen now: with -C 1 it may exit before the alert is seen
+  // Listen now: with -C 1 it may end before the alert is seen. 'close', not 'exit': the process can exit before
+  // its last output has been read.
+  const exited = new Promise((r) => sub.on('close', r));
   await sleep(300);  // let the subscriber register
   const { items } = await admin.getOk(`/api/machines?q=${code}`);
   const machineId = items[0].id;
