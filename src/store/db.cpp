@@ -388,11 +388,6 @@ long long run_pg(NativeConn& n, std::string_view sql, const Params& params, Sink
   PgValues values(params);
   PgResult res;
   bool reads = sql.substr(0, 6) == "SELECT";
-  if (sql.substr(0, 8) == "ROLLBACK") {  // the deferred statements were never sent: nothing of them to undo
-    bool begun = n.pg_deferred.empty() || n.pg_deferred.front().sql != "BEGIN";
-    n.pg_deferred.clear();
-    if (!begun) return 0;  // nor a transaction to end
-  }
   if (!reads || !n.pg_deferred.empty()) n.pg_fetched.clear();  // what was fetched before a write may no longer hold
   for (auto it = n.pg_fetched.begin(); it != n.pg_fetched.end(); ++it)
     if (it->sql == sql && it->values == values) {
@@ -810,10 +805,13 @@ Db::Tx::~Tx() {
   c.in_tx_ = false;
   c.before_commit_.clear();
   if (!done) {
-    try {
-      c.exec("ROLLBACK");
-    } catch (...) {
-    }
+    // Deferred statements not sent yet have nothing to undo; with BEGIN still among them, neither has the server.
+    bool begun = c.n_.pg_deferred.empty() || c.n_.pg_deferred.front().sql != "BEGIN";
+    c.n_.pg_deferred.clear();
+    if (begun) try {
+        c.exec("ROLLBACK");
+      } catch (...) {
+      }
     c.n_.pg_generic = -1;  // a SET in the transaction is undone
   }
 }
