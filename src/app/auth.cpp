@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <chrono>
+#include <cstdio>
 #include <semaphore>
 #include <sstream>
 
@@ -63,6 +65,13 @@ std::string random_token(size_t bytes) {
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::strlen(out.c_str()));
   return out;
+}
+
+std::string time_ordered_token(size_t bytes) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  char time[16];
+  std::snprintf(time, sizeof time, "%011llx", static_cast<unsigned long long>(ms.count()));
+  return time + random_token(bytes);
 }
 
 std::string sha256_hex(const std::string& s) {

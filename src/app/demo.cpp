@@ -370,14 +370,13 @@ void load_demo_permits(store::Conn& c) {
                 ? store::Value(clock::iso_utc(start - minutes(10)))
                 : store::Value(nullptr)});
     c.exec("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, machine});
-    for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1")) {
-      bool confirmed = state != "draft" && state != "submitted" && state != "surveyed";
-      c.exec("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-             {id, store::value_of(m["code"]), store::value_of(m["label"]), store::value_of(m["sort"]),
-              confirmed ? store::Value(static_cast<long long>(m["code"] != "gas_tested" && m["code"] != "cylinders")) : store::Value(nullptr),
-              confirmed ? store::Value(std::string("邓强")) : store::Value(nullptr),
-              confirmed ? store::Value(clock::iso_utc(start - hours(20))) : store::Value(nullptr)});
-    }
+    // Measures are written when the job leader confirms them (permits past that step).
+    if (state != "draft" && state != "submitted" && state != "surveyed")
+      for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1"))
+        c.exec("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {id, store::value_of(m["code"]), store::value_of(m["label"]), store::value_of(m["sort"]),
+                static_cast<long long>(m["code"] != "gas_tested" && m["code"] != "cylinders"), std::string("邓强"),
+                clock::iso_utc(start - hours(20))});
     for (auto [role, user] : std::vector<std::pair<std::string, long long>>{
              {"applicant", applicant}, {"approver", approver}, {"job_leader", user_of_person(job_leader)},
              {"fire_watch", user_of_person(fire_watch)}, {"worker", user_of_person(worker)}})

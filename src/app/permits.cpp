@@ -305,7 +305,7 @@ long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
     return "INSERT INTO permits (number, public_token, applicant_user_id, state, created_at" + columns +
            ") VALUES (?, ?, ?, 'draft', ?" + marks + ")";
   }();
-  std::string token = random_token(12);
+  std::string token = time_ordered_token(12);
   store::Params params{"new-" + token, token, who.user_id, now_iso()};
   for (auto& v : draft_values(d)) params.push_back(std::move(v));
   return c.insert(sql, params);
@@ -450,7 +450,8 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
     throw bad_request("FIRE_WATCH_NO_ACCOUNT", "监护人须有平台账号，以便现场签到和巡查", "fireWatchId");
 
   if (stage == Stage::Approve) {
-    long long open = c.scalar("SELECT COUNT(*) FROM permit_measures WHERE permit_id = ? AND applies IS NULL", {id});
+    long long open = c.scalar("SELECT CASE WHEN EXISTS (SELECT 1 FROM permit_measures WHERE permit_id = ?) THEN 0 "
+                              "ELSE (SELECT COUNT(*) FROM measure_templates WHERE enabled = 1) END", {id});
     if (open > 0) throw bad_request("MEASURES_UNCONFIRMED", "还有 " + std::to_string(open) + " 项安全措施未确认", "measures");
   }
   if (stage == Stage::Start) {
@@ -529,8 +530,12 @@ const char* const kMachinesSql =
 const char* const kGasSql =
     "SELECT id, sampled_at, gas, lel_percent, result_percent, analyst FROM permit_gas_analyses WHERE permit_id = ? "
     "ORDER BY sampled_at";
+// A permit's measures: as its job leader confirmed them, or before that the enabled templates, unanswered.
 const char* const kMeasuresSql =
-    "SELECT code, label, applies, confirmed_by, confirmed_at FROM permit_measures WHERE permit_id = ? ORDER BY sort, code";
+    "WITH p (id) AS (SELECT CAST(? AS BIGINT)) "
+    "SELECT code, label, applies, confirmed_by, confirmed_at, sort FROM permit_measures, p WHERE permit_id = p.id "
+    "UNION ALL SELECT code, label, NULL, NULL, NULL, sort FROM measure_templates, p "
+    "WHERE enabled = 1 AND NOT EXISTS (SELECT 1 FROM permit_measures WHERE permit_id = p.id) ORDER BY sort, code";
 const char* const kRoundsSql =
     "SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq";
 const char* const kTimelineSql =
@@ -898,7 +903,6 @@ std::string create_permit(store::Db& db, const Caller& who, const json& body) {
     // waits on it, so nothing else may run while it is held.
     long long id = insert_draft(c, who, d);
     save_draft_parts(c, id, d);
-    c.defer("INSERT INTO permit_measures (permit_id, code, label, sort) SELECT ?, code, label, sort FROM measure_templates WHERE enabled = 1", {id});
     add_event(c, id, "create", "draft", "draft", who, json::object());
     record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
     c.defer("UPDATE permits SET number = ? WHERE id = ?", {next_number(c), id});
@@ -1037,16 +1041,19 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
         break;
       }
       case Command::ConfirmRisk: {
-        json existing = c.rows("SELECT code FROM permit_measures WHERE permit_id = ?", {id});
+        // Answered against the checklist in force now, whose labels are kept with the answers.
+        json templates = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1");
         for (const auto& [code, applies] : answers)
-          if (std::none_of(existing.begin(), existing.end(), [&](const json& e) { return e["code"] == code; }))
+          if (std::none_of(templates.begin(), templates.end(), [&](const json& t) { return t["code"] == code; }))
             throw bad_request("INVALID_VALUE", "未知的安全措施：" + code.substr(0, 40), "measures");
-        for (const auto& e : existing)
-          if (!answers.count(e["code"]))
+        for (const auto& t : templates)
+          if (!answers.count(t["code"]))
             throw bad_request("MEASURES_UNCONFIRMED", "请逐项确认全部安全措施（涉及/不涉及）", "measures");
-        for (const auto& [code, applies] : answers)
-          c.exec("UPDATE permit_measures SET applies = ?, confirmed_by = ?, confirmed_at = ? WHERE permit_id = ? AND code = ?",
-                 {static_cast<long long>(applies), who.name, now_iso(), id, code});
+        for (const auto& t : templates)
+          c.defer("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  {id, store::value_of(t["code"]), store::value_of(t["label"]), store::value_of(t["sort"]),
+                   static_cast<long long>(answers.at(t["code"])), who.name, now_iso()});
         json confirmation = {{"at", now_iso()}, {"by", who.name}, {"note", note}};
         transition(c, who, raw, *cmd, detail, ", risk_confirmation = ?", {confirmation.dump()});
         break;
@@ -1057,7 +1064,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
         break;
       case Command::Reject:
         transition(c, who, raw, *cmd, detail, ", state_reason = ?, survey = NULL, risk_confirmation = NULL", {reason});
-        c.exec("UPDATE permit_measures SET applies = NULL, confirmed_by = NULL, confirmed_at = NULL WHERE permit_id = ?", {id});
+        c.defer("DELETE FROM permit_measures WHERE permit_id = ?", {id});
         break;
       case Command::Start:
         check_rules(c, raw, Stage::Start);

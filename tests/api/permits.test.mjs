@@ -575,6 +575,44 @@ test('reject sends the permit back to draft with its reason and clears the measu
   await cancel(p);
 });
 
+test('measures follow the checklist until the job leader confirms them, then keep what was confirmed', async () => {
+  const templates = (await admin.getOk('/api/measure-templates')).items.map(({ code, label }) => ({ code, label }));
+  const extra = { code: `t_${uid('m').replace(/\W/g, '_').toLowerCase()}`, label: '作业点旁配备灭火毯' };
+  const crew = await createCrew(admin, world);
+  const day = workdays[5];
+  let p = await draft(crew, localMs(day, '08:00'), localMs(day, '10:00'));
+  try {
+    expectStatus(await admin.put('/api/measure-templates', { items: [...templates, extra] }), 200);
+    const before = p;
+    p = await get(cast.contractor, p);
+    assert.deepEqual(p.measures.map((m) => m.code), [...templates.map((t) => t.code), extra.code], 'a draft follows the checklist');
+    assert.ok(p.measures.every((m) => m.applies === null));
+    p = await advancePermit(p, 'surveyed', whoFor(crew));
+    expectError(await post(cast.contractor, p, 'confirm-risk', { measures: allMeasures(before) }), 400, 'MEASURES_UNCONFIRMED', 'measures');
+    p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p, [extra.code]) }, 'risk_confirmed');
+
+    // The checklist changes after the confirmation: the permit keeps the measures and labels it was confirmed with.
+    const relabelled = templates.map((t, i) => (i ? t : { ...t, label: `${t.label}（修订）` }));
+    expectStatus(await admin.put('/api/measure-templates', { items: relabelled }), 200);
+    p = await get(cast.contractor, p);
+    assert.deepEqual(p.measures.map((m) => [m.code, m.label, m.applies]),
+      [...templates.map((t) => [t.code, t.label, true]), [extra.code, extra.label, false]]);
+    assert.ok(p.measures.every((m) => m.confirmedBy === '邓强' && m.confirmedAt));
+    p = await advancePermit(p, 'approved', whoFor(crew));
+    assert.equal(p.measures.length, templates.length + 1);
+
+    // Rejected before approval, a permit's answers go and it follows the checklist again.
+    let q = await draft(crew, localMs(day, '13:00'), localMs(day, '15:00'));
+    q = await advancePermit(q, 'risk_confirmed', whoFor(crew));
+    q = await command(cast.vm, q, 'reject', { reason: '措施不全' }, 'draft');
+    assert.deepEqual(q.measures.map((m) => [m.label, m.applies]), relabelled.map((t) => [t.label, null]));
+    await cancel(q);
+  } finally {
+    expectStatus(await admin.put('/api/measure-templates', { items: templates }), 200);
+  }
+  await cancel(p);
+});
+
 // ---------- rules at submit ----------
 
 test('rules at submit: window invalid, start in the past, window too long for the level', async () => {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <chrono>
+#include <thread>
 
+#include "app/auth.h"
 #include "app/csv.h"
 #include "app/qr.h"
 #include "app/registries.h"
@@ -25,6 +28,17 @@ TEST(CertificateState, FromDatesAndStatus) {
   EXPECT_EQ(certificate_state("valid", "2029-01-01", "2026-11-01", today), "review_overdue");
   EXPECT_EQ(certificate_state("revoked", "2029-01-01", "", today), "revoked");
   EXPECT_EQ(certificate_state("suspended", "2020-01-01", "", today), "suspended");
+}
+
+TEST(Tokens, TimeOrderedTokensSortByCreationAndStayRandom) {
+  std::string first = time_ordered_token(12);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::string second = time_ordered_token(12), third = time_ordered_token(12);
+  EXPECT_EQ(first.size(), 11u + 16u);
+  EXPECT_LT(first, second);
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), 11u) << first;
+  EXPECT_EQ(second.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"), std::string::npos);
+  EXPECT_NE(second.substr(11), third.substr(11));
 }
 
 TEST(Qr, SvgEncodesSomething) {
