@@ -532,10 +532,9 @@ const char* const kGasSql =
     "ORDER BY sampled_at";
 // A permit's measures: as its job leader confirmed them, or before that the enabled templates, unanswered.
 const char* const kMeasuresSql =
-    "WITH p (id) AS (SELECT CAST(? AS BIGINT)) "
-    "SELECT code, label, applies, confirmed_by, confirmed_at, sort FROM permit_measures, p WHERE permit_id = p.id "
-    "UNION ALL SELECT code, label, NULL, NULL, NULL, sort FROM measure_templates, p "
-    "WHERE enabled = 1 AND NOT EXISTS (SELECT 1 FROM permit_measures WHERE permit_id = p.id) ORDER BY sort, code";
+    "SELECT code, label, applies, confirmed_by, confirmed_at, sort FROM permit_measures WHERE permit_id = ?1 "
+    "UNION ALL SELECT code, label, NULL, NULL, NULL, sort FROM measure_templates "
+    "WHERE enabled = 1 AND NOT EXISTS (SELECT 1 FROM permit_measures WHERE permit_id = ?1) ORDER BY sort, code";
 const char* const kRoundsSql =
     "SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq";
 const char* const kTimelineSql =

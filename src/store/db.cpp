@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cctype>
 #include <mutex>
 #include <semaphore>
 #include <stdexcept>
@@ -18,13 +19,16 @@ std::string number_placeholders(std::string_view sql) {
   out.reserve(sql.size() + 16);
   int n = 0;
   char quote = 0;
-  for (char c : sql) {
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
     if (quote) {
       if (c == quote) quote = 0;
       out += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       out += c;
+    } else if (c == '?' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      out += '$';  // ?N: the N-th value, as in SQLite
     } else if (c == '?') {
       out += "$" + std::to_string(++n);
     } else {

@@ -135,7 +135,8 @@ class Conn {
   std::vector<std::function<void(Conn&)>> before_commit_;
 };
 
-// Turns "a = ? AND b = ?" into PostgreSQL's numbered placeholders ("$1", "$2").
+// Turns "a = ? AND b = ?" into PostgreSQL's numbered placeholders ("$1", "$2"), and "?N" (the N-th value, as SQLite
+// reads it, for a value a statement uses more than once) into "$N". Do not mix the two in one statement.
 std::string number_placeholders(std::string_view sql);
 
 struct PoolStats {

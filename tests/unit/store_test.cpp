@@ -19,6 +19,7 @@ using nlohmann::json;
 
 TEST(Placeholders, NumbersQuestionMarksOutsideQuotes) {
   EXPECT_EQ(store::number_placeholders("a = ? AND b = '?' AND c = ?"), "a = $1 AND b = '?' AND c = $2");
+  EXPECT_EQ(store::number_placeholders("a = ?1 OR b = ?1 OR c = ?12"), "a = $1 OR b = $1 OR c = $12");
 }
 
 // Statements are prepared once per connection and reused: a reused statement
