@@ -535,6 +535,12 @@ const char* const kMeasuresSql =
     "SELECT code, label, applies, confirmed_by, confirmed_at, sort FROM permit_measures WHERE permit_id = ?1 "
     "UNION ALL SELECT code, label, NULL, NULL, NULL, sort FROM measure_templates "
     "WHERE enabled = 1 AND NOT EXISTS (SELECT 1 FROM permit_measures WHERE permit_id = ?1) ORDER BY sort, code";
+// The checklist in force: the enabled measure templates, {code, label, sort}, in order.
+json enabled_measures(store::Conn& c) {
+  json items = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
+  store::as_int(items, {"sort"});
+  return items;
+}
 const char* const kRoundsSql =
     "SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq";
 const char* const kTimelineSql =
@@ -846,11 +852,7 @@ std::string get_permit(store::Db& db, const Caller& who, long long id) {
 }
 
 json measure_templates(store::Db& db) {
-  return db.read([](store::Conn& c) {
-    json items = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
-    store::as_int(items, {"sort"});
-    return json{{"items", items}};
-  });
+  return db.read([](store::Conn& c) { return json{{"items", enabled_measures(c)}}; });
 }
 
 json replace_measure_templates(store::Db& db, const Caller& who, const json& body) {
@@ -886,9 +888,7 @@ json replace_measure_templates(store::Db& db, const Caller& who, const json& bod
     }
     json after = {{"items", c.rows("SELECT code, label FROM measure_templates WHERE enabled = 1 ORDER BY sort, code")}};
     record(c, who, "rule.measure_templates_replace", "measure_templates", "", before, after);
-    json out = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1 ORDER BY sort, code");
-    store::as_int(out, {"sort"});
-    return json{{"items", out}};
+    return json{{"items", enabled_measures(c)}};
   });
 }
 
@@ -1041,7 +1041,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       }
       case Command::ConfirmRisk: {
         // Answered against the checklist in force now, whose labels are kept with the answers.
-        json templates = c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1");
+        json templates = enabled_measures(c);
         for (const auto& [code, applies] : answers)
           if (std::none_of(templates.begin(), templates.end(), [&](const json& t) { return t["code"] == code; }))
             throw bad_request("INVALID_VALUE", "未知的安全措施：" + code.substr(0, 40), "measures");
