@@ -155,8 +155,11 @@ json town_map(store::Db& db, const access::Caller& who) {
     std::string vcond = venue_scope(who, vp);
     json venues = c.rows(
         "SELECT v.id, v.name, v.type, t.label AS \"typeLabel\", v.lat, v.lng, v.geofence_radius AS \"geofenceRadius\", "
-        "(SELECT COUNT(*) FROM alerts a WHERE a.venue_id = v.id AND a.state IN ('open', 'acknowledged')) AS \"openAlerts\" "
+        "COALESCE(oa.n, 0) AS \"openAlerts\" "
         "FROM venues v LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type "
+        // Counted once for all venues: a count per venue read every alert once per venue (37 s at city scale).
+        "LEFT JOIN (SELECT venue_id, COUNT(*) AS n FROM alerts WHERE state IN ('open', 'acknowledged') GROUP BY venue_id) oa "
+        "ON oa.venue_id = v.id "
         "WHERE v.lat IS NOT NULL AND v.lng IS NOT NULL AND " + vcond + " ORDER BY v.id",
         vp);
     store::as_int(venues, {"id", "geofenceRadius", "openAlerts"});

@@ -150,7 +150,7 @@ Filter hazard_filter(const access::Caller& who, const QueryMap& q) {
   if (auto v = one_of("severity", {"general", "major"})) f.add("h.severity = ?", *v);
   if (auto v = query_str(q, "category")) f.add("h.category = ?", *v);
   if (auto v = one_of("source", {"inspection", "patrol", "report", "device", "self_check"})) f.add("h.source = ?", *v);
-  if (auto v = query_bool(q, "overdue")) f.add("h.overdue = ?", static_cast<long long>(*v));
+  if (auto v = query_bool(q, "overdue")) f.sql += *v ? " AND h.overdue = 1" : " AND h.overdue = 0";  // literal: see hazards_overdue
   if (auto v = query_bool(q, "supervised")) f.sql += *v ? " AND h.supervision IS NOT NULL" : " AND h.supervision IS NULL";
   if (auto v = query_str(q, "q")) {
     std::string like = "%" + *v + "%";
