@@ -115,6 +115,11 @@ print(cursor)')
     printf 'wrk.method = "POST"\nwrk.body = [[{"login":"inspector","password":"Huoyan@2025"}]]\nwrk.headers["Content-Type"] = "application/json"\n' >"$work/login.lua"
     row "8. 登录 POST /api/auth/login（argon2id）" "" /api/auth/login "$work/login.lua"
   fi
+  if [ "$set" = all ]; then
+    build/huoyan routes >"$work/routes.json"
+    rows+=("$(URL=$url COOKIE=$admin python3 scripts/bench-routes.py "$work/routes.json")") || return 1
+    echo "$label ${rows[-1]}"
+  fi
   local rss hwm dbsize
   rss=$(awk '{printf "%.0f MB", $1/1024}' "$work/peak_kb")
   hwm=$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)
