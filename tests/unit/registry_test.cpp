@@ -36,7 +36,12 @@ TEST(Tokens, TimeOrderedTokensSortByCreationAndStayRandom) {
   std::string second = time_ordered_token(12), third = time_ordered_token(12);
   EXPECT_EQ(first.size(), 11u + 16u);
   EXPECT_LT(first, second);
-  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), 11u) << first;
+  // The first 11 characters are the creation time in hex milliseconds (the random part may begin with a hex digit).
+  size_t digits = 0;
+  long long stamp = std::stoll(first.substr(0, 11), &digits, 16);
+  EXPECT_EQ(digits, 11u) << first;
+  long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_NEAR(static_cast<double>(stamp), static_cast<double>(now_ms), 5000.0) << first;
   EXPECT_EQ(second.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"), std::string::npos);
   EXPECT_NE(second.substr(11), third.substr(11));
 }
