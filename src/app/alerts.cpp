@@ -1,5 +1,7 @@
 #include "app/alerts.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -149,20 +151,113 @@ json handle_alert(store::Db& db, const access::Caller& who, long long id, const 
   });
 }
 
-json town_map(store::Db& db, const access::Caller& who) {
+namespace {
+
+// The part of the map asked for (?minLat=&minLng=&maxLat=&maxLng=, all four or none).
+struct MapBox {
+  double min_lat, min_lng, max_lat, max_lng;
+};
+
+std::optional<MapBox> map_box(const QueryMap& q) {
+  auto min_lat = query_number(q, "minLat", -90, 90), max_lat = query_number(q, "maxLat", -90, 90);
+  auto min_lng = query_number(q, "minLng", -180, 180), max_lng = query_number(q, "maxLng", -180, 180);
+  if (!min_lat && !min_lng && !max_lat && !max_lng) return std::nullopt;
+  for (auto [value, key] : {std::pair{&min_lat, "minLat"}, {&min_lng, "minLng"}, {&max_lat, "maxLat"}, {&max_lng, "maxLng"}})
+    if (!*value) throw bad_request("REQUIRED", "地图范围须同时给出 minLat、minLng、maxLat、maxLng", key);
+  if (*max_lat < *min_lat) throw bad_request("INVALID_VALUE", "地图范围的 maxLat 不能小于 minLat", "maxLat");
+  if (*max_lng < *min_lng) throw bad_request("INVALID_VALUE", "地图范围的 maxLng 不能小于 minLng", "maxLng");
+  return MapBox{*min_lat, *min_lng, *max_lat, *max_lng};
+}
+
+// " AND <lat> BETWEEN ? AND ? AND <lng> BETWEEN ? AND ?" with its values, or nothing without a box.
+std::string box_condition(const std::optional<MapBox>& box, const std::string& lat, const std::string& lng, store::Params& p) {
+  if (!box) return "";
+  for (double v : {box->min_lat, box->max_lat, box->min_lng, box->max_lng}) p.emplace_back(v);
+  return " AND " + lat + " BETWEEN ? AND ? AND " + lng + " BETWEEN ? AND ?";
+}
+
+struct Extent {
+  double min_lat = 90, min_lng = 180, max_lat = -90, max_lng = -180;
+  bool empty() const { return min_lat > max_lat; }
+  void add(double lat, double lng) {
+    min_lat = std::min(min_lat, lat), max_lat = std::max(max_lat, lat);
+    min_lng = std::min(min_lng, lng), max_lng = std::max(max_lng, lng);
+  }
+  json to_json() const {
+    if (empty()) return nullptr;
+    return {{"minLat", min_lat}, {"minLng", min_lng}, {"maxLat", max_lat}, {"maxLng", max_lng}};
+  }
+};
+
+// The venues as a grid of clusters over their extent, some 8 cells across (rows by the extent's shape), each with
+// its venues' centre, extent and alert counts. Empty cells are left out.
+// `select` reads lat, lng and n (the venue's open alerts); `all` is grown by every venue.
+json venue_clusters(store::Conn& c, const std::string& select, const store::Params& p, Extent& all) {
+  struct Spot {
+    double lat, lng;
+    long long alerts;
+  };
+  std::vector<Spot> spots;
+  c.each_view(select, p, [&](const store::RowView& r) {
+    spots.push_back({r.real("lat"), r.real("lng"), r.integer("n")});
+    all.add(spots.back().lat, spots.back().lng);
+  });
+  if (spots.empty()) return json::array();
+  const int columns = 8;
+  double height = all.max_lat - all.min_lat, width = (all.max_lng - all.min_lng) * std::cos((all.min_lat + all.max_lat) / 2 * M_PI / 180);
+  const int rows = std::clamp(static_cast<int>(std::lround(columns * height / std::max(width, 1e-9))), 1, 12);
+  struct Cell {
+    Extent extent;
+    double lat_sum = 0, lng_sum = 0;
+    long long venues = 0, alerting = 0, alerts = 0;
+  };
+  std::map<std::pair<int, int>, Cell> cells;  // by (row, column)
+  auto index = [](double v, double lo, double hi, int n) {
+    return hi > lo ? std::min(n - 1, static_cast<int>((v - lo) / (hi - lo) * n)) : 0;
+  };
+  for (const Spot& s : spots) {
+    Cell& cell = cells[{index(s.lat, all.min_lat, all.max_lat, rows), index(s.lng, all.min_lng, all.max_lng, columns)}];
+    cell.extent.add(s.lat, s.lng);
+    cell.lat_sum += s.lat, cell.lng_sum += s.lng;
+    ++cell.venues, cell.alerts += s.alerts, cell.alerting += s.alerts > 0;
+  }
+  json out = json::array();
+  for (const auto& [at, cell] : cells)
+    out.push_back({{"lat", cell.lat_sum / cell.venues}, {"lng", cell.lng_sum / cell.venues}, {"venues", cell.venues},
+                   {"venuesAlerting", cell.alerting}, {"openAlerts", cell.alerts}, {"bounds", cell.extent.to_json()}});
+  return out;
+}
+
+}  // namespace
+
+json town_map(store::Db& db, const access::Caller& who, const QueryMap& q) {
+  std::optional<MapBox> box = map_box(q);
+  long long venue_limit = 400;
+  if (auto v = query_int(q, "venueLimit")) {
+    if (*v < 1 || *v > 2000) throw bad_request("INVALID_VALUE", "venueLimit 应在 1 到 2000 之间", "venueLimit");
+    venue_limit = *v;
+  }
   return db.read([&](store::Conn& c) {
     store::Params vp;
-    std::string vcond = venue_scope(who, vp);
-    json venues = c.rows(
-        "SELECT v.id, v.name, v.type, t.label AS \"typeLabel\", v.lat, v.lng, v.geofence_radius AS \"geofenceRadius\", "
-        "COALESCE(oa.n, 0) AS \"openAlerts\" "
-        "FROM venues v LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type "
-        // Counted once for all venues: a count per venue read every alert once per venue (37 s at city scale).
-        "LEFT JOIN (SELECT venue_id, COUNT(*) AS n FROM alerts WHERE state IN ('open', 'acknowledged') GROUP BY venue_id) oa "
-        "ON oa.venue_id = v.id "
-        "WHERE v.lat IS NOT NULL AND v.lng IS NOT NULL AND " + vcond + " ORDER BY v.id",
-        vp);
-    store::as_int(venues, {"id", "geofenceRadius", "openAlerts"});
+    std::string where = " WHERE v.lat IS NOT NULL AND v.lng IS NOT NULL AND " + venue_scope(who, vp);
+    where += box_condition(box, "v.lat", "v.lng", vp);
+    // Counted once for all venues: a count per venue read every alert once per venue (37 s at city scale).
+    const std::string with_alerts =
+        "FROM venues v LEFT JOIN (SELECT venue_id, COUNT(*) AS n FROM alerts WHERE state IN ('open', 'acknowledged') "
+        "GROUP BY venue_id) oa ON oa.venue_id = v.id ";
+    Extent extent;
+    json venues = json::array(), clusters = json::array();
+    // More venues than a screen can show (a city): clusters instead, which the map opens by asking for their box.
+    if (c.scalar("SELECT COUNT(*) FROM venues v" + where, vp) > venue_limit) {
+      clusters = venue_clusters(c, "SELECT v.lat, v.lng, COALESCE(oa.n, 0) AS n " + with_alerts + where, vp, extent);
+    } else {
+      venues = c.rows("SELECT v.id, v.name, v.type, t.label AS \"typeLabel\", v.lat, v.lng, v.geofence_radius AS \"geofenceRadius\", "
+                      "COALESCE(oa.n, 0) AS \"openAlerts\" " + with_alerts +
+                      "LEFT JOIN dict_items t ON t.type_code = 'venue_type' AND t.value = v.type" + where + " ORDER BY v.id",
+                      vp);
+      store::as_int(venues, {"id", "geofenceRadius", "openAlerts"});
+      for (const auto& v : venues) extent.add(v["lat"].get<double>(), v["lng"].get<double>());
+    }
     // Open machine alerts the caller may see, by machine.
     store::Params ap;
     std::string acond = alert_scope(who, ap);
@@ -177,33 +272,26 @@ json town_map(store::Db& db, const access::Caller& who) {
       alerts_of[machine].push_back(a);
     }
     // Machines with a position: powered or alerting ones first, so a city-size fleet stays readable.
+    store::Params mp;
     json machines = c.rows(
         "SELECT m.id, m.code, st.lat, st.lng, st.power_on AS \"powerOn\", st.last_at AS \"lastAt\", p.venue_id AS \"venueId\", "
         "v.name AS \"venueName\", s.permit_id AS \"permitId\", p.number AS \"permitNumber\", s.until "
         "FROM machines m JOIN machine_state st ON st.machine_id = m.id "
         "LEFT JOIN machine_sessions s ON s.machine_id = m.id AND s.ended_at IS NULL "
         "LEFT JOIN permits p ON p.id = s.permit_id LEFT JOIN venues v ON v.id = p.venue_id "
-        "WHERE st.lat IS NOT NULL AND m.status <> 'retired' ORDER BY st.power_on DESC, m.id LIMIT 2000");
+        "WHERE st.lat IS NOT NULL AND m.status <> 'retired'" + box_condition(box, "st.lat", "st.lng", mp) +
+        " ORDER BY st.power_on DESC, m.id LIMIT 2000", mp);
     store::as_int(machines, {"id", "venueId", "permitId"});
     store::as_bool(machines, {"powerOn"});
-    json bounds = {{"minLat", 90.0}, {"minLng", 180.0}, {"maxLat", -90.0}, {"maxLng", -180.0}};
-    auto extend = [&](const json& r) {
-      bounds["minLat"] = std::min(bounds["minLat"].get<double>(), r["lat"].get<double>());
-      bounds["maxLat"] = std::max(bounds["maxLat"].get<double>(), r["lat"].get<double>());
-      bounds["minLng"] = std::min(bounds["minLng"].get<double>(), r["lng"].get<double>());
-      bounds["maxLng"] = std::max(bounds["maxLng"].get<double>(), r["lng"].get<double>());
-    };
-    for (const auto& v : venues) extend(v);
     for (auto& m : machines) {
-      extend(m);
+      extent.add(m["lat"].get<double>(), m["lng"].get<double>());
       auto it = alerts_of.find(std::to_string(m["id"].get<long long>()));
       m["openAlerts"] = it == alerts_of.end() ? json::array() : it->second;
       m["session"] = m["permitId"].is_null() ? json(nullptr)
                                              : json{{"permitId", m["permitId"]}, {"permitNumber", m["permitNumber"]}, {"until", m["until"]}};
       for (const char* k : {"permitId", "permitNumber", "until"}) m.erase(k);
     }
-    if (venues.empty() && machines.empty()) bounds = nullptr;
-    return json{{"venues", venues}, {"machines", machines}, {"bounds", bounds}};
+    return json{{"venues", venues}, {"clusters", clusters}, {"machines", machines}, {"bounds", extent.to_json()}};
   });
 }
 

@@ -40,9 +40,10 @@ nlohmann::json alert_changes(store::Conn& c, const access::Caller& who, const st
 // The alerts of `ids` that the caller may see.
 nlohmann::json alerts_by_ids(store::Conn& c, const access::Caller& who, const std::vector<long long>& ids);
 
-// The town on one screen: venues with coordinates and their open alert counts,
-// machines with their last position, work session and open alerts.
-nlohmann::json town_map(store::Db& db, const access::Caller& who);
+// The town on one screen: venues with coordinates and their open alert counts (as clusters when there are more than
+// ?venueLimit=, 400 by default), machines with their last position, work session and open alerts; all of them
+// or those within ?minLat=&minLng=&maxLat=&maxLng=.
+nlohmann::json town_map(store::Db& db, const access::Caller& who, const QueryMap& q);
 
 // 证书临期/到期 for every certificate of a registered person, once per local day.
 int run_certificate_expiry(store::Db& db);

@@ -1,5 +1,8 @@
 #include "app/query.h"
 
+#include <charconv>
+#include <cstdio>
+
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/validate.h"
@@ -25,6 +28,19 @@ std::optional<long long> query_int(const QueryMap& q, const std::string& key) {
     used = 0;
   }
   if (used != s->size() || v < 0) throw bad_request("INVALID_VALUE", "查询条件须为非负整数", key);
+  return v;
+}
+
+std::optional<double> query_number(const QueryMap& q, const std::string& key, double min, double max) {
+  auto s = query_str(q, key, 24);
+  if (!s) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || end != s->data() + s->size() || !(v >= min && v <= max)) {
+    char message[96];
+    std::snprintf(message, sizeof message, "查询条件须为 %g 到 %g 之间的数", min, max);
+    throw bad_request("INVALID_VALUE", message, key);
+  }
   return v;
 }
 

@@ -20,6 +20,8 @@ Paging paging(const QueryMap& q);
 
 std::optional<std::string> query_str(const QueryMap& q, const std::string& key, size_t max_chars = 100);
 std::optional<long long> query_int(const QueryMap& q, const std::string& key);
+// A decimal number within [min, max].
+std::optional<double> query_number(const QueryMap& q, const std::string& key, double min, double max);
 std::optional<bool> query_bool(const QueryMap& q, const std::string& key);
 // ?from=2026-11-01 or an ISO time; returned as ISO UTC text for comparisons.
 std::optional<std::string> query_time(const QueryMap& q, const std::string& key, bool end_of_day = false);

@@ -626,6 +626,67 @@ test('the map: venues in the caller\'s scope with their open alerts, machines at
   expectError(await (await login('welder')).get('/api/map'), 403, 'FORBIDDEN');
 });
 
+test('the map of a city: more venues than venueLimit come as clusters, and a cluster\'s box gives exactly its venues', async () => {
+  const inBox = (p, b) => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng;
+  const sum = (xs, f) => xs.reduce((n, x) => n + f(x), 0);
+  for (const who of ['admin', 'sw_officer']) {
+    const client = who === 'admin' ? admin : await login(who);
+    const full = await client.getOk('/api/map');
+    assert.equal(full.clusters.length, 0, `${who}: a town's venues come one by one`);
+    assert.ok(full.venues.length >= 3, `${who}: enough venues to cluster (${full.venues.length})`);
+    const clustered = await client.getOk(`/api/map?venueLimit=${full.venues.length - 1}`);
+    assert.deepEqual(checkSchema(spec, responseSchema(spec, 'GET', '/api/map', 200), clustered), [], 'clusters as documented');
+    assert.deepEqual(clustered.venues, [], `${who}: over the limit, no single venues`);
+    assert.ok(clustered.clusters.length >= 2, `${who}: ${clustered.clusters.length} clusters`);
+    assert.deepEqual(clustered.bounds, full.bounds, `${who}: the same extent`);
+    assert.deepEqual(clustered.machines.map((m) => m.id), full.machines.map((m) => m.id), `${who}: machines as without clusters`);
+    assert.equal(sum(clustered.clusters, (c) => c.venues), full.venues.length, `${who}: every venue in one cluster`);
+    assert.equal(sum(clustered.clusters, (c) => c.openAlerts), sum(full.venues, (v) => v.openAlerts), `${who}: open alerts`);
+    assert.equal(sum(clustered.clusters, (c) => c.venuesAlerting), full.venues.filter((v) => v.openAlerts).length, `${who}: venues alerting`);
+    for (const c of clustered.clusters) {
+      assert.ok(inBox(c, c.bounds), `${who}: a cluster's centre lies in its box ${JSON.stringify(c)}`);
+      // Opening a cluster: its box holds its venues and no other.
+      const q = new URLSearchParams({ ...c.bounds, venueLimit: 2000 });
+      const inside = await client.getOk(`/api/map?${q}`);
+      assert.deepEqual(inside.clusters, []);
+      const want = full.venues.filter((v) => inBox(v, c.bounds));
+      assert.equal(want.length, c.venues, `${who}: cluster ${JSON.stringify(c.bounds)} counts the venues in its box`);
+      assert.deepEqual(inside.venues, want, `${who}: the box's venues, as the full map shows them`);
+      assert.deepEqual(inside.machines, full.machines.filter((m) => inBox(m, c.bounds)), `${who}: the box's machines`);
+      assert.equal(sum(inside.venues, (v) => v.openAlerts), c.openAlerts);
+    }
+  }
+
+  // A box around one venue: that venue, and the bounds of what is inside.
+  const hospital = (await admin.getOk('/api/map')).venues.find((v) => v.name === '金凤镇卫生院');
+  const box = { minLat: hospital.lat - 1e-5, minLng: hospital.lng - 1e-5, maxLat: hospital.lat + 1e-5, maxLng: hospital.lng + 1e-5 };
+  const near = await admin.getOk(`/api/map?${new URLSearchParams(box)}`);
+  assert.deepEqual(near.venues.map((v) => v.id), [hospital.id]);
+  assert.ok(near.bounds && inBox({ lat: near.bounds.minLat, lng: near.bounds.minLng }, box) && inBox({ lat: near.bounds.maxLat, lng: near.bounds.maxLng }, box));
+  const point = await admin.getOk(`/api/map?${new URLSearchParams({ minLat: hospital.lat, minLng: hospital.lng, maxLat: hospital.lat, maxLng: hospital.lng })}`);
+  assert.ok(point.venues.some((v) => v.id === hospital.id), 'a box of one point (a cluster of one spot) holds the venue there');
+  const empty = await admin.getOk('/api/map?minLat=10&minLng=10&maxLat=10.5&maxLng=10.5');
+  assert.deepEqual([empty.venues, empty.clusters, empty.machines, empty.bounds], [[], [], [], null], 'nothing there');
+
+  // Bad boxes and limits: 400 with the field, whatever else is given.
+  const bad = [
+    ['minLat=29.4', 'REQUIRED', 'minLng'],
+    ['minLat=29.4&minLng=106.3&maxLat=29.5', 'REQUIRED', 'maxLng'],
+    ['minLat=29.5&minLng=106.3&maxLat=29.4&maxLng=106.4', 'INVALID_VALUE', 'maxLat'],
+    ['minLat=29.4&minLng=106.4&maxLat=29.5&maxLng=106.3', 'INVALID_VALUE', 'maxLng'],
+    ['minLat=-91&minLng=106.3&maxLat=29.5&maxLng=106.4', 'INVALID_VALUE', 'minLat'],
+    ['minLat=29.4&minLng=106.3&maxLat=29.5&maxLng=181', 'INVALID_VALUE', 'maxLng'],
+    ['minLat=29.4x&minLng=106.3&maxLat=29.5&maxLng=106.4', 'INVALID_VALUE', 'minLat'],
+    ['minLat=nan&minLng=106.3&maxLat=29.5&maxLng=106.4', 'INVALID_VALUE', 'minLat'],
+    ['venueLimit=0', 'INVALID_VALUE', 'venueLimit'],
+    ['venueLimit=2001', 'INVALID_VALUE', 'venueLimit'],
+    ['venueLimit=-1', 'INVALID_VALUE', 'venueLimit'],
+  ];
+  for (const [query, code, field] of bad) {
+    expectError(await admin.get(`/api/map?${query}`), 400, code, field);
+  }
+});
+
 // ---------- handling with photos ----------
 
 test('handling takes up to nine photos; more, or a file that does not exist, changes nothing', async () => {

@@ -177,7 +177,7 @@ void add_permit_routes(std::vector<Route>& out) {
                    return ok(json{{"items", items}, {"cursor", cursor}});
                  }, false, "预警实时推送（SSE）/ 变化查询"});
   out.push_back({"GET", "/api/map", Guard::Permission, "alert:read", {},
-                 [](Context& c) { return ok(app::town_map(c.db, c.caller())); }, false, "预警地图（场所与焊机位置）"});
+                 [](Context& c) { return ok(app::town_map(c.db, c.caller(), c.req.query)); }, false, "预警地图（场所与焊机位置）"});
 
   out.push_back({"POST", "/api/devices/messages", Guard::Public, "", {{"messages", F::ObjectList}},
                  [](Context& c) { return ok(app::ingest_batch(c.db, c.body)); }, false,
