@@ -189,9 +189,8 @@ struct Extent {
   }
 };
 
-// The venues as a grid of clusters over their extent, some 8 cells across (rows by the extent's shape), each with
-// its venues' centre, extent and alert counts. Empty cells are left out.
-// `select` reads lat, lng and n (the venue's open alerts); `all` is grown by every venue.
+// The venues as a grid of clusters over their extent, each with its venues' centre, extent and alert counts; empty
+// cells are left out. `select` reads lat, lng and n (the venue's open alerts); `all` is grown by every venue.
 json venue_clusters(store::Conn& c, const std::string& select, const store::Params& p, Extent& all) {
   struct Spot {
     double lat, lng;
@@ -203,9 +202,12 @@ json venue_clusters(store::Conn& c, const std::string& select, const store::Para
     all.add(spots.back().lat, spots.back().lng);
   });
   if (spots.empty()) return json::array();
-  const int columns = 8;
+  // Cells about square on the ground, 6 along the longer side: at most 36 discs, which a phone's map still separates.
+  const int cells_along = 6;
   double height = all.max_lat - all.min_lat, width = (all.max_lng - all.min_lng) * std::cos((all.min_lat + all.max_lat) / 2 * M_PI / 180);
-  const int rows = std::clamp(static_cast<int>(std::lround(columns * height / std::max(width, 1e-9))), 1, 12);
+  double longer = std::max({height, width, 1e-9});
+  const int rows = std::max(1, static_cast<int>(std::lround(cells_along * height / longer)));
+  const int columns = std::max(1, static_cast<int>(std::lround(cells_along * width / longer)));
   struct Cell {
     Extent extent;
     double lat_sum = 0, lng_sum = 0;

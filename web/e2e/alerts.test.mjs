@@ -65,3 +65,51 @@ describe('live alerts', () => {
     await ctx.close()
   })
 })
+
+describe('the alert map', () => {
+  it('shows a town venue by venue, and a city (more venues than the limit) as clusters that open on a click', async () => {
+    const admin = await apiLogin('admin')
+    const town = await admin.get('/api/map')
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+    const page = await ctx.newPage()
+    await consoleLogin(page, 'admin')
+    await page.goto(`${BASE}/alerts/map`)
+    const venues = page.locator('[data-test^="map-venue-"]:not([data-test="map-venue-count"])')
+    const clusters = page.locator('[data-test="map-cluster"]')
+    await venues.first().waitFor()
+    assert.equal(await venues.count(), town.venues.length)
+    assert.equal(await clusters.count(), 0)
+
+    // The demo town is small: the page is made to ask for at most 5 venues one by one, as a city's map would be.
+    const LIMIT = 5
+    await page.route('**/api/map**', (route) => {
+      const url = new URL(route.request().url())
+      url.searchParams.set('venueLimit', String(LIMIT))
+      return route.continue({ url: url.toString() })
+    })
+    const city = await admin.get(`/api/map?venueLimit=${LIMIT}`)
+    await page.reload()
+    await clusters.first().waitFor()
+    assert.equal(await clusters.count(), city.clusters.length)
+    assert.equal(await venues.count(), 0)
+    assert.equal(await page.locator('[data-test="map-venue-count"] b').innerText(), String(town.venues.length), 'the count is the whole town')
+    const texts = await clusters.locator('text.count').allTextContents()
+    assert.deepEqual(texts, city.clusters.map((c) => String(c.venues)))
+
+    // Opening the largest cluster asks for its box: its venues (or smaller clusters), and 上一级 leads back.
+    const biggest = city.clusters.reduce((best, c, i) => (c.venues > city.clusters[best].venues ? i : best), 0)
+    const inside = await admin.get(`/api/map?${new URLSearchParams({ ...city.clusters[biggest].bounds, venueLimit: LIMIT })}`)
+    await clusters.nth(biggest).click()
+    await page.locator('[data-test="map-area-back"]').waitFor()
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-test="map-venue-count"] b')?.textContent === String(n),
+      city.clusters[biggest].venues,
+    )
+    assert.equal(await venues.count(), inside.venues.length)
+    assert.equal(await clusters.count(), inside.clusters.length)
+    await page.locator('[data-test="map-area-back"]').click()
+    await page.locator('[data-test="map-area-back"]').waitFor({ state: 'detached' })
+    assert.equal(await clusters.count(), city.clusters.length)
+    await ctx.close()
+  })
+})

@@ -558,8 +558,21 @@ export interface MapBounds {
   maxLng: number
 }
 
+/** More venues than the map shows one by one (a city): a cell of the grid the server sorts them into. */
+export interface MapCluster {
+  lat: number
+  lng: number
+  venues: number
+  venuesAlerting: number
+  openAlerts: number
+  /** Its venues' extent: ask for the map of this box to open the cluster. */
+  bounds: MapBounds
+}
+
 export interface TownMap {
+  /** Empty when there are clusters. */
   venues: MapVenue[]
+  clusters: MapCluster[]
   machines: MapMachine[]
   bounds: MapBounds | null
 }
