@@ -732,28 +732,61 @@ void refile_permits_by_department(store::Conn& c) {
          "ON u.venue_id = p.venue_id");
 }
 
-std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
-  Paging pg = paging(q);
+namespace {
+
+// The list's filters (the caller's scope, ?orgUnitId, q, state, venueId, from), shared by the list and its count.
+// `to` is left to the caller: the list writes only the tighter of it and the cursor.
+struct PermitFilter {
   Filter f;
+  std::optional<long long> department;
+  std::optional<std::string> to;
+  // The columns the order and the bounds are on: the department's filing when filtered by one.
+  std::string start() const { return department ? "po.planned_start" : "p.planned_start"; }
+  std::string id() const { return department ? "po.permit_id" : "p.id"; }
+  std::string count_sql() const {
+    return std::string("SELECT COUNT(*) FROM ") + (department ? "permit_org_units po CROSS JOIN permits p" : "permits p") + f.sql;
+  }
+};
+
+PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
+  PermitFilter pf;
+  Filter& f = pf.f;
   f.sql += " AND " + permit_scope(who, f.params);
   // Filtered by department (its venues' own unit or a supervising one), the list walks that department's filing
   // (permit_org_units), whose state and start stand in for the permit's so that its index serves the terms.
   // The department and the state are then written into the statement, not bound (as LIMIT is, see limit_sql):
   // PostgreSQL's plan for any department and state underestimates how many rows they hold and sorts them all
   // instead of walking the index. Both are checked values (a number, a state's own key), and there are few.
-  std::optional<long long> department = query_int(q, "orgUnitId");
-  if (department) f.sql += " AND po.org_unit_id = " + std::to_string(*department) + " AND p.id = po.permit_id";
-  const std::string start = department ? "po.planned_start" : "p.planned_start", id = department ? "po.permit_id" : "p.id";
+  pf.department = query_int(q, "orgUnitId");
+  if (pf.department) f.sql += " AND po.org_unit_id = " + std::to_string(*pf.department) + " AND p.id = po.permit_id";
   if (auto v = query_str(q, "q")) f.add("(p.number LIKE ? OR p.place LIKE ? OR p.content LIKE ?)", "%" + *v + "%", "%" + *v + "%", "%" + *v + "%");
   if (auto v = query_str(q, "state")) {
     auto state = permit::parse_state(*v);
     if (!state) throw bad_request("INVALID_VALUE", "状态无效", "state");
-    if (department) f.sql += " AND po.state = '" + std::string(permit::state_key(*state)) + "'";
+    if (pf.department) f.sql += " AND po.state = '" + std::string(permit::state_key(*state)) + "'";
     else f.add("p.state = ?", *v);
   }
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
-  std::optional<std::string> to = query_time(q, "to", true);
+  pf.to = query_time(q, "to", true);
+  return pf;
+}
+
+}  // namespace
+
+std::string count_permits(store::Db& db, const Caller& who, const QueryMap& q) {
+  PermitFilter pf = permit_filter(who, q);
+  if (pf.to) pf.f.add(pf.start() + " <= ?", *pf.to);
+  long long total = db.read([&](store::Conn& c) { return c.scalar(pf.count_sql(), pf.f.params); });
+  return JsonOut().begin_object().key("total").integer(total).end_object().str();
+}
+
+std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
+  Paging pg = paging(q);
+  PermitFilter pf = permit_filter(who, q);
+  Filter& f = pf.f;
+  std::optional<std::string>& to = pf.to;
+  const std::string start = pf.start(), id = pf.id();
   // Keyset mode (?cursor=first, then the nextCursor of each answer): no OFFSET and no COUNT, so any page
   // depth costs the same. The cursor is the last row's "plannedStart~id".
   std::optional<std::string> cursor = query_str(q, "cursor", 40);
@@ -780,7 +813,7 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
     JsonOut out(1024 + 1024 * static_cast<size_t>(pg.size));  // a summary is some 900 bytes
     auto labels = load_dict_labels(c);
     out.begin_object().key("items").begin_array();
-    std::string select = (department ? kPermitSummaryByDepartment : kPermitSummarySelect) + f.sql + " ORDER BY " + start +
+    std::string select = (pf.department ? kPermitSummaryByDepartment : kPermitSummarySelect) + f.sql + " ORDER BY " + start +
                          " DESC, " + id + " DESC";
     if (cursor) {
       c.generic_plans();
@@ -795,8 +828,7 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q) {
       out.end_array().key("nextCursor");
       more ? out.text(next_cursor) : out.null();
     } else {
-      long long total =
-          c.scalar(std::string("SELECT COUNT(*) FROM ") + (department ? "permit_org_units po CROSS JOIN permits p" : "permits p") + f.sql, f.params);
+      long long total = c.scalar(pf.count_sql(), f.params);
       c.each_view(select + limit_sql(pg.size, pg.offset()), f.params,
                   [&](const store::RowView& raw) { write_permit(out, c, who, *labels, raw, false); });
       out.end_array().key("total").integer(total);

@@ -19,6 +19,8 @@ using access::Caller;
 // Answers are JSON text written straight from the rows. A write answers with the permit as its detail shows
 // it, read after the write has committed.
 std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q);
+// {total}: how many permits the list with the same filters holds (asked apart, so that the list's pages do not count).
+std::string count_permits(store::Db& db, const Caller& who, const QueryMap& q);
 std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q);
 std::string get_permit(store::Db& db, const Caller& who, long long id);
 std::string create_permit(store::Db& db, const Caller& who, const json& body);

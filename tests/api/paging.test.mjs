@@ -1,8 +1,8 @@
 // Keyset paging of the permit list (?cursor=first, then each answer's nextCursor): the same rows in the same order
-// as page/pageSize paging, to the last page; a cursor that is not one is refused.
+// as page/pageSize paging, to the last page; a cursor that is not one is refused. The count asked apart agrees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, expectError } from './lib.mjs';
+import { login, expectError, request } from './lib.mjs';
 
 test('cursor pages walk the list exactly as numbered pages do, and end with nextCursor null', async () => {
   const admin = await login('admin');
@@ -64,4 +64,36 @@ test('cursor pages keep a date range; a cursor later than the range still stops 
   assert.deepEqual(walked, numbered);
   const late = await admin.getOk(`/api/permits?${range}&pageSize=5&cursor=${encodeURIComponent('2099-01-01T00:00:00Z~999999999')}`);
   assert.deepEqual(late.items.map((p) => p.id), numbered.slice(0, 5), 'the range still bounds the page');
+});
+
+test('/api/permits/count counts what the list holds under the same filters, in the caller\'s scope', async () => {
+  const admin = await login('admin');
+  const all = (await admin.getOk('/api/permits?pageSize=200')).items;
+  const venue = all[0].venue.id;
+  const department = (await admin.getOk('/api/org-units')).items.find((u) => u.kind === 'department');
+  const to = all[Math.floor(all.length / 3)].plannedStart.slice(0, 10);
+  const cases = ['', 'state=closed', 'state=draft', `venueId=${venue}`, `orgUnitId=${department.id}`, `orgUnitId=${department.id}&state=approved`,
+    'q=DH-', 'q=没有这样的作业', `to=${to}`, `from=${to}`, `from=${all.at(-1).plannedStart.slice(0, 10)}&to=${to}`];
+  const counted = new Set();
+  for (const who of ['admin', 'sw_officer', 'contractor']) {
+    const client = who === 'admin' ? admin : await login(who);
+    for (const filters of cases) {
+      const { total } = await client.getOk(`/api/permits/count?${filters}`);
+      // The list's own total (numbered pages) and the rows a cursor walk reaches.
+      const numbered = await client.getOk(`/api/permits?${filters}&pageSize=1`);
+      let walked = 0;
+      for (let cursor = 'first'; cursor; ) {
+        const r = await client.getOk(`/api/permits?${filters}&pageSize=200&cursor=${encodeURIComponent(cursor)}`);
+        walked += r.items.length;
+        cursor = r.nextCursor;
+      }
+      assert.deepEqual([total, walked], [numbered.total, numbered.total], `${who} ?${filters}`);
+      counted.add(total);
+    }
+  }
+  assert.ok(counted.size > 4, `the cases count different numbers (${[...counted]})`);
+  for (const [query, field] of [['state=bogus', 'state'], ['from=2026-13-01', 'from'], ['venueId=-1', 'venueId'], ['orgUnitId=x', 'orgUnitId']]) {
+    expectError(await admin.get(`/api/permits/count?${query}`), 400, 'INVALID_VALUE', field);
+  }
+  expectError(await request('GET', '/api/permits/count'), 401, 'UNAUTHENTICATED');
 });

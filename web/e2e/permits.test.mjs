@@ -362,3 +362,34 @@ describe('hot-work permits', () => {
     }
   })
 })
+
+describe('the permit list', () => {
+  it('pages by cursor: the total comes from the count, each page as the API gives it, and back again', async () => {
+    const admin = await apiLogin('admin')
+    const { total } = await admin.get('/api/permits/count')
+    const first = await admin.get('/api/permits?cursor=first&pageSize=20')
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+    const page = await ctx.newPage()
+    await consoleLogin(page, 'admin')
+    await page.goto(`${BASE}/permits`)
+    const numbers = () => page.locator('[data-test="permits-table"] .el-table__body tr td:first-child').allInnerTexts()
+    await page.locator('[data-test="pager-total"]').filter({ hasText: `共 ${total} 条` }).waitFor()
+    assert.deepEqual((await numbers()).map((s) => s.trim()), first.items.map((p) => p.number))
+    assert.equal(await page.locator('[data-test="pager-prev"]').isDisabled(), true)
+    assert.equal(await page.locator('[data-test="pager-next"]').isDisabled(), first.nextCursor === null)
+    if (first.nextCursor) {
+      const second = await admin.get(`/api/permits?cursor=${encodeURIComponent(first.nextCursor)}&pageSize=20`)
+      await page.locator('[data-test="pager-next"]').click()
+      await page.locator('[data-test="pager-page"]').filter({ hasText: '第 2 页' }).waitFor()
+      await page.waitForFunction((n) => document.querySelector('[data-test="permits-table"] .el-table__body tr td')?.textContent?.trim() === n, second.items[0].number)
+      assert.deepEqual((await numbers()).map((s) => s.trim()), second.items.map((p) => p.number))
+      await page.locator('[data-test="pager-prev"]').click()
+      await page.locator('[data-test="pager-page"]').filter({ hasText: '第 1 页' }).waitFor()
+    }
+    // A filter goes back to page 1 and counts again.
+    const closed = (await admin.get('/api/permits/count?state=closed')).total
+    await chooseOption(page, page.locator('[data-test="permit-state-filter"]'), '已关闭')
+    await page.locator('[data-test="pager-total"]').filter({ hasText: `共 ${closed} 条` }).waitFor()
+    await ctx.close()
+  })
+})

@@ -41,6 +41,8 @@ void add_permit_routes(std::vector<Route>& out) {
       {"photosBefore", F::StringList}};
   out.push_back({"GET", "/api/permits", Guard::Permission, "permit:read", {},
                  [](Context& c) { return Reply::json_text(app::list_permits(c.db, c.caller(), c.req.query)); }, false, "动火作业证列表"});
+  out.push_back({"GET", "/api/permits/count", Guard::Permission, "permit:read", {},
+                 [](Context& c) { return Reply::json_text(app::count_permits(c.db, c.caller(), c.req.query)); }, false, "动火作业证计数"});
   out.push_back({"GET", "/api/permits/board", Guard::Permission, "permit:read", {},
                  [](Context& c) { return Reply::json_text(app::permit_board(c.db, c.caller(), c.req.query)); }, false, "今日动火看板"});
   out.push_back({"GET", "/api/permits/:id", Guard::Permission, "permit:read", {},

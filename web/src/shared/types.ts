@@ -24,6 +24,12 @@ export interface Page<T> {
   total: number
 }
 
+/** A keyset page (?cursor=first, then nextCursor): no total; the last page has nextCursor null. */
+export interface CursorPage<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
 export interface Items<T> {
   items: T[]
 }
