@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <cstdio>
-#include <semaphore>
 #include <sstream>
 
 #include "app/audit.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/semaphore.h"
 #include "domain/validate.h"
 
 namespace huoyan::app {
@@ -17,7 +17,7 @@ namespace huoyan::app {
 using nlohmann::json;
 
 namespace {
-std::counting_semaphore<2> hashing_slots(2);
+Semaphore hashing_slots(2);
 
 struct HashSlot {
   HashSlot() { hashing_slots.acquire(); }
