@@ -1,7 +1,10 @@
 #include "app/audit.h"
 
+#include <charconv>
+
 #include "domain/audit_chain.h"
 #include "domain/clock.h"
+#include "domain/errors.h"
 
 namespace huoyan::app {
 
@@ -32,19 +35,47 @@ void record(store::Conn& c, const access::Caller& who, const std::string& action
   });
 }
 
-json list_audit(store::Db& db, const QueryMap& q) {
-  Paging p = paging(q);
+namespace {
+
+Filter audit_filter(const QueryMap& q) {
   Filter f;
   if (auto v = query_str(q, "username")) f.add("username = ?", *v);
   if (auto v = query_str(q, "action")) f.add("action LIKE ?", *v + "%");
   if (auto v = query_str(q, "targetType")) f.add("target_type = ?", *v);
   if (auto v = query_str(q, "targetId")) f.add("target_id = ?", *v);
   add_time_range(f, q, "at");
+  return f;
+}
+
+}  // namespace
+
+json list_audit(store::Db& db, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f = audit_filter(q);
+  // Keyset mode (?cursor=first, then each answer's nextCursor, the last row's id): no OFFSET and no COUNT over
+  // millions of rows (a city's log); the total is GET /api/audit-logs/count.
+  std::optional<std::string> cursor = query_str(q, "cursor", 20);
+  if (cursor && *cursor != "first") {
+    long long before_id = 0;
+    auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), before_id);
+    if (ec != std::errc() || end != cursor->data() + cursor->size() || before_id < 1)
+      throw bad_request("INVALID_VALUE", "翻页游标无效，请从第一页重新查询", "cursor");
+    f.add("id < ?", before_id);
+  }
   return db.read([&](store::Conn& c) {
-    json out = page_of(c,
-                       "SELECT id, at, user_id AS \"userId\", username, ip, action, target_type AS \"targetType\", "
-                       "target_id AS \"targetId\", summary, hash FROM audit_log",
-                       "FROM audit_log", f, "id DESC", p);
+    const std::string select =
+        "SELECT id, at, user_id AS \"userId\", username, ip, action, target_type AS \"targetType\", "
+        "target_id AS \"targetId\", summary, hash FROM audit_log";
+    json out;
+    if (cursor) {
+      json items = c.rows(select + f.sql + " ORDER BY id DESC" + limit_sql(p.size + 1), f.params);
+      bool more = static_cast<long long>(items.size()) > p.size;
+      if (more) items.erase(items.end() - 1);
+      json next = more ? json(std::to_string(store::as_id(items.back()["id"]))) : json(nullptr);
+      out = {{"items", std::move(items)}, {"nextCursor", std::move(next)}};
+    } else {
+      out = page_of(c, select, "FROM audit_log", f, "id DESC", p);
+    }
     for (auto& item : out["items"]) {
       item["summary"] = json::parse(item["summary"].get<std::string>(), nullptr, false);
       store::as_int(item, {"userId"});
@@ -52,6 +83,11 @@ json list_audit(store::Db& db, const QueryMap& q) {
     }
     return out;
   });
+}
+
+json count_audit(store::Db& db, const QueryMap& q) {
+  Filter f = audit_filter(q);
+  return {{"total", db.read([&](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM audit_log" + f.sql, f.params); })}};
 }
 
 ChainCheck verify_chain(store::Db& db) {

@@ -15,7 +15,10 @@ namespace huoyan::app {
 void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
             const std::string& target_id, const nlohmann::json& before, const nlohmann::json& after);
 
+// Numbered pages with a total, or keyset pages (?cursor=first, then nextCursor) without one.
 nlohmann::json list_audit(store::Db& db, const QueryMap& q);
+// {total} under the list's filters.
+nlohmann::json count_audit(store::Db& db, const QueryMap& q);
 
 struct ChainCheck {
   bool ok = true;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/auth.h"
@@ -14,6 +15,11 @@
 namespace huoyan::http {
 
 using nlohmann::json;
+
+// A URL query string (without '?') as a browser's URLSearchParams reads it: parts split at '&', empty parts
+// skipped, a part without '=' a key with an empty value, '+' a space, %XX decoded, a repeated key's last value
+// kept. Throws std::invalid_argument on a broken %-escape or text that is not UTF-8.
+std::map<std::string, std::string> parse_query(std::string_view query);
 
 struct Request {
   std::string method;  // "GET", "POST", ...

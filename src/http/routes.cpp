@@ -1,4 +1,8 @@
+#include <algorithm>
+#include <stdexcept>
+
 #include "domain/errors.h"
+#include "domain/validate.h"
 #include "http/api.h"
 #include "http/handlers/handlers.h"
 
@@ -16,6 +20,39 @@ const std::vector<Route>& routes() {
     return r;
   }();
   return all;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  auto decode = [](std::string_view s) {
+    auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        out += ' ';
+      } else if (s[i] != '%') {
+        out += s[i];  // other bytes as sent (raw UTF-8 from a hand-typed address included)
+      } else {
+        int high = i + 2 < s.size() ? hex(s[i + 1]) : -1, low = high < 0 ? -1 : hex(s[i + 2]);
+        if (low < 0) throw std::invalid_argument("bad %-escape in the query");
+        out += static_cast<char>(high * 16 + low);
+        i += 2;
+      }
+    }
+    if (!validate::utf8_length(out)) throw std::invalid_argument("the query is not UTF-8");
+    return out;
+  };
+  std::map<std::string, std::string> out;
+  for (size_t pos = 0; pos < query.size();) {
+    size_t end = std::min(query.find('&', pos), query.size());
+    std::string_view part = query.substr(pos, end - pos);
+    if (!part.empty()) {
+      size_t eq = part.find('=');
+      out[decode(part.substr(0, eq))] = eq == std::string_view::npos ? "" : decode(part.substr(eq + 1));
+    }
+    pos = end + 1;
+  }
+  return out;
 }
 
 std::string Request::cookie(const std::string& name) const {

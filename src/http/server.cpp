@@ -86,8 +86,8 @@ Request to_request(const restinio::request_handle_t& req, bool trust_proxy) {
   r.body = req->body();
   r.remote_ip = req->remote_endpoint().address().to_string();
   if (trust_proxy && !r.header("x-real-ip").empty()) r.remote_ip = r.header("x-real-ip").substr(0, 45);
-  auto qp = restinio::parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
-  for (const auto& [k, v] : qp) r.query[std::string(k)] = std::string(v);
+  // Not restinio::parse_query: it read "?&state=closed" as the key "&state" and so dropped the filter.
+  r.query = parse_query(req->header().query());
   return r;
 }
 

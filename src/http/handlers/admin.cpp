@@ -78,6 +78,8 @@ void add_admin_routes(std::vector<Route>& out) {
 
   out.push_back({"GET", "/api/audit-logs", Guard::Permission, "audit:read", {},
                  [](Context& c) { return ok(app::list_audit(c.db, c.req.query)); }, false, "审计日志"});
+  out.push_back({"GET", "/api/audit-logs/count", Guard::Permission, "audit:read", {},
+                 [](Context& c) { return ok(app::count_audit(c.db, c.req.query)); }, false, "审计日志计数"});
   out.push_back({"GET", "/api/audit-logs/verify", Guard::Permission, "audit:read", {}, [](Context& c) {
                    auto check = app::verify_chain(c.db);
                    return ok({{"ok", check.ok}, {"checked", check.checked},
