@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { actionLabel, shortHash, summaryExtras, summaryView } from '../../src/shared/audit'
+import { ACTION_LABEL, actionLabel, shortHash, summaryExtras, summaryView, TARGET_LABEL } from '../../src/shared/audit'
 
 describe('actionLabel', () => {
   it('names known actions in Chinese', () => {
@@ -16,6 +18,30 @@ describe('actionLabel', () => {
     expect(actionLabel('permit.approve')).toBe('批准动火作业')
     expect(actionLabel('permit.check_in')).toBe('动火现场签到')
     expect(actionLabel('alert.handle')).toBe('处置预警')
+  })
+  it('has a label for every action and target the server records (src/app/*.cpp)', () => {
+    const dir = resolve(__dirname, '../../../src/app')
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpp'))
+      .map((f) => readFileSync(resolve(dir, f), 'utf8'))
+      .join('\n')
+    // record(c, who, "action", "target", ...) with literal names; a ternary's two actions as well.
+    const calls = [...source.matchAll(/record\(\w+, \w+, ([^;]*?), "(\w+)"/g)]
+    const actions = calls.flatMap((m) => [...m[1].matchAll(/"([\w.-]+\.[\w-]+)"/g)].map((a) => a[1]))
+    const targets = calls.map((m) => m[2])
+    expect(actions.length).toBeGreaterThan(40)
+    // Actions named "<kind>." + a command: the commands are the POST /api/<kind>/:id/<command> routes.
+    const commands = {
+      permit: ['submit', 'survey', 'confirm-risk', 'approve', 'reject', 'start', 'suspend', 'resume', 'finish', 'close', 'cancel', 'revoke'],
+      hazard: ['assign', 'rectify', 'recheck', 'reopen', 'supervise', 'unsupervise'],
+      case: ['penalize', 'refer', 'referral', 'close', 'expose'],
+    }
+    for (const [kind, names] of Object.entries(commands)) {
+      expect(source).toContain(`record(c, who, "${kind}." + `)
+      actions.push(...names.map((n) => `${kind}.${n}`))
+    }
+    expect(actions.filter((a) => !ACTION_LABEL[a])).toEqual([])
+    expect([...new Set(targets)].filter((t) => !TARGET_LABEL[t])).toEqual([])
   })
   it('passes unknown actions through', () => {
     expect(actionLabel('shipment.dispatch')).toBe('shipment.dispatch')
