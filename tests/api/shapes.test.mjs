@@ -195,6 +195,8 @@ test('successful answers match the documented schemas', async () => {
 
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
+  await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=5&cursor=first' });
+  await hit(admin, 'GET', '/api/audit-logs/count', {}, undefined, { expect: 200, query: '?action=user.' });
   await hit(admin, 'GET', '/api/audit-logs/verify', {}, undefined, { expect: 200 });
   await hit(admin, 'GET', '/api/login-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
 
@@ -235,6 +237,8 @@ async function permitRoutes() {
     const id = { id: p.id };
     await hit(cast.contractor, 'PUT', '/api/permits/:id', id, { ...body, place: '改后的部位' }, { expect: 200 });
     await hit(cast.contractor, 'GET', '/api/permits', {}, undefined, { expect: 200, query: '?pageSize=20' });
+    await hit(cast.contractor, 'GET', '/api/permits', {}, undefined, { expect: 200, query: '?pageSize=5&cursor=first' });
+    await hit(cast.contractor, 'GET', '/api/permits/count', {}, undefined, { expect: 200, query: '?state=draft' });
     await hit(cast.contractor, 'GET', '/api/permits/board', {}, undefined, { expect: 200 });
     await hit(cast.contractor, 'POST', '/api/permits/:id/submit', id, undefined, { expect: 200 });
     await hit(cast.vm, 'POST', '/api/permits/:id/survey', id, { lat: 29.44, lng: 106.36, photos: [file.id], note: '已勘察' }, { expect: 200 });
@@ -267,6 +271,7 @@ async function permitRoutes() {
     await hit(a, 'GET', '/api/alerts/stream', {}, undefined, { expect: 200, query: `?since=${encodeURIComponent(isoUtc(now - 10 * MINUTE))}` });
     await hit(a, 'GET', '/api/alerts', {}, undefined, { expect: 200, query: `?active=true&severity=warning&sourceType=permit&sourceId=${p.id}&venueId=${venue.id}` });
     await hit(a, 'GET', '/api/map', {}, undefined, { expect: 200 });
+    await hit(a, 'GET', '/api/map', {}, undefined, { expect: 200, query: '?venueLimit=3' });
     await cast.jumpTo(fin + 30 * MINUTE);
     await hit(cast.fw, 'POST', '/api/permits/:id/rounds', id, { result: 'normal' }, { expect: 200 });
     await cast.jumpTo(fin + 60 * MINUTE);
