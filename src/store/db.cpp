@@ -9,9 +9,8 @@
 #include <cstdlib>
 #include <cctype>
 #include <mutex>
+#include <semaphore>
 #include <stdexcept>
-
-#include "domain/semaphore.h"
 
 namespace huoyan::store {
 
@@ -688,7 +687,7 @@ void Db::run_write(const std::function<void(Conn&)>& unit) {
 struct Db::QueuedUnit {
   const std::function<void(Conn&)>& unit;
   std::exception_ptr error;
-  Semaphore finished{0};
+  std::binary_semaphore finished{0};
 };
 
 void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
