@@ -21,17 +21,26 @@ void record(store::Conn& c, const access::Caller& who, const std::string& action
   e.target_type = target_type;
   e.target_id = target_id;
   e.summary = json{{"before", before}, {"after", after}}.dump();
-  // The chain needs the previous hash, so appenders queue up: SQLite already has one writer; PostgreSQL takes a
-  // transaction-scoped advisory lock, at commit so that it is held only as long as the commit: the lock goes in
-  // one round trip with the read of the chain's head, the append in one with the COMMIT (Conn::defer).
+  // The chain needs the previous hash, so appenders queue up: SQLite already has one writer. PostgreSQL takes a
+  // transaction-scoped advisory lock at commit, and the row reads the head and computes its hash in SQL (the same
+  // input as audit_chain::compute_hash), so that the lock, the append and the COMMIT go in one round trip
+  // (Conn::defer): the lock every write waits on is held for no round trip to this process.
   c.before_commit([e = std::move(e)](store::Conn& c) mutable {
-    if (c.dialect() == store::Dialect::Postgres) c.defer("SELECT pg_advisory_xact_lock(7716002)");
+    if (c.dialect() == store::Dialect::Postgres) {
+      c.defer("SELECT pg_advisory_xact_lock(7716002)");
+      c.defer("WITH head AS (SELECT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), ?) AS prev) "
+              "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT prev FROM head), (SELECT encode(sha256(convert_to("
+              "length(prev) || ':' || prev || ?::text, 'UTF8')), 'hex') FROM head))",
+              {audit_chain::kGenesis, e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id,
+               e.summary, audit_chain::content_input(e)});
+      return;
+    }
     e.prev_hash = c.text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").value_or(audit_chain::kGenesis);
     e.hash = audit_chain::compute_hash(e);
-    c.defer(
-        "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary, e.prev_hash, e.hash});
+    c.exec("INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary, e.prev_hash, e.hash});
   });
 }
 

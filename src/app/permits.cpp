@@ -293,22 +293,64 @@ store::Params draft_values(const Draft& d) {
           static_cast<long long>(d.gas_required), d.photos_before.dump(), static_cast<long long>(d.workers.size()), now_iso()};
 }
 
-// A new draft's permit row, in one statement (an insert then an update of the same row wrote every index twice).
-// Its number is a unique stand-in until next_number() draws the real one.
+// Today's permit numbers: the counter's key ("2026-12-05") and the numbers' prefix ("DH-20261205-").
+struct NumberDay {
+  std::string day, prefix;
+};
+NumberDay number_day() {
+  std::string day = clock::local_date(clock::now());
+  return {day, "DH-" + day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2) + "-"};
+}
+
+// SQLite: the day's next number, from its counter, passing over a number a permit already holds (one the counter
+// did not give, e.g. an imported permit) rather than refusing every later create of the day. PostgreSQL follows
+// the same rule in next_permit_number() (migration 0022).
+std::string next_number(store::Conn& c, const NumberDay& today) {
+  for (;;) {
+    auto row = c.row("INSERT INTO permit_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = "
+                     "permit_counters.last + 1 RETURNING last",
+                     {today.day});
+    char number[48];
+    std::snprintf(number, sizeof number, "%s%04lld", today.prefix.c_str(), num((*row)["last"]));
+    if (!c.row("SELECT id FROM permits WHERE number = ?", {std::string(number)})) return number;
+  }
+}
+
+// PostgreSQL: a new permit's id, drawn before its row is written so that the row can wait for the COMMIT's round
+// trip (create_permit prefetches it with the draft's checks).
+constexpr std::string_view kNextPermitId = "SELECT nextval('permits_id_seq')";
+
+// A new draft's permit row. SQLite has one writer: the number is drawn first and the row written with it.
+// PostgreSQL: every create of the day waits on the day's counter row while another holds it, so the row is written
+// (deferred, under a stand-in number) with the transaction's other writes, and the number is drawn at commit, by
+// next_permit_number() in an UPDATE that goes with the audit row and the COMMIT in one round trip: the counter is
+// locked only while the server runs those, not over the three round trips of a draw, a check and an UPDATE
+// (creates on the city's PostgreSQL: about 1,000 -> 1,350 a second).
 long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
-  static const std::string sql = [] {
+  auto sql = [](bool with_id) {
     std::string columns, marks;
     for (std::string_view column : kDraftColumns) {
       columns += ", " + std::string(column);
       marks += ", ?";
     }
-    return "INSERT INTO permits (number, public_token, applicant_user_id, state, created_at" + columns +
-           ") VALUES (?, ?, ?, 'draft', ?" + marks + ")";
-  }();
+    return std::string("INSERT INTO permits (") + (with_id ? "id, " : "") +
+           "number, public_token, applicant_user_id, state, created_at" + columns + ") VALUES (" +
+           (with_id ? "?, " : "") + "?, ?, ?, 'draft', ?" + marks + ")";
+  };
+  static const std::string sqlite_sql = sql(false), pg_sql = sql(true);
+  bool pg = c.dialect() == store::Dialect::Postgres;
+  NumberDay today = number_day();
   std::string token = time_ordered_token(12);
-  store::Params params{"new-" + token, token, who.user_id, now_iso()};
+  long long id = pg ? c.scalar(kNextPermitId) : 0;
+  store::Params params = pg ? store::Params{id, "new-" + token} : store::Params{next_number(c, today)};
+  for (auto v : store::Params{token, who.user_id, now_iso()}) params.push_back(std::move(v));
   for (auto& v : draft_values(d)) params.push_back(std::move(v));
-  return c.insert(sql, params);
+  if (!pg) return c.insert(sqlite_sql, params);
+  c.defer(pg_sql, params);
+  c.before_commit([id, today](store::Conn& c) {
+    c.defer("UPDATE permits SET number = next_permit_number(?, ?) WHERE id = ?", {today.day, today.prefix, id});
+  });
+  return id;
 }
 
 // The draft's people and machines, after its row.
@@ -705,21 +747,6 @@ std::string write_and_answer(store::Db& db, const Caller& who, const std::functi
   return db.read([&](store::Conn& c) { return full_permit(c, who, id, unscoped); });
 }
 
-std::string next_number(store::Conn& c) {
-  std::string day = clock::local_date(clock::now());
-  std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
-  // One statement on both databases: the row lock serialises concurrent creates. A number already given outside
-  // the counter (an imported permit) is passed over rather than refusing every later create of the day.
-  for (;;) {
-    auto row = c.row("INSERT INTO permit_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = "
-                     "permit_counters.last + 1 RETURNING last",
-                     {day});
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "DH-%s-%04lld", compact.c_str(), num((*row)["last"]));
-    if (!c.row("SELECT id FROM permits WHERE number = ?", {std::string(buf)})) return buf;
-  }
-}
-
 }  // namespace
 
 // ---- reads ----
@@ -929,14 +956,12 @@ json replace_measure_templates(store::Db& db, const Caller& who, const json& bod
 std::string create_permit(store::Db& db, const Caller& who, const json& body) {
   Draft d = read_draft(body);
   return write_and_answer(db, who, [&](store::Conn& c) {
+    if (c.dialect() == store::Dialect::Postgres) c.prefetch(kNextPermitId, {});
     check_draft_refs(c, d);
-    // The number is drawn last (below): its counter row stays locked until commit, and every create of the day
-    // waits on it, so nothing else may run while it is held.
     long long id = insert_draft(c, who, d);
     save_draft_parts(c, id, d);
     add_event(c, id, "create", "draft", "draft", who, json::object());
     record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
-    c.defer("UPDATE permits SET number = ? WHERE id = ?", {next_number(c), id});
     return id;
   });
 }

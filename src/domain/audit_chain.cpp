@@ -4,23 +4,32 @@
 
 namespace huoyan::audit_chain {
 
-std::string compute_hash(const Entry& e) {
-  // Length-prefixed fields, so no two different entries share an input.
+namespace {
+// Length-prefixed, so no two different entries share an input.
+void add_field(std::string& input, const std::string& s) {
+  input += std::to_string(s.size());
+  input += ':';
+  input += s;
+}
+}  // namespace
+
+std::string content_input(const Entry& e) {
   std::string input;
-  auto add = [&](const std::string& s) {
-    input += std::to_string(s.size());
-    input += ':';
-    input += s;
-  };
-  add(e.prev_hash);
-  add(e.at);
-  add(std::to_string(e.user_id));
-  add(e.username);
-  add(e.ip);
-  add(e.action);
-  add(e.target_type);
-  add(e.target_id);
-  add(e.summary);
+  add_field(input, e.at);
+  add_field(input, std::to_string(e.user_id));
+  add_field(input, e.username);
+  add_field(input, e.ip);
+  add_field(input, e.action);
+  add_field(input, e.target_type);
+  add_field(input, e.target_id);
+  add_field(input, e.summary);
+  return input;
+}
+
+std::string compute_hash(const Entry& e) {
+  std::string input;
+  add_field(input, e.prev_hash);
+  input += content_input(e);
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(input.data()), input.size());
   char hex[crypto_hash_sha256_BYTES * 2 + 1];

@@ -14,8 +14,13 @@ struct Entry {
   std::string prev_hash, hash;
 };
 
-// Hex SHA-256 over prev_hash and the entry's content fields (not id, not hash).
+// Hex SHA-256 over prev_hash and the entry's content fields (not id, not hash), each as its byte length, ':' and
+// its bytes.
 std::string compute_hash(const Entry& e);
+
+// The part of compute_hash's input after prev_hash: the content fields, as compute_hash writes them. (PostgreSQL
+// chains a row in SQL from it and the head it reads: app/audit.cpp.)
+std::string content_input(const Entry& e);
 
 // The genesis value of prev_hash for the first row.
 inline const std::string kGenesis(64, '0');

@@ -82,3 +82,20 @@ TEST(AuditChain, FieldBoundariesMatter) {
   b.ip = "n127.0.0.1";  // same concatenation, different fields
   EXPECT_NE(audit_chain::compute_hash(a), audit_chain::compute_hash(b));
 }
+
+// The hash's input is fixed: rows already written must still verify. Expected value computed apart from this code
+// (Python's hashlib over "64:000…0" "20:2026-12-05T08:00:00Z" "1:7" … with byte lengths).
+TEST(AuditChain, HashInputIsStable) {
+  audit_chain::Entry e;
+  e.prev_hash = audit_chain::kGenesis;
+  e.at = "2026-12-05T08:00:00Z";
+  e.user_id = 7;
+  e.username = "admin";
+  e.ip = "127.0.0.1";
+  e.action = "permit.create";
+  e.target_type = "permit";
+  e.target_id = "42";
+  e.summary = R"({"after":{"place":"一号库房"},"before":null})";
+  EXPECT_EQ(audit_chain::compute_hash(e), "dc4e2c7d67f6ab7dc762f6b9323c3a7059b9598c6fe17e881f3ab71f6107788c");
+  EXPECT_EQ(audit_chain::content_input(e).substr(0, 26), "20:2026-12-05T08:00:00Z1:7");
+}
