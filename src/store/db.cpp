@@ -9,8 +9,11 @@
 #include <cstdlib>
 #include <cctype>
 #include <mutex>
-#include <semaphore>
 #include <stdexcept>
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace huoyan::store {
 
@@ -682,12 +685,35 @@ void Db::run_write(const std::function<void(Conn&)>& unit) {
   tx.commit();
 }
 
-// A write waiting for the SQLite writer thread, on its caller's stack; `finished` is released once the unit's
+namespace {
+// Set once, by the writer thread; waited on by one thread. A bare futex: libstdc++'s semaphore (GCC 12) spins on
+// sched_yield before it sleeps, and under a load of creates the ~50 request threads waiting on the writer spun so,
+// taking the cores from the writer and from the requests being served.
+class DoneFlag {
+ public:
+  void wait() {
+    while (state_.load(std::memory_order_acquire) == 0)
+      syscall(SYS_futex, &state_, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+  }
+  // The waiter may return, and the flag's storage be reused, as soon as state_ is set: the wake then names a
+  // stale address, which wakes nobody or wakes a futex waiter spuriously (every futex wait loops on its word).
+  void set() {
+    state_.store(1, std::memory_order_release);
+    syscall(SYS_futex, &state_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  }
+
+ private:
+  std::atomic<int> state_{0};
+  static_assert(sizeof(std::atomic<int>) == sizeof(int) && std::atomic<int>::is_always_lock_free);
+};
+}  // namespace
+
+// A write waiting for the SQLite writer thread, on its caller's stack; `finished` is set once the unit's
 // transaction has ended, with `error` set when the unit did not commit.
 struct Db::QueuedUnit {
   const std::function<void(Conn&)>& unit;
   std::exception_ptr error;
-  std::binary_semaphore finished{0};
+  DoneFlag finished;
 };
 
 void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
@@ -700,7 +726,7 @@ void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
     queue_.push_back(&queued);
   }
   queue_filled_.notify_one();
-  queued.finished.acquire();
+  queued.finished.wait();
   if (queued.error) std::rethrow_exception(queued.error);
 }
 
@@ -725,7 +751,7 @@ void Db::sqlite_writer_loop() {
       if (topics) forget_topics(topics);
       for (QueuedUnit* m : members) {
         if (!m->error) m->error = error;
-        m->finished.release();
+        m->finished.set();
       }
       members.clear();
       topics = 0;
