@@ -246,19 +246,28 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
     rebuild_hazard_counts(c);
   });
 
-  // The audit log: the chain continues from the demo's last row; multi-row inserts of 500.
+  // The audit log: the chain continues from the demo's last row; multi-row inserts of 500 rows, their values bound
+  // (written into the statement as literals, they were parsed anew each time: 40 % of the step on SQLite, two
+  // thirds on PostgreSQL).
   auto ta = std::chrono::steady_clock::now();
   auto last = db.read([](store::Conn& c) { return c.row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"); });
   std::string prev = last ? (*last)["hash"].get<std::string>() : audit_chain::kGenesis;
   long long audit_span = 730LL * 86400;
+  auto insert_sql = [](long long rows) {
+    std::string sql = "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) VALUES ";
+    for (long long k = 0; k < rows; ++k) sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return sql;
+  };
+  const std::string full_batch_sql = insert_sql(500);
   for (long long done = 0; done < s.audit;) {
     long long batch = std::min(50'000LL, s.audit - done);
     db.write([&](store::Conn& c) {
       if (skip_fk) c.exec("SET LOCAL session_replication_role = replica");
+      store::Params values;
       for (long long b = 0; b < batch; b += 500) {
-        std::string sql = "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) VALUES ";
-        for (long long k = b; k < std::min(batch, b + 500); ++k) {
-          long long n = done + k;
+        long long rows = std::min(batch - b, 500LL);
+        values.clear();
+        for (long long n = done + b; n < done + b + rows; ++n) {
           audit_chain::Entry e;
           e.at = clock::iso_utc(clock::TimePoint(std::chrono::seconds(now - audit_span + n * audit_span / s.audit)));
           e.user_id = 1 + n % 10;
@@ -271,10 +280,11 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
           e.prev_hash = prev;
           e.hash = audit_chain::compute_hash(e);
           prev = e.hash;
-          sql += (k == b ? "('" : ", ('") + e.at + "', " + std::to_string(e.user_id) + ", '" + e.username + "', '" + e.ip + "', '" +
-                 e.action + "', '" + e.target_type + "', '" + e.target_id + "', '" + e.summary + "', '" + e.prev_hash + "', '" + e.hash + "')";
+          for (auto& v : store::Params{e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary,
+                                       e.prev_hash, e.hash})
+            values.push_back(std::move(v));
         }
-        c.exec(sql);
+        c.exec(rows == 500 ? full_batch_sql : insert_sql(rows), values);
       }
     });
     done += batch;
