@@ -348,7 +348,8 @@ std::string pg_prepared(NativeConn& n, std::string_view sql, int count) {
 // Sends the deferred writes, then (`with_reads`) the queued reads, then `sql` in one round trip (libpq's pipeline
 // mode) and returns `sql`'s result; the queued reads' results wait in pg_fetched. A deferred write that fails
 // throws its error here. A queued read that fails is dropped (run again on its own, it reports its error then),
-// and so are the statements after it, which PostgreSQL then skips.
+// and so are the statements after it, which PostgreSQL then skips; inside a transaction, which it aborted, its
+// error is thrown here.
 PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values, bool with_reads) {
   std::vector<PgPrefetch> batch = std::move(n.pg_deferred);
   n.pg_deferred.clear();
@@ -380,9 +381,13 @@ PgResult run_pg_pipelined(NativeConn& n, std::string_view sql, PgValues values, 
   for (size_t i = 0; i < deferred; ++i) pg_check(batch[i].result.r);
   PgResult mine = std::move(batch.back().result);
   batch.pop_back();
+  // Inside a transaction a failed read aborts it: `sql`, skipped, would then report only "current transaction is
+  // aborted" when run again, so the read's own error is the one reported.
+  bool aborted = PQresultStatus(mine.r) == PGRES_PIPELINE_ABORTED && PQtransactionStatus(n.pg) == PQTRANS_INERROR;
   for (size_t i = deferred; i < batch.size(); ++i) {
     auto status = PQresultStatus(batch[i].result.r);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) n.pg_fetched.push_back(std::move(batch[i]));
+    else if (aborted && status == PGRES_FATAL_ERROR) pg_check(batch[i].result.r);
   }
   return mine;
 }

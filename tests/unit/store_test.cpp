@@ -403,6 +403,17 @@ TEST(Postgres, PrefetchedReadsGoToTheirOwnStatementsAndSeeEveryEarlierWrite) {
     c.exec("UPDATE prefetch_t SET v = 'changed too' WHERE id = 2");  // the queued read is sent after this write
     EXPECT_EQ(c.text(by_id, {2LL}), "changed too");
   });
+  // Inside a transaction a failing prefetched read aborts it: the statement sent with it reports the read's error,
+  // not PostgreSQL's "current transaction is aborted".
+  try {
+    db->write([&](store::Conn& c) {
+      c.prefetch("SELECT 1 / (? - 1)", {1LL});
+      c.text(by_id, {1LL});
+    });
+    ADD_FAILURE() << "the write committed";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("division by zero"), std::string::npos) << e.what();
+  }
   db->write([](store::Conn& c) { c.exec("DROP TABLE prefetch_t"); });
 }
 
