@@ -104,11 +104,14 @@ export function useCursorTable<T, F extends Record<string, unknown>>(
       // The list itself reports errors; a missing total only leaves the pager without it.
     }
   }
-  function search() {
+  function firstPage() {
     page.value = 1
     cursors = ['first']
-    void count()
     return load()
+  }
+  function search() {
+    void count()
+    return firstPage()
   }
   function reset() {
     Object.assign(filters, initialFilters)
@@ -116,9 +119,7 @@ export function useCursorTable<T, F extends Record<string, unknown>>(
   }
   function onSizeChange(n: number) {
     size.value = n
-    page.value = 1
-    cursors = ['first']
-    return load()
+    return firstPage()
   }
   function nextPage() {
     if (!next) return
