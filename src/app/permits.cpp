@@ -229,53 +229,63 @@ Draft read_draft(const json& body) {
   return d;
 }
 
+// A user the permit involves, in one role (permit_participants).
+struct Participant {
+  long long user_id;
+  std::string_view role;
+  auto operator<=>(const Participant&) const = default;
+};
+
 // References must exist; the full rules run at submission. The lookups are independent: on PostgreSQL they go
-// in one round trip (prefetch), not one each.
-void check_draft_refs(store::Conn& c, const Draft& d) {
+// in one round trip (prefetch), not one each. They also read the accounts behind the references, so the answer is
+// the users the draft involves, each in its role (the applicant being `applicant`).
+std::set<Participant> check_draft_refs(store::Conn& c, const Draft& d, long long applicant) {
   struct Ref {
     const char* sql;
     store::Params key;
     const char* code;
     const char* message;
     const char* field;
+    std::string_view role;  // when set, the row's user_id (if any) takes part in this role
   };
   std::vector<Ref> refs;
-  auto ref = [&](const char* sql, store::Value key, const char* code, const char* message, const char* field) {
-    refs.push_back({sql, {std::move(key)}, code, message, field});
-  };
-  ref("SELECT id FROM venues WHERE id = ?", d.venue_id, "VENUE_NOT_FOUND", "动火场所不存在", "venueId");
+  auto ref = [&](const char* sql, store::Value key, const char* code, const char* message, const char* field,
+                 std::string_view role = {}) { refs.push_back({sql, {std::move(key)}, code, message, field, role}); };
+  constexpr const char* kPerson = "SELECT id, user_id FROM people WHERE id = ?";
+  ref("SELECT id, manager_user_id AS user_id FROM venues WHERE id = ?", d.venue_id, "VENUE_NOT_FOUND", "动火场所不存在",
+      "venueId", "venue_manager");
   ref("SELECT id FROM dict_items WHERE type_code = 'hotwork_method' AND value = ? AND enabled = 1", d.method,
       "INVALID_VALUE", "动火方式不在字典中", "method");
   if (d.unit_id) ref("SELECT id FROM units WHERE id = ?", *d.unit_id, "UNIT_NOT_FOUND", "施工单位不存在", "unitId");
-  ref("SELECT id FROM people WHERE id = ?", d.job_leader_id, "PERSON_NOT_FOUND", "动火作业负责人不存在", "jobLeaderId");
-  ref("SELECT id FROM people WHERE id = ?", d.fire_watch_id, "PERSON_NOT_FOUND", "监护人不存在", "fireWatchId");
-  ref("SELECT id FROM users WHERE id = ? AND status = 'active'", d.approver_user_id, "USER_NOT_FOUND",
-      "审批人不存在或已停用", "approverUserId");
+  ref(kPerson, d.job_leader_id, "PERSON_NOT_FOUND", "动火作业负责人不存在", "jobLeaderId", "job_leader");
+  ref(kPerson, d.fire_watch_id, "PERSON_NOT_FOUND", "监护人不存在", "fireWatchId", "fire_watch");
+  ref("SELECT id, id AS user_id FROM users WHERE id = ? AND status = 'active'", d.approver_user_id, "USER_NOT_FOUND",
+      "审批人不存在或已停用", "approverUserId", "approver");
   for (const auto& w : d.workers) {
-    ref("SELECT id FROM people WHERE id = ?", w.person_id, "PERSON_NOT_FOUND", "作业人员不存在", "workers");
+    ref(kPerson, w.person_id, "PERSON_NOT_FOUND", "作业人员不存在", "workers", "worker");
     ref("SELECT id FROM certificates WHERE id = ?", w.certificate_id, "CERT_NOT_FOUND", "作业人员所持证书不存在", "workers");
   }
   for (long long m : d.machines) ref("SELECT id FROM machines WHERE id = ?", m, "MACHINE_NOT_FOUND", "焊机不存在", "machineIds");
   for (size_t i = 1; i < refs.size(); ++i) c.prefetch(refs[i].sql, refs[i].key);  // sent with the first
-  for (const auto& r : refs)
-    if (!c.row(r.sql, r.key)) throw bad_request(r.code, r.message, r.field);
+  std::set<Participant> involved{{applicant, "applicant"}};
+  for (const auto& r : refs) {
+    auto row = c.row(r.sql, r.key);
+    if (!row) throw bad_request(r.code, r.message, r.field);
+    if (!r.role.empty() && !(*row)["user_id"].is_null()) involved.insert({num((*row)["user_id"]), r.role});
+  }
   check_files_exist(c, d.photos_before, "photosBefore");
+  return involved;
 }
 
-// The users the permit involves, by role, for a permit that has none recorded yet: one statement.
-void save_participants(store::Conn& c, long long id) {
-  c.defer("INSERT INTO permit_participants (permit_id, user_id, role) "
-          "SELECT id, applicant_user_id, 'applicant' FROM permits WHERE id = ? "
-          "UNION SELECT id, approver_user_id, 'approver' FROM permits WHERE id = ? "
-          "UNION SELECT p.id, pe.user_id, 'job_leader' FROM permits p JOIN people pe ON pe.id = p.job_leader_id "
-          "WHERE p.id = ? AND pe.user_id IS NOT NULL "
-          "UNION SELECT p.id, pe.user_id, 'fire_watch' FROM permits p JOIN people pe ON pe.id = p.fire_watch_id "
-          "WHERE p.id = ? AND pe.user_id IS NOT NULL "
-          "UNION SELECT pw.permit_id, pe.user_id, 'worker' FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
-          "WHERE pw.permit_id = ? AND pe.user_id IS NOT NULL "
-          "UNION SELECT p.id, v.manager_user_id, 'venue_manager' FROM permits p JOIN venues v ON v.id = p.venue_id "
-          "WHERE p.id = ? AND v.manager_user_id IS NOT NULL",
-          {id, id, id, id, id, id});
+// The permit's participants, for a permit that has none recorded yet: one statement.
+void save_participants(store::Conn& c, long long id, const std::set<Participant>& involved) {
+  std::string sql = "INSERT INTO permit_participants (permit_id, user_id, role) VALUES ";
+  store::Params params;
+  for (const auto& p : involved) {
+    sql += params.empty() ? "(?, ?, ?)" : ", (?, ?, ?)";
+    params.insert(params.end(), {id, p.user_id, std::string(p.role)});
+  }
+  c.defer(sql, params);
 }
 
 // The permit columns a draft sets, in the order of draft_values().
@@ -321,48 +331,44 @@ std::string next_number(store::Conn& c, const NumberDay& today) {
 constexpr std::string_view kNextPermitId = "SELECT nextval('permits_id_seq')";
 
 // A new draft's permit row. SQLite has one writer: the number is drawn first and the row written with it.
-// PostgreSQL: every create of the day waits on the day's counter row while another holds it, so the row is written
-// (deferred, under a stand-in number) with the transaction's other writes, and the number is drawn at commit, by
-// next_permit_number() in an UPDATE that goes with the audit row and the COMMIT in one round trip: the counter is
-// locked only while the server runs those, not over the three round trips of a draw, a check and an UPDATE
-// (creates on the city's PostgreSQL: about 1,000 -> 1,350 a second).
+// PostgreSQL: every create of the day waits on the day's counter row while another holds it, so the row is
+// written last, at commit, drawing its number from next_permit_number() in the INSERT itself; it goes with the
+// audit row and the COMMIT in one round trip, after the draft's other rows (whose references to it are checked
+// at commit, migration 0023). The counter is then locked only while the server runs those few statements, and the
+// row is written once (an UPDATE of its number would write it and all its index entries again).
 long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
-  auto sql = [](bool with_id) {
+  auto sql = [](bool pg) {
     std::string columns, marks;
     for (std::string_view column : kDraftColumns) {
       columns += ", " + std::string(column);
       marks += ", ?";
     }
-    return std::string("INSERT INTO permits (") + (with_id ? "id, " : "") +
+    return std::string("INSERT INTO permits (") + (pg ? "id, " : "") +
            "number, public_token, applicant_user_id, state, created_at" + columns + ") VALUES (" +
-           (with_id ? "?, " : "") + "?, ?, ?, 'draft', ?" + marks + ")";
+           (pg ? "?, next_permit_number(?, ?)" : "?") + ", ?, ?, 'draft', ?" + marks + ")";
   };
   static const std::string sqlite_sql = sql(false), pg_sql = sql(true);
   bool pg = c.dialect() == store::Dialect::Postgres;
   NumberDay today = number_day();
-  std::string token = time_ordered_token(12);
   long long id = pg ? c.scalar(kNextPermitId) : 0;
-  store::Params params = pg ? store::Params{id, "new-" + token} : store::Params{next_number(c, today)};
-  for (auto v : store::Params{token, who.user_id, now_iso()}) params.push_back(std::move(v));
+  store::Params params = pg ? store::Params{id, today.day, today.prefix} : store::Params{next_number(c, today)};
+  for (auto v : store::Params{time_ordered_token(12), who.user_id, now_iso()}) params.push_back(std::move(v));
   for (auto& v : draft_values(d)) params.push_back(std::move(v));
   if (!pg) return c.insert(sqlite_sql, params);
-  c.defer(pg_sql, params);
-  c.before_commit([id, today](store::Conn& c) {
-    c.defer("UPDATE permits SET number = next_permit_number(?, ?) WHERE id = ?", {today.day, today.prefix, id});
-  });
+  c.before_commit([params = std::move(params)](store::Conn& c) { c.defer(pg_sql, params); });
   return id;
 }
 
 // The draft's people and machines, after its row.
-void save_draft_parts(store::Conn& c, long long id, const Draft& d) {
+void save_draft_parts(store::Conn& c, long long id, const Draft& d, const std::set<Participant>& involved) {
   for (const auto& w : d.workers)
     c.defer("INSERT INTO permit_workers (permit_id, person_id, certificate_id) VALUES (?, ?, ?)", {id, w.person_id, w.certificate_id});
   for (long long m : std::set<long long>(d.machines.begin(), d.machines.end()))
     c.defer("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, m});
-  save_participants(c, id);
+  save_participants(c, id, involved);
 }
 
-void update_draft(store::Conn& c, long long id, const Draft& d) {
+void update_draft(store::Conn& c, long long id, const Draft& d, const std::set<Participant>& involved) {
   static const std::string sql = [] {
     std::string sets;
     for (std::string_view column : kDraftColumns) sets += std::string(column) + " = ?, ";
@@ -374,7 +380,7 @@ void update_draft(store::Conn& c, long long id, const Draft& d) {
   c.defer("DELETE FROM permit_workers WHERE permit_id = ?", {id});
   c.defer("DELETE FROM permit_machines WHERE permit_id = ?", {id});
   c.defer("DELETE FROM permit_participants WHERE permit_id = ?", {id});
-  save_draft_parts(c, id, d);
+  save_draft_parts(c, id, d, involved);
 }
 
 // ---- rules ----
@@ -450,12 +456,14 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
   // One permit, one job: nobody and no machine on two overlapping permits. Two permits of one crew checked at
   // once must not both pass: on PostgreSQL (read committed) the second waits here for the first to commit and
   // then sees its permit; SQLite runs one writer at a time. Locks in one order (people, then machines, by id).
+  // FOR NO KEY UPDATE, not FOR UPDATE: checks exclude each other, but not a create whose references to the same
+  // people hold key-share locks (FOR UPDATE would wait for it, and it may wait for this check's commit).
   if (c.dialect() == store::Dialect::Postgres) {
     // One IN list, not "IN (...) OR id = ?", which PostgreSQL answers by filtering every person.
     c.rows("SELECT id FROM people WHERE id IN (SELECT person_id FROM permit_workers WHERE permit_id = ? "
-           "UNION ALL SELECT fire_watch_id FROM permits WHERE id = ?) ORDER BY id FOR UPDATE",
+           "UNION ALL SELECT fire_watch_id FROM permits WHERE id = ?) ORDER BY id FOR NO KEY UPDATE",
            {id, id});
-    c.rows("SELECT id FROM machines WHERE id IN (SELECT machine_id FROM permit_machines WHERE permit_id = ?) ORDER BY id FOR UPDATE", {id});
+    c.rows("SELECT id FROM machines WHERE id IN (SELECT machine_id FROM permit_machines WHERE permit_id = ?) ORDER BY id FOR NO KEY UPDATE", {id});
   }
   std::string start = raw["planned_start"], end = raw["planned_end"];
   auto clash = [&](const std::string& sql, const char* code, const std::string& what, const char* field, bool fire_watch) {
@@ -976,9 +984,9 @@ std::string create_permit(store::Db& db, const Caller& who, const json& body) {
   Draft d = read_draft(body);
   return write_and_answer(db, who, [&](store::Conn& c) {
     if (c.dialect() == store::Dialect::Postgres) c.prefetch(kNextPermitId, {});
-    check_draft_refs(c, d);
+    auto involved = check_draft_refs(c, d, who.user_id);
     long long id = insert_draft(c, who, d);
-    save_draft_parts(c, id, d);
+    save_draft_parts(c, id, d, involved);
     add_event(c, id, "create", "draft", "draft", who, json::object());
     record(c, who, "permit.create", "permit", std::to_string(id), nullptr, json{{"venueId", d.venue_id}, {"place", d.place}});
     return id;
@@ -992,8 +1000,7 @@ std::string update_permit(store::Db& db, const Caller& who, long long id, const 
     if (raw["applicant_user_id"] != who.user_id) throw not_your_step("申请人");
     if (state_of(raw) != State::Draft)
       throw conflict("PERMIT_LOCKED", "动火作业证提交后不能修改地点、范围或人员；如需变更，请取消后重新申请", "");
-    check_draft_refs(c, d);
-    update_draft(c, id, d);
+    update_draft(c, id, d, check_draft_refs(c, d, who.user_id));
     add_event(c, id, "update", "draft", "draft", who, json::object());
     record(c, who, "permit.update", "permit", std::to_string(id), nullptr, json{{"place", d.place}});
     return id;
