@@ -364,12 +364,12 @@ void load_demo_permits(store::Conn& c) {
          approver, applicant, std::string("焊接火花飞溅可能引燃周边可燃物；作业点下方有人员通行"),
          std::string(hospital ? "医院 24 小时运行，作业区与病区已评估：采用不燃材料分隔，作业期间暂停该区域通行。" : ""),
          controls.dump(), state, std::string(d.reason), created, created});
-    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, checked_in_at) VALUES (?, ?, ?, ?)",
-           {id, worker, cert,
+    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, planned_end, checked_in_at) VALUES (?, ?, ?, ?, ?)",
+           {id, worker, cert, clock::iso_utc(end),
             (state == "in_progress" || state == "suspended" || state == "watching" || state == "closed")
                 ? store::Value(clock::iso_utc(start - minutes(10)))
                 : store::Value(nullptr)});
-    c.exec("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, machine});
+    c.exec("INSERT INTO permit_machines (permit_id, machine_id, planned_end) VALUES (?, ?, ?)", {id, machine, clock::iso_utc(end)});
     // Measures are written when the job leader confirms them (permits past that step).
     if (state != "draft" && state != "submitted" && state != "surveyed")
       for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1"))

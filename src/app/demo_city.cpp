@@ -202,11 +202,11 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
            " END, CASE WHEN " + end + " < " + std::to_string(now) + " THEN " + q.iso(end) + " END, CASE WHEN " + end + " < " +
            std::to_string(now) + " THEN " + q.iso(end + " + 1800") + " END, 0, " + q.iso(start + " - 86400") + ", " + q.iso(start) +
            lim + std::to_string(s.permits));
-    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id) SELECT " + std::to_string(permit0) + " + i, " +
+    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, planned_end) SELECT " + std::to_string(permit0) + " + i, " +
            std::to_string(person0) + " + (2 * i) % " + std::to_string(s.people) + ", " + std::to_string(cert0) + " + (2 * i) % " +
-           std::to_string(s.people) + lim + std::to_string(s.permits));
-    c.exec("INSERT INTO permit_machines (permit_id, machine_id) SELECT " + std::to_string(permit0) + " + i, " + std::to_string(machine0) +
-           " + i % " + std::to_string(s.machines) + lim + std::to_string(s.permits));
+           std::to_string(s.people) + ", " + q.iso(end) + lim + std::to_string(s.permits));
+    c.exec("INSERT INTO permit_machines (permit_id, machine_id, planned_end) SELECT " + std::to_string(permit0) + " + i, " +
+           std::to_string(machine0) + " + i % " + std::to_string(s.machines) + ", " + q.iso(end) + lim + std::to_string(s.permits));
     // New permits of a day continue after the generated ones (counters are keyed by the day as YYYY-MM-DD).
     c.exec("INSERT INTO permit_counters (day, last) SELECT substr(number, 4, 4) || '-' || substr(number, 8, 2) || '-' || "
            "substr(number, 10, 2), MAX(CAST(substr(number, 13) AS INTEGER)) FROM permits WHERE id >= " + std::to_string(permit0) +

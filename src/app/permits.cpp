@@ -359,12 +359,13 @@ long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
   return id;
 }
 
-// The draft's people and machines, after its row.
+// The draft's people and machines (each with the permit's planned end, migration 0024), and its participants.
 void save_draft_parts(store::Conn& c, long long id, const Draft& d, const std::set<Participant>& involved) {
   for (const auto& w : d.workers)
-    c.defer("INSERT INTO permit_workers (permit_id, person_id, certificate_id) VALUES (?, ?, ?)", {id, w.person_id, w.certificate_id});
+    c.defer("INSERT INTO permit_workers (permit_id, person_id, certificate_id, planned_end) VALUES (?, ?, ?, ?)",
+            {id, w.person_id, w.certificate_id, d.planned_end});
   for (long long m : std::set<long long>(d.machines.begin(), d.machines.end()))
-    c.defer("INSERT INTO permit_machines (permit_id, machine_id) VALUES (?, ?)", {id, m});
+    c.defer("INSERT INTO permit_machines (permit_id, machine_id, planned_end) VALUES (?, ?, ?)", {id, m, d.planned_end});
   save_participants(c, id, involved);
 }
 
@@ -466,25 +467,30 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
     c.rows("SELECT id FROM machines WHERE id IN (SELECT machine_id FROM permit_machines WHERE permit_id = ?) ORDER BY id FOR NO KEY UPDATE", {id});
   }
   std::string start = raw["planned_start"], end = raw["planned_end"];
-  auto clash = [&](const std::string& sql, const char* code, const std::string& what, const char* field, bool fire_watch) {
-    auto other = c.row(sql + " AND p2.id <> ? AND p2.state IN " + holding_states(fire_watch) +
-                           " AND p2.planned_start < ? AND p2.planned_end > ?",
-                       {id, id, end, start});
-    if (other) throw conflict(code, what + "在同一时段已有动火作业证 " + (*other)["number"].get<std::string>() + "（一次作业一张证）", field);
+  // `sql` finds other permits as p2, with `params` for its own placeholders; a worker's or a machine's rows are
+  // bounded by the copy of their permit's end (migration 0024), so only current and future permits are read.
+  auto clash = [&](const std::string& sql, store::Params params, bool fire_watch) {
+    params.insert(params.end(), {id, end, start});
+    return c.row(sql + " AND p2.id <> ? AND p2.state IN " + holding_states(fire_watch) +
+                     " AND p2.planned_start < ? AND p2.planned_end > ?",
+                 params);
   };
-  for (const auto& wk : workers) {
-    std::string name = wk["name"];
-    auto other = c.row("SELECT p2.number FROM permit_workers w2 JOIN permits p2 ON p2.id = w2.permit_id "
-                       "WHERE w2.person_id = ? AND p2.id <> ? AND p2.state IN " + holding_states(false) +
-                           " AND p2.planned_start < ? AND p2.planned_end > ?",
-                       {num(wk["person_id"]), id, end, start});
-    if (other) throw conflict("WORKER_DOUBLE_BOOKED", "作业人员" + name + "在同一时段已有动火作业证 " + (*other)["number"].get<std::string>(), "workers");
-  }
-  clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id WHERE m2.machine_id IN "
-        "(SELECT machine_id FROM permit_machines WHERE permit_id = ?)",
-        "MACHINE_DOUBLE_BOOKED", "所选焊机", "machineIds", false);
-  clash("SELECT p2.number FROM permits p2 WHERE p2.fire_watch_id = (SELECT fire_watch_id FROM permits WHERE id = ?)",
-        "FIRE_WATCH_DOUBLE_BOOKED", "监护人", "fireWatchId", true);
+  for (const auto& wk : workers)
+    if (auto other = clash("SELECT p2.number FROM permit_workers w2 JOIN permits p2 ON p2.id = w2.permit_id "
+                           "WHERE w2.person_id = ? AND w2.planned_end > ?",
+                           {num(wk["person_id"]), start}, false))
+      throw conflict("WORKER_DOUBLE_BOOKED", "作业人员" + wk["name"].get<std::string>() + "在同一时段已有动火作业证 " +
+                                                 (*other)["number"].get<std::string>(), "workers");
+  auto once = [](const std::string& what, const json& other) {
+    return what + "在同一时段已有动火作业证 " + other["number"].get<std::string>() + "（一次作业一张证）";
+  };
+  if (auto other = clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id WHERE m2.machine_id IN "
+                         "(SELECT machine_id FROM permit_machines WHERE permit_id = ?) AND m2.planned_end > ?",
+                         {id, start}, false))
+    throw conflict("MACHINE_DOUBLE_BOOKED", once("所选焊机", *other), "machineIds");
+  if (auto other = clash("SELECT p2.number FROM permits p2 WHERE p2.fire_watch_id = (SELECT fire_watch_id FROM permits WHERE id = ?)",
+                         {id}, true))
+    throw conflict("FIRE_WATCH_DOUBLE_BOOKED", once("监护人", *other), "fireWatchId");
 
   // The people who act on it.
   if (raw["approver_user_id"] == raw["applicant_user_id"])

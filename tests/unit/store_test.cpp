@@ -465,3 +465,38 @@ TEST(Postgres, DeferredWritesGoWithTheNextStatementInOrderAndAFailureUndoesTheWr
   auto db = store::Db::open(url, 1);
   check_deferred_writes(*db);
 }
+
+// The copies of a permit's planned end on its workers and machines (migration 0024): written with the rows, and
+// following a later change of the permit's window. Undone at the end (the PostgreSQL database is shared).
+static void check_parts_follow_window(store::Db& db) {
+  app::load_demo(db);
+  struct Undo {};
+  try {
+    db.write([](store::Conn& c) {
+      for (const char* table : {"permit_workers", "permit_machines"})
+        EXPECT_EQ(c.scalar(std::string("SELECT COUNT(*) FROM ") + table + " x JOIN permits p ON p.id = x.permit_id "
+                           "WHERE x.planned_end <> p.planned_end"), 0) << table;
+      long long id = c.scalar("SELECT MIN(w.permit_id) FROM permit_workers w JOIN permit_machines m ON m.permit_id = w.permit_id");
+      c.exec("UPDATE permits SET planned_end = '2031-01-01T00:00:00Z' WHERE id = ?", {id});
+      for (const char* table : {"permit_workers", "permit_machines"}) {
+        std::string rows = std::string("SELECT COUNT(*) FROM ") + table + " WHERE permit_id = ?";
+        EXPECT_GT(c.scalar(rows, {id}), 0) << table;
+        EXPECT_EQ(c.scalar(rows + " AND planned_end = '2031-01-01T00:00:00Z'", {id}), c.scalar(rows, {id})) << table;
+      }
+      throw Undo{};
+    });
+  } catch (const Undo&) {
+  }
+}
+
+TEST(PermitParts, KeepTheirPermitsPlannedEndOnSqlite) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  check_parts_follow_window(*db);
+}
+
+TEST(Postgres, PermitPartsKeepTheirPermitsPlannedEnd) {
+  const char* url = std::getenv("HUOYAN_PG_URL");
+  if (!url) GTEST_SKIP() << "HUOYAN_PG_URL is not set";
+  auto db = store::Db::open(url, 1);
+  check_parts_follow_window(*db);
+}

@@ -1,6 +1,6 @@
 -- The day's next permit number, drawn at commit on PostgreSQL (app/permits.cpp, insert_draft) by the permit's
--- INSERT, sent with the COMMIT (migration 0023), so that the day's counter row, which every create of the day waits on, stays locked only while
--- the server runs that round trip. The rule is the one SQLite's single writer follows in the application
+-- INSERT, sent with the COMMIT (migration 0023), so that the day's counter row, which every create of the day
+-- waits on, stays locked only while the server runs that round trip. The rule is the one SQLite's single writer follows in the application
 -- (next_number): the counter's next value, passing over a number a permit already holds (one the counter did not
 -- give, e.g. an imported permit).
 -- @postgresql
