@@ -481,16 +481,16 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
                            {num(wk["person_id"]), start}, false))
       throw conflict("WORKER_DOUBLE_BOOKED", "作业人员" + wk["name"].get<std::string>() + "在同一时段已有动火作业证 " +
                                                  (*other)["number"].get<std::string>(), "workers");
-  auto once = [](const std::string& what, const json& other) {
+  auto one_job = [](const std::string& what, const json& other) {
     return what + "在同一时段已有动火作业证 " + other["number"].get<std::string>() + "（一次作业一张证）";
   };
   if (auto other = clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id WHERE m2.machine_id IN "
                          "(SELECT machine_id FROM permit_machines WHERE permit_id = ?) AND m2.planned_end > ?",
                          {id, start}, false))
-    throw conflict("MACHINE_DOUBLE_BOOKED", once("所选焊机", *other), "machineIds");
+    throw conflict("MACHINE_DOUBLE_BOOKED", one_job("所选焊机", *other), "machineIds");
   if (auto other = clash("SELECT p2.number FROM permits p2 WHERE p2.fire_watch_id = (SELECT fire_watch_id FROM permits WHERE id = ?)",
                          {id}, true))
-    throw conflict("FIRE_WATCH_DOUBLE_BOOKED", once("监护人", *other), "fireWatchId");
+    throw conflict("FIRE_WATCH_DOUBLE_BOOKED", one_job("监护人", *other), "fireWatchId");
 
   // The people who act on it.
   if (raw["approver_user_id"] == raw["applicant_user_id"])
