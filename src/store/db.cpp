@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include "store/sqlite_vfs.h"
+
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -548,8 +550,8 @@ void configure_sqlite(soci::session& s) {
   s << "PRAGMA foreign_keys=ON";
   s << "PRAGMA busy_timeout=10000";
   // Read pages straight from the kernel's page cache instead of copying them into each connection's own small
-  // cache (the permit list at city scale: 1.6x). SQLite caps the size at its build's limit (2 GiB on Debian);
-  // the mapped pages are the kernel's, shared and reclaimable, not the process's own memory.
+  // cache (the permit list at city scale: 1.6x), through the one mapping all connections share (sqlite_vfs.h).
+  // The mapped pages are the kernel's, shared and reclaimable, not the process's own memory.
   s << "PRAGMA mmap_size=1099511627776";
 }
 }  // namespace
@@ -573,6 +575,7 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
       sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
       sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
       sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+      install_shared_map_vfs();
     });
     std::string path = url.substr(7);
     if (path.empty()) throw std::runtime_error("sqlite URL needs a path: sqlite:data/huoyan.db");

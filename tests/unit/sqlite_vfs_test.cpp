@@ -1,0 +1,73 @@
+// The shared-mapping VFS (store/sqlite_vfs.h) against a real SQLite file: readers see every commit, and a page
+// one connection has read costs another connection no page fault, before or after a commit.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <filesystem>
+
+#include "store/db.h"
+#include "store/sqlite_vfs.h"
+
+using namespace huoyan;
+
+namespace {
+long thread_minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return u.ru_minflt;
+}
+
+struct Scan {
+  long long rows = 0, sum = 0;
+  long faults = 0;
+};
+
+// Reads every page of t (its padding is long) on `c`, counting this thread's page faults meanwhile.
+Scan scan(store::Conn& c) {
+  Scan s;
+  long before = thread_minor_faults();
+  auto r = c.row("SELECT COUNT(*) AS n, SUM(v) AS s, SUM(LENGTH(pad)) AS p FROM t");
+  s.faults = thread_minor_faults() - before;
+  s.rows = (*r)["n"].get<long long>();
+  s.sum = (*r)["s"].get<long long>();
+  return s;
+}
+}  // namespace
+
+TEST(SharedMapping, ReadersSeeEveryCommitAndShareThePagesOneOfThemRead) {
+  auto dir = std::filesystem::temp_directory_path() / ("huoyan_vfs_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto db = store::Db::open("sqlite:" + (dir / "t.db").string(), 2);
+    db->write([](store::Conn& c) {
+      c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, pad TEXT NOT NULL)");
+      c.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) "
+             "INSERT INTO t (v, pad) SELECT i, printf('%.300c', 'x') FROM n");
+    });
+    // Into the database file, so the readers' pages come from it (and the mapping), not from the WAL.
+    auto checkpoint = [&] { db->read([](store::Conn& c) { c.row("PRAGMA wal_checkpoint(TRUNCATE)"); }); };
+    checkpoint();
+    const long long n = 50000, sum = n * (n + 1) / 2;
+    auto fetched_before = store::shared_map_fetches();
+
+    db->read([&](store::Conn& first) {
+      Scan a = scan(first);
+      EXPECT_EQ(a.rows, n);
+      EXPECT_EQ(a.sum, sum);
+      EXPECT_GT(store::shared_map_fetches() - fetched_before, 1000);  // ~16 MB of pages, from the mapping
+      EXPECT_GT(a.faults, 100);  // the first reader meets the pages
+      // A second connection, leased while the first is held, finds them mapped already.
+      Scan b = db->read([](store::Conn& second) { return scan(second); });
+      EXPECT_EQ(b.sum, sum);
+      EXPECT_LT(b.faults * 4, a.faults) << "first reader " << a.faults << " faults, second " << b.faults;
+
+      // Another connection commits a change to every row: the first reader sees it, and its pages stay mapped.
+      db->write([](store::Conn& c) { c.exec("UPDATE t SET v = v + 1"); });
+      checkpoint();
+      Scan after = scan(first);
+      EXPECT_EQ(after.sum, sum + n);
+      EXPECT_LT(after.faults * 4, a.faults) << "first reader " << a.faults << " faults, after a commit " << after.faults;
+    });
+  }
+  std::filesystem::remove_all(dir);
+}
