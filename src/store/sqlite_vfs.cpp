@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,8 +18,6 @@
 
 namespace huoyan::store {
 namespace {
-
-std::atomic<std::int64_t> fetches{0};
 
 // One database file's mapping, shared by every connection that has the file open. A mapping is never moved or
 // shrunk while the file is open, so a page handed out stays valid however long SQLite holds it: when a read
@@ -31,19 +31,25 @@ struct SharedFile {
   std::atomic<char*> base{nullptr};  // the newest mapping
   std::atomic<std::int64_t> mapped{0};  // its length; past the file's end it reads nothing until the file grows
   std::atomic<std::int64_t> size{0};  // the file's length when last looked at
+  std::atomic<std::int64_t> next_look{0};  // steady clock: when a read past `size` may look at the file again
 
   ~SharedFile() {
     for (auto [p, n] : mappings) munmap(p, static_cast<size_t>(n));
     if (fd >= 0) close(fd);
   }
 
-  // True when [0, end) lies in the file and the mapping, after looking again at the file if needed.
+  // True when [0, end) lies in the file and the mapping, after looking again at the file if needed. The file is
+  // looked at no more than every 100 ms: a writer asks for the pages it is appending, past the file's end, many
+  // times a second (they are in its own cache), and a page the mapping does not serve is read with xRead.
   bool covers(std::int64_t end) {
     if (end <= size.load(std::memory_order_acquire) && end <= mapped.load(std::memory_order_acquire)) return true;
+    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (end > size.load(std::memory_order_acquire) && now < next_look.load(std::memory_order_relaxed)) return false;
     std::lock_guard lock(grow);
     struct stat st {};
     if (fstat(fd, &st) != 0) return false;
     size.store(st.st_size, std::memory_order_release);
+    next_look.store(now + std::chrono::nanoseconds(std::chrono::milliseconds(100)).count(), std::memory_order_relaxed);
     if (end > st.st_size) return false;
     if (end <= mapped.load(std::memory_order_relaxed)) return true;
     // Address space only: twice what is needed now, so a growing database rarely maps again.
@@ -146,7 +152,6 @@ int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
   std::int64_t end = offset + amount;
   if (!s || end > file->limit || !s->covers(end)) return SQLITE_OK;
   *out = s->base.load(std::memory_order_acquire) + offset;
-  fetches.fetch_add(1, std::memory_order_relaxed);
   return SQLITE_OK;
 }
 
@@ -215,7 +220,5 @@ void install_shared_map_vfs() {
     sqlite3_vfs_register(&vfs, 1);
   });
 }
-
-std::int64_t shared_map_fetches() { return fetches.load(std::memory_order_relaxed); }
 
 }  // namespace huoyan::store

@@ -10,14 +10,9 @@
 //
 // Reads through the shared mapping see what SQLite's mapping sees: both are MAP_SHARED views of the file, and
 // SQLite asks for a page through it only when the page is not in the WAL and lies inside the database.
-#include <cstdint>
-
 namespace huoyan::store {
 
 // Registers the VFS as the process's default. Once, before the first connection opens; later calls do nothing.
 void install_shared_map_vfs();
-
-// Pages served from shared mappings since start (for tests and the bench's diagnostics).
-std::int64_t shared_map_fetches();
 
 }  // namespace huoyan::store
