@@ -139,9 +139,17 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
   return rc;
 }
 
+// The mapping is this VFS's alone: the root's file is never told of mmap_size, or it would map the file for its
+// connection as well (it does so on a size hint, before a checkpoint extends the file).
 int x_file_control(sqlite3_file* f, int op, void* arg) {
-  if (op == SQLITE_FCNTL_MMAP_SIZE && *static_cast<sqlite3_int64*>(arg) >= 0)
-    reinterpret_cast<File*>(f)->limit = *static_cast<sqlite3_int64*>(arg);
+  if (op == SQLITE_FCNTL_MMAP_SIZE) {
+    auto* value = static_cast<sqlite3_int64*>(arg);
+    File* file = reinterpret_cast<File*>(f);
+    sqlite3_int64 previous = file->limit;
+    if (*value >= 0) file->limit = *value;  // a negative value only asks
+    *value = previous;
+    return SQLITE_OK;
+  }
   return m(f)->xFileControl(real(f), op, arg);
 }
 
