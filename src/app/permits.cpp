@@ -475,15 +475,14 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
                      " AND p2.planned_start < ? AND p2.planned_end > ?",
                  params);
   };
+  auto one_job = [](const std::string& what, const json& other) {
+    return what + "在同一时段已有动火作业证 " + other["number"].get<std::string>() + "（一次作业一张证）";
+  };
   for (const auto& wk : workers)
     if (auto other = clash("SELECT p2.number FROM permit_workers w2 JOIN permits p2 ON p2.id = w2.permit_id "
                            "WHERE w2.person_id = ? AND w2.planned_end > ?",
                            {num(wk["person_id"]), start}, false))
-      throw conflict("WORKER_DOUBLE_BOOKED", "作业人员" + wk["name"].get<std::string>() + "在同一时段已有动火作业证 " +
-                                                 (*other)["number"].get<std::string>(), "workers");
-  auto one_job = [](const std::string& what, const json& other) {
-    return what + "在同一时段已有动火作业证 " + other["number"].get<std::string>() + "（一次作业一张证）";
-  };
+      throw conflict("WORKER_DOUBLE_BOOKED", one_job("作业人员" + wk["name"].get<std::string>(), *other), "workers");
   if (auto other = clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id WHERE m2.machine_id IN "
                          "(SELECT machine_id FROM permit_machines WHERE permit_id = ?) AND m2.planned_end > ?",
                          {id, start}, false))

@@ -82,9 +82,12 @@ function expectRefused(res, status, field) {
 }
 
 /** Submit must refuse with this rule. */
+/** Submit must be refused; returns the error's message. */
 async function expectSubmitRefused(p, status, code, field) {
-  expectError(await post(cast.contractor, p, 'submit'), status, code, field);
+  const res = await post(cast.contractor, p, 'submit');
+  expectError(res, status, code, field);
   assert.equal((await get(admin, p)).state, 'draft', `${code}: a refused submit changed the state`);
+  return res.json.message;
 }
 
 /** Submit must pass; returns the submitted permit. */
@@ -849,7 +852,8 @@ test('one job, one permit: worker, machine and fire watch double-booked across o
   const first = await expectSubmitted(await draft(a, at('08:00'), at('10:00')), 'first permit');
   const clash = async (over, code, field) => {
     const p = await draft(b, at('09:00'), at('11:00'), over, { venue: venue2 });
-    await expectSubmitRefused(p, 409, code, field);
+    const message = await expectSubmitRefused(p, 409, code, field);
+    assert.ok(message.includes(first.number) && message.endsWith('（一次作业一张证）'), `${code}: ${message}`);
     await cancel(p);
   };
   await clash({ workers: [{ personId: a.worker.person.id, certificateId: a.worker.cert.id }] }, 'WORKER_DOUBLE_BOOKED', 'workers');
