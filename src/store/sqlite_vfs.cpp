@@ -19,11 +19,13 @@
 namespace huoyan::store {
 namespace {
 
+using FileId = std::pair<dev_t, ino_t>;
+
 // One database file's mapping, shared by every connection that has the file open. A mapping is never moved or
 // shrunk while the file is open, so a page handed out stays valid however long SQLite holds it: when a read
 // needs more than the mapping covers, a larger one is added and the older ones stay until the last close.
 struct SharedFile {
-  std::pair<dev_t, ino_t> id;  // the registry's key
+  FileId id;  // the registry's key
   int fd = -1;  // our own read-only descriptor, for the mapping and the size
   int opens = 0;  // guarded by the registry's mutex
   std::mutex grow;
@@ -64,7 +66,6 @@ struct SharedFile {
 };
 
 // By device and inode, not by name: a file replaced under the same name (a restore) gets a mapping of its own.
-using FileId = std::pair<dev_t, ino_t>;
 std::mutex registry_mutex;
 std::map<FileId, std::unique_ptr<SharedFile>>& registry() {
   static std::map<FileId, std::unique_ptr<SharedFile>> files;
@@ -100,7 +101,7 @@ SharedFile* acquire(const char* path) {
 
 void release(SharedFile* file) {
   std::lock_guard lock(registry_mutex);
-  if (--file->opens == 0) registry().erase(FileId(file->id));
+  if (--file->opens == 0) registry().erase(FileId(file->id));  // a copy: the key goes with the entry
 }
 
 // SQLite's own default VFS, which does everything but the mapping. Its files (the unix VFS's) have methods of
