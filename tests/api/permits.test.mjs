@@ -81,7 +81,6 @@ function expectRefused(res, status, field) {
   if (field !== undefined) assert.equal(res.json.field, field, `expected field ${field}: ${where}`);
 }
 
-/** Submit must refuse with this rule. */
 /** Submit must be refused; returns the error's message. */
 async function expectSubmitRefused(p, status, code, field) {
   const res = await post(cast.contractor, p, 'submit');
