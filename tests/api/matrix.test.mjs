@@ -213,6 +213,39 @@ test('case permissions of the built-in roles', async () => {
   assert.equal(res.status, 200, 'GET /api/public/exposures without a session');
 });
 
+// Built-in grants of 小型工程备案: field roles file, departments review, grid workers read.
+const PROJECT_PERMS = ['project:read', 'project:file', 'project:review'];
+const PROJECT_GRANTS = {
+  admin: PROJECT_PERMS,
+  sw_officer: ['project:read', 'project:review'],
+  wj_officer: ['project:read', 'project:review'],
+  inspector: ['project:read', 'project:review'],
+  grid_longfeng: ['project:read'],
+  venue_mgr: ['project:read', 'project:file'],
+  contractor: ['project:read', 'project:file'],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('small-project permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(PROJECT_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => PROJECT_PERMS.includes(p)).sort();
+    const want = [...PROJECT_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  for (const p of PROJECT_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
+  // reads and finishing by project:read (finish then checks filer or reviewer), filing by project:file, the rest by project:review
+  const want = (r) => (r.method.toUpperCase() === 'GET' || r.path.endsWith('/finish') ? 'project:read'
+    : /\/(accept|return|guide)$/.test(r.path) ? 'project:review' : 'project:file');
+  const guarded = serverRoutes().filter((r) => /^\/api\/small-projects(\/|$)/.test(r.path));
+  assert.equal(guarded.length, 8);
+  for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
+});
+
 test('authorization matrix', async (t) => {
   assert.ok(routes.length >= 20, `only ${routes.length} routes with a permission`);
   const mismatches = [];

@@ -193,6 +193,9 @@ test('successful answers match the documented schemas', async () => {
   // enforcement cases, exposure and credit marks (docs/api-hazards.md, last section)
   await caseRoutes();
 
+  // 小型工程备案
+  await smallProjectRoutes();
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=5&cursor=first' });
@@ -368,6 +371,25 @@ async function inspectionRoutes() {
 
 /** Every case route once: a case from a hazard penalized (一案双罚), exposed, withdrawn and closed; another referred, its
  * referral concluded and closed; the public exposure page; a unit marked (with its case) and lifted. */
+/** Every 小型工程备案 route once: file, return, correct, accept, guide, finish. */
+async function smallProjectRoutes() {
+  const org = await orgUnits(admin);
+  const venue = await createVenue(admin, org);
+  const unit = (await hit(admin, 'POST', '/api/units', {}, unitBody(), { expect: 201 })).json;
+  const filing = { venueId: venue.id, unitId: unit.id, orgUnitId: org.byName.get('规建环保岗').id, name: '形状工程', kind: 'rebuild', location: '一层',
+    investment: 12, area: 80.5, plannedStart: localDate(1), plannedEnd: localDate(9), hotWorkMethods: ['electric_welding'], fireMeasures: '形状措施',
+    siteManager: '形状', sitePhone: randomPhone() };
+  const p = (await hit(admin, 'POST', '/api/small-projects', {}, filing, { expect: 201 })).json;
+  const id = { id: p.id };
+  await hit(admin, 'POST', '/api/small-projects/:id/return', id, { reason: '形状' }, { expect: 200 });
+  await hit(admin, 'PUT', '/api/small-projects/:id', id, { ...filing, name: '形状工程改' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/small-projects/:id/accept', id, { note: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/small-projects/:id/guide', id, { note: '形状', unannounced: true }, { expect: 200 });
+  await hit(admin, 'POST', '/api/small-projects/:id/finish', id, {}, { expect: 200 });
+  await hit(admin, 'GET', '/api/small-projects/:id', id, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/small-projects', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=finished&q=${encodeURIComponent('形状')}` });
+}
+
 async function caseRoutes() {
   const org = await orgUnits(admin);
   const venue = await createVenue(admin, org);

@@ -3,6 +3,7 @@
 #include "app/files.h"
 #include "app/input.h"
 #include "app/permits.h"
+#include "app/small_projects.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "http/handlers/handlers.h"
@@ -180,6 +181,37 @@ void add_permit_routes(std::vector<Route>& out) {
                  }, false, "预警实时推送（SSE）/ 变化查询"});
   out.push_back({"GET", "/api/map", Guard::Permission, "alert:read", {},
                  [](Context& c) { return ok(app::town_map(c.db, c.caller(), c.req.query)); }, false, "预警地图（场所与焊机位置）"});
+
+  // 小型工程备案: small projects with hot work, filed with the town before work starts.
+  const std::vector<Field> filing = {
+      {"venueId", F::Integer},      {"unitId", F::Integer},       {"orgUnitId", F::Integer},     {"name", F::String},
+      {"kind", F::String},          {"location", F::String},      {"investment", F::Number},     {"area", F::Number},
+      {"plannedStart", F::String},  {"plannedEnd", F::String},    {"hotWorkMethods", F::StringList},
+      {"fireMeasures", F::String},  {"siteManager", F::String},   {"sitePhone", F::String}};
+  out.push_back({"GET", "/api/small-projects", Guard::Permission, "project:read", {},
+                 [](Context& c) { return ok(app::list_small_projects(c.db, c.caller(), c.req.query)); }, false,
+                 "小型工程备案列表"});
+  out.push_back({"GET", "/api/small-projects/:id", Guard::Permission, "project:read", {},
+                 [](Context& c) { return ok(app::get_small_project(c.db, c.caller(), c.req.id())); }, false,
+                 "小型工程备案详情（含办理记录和同期动火作业证）"});
+  out.push_back({"POST", "/api/small-projects", Guard::Permission, "project:file", filing,
+                 [](Context& c) { return Reply::json_body(app::file_small_project(c.db, c.caller(), c.body), 201); }, false,
+                 "填报小型工程备案"});
+  out.push_back({"PUT", "/api/small-projects/:id", Guard::Permission, "project:file", filing,
+                 [](Context& c) { return ok(app::refile_small_project(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "修改并重新提交备案（待受理或退回补正时）"});
+  const std::vector<std::tuple<const char*, const char*, std::vector<Field>, const char*>> project_commands = {
+      {"accept", "project:review", {{"note", F::String}}, "受理备案"},
+      {"return", "project:review", {{"reason", F::String}}, "退回补正"},
+      {"guide", "project:review", {{"note", F::String}, {"unannounced", F::Boolean}}, "记录安全指导或暗访检查"},
+      {"finish", "project:read", {{"note", F::String}}, "完工销项（填报人或受理部门）"},
+  };
+  for (const auto& [name, permission, body, summary] : project_commands) {
+    std::string command = name;
+    out.push_back({"POST", "/api/small-projects/:id/" + command, Guard::Permission, permission, body, [command](Context& c) {
+                     return ok(app::run_small_project_command(c.db, c.caller(), c.req.id(), command, c.body));
+                   }, false, summary});
+  }
 
   out.push_back({"POST", "/api/devices/messages", Guard::Public, "", {{"messages", F::ObjectList}},
                  [](Context& c) { return ok(app::ingest_batch(c.db, c.body)); }, false,
