@@ -1,11 +1,15 @@
 // The demo town's hazards in every state and its public reports, written the
 // way the commands would have left them (timeline, notice numbers, alerts).
+#include <map>
+#include <tuple>
+
 #include "app/alerts.h"
 #include "app/bootstrap.h"
 #include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
 #include "app/rules.h"
+#include "app/small_projects.h"
 #include "domain/clock.h"
 #include "domain/hazard.h"
 
@@ -214,6 +218,50 @@ void load_demo_hazards(store::Conn& c) {
   }
 }
 
+// 小型工程备案 filed by the demo contractor with 规建环保岗, one in each state.
+void load_demo_small_projects(store::Db& db) {
+  auto [filer, reviewer, refs] = db.read([](store::Conn& c) {
+    access::Caller reviewer = user_caller(c, "gj_officer");
+    reviewer.scope = access::DataScope::All;
+    auto id_of = [&](const char* sql, const char* name) { return c.scalar(sql, {std::string(name)}); };
+    std::map<std::string, long long> refs = {
+        {"mall", id_of("SELECT id FROM venues WHERE name = ?", "金凤商业广场")},
+        {"hotpot", id_of("SELECT id FROM venues WHERE name = ?", "金凤老火锅")},
+        {"clinic", id_of("SELECT id FROM venues WHERE name = ?", "金凤镇卫生院")},
+        {"gym", id_of("SELECT id FROM venues WHERE name = ?", "金凤全民健身中心")},
+        {"decor", id_of("SELECT id FROM units WHERE name = ?", "重庆海兰装饰工程有限公司")},
+        {"steel", id_of("SELECT id FROM units WHERE name = ?", "重庆九凤钢结构工程有限公司")},
+        {"dept", id_of("SELECT id FROM org_units WHERE name = ?", "规建环保岗")}};
+    return std::tuple{user_caller(c, "contractor"), reviewer, refs};
+  });
+  auto file = [&](const char* venue, const char* unit, const char* name, const char* kind, const char* location, double investment,
+                  double area, int start, int end, std::vector<std::string> methods, const char* measures) {
+    return file_small_project(
+        db, filer,
+        {{"venueId", refs.at(venue)}, {"unitId", refs.at(unit)}, {"orgUnitId", refs.at("dept")}, {"name", name}, {"kind", kind},
+         {"location", location}, {"investment", investment}, {"area", area}, {"plannedStart", clock::add_days(clock::today(), start)},
+         {"plannedEnd", clock::add_days(clock::today(), end)}, {"hotWorkMethods", methods}, {"fireMeasures", measures},
+         {"siteManager", "邓强"}, {"sitePhone", "13883510021"}})["id"].get<long long>();
+  };
+  long long mall = file("mall", "decor", "三层美食街商铺装修改造", "decorate", "三层东区 3F-12 至 3F-18 商铺", 26, 280, -5, 25,
+                        {"electric_welding", "gas_cutting"},
+                        "动火区域与营业区用不燃材料硬质围挡分隔；每处动火点配 2 具 4kg 干粉灭火器；商场营业期间（10:00-22:00）不动火；专人监护");
+  run_small_project_command(db, reviewer, mall, "accept", {{"note", "材料齐全，予以备案"}});
+  run_small_project_command(db, reviewer, mall, "guide", {{"note", "现场交底：动火前清理吊顶内可燃物，监护人持证在岗"}});
+  run_small_project_command(db, reviewer, mall, "guide",
+                            {{"note", "夜间暗访：3F-15 电焊作业有动火作业证和专人监护，围挡完整"}, {"unannounced", true}});
+  file("hotpot", "steel", "后厨排烟管道更换", "rebuild", "一层后厨及屋面排烟井", 8.5, 60, 2, 6, {"electric_welding"},
+       "拆除旧管道前清理油垢；动火点下方铺设防火毯；停业日施工，监护人全程在场");
+  long long clinic = file("clinic", "steel", "门诊楼入口雨棚钢结构改建", "rebuild", "门诊楼主入口", 15, 90, 4, 12,
+                          {"electric_welding", "gas_cutting"}, "设置警戒区，配置灭火器");
+  run_small_project_command(db, reviewer, clinic, "return",
+                            {{"reason", "未写明与门诊候诊区的防火分隔措施和动火时段，请补充后重新提交"}});
+  long long gym = file("gym", "steel", "看台护栏拆除更换", "demolish", "西看台", 6, 120, -30, -10, {"gas_cutting"},
+                       "闭馆期间施工；切割点 10 米内无可燃物；专人监护并配消防水带");
+  run_small_project_command(db, reviewer, gym, "accept", {});
+  run_small_project_command(db, filer, gym, "finish", {{"note", "护栏已更换，现场已清理"}});
+}
+
 void load_demo_use_cases(store::Db& db) {
   access::Caller admin = db.read([](store::Conn& c) { return user_caller(c, "admin"); });
   admin.scope = access::DataScope::All;
@@ -250,6 +298,7 @@ void load_demo_use_cases(store::Db& db) {
                                     {"responsiblePersons", {{{"name", "邓强"}, {"role", "施工负责人"}}}}});
   run_case_command(db, admin, hotel["id"], "refer", {{"department", "高新区消防救援支队"}, {"note", "涉嫌无证动火，移交依法查处"}});
   mark_credit(db, admin, ids[4], {{"reason", "营业场所违规动火、无证作业，经查属实"}, {"caseId", hotel["id"]}});
+  load_demo_small_projects(db);
 }
 
 }  // namespace huoyan::app

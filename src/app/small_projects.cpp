@@ -278,4 +278,12 @@ json run_small_project_command(store::Db& db, const access::Caller& who, long lo
   });
 }
 
+json department_lookup(store::Db& db) {
+  return db.read([](store::Conn& c) {
+    json items = c.rows("SELECT id, name FROM org_units WHERE kind = 'department' ORDER BY sort, id");
+    store::as_int(items, {"id"});
+    return json{{"items", items}};
+  });
+}
+
 }  // namespace huoyan::app

@@ -31,4 +31,7 @@ json refile_small_project(store::Db& db, const access::Caller& who, long long id
 json run_small_project_command(store::Db& db, const access::Caller& who, long long id, const std::string& name,
                                const json& body);
 
+// The town's departments that can receive a filing ({items: [{id, name}]}), for filers who may not list org units.
+json department_lookup(store::Db& db);
+
 }  // namespace huoyan::app

@@ -379,6 +379,7 @@ async function smallProjectRoutes() {
   const filing = { venueId: venue.id, unitId: unit.id, orgUnitId: org.byName.get('规建环保岗').id, name: '形状工程', kind: 'rebuild', location: '一层',
     investment: 12, area: 80.5, plannedStart: localDate(1), plannedEnd: localDate(9), hotWorkMethods: ['electric_welding'], fireMeasures: '形状措施',
     siteManager: '形状', sitePhone: randomPhone() };
+  await hit(await login('contractor'), 'GET', '/api/lookups/departments', {}, undefined, { expect: 200 });
   const p = (await hit(admin, 'POST', '/api/small-projects', {}, filing, { expect: 201 })).json;
   const id = { id: p.id };
   await hit(admin, 'POST', '/api/small-projects/:id/return', id, { reason: '形状' }, { expect: 200 });

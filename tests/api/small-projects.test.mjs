@@ -57,6 +57,13 @@ async function cmd(client, p, name, payload, state) {
 }
 const total = async () => (await c.admin.getOk(`/api/small-projects?q=${encodeURIComponent(TAG)}&pageSize=1`)).total;
 
+test('the department picker: filers and org readers get the town\'s departments, others are refused', async () => {
+  const { items } = await c.contractor.getOk('/api/lookups/departments');
+  assert.deepEqual(items.map((d) => d.id).sort(), org.items.filter((u) => u.kind === 'department').map((u) => u.id).sort());
+  assert.ok(items.some((d) => d.name === '规建环保岗'));
+  expectError(await (await login('welder')).get('/api/lookups/departments'), 403, 'FORBIDDEN');
+});
+
 test('a contractor files a project: numbered, submitted, labelled, timed, audited', async () => {
   const p = await file(c.contractor);
   assert.match(p.number, NUMBER);

@@ -188,6 +188,10 @@ void add_permit_routes(std::vector<Route>& out) {
       {"kind", F::String},          {"location", F::String},      {"investment", F::Number},     {"area", F::Number},
       {"plannedStart", F::String},  {"plannedEnd", F::String},    {"hotWorkMethods", F::StringList},
       {"fireMeasures", F::String},  {"siteManager", F::String},   {"sitePhone", F::String}};
+  out.push_back({"GET", "/api/lookups/departments", Guard::Session, "", {}, [](Context& c) {
+                   if (!c.caller().has("project:file") && !c.caller().has("org:read")) throw forbidden();
+                   return ok(app::department_lookup(c.db));
+                 }, false, "受理部门选择（镇属部门）"});
   out.push_back({"GET", "/api/small-projects", Guard::Permission, "project:read", {},
                  [](Context& c) { return ok(app::list_small_projects(c.db, c.caller(), c.req.query)); }, false,
                  "小型工程备案列表"});
