@@ -71,6 +71,18 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/HazardDetailPage.vue'),
         meta: { perm: 'hazard:read', title: '隐患详情' },
       },
+      {
+        path: 'small-projects',
+        name: 'small-projects',
+        component: () => import('./pages/SmallProjectsPage.vue'),
+        meta: { perm: 'project:read', title: '小型工程备案' },
+      },
+      {
+        path: 'small-projects/:id(\\d+)',
+        name: 'small-project-detail',
+        component: () => import('./pages/SmallProjectDetailPage.vue'),
+        meta: { perm: 'project:read', title: '备案详情' },
+      },
       { path: 'cases', name: 'cases', component: () => import('./pages/CasesPage.vue'), meta: { perm: 'case:read', title: '执法案件' } },
       {
         path: 'cases/:id(\\d+)',
