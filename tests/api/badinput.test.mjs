@@ -293,6 +293,12 @@ function validBody(method, path, schema) {
     case 'PUT /api/calendar/:year': return { items: [{ date: '2033-01-01', kind: 'holiday', name: '元旦' }] };
     case 'POST /api/key-periods': return { name: `坏输入${uid('k')}`, start: '2033-02-01T00:00:00Z', end: '2033-02-02T00:00:00Z', note: '坏输入' };
     case 'PUT /api/rule-settings': return { ...fx.ruleSettings };
+    case 'POST /api/small-projects':
+    case 'PUT /api/small-projects/:id': return {
+      venueId: fx.venue.id, unitId: fx.regUnit.id, orgUnitId: fx.org.byName.get('规建环保岗').id, name: '坏输入工程', kind: 'decorate', location: '一层',
+      investment: 10, area: 50, plannedStart: '2033-01-01', plannedEnd: '2033-01-05', hotWorkMethods: ['electric_welding'], fireMeasures: '坏输入',
+      siteManager: '坏输入', sitePhone: randomPhone(),
+    };
     case 'POST /api/permits': return { ...pfx.body };
     case 'PUT /api/permits/:id': return { ...pfx.body };
     case 'POST /api/permits/:id/survey': return { lat: 29.44, lng: 106.36, photos: [pfx.fileId], note: '坏输入' };
