@@ -35,6 +35,7 @@ describe('actionLabel', () => {
       permit: ['submit', 'survey', 'confirm-risk', 'approve', 'reject', 'start', 'suspend', 'resume', 'finish', 'close', 'cancel', 'revoke'],
       hazard: ['assign', 'rectify', 'recheck', 'reopen', 'supervise', 'unsupervise'],
       case: ['penalize', 'refer', 'referral', 'close', 'expose'],
+      small_project: ['accept', 'return', 'guide', 'check', 'finish'],
     }
     for (const [kind, names] of Object.entries(commands)) {
       expect(source).toContain(`record(c, who, "${kind}." + `)
