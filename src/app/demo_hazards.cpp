@@ -5,6 +5,7 @@
 
 #include "app/alerts.h"
 #include "app/bootstrap.h"
+#include "app/campaigns.h"
 #include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
@@ -262,6 +263,59 @@ void load_demo_small_projects(store::Db& db) {
   run_small_project_command(db, filer, gym, "finish", {{"note", "护栏已更换，现场已清理"}});
 }
 
+// 今冬明春消防安全防范 (seed 001), in its second phase: tasks led by the demo departments, some reported on, one
+// late and one completed.
+void load_demo_campaign(store::Db& db) {
+  auto [org, people] = db.read([](store::Conn& c) {
+    std::map<std::string, long long> org;
+    for (const auto& r : c.rows("SELECT id, name FROM org_units")) org[r["name"].get<std::string>()] = store::as_id(r["id"]);
+    std::map<std::string, access::Caller> people;
+    for (const char* u : {"admin", "sw_officer", "wj_officer", "ms_officer", "inspector"}) {
+      access::Caller who = user_caller(c, u);
+      who.org_unit_id = c.scalar("SELECT org_unit_id FROM users WHERE username = ?", {std::string(u)});
+      people[u] = who;
+    }
+    return std::pair{org, people};
+  });
+  auto day = [](int offset) { return clock::add_days(clock::today(), offset); };
+  const int start = -34, end = 116;
+  auto task = [&](const char* title, const char* content, const char* lead, std::vector<const char*> helpers, int due) {
+    nlohmann::json ids = nlohmann::json::array();
+    for (const char* h : helpers) ids.push_back(org.at(h));
+    return nlohmann::json{{"title", title}, {"content", content}, {"leadOrgUnitId", org.at(lead)}, {"helperOrgUnitIds", ids}, {"dueOn", day(due)}};
+  };
+  nlohmann::json k = create_campaign(
+      db, people.at("admin"),
+      {{"name", "金凤镇今冬明春消防安全防范工作"},
+       {"goal", "聚焦人员密集场所、重要时段和重大活动，以除险清患为导向，坚决防范和遏制群死群伤火灾事故"},
+       {"startsOn", day(start)}, {"endsOn", day(end)},
+       {"phases", {{{"name", "部署发动"}, {"from", day(start)}, {"to", day(start + 29)}},
+                   {{"name", "组织实施"}, {"from", day(start + 30)}, {"to", day(end - 6)}},
+                   {{"name", "总结提升"}, {"from", day(end - 5)}, {"to", day(end)}}}},
+       {"tasks",
+        {task("人员密集场所火灾隐患集中整治", "农贸市场、商场、宾馆等集中整治违规使用易燃可燃材料装修、占堵疏散通道、锁闭安全出口", "商贸发展岗",
+              {"文教体旅岗", "民政社事岗"}, end - 6),
+         task("医院、养老院夜间值守与施工管控", "督促落实夜间值班值守，加强巡查检查，严禁违规施工装修改造", "民政社事岗", {}, -3),
+         task("厂房库房消防安全整治回头看", "一对一跟踪督办遗留隐患整改，开展自查自评", "企业服务岗", {"安全应急岗"}, 60),
+         task("燃气消防安全专项整治", "重点整治餐饮企业堵塞安全出口、违规用火用电用气", "市场监督岗", {"商贸发展岗", "城市管理岗"}, 75),
+         task("电气焊作业全链条监管", "落实电气焊作业全链条管理规定，查处无证、违规动火", "安全应急岗", {"规建环保岗", "市场监督岗"}, end - 6),
+         task("消防安全宣传五进和三清三关", "开展消防宣传进企业、进社区、进学校、进农村、进家庭", "文教体旅岗", {"龙凤社区"}, 20),
+         task("元旦春节元宵消防安保", "研判重要活动、商业促销、庙会等风险，落实现场看护和巡查", "安全应急岗", {"城市管理岗"}, 80)}}});
+  auto ids = db.read([&](store::Conn& c) {
+    std::map<int, long long> m;
+    for (const auto& r : c.rows("SELECT id, seq FROM campaign_tasks WHERE campaign_id = ?", {k["id"].get<long long>()}))
+      m[static_cast<int>(store::as_id(r["seq"]))] = store::as_id(r["id"]);
+    return m;
+  });
+  report_task(db, people.at("sw_officer"), ids.at(1),
+              {{"content", "检查金凤商业广场、农贸市场等 12 家场所，督促清理疏散通道堆放物"}, {"venuesChecked", 12}, {"hazardsFound", 5}, {"hazardsFixed", 3}});
+  report_task(db, people.at("wj_officer"), ids.at(1), {{"content", "检查文体场馆 4 家，未发现锁闭安全出口"}, {"venuesChecked", 4}});
+  report_task(db, people.at("inspector"), ids.at(5),
+              {{"content", "联合市场监督岗检查焊机销售和在用焊机加芯赋码情况，查处违规动火 2 起"}, {"venuesChecked", 9}, {"hazardsFound", 2}, {"hazardsFixed", 2}});
+  report_task(db, people.at("wj_officer"), ids.at(6), {{"content", "消防宣传进学校 3 场、进社区 2 场"}});
+  complete_task(db, people.at("wj_officer"), ids.at(6), {{"summary", "五进宣传 12 场，发放三清三关提示 3000 份"}});
+}
+
 void load_demo_use_cases(store::Db& db) {
   access::Caller admin = db.read([](store::Conn& c) { return user_caller(c, "admin"); });
   admin.scope = access::DataScope::All;
@@ -299,6 +353,7 @@ void load_demo_use_cases(store::Db& db) {
   run_case_command(db, admin, hotel["id"], "refer", {{"department", "高新区消防救援支队"}, {"note", "涉嫌无证动火，移交依法查处"}});
   mark_credit(db, admin, ids[4], {{"reason", "营业场所违规动火、无证作业，经查属实"}, {"caseId", hotel["id"]}});
   load_demo_small_projects(db);
+  load_demo_campaign(db);
 }
 
 }  // namespace huoyan::app

@@ -293,6 +293,12 @@ function validBody(method, path, schema) {
     case 'PUT /api/calendar/:year': return { items: [{ date: '2033-01-01', kind: 'holiday', name: '元旦' }] };
     case 'POST /api/key-periods': return { name: `坏输入${uid('k')}`, start: '2033-02-01T00:00:00Z', end: '2033-02-02T00:00:00Z', note: '坏输入' };
     case 'PUT /api/rule-settings': return { ...fx.ruleSettings };
+    case 'POST /api/campaigns': return {
+      name: '坏输入专项', goal: '坏输入', startsOn: '2033-01-01', endsOn: '2033-03-31', phases: [{ name: '实施', from: '2033-01-01', to: '2033-03-31' }],
+      tasks: [{ title: '坏输入任务', content: '坏输入', leadOrgUnitId: fx.org.byName.get('商贸发展岗').id, helperOrgUnitIds: [], dueOn: '2033-02-01' }],
+    };
+    case 'POST /api/campaign-tasks/:id/reports': return { content: '坏输入', venuesChecked: 1, hazardsFound: 0, hazardsFixed: 0 };
+    case 'POST /api/campaign-tasks/:id/complete': return { summary: '坏输入' };
     case 'POST /api/small-projects':
     case 'PUT /api/small-projects/:id': return {
       venueId: fx.venue.id, unitId: fx.regUnit.id, orgUnitId: fx.org.byName.get('规建环保岗').id, name: '坏输入工程', kind: 'decorate', location: '一层',

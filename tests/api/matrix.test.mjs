@@ -246,6 +246,37 @@ test('small-project permissions of the built-in roles', async () => {
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 
+// Built-in grants of 专项行动: the task force deploys, departments report, grid workers read.
+const CAMPAIGN_PERMS = ['campaign:read', 'campaign:write', 'campaign:report'];
+const CAMPAIGN_GRANTS = {
+  admin: CAMPAIGN_PERMS,
+  sw_officer: ['campaign:read', 'campaign:report'],
+  wj_officer: ['campaign:read', 'campaign:report'],
+  inspector: ['campaign:read', 'campaign:report'],
+  grid_longfeng: ['campaign:read'],
+  venue_mgr: [],
+  contractor: [],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('campaign permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(CAMPAIGN_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => CAMPAIGN_PERMS.includes(p)).sort();
+    const want = [...CAMPAIGN_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  for (const p of CAMPAIGN_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
+  const want = (r) => (r.method.toUpperCase() === 'GET' ? 'campaign:read' : r.path === '/api/campaigns' ? 'campaign:write' : 'campaign:report');
+  const guarded = serverRoutes().filter((r) => /^\/api\/(campaigns|campaign-tasks)(\/|$)/.test(r.path));
+  assert.equal(guarded.length, 6);
+  for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
+});
+
 test('authorization matrix', async (t) => {
   assert.ok(routes.length >= 20, `only ${routes.length} routes with a permission`);
   const mismatches = [];

@@ -196,6 +196,9 @@ test('successful answers match the documented schemas', async () => {
   // 小型工程备案
   await smallProjectRoutes();
 
+  // 专项行动
+  await campaignRoutes();
+
   // logs
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'GET', '/api/audit-logs', {}, undefined, { expect: 200, query: '?pageSize=5&cursor=first' });
@@ -371,6 +374,22 @@ async function inspectionRoutes() {
 
 /** Every case route once: a case from a hazard penalized (一案双罚), exposed, withdrawn and closed; another referred, its
  * referral concluded and closed; the public exposure page; a unit marked (with its case) and lifted. */
+/** Every 专项行动 route once: deploy, report (as sw_officer, whose department leads), complete, read. */
+async function campaignRoutes() {
+  const org = await orgUnits(admin);
+  const sw = await login('sw_officer');
+  const k = (await hit(admin, 'POST', '/api/campaigns', {}, { name: '形状专项', goal: '形状', startsOn: localDate(-1), endsOn: localDate(30),
+    phases: [{ name: '形状阶段', from: localDate(-1), to: localDate(30) }],
+    tasks: [{ title: '形状任务', content: '形状', leadOrgUnitId: org.byName.get('商贸发展岗').id, helperOrgUnitIds: [org.byName.get('文教体旅岗').id], dueOn: localDate(10) }] },
+  { expect: 201 })).json;
+  const id = { id: k.tasks[0].id };
+  await hit(sw, 'POST', '/api/campaign-tasks/:id/reports', id, { content: '形状', venuesChecked: 2, hazardsFound: 1, hazardsFixed: 0 }, { expect: 201 });
+  await hit(sw, 'GET', '/api/campaign-tasks/:id/reports', id, undefined, { expect: 200 });
+  await hit(sw, 'POST', '/api/campaign-tasks/:id/complete', id, { summary: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/campaigns/:id', { id: k.id }, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/campaigns', {}, undefined, { expect: 200 });
+}
+
 /** Every 小型工程备案 route once: file, return, correct, accept, guide, finish. */
 async function smallProjectRoutes() {
   const org = await orgUnits(admin);

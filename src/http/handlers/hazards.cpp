@@ -1,3 +1,4 @@
+#include "app/campaigns.h"
 #include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
@@ -181,6 +182,26 @@ void add_hazard_routes(std::vector<Route>& out) {
   out.push_back({"POST", "/api/credit-marks/:id/lift", Guard::Permission, "case:write", {{"reason", F::String}},
                  [](Context& c) { return ok(app::lift_credit_mark(c.db, c.caller(), c.req.id(), c.body)); }, false,
                  "移出失信名单（信用修复）"});
+
+  // 专项行动: campaigns with key tasks, led and reported on by departments.
+  out.push_back({"GET", "/api/campaigns", Guard::Permission, "campaign:read", {},
+                 [](Context& c) { return ok(app::list_campaigns(c.db)); }, false, "专项行动列表"});
+  out.push_back({"GET", "/api/campaigns/:id", Guard::Permission, "campaign:read", {},
+                 [](Context& c) { return ok(app::get_campaign(c.db, c.req.id())); }, false, "专项行动详情（重点任务进展与隐患统计）"});
+  out.push_back({"POST", "/api/campaigns", Guard::Permission, "campaign:write",
+                 {{"name", F::String}, {"goal", F::String}, {"startsOn", F::String}, {"endsOn", F::String}, {"phases", F::ObjectList},
+                  {"tasks", F::ObjectList}},
+                 [](Context& c) { return Reply::json_body(app::create_campaign(c.db, c.caller(), c.body), 201); }, false,
+                 "部署专项行动（阶段、重点任务、牵头和配合部门）"});
+  out.push_back({"GET", "/api/campaign-tasks/:id/reports", Guard::Permission, "campaign:read", {},
+                 [](Context& c) { return ok(app::list_task_reports(c.db, c.req.id())); }, false, "重点任务的进展报送"});
+  out.push_back({"POST", "/api/campaign-tasks/:id/reports", Guard::Permission, "campaign:report",
+                 {{"content", F::String}, {"venuesChecked", F::Integer}, {"hazardsFound", F::Integer}, {"hazardsFixed", F::Integer}},
+                 [](Context& c) { return Reply::json_body(app::report_task(c.db, c.caller(), c.req.id(), c.body), 201); }, false,
+                 "报送重点任务进展（牵头或配合部门）"});
+  out.push_back({"POST", "/api/campaign-tasks/:id/complete", Guard::Permission, "campaign:report", {{"summary", F::String}},
+                 [](Context& c) { return ok(app::complete_task(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "确认重点任务完成（牵头部门）"});
 
   out.push_back({"GET", "/api/venues/:id/report-poster", Guard::Permission, "venue:read", {}, [](Context& c) {
                    return html(app::report_poster_html(c.db, c.caller(), c.req.id(), public_base(c.req)));
