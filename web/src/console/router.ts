@@ -71,6 +71,13 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/HazardDetailPage.vue'),
         meta: { perm: 'hazard:read', title: '隐患详情' },
       },
+      { path: 'campaigns', name: 'campaigns', component: () => import('./pages/CampaignsPage.vue'), meta: { perm: 'campaign:read', title: '专项行动' } },
+      {
+        path: 'campaigns/:id(\\d+)',
+        name: 'campaign-detail',
+        component: () => import('./pages/CampaignDetailPage.vue'),
+        meta: { perm: 'campaign:read', title: '专项行动详情' },
+      },
       {
         path: 'small-projects',
         name: 'small-projects',
