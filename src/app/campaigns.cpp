@@ -5,6 +5,7 @@
 
 #include "app/audit.h"
 #include "app/input.h"
+#include "app/notify.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 
@@ -168,10 +169,17 @@ json create_campaign(store::Db& db, const access::Caller& who, const json& body)
     long long id = c.insert("INSERT INTO campaigns (name, goal, starts_on, ends_on, phases, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             {name, goal, starts, ends, phases.dump(), who.user_id, now_iso()});
     long long seq = 0;
-    for (const auto& t : tasks)
+    for (const auto& t : tasks) {
       c.insert("INSERT INTO campaign_tasks (campaign_id, seq, title, content, lead_org_unit_id, helper_org_unit_ids, due_on) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                {id, ++seq, t.title, t.content, t.lead, json(t.helpers).dump(), t.due_on});
+      std::vector<long long> departments = t.helpers;
+      departments.push_back(t.lead);
+      notify(c, {.event = "campaign.task_assigned", .title = "专项行动任务：" + t.title,
+                 .body = name + "：牵头 " + org_name(c, t.lead) + "，完成期限 " + t.due_on + "，请按期报送进展",
+                 .link = "/campaigns/" + std::to_string(id), .departments = departments, .actor = who.user_id,
+                 .permission = "campaign:read"});
+    }
     json after = campaign_detail(c, id);
     record(c, who, "campaign.create", "campaign", std::to_string(id), nullptr,
            json{{"name", name}, {"startsOn", starts}, {"endsOn", ends}, {"tasks", tasks.size()}});
@@ -226,6 +234,26 @@ json complete_task(store::Db& db, const access::Caller& who, long long task_id, 
     json after = load_task(c, task_id);
     record(c, who, "campaign.complete", "campaign_task", std::to_string(task_id), before, after);
     return after;
+  });
+}
+
+int run_campaign_timers(store::Db& db) {
+  return db.write([](store::Conn& c) {
+    int told = 0;
+    json late = c.rows("SELECT t.id, t.title, t.due_on, t.lead_org_unit_id, k.id AS campaign_id, k.name FROM campaign_tasks t "
+                       "JOIN campaigns k ON k.id = t.campaign_id WHERE t.done_at IS NULL AND t.late_notified_at IS NULL AND t.due_on < ?",
+                       {clock::today()});
+    for (const auto& t : late) {
+      long long lead = store::as_id(t["lead_org_unit_id"]);
+      notify(c, {.event = "campaign.task_late", .title = "专项行动任务逾期：" + t["title"].get<std::string>(),
+                 .body = t["name"].get<std::string>() + "：完成期限 " + t["due_on"].get<std::string>() + " 已过，牵头 " + org_name(c, lead) +
+                         "尚未确认完成",
+                 .link = "/campaigns/" + std::to_string(store::as_id(t["campaign_id"])), .departments = {lead}, .task_force = true,
+                 .permission = "campaign:read"});
+      c.exec("UPDATE campaign_tasks SET late_notified_at = ? WHERE id = ?", {now_iso(), store::as_id(t["id"])});
+      ++told;
+    }
+    return told;
   });
 }
 

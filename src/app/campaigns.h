@@ -25,4 +25,7 @@ json report_task(store::Db& db, const access::Caller& who, long long task_id, co
 // {summary}: by the lead department.
 json complete_task(store::Db& db, const access::Caller& who, long long task_id, const json& body);
 
+// Timer: tells the lead department and the task force, once, of each task past its deadline. Returns the tasks told of.
+int run_campaign_timers(store::Db& db);
+
 }  // namespace huoyan::app

@@ -166,6 +166,9 @@ const std::vector<NotificationEvent>& notification_events() {
       {"hazard.reopened", "隐患重新打开"},
       {"hazard.supervised", "隐患挂牌督办"},
       {"report.received", "收到群众举报"},
+      {"project.submitted", "小型工程备案待受理"},
+      {"campaign.task_assigned", "专项行动任务部署"},
+      {"campaign.task_late", "专项行动任务逾期"},
       {"webhook.test", "推送测试"},
   };
   return all;

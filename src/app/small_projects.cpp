@@ -5,6 +5,7 @@
 #include "app/audit.h"
 #include "app/hazards.h"
 #include "app/input.h"
+#include "app/notify.h"
 #include "app/rules.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -105,6 +106,15 @@ void add_event(store::Conn& c, const access::Caller& who, long long id, const st
            {id, now_iso(), action, who.name, note});
 }
 
+// Tells the receiving department that a filing waits for it (filed, or corrected and filed again).
+void tell_department(store::Conn& c, const access::Caller& who, const json& p) {
+  notify(c, {.event = "project.submitted", .title = "小型工程备案待受理：" + p["name"].get<std::string>(),
+             .body = p["number"].get<std::string>() + "，" + p["venueName"].get<std::string>() + "，施工单位 " + p["unitName"].get<std::string>() +
+                     "，工期 " + p["plannedStart"].get<std::string>() + " 至 " + p["plannedEnd"].get<std::string>(),
+             .link = "/small-projects/" + std::to_string(p["id"].get<long long>()), .departments = {p["orgUnitId"].get<long long>()},
+             .actor = who.user_id, .permission = "project:review"});
+}
+
 struct Filing {
   long long venue_id = 0, unit_id = 0, org_unit_id = 0;
   std::string name, kind, location, planned_start, planned_end, fire_measures, site_manager, site_phone;
@@ -202,6 +212,7 @@ json file_small_project(store::Db& db, const access::Caller& who, const json& bo
     add_event(c, who, id, "submit", "");
     json after = load_project(c, id);
     record(c, who, "small_project.file", "small_project", std::to_string(id), nullptr, after);
+    tell_department(c, who, after);
     return project_detail(c, id);
   });
 }
@@ -226,6 +237,7 @@ json refile_small_project(store::Db& db, const access::Caller& who, long long id
     add_event(c, who, id, state == "returned" ? "resubmit" : "submit", "");
     json after = load_project(c, id);
     record(c, who, "small_project.refile", "small_project", std::to_string(id), before, after);
+    tell_department(c, who, after);
     return project_detail(c, id);
   });
 }

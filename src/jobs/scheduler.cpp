@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/alerts.h"
+#include "app/campaigns.h"
 #include "app/auth.h"
 #include "app/devices.h"
 #include "app/hazards.h"
@@ -15,7 +16,8 @@ namespace huoyan::jobs {
 
 int run_timers(store::Db& db) {
   return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
-         app::run_hazard_timers(db) + app::run_report_timers(db) + app::deliver_webhooks(db);
+         app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) +
+         app::deliver_webhooks(db);
 }
 
 Scheduler::Scheduler(store::Db& db, std::chrono::seconds interval)

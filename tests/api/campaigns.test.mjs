@@ -5,13 +5,13 @@
 // hazards found within the campaign's dates by department, permissions, and the audit rows.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, describe, expectError, uid, orgUnits, localDate, MISSING_ID } from './lib.mjs';
+import { login, describe, expectError, uid, orgUnits, localDate, resetServerClock, MISSING_ID } from './lib.mjs';
 
 const c = {};
 let org;
 
 before(async () => {
-  for (const [k, u] of [['admin', 'admin'], ['sw', 'sw_officer'], ['wj', 'wj_officer'], ['grid', 'grid_longfeng'], ['contractor', 'contractor'], ['inspector', 'inspector']]) {
+  for (const [k, u] of [['admin', 'admin'], ['sw', 'sw_officer'], ['wj', 'wj_officer'], ['ms', 'ms_officer'], ['grid', 'grid_longfeng'], ['contractor', 'contractor'], ['inspector', 'inspector']]) {
     c[k] = await login(u);
   }
   org = await orgUnits(c.admin);
@@ -133,4 +133,24 @@ test('the hazards found within the dates are counted by supervising department',
   assert.equal(old.status, 'ended');
   const oldAfter = await c.admin.getOk(`/api/campaigns/${old.id}`);
   assert.equal(oldAfter.hazardStats.reduce((s, x) => s + x.found, 0), old.hazardStats.reduce((s, x) => s + x.found, 0));
+});
+
+test('deploying tells the lead and helping departments; a late task is told to the lead and the task force once', async () => {
+  const mine = async (client, event, link) =>
+    (await client.getOk('/api/notifications?pageSize=100')).items.filter((n) => n.event === event && n.link === link);
+  const k = (await c.admin.post('/api/campaigns', body())).json;
+  const link = `/campaigns/${k.id}`;
+  assert.equal((await mine(c.sw, 'campaign.task_assigned', link)).length, 1, 'the lead department');
+  assert.equal((await mine(c.wj, 'campaign.task_assigned', link)).length, 1, 'a helping department');
+  assert.equal((await mine(c.ms, 'campaign.task_assigned', link)).length, 1, 'the late task\'s lead');
+  assert.equal((await mine(c.inspector, 'campaign.task_assigned', link)).length, 0, 'a department without a task');
+  assert.equal((await mine(c.admin, 'campaign.task_assigned', link)).length, 0, 'the one who deployed it');
+  // the timers run (POST /api/test/clock runs them): the late task, and only it, is told of, and only once
+  await resetServerClock();
+  await resetServerClock();
+  const late = await mine(c.ms, 'campaign.task_late', link);
+  assert.equal(late.length, 1);
+  assert.match(late[0].title, /已过期的任务/);
+  assert.equal((await mine(c.admin, 'campaign.task_late', link)).length, 1, 'the task force');
+  assert.equal((await mine(c.sw, 'campaign.task_late', link)).length, 0, 'the on-time task');
 });

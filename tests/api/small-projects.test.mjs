@@ -202,3 +202,21 @@ test('the detail lists the permits at the venue that start within the project\'s
   const after = await file(c.admin, { venueId: permit.venue.id, plannedStart: later, plannedEnd: later });
   assert.ok(!(await c.admin.getOk(`/api/small-projects/${after.id}`)).permits.some((x) => x.id === permit.id), 'a permit outside the dates is listed');
 });
+
+test('the receiving department is told of a filing, and again when it is corrected and filed again', async () => {
+  const gj = await login('gj_officer');
+  const told = async () => (await gj.getOk('/api/notifications?pageSize=100')).items.filter((n) => n.event === 'project.submitted');
+  const before = (await told()).length;
+  const p = await file(c.contractor);
+  const mine = (await told()).filter((n) => n.link === `/small-projects/${p.id}`);
+  assert.equal(mine.length, 1);
+  assert.match(mine[0].title, new RegExp(TAG));
+  assert.match(mine[0].body, new RegExp(p.number));
+  await cmd(c.admin, p, 'return', { reason: '补充' }, 'returned');
+  expectError(await c.contractor.put(`/api/small-projects/${p.id}`, body({ sitePhone: 'bad' })), 400, 'INVALID_VALUE', 'sitePhone');
+  assert.equal((await told()).length, before + 1, 'a refused correction told the department');
+  assert.equal((await c.contractor.put(`/api/small-projects/${p.id}`, body())).status, 200);
+  assert.equal((await told()).length, before + 2);
+  // another department's officer is not told
+  assert.equal((await c.sw.getOk('/api/notifications?pageSize=100')).items.filter((n) => n.link === `/small-projects/${p.id}`).length, 0);
+});

@@ -23,7 +23,8 @@ CREATE TABLE campaign_tasks (
   helper_org_unit_ids TEXT NOT NULL DEFAULT '[]',  -- JSON array of org unit ids
   due_on TEXT NOT NULL,
   done_at TEXT,
-  done_summary TEXT NOT NULL DEFAULT ''
+  done_summary TEXT NOT NULL DEFAULT '',
+  late_notified_at TEXT                  -- when the lead department and the task force were told it is late
 );
 CREATE INDEX campaign_tasks_campaign ON campaign_tasks(campaign_id, seq);
 
