@@ -49,7 +49,7 @@ json alert_by_id(store::Conn& c, const access::Caller& who, long long id) {
 }
 
 int severity_rank(const std::string& s) { return s == "critical" ? 3 : s == "warning" ? 2 : 1; }
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 }  // namespace
 
 bool open_alert(store::Conn& c, const NewAlert& a) {

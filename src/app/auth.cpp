@@ -46,7 +46,7 @@ struct HashSlot {
   ~HashSlot() { hashing_slots.release(); }
 };
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 std::string minutes_from_now(int minutes) { return clock::iso_utc(clock::now() + std::chrono::minutes(minutes)); }
 

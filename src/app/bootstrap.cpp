@@ -13,7 +13,7 @@
 namespace huoyan::app {
 
 namespace {
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 std::string join(const std::vector<std::string_view>& v) {
   std::string s;

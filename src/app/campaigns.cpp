@@ -13,11 +13,9 @@ namespace huoyan::app {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 // A local date's first and last instants, as stored times compare (China time, UTC+8).
-std::string day_start(const std::string& date) { return clock::iso_utc(*clock::parse_iso(date + "T00:00:00+08:00")); }
-std::string day_end(const std::string& date) { return clock::iso_utc(*clock::parse_iso(date + "T23:59:59+08:00")); }
 
 std::string org_name(store::Conn& c, long long id) { return c.text("SELECT name FROM org_units WHERE id = ?", {id}).value_or(""); }
 
@@ -95,7 +93,7 @@ json campaign_detail(store::Conn& c, long long id) {
       "SUM(CASE WHEN h.state = 'closed' THEN 1 ELSE 0 END) AS closed, SUM(CASE WHEN h.overdue = 1 AND h.state <> 'closed' THEN 1 ELSE 0 END) AS overdue "
       "FROM hazards h LEFT JOIN org_units o ON o.id = h.supervisor_org_unit_id WHERE h.found_at >= ? AND h.found_at <= ? "
       "GROUP BY h.supervisor_org_unit_id, o.name ORDER BY found DESC, \"orgUnitName\"",
-      {day_start(k["startsOn"]), day_end(k["endsOn"])});
+      {clock::iso_utc(clock::day_start(k["startsOn"].get<std::string>())), clock::iso_utc(clock::day_end(k["endsOn"].get<std::string>()))});
   store::as_int(stats, {"orgUnitId", "found", "closed", "overdue"});
   k["hazardStats"] = stats;
   return k;

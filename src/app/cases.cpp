@@ -16,7 +16,7 @@ namespace huoyan::app {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 const std::map<std::string, std::string>& state_labels() {
   static const std::map<std::string, std::string> m = {
@@ -177,9 +177,7 @@ json open_case(store::Db& db, const access::Caller& who, const json& body) {
       if (party_name.empty()) party_name = *u;
     }
     if (party_name.empty()) party_name = *c.text("SELECT name FROM venues WHERE id = ?", {venue_id});
-    std::string year = clock::today().substr(0, 4);
-    std::string seq = next_counter(c, "case", year);
-    std::string number = "AJ-" + year + "-" + std::string(seq.size() < 4 ? 4 - seq.size() : 0, '0') + seq;
+    std::string number = next_yearly_number(c, "case", "AJ");
     std::string now = now_iso();
     long long id = c.insert(
         "INSERT INTO cases (number, source_type, source_id, venue_id, unit_id, party_name, responsible_persons, title, facts, legal_basis, "

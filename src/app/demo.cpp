@@ -16,7 +16,7 @@ namespace huoyan::app {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 struct DemoVenue {
   const char* name;

@@ -32,7 +32,7 @@ DeviceCounters& device_counters() {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 // Queues a command for the machine; the gateway or the machine's next batch delivers it.
 long long queue_command(store::Conn& c, long long machine_id, const std::string& command, json payload) {

@@ -29,7 +29,7 @@ using hazard::State;
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 const std::string kHazardFrom =
     " FROM hazards h JOIN venues v ON v.id = h.venue_id JOIN org_units vo ON vo.id = v.org_unit_id "
@@ -183,6 +183,12 @@ std::string next_counter(store::Conn& c, const std::string& name, const std::str
                    "last = number_counters.last + 1 RETURNING last",
                    {name, period});
   return std::to_string(store::as_id((*row)["last"]));
+}
+
+std::string next_yearly_number(store::Conn& c, const std::string& counter, const std::string& prefix) {
+  std::string year = clock::today().substr(0, 4);
+  std::string seq = next_counter(c, counter, year);
+  return prefix + "-" + year + "-" + std::string(seq.size() < 4 ? 4 - seq.size() : 0, '0') + seq;
 }
 
 json hazard_categories(store::Db& db) {

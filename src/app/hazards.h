@@ -57,6 +57,8 @@ std::string read_severity(Input& in, std::optional<std::string>& decision, const
 // The next number of counter `name` within `period` ("2026", "2026-12-02"), as text; one
 // statement, so concurrent transactions never get the same number.
 std::string next_counter(store::Conn& c, const std::string& name, const std::string& period);
+// "AJ-2026-0042": `prefix`, this year, and the next number of counter `counter` in it, at least 4 digits.
+std::string next_yearly_number(store::Conn& c, const std::string& counter, const std::string& prefix);
 
 // Marks hazards past their deadline overdue and raises 隐患逾期 alerts. Returns the changes made.
 int run_hazard_timers(store::Db& db);

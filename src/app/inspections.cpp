@@ -19,7 +19,7 @@ namespace huoyan::app {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 const std::set<std::string>& kinds() {
   static const std::set<std::string> k = {"routine", "special", "random", "patrol"};

@@ -19,7 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 std::string event_label(std::string_view key) {
   for (const auto& e : notification_events())
@@ -167,8 +167,11 @@ const std::vector<NotificationEvent>& notification_events() {
       {"hazard.supervised", "隐患挂牌督办"},
       {"report.received", "收到群众举报"},
       {"project.submitted", "小型工程备案待受理"},
+      {"project.reviewed", "小型工程备案已受理或退回"},
       {"campaign.task_assigned", "专项行动任务部署"},
       {"campaign.task_late", "专项行动任务逾期"},
+      {"market.offer", "动火作业需求收到应征"},
+      {"market.result", "动火作业应征结果（选定或未选定）"},
       {"webhook.test", "推送测试"},
   };
   return all;
@@ -195,6 +198,10 @@ void notify(store::Conn& c, const Notice& n) {
       params.push_back(n.departments[i]);
     }
     who += ")";
+  }
+  for (long long u : n.users) {
+    who += " OR id = ?";
+    params.push_back(u);
   }
   if (n.task_force) who += " OR role_id IN (SELECT id FROM roles WHERE key = 'admin')";
   std::string now = now_iso();

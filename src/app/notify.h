@@ -32,6 +32,7 @@ struct Notice {
   bool task_force = false;                   // the 专班: users of the admin role
   long long actor = 0;                       // the user who caused it is not told
   std::string permission;                    // recipients must hold it, so that the link opens for them
+  std::vector<long long> users;              // these users themselves (the filer of a record, the author of an answer)
 };
 void notify(store::Conn& c, const Notice& n);
 // The departments that supervise a venue (venue_supervisors).

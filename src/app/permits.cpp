@@ -30,7 +30,7 @@ using namespace std::chrono;
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 clock::TimePoint at(const json& iso) { return *clock::parse_iso(iso.get<std::string>()); }
 long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
 

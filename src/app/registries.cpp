@@ -28,10 +28,19 @@ std::string venue_scope(const access::Caller& who, store::Params& p) {
                                 {"v.manager_user_id", "v.created_by"}, p);
 }
 
+// 仅本人 on the town-wide registries: what the caller created, and what
+// belongs to the caller's own unit (a contractor sees its workers and machines).
+static std::string my_unit(const std::string& unit_col) {
+  return "EXISTS (SELECT 1 FROM people me WHERE me.user_id = ? AND me.unit_id = " + unit_col + ")";
+}
+
+std::string unit_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {}, {"u.created_by", my_unit("u.id")}, p);
+}
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 // A form that was shown masked values sends them back unchanged: put the
 // stored value in their place (only when the masked text is exactly what the
 // caller was shown, so nothing can be guessed this way).
@@ -380,15 +389,6 @@ void present_units(json& units, const Caller& who) {
   }
 }
 
-// 仅本人 on the town-wide registries: what the caller created, and what
-// belongs to the caller's own unit (a contractor sees its workers and machines).
-std::string my_unit(const std::string& unit_col) {
-  return "EXISTS (SELECT 1 FROM people me WHERE me.user_id = ? AND me.unit_id = " + unit_col + ")";
-}
-
-std::string unit_scope(const Caller& who, store::Params& p) {
-  return store::scope_condition(who, {}, {"u.created_by", my_unit("u.id")}, p);
-}
 
 json unit_by_id(store::Conn& c, const Caller& who, long long id) {
   store::Params p{id};

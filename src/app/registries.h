@@ -15,6 +15,9 @@ namespace huoyan::app {
 // The data-scope condition over a venue row aliased `v` (its village, its
 // supervising departments, its manager); appends its parameters to `p`.
 std::string venue_scope(const access::Caller& who, store::Params& p);
+// The same over a unit row aliased `u`: town-wide, except that 仅本人 sees the units it registered and its own unit
+// (the unit of the person record linked to the caller's account).
+std::string unit_scope(const access::Caller& who, store::Params& p);
 
 using nlohmann::json;
 using access::Caller;

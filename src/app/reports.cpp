@@ -26,7 +26,7 @@ constexpr int kReportsPerIpHour = 10;
 constexpr int kReportsPerDeviceHour = 5;
 constexpr int kUploadsPerIpHour = 30;
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 // Counts one request in `bucket`; RATE_LIMITED when the last hour already holds `limit`.
 // Runs in the caller's transaction, so a refused or failed request is not counted.

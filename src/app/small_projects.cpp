@@ -16,7 +16,7 @@ namespace huoyan::app {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 const std::map<std::string, std::string>& state_labels() {
   static const std::map<std::string, std::string> m = {
@@ -85,8 +85,8 @@ json project_detail(store::Conn& c, long long id) {
   json timeline = c.rows("SELECT at, action, by_name AS \"by\", note FROM small_project_events WHERE project_id = ? ORDER BY id", {id});
   for (auto& e : timeline) e["actionLabel"] = action_labels().at(e["action"]);
   k["timeline"] = timeline;
-  std::string from = clock::iso_utc(*clock::parse_iso(k["plannedStart"].get<std::string>() + "T00:00:00+08:00"));
-  std::string to = clock::iso_utc(*clock::parse_iso(k["plannedEnd"].get<std::string>() + "T23:59:59+08:00"));
+  std::string from = clock::iso_utc(clock::day_start(k["plannedStart"].get<std::string>()));
+  std::string to = clock::iso_utc(clock::day_end(k["plannedEnd"].get<std::string>()));
   json permits = c.rows("SELECT id, number, place, state, planned_start AS \"plannedStart\", planned_end AS \"plannedEnd\" "
                         "FROM permits WHERE venue_id = ? AND planned_start >= ? AND planned_start <= ? ORDER BY planned_start LIMIT 100",
                         {k["venueId"].get<long long>(), from, to});
@@ -197,9 +197,7 @@ json file_small_project(store::Db& db, const access::Caller& who, const json& bo
   Filing f = read_filing(body);
   return db.write([&](store::Conn& c) {
     check_refs(c, f);
-    std::string year = clock::today().substr(0, 4);
-    std::string seq = next_counter(c, "small_project", year);
-    std::string number = "BA-" + year + "-" + std::string(seq.size() < 4 ? 4 - seq.size() : 0, '0') + seq;
+    std::string number = next_yearly_number(c, "small_project", "BA");
     std::string now = now_iso();
     store::Params values{number};
     for (auto& v : filing_values(f)) values.push_back(std::move(v));
@@ -286,6 +284,12 @@ json run_small_project_command(store::Db& db, const access::Caller& who, long lo
     add_event(c, who, id, action, note);
     json after = load_project(c, id);
     record(c, who, "small_project." + action, "small_project", std::to_string(id), before, after);
+    if (name == "accept" || name == "return")
+      notify(c, {.event = "project.reviewed",
+                 .title = std::string(name == "accept" ? "小型工程已备案：" : "小型工程备案被退回补正：") + after["name"].get<std::string>(),
+                 .body = after["number"].get<std::string>() + "，" + after["orgUnitName"].get<std::string>() + (note.empty() ? "" : "：" + note),
+                 .link = "/small-projects/" + std::to_string(id), .actor = who.user_id,
+                 .permission = "project:read", .users = {after["createdBy"].get<long long>()}});
     return project_detail(c, id);
   });
 }

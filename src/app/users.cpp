@@ -15,7 +15,7 @@ namespace huoyan::app {
 
 namespace {
 
-std::string now_iso() { return clock::iso_utc(clock::now()); }
+using clock::now_iso;
 
 // Reads a record again after writing it, whatever the writer's scope.
 const Caller kUnscoped{.scope = access::DataScope::All};

@@ -83,6 +83,11 @@ int days_between(const std::string& a, const std::string& b) {
   return static_cast<int>(std::chrono::duration_cast<std::chrono::days>(*tb - *ta).count());
 }
 
+std::string now_iso() { return iso_utc(now()); }
+
+TimePoint day_start(std::string_view local_date) { return *parse_iso(local_date.substr(0, 10)); }
+TimePoint day_end(std::string_view local_date) { return day_start(local_date) + std::chrono::hours(24) - std::chrono::seconds(1); }
+
 std::string local_date(TimePoint t) { return iso_utc(t + kChinaOffset).substr(0, 10); }
 std::string local_hhmm(TimePoint t) { return iso_utc(t + kChinaOffset).substr(11, 5); }
 

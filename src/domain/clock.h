@@ -21,6 +21,10 @@ std::optional<TimePoint> parse_iso(std::string_view s);  // accepts ...Z, ...+08
 std::string local_date(TimePoint t);                  // "2026-11-22" in Asia/Shanghai
 std::string local_hhmm(TimePoint t);                  // "12:10" in Asia/Shanghai
 std::string today();                                  // local_date(now())
+std::string now_iso();                                // iso_utc(now())
+// The first and the last second of a local date ("2026-11-22") in Asia/Shanghai; the date must be valid.
+TimePoint day_start(std::string_view local_date);
+TimePoint day_end(std::string_view local_date);
 // A local date moved by `days` ("2026-11-22" + 10 → "2026-12-02"); the input must be valid.
 std::string add_days(const std::string& local_date, int days);
 // Whole days from local date a to b (b - a).

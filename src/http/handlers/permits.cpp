@@ -3,6 +3,7 @@
 #include "app/files.h"
 #include "app/input.h"
 #include "app/permits.h"
+#include "app/market.h"
 #include "app/small_projects.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -216,6 +217,40 @@ void add_permit_routes(std::vector<Route>& out) {
                      return ok(app::run_small_project_command(c.db, c.caller(), c.req.id(), command, c.body));
                    }, false, summary});
   }
+
+  // 动火作业供需对接: venues post hot work, units answer with certified workers, the venue awards one.
+  out.push_back({"GET", "/api/market/requests", Guard::Permission, "market:read", {},
+                 [](Context& c) { return ok(app::list_work_requests(c.db, c.caller(), c.req.query)); }, false, "动火作业需求列表"});
+  out.push_back({"GET", "/api/market/requests/:id", Guard::Permission, "market:read", {},
+                 [](Context& c) { return ok(app::get_work_request(c.db, c.caller(), c.req.id())); }, false,
+                 "动火作业需求详情（含可见的应征）"});
+  out.push_back({"POST", "/api/market/requests", Guard::Permission, "market:post",
+                 {{"venueId", F::Integer}, {"title", F::String}, {"description", F::String}, {"place", F::String},
+                  {"methods", F::StringList}, {"windowStart", F::String}, {"windowEnd", F::String}, {"workersNeeded", F::Integer},
+                  {"budget", F::Number}, {"contactName", F::String}, {"contactPhone", F::String}},
+                 [](Context& c) { return Reply::json_body(app::post_work_request(c.db, c.caller(), c.body), 201); }, false,
+                 "发布动火作业需求"});
+  for (const auto& [name, body, summary] : std::vector<std::tuple<const char*, std::vector<Field>, const char*>>{
+           {"done", {{"note", F::String}}, "确认需求已完成"}, {"cancel", {{"reason", F::String}}, "撤销需求"}}) {
+    std::string command = name;
+    out.push_back({"POST", "/api/market/requests/:id/" + command, Guard::Permission, "market:post", body, [command](Context& c) {
+                     return ok(app::run_work_request_command(c.db, c.caller(), c.req.id(), command, c.body));
+                   }, false, summary});
+  }
+  out.push_back({"POST", "/api/market/requests/:id/offers", Guard::Permission, "market:offer",
+                 {{"unitId", F::Integer}, {"peopleIds", F::IntList}, {"price", F::Number}, {"note", F::String}},
+                 [](Context& c) { return ok(app::submit_work_offer(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "应征动火作业需求（拟派持证人员）"});
+  for (const auto& [name, permission, summary] : std::vector<std::tuple<const char*, const char*, const char*>>{
+           {"accept", "market:post", "选定承接单位"}, {"withdraw", "market:offer", "撤回应征"}}) {
+    std::string command = name;
+    out.push_back({"POST", "/api/market/offers/:id/" + command, Guard::Permission, permission, {}, [command](Context& c) {
+                     return ok(app::run_work_offer_command(c.db, c.caller(), c.req.id(), command));
+                   }, false, summary});
+  }
+  out.push_back({"GET", "/api/market/providers", Guard::Permission, "market:read", {},
+                 [](Context& c) { return ok(app::list_providers(c.db, c.req.query)); }, false,
+                 "持证施工单位名录（供方）"});
 
   out.push_back({"POST", "/api/devices/messages", Guard::Public, "", {{"messages", F::ObjectList}},
                  [](Context& c) { return ok(app::ingest_batch(c.db, c.body)); }, false,

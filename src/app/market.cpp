@@ -1,0 +1,455 @@
+#include "app/market.h"
+
+#include <map>
+#include <set>
+
+#include "app/audit.h"
+#include "app/hazards.h"
+#include "app/input.h"
+#include "app/notify.h"
+#include "app/registries.h"
+#include "app/rules.h"
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/permit_rules.h"
+#include "domain/validate.h"
+#include "store/scope.h"
+
+namespace huoyan::app {
+
+namespace {
+
+using clock::now_iso;
+
+constexpr int kMaxWorkers = 20;
+constexpr int kMaxWindowDays = 90;
+
+const std::map<std::string, std::string>& request_labels() {
+  static const std::map<std::string, std::string> m = {
+      {"open", "征集中"}, {"expired", "已过期"}, {"awarded", "已选定"}, {"done", "已完成"}, {"cancelled", "已撤销"}};
+  return m;
+}
+const std::map<std::string, std::string>& offer_labels() {
+  static const std::map<std::string, std::string> m = {
+      {"pending", "待选定"}, {"accepted", "已选定"}, {"declined", "未选定"}, {"withdrawn", "已撤回"}};
+  return m;
+}
+
+const char* kRequestSelect =
+    "SELECT r.id, r.number, r.venue_id AS \"venueId\", v.name AS \"venueName\", v.address AS \"venueAddress\", "
+    "o.name AS \"villageName\", r.title, r.description, r.place, r.methods, r.window_start AS \"windowStart\", "
+    "r.window_end AS \"windowEnd\", r.workers_needed AS \"workersNeeded\", r.budget, r.contact_name AS \"contactName\", "
+    "r.contact_phone AS \"contactPhone\", r.state, r.awarded_offer_id AS \"awardedOfferId\", r.close_note AS \"closeNote\", "
+    "r.created_by AS \"createdBy\", r.created_at AS \"createdAt\", r.updated_at AS \"updatedAt\", "
+    "(SELECT COUNT(*) FROM work_offers oc WHERE oc.request_id = r.id AND oc.state IN ('pending', 'accepted')) AS \"offerCount\", "
+    "(SELECT un.name FROM work_offers oa JOIN units un ON un.id = oa.unit_id WHERE oa.id = r.awarded_offer_id) AS \"awardedUnitName\" "
+    "FROM work_requests r JOIN venues v ON v.id = r.venue_id JOIN org_units o ON o.id = v.org_unit_id";
+
+// The venue's side of a request: officials over the venue, its manager, whoever registered it.
+std::string venue_side(const access::Caller& who, store::Params& p) { return venue_scope(who, p); }
+
+// A unit the caller answers for (its own unit, or one it registered; any unit for 全部数据).
+std::string my_units(const access::Caller& who, store::Params& p) { return unit_scope(who, p); }
+
+// Requests the caller may read: the venue's side, and for construction units every open request and those their
+// units answered.
+std::string request_scope(const access::Caller& who, store::Params& p) {
+  std::string cond = "(" + venue_side(who, p);
+  if (who.has("market:offer")) {
+    cond += " OR r.state = 'open' OR EXISTS (SELECT 1 FROM work_offers om JOIN units u ON u.id = om.unit_id WHERE om.request_id = r.id AND " +
+            my_units(who, p) + ")";
+  }
+  return cond + ")";
+}
+
+bool is_venue_side(store::Conn& c, const access::Caller& who, long long venue_id) {
+  store::Params p{venue_id};
+  std::string cond = venue_side(who, p);
+  return c.row("SELECT v.id FROM venues v WHERE v.id = ? AND " + cond, p).has_value();
+}
+
+bool answers_for(store::Conn& c, const access::Caller& who, long long unit_id) {
+  store::Params p{unit_id};
+  std::string cond = my_units(who, p);
+  return c.row("SELECT u.id FROM units u WHERE u.id = ? AND " + cond, p).has_value();
+}
+
+std::optional<double> number_or_null(const json& v) {
+  if (v.is_null()) return std::nullopt;
+  return v.is_string() ? std::stod(v.get<std::string>()) : v.get<double>();
+}
+
+json request_json(store::Conn& c, const json& row) {
+  json k = row;
+  store::as_int(k, {"id", "venueId", "workersNeeded", "createdBy", "offerCount"});
+  if (!k["awardedOfferId"].is_null()) k["awardedOfferId"] = store::as_id(k["awardedOfferId"]);
+  auto budget = number_or_null(k["budget"]);
+  k["budget"] = budget ? json(*budget) : json(nullptr);
+  // An open request whose period has passed takes no more answers: it reads as expired without a timer.
+  k["expired"] = k["state"] == "open" && k["windowEnd"].get<std::string>() < clock::today();
+  k["stateLabel"] = request_labels().at(k["expired"].get<bool>() ? "expired" : k["state"].get<std::string>());
+  k["methods"] = json::parse(k["methods"].get<std::string>());
+  auto labels = load_dict_labels(c);
+  json method_labels = json::array();
+  for (const auto& m : k["methods"]) method_labels.push_back(labels->find("hotwork_method", m.get<std::string>()).value_or(""));
+  k["methodLabels"] = method_labels;
+  return k;
+}
+
+json load_request(store::Conn& c, long long id) {
+  auto row = c.row(std::string(kRequestSelect) + " WHERE r.id = ?", {id});
+  if (!row) throw not_found();
+  return request_json(c, *row);
+}
+
+void require_readable(store::Conn& c, const access::Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = request_scope(who, p);
+  if (!c.row("SELECT r.id FROM work_requests r JOIN venues v ON v.id = r.venue_id WHERE r.id = ? AND " + cond, p)) throw not_found();
+}
+
+// A certificate row aliased `ce` of a kind accepted for hot work (as permit::accepted_kind), valid on `today`, a date
+// written into the statement (never user text).
+std::string valid_hot_work_cert(const std::string& ce, const std::string& today) {
+  return ce + ".status = 'valid' AND " + ce + ".valid_until >= '" + today + "' AND (" + ce + ".kind LIKE 'special_op%' OR " + ce +
+         ".kind IN ('construction_welder', 'special_equipment_welding'))";
+}
+
+// The unit's standing as a venue sees it when choosing.
+json unit_standing(store::Conn& c, long long unit_id) {
+  std::string today = clock::today();
+  return json{
+      {"certifiedPeople", c.scalar("SELECT COUNT(DISTINCT p.id) FROM people p JOIN certificates ce ON ce.person_id = p.id "
+                                   "WHERE p.unit_id = ? AND " + valid_hot_work_cert("ce", today),
+                                   {unit_id})},
+      {"chippedMachines", c.scalar("SELECT COUNT(*) FROM machines WHERE unit_id = ? AND status = 'active' AND chip_id IS NOT NULL", {unit_id})},
+      {"creditMarks", c.scalar("SELECT COUNT(*) FROM credit_marks WHERE unit_id = ? AND lifted_at IS NULL", {unit_id})},
+  };
+}
+
+// The workers an answer names, each with the hot-work certificate that lasts longest.
+json offer_people(store::Conn& c, const json& ids) {
+  json out = json::array();
+  for (const auto& id : ids) {
+    auto p = c.row("SELECT p.id, p.name FROM people p WHERE p.id = ?", {id.get<long long>()});
+    if (!p) continue;
+    json person = {{"id", store::as_id((*p)["id"])}, {"name", (*p)["name"]}};
+    auto cert = c.row("SELECT ce.number, k.label AS \"kindLabel\", ce.valid_until AS \"validUntil\" FROM certificates ce "
+                      "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind "
+                      "WHERE ce.person_id = ? AND ce.status = 'valid' ORDER BY ce.valid_until DESC LIMIT 1",
+                      {id.get<long long>()});
+    person["certificate"] = cert ? *cert : json(nullptr);
+    out.push_back(person);
+  }
+  return out;
+}
+
+json offer_json(store::Conn& c, const json& row) {
+  json k = row;
+  store::as_int(k, {"id", "requestId", "unitId", "createdBy"});
+  auto price = number_or_null(k["price"]);
+  k["price"] = price ? json(*price) : json(nullptr);
+  k["stateLabel"] = offer_labels().at(k["state"]);
+  json ids = json::parse(k["people"].get<std::string>());
+  k.erase("people");
+  k["people"] = offer_people(c, ids);
+  k["standing"] = unit_standing(c, k["unitId"].get<long long>());
+  return k;
+}
+
+const char* kOfferSelect =
+    "SELECT o.id, o.request_id AS \"requestId\", o.unit_id AS \"unitId\", u.name AS \"unitName\", u.contact_name AS \"unitContact\", "
+    "o.price, o.people, o.note, o.state, o.created_by AS \"createdBy\", o.created_at AS \"createdAt\", o.updated_at AS \"updatedAt\" "
+    "FROM work_offers o JOIN units u ON u.id = o.unit_id";
+
+json request_detail(store::Conn& c, const access::Caller& who, long long id) {
+  json k = load_request(c, id);
+  bool venue = is_venue_side(c, who, k["venueId"].get<long long>());
+  json offers = json::array();
+  bool awarded_to_me = false;
+  for (const auto& row : c.rows(std::string(kOfferSelect) + " WHERE o.request_id = ? ORDER BY o.id", {id})) {
+    bool mine = who.has("market:offer") && answers_for(c, who, store::as_id(row["unitId"]));
+    if (!venue && !mine) continue;
+    json o = offer_json(c, row);
+    o["mine"] = mine;
+    if (mine && o["state"] == "accepted") awarded_to_me = true;
+    offers.push_back(o);
+  }
+  k["offers"] = offers;
+  k["venueSide"] = venue;
+  if (!venue && !awarded_to_me) k["contactPhone"] = validate::mask_phone(k["contactPhone"].get<std::string>());
+  return k;
+}
+
+struct Posting {
+  long long venue_id = 0;
+  std::string title, description, place, window_start, window_end, contact_name, contact_phone;
+  std::vector<std::string> methods;
+  long long workers = 1;
+  std::optional<double> budget;
+};
+
+Posting read_posting(const json& body) {
+  Input in(body);
+  Posting f;
+  f.venue_id = in.integer("venueId", "场所");
+  f.title = in.str("title", 100, "需求名称");
+  f.description = in.str("description", 2000, "作业内容");
+  f.place = in.str("place", 200, "动火部位");
+  f.methods = in.str_list("methods", 10, 30, "动火方式");
+  if (f.methods.empty()) throw bad_request("REQUIRED", "请选择动火方式（电焊、气焊、气割等）", "methods");
+  f.window_start = in.date("windowStart", "最早开工日期");
+  f.window_end = in.date("windowEnd", "最晚完工日期");
+  if (f.window_start < clock::today()) throw bad_request("INVALID_VALUE", "最早开工日期不能早于今天", "windowStart");
+  if (f.window_end < f.window_start) throw bad_request("INVALID_VALUE", "最晚完工日期不能早于最早开工日期", "windowEnd");
+  if (clock::days_between(f.window_start, f.window_end) >= kMaxWindowDays)
+    throw bad_request("INVALID_VALUE", "作业期限最长 " + std::to_string(kMaxWindowDays) + " 天", "windowEnd");
+  f.workers = in.integer("workersNeeded", "需要作业人数", 1, kMaxWorkers);
+  f.budget = in.opt_number("budget", "预算（元）", 0, 10000000);
+  f.contact_name = in.str("contactName", 50, "联系人");
+  f.contact_phone = in.str("contactPhone", 20, "联系电话");
+  if (!validate::mobile_phone(f.contact_phone)) throw bad_request("INVALID_VALUE", "联系电话须为 11 位手机号", "contactPhone");
+  return f;
+}
+
+// Each named worker is in the unit and holds an accepted certificate valid for every day of the request.
+void check_workers(store::Conn& c, long long unit_id, const std::vector<long long>& ids, const json& request) {
+  permit::Window window{clock::day_start(request["windowStart"].get<std::string>()),
+                        clock::day_end(request["windowEnd"].get<std::string>())};
+  for (long long id : ids) {
+    auto p = c.row("SELECT name, citizen_id, unit_id FROM people WHERE id = ?", {id});
+    if (!p) throw bad_request("PERSON_NOT_FOUND", "作业人员不存在：#" + std::to_string(id), "peopleIds");
+    std::string name = (*p)["name"];
+    if ((*p)["unit_id"].is_null() || store::as_id((*p)["unit_id"]) != unit_id)
+      throw bad_request("PERSON_NOT_IN_UNIT", name + " 不是本单位的作业人员", "peopleIds");
+    std::optional<permit::Violation> problem =
+        permit::Violation{"PERSON_NOT_CERTIFIED", "没有动火作业认可的证书", "peopleIds"};
+    for (const auto& ce : c.rows("SELECT ce.kind, ce.number, ce.status, ce.valid_until, ce.next_review, hp.citizen_id AS holder "
+                                 "FROM certificates ce JOIN people hp ON hp.id = ce.person_id WHERE ce.person_id = ?",
+                                 {id})) {
+      permit::CertificateFacts f{ce["kind"], ce["number"], ce["holder"], ce["status"], ce["valid_until"],
+                                 ce["next_review"].is_null() ? std::string() : ce["next_review"].get<std::string>()};
+      auto v = permit::check_certificate(f, (*p)["citizen_id"], window);
+      if (!v) {
+        problem.reset();
+        break;
+      }
+      problem = v;
+    }
+    if (problem) throw bad_request("PERSON_NOT_CERTIFIED", name + "：" + problem->message, "peopleIds");
+  }
+}
+
+void refuse_if_restricted(store::Conn& c, long long unit_id) {
+  if (c.scalar("SELECT COUNT(*) FROM credit_marks WHERE unit_id = ? AND lifted_at IS NULL", {unit_id}) > 0)
+    throw conflict("UNIT_CREDIT_RESTRICTED", "该单位正被实施信用惩戒，惩戒解除前不能通过供需平台承接动火作业");
+}
+
+void refuse_unless_open(const json& r) {
+  if (r["state"] != "open") throw conflict("REQUEST_NOT_OPEN", "该需求当前为「" + r["stateLabel"].get<std::string>() + "」，不再征集");
+  if (r["expired"].get<bool>()) throw conflict("REQUEST_EXPIRED", "该需求的作业期限已过，不再征集");
+}
+
+}  // namespace
+
+json list_work_requests(store::Db& db, const access::Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f;
+  f.sql += " AND " + request_scope(who, f.params);
+  std::string today = clock::today();
+  if (auto v = query_str(q, "state")) {
+    if (!request_labels().count(*v)) throw bad_request("INVALID_VALUE", "状态无效", "state");
+    if (*v == "open") f.add("r.state = 'open' AND r.window_end >= ?", today);
+    else if (*v == "expired") f.add("r.state = 'open' AND r.window_end < ?", today);
+    else f.add("r.state = ?", *v);
+  }
+  if (auto v = query_int(q, "venueId")) f.add("r.venue_id = ?", *v);
+  if (query_bool(q, "mine").value_or(false)) {
+    // Mine: posted by the caller, or answered by the caller's units.
+    store::Params units;
+    std::string cond = my_units(who, units);
+    f.sql += " AND (r.created_by = ? OR EXISTS (SELECT 1 FROM work_offers mo JOIN units u ON u.id = mo.unit_id WHERE mo.request_id = r.id AND " +
+             cond + "))";
+    f.params.push_back(who.user_id);
+    for (auto& v : units) f.params.push_back(std::move(v));
+  }
+  if (auto v = query_str(q, "q")) {
+    std::string like = "%" + *v + "%";
+    f.add("(r.number LIKE ? OR r.title LIKE ? OR v.name LIKE ?)", like, like, like);
+  }
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c, kRequestSelect, "FROM work_requests r JOIN venues v ON v.id = r.venue_id", f, "r.id DESC", p);
+    for (auto& item : out["items"]) {
+      item = request_json(c, item);
+      item.erase("contactPhone");  // the detail shows it to those who may see it
+    }
+    return out;
+  });
+}
+
+json get_work_request(store::Db& db, const access::Caller& who, long long id) {
+  return db.read([&](store::Conn& c) {
+    require_readable(c, who, id);
+    return request_detail(c, who, id);
+  });
+}
+
+json post_work_request(store::Db& db, const access::Caller& who, const json& body) {
+  Posting f = read_posting(body);
+  return db.write([&](store::Conn& c) {
+    if (!is_venue_side(c, who, f.venue_id)) throw bad_request("VENUE_NOT_FOUND", "场所不存在或不在您的管理范围内", "venueId");
+    auto labels = load_dict_labels(c);
+    for (const auto& m : f.methods)
+      if (!labels->find("hotwork_method", m)) throw bad_request("INVALID_VALUE", "动火方式不在字典中：" + m, "methods");
+    std::string now = now_iso();
+    long long id = c.insert(
+        "INSERT INTO work_requests (number, venue_id, title, description, place, methods, window_start, window_end, workers_needed, "
+        "budget, contact_name, contact_phone, state, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+        {next_yearly_number(c, "work_request", "XQ"), f.venue_id, f.title, f.description, f.place, json(f.methods).dump(),
+         f.window_start, f.window_end, f.workers, f.budget ? store::Value(*f.budget) : store::Value(nullptr), f.contact_name,
+         f.contact_phone, who.user_id, now, now});
+    json after = load_request(c, id);
+    record(c, who, "market.request_post", "work_request", std::to_string(id), nullptr, after);
+    return request_detail(c, who, id);
+  });
+}
+
+json run_work_request_command(store::Db& db, const access::Caller& who, long long id, const std::string& name,
+                              const json& body) {
+  Input in(body);
+  std::string note;
+  if (name == "done") note = in.opt_str("note", 1000, "完成情况").value_or("");
+  else if (name == "cancel") note = in.str("reason", 1000, "撤销原因");
+  else throw not_found();
+  return db.write([&](store::Conn& c) {
+    require_readable(c, who, id);
+    json before = load_request(c, id);
+    if (!is_venue_side(c, who, before["venueId"].get<long long>())) throw forbidden();
+    std::string state = before["state"];
+    if (name == "done" && state != "awarded")
+      throw conflict("REQUEST_STATE_INVALID", "只有已选定承接单位的需求可以确认完成");
+    if (name == "cancel" && state != "open" && state != "awarded")
+      throw conflict("REQUEST_STATE_INVALID", "该需求当前为「" + before["stateLabel"].get<std::string>() + "」，不能撤销");
+    std::string now = now_iso();
+    c.exec("UPDATE work_requests SET state = ?, close_note = ?, updated_at = ? WHERE id = ?",
+           {name == "done" ? "done" : "cancelled", note, now, id});
+    if (name == "cancel")
+      c.exec("UPDATE work_offers SET state = 'declined', updated_at = ? WHERE request_id = ? AND state = 'pending'", {now, id});
+    json after = load_request(c, id);
+    record(c, who, "market.request_" + name, "work_request", std::to_string(id), before, after);
+    return request_detail(c, who, id);
+  });
+}
+
+json submit_work_offer(store::Db& db, const access::Caller& who, long long request_id, const json& body) {
+  Input in(body);
+  long long unit_id = in.integer("unitId", "应征单位");
+  std::vector<long long> people = in.int_list("peopleIds", kMaxWorkers, "作业人员");
+  if (people.empty()) throw bad_request("REQUIRED", "请选择拟派的持证作业人员", "peopleIds");
+  if (std::set<long long>(people.begin(), people.end()).size() != people.size())
+    throw bad_request("INVALID_VALUE", "作业人员重复", "peopleIds");
+  std::optional<double> price = in.opt_number("price", "报价（元）", 0, 10000000);
+  std::string note = in.opt_str("note", 1000, "说明").value_or("");
+  return db.write([&](store::Conn& c) {
+    require_readable(c, who, request_id);
+    json r = load_request(c, request_id);
+    if (!answers_for(c, who, unit_id)) throw bad_request("UNIT_NOT_FOUND", "单位不存在或不是您的单位", "unitId");
+    refuse_unless_open(r);
+    refuse_if_restricted(c, unit_id);
+    long long needed = r["workersNeeded"];
+    if (static_cast<long long>(people.size()) < needed)
+      throw bad_request("NOT_ENOUGH_WORKERS", "该需求需要 " + std::to_string(needed) + " 名作业人员，请至少拟派 " + std::to_string(needed) + " 人",
+                        "peopleIds");
+    check_workers(c, unit_id, people, r);
+    std::string now = now_iso();
+    store::Value price_value = price ? store::Value(*price) : store::Value(nullptr);
+    auto earlier = c.row(std::string(kOfferSelect) + " WHERE o.request_id = ? AND o.unit_id = ?", {request_id, unit_id});
+    long long id;
+    json before = nullptr;
+    if (earlier) {
+      before = offer_json(c, *earlier);
+      id = before["id"];
+      c.exec("UPDATE work_offers SET price = ?, people = ?, note = ?, state = 'pending', created_by = ?, updated_at = ? WHERE id = ?",
+             {price_value, json(people).dump(), note, who.user_id, now, id});
+    } else {
+      id = c.insert("INSERT INTO work_offers (request_id, unit_id, price, people, note, state, created_by, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                    {request_id, unit_id, price_value, json(people).dump(), note, who.user_id, now, now});
+    }
+    json after = offer_json(c, *c.row(std::string(kOfferSelect) + " WHERE o.id = ?", {id}));
+    record(c, who, "market.offer_submit", "work_offer", std::to_string(id), before, after);
+    notify(c, {.event = "market.offer", .title = "动火作业需求收到应征：" + r["title"].get<std::string>(),
+               .body = r["number"].get<std::string>() + "，" + after["unitName"].get<std::string>() + " 拟派 " +
+                       std::to_string(people.size()) + " 名持证人员",
+               .link = "/market/" + std::to_string(request_id), .actor = who.user_id,
+               .permission = "market:post", .users = {r["createdBy"].get<long long>()}});
+    return request_detail(c, who, request_id);
+  });
+}
+
+json run_work_offer_command(store::Db& db, const access::Caller& who, long long offer_id, const std::string& name) {
+  if (name != "accept" && name != "withdraw") throw not_found();
+  return db.write([&](store::Conn& c) {
+    auto row = c.row(std::string(kOfferSelect) + " WHERE o.id = ?", {offer_id});
+    if (!row) throw not_found();
+    json before = offer_json(c, *row);
+    long long request_id = before["requestId"];
+    require_readable(c, who, request_id);
+    json r = load_request(c, request_id);
+    std::string now = now_iso();
+    if (name == "withdraw") {
+      if (!who.has("market:offer") || !answers_for(c, who, before["unitId"])) throw forbidden();
+      if (before["state"] != "pending")
+        throw conflict("OFFER_STATE_INVALID", "应征当前为「" + before["stateLabel"].get<std::string>() + "」，不能撤回");
+      c.exec("UPDATE work_offers SET state = 'withdrawn', updated_at = ? WHERE id = ?", {now, offer_id});
+    } else {
+      if (!who.has("market:post") || !is_venue_side(c, who, r["venueId"].get<long long>())) throw forbidden();
+      refuse_unless_open(r);
+      if (before["state"] != "pending")
+        throw conflict("OFFER_STATE_INVALID", "应征当前为「" + before["stateLabel"].get<std::string>() + "」，不能选定");
+      refuse_if_restricted(c, before["unitId"]);
+      json others = c.rows("SELECT id, created_by FROM work_offers WHERE request_id = ? AND state = 'pending' AND id <> ?", {request_id, offer_id});
+      c.exec("UPDATE work_offers SET state = 'accepted', updated_at = ? WHERE id = ?", {now, offer_id});
+      c.exec("UPDATE work_offers SET state = 'declined', updated_at = ? WHERE request_id = ? AND state = 'pending'", {now, request_id});
+      c.exec("UPDATE work_requests SET state = 'awarded', awarded_offer_id = ?, updated_at = ? WHERE id = ?", {offer_id, now, request_id});
+      std::string link = "/market/" + std::to_string(request_id);
+      notify(c, {.event = "market.result", .title = "动火作业需求已选定贵单位：" + r["title"].get<std::string>(),
+                 .body = r["number"].get<std::string>() + "，" + r["venueName"].get<std::string>() + "。请按规定申请动火作业证后再作业。",
+                 .link = link, .actor = who.user_id, .permission = "market:read", .users = {before["createdBy"].get<long long>()}});
+      std::vector<long long> declined;
+      for (const auto& o : others) declined.push_back(store::as_id(o["created_by"]));
+      if (!declined.empty())
+        notify(c, {.event = "market.result", .title = "动火作业需求未选定贵单位：" + r["title"].get<std::string>(),
+                   .body = r["number"].get<std::string>() + "，" + r["venueName"].get<std::string>() + " 已选定其他单位。",
+                   .link = link, .actor = who.user_id, .permission = "market:read", .users = declined});
+    }
+    json after = offer_json(c, *c.row(std::string(kOfferSelect) + " WHERE o.id = ?", {offer_id}));
+    record(c, who, "market.offer_" + name, "work_offer", std::to_string(offer_id), before, after);
+    return request_detail(c, who, request_id);
+  });
+}
+
+json list_providers(store::Db& db, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f;
+  f.sql += " AND EXISTS (SELECT 1 FROM people cp JOIN certificates cc ON cc.person_id = cp.id WHERE cp.unit_id = u.id AND " +
+           valid_hot_work_cert("cc", clock::today()) + ")";
+  if (auto v = query_str(q, "q")) {
+    std::string like = "%" + *v + "%";
+    f.add("(u.name LIKE ? OR u.address LIKE ?)", like, like);
+  }
+  return db.read([&](store::Conn& c) {
+    json out = page_of(c,
+                       "SELECT u.id, u.name, u.contact_name AS \"contactName\", u.contact_phone AS \"contactPhone\", u.address, "
+                       "(SELECT COUNT(*) FROM work_offers wo WHERE wo.unit_id = u.id AND wo.state = 'accepted') AS \"awarded\" FROM units u",
+                       "FROM units u", f, "u.id", p);
+    for (auto& item : out["items"]) {
+      store::as_int(item, {"id", "awarded"});
+      item["standing"] = unit_standing(c, item["id"].get<long long>());
+    }
+    return out;
+  });
+}
+
+}  // namespace huoyan::app
