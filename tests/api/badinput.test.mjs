@@ -48,6 +48,7 @@ const RAW_BODY = new Map([
 let hfx; // hazard and report fixtures: {reported, closed, supervised, received, rejected, fileId}
 let ifx; // inspection fixtures: {venueType, template, recorded, results, draw}
 let cfx; // case fixtures: {venue2, kase, withdrawn, exposure, marked, lifted, unit2}
+let mfx; // market fixtures: {done (a request awarded and done), accepted (its awarded answer)}
 // A null field that the route refuses with a code of its own rather than REQUIRED / INVALID_TYPE.
 const NULL_CODES = new Map([['POST /api/cases/:id/penalize personPenalties', 'DOUBLE_PENALTY_REQUIRED']]);
 
@@ -79,6 +80,7 @@ before(async () => {
   pfx = await permitFixtures();
   hfx = await hazardFixtures();
   ifx = await inspectionFixtures();
+  mfx = await marketFixtures(); // before the case fixtures put a credit mark on the fixture unit
   cfx = await caseFixtures();
 });
 
@@ -86,6 +88,19 @@ after(async () => {
   await resetServerClock();
   if (pfx) await releasePermits(Object.values(pfx.permits).map((p) => p.id));
 });
+
+/** A 供需对接 request awarded to the fixture unit and done: every command on it or its answer is refused (409). */
+async function marketFixtures() {
+  const body = { venueId: fx.venue.id, title: '坏输入需求', description: '坏输入', place: '一层', methods: ['electric_welding'], windowStart: localDate(1),
+    windowEnd: localDate(5), workersNeeded: 1, contactName: '坏输入', contactPhone: randomPhone() };
+  const done = (await admin.post('/api/market/requests', body)).json;
+  const answered = (await admin.post(`/api/market/requests/${done?.id}/offers`, { unitId: fx.regUnit.id, peopleIds: [fx.person.id] })).json;
+  const accepted = answered?.offers?.[0];
+  assert.ok(accepted?.id, `market fixtures: ${JSON.stringify(answered)}`);
+  assert.equal((await admin.post(`/api/market/offers/${accepted.id}/accept`, {})).status, 200);
+  assert.equal((await admin.post(`/api/market/requests/${done.id}/done`, {})).status, 200);
+  return { done, accepted };
+}
 
 /** Permits in the states the probes need, an alert, a file and the measure templates. */
 async function permitFixtures() {
@@ -246,6 +261,8 @@ function paramsFor(path) {
   if (path.startsWith('/api/machines/')) return { id: fx.machine.id };
   if (path.startsWith('/api/key-periods/')) return { id: fx.keyPeriod.id };
   if (path.startsWith('/api/calendar/')) return { year: 2033 };
+  if (path.startsWith('/api/market/requests/')) return { id: mfx.done.id };
+  if (path.startsWith('/api/market/offers/')) return { id: mfx.accepted.id };
   const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
   if (cmd && permitCommand(cmd[1])) return { id: permitCommand(cmd[1]).permit.id };
   if (path === '/api/permits/:id') return { id: pfx.permits.draft.id };
@@ -299,6 +316,13 @@ function validBody(method, path, schema) {
     };
     case 'POST /api/campaign-tasks/:id/reports': return { content: '坏输入', venuesChecked: 1, hazardsFound: 0, hazardsFixed: 0 };
     case 'POST /api/campaign-tasks/:id/complete': return { summary: '坏输入' };
+    case 'POST /api/market/requests': return {
+      venueId: fx.venue.id, title: '坏输入需求', description: '坏输入', place: '一层', methods: ['electric_welding'], windowStart: localDate(1),
+      windowEnd: localDate(5), workersNeeded: 1, budget: 100, contactName: '坏输入', contactPhone: randomPhone(),
+    };
+    case 'POST /api/market/requests/:id/done': return { note: '坏输入' };
+    case 'POST /api/market/requests/:id/cancel': return { reason: '坏输入' };
+    case 'POST /api/market/requests/:id/offers': return { unitId: fx.regUnit.id, peopleIds: [fx.person.id], price: 1, note: '坏输入' };
     case 'POST /api/small-projects':
     case 'PUT /api/small-projects/:id': return {
       venueId: fx.venue.id, unitId: fx.regUnit.id, orgUnitId: fx.org.byName.get('规建环保岗').id, name: '坏输入工程', kind: 'decorate', location: '一层',

@@ -277,6 +277,38 @@ test('campaign permissions of the built-in roles', async () => {
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 
+// Built-in grants of 动火作业供需对接: venues post, construction units answer, officials and grid workers read.
+const MARKET_PERMS = ['market:read', 'market:post', 'market:offer'];
+const MARKET_GRANTS = {
+  admin: MARKET_PERMS,
+  sw_officer: ['market:read'],
+  wj_officer: ['market:read'],
+  inspector: ['market:read'],
+  grid_longfeng: ['market:read'],
+  venue_mgr: ['market:read', 'market:post'],
+  contractor: ['market:read', 'market:offer'],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('market permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(MARKET_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => MARKET_PERMS.includes(p)).sort();
+    const want = [...MARKET_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  for (const p of MARKET_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
+  // reads by market:read; answering and withdrawing by market:offer; posting, awarding, done and cancel by market:post
+  const want = (r) => (r.method.toUpperCase() === 'GET' ? 'market:read' : /\/(offers|withdraw)$/.test(r.path) ? 'market:offer' : 'market:post');
+  const guarded = serverRoutes().filter((r) => /^\/api\/market\//.test(r.path));
+  assert.equal(guarded.length, 9);
+  for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
+});
+
 test('authorization matrix', async (t) => {
   assert.ok(routes.length >= 20, `only ${routes.length} routes with a permission`);
   const mismatches = [];

@@ -8,7 +8,7 @@ import {
   checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
   venueBody, unitBody, personBody, certBody, machineBody, makeCitizenId,
   MINUTE, Cast, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, allMeasures, isoUtc, tinyPng,
-  createVenue, localDate,
+  createVenue, localDate, createPerson, createCertificate,
 } from './lib.mjs';
 
 let spec, admin;
@@ -195,6 +195,7 @@ test('successful answers match the documented schemas', async () => {
 
   // 小型工程备案
   await smallProjectRoutes();
+  await marketRoutes();
 
   // 专项行动
   await campaignRoutes();
@@ -408,6 +409,30 @@ async function smallProjectRoutes() {
   await hit(admin, 'POST', '/api/small-projects/:id/finish', id, {}, { expect: 200 });
   await hit(admin, 'GET', '/api/small-projects/:id', id, undefined, { expect: 200 });
   await hit(admin, 'GET', '/api/small-projects', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=finished&q=${encodeURIComponent('形状')}` });
+}
+
+/** Every 供需对接 route once: post, answer, withdraw, answer again, award, done; a second request cancelled; providers. */
+async function marketRoutes() {
+  const org = await orgUnits(admin);
+  const venue = await createVenue(admin, org);
+  const unit = (await hit(admin, 'POST', '/api/units', {}, unitBody(), { expect: 201 })).json;
+  const person = await createPerson(admin, { unitId: unit.id });
+  await createCertificate(admin, person, { validUntil: localDate(400), nextReview: localDate(380) });
+  const request = { venueId: venue.id, title: '形状需求', description: '形状', place: '一层', methods: ['electric_welding'], windowStart: localDate(1),
+    windowEnd: localDate(5), workersNeeded: 1, budget: 800, contactName: '形状', contactPhone: randomPhone() };
+  const r = (await hit(admin, 'POST', '/api/market/requests', {}, request, { expect: 201 })).json;
+  const id = { id: r.id };
+  const answered = (await hit(admin, 'POST', '/api/market/requests/:id/offers', id, { unitId: unit.id, peopleIds: [person.id], price: 700, note: '形状' }, { expect: 200 })).json;
+  const offer = { id: answered.offers[0].id };
+  await hit(admin, 'POST', '/api/market/offers/:id/withdraw', offer, {}, { expect: 200 });
+  await hit(admin, 'POST', '/api/market/requests/:id/offers', id, { unitId: unit.id, peopleIds: [person.id] }, { expect: 200 });
+  await hit(admin, 'POST', '/api/market/offers/:id/accept', offer, {}, { expect: 200 });
+  await hit(admin, 'POST', '/api/market/requests/:id/done', id, { note: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/market/requests/:id', id, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/market/requests', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=done&mine=true&q=${encodeURIComponent('形状')}` });
+  const r2 = (await admin.post('/api/market/requests', { ...request, budget: null })).json;
+  await hit(admin, 'POST', '/api/market/requests/:id/cancel', { id: r2.id }, { reason: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/market/providers', {}, undefined, { expect: 200, query: `?q=${encodeURIComponent(unit.name)}` });
 }
 
 async function caseRoutes() {

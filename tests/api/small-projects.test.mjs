@@ -220,3 +220,19 @@ test('the receiving department is told of a filing, and again when it is correct
   // another department's officer is not told
   assert.equal((await c.sw.getOk('/api/notifications?pageSize=100')).items.filter((n) => n.link === `/small-projects/${p.id}`).length, 0);
 });
+
+test('the filer is told when the filing is returned and when it is accepted, and no one else is', async () => {
+  const p = await file(c.contractor);
+  const told = async (client) => (await client.getOk('/api/notifications?pageSize=100')).items.filter((n) => n.event === 'project.reviewed' && n.link === `/small-projects/${p.id}`);
+  await cmd(c.admin, p, 'return', { reason: '请补充防火分隔做法' }, 'returned');
+  let mine = await told(c.contractor);
+  assert.equal(mine.length, 1);
+  assert.match(mine[0].title, /退回补正/);
+  assert.match(mine[0].body, /请补充防火分隔做法/);
+  assert.equal((await c.contractor.put(`/api/small-projects/${p.id}`, body())).status, 200);
+  await cmd(c.admin, p, 'accept', {}, 'accepted');
+  mine = await told(c.contractor);
+  assert.equal(mine.length, 2);
+  assert.ok(mine.some((n) => /已备案/.test(n.title)));
+  assert.equal((await told(c.vm)).length, 0, 'the venue manager is not the filer');
+});
