@@ -1,6 +1,7 @@
 // The demo town's hazards in every state and its public reports, written the
 // way the commands would have left them (timeline, notice numbers, alerts).
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "app/alerts.h"
@@ -9,6 +10,7 @@
 #include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
+#include "app/market.h"
 #include "app/rules.h"
 #include "app/small_projects.h"
 #include "domain/clock.h"
@@ -263,6 +265,62 @@ void load_demo_small_projects(store::Db& db) {
   run_small_project_command(db, filer, gym, "finish", {{"note", "护栏已更换，现场已清理"}});
 }
 
+// 动火作业供需对接: the mall's manager posts four jobs. One is open with answers from the demo contractor and the
+// steel works; one is awarded to the demo contractor, whose workers then apply for the permit; one is done; one is
+// open with no answer yet.
+void load_demo_market(store::Db& db) {
+  auto [vm, contractor, steel_boss, refs] = db.read([](store::Conn& c) {
+    auto caller = [&](const char* username, std::set<std::string, std::less<>> perms) {
+      access::Caller who = user_caller(c, username);
+      who.permissions = std::make_shared<const std::set<std::string, std::less<>>>(std::move(perms));
+      return who;
+    };
+    auto id_of = [&](const char* sql, const char* name) { return c.scalar(sql, {std::string(name)}); };
+    std::map<std::string, long long> refs = {
+        {"mall", id_of("SELECT id FROM venues WHERE name = ?", "金凤商业广场")},
+        {"mixed", id_of("SELECT id FROM venues WHERE name = ?", "金凤里综合体")},
+        {"jinfeng", id_of("SELECT id FROM units WHERE name = ?", "重庆金凤建筑安装工程有限公司")},
+        {"steel", id_of("SELECT id FROM units WHERE name = ?", "重庆九凤钢结构工程有限公司")},
+        {"tang", id_of("SELECT id FROM people WHERE name = ?", "唐国庆")},
+        {"jiang", id_of("SELECT id FROM people WHERE name = ?", "蒋超")},
+        {"gao", id_of("SELECT id FROM people WHERE name = ?", "高建")},
+        {"shi", id_of("SELECT id FROM people WHERE name = ?", "石磊")}};
+    // The steel works' owner answers as the unit's registrar (the demo has no account for it).
+    access::Caller steel = caller("admin", {"market:read", "market:offer"});
+    steel.scope = access::DataScope::All;
+    return std::tuple{caller("venue_mgr", {"market:read", "market:post"}), caller("contractor", {"market:read", "market:offer"}), steel, refs};
+  });
+  auto post = [&](const char* venue, const char* title, const char* description, const char* place, std::vector<std::string> methods,
+                  int from, int to, int workers, std::optional<double> budget) {
+    nlohmann::json body = {{"venueId", refs.at(venue)}, {"title", title}, {"description", description}, {"place", place},
+                           {"methods", methods}, {"windowStart", clock::add_days(clock::today(), from)},
+                           {"windowEnd", clock::add_days(clock::today(), to)}, {"workersNeeded", workers}, {"contactName", "冯建华"},
+                           {"contactPhone", "13983040001"}};
+    if (budget) body["budget"] = *budget;
+    return post_work_request(db, vm, body)["id"].get<long long>();
+  };
+  auto answer = [&](const access::Caller& who, long long request, const char* unit, std::vector<long long> people, double price,
+                    const char* note) {
+    nlohmann::json r = submit_work_offer(db, who, request, {{"unitId", refs.at(unit)}, {"peopleIds", people}, {"price", price}, {"note", note}});
+    for (const auto& o : r["offers"])
+      if (o["unitId"] == refs.at(unit)) return o["id"].get<long long>();
+    return 0LL;
+  };
+  long long railing = post("mall", "中庭观光电梯护栏加固", "中庭 2F-4F 观光电梯玻璃护栏底座 16 处需电焊加固，闭店后施工", "中庭观光电梯周边",
+                           {"electric_welding"}, 1, 10, 2, 4800);
+  answer(contractor, railing, "jinfeng", {refs.at("tang"), refs.at("jiang")}, 4500, "两名持证焊工，夜间 22:30 后施工，两晚完成");
+  answer(steel_boss, railing, "steel", {refs.at("gao"), refs.at("shi")}, 4200, "自带加芯赋码焊机，可提供防火毯");
+  long long duct = post("mixed", "地下车库排烟风管支架更换", "B1 车库排烟风管锈蚀支架约 40 处，需气割拆除后电焊新支架", "负一层车库东区",
+                        {"gas_cutting", "electric_welding"}, 3, 20, 2, std::nullopt);
+  long long won = answer(contractor, duct, "jinfeng", {refs.at("tang"), refs.at("jiang")}, 9800, "分区施工，每段动火前办理动火作业证");
+  run_work_offer_command(db, vm, won, "accept");
+  long long sign = post("mall", "外立面招牌钢架焊接", "东立面新招牌钢架 6 米，电焊固定", "东立面二层", {"electric_welding"}, 0, 4, 1, 2000);
+  long long signed_offer = answer(contractor, sign, "jinfeng", {refs.at("tang")}, 1800, "一人一天");
+  run_work_offer_command(db, vm, signed_offer, "accept");
+  run_work_request_command(db, vm, sign, "done", {{"note", "已完工，动火作业证已关闭，现场已清理"}});
+  post("mall", "冷库门框焊补", "一层超市冷库门框开焊两处，需电焊焊补", "一层超市后区冷库", {"electric_welding"}, 2, 14, 1, std::nullopt);
+}
+
 // 今冬明春消防安全防范 (seed 001), in its second phase: tasks led by the demo departments, some reported on, one
 // late and one completed.
 void load_demo_campaign(store::Db& db) {
@@ -354,6 +412,7 @@ void load_demo_use_cases(store::Db& db) {
   mark_credit(db, admin, ids[4], {{"reason", "营业场所违规动火、无证作业，经查属实"}, {"caseId", hotel["id"]}});
   load_demo_small_projects(db);
   load_demo_campaign(db);
+  load_demo_market(db);
 }
 
 }  // namespace huoyan::app
