@@ -337,7 +337,7 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
     if (name == "cancel")
       c.exec("UPDATE work_offers SET state = 'declined', updated_at = ? WHERE request_id = ? AND state = 'pending'", {now, id});
     json after = load_request(c, id);
-    record(c, who, "market.request_" + name, "work_request", std::to_string(id), before, after);
+    record(c, who, name == "done" ? "market.request_done" : "market.request_cancel", "work_request", std::to_string(id), before, after);
     return request_detail(c, who, id);
   });
 }
@@ -425,7 +425,7 @@ json run_work_offer_command(store::Db& db, const access::Caller& who, long long 
                    .link = link, .actor = who.user_id, .permission = "market:read", .users = declined});
     }
     json after = offer_json(c, *c.row(std::string(kOfferSelect) + " WHERE o.id = ?", {offer_id}));
-    record(c, who, "market.offer_" + name, "work_offer", std::to_string(offer_id), before, after);
+    record(c, who, name == "accept" ? "market.offer_accept" : "market.offer_withdraw", "work_offer", std::to_string(offer_id), before, after);
     return request_detail(c, who, request_id);
   });
 }

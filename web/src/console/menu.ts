@@ -28,6 +28,7 @@ import {
   Promotion,
   Files,
   Flag,
+  Shop,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '隐患治理' | '执法与曝光' | '基础台账' | '系统管理'
@@ -50,6 +51,7 @@ export const MENU: MenuItem[] = [
   { path: '/alerts', title: '预警处置', perm: 'alert:read', icon: Bell, group: '动火作业' },
   { path: '/alerts/map', title: '预警地图', perm: 'alert:read', icon: MapLocation, group: '动火作业' },
   { path: '/small-projects', title: '小型工程备案', perm: 'project:read', icon: Files, group: '动火作业' },
+  { path: '/market', title: '供需对接', perm: 'market:read', icon: Shop, group: '动火作业' },
   { path: '/hazards', title: '隐患台账', perm: 'hazard:read', icon: Warning, group: '隐患治理' },
   { path: '/reports', title: '群众举报', perm: 'report:triage', icon: ChatDotSquare, group: '隐患治理' },
   { path: '/inspections', title: '监督检查', perm: 'inspection:read', icon: DocumentChecked, group: '隐患治理' },

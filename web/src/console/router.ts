@@ -90,6 +90,13 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/SmallProjectDetailPage.vue'),
         meta: { perm: 'project:read', title: '备案详情' },
       },
+      { path: 'market', name: 'market', component: () => import('./pages/MarketPage.vue'), meta: { perm: 'market:read', title: '供需对接' } },
+      {
+        path: 'market/:id(\\d+)',
+        name: 'market-detail',
+        component: () => import('./pages/MarketRequestDetailPage.vue'),
+        meta: { perm: 'market:read', title: '需求详情' },
+      },
       { path: 'cases', name: 'cases', component: () => import('./pages/CasesPage.vue'), meta: { perm: 'case:read', title: '执法案件' } },
       {
         path: 'cases/:id(\\d+)',

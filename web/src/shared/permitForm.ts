@@ -94,6 +94,25 @@ export function blankPermitForm(): PermitForm {
   }
 }
 
+/**
+ * A new application started from elsewhere (a venue's page, work awarded through 供需对接): ?venueId=&unitId=&place=
+ * &content=&workers=1,2. Values that are not what the form takes are left out; the form checks the rest as usual.
+ */
+export function prefillFromQuery(query: Record<string, unknown>): Partial<PermitForm> {
+  const text = (k: string, max: number) => (typeof query[k] === 'string' ? (query[k] as string).trim().slice(0, max) : '')
+  const id = (v: string) => (/^[1-9]\d{0,15}$/.test(v) ? Number(v) : null)
+  const out: Partial<PermitForm> = {}
+  const venueId = id(text('venueId', 16))
+  if (venueId) out.venueId = venueId
+  const unitId = id(text('unitId', 16))
+  if (unitId) out.unitId = unitId
+  if (text('place', 200)) out.place = text('place', 200)
+  if (text('content', 500)) out.content = text('content', 500)
+  const workers = [...new Set(text('workers', 400).split(',').map((w) => id(w.trim())).filter((w): w is number => w != null))].slice(0, 20)
+  if (workers.length) out.workers = workers.map((personId) => ({ personId, certificateId: null }))
+  return out
+}
+
 /** A saved permit (a draft being edited) back into the form. */
 export function formFromPermit(p: Permit): PermitForm {
   return {
