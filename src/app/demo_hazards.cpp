@@ -11,6 +11,7 @@
 #include "app/hazards.h"
 #include "app/inspections.h"
 #include "app/market.h"
+#include "app/meetings.h"
 #include "app/rules.h"
 #include "app/small_projects.h"
 #include "domain/clock.h"
@@ -321,6 +322,42 @@ void load_demo_market(store::Db& db) {
   post("mall", "冷库门框焊补", "一层超市冷库门框开焊两处，需电焊焊补", "一层超市后区冷库", {"electric_welding"}, 2, 14, 1, std::nullopt);
 }
 
+// 培训与约谈: a training of the demo contractor's welders by 安全应急岗, an interview of the hot-pot restaurant by
+// 商贸发展岗, a 小喇叭 campaign by 龙凤社区 and the task force's dispatch meeting.
+void load_demo_meetings(store::Db& db) {
+  auto [callers, refs] = db.read([](store::Conn& c) {
+    std::map<std::string, access::Caller> callers;
+    for (const char* u : {"inspector", "sw_officer", "grid_longfeng"}) callers[u] = user_caller(c, u);
+    auto id_of = [&](const char* sql, const char* name) { return c.scalar(sql, {std::string(name)}); };
+    std::map<std::string, long long> refs = {
+        {"hotpot", id_of("SELECT id FROM venues WHERE name = ?", "金凤老火锅")},
+        {"mall", id_of("SELECT id FROM venues WHERE name = ?", "金凤商业广场")},
+        {"jinfeng", id_of("SELECT id FROM units WHERE name = ?", "重庆金凤建筑安装工程有限公司")},
+        {"steel", id_of("SELECT id FROM units WHERE name = ?", "重庆九凤钢结构工程有限公司")},
+        {"tang", id_of("SELECT id FROM people WHERE name = ?", "唐国庆")},
+        {"jiang", id_of("SELECT id FROM people WHERE name = ?", "蒋超")},
+        {"gao", id_of("SELECT id FROM people WHERE name = ?", "高建")}};
+    return std::pair{callers, refs};
+  });
+  auto day = [](int offset) { return clock::add_days(clock::today(), offset); };
+  using ids = std::vector<long long>;
+  create_meeting(db, callers.at("inspector"),
+                 {{"kind", "training"}, {"title", "人员密集场所动火作业安全培训（第一期）"}, {"heldOn", day(-20)}, {"place", "镇政府三楼会议室"},
+                  {"content", "讲解\"六必须\"、动火作业证办理和作业后监护；播放典型火灾事故警示片；现场演练灭火器使用"},
+                  {"headcount", 42}, {"venueIds", ids{refs.at("mall")}}, {"unitIds", ids{refs.at("jinfeng"), refs.at("steel")}},
+                  {"personIds", ids{refs.at("tang"), refs.at("jiang"), refs.at("gao")}}});
+  create_meeting(db, callers.at("sw_officer"),
+                 {{"kind", "interview"}, {"title", "金凤老火锅营业期间违规动火约谈"}, {"heldOn", day(-6)}, {"place", "商贸发展岗办公室"},
+                  {"content", "指出营业期间在后厨违规电焊、未办理动火作业证的问题；要求 7 日内建立内部动火审批制度，落实专人监护，整改情况书面报送"},
+                  {"headcount", 2}, {"venueIds", ids{refs.at("hotpot")}}});
+  create_meeting(db, callers.at("grid_longfeng"),
+                 {{"kind", "warning"}, {"title", "今冬明春\"三清三关\"小喇叭宣传"}, {"heldOn", day(-3)}, {"place", "龙凤社区各小区"},
+                  {"content", "网格员巡回播放清理楼道、阳台、厨房可燃杂物，离人关闭电源、火源、气源的宣传音频，发放宣传单"}, {"headcount", 120}});
+  create_meeting(db, callers.at("inspector"),
+                 {{"kind", "briefing"}, {"title", "动火作业专项整治工作专班调度会"}, {"heldOn", day(-1)}, {"place", "安全应急岗会议室"},
+                  {"content", "通报本月未审批动火预警和举报核查情况；对进展滞后的岗位定向督办"}, {"headcount", 11}});
+}
+
 // 今冬明春消防安全防范 (seed 001), in its second phase: tasks led by the demo departments, some reported on, one
 // late and one completed.
 void load_demo_campaign(store::Db& db) {
@@ -413,6 +450,7 @@ void load_demo_use_cases(store::Db& db) {
   load_demo_small_projects(db);
   load_demo_campaign(db);
   load_demo_market(db);
+  load_demo_meetings(db);
 }
 
 }  // namespace huoyan::app

@@ -399,12 +399,12 @@ json run_work_offer_command(store::Db& db, const access::Caller& who, long long 
     json r = load_request(c, request_id);
     std::string now = now_iso();
     if (name == "withdraw") {
-      if (!who.has("market:offer") || !answers_for(c, who, before["unitId"])) throw forbidden();
+      if (!answers_for(c, who, before["unitId"])) throw forbidden();
       if (before["state"] != "pending")
         throw conflict("OFFER_STATE_INVALID", "应征当前为「" + before["stateLabel"].get<std::string>() + "」，不能撤回");
       c.exec("UPDATE work_offers SET state = 'withdrawn', updated_at = ? WHERE id = ?", {now, offer_id});
     } else {
-      if (!who.has("market:post") || !is_venue_side(c, who, r["venueId"].get<long long>())) throw forbidden();
+      if (!is_venue_side(c, who, r["venueId"].get<long long>())) throw forbidden();
       refuse_unless_open(r);
       if (before["state"] != "pending")
         throw conflict("OFFER_STATE_INVALID", "应征当前为「" + before["stateLabel"].get<std::string>() + "」，不能选定");

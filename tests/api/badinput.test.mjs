@@ -48,7 +48,7 @@ const RAW_BODY = new Map([
 let hfx; // hazard and report fixtures: {reported, closed, supervised, received, rejected, fileId}
 let ifx; // inspection fixtures: {venueType, template, recorded, results, draw}
 let cfx; // case fixtures: {venue2, kase, withdrawn, exposure, marked, lifted, unit2}
-let mfx; // market fixtures: {done (a request awarded and done), accepted (its awarded answer)}
+let mfx; // market fixtures: {done (a request awarded and done), accepted (its awarded answer)}; and a meeting record
 // A null field that the route refuses with a code of its own rather than REQUIRED / INVALID_TYPE.
 const NULL_CODES = new Map([['POST /api/cases/:id/penalize personPenalties', 'DOUBLE_PENALTY_REQUIRED']]);
 
@@ -99,8 +99,14 @@ async function marketFixtures() {
   assert.ok(accepted?.id, `market fixtures: ${JSON.stringify(answered)}`);
   assert.equal((await admin.post(`/api/market/offers/${accepted.id}/accept`, {})).status, 200);
   assert.equal((await admin.post(`/api/market/requests/${done.id}/done`, {})).status, 200);
-  return { done, accepted };
+  // a 培训与约谈 record that PUT probes may correct (they change only its own fields)
+  const meeting = (await admin.post('/api/meetings', meetingBody())).json;
+  assert.ok(meeting?.id, 'meeting fixture');
+  return { done, accepted, meeting };
 }
+
+const meetingBody = () => ({ kind: 'training', title: '坏输入培训', heldOn: localDate(-1), place: '坏输入', content: '坏输入', headcount: 5,
+  venueIds: [fx.venue.id], unitIds: [fx.regUnit.id], personIds: [fx.person.id] });
 
 /** Permits in the states the probes need, an alert, a file and the measure templates. */
 async function permitFixtures() {
@@ -262,6 +268,7 @@ function paramsFor(path) {
   if (path.startsWith('/api/key-periods/')) return { id: fx.keyPeriod.id };
   if (path.startsWith('/api/calendar/')) return { year: 2033 };
   if (path.startsWith('/api/market/requests/')) return { id: mfx.done.id };
+  if (path.startsWith('/api/meetings/')) return { id: mfx.meeting.id };
   if (path.startsWith('/api/market/offers/')) return { id: mfx.accepted.id };
   const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
   if (cmd && permitCommand(cmd[1])) return { id: permitCommand(cmd[1]).permit.id };
@@ -323,6 +330,8 @@ function validBody(method, path, schema) {
     case 'POST /api/market/requests/:id/done': return { note: '坏输入' };
     case 'POST /api/market/requests/:id/cancel': return { reason: '坏输入' };
     case 'POST /api/market/requests/:id/offers': return { unitId: fx.regUnit.id, peopleIds: [fx.person.id], price: 1, note: '坏输入' };
+    case 'POST /api/meetings':
+    case 'PUT /api/meetings/:id': return meetingBody();
     case 'POST /api/small-projects':
     case 'PUT /api/small-projects/:id': return {
       venueId: fx.venue.id, unitId: fx.regUnit.id, orgUnitId: fx.org.byName.get('规建环保岗').id, name: '坏输入工程', kind: 'decorate', location: '一层',

@@ -309,6 +309,36 @@ test('market permissions of the built-in roles', async () => {
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 
+// Built-in grants of 培训与约谈: departments, inspectors and villages record; venues and units read what names them.
+const MEETING_PERMS = ['meeting:read', 'meeting:write'];
+const MEETING_GRANTS = {
+  admin: MEETING_PERMS,
+  sw_officer: MEETING_PERMS,
+  wj_officer: MEETING_PERMS,
+  inspector: MEETING_PERMS,
+  grid_longfeng: MEETING_PERMS,
+  venue_mgr: ['meeting:read'],
+  contractor: ['meeting:read'],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('meeting permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(MEETING_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => MEETING_PERMS.includes(p)).sort();
+    const want = [...MEETING_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  for (const p of MEETING_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
+  const guarded = serverRoutes().filter((r) => /^\/api\/meetings(\/|$)/.test(r.path));
+  assert.equal(guarded.length, 5);
+  for (const r of guarded) assert.equal(routePermission(r), r.method.toUpperCase() === 'GET' ? 'meeting:read' : 'meeting:write', `${r.method} ${r.path}`);
+});
+
 test('authorization matrix', async (t) => {
   assert.ok(routes.length >= 20, `only ${routes.length} routes with a permission`);
   const mismatches = [];

@@ -196,6 +196,7 @@ test('successful answers match the documented schemas', async () => {
   // 小型工程备案
   await smallProjectRoutes();
   await marketRoutes();
+  await meetingRoutes();
 
   // 专项行动
   await campaignRoutes();
@@ -433,6 +434,22 @@ async function marketRoutes() {
   const r2 = (await admin.post('/api/market/requests', { ...request, budget: null })).json;
   await hit(admin, 'POST', '/api/market/requests/:id/cancel', { id: r2.id }, { reason: '形状' }, { expect: 200 });
   await hit(admin, 'GET', '/api/market/providers', {}, undefined, { expect: 200, query: `?q=${encodeURIComponent(unit.name)}` });
+}
+
+/** Every 培训与约谈 route once: record, correct, read, list with every filter, summary. */
+async function meetingRoutes() {
+  const org = await orgUnits(admin);
+  const venue = await createVenue(admin, org);
+  const unit = (await hit(admin, 'POST', '/api/units', {}, unitBody(), { expect: 201 })).json;
+  const person = await createPerson(admin, { unitId: unit.id });
+  const body = { kind: 'interview', title: '形状约谈', orgUnitId: org.byName.get('商贸发展岗').id, heldOn: localDate(-1), place: '形状', content: '形状',
+    headcount: 3, venueIds: [venue.id], unitIds: [unit.id], personIds: [person.id] };
+  const m = (await hit(admin, 'POST', '/api/meetings', {}, body, { expect: 201 })).json;
+  await hit(admin, 'PUT', '/api/meetings/:id', { id: m.id }, { ...body, kind: 'training', headcount: null }, { expect: 200 });
+  await hit(admin, 'GET', '/api/meetings/:id', { id: m.id }, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/meetings', {}, undefined, { expect: 200,
+    query: `?kind=training&orgUnitId=${body.orgUnitId}&venueId=${venue.id}&unitId=${unit.id}&personId=${person.id}&from=${localDate(-2)}&to=${localDate(0)}&q=${encodeURIComponent('形状')}` });
+  await hit(admin, 'GET', '/api/meetings/summary', {}, undefined, { expect: 200, query: `?from=${localDate(-2)}&to=${localDate(0)}` });
 }
 
 async function caseRoutes() {

@@ -2,6 +2,7 @@
 #include "app/cases.h"
 #include "app/hazards.h"
 #include "app/inspections.h"
+#include "app/meetings.h"
 #include "app/files.h"
 #include "app/reports.h"
 #include "domain/errors.h"
@@ -182,6 +183,25 @@ void add_hazard_routes(std::vector<Route>& out) {
   out.push_back({"POST", "/api/credit-marks/:id/lift", Guard::Permission, "case:write", {{"reason", F::String}},
                  [](Context& c) { return ok(app::lift_credit_mark(c.db, c.caller(), c.req.id(), c.body)); }, false,
                  "移出失信名单（信用修复）"});
+
+  // 培训、警示教育、约谈与调度会商: records of what departments and villages hold with those they supervise.
+  const std::vector<Field> meeting = {
+      {"kind", F::String},   {"title", F::String},      {"orgUnitId", F::Integer}, {"heldOn", F::String},   {"place", F::String},
+      {"content", F::String}, {"headcount", F::Integer}, {"venueIds", F::IntList},  {"unitIds", F::IntList}, {"personIds", F::IntList}};
+  out.push_back({"GET", "/api/meetings", Guard::Permission, "meeting:read", {},
+                 [](Context& c) { return ok(app::list_meetings(c.db, c.caller(), c.req.query)); }, false,
+                 "培训、警示教育与约谈记录列表"});
+  out.push_back({"GET", "/api/meetings/summary", Guard::Permission, "meeting:read", {},
+                 [](Context& c) { return ok(app::meeting_summary(c.db, c.caller(), c.req.query)); }, false,
+                 "按组织单位和类型统计次数与人数"});
+  out.push_back({"GET", "/api/meetings/:id", Guard::Permission, "meeting:read", {},
+                 [](Context& c) { return ok(app::get_meeting(c.db, c.caller(), c.req.id())); }, false, "记录详情（含参加的场所、单位和人员）"});
+  out.push_back({"POST", "/api/meetings", Guard::Permission, "meeting:write", meeting,
+                 [](Context& c) { return Reply::json_body(app::create_meeting(c.db, c.caller(), c.body), 201); }, false,
+                 "记录培训、警示教育、约谈或调度会商"});
+  out.push_back({"PUT", "/api/meetings/:id", Guard::Permission, "meeting:write", meeting,
+                 [](Context& c) { return ok(app::update_meeting(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "修改记录（记录人）"});
 
   // 专项行动: campaigns with key tasks, led and reported on by departments.
   out.push_back({"GET", "/api/campaigns", Guard::Permission, "campaign:read", {},

@@ -29,6 +29,7 @@ import {
   Files,
   Flag,
   Shop,
+  Reading,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '隐患治理' | '执法与曝光' | '基础台账' | '系统管理'
@@ -57,6 +58,7 @@ export const MENU: MenuItem[] = [
   { path: '/inspections', title: '监督检查', perm: 'inspection:read', icon: DocumentChecked, group: '隐患治理' },
   { path: '/draws', title: '双随机抽查', perm: 'inspection:read', icon: Aim, group: '隐患治理' },
   { path: '/campaigns', title: '专项行动', perm: 'campaign:read', icon: Flag, group: '隐患治理' },
+  { path: '/meetings', title: '培训与约谈', perm: 'meeting:read', icon: Reading, group: '隐患治理' },
   { path: '/checklists', title: '检查表模板', perm: 'rule:write', also: 'inspection:read', icon: List, group: '隐患治理' },
   { path: '/cases', title: '执法案件', perm: 'case:read', icon: Stamp, group: '执法与曝光' },
   { path: '/credit-marks', title: '失信联合惩戒', perm: 'case:read', icon: CreditCard, group: '执法与曝光' },

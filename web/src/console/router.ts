@@ -97,6 +97,13 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/MarketRequestDetailPage.vue'),
         meta: { perm: 'market:read', title: '需求详情' },
       },
+      { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { perm: 'meeting:read', title: '培训与约谈' } },
+      {
+        path: 'meetings/:id(\\d+)',
+        name: 'meeting-detail',
+        component: () => import('./pages/MeetingDetailPage.vue'),
+        meta: { perm: 'meeting:read', title: '记录详情' },
+      },
       { path: 'cases', name: 'cases', component: () => import('./pages/CasesPage.vue'), meta: { perm: 'case:read', title: '执法案件' } },
       {
         path: 'cases/:id(\\d+)',
