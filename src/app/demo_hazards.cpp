@@ -327,7 +327,10 @@ void load_demo_market(store::Db& db) {
 void load_demo_meetings(store::Db& db) {
   auto [callers, refs] = db.read([](store::Conn& c) {
     std::map<std::string, access::Caller> callers;
-    for (const char* u : {"inspector", "sw_officer", "grid_longfeng"}) callers[u] = user_caller(c, u);
+    for (const char* u : {"inspector", "sw_officer", "grid_longfeng"}) {
+      callers[u] = user_caller(c, u);
+      callers[u].org_unit_id = c.scalar("SELECT org_unit_id FROM users WHERE username = ?", {std::string(u)});
+    }
     auto id_of = [&](const char* sql, const char* name) { return c.scalar(sql, {std::string(name)}); };
     std::map<std::string, long long> refs = {
         {"hotpot", id_of("SELECT id FROM venues WHERE name = ?", "金凤老火锅")},
