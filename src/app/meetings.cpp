@@ -37,7 +37,7 @@ const PartyKind kParties[] = {
 
 // Officials: what their organisation held. 仅本人: what they recorded, and the records naming the venue they manage,
 // their own unit, or themselves.
-std::string meeting_scope(const access::Caller& who, store::Params& p) {
+std::string organiser_scope(const access::Caller& who, store::Params& p) {
   return store::scope_condition(
       who, {"m.org_unit_id"},
       {"m.created_by",
@@ -48,6 +48,16 @@ std::string meeting_scope(const access::Caller& who, store::Params& p) {
        "EXISTS (SELECT 1 FROM meeting_parties sp JOIN people pp ON pp.id = sp.party_id WHERE sp.meeting_id = m.id "
        "AND sp.party_type = 'person' AND pp.user_id = ?)"},
       p);
+}
+
+// What a caller may read: the organiser's scope, and also — for those who read the town's people registry — every
+// training or warning education that names registered people, since a worker's training belongs with the worker
+// whoever held it. Interviews and dispatch meetings stay with their organiser.
+std::string meeting_scope(const access::Caller& who, store::Params& p) {
+  std::string own = organiser_scope(who, p);
+  if (!who.has("person:read") || who.scope == access::DataScope::Self) return own;
+  return "(" + own + " OR (m.kind IN ('training', 'warning') AND EXISTS (SELECT 1 FROM meeting_parties tp WHERE tp.meeting_id = m.id "
+         "AND tp.party_type = 'person')))";
 }
 
 const char* kMeetingSelect =
@@ -230,7 +240,7 @@ json update_meeting(store::Db& db, const access::Caller& who, long long id, cons
 
 json meeting_summary(store::Db& db, const access::Caller& who, const QueryMap& q) {
   Filter f;
-  f.sql += " AND " + meeting_scope(who, f.params);
+  f.sql += " AND " + organiser_scope(who, f.params);
   for (const auto& [key, op] : {std::pair{"from", ">="}, std::pair{"to", "<="}})
     if (auto v = query_str(q, key, 10)) {
       if (v->size() != 10 || !clock::parse_iso(*v)) throw bad_request("INVALID_VALUE", "日期格式应为 YYYY-MM-DD", key);

@@ -14,7 +14,8 @@ namespace huoyan::app {
 using nlohmann::json;
 
 // ?kind=&orgUnitId=&venueId=&unitId=&personId=&from=&to=&q=&page=&pageSize=, newest first. Officials see what their
-// organisation held; 仅本人 what they recorded and the records naming their venue, their unit or themselves.
+// organisation held, and (with person:read) every training or warning education naming registered people; 仅本人
+// what they recorded and the records naming their venue, their unit or themselves.
 json list_meetings(store::Db& db, const access::Caller& who, const QueryMap& q);
 json get_meeting(store::Db& db, const access::Caller& who, long long id);
 // {kind, title, orgUnitId?, heldOn, place, content, headcount?, venueIds[], unitIds[], personIds[]}; the organiser is
@@ -22,7 +23,8 @@ json get_meeting(store::Db& db, const access::Caller& who, long long id);
 json create_meeting(store::Db& db, const access::Caller& who, const json& body);
 // The same fields, by the one who recorded it (or a caller with 全部数据); the parties are replaced.
 json update_meeting(store::Db& db, const access::Caller& who, long long id, const json& body);
-// ?from=&to=: per organiser and kind, the number held and the people who attended, within the caller's scope.
+// ?from=&to=: per organiser and kind, the number held and the people who attended, for the organisers in the caller's
+// scope.
 json meeting_summary(store::Db& db, const access::Caller& who, const QueryMap& q);
 
 }  // namespace huoyan::app

@@ -1,8 +1,8 @@
 // 培训、警示教育、约谈与调度会商 (docs/openapi.yaml, tag meetings): a department records a training with the venues,
 // units and registered people who attended (organiser = its own department, headcount at least the people named,
 // audit row); every bad field refused with its code and field and nothing written; an interview names whom it
-// interviewed; data scope (the organiser's department, not another; a venue manager sees the records naming their
-// venue, a contractor those naming their unit); filters by party, kind and dates; corrections by the recorder only;
+// interviewed; data scope (the organiser's department; another department only the trainings naming people; a venue
+// manager sees the records naming their venue, a contractor those naming their unit); filters by party, kind and dates; corrections by the recorder only;
 // the summary by organiser and kind. Every record here has TAG in its title.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,8 +106,14 @@ test('scope: the organiser sees it, another department does not; a venue and a u
   assert.equal(other.orgUnitName.length > 0, true);
   const sw = await ids(c.sw);
   assert.ok(sw.includes(training.id) && sw.includes(interview.id));
-  assert.equal((await ids(c.wj)).some((id) => id === training.id || id === interview.id), false);
+  // Another department sees a training that names registered people (it belongs with the workers), not the interview.
+  const wj = await ids(c.wj);
+  assert.ok(wj.includes(training.id), 'a training naming people is hidden from another department');
+  assert.ok(!wj.includes(interview.id));
   expectError(await c.wj.get(`/api/meetings/${interview.id}`), 404, 'NOT_FOUND');
+  const noPeople = await record(c.sw, { title: `${TAG} 无人员培训`, personIds: [], headcount: 12 });
+  expectError(await c.wj.get(`/api/meetings/${noPeople.id}`), 404, 'NOT_FOUND');
+  assert.equal((await c.wj.getOk(`/api/meetings/${training.id}`)).orgUnitName, '商贸发展岗');
   const vm = await ids(c.vm);
   assert.ok(vm.includes(interview.id), 'the venue manager sees the interview of their venue');
   assert.ok(!vm.includes(training.id) && !vm.includes(other.id));
@@ -136,7 +142,7 @@ test('filters by party, kind and dates', async () => {
 test('corrections: by the recorder, parties replaced and audited; another officer of the department may not', async () => {
   const m = await record(c.sw, { title: `${TAG} 修改` });
   expectError(await sw2.put(`/api/meetings/${m.id}`, body({ title: `${TAG} 他人修改` })), 403, 'FORBIDDEN');
-  expectError(await c.wj.put(`/api/meetings/${m.id}`, body()), 404, 'NOT_FOUND');
+  expectError(await c.wj.put(`/api/meetings/${m.id}`, body()), 403, 'FORBIDDEN'); // readable (it names people), not theirs
   expectError(await c.sw.put(`/api/meetings/${m.id}`, body({ heldOn: localDate(2) })), 400, 'INVALID_VALUE', 'heldOn');
   const res = await c.sw.put(`/api/meetings/${m.id}`, body({ title: `${TAG} 修改后`, personIds: [people[1].id], headcount: 20 }));
   assert.equal(res.status, 200, describe(res));

@@ -92,10 +92,10 @@ describe('供需对接 in the console', () => {
     assert.match(await cp.locator('[data-test="request-contact"]').innerText(), /13983040001/)
     await cp.locator('[data-test="request-apply"]').click()
     await cp.waitForURL(/\/permits\/new\?/)
-    await cp.locator('[data-test="worker-person-1"]').waitFor()
-    assert.match(await cp.locator('[data-test="worker-person-0"]').innerText(), /唐国庆/)
-    assert.match(await cp.locator('[data-test="worker-person-1"]').innerText(), /蒋超/)
-    assert.match(await cp.locator('[data-test="unit-select"]').innerText(), /金凤建筑安装/)
+    // the selects show names once the form's people and units have loaded
+    await cp.locator('[data-test="worker-person-0"]').filter({ hasText: '唐国庆' }).waitFor()
+    await cp.locator('[data-test="worker-person-1"]').filter({ hasText: '蒋超' }).waitFor()
+    await cp.locator('[data-test="unit-select"]').filter({ hasText: '金凤建筑安装' }).waitFor()
 
     const admin = await apiLogin('admin')
     const saved = await admin.get(`/api/market/requests/${id}`)
