@@ -60,7 +60,7 @@ json case_json(store::Conn& c, long long id, bool full) {
   json penalties = c.rows("SELECT target, name, role, kind, amount, note FROM case_penalties WHERE case_id = ? ORDER BY id", {id});
   for (auto& p : penalties) {
     p["kindLabel"] = penalty_labels().at(p["kind"]);
-    if (p["amount"].is_string()) p["amount"] = std::stod(p["amount"].get<std::string>());
+    store::as_number(p, {"amount"});
   }
   k["penalties"] = penalties;
   auto exposure = c.row("SELECT id, title, summary, published_at AS \"publishedAt\", withdrawn_at AS \"withdrawnAt\" FROM exposures "
@@ -314,6 +314,10 @@ json public_exposures(store::Db& db) {
   });
 }
 
+bool credit_restricted(store::Conn& c, long long unit_id) {
+  return c.row("SELECT id FROM credit_marks WHERE unit_id = ? AND lifted_at IS NULL", {unit_id}).has_value();
+}
+
 json list_credit_marks(store::Db& db, const QueryMap& q) {
   Filter f;
   if (auto v = query_int(q, "unitId")) f.add("m.unit_id = ?", *v);
@@ -342,7 +346,7 @@ json mark_credit(store::Db& db, const access::Caller& who, long long unit_id, co
       if ((*k)["unit_id"].is_null() || store::as_id((*k)["unit_id"]) != unit_id)
         throw bad_request("CASE_NOT_FOUND", "该案件的当事单位不是此单位", "caseId");
     }
-    if (c.row("SELECT id FROM credit_marks WHERE unit_id = ? AND lifted_at IS NULL", {unit_id}))
+    if (credit_restricted(c, unit_id))
       throw conflict("ALREADY_MARKED", "该单位已在失信联合惩戒名单中");
     long long id = c.insert("INSERT INTO credit_marks (unit_id, case_id, reason, marked_at, marked_by) VALUES (?, ?, ?, ?, ?)",
                             {unit_id, case_id ? store::Value(*case_id) : store::Value(nullptr), reason, now_iso(), who.user_id});

@@ -26,6 +26,9 @@ json withdraw_exposure(store::Db& db, const access::Caller& who, long long id);
 json public_exposures(store::Db& db);
 
 json list_credit_marks(store::Db& db, const QueryMap& q);
+// Whether the unit is under an active 失信联合惩戒 mark: it then may not take work through the supply platform nor
+// receive subsidies (联合惩戒 of seed 001 二(六)).
+bool credit_restricted(store::Conn& c, long long unit_id);
 // {reason, caseId?}
 json mark_credit(store::Db& db, const access::Caller& who, long long unit_id, const json& body);
 // {reason}

@@ -12,6 +12,7 @@
 #include "app/inspections.h"
 #include "app/market.h"
 #include "app/meetings.h"
+#include "app/retrofits.h"
 #include "app/rules.h"
 #include "app/small_projects.h"
 #include "domain/clock.h"
@@ -414,6 +415,47 @@ void load_demo_campaign(store::Db& db) {
   complete_task(db, people.at("wj_officer"), ids.at(6), {{"summary", "五进宣传 12 场，发放三清三关提示 3000 份"}});
 }
 
+// 存量焊机改造: five machines the units registered without a chip. The demo contractor's first has been fitted with a
+// chip, insured and its subsidy paid; its second waits to be traded in; the steel works' first waits for review and
+// its second was refused; the contractor's last has no application yet.
+void load_demo_retrofits(store::Db& db) {
+  auto [contractor, admin, machines] = db.write([](store::Conn& c) {
+    auto unit = [&](const char* name) { return c.scalar("SELECT id FROM units WHERE name = ?", {std::string(name)}); };
+    long long jinfeng = unit("重庆金凤建筑安装工程有限公司"), steel = unit("重庆九凤钢结构工程有限公司");
+    std::vector<long long> machines;
+    std::string now = clock::iso_utc(clock::now());
+    for (auto [code, unit_id, kind, model] : std::vector<std::tuple<const char*, long long, const char*, const char*>>{
+             {"JF-CL-0001", jinfeng, "arc_welder", "ZX7-315"},
+             {"JF-CL-0002", jinfeng, "arc_welder", "BX1-500"},
+             {"JF-CL-0003", steel, "co2_welder", "NB-350"},
+             {"JF-CL-0004", steel, "arc_welder", "BX1-315"},
+             {"JF-CL-0005", jinfeng, "argon_welder", "WS-250"}})
+      machines.push_back(c.insert("INSERT INTO machines (code, unit_id, kind, model, status, created_by, created_at, updated_at) "
+                                  "VALUES (?, ?, ?, ?, 'active', 1, ?, ?)",
+                                  {std::string(code), unit_id, std::string(kind), std::string(model), now, now}));
+    access::Caller contractor = user_caller(c, "contractor");
+    contractor.permissions = std::make_shared<const std::set<std::string, std::less<>>>(
+        std::set<std::string, std::less<>>{"machine:read", "machine:write", "retrofit:read", "retrofit:apply"});
+    access::Caller admin = user_caller(c, "admin");
+    admin.scope = access::DataScope::All;
+    return std::tuple{contractor, admin, machines};
+  });
+  auto apply = [&](const access::Caller& who, long long machine, const char* way, double subsidy, const char* reason) {
+    return apply_retrofit(db, who, {{"machineId", machine}, {"way", way}, {"subsidyRequested", subsidy}, {"reason", reason}})["id"].get<long long>();
+  };
+  long long fitted = apply(contractor, machines[0], "retrofit", 300, "在用电焊机，加装定位和电流监测芯片");
+  run_retrofit_command(db, admin, fitted, "approve", {{"subsidyGranted", 300}, {"note", "符合存量焊机改造补贴条件"}});
+  run_retrofit_command(db, contractor, fitted, "complete",
+                       {{"chipId", "CHIP-5001-002001"}, {"insurer", "中国人民财产保险股份有限公司重庆市分公司"},
+                        {"policyNumber", "PICC-HJ-2026-000318"}, {"insuredUntil", clock::add_days(clock::today(), 365)}});
+  run_retrofit_command(db, admin, fitted, "pay", {{"amount", 300}, {"paidOn", clock::today()}, {"paymentRef", "JFZ-2026-BT-0007"}});
+  long long traded = apply(contractor, machines[1], "trade_in", 800, "BX1 老式交流焊机，无法加装芯片，申请以旧换新");
+  run_retrofit_command(db, admin, traded, "approve", {{"subsidyGranted", 600}, {"note", "以旧换新补贴按新机价格的 30% 核定"}});
+  apply(admin, machines[2], "retrofit", 300, "钢结构车间二保焊机");
+  long long refused = apply(admin, machines[3], "retrofit", 300, "");
+  run_retrofit_command(db, admin, refused, "reject", {{"note", "该型号焊机已列入淘汰目录，请申请以旧换新"}});
+}
+
 void load_demo_use_cases(store::Db& db) {
   access::Caller admin = db.read([](store::Conn& c) { return user_caller(c, "admin"); });
   admin.scope = access::DataScope::All;
@@ -454,6 +496,7 @@ void load_demo_use_cases(store::Db& db) {
   load_demo_campaign(db);
   load_demo_market(db);
   load_demo_meetings(db);
+  load_demo_retrofits(db);
 }
 
 }  // namespace huoyan::app

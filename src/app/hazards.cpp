@@ -101,7 +101,7 @@ void present(store::Conn& c, const access::Caller& who, json& h) {
   for (const char* f : {"supervision", "rectification", "recheck"})
     h[f] = h[f].is_string() ? json::parse(h[f].get<std::string>()) : json(nullptr);
   if (h["supervision"].is_object()) h["supervision"]["levelLabel"] = supervision_levels().at(h["supervision"]["level"].get<std::string>());
-  if (!h["funds"].is_null()) h["funds"] = h["funds"].is_string() ? std::stod(h["funds"].get<std::string>()) : h["funds"].get<double>();
+  store::as_number(h, {"funds"});
   if (h["responsiblePhone"].is_string() && !who.has("person:pii"))
     h["responsiblePhone"] = validate::mask_phone(h["responsiblePhone"].get<std::string>());
   h["noticeNumber"] = notice_number(c, h);

@@ -69,8 +69,7 @@ void present(store::Conn& c, json& i) {
   i["inspectorIds"] = json::parse(i["inspectorIds"].get<std::string>());
   i["inspectors"] = user_names(c, i["inspectorIds"]);
   i["results"] = i["results"].is_string() ? json::parse(i["results"].get<std::string>()) : json(nullptr);
-  for (const char* f : {"lat", "lng"})
-    if (i[f].is_string()) i[f] = std::stod(i[f].get<std::string>());
+  store::as_number(i, {"lat", "lng"});
 }
 
 json template_for(store::Conn& c, const std::string& venue_type) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/audit.h"
+#include "app/cases.h"
 #include "app/hazards.h"
 #include "app/input.h"
 #include "app/notify.h"
@@ -45,46 +46,35 @@ const char* kRequestSelect =
     "(SELECT un.name FROM work_offers oa JOIN units un ON un.id = oa.unit_id WHERE oa.id = r.awarded_offer_id) AS \"awardedUnitName\" "
     "FROM work_requests r JOIN venues v ON v.id = r.venue_id JOIN org_units o ON o.id = v.org_unit_id";
 
-// The venue's side of a request: officials over the venue, its manager, whoever registered it.
-std::string venue_side(const access::Caller& who, store::Params& p) { return venue_scope(who, p); }
-
-// A unit the caller answers for (its own unit, or one it registered; any unit for 全部数据).
-std::string my_units(const access::Caller& who, store::Params& p) { return unit_scope(who, p); }
-
-// Requests the caller may read: the venue's side, and for construction units every open request and those their
-// units answered.
+// Requests the caller may read: the venue's side (venue_scope: officials over the venue, its manager, whoever
+// registered it), and for construction units every open request and those their units answered (unit_scope: its own
+// unit, or one it registered; any unit for 全部数据).
 std::string request_scope(const access::Caller& who, store::Params& p) {
-  std::string cond = "(" + venue_side(who, p);
+  std::string cond = "(" + venue_scope(who, p);
   if (who.has("market:offer")) {
     cond += " OR r.state = 'open' OR EXISTS (SELECT 1 FROM work_offers om JOIN units u ON u.id = om.unit_id WHERE om.request_id = r.id AND " +
-            my_units(who, p) + ")";
+            unit_scope(who, p) + ")";
   }
   return cond + ")";
 }
 
 bool is_venue_side(store::Conn& c, const access::Caller& who, long long venue_id) {
   store::Params p{venue_id};
-  std::string cond = venue_side(who, p);
+  std::string cond = venue_scope(who, p);
   return c.row("SELECT v.id FROM venues v WHERE v.id = ? AND " + cond, p).has_value();
 }
 
 bool answers_for(store::Conn& c, const access::Caller& who, long long unit_id) {
   store::Params p{unit_id};
-  std::string cond = my_units(who, p);
+  std::string cond = unit_scope(who, p);
   return c.row("SELECT u.id FROM units u WHERE u.id = ? AND " + cond, p).has_value();
-}
-
-std::optional<double> number_or_null(const json& v) {
-  if (v.is_null()) return std::nullopt;
-  return v.is_string() ? std::stod(v.get<std::string>()) : v.get<double>();
 }
 
 json request_json(store::Conn& c, const json& row) {
   json k = row;
   store::as_int(k, {"id", "venueId", "workersNeeded", "createdBy", "offerCount"});
   if (!k["awardedOfferId"].is_null()) k["awardedOfferId"] = store::as_id(k["awardedOfferId"]);
-  auto budget = number_or_null(k["budget"]);
-  k["budget"] = budget ? json(*budget) : json(nullptr);
+  store::as_number(k, {"budget"});
   // An open request whose period has passed takes no more answers: it reads as expired without a timer.
   k["expired"] = k["state"] == "open" && k["windowEnd"].get<std::string>() < clock::today();
   k["stateLabel"] = request_labels().at(k["expired"].get<bool>() ? "expired" : k["state"].get<std::string>());
@@ -147,8 +137,7 @@ json offer_people(store::Conn& c, const json& ids) {
 json offer_json(store::Conn& c, const json& row) {
   json k = row;
   store::as_int(k, {"id", "requestId", "unitId", "createdBy"});
-  auto price = number_or_null(k["price"]);
-  k["price"] = price ? json(*price) : json(nullptr);
+  store::as_number(k, {"price"});
   k["stateLabel"] = offer_labels().at(k["state"]);
   json ids = json::parse(k["people"].get<std::string>());
   k.erase("people");
@@ -241,7 +230,7 @@ void check_workers(store::Conn& c, long long unit_id, const std::vector<long lon
 }
 
 void refuse_if_restricted(store::Conn& c, long long unit_id) {
-  if (c.scalar("SELECT COUNT(*) FROM credit_marks WHERE unit_id = ? AND lifted_at IS NULL", {unit_id}) > 0)
+  if (credit_restricted(c, unit_id))
     throw conflict("UNIT_CREDIT_RESTRICTED", "该单位正被实施信用惩戒，惩戒解除前不能通过供需平台承接动火作业");
 }
 
@@ -267,7 +256,7 @@ json list_work_requests(store::Db& db, const access::Caller& who, const QueryMap
   if (query_bool(q, "mine").value_or(false)) {
     // Mine: posted by the caller, or answered by the caller's units.
     store::Params units;
-    std::string cond = my_units(who, units);
+    std::string cond = unit_scope(who, units);
     f.sql += " AND (r.created_by = ? OR EXISTS (SELECT 1 FROM work_offers mo JOIN units u ON u.id = mo.unit_id WHERE mo.request_id = r.id AND " +
              cond + "))";
     f.params.push_back(who.user_id);

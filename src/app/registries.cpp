@@ -1012,17 +1012,9 @@ const char* kMachineSelect =
     "k.label AS \"kindLabel\", m.model, m.status, m.created_at AS \"createdAt\" FROM machines m "
     "JOIN units u ON u.id = m.unit_id LEFT JOIN dict_items k ON k.type_code = 'machine_kind' AND k.value = m.kind";
 
-std::string machine_scope(const Caller& who, store::Params& p) {
-  return store::scope_condition(who, {}, {"m.created_by", my_unit("m.unit_id")}, p);
-}
-
-json machine_by_id(store::Conn& c, const Caller& who, long long id) {
-  store::Params p{id};
-  std::string cond = machine_scope(who, p);
-  json rows = c.rows(std::string(kMachineSelect) + " WHERE m.id = ? AND " + cond, p);
-  if (rows.empty()) throw not_found();
-  store::as_int(rows, {"id", "unitId"});
-  return rows[0];
+void check_chip_format(const std::string& chip_id) {
+  static const std::regex chip_re("^[A-Za-z0-9:_-]{4,64}$");
+  if (!std::regex_match(chip_id, chip_re)) throw bad_request("INVALID_VALUE", "芯片编号格式不正确", "chipId");
 }
 
 struct MachineFields {
@@ -1037,8 +1029,7 @@ MachineFields read_machine(Input& in) {
   static const std::regex code_re("^[A-Z0-9-]{4,32}$");
   if (!std::regex_match(f.code, code_re)) throw bad_request("INVALID_VALUE", "焊机编码须为 4-32 位大写字母、数字或连字符", "code");
   f.chip_id = in.opt_str("chipId", 64, "芯片编号");
-  static const std::regex chip_re("^[A-Za-z0-9:_-]{4,64}$");
-  if (f.chip_id && !std::regex_match(*f.chip_id, chip_re)) throw bad_request("INVALID_VALUE", "芯片编号格式不正确", "chipId");
+  if (f.chip_id) check_chip_format(*f.chip_id);
   f.unit_id = in.integer("unitId", "产权单位");
   f.kind = in.str("kind", 40, "焊机类型");
   f.model = in.opt_str("model", 60, "型号").value_or("");
@@ -1055,6 +1046,48 @@ void check_machine(store::Conn& c, const Caller& who, const MachineFields& f, lo
     throw conflict("CHIP_ID_TAKEN", "该芯片已绑定其他焊机", "chipId");
 }
 }  // namespace
+
+std::string machine_scope(const Caller& who, store::Params& p) {
+  return store::scope_condition(who, {}, {"m.created_by", my_unit("m.unit_id")}, p);
+}
+
+json machine_by_id(store::Conn& c, const Caller& who, long long id) {
+  store::Params p{id};
+  std::string cond = machine_scope(who, p);
+  json rows = c.rows(std::string(kMachineSelect) + " WHERE m.id = ? AND " + cond, p);
+  if (rows.empty()) throw not_found();
+  store::as_int(rows, {"id", "unitId"});
+  return rows[0];
+}
+
+json register_machine(store::Conn& c, const Caller& who, const json& body) {
+  Input in(body);
+  MachineFields f = read_machine(in);
+  check_machine(c, who, f, 0);
+  std::string now = now_iso();
+  long long id = c.insert(
+      "INSERT INTO machines (code, chip_id, unit_id, kind, model, status, created_by, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {f.code, opt_value(f.chip_id), f.unit_id, f.kind, f.model, f.status, who.user_id, now, now});
+  json after = machine_by_id(c, who, id);
+  record(c, who, "machine.create", "machine", std::to_string(id), nullptr, after);
+  return after;
+}
+
+json set_machine_chip_status(store::Conn& c, const Caller& who, long long id, const std::optional<std::string>& chip_id,
+                             const std::string& status) {
+  json before = machine_by_id(c, who, id);
+  if (chip_id) {
+    check_chip_format(*chip_id);
+    if (c.row("SELECT id FROM machines WHERE chip_id = ? AND id <> ?", {*chip_id, id}))
+      throw conflict("CHIP_ID_TAKEN", "该芯片已绑定其他焊机", "chipId");
+  }
+  c.exec("UPDATE machines SET chip_id = ?, status = ?, updated_at = ? WHERE id = ?",
+         {chip_id ? store::Value(*chip_id) : store::value_of(before["chipId"]), status, now_iso(), id});
+  json after = machine_by_id(c, who, id);
+  record(c, who, "machine.update", "machine", std::to_string(id), before, after);
+  return after;
+}
 
 json list_machines(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
@@ -1079,19 +1112,7 @@ json get_machine(store::Db& db, const Caller& who, long long id) {
 }
 
 json create_machine(store::Db& db, const Caller& who, const json& body) {
-  Input in(body);
-  MachineFields f = read_machine(in);
-  return db.write([&](store::Conn& c) {
-    check_machine(c, who, f, 0);
-    std::string now = now_iso();
-    long long id = c.insert(
-        "INSERT INTO machines (code, chip_id, unit_id, kind, model, status, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {f.code, opt_value(f.chip_id), f.unit_id, f.kind, f.model, f.status, who.user_id, now, now});
-    json after = machine_by_id(c, who, id);
-    record(c, who, "machine.create", "machine", std::to_string(id), nullptr, after);
-    return after;
-  });
+  return db.write([&](store::Conn& c) { return register_machine(c, who, body); });
 }
 
 json update_machine(store::Db& db, const Caller& who, long long id, const json& body) {

@@ -56,6 +56,17 @@ json import_certificates(store::Db& db, const Caller& who, const json& body);
 // The filtered certificate list as an .xlsx workbook (bytes).
 std::string export_certificates_xlsx(store::Db& db, const Caller& who, const QueryMap& q);
 
+// The data-scope condition over a machine row aliased `m`: town-wide, except that 仅本人 sees the machines it
+// registered and those of its own unit.
+std::string machine_scope(const Caller& who, store::Params& p);
+// A machine as the registry shows it; NOT_FOUND outside the caller's scope.
+json machine_by_id(store::Conn& c, const Caller& who, long long id);
+// Registers {code, chipId?, unitId, kind, model?, status?} in the caller's transaction, audited; returns it.
+json register_machine(store::Conn& c, const Caller& who, const json& body);
+// Sets machine `id`'s status and, when given, binds `chip_id` to it, in the caller's transaction, audited
+// (INVALID_VALUE on a malformed chip id, CHIP_ID_TAKEN when another machine carries it).
+json set_machine_chip_status(store::Conn& c, const Caller& who, long long id, const std::optional<std::string>& chip_id,
+                             const std::string& status);
 json list_machines(store::Db& db, const Caller& who, const QueryMap& q);
 json get_machine(store::Db& db, const Caller& who, long long id);
 json create_machine(store::Db& db, const Caller& who, const json& body);

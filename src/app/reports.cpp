@@ -71,8 +71,7 @@ void present(json& r) {
   r["anonymous"] = !r["phone"].is_string();
   if (r["phone"].is_string()) r["phone"] = validate::mask_phone(r["phone"].get<std::string>());
   r["reward"] = r["reward"].is_string() ? json::parse(r["reward"].get<std::string>()) : json(nullptr);
-  for (const char* f : {"lat", "lng"})
-    if (r[f].is_string()) r[f] = std::stod(r[f].get<std::string>());
+  store::as_number(r, {"lat", "lng"});
 }
 
 json scoped_report(store::Conn& c, const access::Caller& who, long long id) {

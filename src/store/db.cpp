@@ -893,6 +893,9 @@ void as_bool(Json& j, std::initializer_list<const char*> fields) {
 void as_int(Json& j, std::initializer_list<const char*> fields) {
   convert_fields(j, fields, [](const Json& v) { return Json(to_ll(v)); });
 }
+void as_number(Json& j, std::initializer_list<const char*> fields) {
+  convert_fields(j, fields, [](const Json& v) { return v.is_string() ? Json(std::stod(v.get<std::string>())) : v; });
+}
 
 long long as_id(const Json& v) {
   if (v.is_number()) return v.get<long long>();

@@ -258,5 +258,7 @@ Value value_of(const Json& j);
 // (SQLite reports expression columns as text, and booleans are 0/1).
 void as_bool(Json& rows_or_row, std::initializer_list<const char*> fields);
 void as_int(Json& rows_or_row, std::initializer_list<const char*> fields);
+// The same to JSON numbers, for DOUBLE PRECISION columns (PostgreSQL's text form); NULL stays null.
+void as_number(Json& rows_or_row, std::initializer_list<const char*> fields);
 
 }  // namespace huoyan::store

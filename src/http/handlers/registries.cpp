@@ -1,5 +1,6 @@
 #include "app/qr.h"
 #include "app/registries.h"
+#include "app/retrofits.h"
 #include "app/rules.h"
 #include "domain/errors.h"
 #include "http/handlers/handlers.h"
@@ -117,6 +118,34 @@ void add_registry_routes(std::vector<Route>& out) {
                    r.body = app::qr_svg(public_base(c.req) + "/m/scan?code=" + m["code"].get<std::string>());
                    return r;
                  }, false, "焊机二维码（扫码开机）"});
+
+  // 存量焊机"加芯赋码"改造: the unit applies, a department approves and grants a subsidy, the unit reports it done,
+  // the department pays.
+  out.push_back({"GET", "/api/retrofits", Guard::Permission, "retrofit:read", {},
+                 [](Context& c) { return ok(app::list_retrofits(c.db, c.caller(), c.req.query)); }, false, "焊机改造申请列表"});
+  out.push_back({"GET", "/api/retrofits/summary", Guard::Permission, "retrofit:read", {},
+                 [](Context& c) { return ok(app::retrofit_summary(c.db, c.caller())); }, false,
+                 "焊机加芯赋码进度与补贴统计"});
+  out.push_back({"GET", "/api/retrofits/:id", Guard::Permission, "retrofit:read", {},
+                 [](Context& c) { return ok(app::get_retrofit(c.db, c.caller(), c.req.id())); }, false, "焊机改造申请详情"});
+  out.push_back({"POST", "/api/retrofits", Guard::Permission, "retrofit:apply",
+                 {{"machineId", F::Integer}, {"way", F::String}, {"subsidyRequested", F::Number}, {"reason", F::String}},
+                 [](Context& c) { return created(app::apply_retrofit(c.db, c.caller(), c.body)); }, false,
+                 "申请焊机加芯改造或以旧换新"});
+  const std::vector<Field> insurance = {{"insurer", F::String}, {"policyNumber", F::String}, {"insuredUntil", F::String}};
+  std::vector<Field> completion = {{"chipId", F::String}, {"code", F::String}, {"kind", F::String}, {"model", F::String}};
+  completion.insert(completion.end(), insurance.begin(), insurance.end());
+  for (const auto& [name, permission, body, summary] : std::vector<std::tuple<const char*, const char*, std::vector<Field>, const char*>>{
+           {"approve", "retrofit:review", {{"subsidyGranted", F::Number}, {"note", F::String}}, "批准焊机改造并核定补贴"},
+           {"reject", "retrofit:review", {{"note", F::String}}, "不予批准焊机改造"},
+           {"cancel", "retrofit:apply", {{"reason", F::String}}, "撤销焊机改造申请"},
+           {"complete", "retrofit:apply", completion, "报告焊机改造完成（芯片编号、新焊机、保险）"},
+           {"pay", "retrofit:review", {{"amount", F::Number}, {"paidOn", F::String}, {"paymentRef", F::String}}, "登记改造补贴拨付"}}) {
+    std::string command = name;
+    out.push_back({"POST", "/api/retrofits/:id/" + command, Guard::Permission, permission, body, [command](Context& c) {
+                     return ok(app::run_retrofit_command(c.db, c.caller(), c.req.id(), command, c.body));
+                   }, false, summary});
+  }
   out.push_back({"GET", "/api/calendar", Guard::Permission, "rule:read", {},
                  [](Context& c) { return ok(app::get_calendar(c.db, c.req.query)); }, false, "节假日与调休"});
   out.push_back({"PUT", "/api/calendar/:year", Guard::Permission, "rule:write", {{"items", F::ObjectList}},
