@@ -48,7 +48,7 @@ const RAW_BODY = new Map([
 let hfx; // hazard and report fixtures: {reported, closed, supervised, received, rejected, fileId}
 let ifx; // inspection fixtures: {venueType, template, recorded, results, draw}
 let cfx; // case fixtures: {venue2, kase, withdrawn, exposure, marked, lifted, unit2}
-let mfx; // market fixtures: {done (a request awarded and done), accepted (its awarded answer)}; and a meeting record
+let mfx; // market fixtures: {done (a request awarded and done), accepted (its awarded answer)}; a meeting record; a retrofit done and paid
 // A null field that the route refuses with a code of its own rather than REQUIRED / INVALID_TYPE.
 const NULL_CODES = new Map([['POST /api/cases/:id/penalize personPenalties', 'DOUBLE_PENALTY_REQUIRED']]);
 
@@ -102,7 +102,14 @@ async function marketFixtures() {
   // a 培训与约谈 record that PUT probes may correct (they change only its own fields)
   const meeting = (await admin.post('/api/meetings', meetingBody())).json;
   assert.ok(meeting?.id, 'meeting fixture');
-  return { done, accepted, meeting };
+  // a machine retrofit done and paid, on which every command is refused (409); and a stock machine to apply for
+  const stock = async () => createMachine(admin, fx.regUnit.id, { chipId: undefined });
+  const retrofit = (await admin.post('/api/retrofits', { machineId: (await stock()).id, way: 'retrofit', subsidyRequested: 1 })).json;
+  for (const [command, b] of [['approve', { subsidyGranted: 1 }], ['complete', { chipId: `CHIP${uid('b').replace(/[^a-z0-9]/g, '').toUpperCase()}` }],
+    ['pay', { amount: 1, paidOn: localDate(0), paymentRef: '坏输入' }]]) {
+    assert.equal((await admin.post(`/api/retrofits/${retrofit?.id}/${command}`, b)).status, 200, `retrofit fixture: ${command}`);
+  }
+  return { done, accepted, meeting, retrofit, stockMachine: await stock() };
 }
 
 const meetingBody = () => ({ kind: 'training', title: '坏输入培训', heldOn: localDate(-1), place: '坏输入', content: '坏输入', headcount: 5,
@@ -270,6 +277,7 @@ function paramsFor(path) {
   if (path.startsWith('/api/market/requests/')) return { id: mfx.done.id };
   if (path.startsWith('/api/meetings/')) return { id: mfx.meeting.id };
   if (path.startsWith('/api/market/offers/')) return { id: mfx.accepted.id };
+  if (path.startsWith('/api/retrofits/')) return { id: mfx.retrofit.id };
   const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
   if (cmd && permitCommand(cmd[1])) return { id: permitCommand(cmd[1]).permit.id };
   if (path === '/api/permits/:id') return { id: pfx.permits.draft.id };
@@ -332,6 +340,12 @@ function validBody(method, path, schema) {
     case 'POST /api/market/requests/:id/offers': return { unitId: fx.regUnit.id, peopleIds: [fx.person.id], price: 1, note: '坏输入' };
     case 'POST /api/meetings':
     case 'PUT /api/meetings/:id': return meetingBody();
+    case 'POST /api/retrofits': return { machineId: mfx.stockMachine.id, way: 'retrofit', subsidyRequested: 1, reason: '坏输入' };
+    case 'POST /api/retrofits/:id/approve': return { subsidyGranted: 0, note: '坏输入' };
+    case 'POST /api/retrofits/:id/reject': return { note: '坏输入' };
+    case 'POST /api/retrofits/:id/cancel': return { reason: '坏输入' };
+    case 'POST /api/retrofits/:id/complete': return { chipId: 'CHIP-BAD-1', insurer: '坏输入', policyNumber: '坏输入', insuredUntil: localDate(30) };
+    case 'POST /api/retrofits/:id/pay': return { amount: 1, paidOn: localDate(0), paymentRef: '坏输入' };
     case 'POST /api/small-projects':
     case 'PUT /api/small-projects/:id': return {
       venueId: fx.venue.id, unitId: fx.regUnit.id, orgUnitId: fx.org.byName.get('规建环保岗').id, name: '坏输入工程', kind: 'decorate', location: '一层',

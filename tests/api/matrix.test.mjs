@@ -309,6 +309,39 @@ test('market permissions of the built-in roles', async () => {
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 
+// Built-in grants of 存量焊机改造: units apply and report, departments review and pay, inspectors read.
+const RETROFIT_PERMS = ['retrofit:read', 'retrofit:apply', 'retrofit:review'];
+const RETROFIT_GRANTS = {
+  admin: RETROFIT_PERMS,
+  sw_officer: ['retrofit:read', 'retrofit:review'],
+  wj_officer: ['retrofit:read', 'retrofit:review'],
+  inspector: ['retrofit:read'],
+  grid_longfeng: [],
+  venue_mgr: [],
+  contractor: ['retrofit:read', 'retrofit:apply'],
+  welder: [],
+  firewatch: [],
+  auditor: [],
+};
+
+test('retrofit permissions of the built-in roles', async () => {
+  const diff = [];
+  for (const u of Object.keys(RETROFIT_GRANTS)) {
+    const have = (await clients.get(u).getOk('/api/auth/me')).user.permissions.filter((p) => RETROFIT_PERMS.includes(p)).sort();
+    const want = [...RETROFIT_GRANTS[u]].sort();
+    if (JSON.stringify(have) !== JSON.stringify(want)) diff.push(`${u}: has [${have}] · contract [${want}]`);
+  }
+  assert.deepEqual(diff, []);
+  const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
+  for (const p of RETROFIT_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
+  // reads by retrofit:read; applying, reporting and cancelling by retrofit:apply; approving, refusing and paying by retrofit:review
+  const want = (r) => (r.method.toUpperCase() === 'GET' ? 'retrofit:read'
+    : r.path === '/api/retrofits' || /\/(complete|cancel)$/.test(r.path) ? 'retrofit:apply' : 'retrofit:review');
+  const guarded = serverRoutes().filter((r) => /^\/api\/retrofits(\/|$)/.test(r.path));
+  assert.equal(guarded.length, 9);
+  for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
+});
+
 // Built-in grants of 培训与约谈: departments, inspectors and villages record; venues and units read what names them.
 const MEETING_PERMS = ['meeting:read', 'meeting:write'];
 const MEETING_GRANTS = {

@@ -8,7 +8,7 @@ import {
   checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
   venueBody, unitBody, personBody, certBody, machineBody, makeCitizenId,
   MINUTE, Cast, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, allMeasures, isoUtc, tinyPng,
-  createVenue, localDate, createPerson, createCertificate,
+  createVenue, localDate, createPerson, createCertificate, makeMachineCode,
 } from './lib.mjs';
 
 let spec, admin;
@@ -197,6 +197,7 @@ test('successful answers match the documented schemas', async () => {
   await smallProjectRoutes();
   await marketRoutes();
   await meetingRoutes();
+  await retrofitRoutes();
 
   // 专项行动
   await campaignRoutes();
@@ -434,6 +435,29 @@ async function marketRoutes() {
   const r2 = (await admin.post('/api/market/requests', { ...request, budget: null })).json;
   await hit(admin, 'POST', '/api/market/requests/:id/cancel', { id: r2.id }, { reason: '形状' }, { expect: 200 });
   await hit(admin, 'GET', '/api/market/providers', {}, undefined, { expect: 200, query: `?q=${encodeURIComponent(unit.name)}` });
+}
+
+/** Every 焊机改造 route once: apply, approve, complete, pay; a trade-in completed; one refused, one cancelled; list, summary. */
+async function retrofitRoutes() {
+  const unit = (await hit(admin, 'POST', '/api/units', {}, unitBody(), { expect: 201 })).json;
+  const stock = async () => (await admin.post('/api/machines', { ...machineBody(unit.id), chipId: null })).json;
+  const chip = () => `CHIP${uid('s').replace(/[^a-z0-9]/g, '').toUpperCase()}`;
+  const r = (await hit(admin, 'POST', '/api/retrofits', {}, { machineId: (await stock()).id, way: 'retrofit', subsidyRequested: 300, reason: '形状' }, { expect: 201 })).json;
+  const id = { id: r.id };
+  await hit(admin, 'POST', '/api/retrofits/:id/approve', id, { subsidyGranted: 300, note: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/retrofits/:id/complete', id, { chipId: chip(), insurer: '形状保险', policyNumber: uid('p'), insuredUntil: localDate(300) }, { expect: 200 });
+  await hit(admin, 'POST', '/api/retrofits/:id/pay', id, { amount: 300, paidOn: localDate(0), paymentRef: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/retrofits/:id', id, undefined, { expect: 200 });
+  const t = (await admin.post('/api/retrofits', { machineId: (await stock()).id, way: 'trade_in' })).json;
+  await admin.post(`/api/retrofits/${t.id}/approve`, { subsidyGranted: 0 });
+  await hit(admin, 'POST', '/api/retrofits/:id/complete', { id: t.id }, { chipId: chip(), code: makeMachineCode(), kind: 'arc_welder', model: '形状' }, { expect: 200 });
+  const x = (await admin.post('/api/retrofits', { machineId: (await stock()).id, way: 'retrofit' })).json;
+  await hit(admin, 'POST', '/api/retrofits/:id/reject', { id: x.id }, { note: '形状' }, { expect: 200 });
+  const y = (await admin.post('/api/retrofits', { machineId: (await stock()).id, way: 'retrofit' })).json;
+  await hit(admin, 'POST', '/api/retrofits/:id/cancel', { id: y.id }, { reason: '形状' }, { expect: 200 });
+  await hit(admin, 'GET', '/api/retrofits', {}, undefined, { expect: 200, query: `?unitId=${unit.id}&state=done&way=retrofit&q=${encodeURIComponent(r.number)}` });
+  await hit(admin, 'GET', '/api/retrofits', {}, undefined, { expect: 200, query: '?unpaid=true' });
+  await hit(admin, 'GET', '/api/retrofits/summary', {}, undefined, { expect: 200 });
 }
 
 /** Every 培训与约谈 route once: record, correct, read, list with every filter, summary. */
