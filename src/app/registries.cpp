@@ -1096,6 +1096,7 @@ json list_machines(store::Db& db, const Caller& who, const QueryMap& q) {
   if (auto v = query_str(q, "q")) f.add("(m.code LIKE ? OR m.model LIKE ? OR m.chip_id = ?)", "%" + *v + "%", "%" + *v + "%", *v);
   if (auto v = query_int(q, "unitId")) f.add("m.unit_id = ?", *v);
   if (auto v = query_str(q, "kind")) f.add("m.kind = ?", *v);
+  if (auto v = query_bool(q, "chipped")) f.sql += *v ? " AND m.chip_id IS NOT NULL" : " AND m.chip_id IS NULL";
   if (auto v = query_str(q, "status")) {
     if (*v != "active" && *v != "locked" && *v != "retired") throw bad_request("INVALID_VALUE", "焊机状态无效", "status");
     f.add("m.status = ?", *v);

@@ -107,7 +107,7 @@ test('validation: REQUIRED, unknown unit, types, lengths', async () => {
   expectError(await admin.post('/api/machines', machineBody(unit.id, { chipId: 'C'.repeat(5000) })), 400, 'TOO_LONG', 'chipId');
 });
 
-test('list: q by code, unitId / kind / status filters', async () => {
+test('list: q by code, unitId / kind / status / chipped filters', async () => {
   const u = await createUnit(admin);
   const a = await createMachine(admin, u.id, { kind: 'plasma_cutter' });
   const b = await createMachine(admin, u.id, { status: 'locked' });
@@ -120,6 +120,12 @@ test('list: q by code, unitId / kind / status filters', async () => {
   const locked = await listAll(admin, '/api/machines?status=locked');
   assert.ok(locked.some((m) => m.id === b.id) && locked.every((m) => m.status === 'locked'), 'status filter');
   expectError(await admin.get('/api/machines?status=broken'), 400, 'INVALID_VALUE', 'status');
+  const stock = await createMachine(admin, u.id, { chipId: undefined });
+  const unchipped = await listAll(admin, `/api/machines?unitId=${u.id}&chipped=false`);
+  assert.deepEqual(unchipped.map((m) => m.id), [stock.id], 'chipped=false: only the machine without a chip');
+  const chipped = await listAll(admin, `/api/machines?unitId=${u.id}&chipped=true`);
+  assert.deepEqual(chipped.map((m) => m.id).sort((x, y) => x - y), [a.id, b.id].sort((x, y) => x - y));
+  expectError(await admin.get('/api/machines?chipped=maybe'), 400, 'INVALID_VALUE', 'chipped');
   expectError(await admin.get('/api/machines?unitId=x'), 400, 'INVALID_VALUE', 'unitId');
   assert.equal((await admin.getOk(`/api/units/${u.id}`)).machineCount, 2);
 });

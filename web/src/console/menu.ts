@@ -30,6 +30,7 @@ import {
   Flag,
   Shop,
   Reading,
+  SetUp,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '隐患治理' | '执法与曝光' | '基础台账' | '系统管理'
@@ -67,6 +68,7 @@ export const MENU: MenuItem[] = [
   { path: '/people', title: '人员与证书', perm: 'person:read', icon: Avatar, group: '基础台账' },
   { path: '/certificates', title: '证书数据库', perm: 'person:read', icon: Medal, group: '基础台账' },
   { path: '/machines', title: '焊机管理', perm: 'machine:read', icon: Cpu, group: '基础台账' },
+  { path: '/retrofits', title: '焊机改造', perm: 'retrofit:read', icon: SetUp, group: '基础台账' },
   { path: '/users', title: '用户管理', perm: 'user:read', icon: User, group: '系统管理' },
   { path: '/org-units', title: '组织机构', perm: 'org:read', icon: OfficeBuilding, group: '系统管理' },
   { path: '/roles', title: '角色权限', perm: 'role:read', icon: Key, group: '系统管理' },

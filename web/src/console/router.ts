@@ -97,6 +97,13 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/MarketRequestDetailPage.vue'),
         meta: { perm: 'market:read', title: '需求详情' },
       },
+      { path: 'retrofits', name: 'retrofits', component: () => import('./pages/RetrofitsPage.vue'), meta: { perm: 'retrofit:read', title: '焊机改造' } },
+      {
+        path: 'retrofits/:id(\\d+)',
+        name: 'retrofit-detail',
+        component: () => import('./pages/RetrofitDetailPage.vue'),
+        meta: { perm: 'retrofit:read', title: '改造申请详情' },
+      },
       { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { perm: 'meeting:read', title: '培训与约谈' } },
       {
         path: 'meetings/:id(\\d+)',

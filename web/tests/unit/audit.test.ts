@@ -36,6 +36,7 @@ describe('actionLabel', () => {
       hazard: ['assign', 'rectify', 'recheck', 'reopen', 'supervise', 'unsupervise'],
       case: ['penalize', 'refer', 'referral', 'close', 'expose'],
       small_project: ['accept', 'return', 'guide', 'check', 'finish'],
+      retrofit: ['approve', 'reject', 'cancel', 'complete', 'pay'],
     }
     for (const [kind, names] of Object.entries(commands)) {
       expect(source).toContain(`record(c, who, "${kind}." + `)
