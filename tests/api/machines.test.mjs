@@ -120,14 +120,14 @@ test('list: q by code, unitId / kind / status / chipped filters', async () => {
   const locked = await listAll(admin, '/api/machines?status=locked');
   assert.ok(locked.some((m) => m.id === b.id) && locked.every((m) => m.status === 'locked'), 'status filter');
   expectError(await admin.get('/api/machines?status=broken'), 400, 'INVALID_VALUE', 'status');
+  expectError(await admin.get('/api/machines?unitId=x'), 400, 'INVALID_VALUE', 'unitId');
+  assert.equal((await admin.getOk(`/api/units/${u.id}`)).machineCount, 2);
   const stock = await createMachine(admin, u.id, { chipId: undefined });
   const unchipped = await listAll(admin, `/api/machines?unitId=${u.id}&chipped=false`);
   assert.deepEqual(unchipped.map((m) => m.id), [stock.id], 'chipped=false: only the machine without a chip');
   const chipped = await listAll(admin, `/api/machines?unitId=${u.id}&chipped=true`);
   assert.deepEqual(chipped.map((m) => m.id).sort((x, y) => x - y), [a.id, b.id].sort((x, y) => x - y));
   expectError(await admin.get('/api/machines?chipped=maybe'), 400, 'INVALID_VALUE', 'chipped');
-  expectError(await admin.get('/api/machines?unitId=x'), 400, 'INVALID_VALUE', 'unitId');
-  assert.equal((await admin.getOk(`/api/units/${u.id}`)).machineCount, 2);
 });
 
 test('demo: the town has machines', async () => {
