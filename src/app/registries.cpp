@@ -1017,6 +1017,11 @@ void check_chip_format(const std::string& chip_id) {
   if (!std::regex_match(chip_id, chip_re)) throw bad_request("INVALID_VALUE", "芯片编号格式不正确", "chipId");
 }
 
+void refuse_taken_chip(store::Conn& c, const std::string& chip_id, long long self_id) {
+  if (c.row("SELECT id FROM machines WHERE chip_id = ? AND id <> ?", {chip_id, self_id}))
+    throw conflict("CHIP_ID_TAKEN", "该芯片已绑定其他焊机", "chipId");
+}
+
 struct MachineFields {
   std::string code, kind, model, status;
   std::optional<std::string> chip_id;
@@ -1042,8 +1047,7 @@ void check_machine(store::Conn& c, const Caller& who, const MachineFields& f, lo
   dict_label(c, "machine_kind", f.kind, "kind", "焊机类型");
   if (c.row("SELECT id FROM machines WHERE code = ? AND id <> ?", {f.code, self_id}))
     throw conflict("MACHINE_CODE_TAKEN", "该焊机编码已登记", "code");
-  if (f.chip_id && c.row("SELECT id FROM machines WHERE chip_id = ? AND id <> ?", {*f.chip_id, self_id}))
-    throw conflict("CHIP_ID_TAKEN", "该芯片已绑定其他焊机", "chipId");
+  if (f.chip_id) refuse_taken_chip(c, *f.chip_id, self_id);
 }
 }  // namespace
 
@@ -1079,8 +1083,7 @@ json set_machine_chip_status(store::Conn& c, const Caller& who, long long id, co
   json before = machine_by_id(c, who, id);
   if (chip_id) {
     check_chip_format(*chip_id);
-    if (c.row("SELECT id FROM machines WHERE chip_id = ? AND id <> ?", {*chip_id, id}))
-      throw conflict("CHIP_ID_TAKEN", "该芯片已绑定其他焊机", "chipId");
+    refuse_taken_chip(c, *chip_id, id);
   }
   c.exec("UPDATE machines SET chip_id = ?, status = ?, updated_at = ? WHERE id = ?",
          {chip_id ? store::Value(*chip_id) : store::value_of(before["chipId"]), status, now_iso(), id});

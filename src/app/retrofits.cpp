@@ -33,7 +33,7 @@ const std::map<std::string, std::string>& way_labels() {
 const char* kSelect =
     "SELECT r.id, r.number, r.machine_id AS \"machineId\", m.code AS \"machineCode\", mk.label AS \"machineKindLabel\", "
     "m.model AS \"machineModel\", m.status AS \"machineStatus\", r.unit_id AS \"unitId\", u.name AS \"unitName\", r.way, r.reason, "
-    "r.subsidy_requested AS \"subsidyRequested\", r.state, r.review_note AS \"reviewNote\", r.subsidy_granted AS \"subsidyGranted\", "
+    "r.subsidy_requested AS \"subsidyRequested\", r.state, r.review_note AS \"reviewNote\", r.cancel_reason AS \"cancelReason\", r.subsidy_granted AS \"subsidyGranted\", "
     "rv.name AS \"reviewerName\", r.reviewed_at AS \"reviewedAt\", r.new_machine_id AS \"newMachineId\", nm.code AS \"newMachineCode\", "
     "r.chip_id AS \"chipId\", r.insurer, r.policy_number AS \"policyNumber\", r.insured_until AS \"insuredUntil\", "
     "r.done_at AS \"doneAt\", r.subsidy_paid AS \"subsidyPaid\", r.paid_on AS \"paidOn\", r.payment_ref AS \"paymentRef\", "
@@ -73,13 +73,13 @@ void tell_applicant(store::Conn& c, const access::Caller& who, const json& r, co
              .actor = who.user_id, .permission = "retrofit:read", .users = {r["createdBy"].get<long long>()}});
 }
 
-// The 专班 is told what waits for it: an application to review, a subsidy to pay.
-void tell_reviewers(store::Conn& c, const access::Caller& who, const json& r, const std::string& title) {
+// The 专班 is told what waits for it: an application to review, a subsidy to pay (then also `approver`, who granted it).
+void tell_reviewers(store::Conn& c, const access::Caller& who, const json& r, const std::string& title, long long approver = 0) {
   notify(c, {.event = "retrofit.pending", .title = title + "：" + r["unitName"].get<std::string>(),
              .body = r["number"].get<std::string>() + "，焊机 " + r["machineCode"].get<std::string>() + "，" +
                      r["wayLabel"].get<std::string>(),
              .link = "/retrofits/" + std::to_string(r["id"].get<long long>()), .task_force = true, .actor = who.user_id,
-             .permission = "retrofit:review"});
+             .permission = "retrofit:review", .users = approver ? std::vector<long long>{approver} : std::vector<long long>{}});
 }
 
 std::string money(double v) {
@@ -96,9 +96,10 @@ json approve(store::Conn& c, const access::Caller& who, const json& r, Input& in
     throw bad_request("INVALID_VALUE", "核定补贴不能高于申请金额（" + money(r["subsidyRequested"]) + " 元）", "subsidyGranted");
   if (granted > 0 && credit_restricted(c, r["unitId"]))
     throw conflict("UNIT_CREDIT_RESTRICTED", "该单位正被实施信用惩戒，不能享受改造补贴；可批准改造并将补贴核定为 0", "subsidyGranted");
+  std::string now = now_iso();
   c.exec("UPDATE machine_retrofits SET state = 'approved', subsidy_granted = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?, "
          "updated_at = ? WHERE id = ?",
-         {granted, note, who.user_id, now_iso(), now_iso(), r["id"].get<long long>()});
+         {granted, note, who.user_id, now, now, r["id"].get<long long>()});
   tell_applicant(c, who, r, "焊机改造申请已批准", "核定补贴 " + money(granted) + " 元。完成改造后请在平台报告芯片编号。");
   return r;
 }
@@ -106,8 +107,9 @@ json approve(store::Conn& c, const access::Caller& who, const json& r, Input& in
 json reject(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   std::string note = in.str("note", 500, "不予批准的理由");
   refuse_unless(r, {"applied"}, "退回");
+  std::string now = now_iso();
   c.exec("UPDATE machine_retrofits SET state = 'rejected', review_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?",
-         {note, who.user_id, now_iso(), now_iso(), r["id"].get<long long>()});
+         {note, who.user_id, now, now, r["id"].get<long long>()});
   tell_applicant(c, who, r, "焊机改造申请未通过", note);
   return r;
 }
@@ -115,9 +117,8 @@ json reject(store::Conn& c, const access::Caller& who, const json& r, Input& in)
 json cancel(store::Conn& c, const json& r, Input& in) {
   std::string reason = in.opt_str("reason", 500, "撤销原因").value_or("");
   refuse_unless(r, {"applied", "approved"}, "撤销");
-  c.exec("UPDATE machine_retrofits SET state = 'cancelled', review_note = CASE WHEN ? = '' THEN review_note ELSE ? END, updated_at = ? "
-         "WHERE id = ?",
-         {reason, reason, now_iso(), r["id"].get<long long>()});
+  c.exec("UPDATE machine_retrofits SET state = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?",
+         {reason, now_iso(), r["id"].get<long long>()});
   return r;
 }
 
@@ -156,11 +157,13 @@ json complete(store::Conn& c, const access::Caller& who, const json& r, Input& i
     if ((*m)["status"] == "retired") throw conflict("MACHINE_RETIRED", "该焊机已报废，请撤销本申请或改为以旧换新");
     set_machine_chip_status(c, who, old_machine, chip, (*m)["status"]);
   }
+  std::string now = now_iso();
   c.exec("UPDATE machine_retrofits SET state = 'done', chip_id = ?, new_machine_id = ?, insurer = ?, policy_number = ?, "
          "insured_until = ?, done_by = ?, done_at = ?, updated_at = ? WHERE id = ?",
          {chip, new_machine ? store::Value(*new_machine) : store::Value(nullptr), ins.insurer, ins.policy_number,
-          ins.until ? store::Value(*ins.until) : store::Value(nullptr), who.user_id, now_iso(), now_iso(), r["id"].get<long long>()});
-  if (r["subsidyGranted"].is_number() && r["subsidyGranted"].get<double>() > 0) tell_reviewers(c, who, r, "焊机改造已完成，待拨付补贴");
+          ins.until ? store::Value(*ins.until) : store::Value(nullptr), who.user_id, now, now, r["id"].get<long long>()});
+  if (r["subsidyGranted"].is_number() && r["subsidyGranted"].get<double>() > 0)
+    tell_reviewers(c, who, r, "焊机改造已完成，待拨付补贴", c.scalar("SELECT reviewed_by FROM machine_retrofits WHERE id = ?", {r["id"].get<long long>()}));
   return r;
 }
 

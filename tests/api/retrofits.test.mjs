@@ -167,8 +167,10 @@ test('a retrofit done: the chip is bound to the machine (audited), insurance all
   assert.deepEqual([after.chipId, after.status], [chip, 'active']);
   const audit = await c.admin.getOk(`/api/audit-logs?action=machine.update&targetId=${m.id}`);
   assert.equal(audit.items.length, 1, 'the chip binding is in the machine\'s history');
-  const pending = (await notices(c.admin, 'retrofit.pending')).find((n) => n.link === `/retrofits/${r.id}` && /待拨付/.test(n.title));
-  assert.ok(pending, 'the 专班 is told a subsidy is due');
+  for (const client of [c.admin, c.sw]) {
+    const pending = (await notices(client, 'retrofit.pending')).find((n) => n.link === `/retrofits/${r.id}` && /待拨付/.test(n.title));
+    assert.ok(pending, 'the 专班 and the officer who granted it are told a subsidy is due');
+  }
   expectError(await c.contractor.post(`/api/retrofits/${r.id}/complete`, { chipId: chipId() }), 409, 'RETROFIT_STATE_INVALID');
   expectError(await c.contractor.post('/api/retrofits', { machineId: m.id, way: 'retrofit' }), 409, 'MACHINE_ALREADY_CHIPPED', 'machineId');
 });
@@ -229,11 +231,12 @@ test('cancel: by the unit before the work is done; the machine may then be appli
   expectError(await c.sw.post(`/api/retrofits/${r.id}/cancel`, {}), 403, 'FORBIDDEN');
   expectError(await bClient.post(`/api/retrofits/${r.id}/cancel`, {}), 404, 'NOT_FOUND');
   const cancelled = await run(c.contractor, r, 'cancel', { reason: '焊机已出售' });
-  assert.deepEqual([cancelled.state, cancelled.stateLabel, cancelled.reviewNote], ['cancelled', '已撤销', '焊机已出售']);
+  assert.deepEqual([cancelled.state, cancelled.stateLabel, cancelled.cancelReason], ['cancelled', '已撤销', '焊机已出售']);
   expectError(await c.contractor.post(`/api/retrofits/${r.id}/cancel`, {}), 409, 'RETROFIT_STATE_INVALID');
   const again = await apply(m);
-  const approved = await run(c.sw, again, 'approve', { subsidyGranted: 0 });
-  assert.equal((await run(c.contractor, approved, 'cancel')).state, 'cancelled');
+  const approved = await run(c.sw, again, 'approve', { subsidyGranted: 0, note: '同意' });
+  const withdrawn = await run(c.contractor, approved, 'cancel');
+  assert.deepEqual([withdrawn.state, withdrawn.reviewNote, withdrawn.cancelReason], ['cancelled', '同意', ''], 'the review note is kept');
 });
 
 test('summary: the stock, the applications and the subsidies move with each step; a unit counts only its own', async () => {

@@ -15,6 +15,7 @@ CREATE TABLE machine_retrofits (
   subsidy_requested DOUBLE PRECISION NOT NULL DEFAULT 0,  -- 元
   state TEXT NOT NULL,                    -- applied | approved | rejected | done | cancelled
   review_note TEXT NOT NULL DEFAULT '',
+  cancel_reason TEXT NOT NULL DEFAULT '',
   subsidy_granted DOUBLE PRECISION,       -- 元, set on approval
   reviewed_by BIGINT REFERENCES users(id),
   reviewed_at TEXT,

@@ -236,6 +236,7 @@ export const FIELD_LABEL: Record<string, string> = {
   policyNumber: '保单号',
   insuredUntil: '保险期限至',
   reviewNote: '审核意见',
+  cancelReason: '撤销原因',
 }
 
 const VALUE_LABEL: Record<string, string> = {

@@ -22,6 +22,7 @@ export interface Retrofit {
   state: RetrofitState
   stateLabel: string
   reviewNote: string
+  cancelReason: string
   subsidyGranted: number | null
   reviewerName: string | null
   reviewedAt: string | null

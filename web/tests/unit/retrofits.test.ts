@@ -8,7 +8,7 @@ const TODAY = '2026-12-05'
 const retrofit = (over: Partial<Retrofit> = {}): Retrofit => ({
   id: 1, number: 'GZ-2026-0001', machineId: 13, machineCode: 'JF-CL-0001', machineKindLabel: '电焊机', machineModel: 'ZX7-315',
   machineStatus: 'active', unitId: 1, unitName: '金凤建筑安装', way: 'retrofit', wayLabel: '加装芯片改造', reason: '', subsidyRequested: 300,
-  state: 'applied', stateLabel: '待审核', reviewNote: '', subsidyGranted: null, reviewerName: null, reviewedAt: null, newMachineId: null,
+  state: 'applied', stateLabel: '待审核', reviewNote: '', cancelReason: '', subsidyGranted: null, reviewerName: null, reviewedAt: null, newMachineId: null,
   newMachineCode: null, chipId: '', insurer: '', policyNumber: '', insuredUntil: null, doneAt: null, subsidyPaid: null, paidOn: null,
   paymentRef: '', createdBy: 5, applicantName: '邓强', createdAt: '', updatedAt: '', ...over,
 })
