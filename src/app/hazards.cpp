@@ -1,21 +1,16 @@
 #include "app/hazards.h"
 
-#include <xlsxwriter.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "app/alerts.h"
 #include "app/audit.h"
-#include "app/auth.h"
 #include "app/files.h"
 #include "app/input.h"
 #include "app/notify.h"
 #include "app/print.h"
 #include "app/registries.h"
 #include "app/rules.h"
+#include "app/xlsx.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/hazard.h"
@@ -616,62 +611,34 @@ std::string hazard_notice_html(store::Db& db, const access::Caller& who, long lo
   });
 }
 
-// Streams up to 100,000 rows from the query into the workbook; libxlsxwriter's constant-memory mode writes each
-// row to its temporary file as it goes, so neither side holds the ledger in memory.
+// Streams up to 100,000 rows from the query into the workbook (xlsx_sheet writes each row as it comes), so neither
+// side holds the ledger in memory.
 std::string export_hazards_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q) {
   Filter f = hazard_filter(who, q);
-  auto path = std::filesystem::temp_directory_path() / ("huoyan-export-" + random_token(8) + ".xlsx");
-  lxw_workbook_options options{};
-  options.constant_memory = LXW_TRUE;
-  options.tmpdir = nullptr;
-  lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
-  if (!wb) throw std::runtime_error("cannot create workbook");
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "隐患台账");
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  const char* headers[] = {"序号", "隐患编号", "场所", "村（社区）", "类别", "等级", "来源", "描述", "发现人", "发现时间",
-                           "整改责任人", "督办岗位", "整改期限", "状态", "是否逾期", "挂牌督办"};
-  constexpr int kCols = 16;
-  worksheet_set_column(ws, 0, 0, 6, nullptr);
-  worksheet_set_column(ws, 1, kCols - 1, 16, nullptr);
-  worksheet_set_column(ws, 7, 7, 40, nullptr);
-  for (int i = 0; i < kCols; ++i) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), headers[i], head);
   auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
-  int r = 1;
-  try {
+  return xlsx_sheet("隐患台账",
+                    {{"隐患编号", 16}, {"场所", 16}, {"村（社区）", 16}, {"类别", 16}, {"等级", 16}, {"来源", 16}, {"描述", 40},
+                     {"发现人", 16}, {"发现时间", 16}, {"整改责任人", 16}, {"督办岗位", 16}, {"整改期限", 16}, {"状态", 16},
+                     {"是否逾期", 16}, {"挂牌督办", 16}},
+                    [&](XlsxRows& rows) {
     db.read([&](store::Conn& c) {
       // Only the columns of the sheet: a row is written without building the API's hazard object.
       c.each("SELECT h.number, v.name AS venue, vo.name AS village, hc.label AS category, h.severity, h.source, h.description, "
              "h.found_by, h.found_at, h.responsible_person, so.name AS supervisor, h.deadline, h.state, h.overdue, h.supervision" +
                  kHazardFrom + f.sql + " ORDER BY h.found_at DESC, h.id DESC" + limit_sql(100000),
              f.params, [&](json& h) {
-        worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
         std::string supervision;
         if (h["supervision"].is_string())
           supervision = supervision_levels().at(json::parse(h["supervision"].get<std::string>())["level"].get<std::string>());
-        std::string cells[] = {text(h["number"]), text(h["venue"]), text(h["village"]), text(h["category"]),
-                               h["severity"] == "major" ? "重大" : "一般", source_labels().at(h["source"].get<std::string>()),
-                               text(h["description"]), text(h["found_by"]), h["found_at"].is_string() ? local_time(h["found_at"]) : "",
-                               text(h["responsible_person"]), text(h["supervisor"]), text(h["deadline"]),
-                               std::string(hazard::state_label(*hazard::parse_state(h["state"].get<std::string>()))),
-                               store::as_id(h["overdue"]) ? "是" : "否", supervision};
-        for (int i = 0; i < kCols - 1; ++i)
-          worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(i + 1), cells[i].c_str(), nullptr);
-        ++r;
+        rows.add({text(h["number"]), text(h["venue"]), text(h["village"]), text(h["category"]),
+                  std::string(h["severity"] == "major" ? "重大" : "一般"), source_labels().at(h["source"].get<std::string>()),
+                  text(h["description"]), text(h["found_by"]), h["found_at"].is_string() ? local_time(h["found_at"]) : std::string(),
+                  text(h["responsible_person"]), text(h["supervisor"]), text(h["deadline"]),
+                  std::string(hazard::state_label(*hazard::parse_state(h["state"].get<std::string>()))),
+                  std::string(store::as_id(h["overdue"]) ? "是" : "否"), supervision});
       });
     });
-  } catch (...) {
-    workbook_close(wb);
-    std::filesystem::remove(path);
-    throw;
-  }
-  lxw_error err = workbook_close(wb);
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::filesystem::remove(path);
-  if (err != LXW_NO_ERROR) throw std::runtime_error(std::string("xlsx: ") + lxw_strerror(err));
-  return bytes.str();
+  });
 }
 
 int run_hazard_timers(store::Db& db) {

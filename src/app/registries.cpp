@@ -1,20 +1,16 @@
 #include "app/registries.h"
 
-#include <xlsxwriter.h>
-
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "app/audit.h"
 #include "app/hazards.h"
 #include "app/auth.h"
 #include "app/csv.h"
 #include "app/input.h"
+#include "app/xlsx.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/permit_rules.h"
@@ -973,35 +969,19 @@ std::string export_certificates_xlsx(store::Db& db, const Caller& who, const Que
   static const std::map<std::string, std::string> state_labels = {
       {"valid", "有效"}, {"expiring", "临期"}, {"expired", "已过期"}, {"review_overdue", "逾期未复审"},
       {"suspended", "暂停"}, {"revoked", "注销"}};
-  auto path = std::filesystem::temp_directory_path() / ("huoyan-export-" + random_token(8) + ".xlsx");
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) throw std::runtime_error("cannot create workbook");
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "证书台账");
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  const char* headers[] = {"序号", "姓名", "身份证号", "证书类型", "证书编号", "发证机关", "初领日期", "有效期至", "复审日期", "状态", "核验结果"};
-  for (int i = 0; i < 11; ++i) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), headers[i], head);
-  worksheet_set_column(ws, 0, 0, 6, nullptr);
-  worksheet_set_column(ws, 1, 10, 18, nullptr);
-  int r = 1;
   auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
-  for (const auto& c : rows) {
-    worksheet_write_number(ws, static_cast<lxw_row_t>(r), 0, r, nullptr);
-    std::string verify = c["verification"].is_object() ? text(c["verification"]["result"]) : "";
-    verify = verify == "match" ? "一致" : verify == "mismatch" ? "不一致" : verify == "not_found" ? "查无此证" : "";
-    std::string cells[] = {text(c["personName"]), text(c["citizenId"]), text(c["kindLabel"]), text(c["number"]),
-                           text(c["issuer"]), text(c["firstIssued"]), text(c["validUntil"]), text(c["nextReview"]),
-                           state_labels.count(text(c["state"])) ? state_labels.at(text(c["state"])) : text(c["state"]), verify};
-    for (int i = 0; i < 10; ++i) worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(i + 1), cells[i].c_str(), nullptr);
-    ++r;
-  }
-  lxw_error err = workbook_close(wb);
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::filesystem::remove(path);
-  if (err != LXW_NO_ERROR) throw std::runtime_error(std::string("xlsx: ") + lxw_strerror(err));
-  return bytes.str();
+  return xlsx_sheet("证书台账",
+                    {{"姓名", 18}, {"身份证号", 18}, {"证书类型", 18}, {"证书编号", 18}, {"发证机关", 18}, {"初领日期", 18},
+                     {"有效期至", 18}, {"复审日期", 18}, {"状态", 18}, {"核验结果", 18}},
+                    [&](XlsxRows& out) {
+    for (const auto& c : rows) {
+      std::string verify = c["verification"].is_object() ? text(c["verification"]["result"]) : "";
+      verify = verify == "match" ? "一致" : verify == "mismatch" ? "不一致" : verify == "not_found" ? "查无此证" : "";
+      out.add({text(c["personName"]), text(c["citizenId"]), text(c["kindLabel"]), text(c["number"]), text(c["issuer"]),
+               text(c["firstIssued"]), text(c["validUntil"]), text(c["nextReview"]),
+               state_labels.count(text(c["state"])) ? state_labels.at(text(c["state"])) : text(c["state"]), verify});
+    }
+  });
 }
 
 // ---- machines ----

@@ -8,6 +8,7 @@
 #include "app/input.h"
 #include "app/notify.h"
 #include "app/registries.h"
+#include "app/xlsx.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 
@@ -187,8 +188,11 @@ json pay(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
 
 }  // namespace
 
-json list_retrofits(store::Db& db, const access::Caller& who, const QueryMap& q) {
-  Paging p = paging(q);
+namespace {
+constexpr const char* kFrom = "FROM machine_retrofits r JOIN machines m ON m.id = r.machine_id JOIN units u ON u.id = r.unit_id";
+
+// The list's filters, within the caller's scope.
+Filter retrofit_filter(const access::Caller& who, const QueryMap& q) {
   Filter f;
   f.sql += " AND " + unit_scope(who, f.params);
   if (auto v = query_str(q, "state")) {
@@ -206,11 +210,42 @@ json list_retrofits(store::Db& db, const access::Caller& who, const QueryMap& q)
     std::string like = "%" + *v + "%";
     f.add("(r.number LIKE ? OR m.code LIKE ? OR u.name LIKE ? OR r.chip_id = ?)", like, like, like, *v);
   }
+  return f;
+}
+}  // namespace
+
+json list_retrofits(store::Db& db, const access::Caller& who, const QueryMap& q) {
+  Paging p = paging(q);
+  Filter f = retrofit_filter(who, q);
   return db.read([&](store::Conn& c) {
-    json out = page_of(c, kSelect, "FROM machine_retrofits r JOIN machines m ON m.id = r.machine_id JOIN units u ON u.id = r.unit_id",
-                       f, "r.id DESC", p);
+    json out = page_of(c, kSelect, kFrom, f, "r.id DESC", p);
     for (auto& item : out["items"]) item = retrofit_json(item);
     return out;
+  });
+}
+
+std::string export_retrofits_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q) {
+  Filter f = retrofit_filter(who, q);
+  json rows = db.read([&](store::Conn& c) {
+    json r = c.rows(std::string(kSelect) + f.sql + " ORDER BY r.id DESC" + limit_sql(100000), f.params);
+    for (auto& item : r) item = retrofit_json(item);
+    return r;
+  });
+  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+  auto amount = [](const json& v) { return v.is_number() ? XlsxCell(v.get<double>()) : XlsxCell(std::string()); };
+  auto local_day = [&](const json& v) { return v.is_string() ? clock::local_date(*clock::parse_iso(v.get<std::string>())) : std::string(); };
+  return xlsx_sheet("焊机改造台账",
+                    {{"申请编号", 14}, {"产权单位", 28}, {"焊机编码", 14}, {"焊机类型", 16}, {"型号", 10}, {"改造方式", 12}, {"状态", 12},
+                     {"申请日期", 12}, {"申请补贴（元）", 14}, {"核定补贴（元）", 14}, {"审核人", 10}, {"完成日期", 12}, {"芯片编号", 20},
+                     {"新焊机编码", 14}, {"承保机构", 28}, {"保单号", 20}, {"保险期限至", 12}, {"拨付金额（元）", 14}, {"拨付日期", 12},
+                     {"拨付凭证号", 18}},
+                    [&](XlsxRows& out) {
+    for (const auto& r : rows)
+      out.add({text(r["number"]), text(r["unitName"]), text(r["machineCode"]), text(r["machineKindLabel"]), text(r["machineModel"]),
+               text(r["wayLabel"]), text(r["stateLabel"]), local_day(r["createdAt"]), amount(r["subsidyRequested"]),
+               amount(r["subsidyGranted"]), text(r["reviewerName"]), local_day(r["doneAt"]), text(r["chipId"]), text(r["newMachineCode"]),
+               text(r["insurer"]), text(r["policyNumber"]), text(r["insuredUntil"]), amount(r["subsidyPaid"]), text(r["paidOn"]),
+               text(r["paymentRef"])});
   });
 }
 
@@ -297,10 +332,23 @@ json retrofit_summary(store::Db& db, const access::Caller& who) {
         done["insured"] = done["insured"].get<long long>() + row["insured"].get<long long>();
       }
     }
+    // The units with the most machines still to chip: whom the town should go and see first.
+    store::Params up;
+    std::string unit_machines = machine_scope(who, up);
+    json by_unit = c.rows("SELECT u.id, u.name, COUNT(*) AS active, COUNT(m.chip_id) AS chipped, "
+                        "(SELECT COUNT(*) FROM machine_retrofits r WHERE r.unit_id = u.id AND r.state IN ('applied', 'approved')) AS \"inProgress\" "
+                        "FROM machines m JOIN units u ON u.id = m.unit_id WHERE m.status <> 'retired' AND " + unit_machines +
+                        " GROUP BY u.id, u.name HAVING COUNT(*) > COUNT(m.chip_id) ORDER BY COUNT(*) - COUNT(m.chip_id) DESC, u.id LIMIT 20",
+                        up);
+    for (auto& u : by_unit) {
+      store::as_int(u, {"id", "active", "chipped", "inProgress"});
+      u["unchipped"] = u["active"].get<long long>() - u["chipped"].get<long long>();
+    }
     return json{{"machines", {{"active", active}, {"chipped", chipped}, {"unchipped", active - chipped}}},
                 {"states", states},
                 {"done", done},
-                {"subsidy", subsidy}};
+                {"subsidy", subsidy},
+                {"units", by_unit}};
   });
 }
 

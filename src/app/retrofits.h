@@ -20,6 +20,8 @@ using nlohmann::json;
 // ?state=&way=&unitId=&machineId=&unpaid=true&q=&page=&pageSize=, newest first, for the units in the caller's scope
 // (a construction unit: its own).
 json list_retrofits(store::Db& db, const access::Caller& who, const QueryMap& q);
+// The same filters as the list, up to 100,000 rows, as the .xlsx ledger finance reconciles subsidies against.
+std::string export_retrofits_xlsx(store::Db& db, const access::Caller& who, const QueryMap& q);
 json get_retrofit(store::Db& db, const access::Caller& who, long long id);
 // {machineId, way: retrofit|trade_in, subsidyRequested?, reason?}
 json apply_retrofit(store::Db& db, const access::Caller& who, const json& body);
@@ -28,7 +30,8 @@ json apply_retrofit(store::Db& db, const access::Caller& who, const json& body);
 // pay {amount, paidOn, paymentRef}: `name` is the route's last segment.
 json run_retrofit_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body);
 // For the machines in the caller's scope: {machines: {active, chipped, unchipped}, states: {applied: n, ...},
-// done: {retrofit, trade_in, insured}, subsidy: {requested, granted, paid}}.
+// done: {retrofit, trade_in, insured}, subsidy: {requested, granted, paid}, units: the 20 units with the most machines
+// in use without a chip [{id, name, active, chipped, unchipped, inProgress}]}.
 json retrofit_summary(store::Db& db, const access::Caller& who);
 
 }  // namespace huoyan::app

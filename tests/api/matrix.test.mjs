@@ -338,7 +338,7 @@ test('retrofit permissions of the built-in roles', async () => {
   const want = (r) => (r.method.toUpperCase() === 'GET' ? 'retrofit:read'
     : r.path === '/api/retrofits' || /\/(complete|cancel)$/.test(r.path) ? 'retrofit:apply' : 'retrofit:review');
   const guarded = serverRoutes().filter((r) => /^\/api\/retrofits(\/|$)/.test(r.path));
-  assert.equal(guarded.length, 9);
+  assert.equal(guarded.length, 10);
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 

@@ -8,7 +8,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, describe, expectError, uid, localDate, permitWorld, createUnit, createMachine, createAccountPerson, makeMachineCode, MISSING_ID,
+  login, describe, expectError, uid, localDate, permitWorld, createUnit, createMachine, createAccountPerson, makeMachineCode, fetchXlsx, MISSING_ID,
 } from './lib.mjs';
 
 const NUMBER = /^GZ-(\d{4})-(\d{4,})$/;
@@ -262,4 +262,34 @@ test('summary: the stock, the applications and the subsidies move with each step
   const b3 = await summary(bClient);
   assert.ok(b3.machines.active < s3.machines.active);
   assert.deepEqual([b3.machines.chipped - b0.machines.chipped, b3.states.done - b0.states.done], [1, 1]);
+  assert.ok(b3.units.every((u) => u.id === unitB.id), 'a unit sees only itself among the units to chip');
+});
+
+test('units to chip: those with the most machines without a chip first, with their applications in progress', async () => {
+  const unit = await createUnit(c.admin, { name: `改造排名${uid('n')}` });
+  const machines = [];
+  for (let i = 0; i < 30; i++) machines.push(await stockMachine(unit)); // more than any other unit here
+  await createMachine(c.admin, unit.id);
+  await apply(machines[0], {}, c.admin);
+  const { units } = await c.admin.getOk('/api/retrofits/summary');
+  assert.ok(units.length <= 20);
+  assert.deepEqual(units[0], { id: unit.id, name: unit.name, active: 31, chipped: 1, unchipped: 30, inProgress: 1 });
+  for (let i = 1; i < units.length; i++) assert.ok(units[i - 1].unchipped >= units[i].unchipped, 'ordered by machines to chip');
+  assert.ok(units.every((u) => u.unchipped > 0), 'only units with something to chip');
+});
+
+test('the ledger export: the list\'s filters and scope, amounts as numbers, the insurance and payment', async () => {
+  const r = await run(c.sw, await apply(await stockMachine(unitA), { subsidyRequested: 520 }), 'approve', { subsidyGranted: 480 });
+  const policy = `PICC-${uid('x')}`;
+  await run(c.contractor, r, 'complete', { chipId: chipId(), ...insurance, policyNumber: policy });
+  await run(c.sw, r, 'pay', { amount: 480, paidOn: localDate(0), paymentRef: 'BT-X-1' });
+  const { text } = await fetchXlsx(c.admin, `/api/retrofits/export.xlsx?q=${r.number}`);
+  for (const s of ['焊机改造台账', '核定补贴（元）', r.number, unitA.name, r.machineCode, policy, 'BT-X-1', '已完成']) assert.ok(text.includes(s), `the sheet has ${s}`);
+  assert.match(text, /<v>480<\/v>/, 'the amount as a number');
+  const other = await fetchXlsx(c.admin, '/api/retrofits/export.xlsx?state=rejected');
+  assert.ok(!other.text.includes(r.number), 'filtered by state');
+  const theirs = await fetchXlsx(bClient, '/api/retrofits/export.xlsx');
+  assert.ok(!theirs.text.includes(r.number), 'another unit does not export it');
+  expectError(await c.admin.get('/api/retrofits/export.xlsx?state=paid'), 400, 'INVALID_VALUE', 'state');
+  expectError(await c.vm.get('/api/retrofits/export.xlsx'), 403, 'FORBIDDEN');
 });

@@ -458,6 +458,7 @@ async function retrofitRoutes() {
   await hit(admin, 'GET', '/api/retrofits', {}, undefined, { expect: 200, query: `?unitId=${unit.id}&state=done&way=retrofit&q=${encodeURIComponent(r.number)}` });
   await hit(admin, 'GET', '/api/retrofits', {}, undefined, { expect: 200, query: '?unpaid=true' });
   await hit(admin, 'GET', '/api/retrofits/summary', {}, undefined, { expect: 200 });
+  await hit(admin, 'GET', '/api/retrofits/export.xlsx', {}, undefined, { expect: 200, binary: true, query: `?unitId=${unit.id}` });
 }
 
 /** Every 培训与约谈 route once: record, correct, read, list with every filter, summary. */

@@ -1,7 +1,7 @@
 // Browser tests of 存量焊机改造: the contractor finds a machine without a chip in the machine list and applies for it
 // (an empty form first names the machine); an officer of 商贸发展岗 approves it (a grant above the amount asked is
 // refused in the dialog); the contractor reports the chip and the machine's insurance; the officer finds it among the
-// unpaid and records the payment. The chip is then bound to the machine. On a phone the list and a record need no
+// unpaid and records the payment, then downloads the ledger. The chip is then bound to the machine. On a phone the list and a record need no
 // sideways scrolling.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -106,6 +106,15 @@ describe('焊机改造 in the console', () => {
     await cmd.locator('[data-test="retrofit-command-save"]').click()
     await cmd.waitFor({ state: 'hidden' })
     await officer.locator('[data-test="retrofit-actions"] [data-test="retrofit-cmd-pay"]').waitFor({ state: 'detached' })
+    // the ledger with the current filter downloads as an .xlsx workbook
+    await officer.goto(`${BASE}/retrofits`)
+    const download = officer.waitForEvent('download')
+    await officer.locator('[data-test="retrofit-export"]').click()
+    const file = await download
+    assert.match(file.suggestedFilename(), /\.xlsx$/)
+    const { readFile } = await import('node:fs/promises')
+    const bytes = await readFile(await file.path())
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04], 'a zip (xlsx)')
 
     const saved = await admin.get(`/api/retrofits/${id}`)
     assert.deepEqual([saved.state, saved.subsidyGranted, saved.subsidyPaid, saved.paymentRef, saved.paidOn], ['done', 350, 350, 'JFZ-E2E-1', localDate(0)])

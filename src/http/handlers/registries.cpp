@@ -123,6 +123,14 @@ void add_registry_routes(std::vector<Route>& out) {
   // the department pays.
   out.push_back({"GET", "/api/retrofits", Guard::Permission, "retrofit:read", {},
                  [](Context& c) { return ok(app::list_retrofits(c.db, c.caller(), c.req.query)); }, false, "焊机改造申请列表"});
+  out.push_back({"GET", "/api/retrofits/export.xlsx", Guard::Permission, "retrofit:read", {}, [](Context& c) {
+                   Reply r;
+                   r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                   r.body = app::export_retrofits_xlsx(c.db, c.caller(), c.req.query);
+                   r.headers.emplace_back("Content-Disposition",
+                                          "attachment; filename=\"retrofits.xlsx\"; filename*=UTF-8''%E7%84%8A%E6%9C%BA%E6%94%B9%E9%80%A0%E5%8F%B0%E8%B4%A6.xlsx");
+                   return r;
+                 }, false, "导出焊机改造台账（.xlsx，最多 10 万行）", 0, true});
   out.push_back({"GET", "/api/retrofits/summary", Guard::Permission, "retrofit:read", {},
                  [](Context& c) { return ok(app::retrofit_summary(c.db, c.caller())); }, false,
                  "焊机加芯赋码进度与补贴统计"});

@@ -47,6 +47,7 @@ export interface RetrofitSummary {
   states: Record<RetrofitState, number>
   done: { retrofit: number; trade_in: number; insured: number }
   subsidy: { requested: number; granted: number; paid: number }
+  units: { id: number; name: string; active: number; chipped: number; unchipped: number; inProgress: number }[]
 }
 
 export const RETROFIT_STATES: { value: RetrofitState; label: string; tag: TagType }[] = [

@@ -90,7 +90,7 @@ describe('figures', () => {
     expect(yuan(null)).toBe('—')
     const s: RetrofitSummary = {
       machines: { active: 16, chipped: 12, unchipped: 4 }, states: { applied: 1, approved: 1, rejected: 1, done: 1, cancelled: 0 },
-      done: { retrofit: 1, trade_in: 0, insured: 1 }, subsidy: { requested: 1400, granted: 900, paid: 300 },
+      done: { retrofit: 1, trade_in: 0, insured: 1 }, subsidy: { requested: 1400, granted: 900, paid: 300 }, units: [],
     }
     expect(chippedPercent(s)).toBe(75)
     expect(chippedPercent({ ...s, machines: { active: 0, chipped: 0, unchipped: 0 } })).toBe(0)
