@@ -181,19 +181,34 @@ json list_meetings(store::Db& db, const access::Caller& who, const QueryMap& q) 
   }
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kMeetingSelect, "FROM meetings m", f, "m.held_on DESC, m.id DESC", p);
+    // The page's parties in one read: counts by kind, and the first three venue and unit names (venues first, each by
+    // name, as on the detail).
+    std::map<long long, json> summary;
+    store::Params ids;
+    std::string marks;
     for (auto& item : out["items"]) {
       item = meeting_json(item);
-      json parties = parties_of(c, item["id"].get<long long>());
-      item["venueCount"] = parties["venues"].size();
-      item["unitCount"] = parties["units"].size();
-      item["personCount"] = parties["people"].size();
-      json names = json::array();
-      for (const char* list : {"venues", "units"})
-        for (const auto& x : parties[list])
-          if (names.size() < 3) names.push_back(x["name"]);
-      item["partyNames"] = names;
       item.erase("content");
+      long long id = item["id"];
+      summary[id] = {{"venueCount", 0}, {"unitCount", 0}, {"personCount", 0}, {"partyNames", json::array()}};
+      ids.emplace_back(id);
+      marks += marks.empty() ? "?" : ", ?";
     }
+    if (!ids.empty()) {
+      c.each("SELECT mp.meeting_id, mp.party_type, COALESCE(v.name, un.name, '') AS name FROM meeting_parties mp "
+             "LEFT JOIN venues v ON mp.party_type = 'venue' AND v.id = mp.party_id "
+             "LEFT JOIN units un ON mp.party_type = 'unit' AND un.id = mp.party_id "
+             "WHERE mp.meeting_id IN (" + marks + ") "
+             "ORDER BY mp.meeting_id, CASE mp.party_type WHEN 'venue' THEN 0 WHEN 'unit' THEN 1 ELSE 2 END, name",
+             ids, [&](json& row) {
+        json& m = summary[store::as_id(row["meeting_id"])];
+        std::string type = row["party_type"];
+        std::string count = type + "Count";
+        m[count] = m[count].get<long long>() + 1;
+        if (type != "person" && m["partyNames"].size() < 3) m["partyNames"].push_back(row["name"]);
+      });
+    }
+    for (auto& item : out["items"]) item.update(summary[item["id"].get<long long>()]);
     return out;
   });
 }
