@@ -89,7 +89,7 @@ std::string money(double v) {
   return buf;
 }
 
-json approve(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
+void approve(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   double granted = in.number("subsidyGranted", "核定补贴（元）", 0, kMaxSubsidy);
   std::string note = in.opt_str("note", 500, "审核意见").value_or("");
   refuse_unless(r, {"applied"}, "批准");
@@ -102,25 +102,22 @@ json approve(store::Conn& c, const access::Caller& who, const json& r, Input& in
          "updated_at = ? WHERE id = ?",
          {granted, note, who.user_id, now, now, r["id"].get<long long>()});
   tell_applicant(c, who, r, "焊机改造申请已批准", "核定补贴 " + money(granted) + " 元。完成改造后请在平台报告芯片编号。");
-  return r;
 }
 
-json reject(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
+void reject(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   std::string note = in.str("note", 500, "不予批准的理由");
   refuse_unless(r, {"applied"}, "退回");
   std::string now = now_iso();
   c.exec("UPDATE machine_retrofits SET state = 'rejected', review_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?",
          {note, who.user_id, now, now, r["id"].get<long long>()});
   tell_applicant(c, who, r, "焊机改造申请未通过", note);
-  return r;
 }
 
-json cancel(store::Conn& c, const json& r, Input& in) {
+void cancel(store::Conn& c, const access::Caller&, const json& r, Input& in) {
   std::string reason = in.opt_str("reason", 500, "撤销原因").value_or("");
   refuse_unless(r, {"applied", "approved"}, "撤销");
   c.exec("UPDATE machine_retrofits SET state = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?",
          {reason, now_iso(), r["id"].get<long long>()});
-  return r;
 }
 
 struct Insurance {
@@ -139,7 +136,7 @@ Insurance read_insurance(Input& in) {
   return f;
 }
 
-json complete(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
+void complete(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   std::string chip = in.str("chipId", 64, "芯片编号");
   Insurance ins = read_insurance(in);
   bool trade_in = r["way"] == "trade_in";
@@ -154,9 +151,9 @@ json complete(store::Conn& c, const access::Caller& who, const json& r, Input& i
   } else {
     for (const char* f : {"code", "kind", "model"})
       if (in.has(f)) throw bad_request("INVALID_VALUE", "加装芯片改造沿用原焊机，不登记新焊机", f);
-    auto m = c.row("SELECT status, chip_id FROM machines WHERE id = ?", {old_machine});
-    if ((*m)["status"] == "retired") throw conflict("MACHINE_RETIRED", "该焊机已报废，请撤销本申请或改为以旧换新");
-    set_machine_chip_status(c, who, old_machine, chip, (*m)["status"]);
+    std::string status = c.text("SELECT status FROM machines WHERE id = ?", {old_machine}).value_or("");
+    if (status == "retired") throw conflict("MACHINE_RETIRED", "该焊机已报废，请撤销本申请或改为以旧换新");
+    set_machine_chip_status(c, who, old_machine, chip, status);
   }
   std::string now = now_iso();
   c.exec("UPDATE machine_retrofits SET state = 'done', chip_id = ?, new_machine_id = ?, insurer = ?, policy_number = ?, "
@@ -165,10 +162,9 @@ json complete(store::Conn& c, const access::Caller& who, const json& r, Input& i
           ins.until ? store::Value(*ins.until) : store::Value(nullptr), who.user_id, now, now, r["id"].get<long long>()});
   if (r["subsidyGranted"].is_number() && r["subsidyGranted"].get<double>() > 0)
     tell_reviewers(c, who, r, "焊机改造已完成，待拨付补贴", c.scalar("SELECT reviewed_by FROM machine_retrofits WHERE id = ?", {r["id"].get<long long>()}));
-  return r;
 }
 
-json pay(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
+void pay(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   double amount = in.number("amount", "拨付金额（元）", 0.01, kMaxSubsidy);
   std::string paid_on = in.date("paidOn", "拨付日期");
   std::string ref = in.str("paymentRef", 60, "拨付凭证号");
@@ -183,12 +179,8 @@ json pay(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   c.exec("UPDATE machine_retrofits SET subsidy_paid = ?, paid_on = ?, payment_ref = ?, paid_by = ?, updated_at = ? WHERE id = ?",
          {amount, paid_on, ref, who.user_id, now_iso(), r["id"].get<long long>()});
   tell_applicant(c, who, r, "焊机改造补贴已拨付", money(amount) + " 元，凭证号 " + ref + "。");
-  return r;
 }
 
-}  // namespace
-
-namespace {
 constexpr const char* kFrom = "FROM machine_retrofits r JOIN machines m ON m.id = r.machine_id JOIN units u ON u.id = r.unit_id";
 
 // The list's filters, within the caller's scope.
@@ -282,11 +274,12 @@ json apply_retrofit(store::Db& db, const access::Caller& who, const json& body) 
 }
 
 json run_retrofit_command(store::Db& db, const access::Caller& who, long long id, const std::string& name, const json& body) {
-  using Command = json (*)(store::Conn&, const access::Caller&, const json&, Input&);
+  // Each command checks its body and the state, then writes; the caller's transaction records before and after.
+  using Command = void (*)(store::Conn&, const access::Caller&, const json&, Input&);
   static const std::map<std::string, Command> commands = {
       {"approve", approve},
       {"reject", reject},
-      {"cancel", [](store::Conn& c, const access::Caller&, const json& r, Input& in) { return cancel(c, r, in); }},
+      {"cancel", cancel},
       {"complete", complete},
       {"pay", pay},
   };
