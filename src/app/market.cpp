@@ -12,6 +12,7 @@
 #include "app/rules.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/permit.h"
 #include "domain/permit_rules.h"
 #include "domain/validate.h"
 #include "store/scope.h"
@@ -166,6 +167,15 @@ json request_detail(store::Conn& c, const access::Caller& who, long long id) {
   }
   k["offers"] = offers;
   k["venueSide"] = venue;
+  // The permits the awarded unit applied for this work: for the venue's side and that unit.
+  json permits = json::array();
+  if (venue || awarded_to_me)
+    for (auto row : c.rows("SELECT id, number, state, planned_start AS \"plannedStart\" FROM permits WHERE work_request_id = ? ORDER BY id", {id})) {
+      store::as_int(row, {"id"});
+      row["stateLabel"] = std::string(permit::state_label(*permit::parse_state(row["state"].get<std::string>())));
+      permits.push_back(row);
+    }
+  k["permits"] = permits;
   if (!venue && !awarded_to_me) k["contactPhone"] = validate::mask_phone(k["contactPhone"].get<std::string>());
   return k;
 }

@@ -162,7 +162,7 @@ struct Draft {
   std::string place, indoor_reason, content, method, level, planned_start, planned_end, risk_identification,
       risk_assessment;
   bool indoor = false, fire_separation = false, gas_required = false;
-  std::optional<long long> unit_id, wind_force;
+  std::optional<long long> unit_id, wind_force, work_request_id;
   std::vector<Worker> workers;
   std::vector<long long> machines;
   json controls = json::array(), photos_before = json::array();
@@ -191,6 +191,7 @@ Draft read_draft(const json& body) {
   d.planned_start = read_time(in, "plannedStart", "计划开始时间");
   d.planned_end = read_time(in, "plannedEnd", "计划结束时间");
   d.unit_id = in.opt_integer("unitId", "施工单位");
+  d.work_request_id = in.opt_integer("workRequestId", "供需对接需求");
   d.job_leader_id = in.integer("jobLeaderId", "动火作业负责人");
   d.fire_watch_id = in.integer("fireWatchId", "监护人");
   d.approver_user_id = in.integer("approverUserId", "审批人");
@@ -266,6 +267,12 @@ std::set<Participant> check_draft_refs(store::Conn& c, const Draft& d, long long
     ref("SELECT id FROM certificates WHERE id = ?", w.certificate_id, "CERT_NOT_FOUND", "作业人员所持证书不存在", "workers");
   }
   for (long long m : d.machines) ref("SELECT id FROM machines WHERE id = ?", m, "MACHINE_NOT_FOUND", "焊机不存在", "machineIds");
+  // Work awarded on the supply platform (动火作业供需对接): to this permit's unit, at this permit's venue.
+  if (d.work_request_id)
+    refs.push_back({"SELECT r.id FROM work_requests r JOIN work_offers o ON o.id = r.awarded_offer_id "
+                    "WHERE r.id = ? AND r.state IN ('awarded', 'done') AND r.venue_id = ? AND o.unit_id = ?",
+                    {*d.work_request_id, d.venue_id, d.unit_id ? store::Value(*d.unit_id) : store::Value(nullptr)},
+                    "WORK_REQUEST_MISMATCH", "该动火作业需求不存在，或未选定本施工单位承接，或与动火场所不符", "workRequestId", {}});
   for (size_t i = 1; i < refs.size(); ++i) c.prefetch(refs[i].sql, refs[i].key);  // sent with the first
   std::set<Participant> involved{{applicant, "applicant"}};
   for (const auto& r : refs) {
@@ -293,14 +300,15 @@ constexpr std::string_view kDraftColumns[] = {
     "venue_id", "place", "indoor", "indoor_reason", "content", "method", "level_declared", "level", "planned_start",
     "planned_end", "unit_id", "job_leader_id", "fire_watch_id", "approver_user_id", "risk_identification",
     "risk_assessment", "controls", "fire_separation", "wind_force", "gas_required", "photos_before", "worker_count",
-    "updated_at"};
+    "work_request_id", "updated_at"};
 
 store::Params draft_values(const Draft& d) {
   return {d.venue_id, d.place, static_cast<long long>(d.indoor), d.indoor_reason, d.content, d.method, d.level, d.level,
           d.planned_start, d.planned_end, d.unit_id ? store::Value(*d.unit_id) : store::Value(nullptr), d.job_leader_id,
           d.fire_watch_id, d.approver_user_id, d.risk_identification, d.risk_assessment, d.controls.dump(),
           static_cast<long long>(d.fire_separation), d.wind_force ? store::Value(*d.wind_force) : store::Value(nullptr),
-          static_cast<long long>(d.gas_required), d.photos_before.dump(), static_cast<long long>(d.workers.size()), now_iso()};
+          static_cast<long long>(d.gas_required), d.photos_before.dump(), static_cast<long long>(d.workers.size()),
+          d.work_request_id ? store::Value(*d.work_request_id) : store::Value(nullptr), now_iso()};
 }
 
 // Today's permit numbers: the counter's key ("2026-12-05") and the numbers' prefix ("DH-20261205-").
@@ -641,6 +649,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
     out.key("kindLabel").text_of(m, "kind_label").end_object();
   });
   out.end_array();
+  out.key("workRequestId").integer_of(raw, "work_request_id");
   out.key("riskIdentification").text_of(raw, "risk_identification");
   out.key("riskAssessment").text_of(raw, "risk_assessment");
   out.key("controls").raw_of(raw, "controls");

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, describe, expectError, uid, randomPhone, localDate, permitWorld, createOpenVenue, createUnit, createPerson,
-  createCertificate, createMachine, createAccountPerson, setServerClock, resetServerClock, MISSING_ID,
+  createCertificate, createMachine, createAccountPerson, setServerClock, resetServerClock, permitBody, HOUR, MISSING_ID,
 } from './lib.mjs';
 
 const TAG = uid('xq');
@@ -251,6 +251,34 @@ test('answer, see, award: the venue sees all answers with standing, units their 
   assert.equal(done.json.closeNote, '已按期完成，动火作业证 DH 已关闭');
   expectError(await c.vm.post(`/api/market/requests/${r.id}/done`, {}), 409, 'REQUEST_STATE_INVALID');
   expectError(await c.vm.post(`/api/market/requests/${r.id}/cancel`, { reason: '不再需要' }), 409, 'REQUEST_STATE_INVALID');
+});
+
+test('the awarded unit\'s permit names the request, which then lists it; work not awarded to the unit or at another venue is refused', async () => {
+  const r = await post({ title: `${TAG} 关联作业证` });
+  const open = await post({ title: `${TAG} 未选定` });
+  const answered = await offer(c.contractor, r, unitA, workersA);
+  await offer(bClient, r, unitB, workersB);
+  const accepted = await c.vm.post(`/api/market/offers/${answered.offers[0].id}/accept`, {});
+  assert.equal(accepted.status, 200, describe(accepted));
+  const start = Date.now() + 50 * HOUR;
+  const body = (over) => permitBody({ venueId: venue.id, start, end: start + 4 * HOUR, jobLeaderId: world.people.get('邓强').id,
+    approverUserId: vmUser.id, unitId: unitA.id }, { fireWatchId: world.people.get('曾小燕').id, workRequestId: r.id, ...over });
+  for (const over of [{ workRequestId: open.id }, { workRequestId: MISSING_ID }, { unitId: unitB.id }, { unitId: undefined },
+    { venueId: otherVenue.id }]) {
+    expectError(await c.contractor.post('/api/permits', body(over)), 400, 'WORK_REQUEST_MISMATCH', 'workRequestId');
+  }
+  expectError(await c.contractor.post('/api/permits', body({ workRequestId: 'x' })), 400, 'INVALID_TYPE', 'workRequestId');
+  assert.deepEqual((await c.vm.getOk(`/api/market/requests/${r.id}`)).permits, [], 'no refused permit was written');
+  const created = await c.contractor.post('/api/permits', body());
+  assert.equal(created.status, 201, describe(created));
+  assert.equal(created.json.workRequestId, r.id);
+  const listed = [{ id: created.json.id, number: created.json.number, state: 'draft', stateLabel: '草稿', plannedStart: created.json.plannedStart }];
+  assert.deepEqual((await c.vm.getOk(`/api/market/requests/${r.id}`)).permits, listed, 'the venue sees the permit on the request');
+  assert.deepEqual((await c.contractor.getOk(`/api/market/requests/${r.id}`)).permits, listed);
+  assert.deepEqual((await bClient.getOk(`/api/market/requests/${r.id}`)).permits, [], 'the unit not chosen does not');
+  const plain = await c.contractor.post('/api/permits', body({ workRequestId: undefined }));
+  assert.equal(plain.status, 201, describe(plain));
+  assert.equal(plain.json.workRequestId, null);
 });
 
 test('withdraw and cancel: a pending answer is withdrawn by its unit; cancelling declines what is pending', async () => {

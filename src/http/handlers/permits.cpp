@@ -40,7 +40,7 @@ void add_permit_routes(std::vector<Route>& out) {
       {"approverUserId", F::Integer}, {"workers", F::ObjectList},     {"machineIds", F::IntList},
       {"riskIdentification", F::String}, {"riskAssessment", F::String}, {"controls", F::ObjectList},
       {"fireSeparation", F::Boolean}, {"windForce", F::Integer},      {"gasRequired", F::Boolean},
-      {"photosBefore", F::StringList}};
+      {"photosBefore", F::StringList}, {"workRequestId", F::Integer}};
   out.push_back({"GET", "/api/permits", Guard::Permission, "permit:read", {},
                  [](Context& c) { return Reply::json_text(app::list_permits(c.db, c.caller(), c.req.query)); }, false, "动火作业证列表"});
   out.push_back({"GET", "/api/permits/count", Guard::Permission, "permit:read", {},
