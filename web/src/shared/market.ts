@@ -58,6 +58,8 @@ export interface WorkRequest {
   createdAt: string
   updatedAt: string
   offers?: WorkOffer[]
+  /** The permits the awarded unit applied for this work (the venue's side and that unit). */
+  permits?: { id: number; number: string; state: string; stateLabel: string; plannedStart: string }[]
   venueSide?: boolean
 }
 
@@ -172,6 +174,6 @@ export function permitLink(r: WorkRequest): string | null {
   const won = r.offers?.find((o) => o.state === 'accepted' && o.mine)
   if (r.state !== 'awarded' || !won) return null
   const q = new URLSearchParams({ venueId: String(r.venueId), unitId: String(won.unitId), workers: won.people.map((p) => p.id).join(','),
-    place: r.place, content: r.title })
+    place: r.place, content: r.title, workRequestId: String(r.id) })
   return `/permits/new?${q.toString()}`
 }

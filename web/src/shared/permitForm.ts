@@ -38,6 +38,8 @@ export interface PermitForm {
   windForce: number | null
   gasRequired: boolean
   photosBefore: string[]
+  /** Work awarded through 供需对接 that this application is for. */
+  workRequestId: number | null
 }
 
 /** Every field the form shows an error for (PermitInput names). */
@@ -91,12 +93,13 @@ export function blankPermitForm(): PermitForm {
     windForce: null,
     gasRequired: false,
     photosBefore: [],
+    workRequestId: null,
   }
 }
 
 /**
  * A new application started from elsewhere (a venue's page, work awarded through 供需对接): ?venueId=&unitId=&place=
- * &content=&workers=1,2. Values that are not what the form takes are left out; the form checks the rest as usual.
+ * &content=&workers=1,2&workRequestId=. Values that are not what the form takes are left out; the form checks the rest as usual.
  */
 export function prefillFromQuery(query: Record<string, unknown>): Partial<PermitForm> {
   const text = (k: string, max: number) => (typeof query[k] === 'string' ? (query[k] as string).trim().slice(0, max) : '')
@@ -106,6 +109,8 @@ export function prefillFromQuery(query: Record<string, unknown>): Partial<Permit
   if (venueId) out.venueId = venueId
   const unitId = id(text('unitId', 16))
   if (unitId) out.unitId = unitId
+  const workRequestId = id(text('workRequestId', 16))
+  if (workRequestId) out.workRequestId = workRequestId
   if (text('place', 200)) out.place = text('place', 200)
   if (text('content', 500)) out.content = text('content', 500)
   const workers = [...new Set(text('workers', 400).split(',').map((w) => id(w.trim())).filter((w): w is number => w != null))].slice(0, 20)
@@ -138,6 +143,7 @@ export function formFromPermit(p: Permit): PermitForm {
     windForce: p.windForce ?? null,
     gasRequired: !!p.gasRequired,
     photosBefore: [...(p.photosBefore ?? [])],
+    workRequestId: p.workRequestId ?? null,
   }
 }
 
@@ -169,6 +175,7 @@ export function buildPermitInput(f: PermitForm): PermitInput {
   }
   if (f.indoor) body.indoorReason = f.indoorReason.trim()
   if (f.unitId != null) body.unitId = f.unitId
+  if (f.workRequestId != null) body.workRequestId = f.workRequestId
   if (f.riskAssessment.trim()) body.riskAssessment = f.riskAssessment.trim()
   if (f.windForce != null && Number.isFinite(f.windForce)) body.windForce = f.windForce
   return body

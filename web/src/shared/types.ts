@@ -340,6 +340,7 @@ export interface PermitInput {
   plannedStart: string
   plannedEnd: string
   unitId?: number | null
+  workRequestId?: number
   jobLeaderId: number
   fireWatchId: number
   approverUserId: number
@@ -461,6 +462,8 @@ export interface PermitEvent {
 
 export interface Permit extends PermitSummary {
   indoorReason: string
+  /** The 供需对接 request this permit is for, if any. */
+  workRequestId: number | null
   unit: { id: number; name: string } | null
   approver: { id: number; name: string }
   applicant: { id: number; name: string }

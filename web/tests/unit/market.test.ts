@@ -86,12 +86,13 @@ describe('from an award to a permit application', () => {
     expect(link).toMatch(/^\/permits\/new\?/)
     expect(prefillFromQuery(Object.fromEntries(new URLSearchParams(link!.split('?')[1])))).toEqual({
       venueId: 3, unitId: 5, place: '中庭', content: '护栏加固', workers: [{ personId: 21, certificateId: null }, { personId: 22, certificateId: null }],
+      workRequestId: 1,
     })
     expect(permitLink(request({ state: 'awarded', offers: [offer({ state: 'accepted', mine: false })] }))).toBeNull()
     expect(permitLink(request({ offers: [offer({ mine: true })] }))).toBeNull()
   })
   it('leaves out what is not an id or text, and repeats', () => {
-    expect(prefillFromQuery({ venueId: '0', unitId: 'x', workers: '3,3,abc,,4', place: ['a'] })).toEqual({
+    expect(prefillFromQuery({ venueId: '0', unitId: 'x', workers: '3,3,abc,,4', place: ['a'], workRequestId: '1e3' })).toEqual({
       workers: [{ personId: 3, certificateId: null }, { personId: 4, certificateId: null }],
     })
     expect(prefillFromQuery({})).toEqual({})

@@ -93,6 +93,8 @@ describe('buildPermitInput', () => {
     expect(body).not.toHaveProperty('unitId')
     expect(body).not.toHaveProperty('riskAssessment')
     expect(body).not.toHaveProperty('windForce')
+    expect(body).not.toHaveProperty('workRequestId')
+    expect(buildPermitInput(filled({ workRequestId: 7 })).workRequestId).toBe(7)
     expect(body.workers).toEqual([{ personId: 1, certificateId: 1 }])
     expect(body.controls).toEqual([])
     expect(body.photosBefore).toEqual([])
@@ -129,6 +131,7 @@ describe('formFromPermit', () => {
       windForce: null,
       gasRequired: false,
       photosBefore: ['a'],
+      workRequestId: 4,
     } as unknown as Permit
     const f = formFromPermit(p)
     expect(f.level).toBe('level2')
@@ -141,6 +144,7 @@ describe('formFromPermit', () => {
     expect(Date.parse(body.plannedEnd)).toBe(Date.parse(p.plannedEnd))
     expect(body.machineIds).toEqual([8])
     expect(body.unitId).toBe(1)
+    expect(body.workRequestId).toBe(4) // saving the draft keeps its 供需对接 request
   })
 })
 
