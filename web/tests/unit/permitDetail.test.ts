@@ -64,7 +64,7 @@ afterEach(() => {
 
 describe('permit detail: buttons come from allowedCommands only', () => {
   it('console: the fire watch during 作业后监护 gets 监护巡查 and 关闭, the countdown and the timeline', async () => {
-    session.me = { id: 23 } as never
+    session.me = { id: 23, permissions: ['permit:read'] } as never
     vi.spyOn(api, 'get').mockResolvedValue(permit({}))
     const w = await mountAt(ConsoleDetail, '/permits/3', '/permits/:id', ElementPlus)
     expect(buttons(w, 'cmd-')).toEqual(['rounds', 'close'])
@@ -79,7 +79,7 @@ describe('permit detail: buttons come from allowedCommands only', () => {
   })
 
   it('console: a draft’s applicant gets 编辑, 提交申请 and 取消; nobody gets a button the server did not list', async () => {
-    session.me = { id: 18 } as never
+    session.me = { id: 18, permissions: ['permit:read'] } as never
     vi.spyOn(api, 'get').mockResolvedValue(permit({ state: 'draft', stateLabel: '草稿', rounds: [], allowedCommands: ['submit', 'cancel', 'update'] }))
     const w = await mountAt(ConsoleDetail, '/permits/3', '/permits/:id', ElementPlus)
     expect(buttons(w, 'cmd-')).toEqual(['update', 'submit', 'cancel'])
@@ -91,13 +91,13 @@ describe('permit detail: buttons come from allowedCommands only', () => {
   })
 
   it('phone: the same commands, drafts not editable there, the round countdown shown while watching', async () => {
-    session.me = { id: 23 } as never
+    session.me = { id: 23, permissions: ['permit:read'] } as never
     vi.spyOn(api, 'get').mockResolvedValue(permit({}))
     const w = await mountAt(MobileDetail, '/permits/3', '/permits/:id', Vant)
     expect(buttons(w, 'm-cmd-')).toEqual(['rounds', 'close'])
     expect(w.find('[data-test="m-round-countdown"]').text()).toContain('第 1 / 2 次监护巡查')
 
-    session.me = { id: 18 } as never
+    session.me = { id: 18, permissions: ['permit:read'] } as never
     vi.spyOn(api, 'get').mockResolvedValue(permit({ state: 'draft', rounds: [], allowedCommands: ['submit', 'cancel', 'update'] }))
     const d = await mountAt(MobileDetail, '/permits/3', '/permits/:id', Vant)
     expect(buttons(d, 'm-cmd-')).toEqual(['submit', 'cancel'])
