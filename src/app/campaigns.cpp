@@ -1,6 +1,7 @@
 #include "app/campaigns.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "app/audit.h"
@@ -15,44 +16,51 @@ namespace {
 
 using clock::now_iso;
 
-// A local date's first and last instants, as stored times compare (China time, UTC+8).
-
 std::string org_name(store::Conn& c, long long id) { return c.text("SELECT name FROM org_units WHERE id = ?", {id}).value_or(""); }
 
-// A task as its campaign's page shows it: departments by name, state, lateness and the reported totals.
-json task_json(store::Conn& c, const json& row, const std::string& today) {
+// Org unit names by id, read once for a campaign's tasks (a town or district has tens to hundreds of them).
+std::map<long long, std::string> org_names(store::Conn& c) {
+  std::map<long long, std::string> out;
+  c.each_view("SELECT id, name FROM org_units", {}, [&](const store::RowView& r) { out.emplace(r.integer("id"), std::string(r.text("name"))); });
+  return out;
+}
+
+// A task as its campaign's page shows it: departments by name, state, lateness and the reported totals (read by
+// kTaskSelect with the task).
+json task_json(const json& row, const std::map<long long, std::string>& names, const std::string& today) {
   json t = row;
-  store::as_int(t, {"id", "campaignId", "seq", "leadOrgUnitId"});
-  t["leadOrgUnitName"] = org_name(c, t["leadOrgUnitId"]);
+  store::as_int(t, {"id", "campaignId", "seq", "leadOrgUnitId", "reportCount", "venuesChecked", "hazardsFound", "hazardsFixed"});
+  auto name = [&](long long id) {
+    auto it = names.find(id);
+    return it == names.end() ? std::string() : it->second;
+  };
+  t["leadOrgUnitName"] = name(t["leadOrgUnitId"]);
   json helpers = json::parse(t["helperOrgUnitIds"].get<std::string>());
   t["helperOrgUnitIds"] = helpers;
-  json names = json::array();
-  for (const auto& h : helpers) names.push_back(org_name(c, h.get<long long>()));
-  t["helperOrgUnitNames"] = names;
+  json helper_names = json::array();
+  for (const auto& h : helpers) helper_names.push_back(name(h.get<long long>()));
+  t["helperOrgUnitNames"] = helper_names;
   bool done = !t["doneAt"].is_null();
   t["state"] = done ? "done" : "open";
   t["late"] = !done && t["dueOn"].get<std::string>() < today;
-  auto totals = c.row("SELECT COUNT(*) AS n, COALESCE(SUM(venues_checked), 0) AS venues, COALESCE(SUM(hazards_found), 0) AS found, "
-                      "COALESCE(SUM(hazards_fixed), 0) AS fixed, MAX(created_at) AS last FROM campaign_reports WHERE task_id = ?",
-                      {t["id"].get<long long>()});
-  store::as_int(*totals, {"n", "venues", "found", "fixed"});
-  t["reportCount"] = (*totals)["n"];
-  t["venuesChecked"] = (*totals)["venues"];
-  t["hazardsFound"] = (*totals)["found"];
-  t["hazardsFixed"] = (*totals)["fixed"];
-  t["lastReportAt"] = (*totals)["last"];
   return t;
 }
 
+// A task with the totals of its reports (campaign_reports_task serves the subqueries).
 constexpr const char* kTaskSelect =
-    "SELECT id, campaign_id AS \"campaignId\", seq, title, content, lead_org_unit_id AS \"leadOrgUnitId\", "
-    "helper_org_unit_ids AS \"helperOrgUnitIds\", due_on AS \"dueOn\", done_at AS \"doneAt\", done_summary AS \"doneSummary\" "
-    "FROM campaign_tasks";
+    "SELECT t.id, t.campaign_id AS \"campaignId\", t.seq, t.title, t.content, t.lead_org_unit_id AS \"leadOrgUnitId\", "
+    "t.helper_org_unit_ids AS \"helperOrgUnitIds\", t.due_on AS \"dueOn\", t.done_at AS \"doneAt\", t.done_summary AS \"doneSummary\", "
+    "(SELECT COUNT(*) FROM campaign_reports r WHERE r.task_id = t.id) AS \"reportCount\", "
+    "(SELECT COALESCE(SUM(r.venues_checked), 0) FROM campaign_reports r WHERE r.task_id = t.id) AS \"venuesChecked\", "
+    "(SELECT COALESCE(SUM(r.hazards_found), 0) FROM campaign_reports r WHERE r.task_id = t.id) AS \"hazardsFound\", "
+    "(SELECT COALESCE(SUM(r.hazards_fixed), 0) FROM campaign_reports r WHERE r.task_id = t.id) AS \"hazardsFixed\", "
+    "(SELECT MAX(r.created_at) FROM campaign_reports r WHERE r.task_id = t.id) AS \"lastReportAt\" "
+    "FROM campaign_tasks t";
 
 json load_task(store::Conn& c, long long id) {
-  auto row = c.row(std::string(kTaskSelect) + " WHERE id = ?", {id});
+  auto row = c.row(std::string(kTaskSelect) + " WHERE t.id = ?", {id});
   if (!row) throw not_found();
-  return task_json(c, *row, clock::today());
+  return task_json(*row, org_names(c), clock::today());
 }
 
 json campaign_json(store::Conn& c, const json& row) {
@@ -85,7 +93,8 @@ json campaign_detail(store::Conn& c, long long id) {
   json k = campaign_json(c, *row);
   std::string today = clock::today();
   json tasks = json::array();
-  for (const auto& t : c.rows(std::string(kTaskSelect) + " WHERE campaign_id = ? ORDER BY seq", {id})) tasks.push_back(task_json(c, t, today));
+  auto names = org_names(c);
+  for (const auto& t : c.rows(std::string(kTaskSelect) + " WHERE t.campaign_id = ? ORDER BY t.seq", {id})) tasks.push_back(task_json(t, names, today));
   k["tasks"] = tasks;
   // The hazards found within the campaign's dates, by the department that supervises them.
   json stats = c.rows(
