@@ -325,17 +325,35 @@ json retrofit_summary(store::Db& db, const access::Caller& who) {
         done["insured"] = done["insured"].get<long long>() + row["insured"].get<long long>();
       }
     }
-    // The units with the most machines still to chip: whom the town should go and see first.
+    // The units with the most machines still to chip: whom the town should go and see first. Found from the machines
+    // without a chip (through the chip index, which holds the NULLs: few once a town is chipped), then counted.
     store::Params up;
-    std::string unit_machines = machine_scope(who, up);
-    json by_unit = c.rows("SELECT u.id, u.name, COUNT(*) AS active, COUNT(m.chip_id) AS chipped, "
-                        "(SELECT COUNT(*) FROM machine_retrofits r WHERE r.unit_id = u.id AND r.state IN ('applied', 'approved')) AS \"inProgress\" "
-                        "FROM machines m JOIN units u ON u.id = m.unit_id WHERE m.status <> 'retired' AND " + unit_machines +
-                        " GROUP BY u.id, u.name HAVING COUNT(*) > COUNT(m.chip_id) ORDER BY COUNT(*) - COUNT(m.chip_id) DESC, u.id LIMIT 20",
+    std::string unchipped_scope = machine_scope(who, up);
+    json first = c.rows("SELECT m.unit_id, COUNT(*) AS n FROM machines m WHERE m.chip_id IS NULL AND m.unit_id IS NOT NULL AND m.status <> 'retired' AND " +
+                            unchipped_scope + " GROUP BY m.unit_id ORDER BY COUNT(*) DESC, m.unit_id LIMIT 20",
                         up);
-    for (auto& u : by_unit) {
-      store::as_int(u, {"id", "active", "chipped", "inProgress"});
-      u["unchipped"] = u["active"].get<long long>() - u["chipped"].get<long long>();
+    json by_unit = json::array();
+    if (!first.empty()) {
+      store::Params cp;
+      std::string marks;
+      for (const auto& u : first) {
+        marks += marks.empty() ? "?" : ", ?";
+        cp.push_back(store::as_id(u["unit_id"]));
+      }
+      std::string counted_scope = machine_scope(who, cp);
+      std::map<long long, json> counted;
+      for (auto u : c.rows("SELECT u.id, u.name, COUNT(*) AS active, COUNT(m.chip_id) AS chipped, "
+                           "(SELECT COUNT(*) FROM machine_retrofits r WHERE r.unit_id = u.id AND r.state IN ('applied', 'approved')) AS \"inProgress\" "
+                           "FROM machines m JOIN units u ON u.id = m.unit_id WHERE m.unit_id IN (" + marks + ") AND m.status <> 'retired' AND " +
+                               counted_scope + " GROUP BY u.id, u.name",
+                           cp)) {
+        store::as_int(u, {"id", "active", "chipped", "inProgress"});
+        u["unchipped"] = u["active"].get<long long>() - u["chipped"].get<long long>();
+        long long id = u["id"];
+        counted.emplace(id, std::move(u));
+      }
+      for (const auto& u : first)
+        if (auto it = counted.find(store::as_id(u["unit_id"])); it != counted.end()) by_unit.push_back(std::move(it->second));
     }
     return json{{"machines", {{"active", active}, {"chipped", chipped}, {"unchipped", active - chipped}}},
                 {"states", states},

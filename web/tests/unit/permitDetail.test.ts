@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import type { Component, Plugin } from 'vue'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -61,6 +61,9 @@ afterEach(() => {
   vi.restoreAllMocks()
   document.body.innerHTML = ''
 })
+// Vant's fixed bars measure their height again 100, 200 and 300 ms after mounting (useHeight with a safe area):
+// let those timers run before the test environment (and its `window`) is torn down.
+afterAll(() => new Promise((done) => setTimeout(done, 350)))
 
 describe('permit detail: buttons come from allowedCommands only', () => {
   it('console: the fire watch during 作业后监护 gets 监护巡查 and 关闭, the countdown and the timeline', async () => {
