@@ -96,11 +96,12 @@ describe('供需对接 in the console', () => {
     await cp.locator('[data-test="worker-person-0"]').filter({ hasText: '唐国庆' }).waitFor()
     await cp.locator('[data-test="worker-person-1"]').filter({ hasText: '蒋超' }).waitFor()
     await cp.locator('[data-test="unit-select"]').filter({ hasText: '金凤建筑安装' }).waitFor()
-    await cp.locator('[data-test="form-work-request"]').waitFor() // the application names the awarded request
     assert.equal(new URL(cp.url()).searchParams.get('workRequestId'), String(id))
-
     const admin = await apiLogin('admin')
     const saved = await admin.get(`/api/market/requests/${id}`)
+    // the application names the awarded request by its number and name
+    await cp.locator('[data-test="form-work-request-link"]').filter({ hasText: `${saved.number}「${saved.title}」` }).waitFor()
+
     assert.equal(saved.state, 'awarded')
     assert.equal(saved.budget, 2600)
     assert.deepEqual([saved.windowStart, saved.windowEnd], [localDate(1), localDate(8)])
