@@ -174,6 +174,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"market.result", "动火作业应征结果（选定或未选定）"},
       {"retrofit.pending", "焊机改造待审核或待拨付补贴"},
       {"retrofit.reviewed", "焊机改造审核结果与补贴拨付"},
+      {"retrofit.remind", "存量焊机加芯赋码提醒（每月）"},
       {"webhook.test", "推送测试"},
   };
   return all;

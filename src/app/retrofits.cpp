@@ -363,4 +363,26 @@ json retrofit_summary(store::Db& db, const access::Caller& who) {
   });
 }
 
+int run_retrofit_reminders(store::Db& db) {
+  std::string month = clock::today().substr(0, 7) + "-01";
+  return db.write([&](store::Conn& c) {
+    if (c.exec("INSERT INTO job_days (name, day) VALUES ('retrofit_reminder', ?) ON CONFLICT DO NOTHING", {month}) == 0) return 0;
+    int reminded = 0;
+    for (const auto& u : c.rows("SELECT m.unit_id, COUNT(*) AS n FROM machines m WHERE m.chip_id IS NULL AND m.unit_id IS NOT NULL "
+                                "AND m.status <> 'retired' AND NOT EXISTS (SELECT 1 FROM machine_retrofits r WHERE r.machine_id = m.id "
+                                "AND r.state IN ('applied', 'approved')) GROUP BY m.unit_id ORDER BY m.unit_id")) {
+      std::vector<long long> people;
+      for (const auto& p : c.rows("SELECT DISTINCT user_id FROM people WHERE unit_id = ? AND user_id IS NOT NULL", {store::as_id(u["unit_id"])}))
+        people.push_back(store::as_id(p["user_id"]));
+      if (people.empty()) continue;
+      notify(c, {.event = "retrofit.remind",
+                 .title = "焊机加芯赋码提醒：本单位有 " + std::to_string(store::as_id(u["n"])) + " 台在用焊机未加装芯片",
+                 .body = "可申请加装芯片改造或以旧换新，并申请政府补贴；改造完成后报告芯片编号和焊机保险。",
+                 .link = "/machines?chipped=false", .permission = "retrofit:apply", .users = people});
+      ++reminded;
+    }
+    return reminded;
+  });
+}
+
 }  // namespace huoyan::app

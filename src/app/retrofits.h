@@ -33,5 +33,9 @@ json run_retrofit_command(store::Db& db, const access::Caller& who, long long id
 // done: {retrofit, trade_in, insured}, subsidy: {requested, granted, paid}, units: the 20 units with the most machines
 // in use without a chip [{id, name, active, chipped, unchipped, inProgress}]}.
 json retrofit_summary(store::Db& db, const access::Caller& who);
+// Once a month (the first timer round of the month): each unit with machines in use that carry no chip and have no
+// application in progress is reminded to apply (retrofit.remind, to its people's accounts that may apply). Returns
+// the units reminded.
+int run_retrofit_reminders(store::Db& db);
 
 }  // namespace huoyan::app

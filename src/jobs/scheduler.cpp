@@ -9,6 +9,7 @@
 #include "app/hazards.h"
 #include "app/notify.h"
 #include "app/reports.h"
+#include "app/retrofits.h"
 #include "app/permits.h"
 #include "domain/clock.h"
 
@@ -16,7 +17,7 @@ namespace huoyan::jobs {
 
 int run_timers(store::Db& db) {
   return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
-         app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) +
+         app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) + app::run_retrofit_reminders(db) +
          app::deliver_webhooks(db);
 }
 

@@ -9,6 +9,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, describe, expectError, uid, localDate, permitWorld, createUnit, createMachine, createAccountPerson, makeMachineCode, fetchXlsx, MISSING_ID,
+  resetServerClock, sqlOk,
 } from './lib.mjs';
 
 const NUMBER = /^GZ-(\d{4})-(\d{4,})$/;
@@ -292,4 +293,35 @@ test('the ledger export: the list\'s filters and scope, amounts as numbers, the 
   assert.ok(!theirs.text.includes(r.number), 'another unit does not export it');
   expectError(await c.admin.get('/api/retrofits/export.xlsx?state=paid'), 400, 'INVALID_VALUE', 'state');
   expectError(await c.vm.get('/api/retrofits/export.xlsx'), 403, 'FORBIDDEN');
+});
+
+test('the monthly reminder: a unit with stock machines and none in progress is told once a month, with the number; others are not', async () => {
+  const stock = await createUnit(c.admin, { name: `改造提醒甲${uid('n')}` });
+  const stockPerson = await createAccountPerson(c.admin, world, 'contractor', { name: '甲单位负责人', unitId: stock.id });
+  const stockWelder = await createAccountPerson(c.admin, world, 'welder', { name: '甲单位焊工', unitId: stock.id }); // may not apply
+  await stockMachine(stock);
+  await stockMachine(stock);
+  await apply(await stockMachine(stock), {}, stockPerson.client); // in progress: not counted
+  await createMachine(c.admin, stock.id); // chipped
+  await stockMachine(stock, { status: 'retired' });
+  const busy = await createUnit(c.admin, { name: `改造提醒乙${uid('n')}` });
+  const busyPerson = await createAccountPerson(c.admin, world, 'contractor', { name: '乙单位负责人', unitId: busy.id });
+  await apply(await stockMachine(busy), {}, busyPerson.client); // its only stock machine is being retrofitted
+
+  // This month's round has run (at start-up); forget it, and run the timers again.
+  sqlOk(`DELETE FROM job_days WHERE name = 'retrofit_reminder' AND day = '${localDate(0).slice(0, 7)}-01'`);
+  await resetServerClock();
+  const [told, ...more] = await notices(stockPerson.client, 'retrofit.remind');
+  assert.ok(told, 'the unit with stock machines is reminded');
+  assert.deepEqual(more, []);
+  assert.equal(told.title, '焊机加芯赋码提醒：本单位有 2 台在用焊机未加装芯片');
+  assert.equal(told.link, '/machines?chipped=false');
+  assert.equal(told.eventLabel, '存量焊机加芯赋码提醒（每月）');
+  assert.deepEqual(await notices(busyPerson.client, 'retrofit.remind'), [], 'a unit with every stock machine in progress is not reminded');
+  assert.deepEqual(await notices(stockWelder.client, 'retrofit.remind'), [], 'only accounts that may apply are told');
+  const listed = await stockPerson.client.getOk('/api/machines?chipped=false&pageSize=100');
+  assert.equal(listed.items.filter((m) => m.unitId === stock.id && m.status !== 'retired').length, 3, 'the link lists the stock (the one in progress too)');
+
+  await resetServerClock(); // the same month: not again
+  assert.equal((await notices(stockPerson.client, 'retrofit.remind')).length, 1);
 });
