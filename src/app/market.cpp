@@ -451,4 +451,28 @@ json list_providers(store::Db& db, const QueryMap& q) {
   });
 }
 
+int run_market_reminders(store::Db& db) {
+  std::string today = clock::today();
+  return db.write([&](store::Conn& c) {
+    int reminded = 0;
+    for (const auto& r : c.rows("SELECT r.id, r.number, r.title, r.window_start, r.window_end, r.created_by, "
+                                "(SELECT COUNT(*) FROM work_offers o WHERE o.request_id = r.id AND o.state = 'pending') AS answers "
+                                "FROM work_requests r WHERE r.state = 'open' AND r.reminded_at IS NULL AND r.window_start <= ? "
+                                "AND r.window_end >= ? ORDER BY r.id",
+                                {clock::add_days(today, 2), today})) {
+      long long id = store::as_id(r["id"]), answers = store::as_id(r["answers"]);
+      std::string when = "作业期限 " + r["window_start"].get<std::string>() + " 至 " + r["window_end"].get<std::string>();
+      notify(c, {.event = "market.remind",
+                 .title = (answers ? "动火作业需求待选定承接单位：" : "动火作业需求尚无单位应征：") + r["title"].get<std::string>(),
+                 .body = r["number"].get<std::string>() + "，" + when + "，" +
+                         (answers ? "已有 " + std::to_string(answers) + " 家单位应征，请选定承接单位或撤销需求"
+                                  : "可在“持证施工单位”中联系有资质的单位，或调整、撤销需求"),
+                 .link = "/market/" + std::to_string(id), .permission = "market:post", .users = {store::as_id(r["created_by"])}});
+      c.exec("UPDATE work_requests SET reminded_at = ? WHERE id = ?", {clock::now_iso(), id});
+      ++reminded;
+    }
+    return reminded;
+  });
+}
+
 }  // namespace huoyan::app

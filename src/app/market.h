@@ -33,5 +33,8 @@ json run_work_offer_command(store::Db& db, const access::Caller& who, long long 
 // ?q=&page=&pageSize=: units with at least one worker holding a valid hot-work certificate, with their certified
 // workers, chipped machines (加芯赋码), active credit marks and work awarded here.
 json list_providers(store::Db& db, const QueryMap& q);
+// Timers: an open request whose period starts within two days (or has started and not ended) without a unit chosen
+// reminds its poster once (market.remind): none has answered yet, or how many answers wait. Returns the requests.
+int run_market_reminders(store::Db& db);
 
 }  // namespace huoyan::app

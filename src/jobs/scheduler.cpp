@@ -7,6 +7,7 @@
 #include "app/auth.h"
 #include "app/devices.h"
 #include "app/hazards.h"
+#include "app/market.h"
 #include "app/notify.h"
 #include "app/reports.h"
 #include "app/retrofits.h"
@@ -17,7 +18,7 @@ namespace huoyan::jobs {
 
 int run_timers(store::Db& db) {
   return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
-         app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) + app::run_retrofit_reminders(db) +
+         app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) + app::run_retrofit_reminders(db) + app::run_market_reminders(db) +
          app::deliver_webhooks(db);
 }
 

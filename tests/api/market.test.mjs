@@ -352,3 +352,37 @@ test('an open request past its period reads as expired and takes no answers (tes
   assert.equal((await vm.post(`/api/market/requests/${r.id}/cancel`, { reason: '过期未找到单位' })).status, 200);
   await resetServerClock();
 });
+
+test('a request about to start without a unit chosen reminds its poster once: none answered yet, or how many wait', async () => {
+  // None is due yet (each starts in three days or more), so the scheduler's own rounds leave them alone meanwhile.
+  const none = await post({ title: `${TAG} 提醒无应征`, windowStart: localDate(3), windowEnd: localDate(8) });
+  const some = await post({ title: `${TAG} 提醒待选定`, windowStart: localDate(3), windowEnd: localDate(8) });
+  await offer(c.contractor, some, unitA, workersA);
+  const later = await post({ title: `${TAG} 提醒尚早`, windowStart: localDate(5), windowEnd: localDate(9) });
+  const chosen = await post({ title: `${TAG} 提醒已选定`, windowStart: localDate(3), windowEnd: localDate(8) });
+  const [answer] = (await offer(c.contractor, chosen, unitA, workersA)).offers;
+  assert.equal((await c.vm.post(`/api/market/offers/${answer.id}/accept`, {})).status, 200);
+
+  const told = async (client, r) => (await notices(client, 'market.remind')).filter((n) => n.link === `/market/${r.id}`);
+  assert.deepEqual(await told(c.vm, none), [], 'not before two days ahead');
+  await setServerClock(24 * 3600 + 60); // a day on (and the timers run): the first ones start within two days
+  const vm = await login('venue_mgr');
+  const [a, ...moreA] = await told(vm, none);
+  assert.deepEqual(moreA, []);
+  assert.equal(a.title, `动火作业需求尚无单位应征：${none.title}`);
+  assert.equal(a.body, `${none.number}，作业期限 ${localDate(3)} 至 ${localDate(8)}，可在“持证施工单位”中联系有资质的单位，或调整、撤销需求`);
+  assert.equal(a.eventLabel, '动火作业需求临近开始仍未选定');
+  const [b] = await told(vm, some);
+  assert.equal(b.title, `动火作业需求待选定承接单位：${some.title}`);
+  assert.match(b.body, /已有 1 家单位应征，请选定承接单位或撤销需求$/);
+  assert.deepEqual(await told(vm, later), [], 'not yet: it starts in four days');
+  assert.deepEqual(await told(vm, chosen), [], 'a unit is chosen');
+  assert.deepEqual(await told(await login('contractor'), some), [], 'the answering unit is not told');
+
+  await setServerClock(3 * 24 * 3600 + 60); // two days more: the later one too, the first ones not again
+  const vm2 = await login('venue_mgr');
+  assert.equal((await told(vm2, later)).length, 1);
+  assert.equal((await told(vm2, none)).length, 1, 'once per request');
+  assert.equal((await told(vm2, some)).length, 1, 'once per request');
+  await resetServerClock();
+});
