@@ -443,6 +443,7 @@ void load_demo_retrofits(store::Db& db) {
   auto apply = [&](const access::Caller& who, long long machine, const char* way, double subsidy, const char* reason) {
     return apply_retrofit(db, who, {{"machineId", machine}, {"way", way}, {"subsidyRequested", subsidy}, {"reason", reason}})["id"].get<long long>();
   };
+  put_subsidy_standards(db, admin, {{"retrofit", 500}, {"tradeIn", 1000}});  // 元 per machine
   long long fitted = apply(contractor, machines[0], "retrofit", 300, "在用电焊机，加装定位和电流监测芯片");
   run_retrofit_command(db, admin, fitted, "approve", {{"subsidyGranted", 300}, {"note", "符合存量焊机改造补贴条件"}});
   run_retrofit_command(db, contractor, fitted, "complete",

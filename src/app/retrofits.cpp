@@ -89,12 +89,32 @@ std::string money(double v) {
   return buf;
 }
 
+// The town's subsidy standard (元 per machine) for each way, kept in settings as {"retrofit": n, "tradeIn": n}; a way
+// without one (null) is bounded by kMaxSubsidy only.
+constexpr const char* kStandardKeys[][2] = {{"retrofit", "retrofit"}, {"trade_in", "tradeIn"}};  // way, JSON key
+json load_standards(store::Conn& c) {
+  json out = {{"retrofit", nullptr}, {"tradeIn", nullptr}};
+  if (auto v = c.text("SELECT value FROM settings WHERE key = 'retrofit_subsidy'"))
+    for (const auto& [way, key] : kStandardKeys)
+      if (auto saved = json::parse(*v); saved.contains(key) && saved[key].is_number()) out[key] = saved[key];
+  return out;
+}
+// Refuses `amount` (in `field`) above the standard for `way`, when there is one.
+void check_standard(store::Conn& c, const std::string& way, double amount, const char* field) {
+  json standards = load_standards(c);
+  for (const auto& [w, key] : kStandardKeys)
+    if (way == w && standards[key].is_number() && amount > standards[key].get<double>())
+      throw bad_request("SUBSIDY_OVER_STANDARD",
+                        "补贴不能高于本地" + way_labels().at(way) + "补贴标准（" + money(standards[key]) + " 元/台）", field);
+}
+
 void approve(store::Conn& c, const access::Caller& who, const json& r, Input& in) {
   double granted = in.number("subsidyGranted", "核定补贴（元）", 0, kMaxSubsidy);
   std::string note = in.opt_str("note", 500, "审核意见").value_or("");
   refuse_unless(r, {"applied"}, "批准");
   if (granted > r["subsidyRequested"].get<double>())
     throw bad_request("INVALID_VALUE", "核定补贴不能高于申请金额（" + money(r["subsidyRequested"]) + " 元）", "subsidyGranted");
+  check_standard(c, r["way"], granted, "subsidyGranted");
   if (granted > 0 && credit_restricted(c, r["unitId"]))
     throw conflict("UNIT_CREDIT_RESTRICTED", "该单位正被实施信用惩戒，不能享受改造补贴；可批准改造并将补贴核定为 0", "subsidyGranted");
   std::string now = now_iso();
@@ -260,6 +280,7 @@ json apply_retrofit(store::Db& db, const access::Caller& who, const json& body) 
     if (!(*m)["chip_id"].is_null()) throw conflict("MACHINE_ALREADY_CHIPPED", "该焊机已加芯赋码，无需改造", "machineId");
     if (auto open = c.text("SELECT number FROM machine_retrofits WHERE machine_id = ? AND state IN ('applied', 'approved')", {machine_id}))
       throw conflict("RETROFIT_IN_PROGRESS", "该焊机已有办理中的改造申请：" + *open, "machineId");
+    check_standard(c, way, subsidy, "subsidyRequested");
     std::string now = now_iso();
     long long id = c.insert(
         "INSERT INTO machine_retrofits (number, machine_id, unit_id, way, reason, subsidy_requested, state, created_by, created_at, "
@@ -291,6 +312,26 @@ json run_retrofit_command(store::Db& db, const access::Caller& who, long long id
     command->second(c, who, before, in);
     json after = load(c, who, id);
     record(c, who, "retrofit." + name, "machine_retrofit", std::to_string(id), before, after);
+    return after;
+  });
+}
+
+json get_subsidy_standards(store::Db& db) {
+  return db.read([](store::Conn& c) { return load_standards(c); });
+}
+
+json put_subsidy_standards(store::Db& db, const access::Caller& who, const json& body) {
+  Input in(body);
+  json after = json::object();
+  for (const auto& [way, key] : kStandardKeys) {
+    auto v = in.opt_number(key, (way_labels().at(way) + "补贴标准（元/台）").c_str(), 0, kMaxSubsidy);
+    after[key] = v ? json(*v) : json(nullptr);
+  }
+  return db.write([&](store::Conn& c) {
+    json before = load_standards(c);
+    c.exec("DELETE FROM settings WHERE key = 'retrofit_subsidy'");
+    c.exec("INSERT INTO settings (key, value) VALUES ('retrofit_subsidy', ?)", {after.dump()});
+    record(c, who, "retrofit.standards_update", "settings", "retrofit_subsidy", before, after);
     return after;
   });
 }

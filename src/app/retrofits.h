@@ -33,6 +33,10 @@ json run_retrofit_command(store::Db& db, const access::Caller& who, long long id
 // done: {retrofit, trade_in, insured}, subsidy: {requested, granted, paid}, units: the 20 units with the most machines
 // in use without a chip [{id, name, active, chipped, unchipped, inProgress}]}.
 json retrofit_summary(store::Db& db, const access::Caller& who);
+// The town's subsidy standards, 元 per machine: {retrofit, tradeIn}, null where there is none. An application may not
+// ask for more, nor a department grant more (400 SUBSIDY_OVER_STANDARD).
+json get_subsidy_standards(store::Db& db);
+json put_subsidy_standards(store::Db& db, const access::Caller& who, const json& body);
 // Once a month (the first timer round of the month): each unit with machines in use that carry no chip and have no
 // application in progress is reminded to apply (retrofit.remind, to its people's accounts that may apply). Returns
 // the units reminded.

@@ -342,6 +342,7 @@ function validBody(method, path, schema) {
     case 'PUT /api/meetings/:id': return meetingBody();
     case 'POST /api/retrofits': return { machineId: mfx.stockMachine.id, way: 'retrofit', subsidyRequested: 1, reason: '坏输入' };
     case 'POST /api/retrofits/:id/approve': return { subsidyGranted: 0, note: '坏输入' };
+    case 'PUT /api/retrofits/standards': return { retrofit: 500, tradeIn: 1000 }; // the demo's
     case 'POST /api/retrofits/:id/reject': return { note: '坏输入' };
     case 'POST /api/retrofits/:id/cancel': return { reason: '坏输入' };
     case 'POST /api/retrofits/:id/complete': return { chipId: 'CHIP-BAD-1', insurer: '坏输入', policyNumber: '坏输入', insuredUntil: localDate(30) };

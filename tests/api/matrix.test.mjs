@@ -334,11 +334,13 @@ test('retrofit permissions of the built-in roles', async () => {
   assert.deepEqual(diff, []);
   const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
   for (const p of RETROFIT_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
-  // reads by retrofit:read; applying, reporting and cancelling by retrofit:apply; approving, refusing and paying by retrofit:review
+  // reads by retrofit:read; applying, reporting and cancelling by retrofit:apply; approving, refusing and paying by
+  // retrofit:review; the subsidy standards, a town rule, by rule:write
   const want = (r) => (r.method.toUpperCase() === 'GET' ? 'retrofit:read'
+    : r.path === '/api/retrofits/standards' ? 'rule:write'
     : r.path === '/api/retrofits' || /\/(complete|cancel)$/.test(r.path) ? 'retrofit:apply' : 'retrofit:review');
   const guarded = serverRoutes().filter((r) => /^\/api\/retrofits(\/|$)/.test(r.path));
-  assert.equal(guarded.length, 10);
+  assert.equal(guarded.length, 12);
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 

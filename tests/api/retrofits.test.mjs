@@ -280,7 +280,7 @@ test('units to chip: those with the most machines without a chip first, with the
 });
 
 test('the ledger export: the list\'s filters and scope, amounts as numbers, the insurance and payment', async () => {
-  const r = await run(c.sw, await apply(await stockMachine(unitA), { subsidyRequested: 520 }), 'approve', { subsidyGranted: 480 });
+  const r = await run(c.sw, await apply(await stockMachine(unitA), { subsidyRequested: 500 }), 'approve', { subsidyGranted: 480 });
   const policy = `PICC-${uid('x')}`;
   await run(c.contractor, r, 'complete', { chipId: chipId(), ...insurance, policyNumber: policy });
   await run(c.sw, r, 'pay', { amount: 480, paidOn: localDate(0), paymentRef: 'BT-X-1' });
@@ -324,4 +324,40 @@ test('the monthly reminder: a unit with stock machines and none in progress is t
 
   await resetServerClock(); // the same month: not again
   assert.equal((await notices(stockPerson.client, 'retrofit.remind')).length, 1);
+});
+
+test('subsidy standards: the town sets one per way; an application may not ask more, nor a department grant more', async () => {
+  const before = await c.contractor.getOk('/api/retrofits/standards'); // the demo sets 500 and 1000; other tests may change them
+  assert.deepEqual(Object.keys(before).sort(), ['retrofit', 'tradeIn']);
+  expectError(await c.contractor.put('/api/retrofits/standards', { retrofit: 600 }), 403, 'FORBIDDEN');
+  expectError(await c.sw.put('/api/retrofits/standards', { retrofit: 600 }), 403, 'FORBIDDEN');
+  for (const [bad, field] of [[{ retrofit: -1 }, 'retrofit'], [{ tradeIn: 10001 }, 'tradeIn'], [{ retrofit: '300' }, 'retrofit']]) {
+    const res = await c.admin.put('/api/retrofits/standards', { retrofit: 400, tradeIn: 900, ...bad });
+    assert.equal(res.status, 400, describe(res));
+    assert.equal(res.json.field, field);
+  }
+  assert.deepEqual(await c.admin.getOk('/api/retrofits/standards'), before, 'a refused change writes nothing');
+  const set = await c.admin.put('/api/retrofits/standards', { retrofit: 400, tradeIn: null });
+  assert.equal(set.status, 200, describe(set));
+  assert.deepEqual(set.json, { retrofit: 400, tradeIn: null });
+  const audit = await c.admin.getOk('/api/audit-logs?action=retrofit.standards_update&pageSize=1');
+  assert.equal(audit.items[0].targetId, 'retrofit_subsidy');
+
+  try {
+    const m = await stockMachine(unitA);
+    expectError(await c.contractor.post('/api/retrofits', { machineId: m.id, way: 'retrofit', subsidyRequested: 400.01 }), 400,
+      'SUBSIDY_OVER_STANDARD', 'subsidyRequested');
+    assert.equal((await c.admin.getOk(`/api/retrofits?machineId=${m.id}`)).total, 0, 'nothing written');
+    const r = await apply(m, { subsidyRequested: 400 });
+    const traded = await apply(await stockMachine(unitA), { way: 'trade_in', subsidyRequested: 5000 }); // no standard for trade-ins now
+    await c.admin.put('/api/retrofits/standards', { retrofit: 350, tradeIn: null }); // lowered after the application
+    const res = await c.sw.post(`/api/retrofits/${r.id}/approve`, { subsidyGranted: 400 });
+    expectError(res, 400, 'SUBSIDY_OVER_STANDARD', 'subsidyGranted');
+    assert.match(res.json.message, /350\.00 元\/台/);
+    assert.equal((await c.admin.getOk(`/api/retrofits/${r.id}`)).state, 'applied', 'still waiting');
+    assert.equal((await run(c.sw, r, 'approve', { subsidyGranted: 350 })).subsidyGranted, 350);
+    assert.equal((await run(c.sw, traded, 'approve', { subsidyGranted: 4000 })).subsidyGranted, 4000);
+  } finally {
+    await c.admin.put('/api/retrofits/standards', before);
+  }
 });

@@ -458,6 +458,8 @@ async function retrofitRoutes() {
   await hit(admin, 'GET', '/api/retrofits', {}, undefined, { expect: 200, query: `?unitId=${unit.id}&state=done&way=retrofit&q=${encodeURIComponent(r.number)}` });
   await hit(admin, 'GET', '/api/retrofits', {}, undefined, { expect: 200, query: '?unpaid=true' });
   await hit(admin, 'GET', '/api/retrofits/summary', {}, undefined, { expect: 200 });
+  const standards = (await hit(admin, 'GET', '/api/retrofits/standards', {}, undefined, { expect: 200 })).json;
+  await hit(admin, 'PUT', '/api/retrofits/standards', {}, standards, { expect: 200 });
   await hit(admin, 'GET', '/api/retrofits/export.xlsx', {}, undefined, { expect: 200, binary: true, query: `?unitId=${unit.id}` });
 }
 

@@ -134,6 +134,10 @@ void add_registry_routes(std::vector<Route>& out) {
   out.push_back({"GET", "/api/retrofits/summary", Guard::Permission, "retrofit:read", {},
                  [](Context& c) { return ok(app::retrofit_summary(c.db, c.caller())); }, false,
                  "焊机加芯赋码进度与补贴统计"});
+  out.push_back({"GET", "/api/retrofits/standards", Guard::Permission, "retrofit:read", {},
+                 [](Context& c) { return ok(app::get_subsidy_standards(c.db)); }, false, "焊机改造补贴标准"});
+  out.push_back({"PUT", "/api/retrofits/standards", Guard::Permission, "rule:write", {{"retrofit", F::Number}, {"tradeIn", F::Number}},
+                 [](Context& c) { return ok(app::put_subsidy_standards(c.db, c.caller(), c.body)); }, false, "设置焊机改造补贴标准"});
   out.push_back({"GET", "/api/retrofits/:id", Guard::Permission, "retrofit:read", {},
                  [](Context& c) { return ok(app::get_retrofit(c.db, c.caller(), c.req.id())); }, false, "焊机改造申请详情"});
   out.push_back({"POST", "/api/retrofits", Guard::Permission, "retrofit:apply",
