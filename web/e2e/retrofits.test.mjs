@@ -55,6 +55,12 @@ describe('焊机改造 in the console', () => {
     dlg = page.locator('[data-test="retrofit-apply-dialog"]')
     await dlg.waitFor()
     await dlg.locator('[data-test="retrofit-machine"]').getByText(code).waitFor()
+    // the amount starts at the town's standard for the way, and may not pass it
+    await dlg.locator('[data-test="retrofit-standard"]').filter({ hasText: '本地补贴标准 500.00 元/台' }).waitFor()
+    assert.equal(await dlg.locator('[data-test="retrofit-subsidy"] input').inputValue(), '500.00')
+    await dlg.locator('[data-test="retrofit-subsidy"] input').fill('600')
+    await dlg.locator('[data-test="retrofit-apply-save"]').click()
+    await dlg.locator('.el-form-item__error').filter({ hasText: '补贴不能高于本地补贴标准（500.00 元/台）' }).waitFor()
     await dlg.locator('[data-test="retrofit-subsidy"] input').fill('400')
     await dlg.locator('[data-test="retrofit-reason"]').fill('浏览器测试：在用电焊机加装芯片')
     await dlg.locator('[data-test="retrofit-apply-save"]').click()
@@ -122,6 +128,33 @@ describe('焊机改造 in the console', () => {
     assert.deepEqual(errors, [])
     await officerCtx.close()
     await ctx.close()
+  })
+
+  it('the 专班 sets the subsidy standards; the list shows them', async () => {
+    const admin = await apiLogin('admin')
+    const before = await admin.get('/api/retrofits/standards')
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+    const page = await ctx.newPage()
+    const errors = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    try {
+      await consoleLogin(page, 'admin')
+      await page.goto(`${BASE}/retrofits`)
+      await page.locator('[data-test="retrofit-standards-text"]').filter({ hasText: '加装芯片改造 500.00 元/台 · 以旧换新 1,000.00 元/台' }).waitFor()
+      await page.locator('[data-test="retrofit-standards"]').click()
+      const dlg = page.locator('[data-test="retrofit-standards-dialog"]')
+      await dlg.waitFor()
+      await dlg.locator('[data-test="standard-retrofit"] input').fill('450')
+      await dlg.locator('[data-test="standard-trade_in"] input').fill('')
+      await dlg.locator('[data-test="retrofit-standards-save"]').click()
+      await dlg.waitFor({ state: 'hidden' })
+      await page.locator('[data-test="retrofit-standards-text"]').filter({ hasText: '加装芯片改造 450.00 元/台 · 以旧换新未定标准' }).waitFor()
+      assert.deepEqual(await admin.get('/api/retrofits/standards'), { retrofit: 450, tradeIn: null })
+      assert.deepEqual(errors, [])
+    } finally {
+      await admin.put('/api/retrofits/standards', before)
+      await ctx.close()
+    }
   })
 
   it('fits a phone: the list and a record need no sideways scrolling of the page', async () => {

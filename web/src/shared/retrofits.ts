@@ -64,8 +64,22 @@ export const RETROFIT_WAYS: { value: RetrofitWay; label: string; hint: string }[
   { value: 'trade_in', label: '以旧换新', hint: '报废旧焊机，换购出厂即加芯赋码的新焊机' },
 ]
 
-/** Server bound on any amount (kMaxSubsidy): catches typing errors; the policy amount is the department's call. */
+/** Server bound on any amount (kMaxSubsidy), with or without a standard: it catches typing errors. */
 export const MAX_SUBSIDY = 10000
+
+/** The town's subsidy per machine for each way (GET /api/retrofits/standards); null where it has set none. */
+export interface SubsidyStandards {
+  retrofit: number | null
+  tradeIn: number | null
+}
+export const NO_STANDARDS: SubsidyStandards = { retrofit: null, tradeIn: null }
+export const standardFor = (s: SubsidyStandards, way: RetrofitWay) => (way === 'retrofit' ? s.retrofit : s.tradeIn)
+/** "加装芯片改造 500.00 元/台 · 以旧换新未定标准". */
+export const standardsText = (s: SubsidyStandards) =>
+  RETROFIT_WAYS.map((w) => {
+    const v = standardFor(s, w.value)
+    return v == null ? `${w.label}未定标准` : `${w.label} ${yuan(v)}/台`
+  }).join(' · ')
 
 /** "1,234.50 元"; a missing amount as "—". */
 export function yuan(v: number | null | undefined): string {
@@ -106,11 +120,18 @@ export interface ApplyForm {
 }
 export const emptyApplyForm = (machineId: number | null = null): ApplyForm => ({ machineId, way: 'retrofit', subsidyRequested: null, reason: '' })
 
-export function checkApplyForm(f: ApplyForm): Problems {
+// An amount above the standard for `way`, if there is one.
+const overStandard = (amount: number | null, way: RetrofitWay, s: SubsidyStandards, field: string): Problems => {
+  const cap = standardFor(s, way)
+  return amount != null && cap != null && amount > cap ? [{ field, message: `补贴不能高于本地补贴标准（${yuan(cap)}/台）` }] : []
+}
+
+export function checkApplyForm(f: ApplyForm, standards: SubsidyStandards = NO_STANDARDS): Problems {
   const bad: Problems = []
   if (!f.machineId) bad.push({ field: 'machineId', message: '请选择要改造的焊机' })
   if (f.subsidyRequested != null && (f.subsidyRequested < 0 || f.subsidyRequested > MAX_SUBSIDY))
     bad.push({ field: 'subsidyRequested', message: `申请补贴须在 0 至 ${MAX_SUBSIDY} 元之间` })
+  else bad.push(...overStandard(f.subsidyRequested, f.way, standards, 'subsidyRequested'))
   return bad
 }
 export const applyBody = (f: ApplyForm) => ({
@@ -142,7 +163,7 @@ const CHIP = /^[A-Za-z0-9:_-]{4,64}$/
 const MACHINE_CODE = /^[A-Za-z0-9-]{4,32}$/
 
 /** What the browser can check before sending `action` on `r`; the server checks the same and more. */
-export function checkCommand(action: RetrofitAction, r: Retrofit, f: CommandForm, today: string): Problems {
+export function checkCommand(action: RetrofitAction, r: Retrofit, f: CommandForm, today: string, standards: SubsidyStandards = NO_STANDARDS): Problems {
   const bad: Problems = []
   const need = (ok: unknown, field: string, message: string) => {
     if (!ok) bad.push({ field, message })
@@ -151,6 +172,7 @@ export function checkCommand(action: RetrofitAction, r: Retrofit, f: CommandForm
     need(f.subsidyGranted != null && f.subsidyGranted >= 0, 'subsidyGranted', '请填写核定补贴（不补贴填 0）')
     if (f.subsidyGranted != null && f.subsidyGranted > r.subsidyRequested)
       bad.push({ field: 'subsidyGranted', message: `核定补贴不能高于申请金额（${yuan(r.subsidyRequested)}）` })
+    else bad.push(...overStandard(f.subsidyGranted, r.way, standards, 'subsidyGranted'))
   } else if (action === 'reject') {
     need(f.note.trim(), 'note', '请写明不予批准的理由')
   } else if (action === 'complete') {

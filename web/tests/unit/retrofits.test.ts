@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  applyBody, checkApplyForm, checkCommand, chippedPercent, commandBody, emptyApplyForm, emptyCommandForm, retrofitButtons, yuan,
+  applyBody, checkApplyForm, checkCommand, chippedPercent, commandBody, emptyApplyForm, emptyCommandForm, retrofitButtons, standardsText, yuan,
   type CommandForm, type Retrofit, type RetrofitSummary,
 } from '../../src/shared/retrofits'
 
@@ -42,6 +42,25 @@ describe('apply form', () => {
     expect(checkApplyForm({ ...emptyApplyForm(3), subsidyRequested: 300 })).toEqual([])
     expect(applyBody({ ...emptyApplyForm(3), way: 'trade_in', reason: '  ' })).toEqual({ machineId: 3, way: 'trade_in', subsidyRequested: 0 })
     expect(applyBody({ ...emptyApplyForm(3), subsidyRequested: 250, reason: ' 老焊机 ' }).reason).toBe('老焊机')
+  })
+})
+
+describe('subsidy standards', () => {
+  const std = { retrofit: 500, tradeIn: null }
+  it('an application may not ask more than the standard of its way; a way without one is bounded only by the maximum', () => {
+    expect(checkApplyForm({ ...emptyApplyForm(3), subsidyRequested: 500 }, std)).toEqual([])
+    const over = checkApplyForm({ ...emptyApplyForm(3), subsidyRequested: 500.01 }, std)
+    expect(over).toEqual([{ field: 'subsidyRequested', message: '补贴不能高于本地补贴标准（500.00 元/台）' }])
+    expect(checkApplyForm({ ...emptyApplyForm(3), way: 'trade_in', subsidyRequested: 5000 }, std)).toEqual([])
+  })
+  it('a department may not grant more than the standard, even when more was asked before it was lowered', () => {
+    const r = retrofit({ subsidyRequested: 600 })
+    expect(fields(checkCommand('approve', r, form(r, { subsidyGranted: 600 }), TODAY, std))).toEqual(['subsidyGranted'])
+    expect(checkCommand('approve', r, form(r, { subsidyGranted: 500 }), TODAY, std)).toEqual([])
+    expect(checkCommand('approve', retrofit({ way: 'trade_in', subsidyRequested: 600 }), form(r, { subsidyGranted: 600 }), TODAY, std)).toEqual([])
+  })
+  it('reads the standards out', () => {
+    expect(standardsText(std)).toBe('加装芯片改造 500.00 元/台 · 以旧换新未定标准')
   })
 })
 
