@@ -65,10 +65,30 @@ bool is_venue_side(store::Conn& c, const access::Caller& who, long long venue_id
   return c.row("SELECT v.id FROM venues v WHERE v.id = ? AND " + cond, p).has_value();
 }
 
-bool answers_for(store::Conn& c, const access::Caller& who, long long unit_id) {
-  store::Params p{unit_id};
+// " IN (?, ?, ...)" for `ids`, their values added to `p`.
+template <class Ids>
+std::string in_list(const Ids& ids, store::Params& p) {
+  std::string marks;
+  for (long long id : ids) {
+    marks += marks.empty() ? "?" : ", ?";
+    p.push_back(id);
+  }
+  return " IN (" + marks + ")";
+}
+
+// Those of `unit_ids` the caller answers for (a construction unit: its own).
+std::set<long long> units_answered_for(store::Conn& c, const access::Caller& who, const std::vector<long long>& unit_ids) {
+  std::set<long long> out;
+  if (unit_ids.empty() || !who.has("market:offer")) return out;
+  store::Params p;
+  std::string ids = in_list(unit_ids, p);
   std::string cond = unit_scope(who, p);
-  return c.row("SELECT u.id FROM units u WHERE u.id = ? AND " + cond, p).has_value();
+  for (const auto& r : c.rows("SELECT u.id FROM units u WHERE u.id" + ids + " AND " + cond, p)) out.insert(store::as_id(r["id"]));
+  return out;
+}
+
+bool answers_for(store::Conn& c, const access::Caller& who, long long unit_id) {
+  return !units_answered_for(c, who, {unit_id}).empty();
 }
 
 json request_json(store::Conn& c, const json& row) {
@@ -106,46 +126,74 @@ std::string valid_hot_work_cert(const std::string& ce, const std::string& today)
          ".kind IN ('construction_welder', 'special_equipment_welding'))";
 }
 
-// The unit's standing as a venue sees it when choosing.
-json unit_standing(store::Conn& c, long long unit_id) {
-  std::string today = clock::today();
-  return json{
-      {"certifiedPeople", c.scalar("SELECT COUNT(DISTINCT p.id) FROM people p JOIN certificates ce ON ce.person_id = p.id "
-                                   "WHERE p.unit_id = ? AND " + valid_hot_work_cert("ce", today),
-                                   {unit_id})},
-      {"chippedMachines", c.scalar("SELECT COUNT(*) FROM machines WHERE unit_id = ? AND status = 'active' AND chip_id IS NOT NULL", {unit_id})},
-      {"creditMarks", c.scalar("SELECT COUNT(*) FROM credit_marks WHERE unit_id = ? AND lifted_at IS NULL", {unit_id})},
-  };
-}
-
-// The workers an answer names, each with the hot-work certificate that lasts longest.
-json offer_people(store::Conn& c, const json& ids) {
-  json out = json::array();
-  for (const auto& id : ids) {
-    auto p = c.row("SELECT p.id, p.name FROM people p WHERE p.id = ?", {id.get<long long>()});
-    if (!p) continue;
-    json person = {{"id", store::as_id((*p)["id"])}, {"name", (*p)["name"]}};
-    auto cert = c.row("SELECT ce.number, k.label AS \"kindLabel\", ce.valid_until AS \"validUntil\" FROM certificates ce "
-                      "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind "
-                      "WHERE ce.person_id = ? AND ce.status = 'valid' ORDER BY ce.valid_until DESC LIMIT 1",
-                      {id.get<long long>()});
-    person["certificate"] = cert ? *cert : json(nullptr);
-    out.push_back(person);
+// Each unit's standing as a venue sees it when choosing, by unit id: one statement for all of them.
+std::map<long long, json> unit_standings(store::Conn& c, const std::vector<long long>& unit_ids) {
+  std::map<long long, json> out;
+  if (unit_ids.empty()) return out;
+  store::Params p;
+  std::string ids = in_list(unit_ids, p);
+  for (auto row : c.rows("SELECT u.id, (SELECT COUNT(DISTINCT p.id) FROM people p JOIN certificates ce ON ce.person_id = p.id "
+                         "WHERE p.unit_id = u.id AND " + valid_hot_work_cert("ce", clock::today()) + ") AS \"certifiedPeople\", "
+                         "(SELECT COUNT(*) FROM machines m WHERE m.unit_id = u.id AND m.status = 'active' AND m.chip_id IS NOT NULL) "
+                         "AS \"chippedMachines\", "
+                         "(SELECT COUNT(*) FROM credit_marks cm WHERE cm.unit_id = u.id AND cm.lifted_at IS NULL) AS \"creditMarks\" "
+                         "FROM units u WHERE u.id" + ids, p)) {
+    store::as_int(row, {"id", "certifiedPeople", "chippedMachines", "creditMarks"});
+    long long id = row["id"];
+    row.erase("id");
+    out.emplace(id, std::move(row));
   }
   return out;
 }
 
-json offer_json(store::Conn& c, const json& row) {
-  json k = row;
-  store::as_int(k, {"id", "requestId", "unitId", "createdBy"});
-  store::as_number(k, {"price"});
-  k["stateLabel"] = offer_labels().at(k["state"]);
-  json ids = json::parse(k["people"].get<std::string>());
-  k.erase("people");
-  k["people"] = offer_people(c, ids);
-  k["standing"] = unit_standing(c, k["unitId"].get<long long>());
-  return k;
+// The people answers name, by id, each with the certificate that lasts longest (null without a valid one).
+std::map<long long, json> named_people(store::Conn& c, const std::set<long long>& ids) {
+  std::map<long long, json> out;
+  if (ids.empty()) return out;
+  store::Params p;
+  std::string in = in_list(ids, p);
+  for (const auto& r : c.rows("SELECT id, name FROM people WHERE id" + in, p)) {
+    long long id = store::as_id(r["id"]);
+    out.emplace(id, json{{"id", id}, {"name", r["name"]}, {"certificate", nullptr}});
+  }
+  for (auto r : c.rows("SELECT ce.person_id, ce.number, k.label AS \"kindLabel\", ce.valid_until AS \"validUntil\" FROM certificates ce "
+                       "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind "
+                       "WHERE ce.person_id" + in + " AND ce.status = 'valid' ORDER BY ce.person_id, ce.valid_until DESC",
+                       p)) {
+    auto it = out.find(store::as_id(r["person_id"]));
+    if (it == out.end() || !it->second["certificate"].is_null()) continue;  // a person's first row lasts longest
+    r.erase("person_id");
+    it->second["certificate"] = std::move(r);
+  }
+  return out;
 }
+
+// Answers (rows of kOfferSelect) with the workers they name and their units' standing, read for all of them at once.
+json offers_json(store::Conn& c, const json& rows) {
+  std::set<long long> people;
+  std::vector<long long> units;
+  for (const auto& r : rows) {
+    for (const auto& id : json::parse(r["people"].get<std::string>())) people.insert(id.get<long long>());
+    units.push_back(store::as_id(r["unitId"]));
+  }
+  auto named = named_people(c, people);
+  auto standings = unit_standings(c, units);
+  json out = json::array();
+  for (json k : rows) {
+    store::as_int(k, {"id", "requestId", "unitId", "createdBy"});
+    store::as_number(k, {"price"});
+    k["stateLabel"] = offer_labels().at(k["state"]);
+    json list = json::array();
+    for (const auto& id : json::parse(k["people"].get<std::string>()))
+      if (auto it = named.find(id.get<long long>()); it != named.end()) list.push_back(it->second);
+    k["people"] = std::move(list);
+    k["standing"] = standings[k["unitId"].get<long long>()];
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+json offer_json(store::Conn& c, const json& row) { return offers_json(c, json::array({row}))[0]; }
 
 const char* kOfferSelect =
     "SELECT o.id, o.request_id AS \"requestId\", o.unit_id AS \"unitId\", u.name AS \"unitName\", u.contact_name AS \"unitContact\", "
@@ -155,15 +203,18 @@ const char* kOfferSelect =
 json request_detail(store::Conn& c, const access::Caller& who, long long id) {
   json k = load_request(c, id);
   bool venue = is_venue_side(c, who, k["venueId"].get<long long>());
-  json offers = json::array();
+  json rows = c.rows(std::string(kOfferSelect) + " WHERE o.request_id = ? ORDER BY o.id", {id});
+  std::vector<long long> units;
+  for (const auto& row : rows) units.push_back(store::as_id(row["unitId"]));
+  std::set<long long> mine = units_answered_for(c, who, units);
+  json shown = json::array();
+  for (auto& row : rows)
+    if (venue || mine.count(store::as_id(row["unitId"]))) shown.push_back(std::move(row));
+  json offers = offers_json(c, shown);
   bool awarded_to_me = false;
-  for (const auto& row : c.rows(std::string(kOfferSelect) + " WHERE o.request_id = ? ORDER BY o.id", {id})) {
-    bool mine = who.has("market:offer") && answers_for(c, who, store::as_id(row["unitId"]));
-    if (!venue && !mine) continue;
-    json o = offer_json(c, row);
-    o["mine"] = mine;
-    if (mine && o["state"] == "accepted") awarded_to_me = true;
-    offers.push_back(o);
+  for (auto& o : offers) {
+    o["mine"] = mine.count(o["unitId"].get<long long>()) > 0;
+    if (o["mine"] == true && o["state"] == "accepted") awarded_to_me = true;
   }
   k["offers"] = offers;
   k["venueSide"] = venue;
@@ -443,10 +494,13 @@ json list_providers(store::Db& db, const QueryMap& q) {
                        "SELECT u.id, u.name, u.contact_name AS \"contactName\", u.contact_phone AS \"contactPhone\", u.address, "
                        "(SELECT COUNT(*) FROM work_offers wo WHERE wo.unit_id = u.id AND wo.state = 'accepted') AS \"awarded\" FROM units u",
                        "FROM units u", f, "u.id", p);
+    std::vector<long long> units;
     for (auto& item : out["items"]) {
       store::as_int(item, {"id", "awarded"});
-      item["standing"] = unit_standing(c, item["id"].get<long long>());
+      units.push_back(item["id"]);
     }
+    auto standings = unit_standings(c, units);
+    for (auto& item : out["items"]) item["standing"] = standings[item["id"].get<long long>()];
     return out;
   });
 }
