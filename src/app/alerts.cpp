@@ -100,13 +100,9 @@ json list_alerts(store::Db& db, const access::Caller& who, const QueryMap& q) {
 json alerts_by_ids(store::Conn& c, const access::Caller& who, const std::vector<long long>& ids) {
   if (ids.empty()) return json::array();
   store::Params p;
-  std::string in;
-  for (long long id : ids) {
-    in += in.empty() ? "?" : ", ?";
-    p.emplace_back(id);
-  }
+  std::string in = store::in_list(ids, p);
   std::string cond = alert_scope(who, p);
-  json rows = c.rows(std::string(kAlertSelect) + " WHERE a.id IN (" + in + ") AND " + cond + " ORDER BY a.updated_at, a.id", p);
+  json rows = c.rows(std::string(kAlertSelect) + " WHERE a.id IN " + in + " AND " + cond + " ORDER BY a.updated_at, a.id", p);
   return present(rows);
 }
 

@@ -65,25 +65,14 @@ bool is_venue_side(store::Conn& c, const access::Caller& who, long long venue_id
   return c.row("SELECT v.id FROM venues v WHERE v.id = ? AND " + cond, p).has_value();
 }
 
-// " IN (?, ?, ...)" for `ids`, their values added to `p`.
-template <class Ids>
-std::string in_list(const Ids& ids, store::Params& p) {
-  std::string marks;
-  for (long long id : ids) {
-    marks += marks.empty() ? "?" : ", ?";
-    p.push_back(id);
-  }
-  return " IN (" + marks + ")";
-}
-
 // Those of `unit_ids` the caller answers for (a construction unit: its own).
 std::set<long long> units_answered_for(store::Conn& c, const access::Caller& who, const std::vector<long long>& unit_ids) {
   std::set<long long> out;
   if (unit_ids.empty() || !who.has("market:offer")) return out;
   store::Params p;
-  std::string ids = in_list(unit_ids, p);
+  std::string ids = store::in_list(unit_ids, p);
   std::string cond = unit_scope(who, p);
-  for (const auto& r : c.rows("SELECT u.id FROM units u WHERE u.id" + ids + " AND " + cond, p)) out.insert(store::as_id(r["id"]));
+  for (const auto& r : c.rows("SELECT u.id FROM units u WHERE u.id IN " + ids + " AND " + cond, p)) out.insert(store::as_id(r["id"]));
   return out;
 }
 
@@ -131,13 +120,13 @@ std::map<long long, json> unit_standings(store::Conn& c, const std::vector<long 
   std::map<long long, json> out;
   if (unit_ids.empty()) return out;
   store::Params p;
-  std::string ids = in_list(unit_ids, p);
+  std::string ids = store::in_list(unit_ids, p);
   for (auto row : c.rows("SELECT u.id, (SELECT COUNT(DISTINCT p.id) FROM people p JOIN certificates ce ON ce.person_id = p.id "
                          "WHERE p.unit_id = u.id AND " + valid_hot_work_cert("ce", clock::today()) + ") AS \"certifiedPeople\", "
                          "(SELECT COUNT(*) FROM machines m WHERE m.unit_id = u.id AND m.status = 'active' AND m.chip_id IS NOT NULL) "
                          "AS \"chippedMachines\", "
                          "(SELECT COUNT(*) FROM credit_marks cm WHERE cm.unit_id = u.id AND cm.lifted_at IS NULL) AS \"creditMarks\" "
-                         "FROM units u WHERE u.id" + ids, p)) {
+                         "FROM units u WHERE u.id IN " + ids, p)) {
     store::as_int(row, {"id", "certifiedPeople", "chippedMachines", "creditMarks"});
     long long id = row["id"];
     row.erase("id");
@@ -151,14 +140,14 @@ std::map<long long, json> named_people(store::Conn& c, const std::set<long long>
   std::map<long long, json> out;
   if (ids.empty()) return out;
   store::Params p;
-  std::string in = in_list(ids, p);
-  for (const auto& r : c.rows("SELECT id, name FROM people WHERE id" + in, p)) {
+  std::string in = store::in_list(ids, p);
+  for (const auto& r : c.rows("SELECT id, name FROM people WHERE id IN " + in, p)) {
     long long id = store::as_id(r["id"]);
     out.emplace(id, json{{"id", id}, {"name", r["name"]}, {"certificate", nullptr}});
   }
   for (auto r : c.rows("SELECT ce.person_id, ce.number, k.label AS \"kindLabel\", ce.valid_until AS \"validUntil\" FROM certificates ce "
                        "LEFT JOIN dict_items k ON k.type_code = 'certificate_type' AND k.value = ce.kind "
-                       "WHERE ce.person_id" + in + " AND ce.status = 'valid' ORDER BY ce.person_id, ce.valid_until DESC",
+                       "WHERE ce.person_id IN " + in + " AND ce.status = 'valid' ORDER BY ce.person_id, ce.valid_until DESC",
                        p)) {
     auto it = out.find(store::as_id(r["person_id"]));
     if (it == out.end() || !it->second["certificate"].is_null()) continue;  // a person's first row lasts longest

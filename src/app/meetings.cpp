@@ -184,21 +184,21 @@ json list_meetings(store::Db& db, const access::Caller& who, const QueryMap& q) 
     // The page's parties in one read: counts by kind, and the first three venue and unit names (venues first, each by
     // name, as on the detail).
     std::map<long long, json> summary;
-    store::Params ids;
-    std::string marks;
+    std::vector<long long> page_ids;
     for (auto& item : out["items"]) {
       item = meeting_json(item);
       item.erase("content");
       long long id = item["id"];
       summary[id] = {{"venueCount", 0}, {"unitCount", 0}, {"personCount", 0}, {"partyNames", json::array()}};
-      ids.emplace_back(id);
-      marks += marks.empty() ? "?" : ", ?";
+      page_ids.push_back(id);
     }
-    if (!ids.empty()) {
+    if (!page_ids.empty()) {
+      store::Params ids;
+      std::string marks = store::in_list(page_ids, ids);
       c.each("SELECT mp.meeting_id, mp.party_type, COALESCE(v.name, un.name, '') AS name FROM meeting_parties mp "
              "LEFT JOIN venues v ON mp.party_type = 'venue' AND v.id = mp.party_id "
              "LEFT JOIN units un ON mp.party_type = 'unit' AND un.id = mp.party_id "
-             "WHERE mp.meeting_id IN (" + marks + ") "
+             "WHERE mp.meeting_id IN " + marks + " "
              "ORDER BY mp.meeting_id, CASE mp.party_type WHEN 'venue' THEN 0 WHEN 'unit' THEN 1 ELSE 2 END, name",
              ids, [&](json& row) {
         json& m = summary[store::as_id(row["meeting_id"])];

@@ -375,17 +375,15 @@ json retrofit_summary(store::Db& db, const access::Caller& who) {
                         up);
     json by_unit = json::array();
     if (!first.empty()) {
+      std::vector<long long> units;
+      for (const auto& u : first) units.push_back(store::as_id(u["unit_id"]));
       store::Params cp;
-      std::string marks;
-      for (const auto& u : first) {
-        marks += marks.empty() ? "?" : ", ?";
-        cp.push_back(store::as_id(u["unit_id"]));
-      }
+      std::string ids = store::in_list(units, cp);
       std::string counted_scope = machine_scope(who, cp);
       std::map<long long, json> counted;
       for (auto u : c.rows("SELECT u.id, u.name, COUNT(*) AS active, COUNT(m.chip_id) AS chipped, "
                            "(SELECT COUNT(*) FROM machine_retrofits r WHERE r.unit_id = u.id AND r.state IN ('applied', 'approved')) AS \"inProgress\" "
-                           "FROM machines m JOIN units u ON u.id = m.unit_id WHERE m.unit_id IN (" + marks + ") AND m.status <> 'retired' AND " +
+                           "FROM machines m JOIN units u ON u.id = m.unit_id WHERE m.unit_id IN " + ids + " AND m.status <> 'retired' AND " +
                                counted_scope + " GROUP BY u.id, u.name",
                            cp)) {
         store::as_int(u, {"id", "active", "chipped", "inProgress"});

@@ -248,6 +248,17 @@ class Db {
   std::atomic<long long> waits_{0};
 };
 
+// "(?, ?, ...)" for `col IN (...)` over `ids` (not empty), their values appended to `p` in order.
+template <class Ids>
+std::string in_list(const Ids& ids, Params& p) {
+  std::string marks = "(";
+  for (long long id : ids) {
+    marks += marks.size() > 1 ? ", ?" : "?";
+    p.emplace_back(id);
+  }
+  return marks + ")";
+}
+
 // An id column as an integer, whether the driver returned a number or text.
 long long as_id(const Json& v);
 

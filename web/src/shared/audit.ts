@@ -141,6 +141,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'retrofit.cancel': '撤销焊机改造申请',
   'retrofit.complete': '报告焊机改造完成',
   'retrofit.pay': '拨付焊机改造补贴',
+  'retrofit.standards_update': '设置焊机改造补贴标准',
   'meeting.create': '记录培训、警示教育或约谈',
   'meeting.update': '修改培训、警示教育或约谈记录',
   'credit.lift': '移出失信名单',
