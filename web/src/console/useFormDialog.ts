@@ -1,9 +1,6 @@
 import { ref, type Ref } from 'vue'
-import { useFormErrors } from '../shared/forms'
+import { useFormErrors, type FieldProblem } from '../shared/forms'
 import { notifyError } from './notify'
-
-/** A problem the form's own checks found before anything is sent. */
-export type FieldProblem = { field: string; message: string }
 
 /**
  * The submit step of a form dialog: the form's own checks first (each problem shown at its field, nothing sent),

@@ -1,6 +1,9 @@
 import { reactive } from 'vue'
 import { isApiError } from './api'
 
+/** A problem a form's own checks found before anything is sent: shown at `field`. */
+export type FieldProblem = { field: string; message: string }
+
 /**
  * Server errors for a form: an error whose `field` is one of the form's fields is shown
  * next to that field (bind `:error="errors.x"` on el-form-item); anything else goes to `toast`.

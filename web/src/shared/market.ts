@@ -1,5 +1,6 @@
 // 动火作业供需对接: venues post hot work, units answer with certified workers (docs/openapi.yaml, tag market).
 import { checkPhone, isRealDate } from './validators'
+import type { FieldProblem } from './forms'
 
 export type RequestState = 'open' | 'awarded' | 'done' | 'cancelled'
 export type OfferState = 'pending' | 'accepted' | 'declined' | 'withdrawn'
@@ -113,8 +114,8 @@ export const emptyRequestForm = (): RequestForm => ({
 export const MAX_WINDOW_DAYS = 90
 
 /** What the browser can check before sending (`today` as YYYY-MM-DD); the server checks the same and more. */
-export function checkRequestForm(f: RequestForm, today: string): { field: string; message: string }[] {
-  const bad: { field: string; message: string }[] = []
+export function checkRequestForm(f: RequestForm, today: string): FieldProblem[] {
+  const bad: FieldProblem[] = []
   const need = (ok: unknown, field: string, message: string) => {
     if (!ok) bad.push({ field, message })
   }

@@ -1,5 +1,6 @@
 // 培训、警示教育、约谈与调度会商 records (docs/openapi.yaml, tag meetings).
 import { isRealDate } from './validators'
+import type { FieldProblem } from './forms'
 
 export type MeetingKind = 'training' | 'warning' | 'interview' | 'briefing'
 
@@ -71,8 +72,8 @@ export const meetingFormOf = (m: Meeting): MeetingForm => ({
 })
 
 /** What the browser can check before sending (`today` as YYYY-MM-DD); the server checks the same and the references. */
-export function checkMeetingForm(f: MeetingForm, today: string): { field: string; message: string }[] {
-  const bad: { field: string; message: string }[] = []
+export function checkMeetingForm(f: MeetingForm, today: string): FieldProblem[] {
+  const bad: FieldProblem[] = []
   const need = (ok: unknown, field: string, message: string) => {
     if (!ok) bad.push({ field, message })
   }

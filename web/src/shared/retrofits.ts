@@ -1,4 +1,5 @@
 // 存量焊机"加芯赋码"改造: units apply, departments approve and pay subsidies (docs/openapi.yaml, tag retrofits).
+import type { FieldProblem } from './forms'
 import { isRealDate } from './validators'
 
 export type RetrofitState = 'applied' | 'approved' | 'rejected' | 'done' | 'cancelled'
@@ -110,7 +111,7 @@ export function retrofitButtons(r: Retrofit | null, perms: readonly string[]): R
   return out
 }
 
-type Problems = { field: string; message: string }[]
+type Problems = FieldProblem[]
 
 export interface ApplyForm {
   machineId: number | null

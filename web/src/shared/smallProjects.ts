@@ -1,5 +1,6 @@
 // 小型工程备案: small projects with hot work filed with the town (docs/openapi.yaml, tag small-projects).
 import { checkPhone, isRealDate } from './validators'
+import type { FieldProblem } from './forms'
 
 export type SmallProjectState = 'submitted' | 'accepted' | 'returned' | 'finished'
 export type SmallProjectKind = 'new' | 'rebuild' | 'extend' | 'demolish' | 'decorate'
@@ -94,8 +95,8 @@ export const projectFormOf = (p: SmallProject): SmallProjectForm => ({
 })
 
 /** What the browser can check before sending; the server checks the same and more (references, dictionary). */
-export function checkProjectForm(f: SmallProjectForm): { field: string; message: string }[] {
-  const bad: { field: string; message: string }[] = []
+export function checkProjectForm(f: SmallProjectForm): FieldProblem[] {
+  const bad: FieldProblem[] = []
   const need = (ok: unknown, field: string, message: string) => {
     if (!ok) bad.push({ field, message })
   }
