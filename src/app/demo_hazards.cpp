@@ -319,7 +319,7 @@ void load_demo_market(store::Db& db) {
   long long sign = post("mall", "外立面招牌钢架焊接", "东立面新招牌钢架 6 米，电焊固定", "东立面二层", {"electric_welding"}, 0, 4, 1, 2000);
   long long signed_offer = answer(contractor, sign, "jinfeng", {refs.at("tang")}, 1800, "一人一天");
   run_work_offer_command(db, vm, signed_offer, "accept");
-  run_work_request_command(db, vm, sign, "done", {{"note", "已完工，动火作业证已关闭，现场已清理"}});
+  run_work_request_command(db, vm, sign, "done", {{"note", "已完工，动火作业证已关闭，现场已清理"}, {"rating", 5}});
   post("mall", "冷库门框焊补", "一层超市冷库门框开焊两处，需电焊焊补", "一层超市后区冷库", {"electric_welding"}, 2, 14, 1, std::nullopt);
 }
 

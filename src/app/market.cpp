@@ -1,5 +1,6 @@
 #include "app/market.h"
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -41,7 +42,7 @@ const char* kRequestSelect =
     "SELECT r.id, r.number, r.venue_id AS \"venueId\", v.name AS \"venueName\", v.address AS \"venueAddress\", "
     "o.name AS \"villageName\", r.title, r.description, r.place, r.methods, r.window_start AS \"windowStart\", "
     "r.window_end AS \"windowEnd\", r.workers_needed AS \"workersNeeded\", r.budget, r.contact_name AS \"contactName\", "
-    "r.contact_phone AS \"contactPhone\", r.state, r.awarded_offer_id AS \"awardedOfferId\", r.close_note AS \"closeNote\", "
+    "r.contact_phone AS \"contactPhone\", r.state, r.awarded_offer_id AS \"awardedOfferId\", r.close_note AS \"closeNote\", r.rating, "
     "r.created_by AS \"createdBy\", r.created_at AS \"createdAt\", r.updated_at AS \"updatedAt\", "
     "(SELECT COUNT(*) FROM work_offers oc WHERE oc.request_id = r.id AND oc.state IN ('pending', 'accepted')) AS \"offerCount\", "
     "(SELECT un.name FROM work_offers oa JOIN units un ON un.id = oa.unit_id WHERE oa.id = r.awarded_offer_id) AS \"awardedUnitName\" "
@@ -83,7 +84,8 @@ bool answers_for(store::Conn& c, const access::Caller& who, long long unit_id) {
 json request_json(store::Conn& c, const json& row) {
   json k = row;
   store::as_int(k, {"id", "venueId", "workersNeeded", "createdBy", "offerCount"});
-  if (!k["awardedOfferId"].is_null()) k["awardedOfferId"] = store::as_id(k["awardedOfferId"]);
+  for (const char* key : {"awardedOfferId", "rating"})
+    if (!k[key].is_null()) k[key] = store::as_id(k[key]);
   store::as_number(k, {"budget"});
   // An open request whose period has passed takes no more answers: it reads as expired without a timer.
   k["expired"] = k["state"] == "open" && k["windowEnd"].get<std::string>() < clock::today();
@@ -125,9 +127,17 @@ std::map<long long, json> unit_standings(store::Conn& c, const std::vector<long 
                          "WHERE p.unit_id = u.id AND " + valid_hot_work_cert("ce", clock::today()) + ") AS \"certifiedPeople\", "
                          "(SELECT COUNT(*) FROM machines m WHERE m.unit_id = u.id AND m.status = 'active' AND m.chip_id IS NOT NULL) "
                          "AS \"chippedMachines\", "
-                         "(SELECT COUNT(*) FROM credit_marks cm WHERE cm.unit_id = u.id AND cm.lifted_at IS NULL) AS \"creditMarks\" "
+                         "(SELECT COUNT(*) FROM credit_marks cm WHERE cm.unit_id = u.id AND cm.lifted_at IS NULL) AS \"creditMarks\", "
+                         "(SELECT COUNT(*) FROM work_offers wo JOIN work_requests wr ON wr.id = wo.request_id AND wr.awarded_offer_id = wo.id "
+                         "WHERE wo.unit_id = u.id AND wo.state = 'accepted' AND wr.rating IS NOT NULL) AS ratings, "
+                         "(SELECT SUM(wr.rating) FROM work_offers wo JOIN work_requests wr ON wr.id = wo.request_id AND wr.awarded_offer_id = wo.id "
+                         "WHERE wo.unit_id = u.id AND wo.state = 'accepted') AS \"ratingSum\" "
                          "FROM units u WHERE u.id IN " + ids, p)) {
-    store::as_int(row, {"id", "certifiedPeople", "chippedMachines", "creditMarks"});
+    store::as_int(row, {"id", "certifiedPeople", "chippedMachines", "creditMarks", "ratings"});
+    // The mean of the unit's ratings to one decimal, null before its first.
+    long long ratings = row["ratings"];
+    row["rating"] = ratings ? json(std::round(static_cast<double>(store::as_id(row["ratingSum"])) * 10 / ratings) / 10) : json(nullptr);
+    row.erase("ratingSum");
     long long id = row["id"];
     row.erase("id");
     out.emplace(id, std::move(row));
@@ -358,21 +368,36 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
                               const json& body) {
   Input in(body);
   std::string note;
-  if (name == "done") note = in.opt_str("note", 1000, "完成情况").value_or("");
-  else if (name == "cancel") note = in.str("reason", 1000, "撤销原因");
-  else throw not_found();
+  std::optional<long long> rating;
+  if (name == "done") {
+    note = in.opt_str("note", 1000, "完成情况").value_or("");
+    rating = in.opt_integer("rating", "评分（1 至 5 分）", 1, 5);
+  } else if (name == "rate") {
+    rating = in.integer("rating", "评分（1 至 5 分）", 1, 5);
+  } else if (name == "cancel") {
+    note = in.str("reason", 1000, "撤销原因");
+  } else {
+    throw not_found();
+  }
   return db.write([&](store::Conn& c) {
     require_readable(c, who, id);
     json before = load_request(c, id);
     if (!is_venue_side(c, who, before["venueId"].get<long long>())) throw forbidden();
     std::string state = before["state"];
+    if (name == "rate") {
+      if (state != "done") throw conflict("REQUEST_STATE_INVALID", "只有已完成的需求可以评价");
+      if (!before["rating"].is_null()) throw conflict("REQUEST_ALREADY_RATED", "该需求已评价，不能修改");
+      c.exec("UPDATE work_requests SET rating = ?, updated_at = ? WHERE id = ?", {*rating, now_iso(), id});
+      record(c, who, "market.request_rate", "work_request", std::to_string(id), before, load_request(c, id));
+      return request_detail(c, who, id);
+    }
     if (name == "done" && state != "awarded")
       throw conflict("REQUEST_STATE_INVALID", "只有已选定承接单位的需求可以确认完成");
     if (name == "cancel" && state != "open" && state != "awarded")
       throw conflict("REQUEST_STATE_INVALID", "该需求当前为「" + before["stateLabel"].get<std::string>() + "」，不能撤销");
     std::string now = now_iso();
-    c.exec("UPDATE work_requests SET state = ?, close_note = ?, updated_at = ? WHERE id = ?",
-           {name == "done" ? "done" : "cancelled", note, now, id});
+    c.exec("UPDATE work_requests SET state = ?, close_note = ?, rating = ?, updated_at = ? WHERE id = ?",
+           {name == "done" ? "done" : "cancelled", note, rating ? store::Value(*rating) : store::Value(nullptr), now, id});
     if (name == "cancel")
       c.exec("UPDATE work_offers SET state = 'declined', updated_at = ? WHERE request_id = ? AND state = 'pending'", {now, id});
     json after = load_request(c, id);

@@ -23,7 +23,8 @@ json get_work_request(store::Db& db, const access::Caller& who, long long id);
 // {venueId, title, description, place, methods[], windowStart, windowEnd, workersNeeded, budget?, contactName,
 //  contactPhone}
 json post_work_request(store::Db& db, const access::Caller& who, const json& body);
-// done {note?} (awarded → done) and cancel {reason} (open or awarded → cancelled), by the venue's side.
+// By the venue's side: done {note?, rating?} (awarded → done), rate {rating} (a done request not yet rated; once)
+// and cancel {reason} (open or awarded → cancelled). A rating (1-5) is of the awarded unit's work.
 json run_work_request_command(store::Db& db, const access::Caller& who, long long id, const std::string& name,
                               const json& body);
 // {unitId, peopleIds[], price?, note?}: a unit's answer, or its new answer replacing the one it gave before.

@@ -335,7 +335,8 @@ function validBody(method, path, schema) {
       venueId: fx.venue.id, title: '坏输入需求', description: '坏输入', place: '一层', methods: ['electric_welding'], windowStart: localDate(1),
       windowEnd: localDate(5), workersNeeded: 1, budget: 100, contactName: '坏输入', contactPhone: randomPhone(),
     };
-    case 'POST /api/market/requests/:id/done': return { note: '坏输入' };
+    case 'POST /api/market/requests/:id/done': return { note: '坏输入', rating: 4 };
+    case 'POST /api/market/requests/:id/rate': return { rating: 4 };
     case 'POST /api/market/requests/:id/cancel': return { reason: '坏输入' };
     case 'POST /api/market/requests/:id/offers': return { unitId: fx.regUnit.id, peopleIds: [fx.person.id], price: 1, note: '坏输入' };
     case 'POST /api/meetings':

@@ -3,7 +3,8 @@
 // (not in the unit, no certificate, a certificate that ends inside the period, too few workers, a unit under a
 // credit mark: each refused); the venue sees every answer with the unit's standing, a unit only its own; awarding
 // one declines the rest and tells both; the contact phone is masked until the work is awarded; done / cancel and
-// every command from a wrong state (409); an open request past its period reads as expired (test clock); data scope;
+// every command from a wrong state (409); ratings (1-5, on done or once afterwards, averaged into the unit's standing);
+// an open request past its period reads as expired (test clock); data scope;
 // the providers' list. Every request here has TAG in its title.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -279,6 +280,59 @@ test('the awarded unit\'s permit names the request, which then lists it; work no
   const plain = await c.contractor.post('/api/permits', body({ workRequestId: undefined }));
   assert.equal(plain.status, 201, describe(plain));
   assert.equal(plain.json.workRequestId, null);
+});
+
+test('ratings: given on done or once afterwards by the venue side, 1 to 5 only, averaged into the unit\'s standing', async () => {
+  // unitB has no rated work before this test.
+  const awarded = async (title) => {
+    const r = await post({ title: `${TAG} ${title}` });
+    await offer(bClient, r, unitB, workersB);
+    const offerId = (await c.vm.getOk(`/api/market/requests/${r.id}`)).offers.find((o) => o.unitId === unitB.id).id;
+    const res = await c.vm.post(`/api/market/offers/${offerId}/accept`, {});
+    assert.equal(res.status, 200, describe(res));
+    return r;
+  };
+  const standingB = async () => (await c.vm.getOk(`/api/market/providers?q=${encodeURIComponent(unitB.name)}`)).items.find((u) => u.id === unitB.id).standing;
+  assert.deepEqual([(await standingB()).rating, (await standingB()).ratings], [null, 0]);
+
+  const first = await awarded('评价一');
+  for (const [rating, code] of [[0, 'INVALID_VALUE'], [6, 'INVALID_VALUE'], [-1, 'INVALID_VALUE'], [4.5, 'INVALID_TYPE'], ['5', 'INVALID_TYPE'], [true, 'INVALID_TYPE']]) {
+    expectError(await c.vm.post(`/api/market/requests/${first.id}/done`, { note: '完成', rating }), 400, code, 'rating');
+  }
+  const untouched = await c.vm.getOk(`/api/market/requests/${first.id}`);
+  assert.deepEqual([untouched.state, untouched.closeNote, untouched.rating], ['awarded', '', null], 'a refused done wrote nothing');
+  expectError(await c.vm.post(`/api/market/requests/${first.id}/rate`, { rating: 4 }), 409, 'REQUEST_STATE_INVALID'); // not done yet
+  const done = await c.vm.post(`/api/market/requests/${first.id}/done`, { note: '按期完成', rating: 4 });
+  assert.equal(done.status, 200, describe(done));
+  assert.deepEqual([done.json.state, done.json.rating], ['done', 4]);
+  expectError(await c.vm.post(`/api/market/requests/${first.id}/rate`, { rating: 5 }), 409, 'REQUEST_ALREADY_RATED');
+  assert.equal((await c.vm.getOk(`/api/market/requests/${first.id}`)).rating, 4, 'a rating is not changed');
+  assert.equal((await bClient.getOk(`/api/market/requests/${first.id}`)).rating, 4, 'the unit sees the rating of its work');
+  assert.deepEqual([(await standingB()).rating, (await standingB()).ratings], [4, 1]);
+
+  // Done without a rating; rated later, once, by the venue's side only.
+  const second = await awarded('评价二');
+  const plain = await c.vm.post(`/api/market/requests/${second.id}/done`, {});
+  assert.equal(plain.status, 200, describe(plain));
+  assert.equal(plain.json.rating, null);
+  expectError(await c.vm.post(`/api/market/requests/${second.id}/rate`, {}), 400, 'REQUIRED', 'rating');
+  expectError(await c.vm.post(`/api/market/requests/${second.id}/rate`, { rating: 9 }), 400, 'INVALID_VALUE', 'rating');
+  expectError(await bClient.post(`/api/market/requests/${second.id}/rate`, { rating: 5 }), 403, 'FORBIDDEN'); // the rated unit itself
+  expectError(await c.admin.post(`/api/market/requests/${MISSING_ID}/rate`, { rating: 5 }), 404, 'NOT_FOUND');
+  assert.equal((await c.vm.getOk(`/api/market/requests/${second.id}`)).rating, null, 'refused ratings wrote nothing');
+  const rated = await c.vm.post(`/api/market/requests/${second.id}/rate`, { rating: 5 });
+  assert.equal(rated.status, 200, describe(rated));
+  assert.deepEqual([rated.json.state, rated.json.rating], ['done', 5]);
+  const audit = (await c.admin.getOk(`/api/audit-logs?action=market.request_rate&targetId=${second.id}`)).items;
+  assert.equal(audit.length, 1);
+  assert.deepEqual([audit[0].summary.before.rating, audit[0].summary.after.rating], [null, 5]);
+
+  // The mean shows wherever the unit's standing does: the providers' list and its answers to another request.
+  assert.deepEqual([(await standingB()).rating, (await standingB()).ratings], [4.5, 2]);
+  const third = await post({ title: `${TAG} 评价三` });
+  await offer(bClient, third, unitB, workersB);
+  const standing = (await c.vm.getOk(`/api/market/requests/${third.id}`)).offers.find((o) => o.unitId === unitB.id).standing;
+  assert.deepEqual([standing.rating, standing.ratings], [4.5, 2]);
 });
 
 test('withdraw and cancel: a pending answer is withdrawn by its unit; cancelling declines what is pending', async () => {

@@ -302,10 +302,10 @@ test('market permissions of the built-in roles', async () => {
   assert.deepEqual(diff, []);
   const catalog = (await clients.get('admin').getOk('/api/permissions')).items;
   for (const p of MARKET_PERMS) assert.match(catalog.find((x) => x.key === p)?.label ?? '', /[\u4e00-\u9fff]/, `${p}: not in the catalogue in Chinese`);
-  // reads by market:read; answering and withdrawing by market:offer; posting, awarding, done and cancel by market:post
+  // reads by market:read; answering and withdrawing by market:offer; posting, awarding, done, rate and cancel by market:post
   const want = (r) => (r.method.toUpperCase() === 'GET' ? 'market:read' : /\/(offers|withdraw)$/.test(r.path) ? 'market:offer' : 'market:post');
   const guarded = serverRoutes().filter((r) => /^\/api\/market\//.test(r.path));
-  assert.equal(guarded.length, 9);
+  assert.equal(guarded.length, 10);
   for (const r of guarded) assert.equal(routePermission(r), want(r), `${r.method} ${r.path}`);
 });
 

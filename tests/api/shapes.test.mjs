@@ -430,6 +430,7 @@ async function marketRoutes() {
   await hit(admin, 'POST', '/api/market/requests/:id/offers', id, { unitId: unit.id, peopleIds: [person.id] }, { expect: 200 });
   await hit(admin, 'POST', '/api/market/offers/:id/accept', offer, {}, { expect: 200 });
   await hit(admin, 'POST', '/api/market/requests/:id/done', id, { note: '形状' }, { expect: 200 });
+  await hit(admin, 'POST', '/api/market/requests/:id/rate', id, { rating: 5 }, { expect: 200 });
   await hit(admin, 'GET', '/api/market/requests/:id', id, undefined, { expect: 200 });
   await hit(admin, 'GET', '/api/market/requests', {}, undefined, { expect: 200, query: `?venueId=${venue.id}&state=done&mine=true&q=${encodeURIComponent('形状')}` });
   const r2 = (await admin.post('/api/market/requests', { ...request, budget: null })).json;

@@ -1,7 +1,8 @@
 // Browser tests of 动火作业供需对接: the mall's manager posts a request in the dialog (first with nothing filled in:
 // the dialog names the missing fields); the demo contractor answers with two certified workers (the one without a
 // certificate cannot be ticked); the manager awards the work; the contractor then sees the full contact phone and
-// opens the permit form prefilled with the venue, the unit and both workers. On a phone the list and a detail are
+// opens the permit form prefilled with the venue, the unit and both workers; the manager confirms the work done with a
+// 4-star rating, which the unit's standing counts. On a phone the list and a detail are
 // usable without sideways scrolling of the page.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -106,6 +107,24 @@ describe('供需对接 in the console', () => {
     assert.equal(saved.budget, 2600)
     assert.deepEqual([saved.windowStart, saved.windowEnd], [localDate(1), localDate(8)])
     assert.deepEqual(saved.offers.map((o) => [o.state, o.price, o.people.map((p) => p.name).sort()]), [['accepted', 2400, ['唐国庆', '蒋超'].sort()]])
+
+    // the manager confirms the work done and gives it 4 stars, which the unit's standing counts
+    const standing = async () => (await admin.get(`/api/market/providers?q=${encodeURIComponent('金凤建筑安装')}`)).items[0].standing
+    const rated = (await standing()).ratings
+    await vm.reload()
+    await vm.locator('[data-test="request-cmd-done"]').click()
+    const cd = vm.locator('[data-test="market-close-dialog"]')
+    await cd.waitFor()
+    await cd.locator('[data-test="market-close-note"]').fill('按期完成，现场已清理')
+    await cd.locator('[data-test="market-close-rating"] .el-rate__item').nth(3).click()
+    await cd.locator('[data-test="market-close-submit"]').click()
+    await cd.waitFor({ state: 'hidden' })
+    await vm.locator('[data-test="request-rating"]').filter({ hasText: '满意' }).waitFor()
+    assert.match(await vm.locator('[data-test="request-closed"]').innerText(), /按期完成，现场已清理/)
+    assert.equal(await vm.locator('[data-test="request-cmd-rate"]').count(), 0, 'a rated request offers no second rating')
+    const done = await admin.get(`/api/market/requests/${id}`)
+    assert.deepEqual([done.state, done.rating, done.closeNote], ['done', 4, '按期完成，现场已清理'])
+    assert.equal((await standing()).ratings, rated + 1)
     assert.deepEqual(errors, [])
     await cCtx.close()
     await vmCtx.close()

@@ -231,7 +231,9 @@ void add_permit_routes(std::vector<Route>& out) {
                  [](Context& c) { return Reply::json_body(app::post_work_request(c.db, c.caller(), c.body), 201); }, false,
                  "发布动火作业需求"});
   for (const auto& [name, body, summary] : std::vector<std::tuple<const char*, std::vector<Field>, const char*>>{
-           {"done", {{"note", F::String}}, "确认需求已完成"}, {"cancel", {{"reason", F::String}}, "撤销需求"}}) {
+           {"done", {{"note", F::String}, {"rating", F::Integer}}, "确认需求已完成（可评价承接单位）"},
+           {"rate", {{"rating", F::Integer}}, "评价已完成需求的承接单位（一次）"},
+           {"cancel", {{"reason", F::String}}, "撤销需求"}}) {
     std::string command = name;
     out.push_back({"POST", "/api/market/requests/:id/" + command, Guard::Permission, "market:post", body, [command](Context& c) {
                      return ok(app::run_work_request_command(c.db, c.caller(), c.req.id(), command, c.body));

@@ -131,6 +131,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'small_project.finish': '小型工程完工销项',
   'market.request_post': '发布动火作业需求',
   'market.request_done': '确认动火作业需求完成',
+  'market.request_rate': '评价动火作业承接单位',
   'market.request_cancel': '撤销动火作业需求',
   'market.offer_submit': '应征动火作业需求',
   'market.offer_accept': '选定承接单位',

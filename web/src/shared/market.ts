@@ -10,6 +10,9 @@ export interface UnitStanding {
   certifiedPeople: number
   chippedMachines: number
   creditMarks: number
+  /** Mean of the ratings of the unit's work, one decimal; null before the first. */
+  rating: number | null
+  ratings: number
 }
 
 export interface WorkOffer {
@@ -54,6 +57,8 @@ export interface WorkRequest {
   awardedOfferId: number | null
   awardedUnitName: string | null
   closeNote: string
+  /** The venue's rating (1-5) of the awarded unit's work; null when not rated. */
+  rating: number | null
   offerCount: number
   createdBy: number
   createdAt: string
@@ -143,7 +148,7 @@ export const requestBody = (f: RequestForm) => ({
   contactName: f.contactName.trim(), contactPhone: f.contactPhone.trim(),
 })
 
-export type RequestAction = 'offer' | 'done' | 'cancel'
+export type RequestAction = 'offer' | 'done' | 'rate' | 'cancel'
 export interface RequestButton {
   key: RequestAction
   label: string
@@ -161,10 +166,24 @@ export function requestButtons(r: WorkRequest | null, perms: readonly string[]):
   }
   if (perms.includes('market:post') && r.venueSide) {
     if (r.state === 'awarded') out.push({ key: 'done', label: '确认完成', type: 'success' })
+    if (r.state === 'done' && r.rating == null) out.push({ key: 'rate', label: '评价承接单位', type: 'primary' })
     if (r.state === 'open' || r.state === 'awarded') out.push({ key: 'cancel', label: '撤销需求', type: 'danger' })
   }
   return out
 }
+
+/** "评价 4.5 分（2 次）", or 暂无评价 before the unit's first rating. */
+export const ratingText = (s: UnitStanding) => (s.rating == null ? '暂无评价' : `评价 ${s.rating.toFixed(1)} 分（${s.ratings} 次）`)
+
+/** The labels of el-rate's five stars. */
+export const RATING_LABELS = ['很差', '较差', '一般', '满意', '很满意']
+
+/** The body of done (`note` and `rating` optional: 0 stars is no rating) or rate (`rating` required). */
+export function closeProblems(action: 'done' | 'rate', rating: number): FieldProblem[] {
+  return action === 'rate' && !(rating >= 1 && rating <= 5) ? [{ field: 'rating', message: '请选择 1–5 星' }] : []
+}
+export const closeBody = (action: 'done' | 'rate', note: string, rating: number) =>
+  action === 'rate' ? { rating } : { ...(note.trim() ? { note: note.trim() } : {}), ...(rating ? { rating } : {}) }
 
 /** Whether the venue's side may award this answer now. */
 export const canAward = (r: WorkRequest, o: WorkOffer, perms: readonly string[]) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  canAward, checkRequestForm, emptyRequestForm, money, permitLink, requestBody, requestButtons, requestTag, type RequestForm, type WorkOffer,
+  canAward, checkRequestForm, closeBody, closeProblems, emptyRequestForm, money, permitLink, ratingText, requestBody, requestButtons, requestTag,
+  type RequestForm, type WorkOffer,
   type WorkRequest,
 } from '../../src/shared/market'
 import { prefillFromQuery } from '../../src/shared/permitForm'
@@ -15,13 +16,13 @@ const filled = (over: Partial<RequestForm> = {}): RequestForm => ({
 const offer = (over: Partial<WorkOffer> = {}): WorkOffer => ({
   id: 11, requestId: 1, unitId: 5, unitName: '金凤建筑安装', unitContact: '邓强', price: 3000, note: '', state: 'pending', stateLabel: '待选定',
   mine: false, people: [{ id: 21, name: '唐国庆', certificate: null }, { id: 22, name: '蒋超', certificate: null }],
-  standing: { certifiedPeople: 2, chippedMachines: 1, creditMarks: 0 }, createdBy: 9, createdAt: '', updatedAt: '', ...over,
+  standing: { certifiedPeople: 2, chippedMachines: 1, creditMarks: 0, rating: null, ratings: 0 }, createdBy: 9, createdAt: '', updatedAt: '', ...over,
 })
 const request = (over: Partial<WorkRequest> = {}): WorkRequest => ({
   id: 1, number: 'XQ-2026-0001', venueId: 3, venueName: '金凤商业广场', venueAddress: '金凤镇', villageName: '金凤佳园社区', title: '护栏加固',
   description: '16 处', place: '中庭', methods: ['electric_welding'], methodLabels: ['电焊'], windowStart: '2026-12-06', windowEnd: '2026-12-15',
   workersNeeded: 2, budget: null, contactName: '冯建华', state: 'open', stateLabel: '征集中', expired: false, awardedOfferId: null,
-  awardedUnitName: null, closeNote: '', offerCount: 1, createdBy: 2, createdAt: '', updatedAt: '', offers: [], venueSide: false, ...over,
+  awardedUnitName: null, closeNote: '', rating: null, offerCount: 1, createdBy: 2, createdAt: '', updatedAt: '', offers: [], venueSide: false, ...over,
 })
 
 describe('checkRequestForm', () => {
@@ -55,12 +56,26 @@ describe('buttons and awards', () => {
     expect(requestButtons(request({ expired: true }), ['market:offer'])).toEqual([])
     expect(requestButtons(request({ state: 'awarded' }), ['market:offer'])).toEqual([])
   })
-  it('gives the venue side cancel while open, done and cancel once awarded, nothing after', () => {
+  it('gives the venue side cancel while open, done and cancel once awarded, rate once done until rated', () => {
     const vm = ['market:post']
     expect(requestButtons(request({ venueSide: true }), vm).map((b) => b.key)).toEqual(['cancel'])
     expect(requestButtons(request({ venueSide: true, state: 'awarded' }), vm).map((b) => b.key)).toEqual(['done', 'cancel'])
-    expect(requestButtons(request({ venueSide: true, state: 'done' }), vm)).toEqual([])
-    expect(requestButtons(request({ venueSide: false }), vm)).toEqual([])
+    expect(requestButtons(request({ venueSide: true, state: 'done' }), vm).map((b) => b.key)).toEqual(['rate'])
+    expect(requestButtons(request({ venueSide: true, state: 'done', rating: 3 }), vm)).toEqual([])
+    expect(requestButtons(request({ venueSide: true, state: 'cancelled' }), vm)).toEqual([])
+    expect(requestButtons(request({ venueSide: false, state: 'done' }), vm)).toEqual([])
+    expect(requestButtons(request({ venueSide: true, state: 'done' }), ['market:read'])).toEqual([])
+  })
+  it('rates: optional on done (0 stars sends none), required on rate; the standing reads as a mean and a count', () => {
+    expect(closeProblems('done', 0)).toEqual([])
+    expect(closeProblems('rate', 0).map((b) => b.field)).toEqual(['rating'])
+    expect(closeProblems('rate', 4)).toEqual([])
+    expect(closeBody('done', '  ', 0)).toEqual({})
+    expect(closeBody('done', ' 按期完成 ', 5)).toEqual({ note: '按期完成', rating: 5 })
+    expect(closeBody('rate', '不发送', 2)).toEqual({ rating: 2 })
+    expect(ratingText(offer().standing)).toBe('暂无评价')
+    expect(ratingText({ ...offer().standing, rating: 4.5, ratings: 2 })).toBe('评价 4.5 分（2 次）')
+    expect(ratingText({ ...offer().standing, rating: 5, ratings: 1 })).toBe('评价 5.0 分（1 次）')
   })
   it('lets the venue side award a pending answer of an open request only', () => {
     const vm = ['market:post']
