@@ -364,6 +364,12 @@ json post_work_request(store::Db& db, const access::Caller& who, const json& bod
   });
 }
 
+// A rating of 1-5 in words, as the console's stars name it: "满意（4 星）".
+std::string rating_words(long long rating) {
+  static const char* const kWords[] = {"很差", "较差", "一般", "满意", "很满意"};
+  return std::string(kWords[rating - 1]) + "（" + std::to_string(rating) + " 星）";
+}
+
 json run_work_request_command(store::Db& db, const access::Caller& who, long long id, const std::string& name,
                               const json& body) {
   Input in(body);
@@ -384,17 +390,31 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
     json before = load_request(c, id);
     if (!is_venue_side(c, who, before["venueId"].get<long long>())) throw forbidden();
     std::string state = before["state"];
+    // The units concerned hear of it: the awarded one of done and rate; every one still in the running of cancel.
+    auto tell = [&](const std::string& title, const std::string& text, const std::string& offers) {
+      std::vector<long long> users;
+      for (const auto& o : c.rows("SELECT DISTINCT created_by FROM work_offers WHERE request_id = ? AND " + offers, {id}))
+        users.push_back(store::as_id(o["created_by"]));
+      notify(c, {.event = "market.closed", .title = title + before["title"].get<std::string>(),
+                 .body = before["number"].get<std::string>() + "，" + before["venueName"].get<std::string>() + "。" + text,
+                 .link = "/market/" + std::to_string(id), .actor = who.user_id, .permission = "market:read", .users = users});
+    };
     if (name == "rate") {
       if (state != "done") throw conflict("REQUEST_STATE_INVALID", "只有已完成的需求可以评价");
       if (!before["rating"].is_null()) throw conflict("REQUEST_ALREADY_RATED", "该需求已评价，不能修改");
       c.exec("UPDATE work_requests SET rating = ?, updated_at = ? WHERE id = ?", {*rating, now_iso(), id});
       record(c, who, "market.request_rate", "work_request", std::to_string(id), before, load_request(c, id));
+      tell("场所评价了贵单位承接的动火作业：", "评价：" + rating_words(*rating), "state = 'accepted'");
       return request_detail(c, who, id);
     }
     if (name == "done" && state != "awarded")
       throw conflict("REQUEST_STATE_INVALID", "只有已选定承接单位的需求可以确认完成");
     if (name == "cancel" && state != "open" && state != "awarded")
       throw conflict("REQUEST_STATE_INVALID", "该需求当前为「" + before["stateLabel"].get<std::string>() + "」，不能撤销");
+    if (name == "done")
+      tell("动火作业需求已确认完成：", rating ? "场所评价：" + rating_words(*rating) : "场所暂未评价", "state = 'accepted'");
+    else
+      tell("动火作业需求已撤销：", "撤销原因：" + note, "state IN ('pending', 'accepted')");
     std::string now = now_iso();
     c.exec("UPDATE work_requests SET state = ?, close_note = ?, rating = ?, updated_at = ? WHERE id = ?",
            {name == "done" ? "done" : "cancelled", note, rating ? store::Value(*rating) : store::Value(nullptr), now, id});

@@ -173,6 +173,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"market.offer", "动火作业需求收到应征"},
       {"market.result", "动火作业应征结果（选定或未选定）"},
       {"market.remind", "动火作业需求临近开始仍未选定"},
+      {"market.closed", "动火作业需求完成、撤销或评价"},
       {"retrofit.pending", "焊机改造待审核或待拨付补贴"},
       {"retrofit.reviewed", "焊机改造审核结果与补贴拨付"},
       {"retrofit.remind", "存量焊机加芯赋码提醒（每月）"},

@@ -309,6 +309,10 @@ test('ratings: given on done or once afterwards by the venue side, 1 to 5 only, 
   assert.equal((await c.vm.getOk(`/api/market/requests/${first.id}`)).rating, 4, 'a rating is not changed');
   assert.equal((await bClient.getOk(`/api/market/requests/${first.id}`)).rating, 4, 'the unit sees the rating of its work');
   assert.deepEqual([(await standingB()).rating, (await standingB()).ratings], [4, 1]);
+  const told = async (r) => (await notices(bClient, 'market.closed')).filter((n) => n.link === `/market/${r.id}`).map((n) => `${n.title} ${n.body}`);
+  const heardFirst = await told(first);
+  assert.equal(heardFirst.length, 1, 'the awarded unit hears its work confirmed done, once');
+  assert.match(heardFirst[0], /已确认完成.*场所评价：满意（4 星）/);
 
   // Done without a rating; rated later, once, by the venue's side only.
   const second = await awarded('评价二');
@@ -323,6 +327,10 @@ test('ratings: given on done or once afterwards by the venue side, 1 to 5 only, 
   const rated = await c.vm.post(`/api/market/requests/${second.id}/rate`, { rating: 5 });
   assert.equal(rated.status, 200, describe(rated));
   assert.deepEqual([rated.json.state, rated.json.rating], ['done', 5]);
+  const heardSecond = await told(second);
+  assert.equal(heardSecond.length, 2);
+  assert.match(heardSecond[1], /已确认完成.*场所暂未评价/); // newest first
+  assert.match(heardSecond[0], /场所评价了贵单位承接的动火作业.*很满意（5 星）/);
   const audit = (await c.admin.getOk(`/api/audit-logs?action=market.request_rate&targetId=${second.id}`)).items;
   assert.equal(audit.length, 1);
   assert.deepEqual([audit[0].summary.before.rating, audit[0].summary.after.rating], [null, 5]);
@@ -352,6 +360,9 @@ test('withdraw and cancel: a pending answer is withdrawn by its unit; cancelling
   assert.equal(cancelled.status, 200, describe(cancelled));
   assert.equal(cancelled.json.state, 'cancelled');
   assert.equal(cancelled.json.offers[0].state, 'declined');
+  const heard = (await notices(c.contractor, 'market.closed')).filter((n) => n.link === `/market/${r.id}`);
+  assert.equal(heard.length, 1, 'the unit still in the running hears of the cancellation');
+  assert.match(`${heard[0].title} ${heard[0].body}`, /已撤销.*撤销原因：改由自有维修人员处理/);
   expectError(await c.vm.post(`/api/market/requests/${MISSING_ID}/cancel`, { reason: 'x' }), 404, 'NOT_FOUND');
 });
 
