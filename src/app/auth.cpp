@@ -197,7 +197,7 @@ namespace {
 // A session as authentication needs it; user_id 0 when there is no such session.
 struct SessionRow {
   long long user_id = 0;
-  std::string csrf, last_seen;
+  std::string csrf, last_seen, password_changed;
   bool ended = false, must_change_password = false;
 };
 
@@ -217,14 +217,15 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   auto s = db.cached<SessionRow>(store::Topic::Access, key, [&] {
     auto r = db.read([&](store::Conn& c) {
       return c.row(
-          "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password "
+          "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password, u.password_changed_at "
           "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
           {id});
     });
     SessionRow row;
     if (!r) return row;
     store::as_int(*r, {"user_id", "must_change_password"});
-    row = {(*r)["user_id"], (*r)["csrf_token"], (*r)["last_seen_at"], !(*r)["ended_at"].is_null(), (*r)["must_change_password"] != 0};
+    row = {(*r)["user_id"], (*r)["csrf_token"], (*r)["last_seen_at"], (*r)["password_changed_at"], !(*r)["ended_at"].is_null(),
+           (*r)["must_change_password"] != 0};
     return row;
   });
   if (!s->user_id || s->ended) return std::nullopt;
@@ -244,7 +245,8 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   }
   auto caller = cached_caller(db, s->user_id, ip);
   if (!caller) return std::nullopt;
-  return Authenticated{std::move(*caller), s->must_change_password, s->csrf, false};
+  bool expired = now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(kPasswordMaxAgeDays);
+  return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->csrf, false};
 }
 
 std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip) {
@@ -262,7 +264,7 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
     });
   auto caller = cached_caller(db, (*t)["user_id"], ip);
   if (!caller) return std::nullopt;
-  return Authenticated{std::move(*caller), false, "", true};
+  return Authenticated{std::move(*caller), false, false, "", true};
 }
 
 json me(store::Db& db, const Authenticated& a) {
@@ -283,6 +285,7 @@ json me(store::Db& db, const Authenticated& a) {
       {"role", {{"id", who.role_id}, {"key", who.role_key}, {"name", (*u)["role_name"]}, {"dataScope", access::data_scope_key(who.scope)}}},
       {"permissions", json(who.permissions ? std::vector<std::string>(who.permissions->begin(), who.permissions->end()) : std::vector<std::string>())},
       {"mustChangePassword", a.must_change_password},
+      {"passwordExpired", a.password_expired},
   };
   return json{{"user", user}, {"csrfToken", a.csrf}};
 }
@@ -293,15 +296,35 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
   if (!hash || !verify_password(*hash, old_password))
     throw bad_request("PASSWORD_WRONG", "原密码不正确", "oldPassword");
   if (auto problem = validate::password_problem(new_password)) throw bad_request("PASSWORD_WEAK", *problem, "newPassword");
-  if (new_password == old_password) throw bad_request("PASSWORD_REUSED", "新密码不能与原密码相同", "newPassword");
+  auto reused = [&] {
+    if (new_password == old_password) return true;
+    auto earlier = db.read([&](store::Conn& c) {
+      return c.rows("SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT " + std::to_string(kPasswordHistory),
+                    {who.user_id});
+    });
+    for (const auto& h : earlier)
+      if (verify_password(h["password_hash"].get<std::string>(), new_password)) return true;
+    return false;
+  };
+  if (reused())
+    throw bad_request("PASSWORD_REUSED", "新密码不能与最近 " + std::to_string(kPasswordHistory + 1) + " 次使用过的密码相同", "newPassword");
   std::string new_hash = hash_password(new_password);
   db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
+    remember_password(c, who.user_id);
     c.exec("UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ? "
            "WHERE id = ?",
            {new_hash, now_iso(), now_iso(), who.user_id});
     record(c, who, "auth.password_change", "user", std::to_string(who.user_id), nullptr, nullptr);
   });
+}
+
+void remember_password(store::Conn& c, long long user_id) {
+  c.exec("INSERT INTO password_history (user_id, password_hash, replaced_at) SELECT id, password_hash, ? FROM users WHERE id = ?",
+         {now_iso(), user_id});
+  c.exec("DELETE FROM password_history WHERE user_id = ? AND id NOT IN (SELECT id FROM password_history WHERE user_id = ? "
+         "ORDER BY id DESC LIMIT " + std::to_string(kPasswordHistory) + ")",
+         {user_id, user_id});
 }
 
 json list_login_log(store::Db& db, const QueryMap& q) {

@@ -14,6 +14,10 @@ namespace huoyan::app {
 constexpr int kMaxFailedLogins = 5;
 constexpr int kLockMinutes = 15;
 constexpr int kIdleMinutes = 30;
+// 等保 身份鉴别 (定期更换): a session's password older than this must be changed before anything else.
+constexpr int kPasswordMaxAgeDays = 90;
+// A new password may not be the current one nor one of the this many before it.
+constexpr int kPasswordHistory = 4;
 
 // argon2id with libsodium's interactive limits (~60 ms, 64 MiB). At most two
 // hashes run at once so a burst of logins cannot exhaust memory.
@@ -35,7 +39,8 @@ struct Session {
 
 struct Authenticated {
   access::Caller caller;
-  bool must_change_password = false;
+  bool must_change_password = false;  // first login, reset by an administrator, or expired
+  bool password_expired = false;      // older than kPasswordMaxAgeDays (sessions only: API tokens do not expire so)
   std::string csrf;        // empty for API tokens
   bool via_token = false;  // API token: no cookie, no CSRF
 };
@@ -53,8 +58,11 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
 // {user: Me, csrfToken}
 nlohmann::json me(store::Db& db, const Authenticated& a);
 
+// Refuses the current password and the kPasswordHistory before it (PASSWORD_REUSED).
 void change_password(store::Db& db, const access::Caller& who, const std::string& old_password,
                      const std::string& new_password);
+// Before a user's password hash is replaced: keeps the hash being replaced among their last kPasswordHistory.
+void remember_password(store::Conn& c, long long user_id);
 
 nlohmann::json list_login_log(store::Db& db, const QueryMap& q);
 

@@ -194,6 +194,7 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
     c.changed(store::Topic::Access);
     scoped_user(c, who, id);
     std::string now = now_iso();
+    remember_password(c, id);
     c.exec("UPDATE users SET password_hash = ?, must_change_password = 1, password_changed_at = ?, failed_logins = 0, "
            "locked_until = NULL, updated_at = ? WHERE id = ?",
            {hash, now, now, id});

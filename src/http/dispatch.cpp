@@ -115,7 +115,9 @@ Reply dispatch(const Route& route, const Request& req, store::Db& db) {
       if (changes_state(req.method) && !ctx.auth->via_token && req.header("x-csrf-token") != ctx.auth->csrf)
         return Reply::error(403, "CSRF_INVALID", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
       if (ctx.auth->must_change_password && !route.before_password_change)
-        return Reply::error(403, "PASSWORD_CHANGE_REQUIRED", "首次登录或密码已重置，请先修改密码");
+        return Reply::error(403, "PASSWORD_CHANGE_REQUIRED", ctx.auth->password_expired
+                                                                 ? "密码已超过 " + std::to_string(app::kPasswordMaxAgeDays) + " 天未修改，请先修改密码"
+                                                                 : "首次登录或密码已重置，请先修改密码");
       if (route.guard == Guard::Permission && !ctx.caller().has(route.permission))
         return Reply::error(403, "FORBIDDEN", "您没有执行此操作的权限");
     }

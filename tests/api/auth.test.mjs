@@ -1,9 +1,10 @@
-// Login, lockout, logout, cookie flags, CSRF, forced password change.
+// Login, lockout, logout, cookie flags, CSRF, forced password change (first login, reset, 90 days old), the last five
+// passwords refused.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, request, expectError, expectStatus, describe, getCookie, Client,
-  createUser, createRole, orgUnits, strongPassword, uid, DEMO_PASSWORD,
+  createUser, createRole, orgUnits, strongPassword, uid, DEMO_PASSWORD, sqlOk,
 } from './lib.mjs';
 
 let admin;
@@ -225,6 +226,56 @@ test('reset-password: must change at next login; old password stops working', as
   expectError(await c3.post('/api/auth/password', { oldPassword: pw3, newPassword: 'password' }), 400, 'PASSWORD_WEAK', 'newPassword');
   expectStatus(await c3.post('/api/auth/password', { oldPassword: pw3, newPassword: strongPassword() }), 200);
   expectStatus(await c3.get('/api/users'), 200);
+});
+
+test('a new password may not be one of the last five, an administrator\'s temporary one included', async () => {
+  const { user, password } = await freshUser();
+  const c = await login(user.username, password);
+  const used = [password]; // oldest first; the current one last
+  for (let i = 0; i < 5; i++) {
+    const next = strongPassword();
+    expectStatus(await c.post('/api/auth/password', { oldPassword: used.at(-1), newPassword: next }), 200);
+    used.push(next);
+  }
+  // current: used[5]; the four before it: used[1..4]; used[0] (the initial one) has dropped out
+  for (const old of [used[5], used[4], used[1]]) {
+    const res = await c.post('/api/auth/password', { oldPassword: used[5], newPassword: old });
+    expectError(res, 400, 'PASSWORD_REUSED', 'newPassword');
+    assert.match(res.json.message, /最近 5 次/);
+  }
+  expectStatus(await rawLogin(user.username, used[5]), 200); // the refusals changed nothing
+  expectStatus(await c.post('/api/auth/password', { oldPassword: used[5], newPassword: used[0] }), 200);
+  // An administrator's reset keeps the password it replaces: the user cannot go back to it.
+  const temp = strongPassword();
+  expectStatus(await admin.post(`/api/users/${user.id}/reset-password`, { password: temp }), 200);
+  const r = await login(user.username, temp);
+  expectError(await r.post('/api/auth/password', { oldPassword: temp, newPassword: used[0] }), 400, 'PASSWORD_REUSED', 'newPassword');
+  expectStatus(await r.post('/api/auth/password', { oldPassword: temp, newPassword: strongPassword() }), 200);
+});
+
+test('a password older than 90 days must be changed first; at 89 days it need not', async () => {
+  const { user, password } = await freshUser();
+  const c = await login(user.username, password);
+  const current = strongPassword();
+  expectStatus(await c.post('/api/auth/password', { oldPassword: password, newPassword: current }), 200);
+  const daysAgo = (d) => new Date(Date.now() - d * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  sqlOk(`UPDATE users SET password_changed_at = '${daysAgo(89)}' WHERE id = ${user.id}`);
+  const fresh = await login(user.username, current);
+  const me = (await fresh.getOk('/api/auth/me')).user;
+  assert.deepEqual([me.mustChangePassword, me.passwordExpired], [false, false]);
+  expectStatus(await fresh.get('/api/users'), 200);
+
+  sqlOk(`UPDATE users SET password_changed_at = '${daysAgo(91)}' WHERE id = ${user.id}`);
+  const loginRes = expectStatus(await rawLogin(user.username, current), 200);
+  assert.deepEqual([loginRes.user.mustChangePassword, loginRes.user.passwordExpired], [true, true]);
+  const old = await login(user.username, current);
+  const blocked = await old.get('/api/users');
+  expectError(blocked, 403, 'PASSWORD_CHANGE_REQUIRED');
+  assert.match(blocked.json.message, /超过 90 天/);
+  expectStatus(await old.post('/api/auth/password', { oldPassword: current, newPassword: strongPassword() }), 200);
+  const after = (await old.getOk('/api/auth/me')).user;
+  assert.deepEqual([after.mustChangePassword, after.passwordExpired], [false, false]);
+  expectStatus(await old.get('/api/users'), 200);
 });
 
 test('reset-password with a weak password → 400 PASSWORD_WEAK field password', async () => {

@@ -116,6 +116,7 @@ describe('console', () => {
     // Going elsewhere by URL still lands on the change-password page.
     await page.goto(`${BASE}/users`)
     await page.waitForURL(`${BASE}/change-password`)
+    await page.locator('[data-test="password-forced"]').filter({ hasText: '首次登录' }).waitFor()
     await page.locator('input[name="oldPassword"]').fill(PASSWORD)
     await page.locator('input[name="newPassword"]').fill('short')
     await page.locator('input[name="confirm"]').click()

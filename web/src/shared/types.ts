@@ -12,6 +12,8 @@ export interface Me {
   role: { id: number; key: string; name: string; dataScope: DataScope }
   permissions: string[]
   mustChangePassword: boolean
+  /** The password is older than 90 days (mustChangePassword is then true as well). */
+  passwordExpired: boolean
 }
 
 export interface MeResponse {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkPassword } from '../../src/shared/password'
+import { checkPassword, forcedChangeReason } from '../../src/shared/password'
 
 describe('checkPassword', () => {
   it('accepts 8+ characters with letters, digits and a symbol', () => {
@@ -23,5 +23,9 @@ describe('checkPassword', () => {
     expect(checkPassword('密码abc123!')).toBe('密码只能包含字母、数字和英文符号')
     expect(checkPassword('a1!' + 'x'.repeat(130))).toBe('密码不能超过 128 位')
     expect(checkPassword('a1!' + 'x'.repeat(125))).toBe('')
+  })
+  it('says why a change is forced: an expired password or a first / reset one', () => {
+    expect(forcedChangeReason({ passwordExpired: true })).toMatch(/超过 90 天/)
+    expect(forcedChangeReason({ passwordExpired: false })).toMatch(/首次登录或密码已被管理员重置/)
   })
 })
