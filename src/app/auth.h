@@ -18,6 +18,8 @@ constexpr int kIdleMinutes = 30;
 constexpr int kPasswordMaxAgeDays = 90;
 // A new password may not be the current one nor one of the this many before it.
 constexpr int kPasswordHistory = 4;
+// 等保 访问控制 (多余、过期账户): an account unused this long is disabled (run_inactive_accounts).
+constexpr int kInactiveAccountDays = 90;
 
 // argon2id with libsodium's interactive limits (~60 ms, 64 MiB). At most two
 // hashes run at once so a burst of logins cannot exhaust memory.

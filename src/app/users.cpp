@@ -174,6 +174,30 @@ json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabl
   });
 }
 
+int run_inactive_accounts(store::Db& db) {
+  static const std::string stale =
+      "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.status = 'active' AND r.key <> 'admin' "
+      "AND u.created_at < ? AND u.updated_at < ? AND (u.last_login_at IS NULL OR u.last_login_at < ?) AND NOT EXISTS "
+      "(SELECT 1 FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL AND (t.created_at >= ? OR t.last_used_at >= ?))";
+  std::string cutoff = clock::iso_utc(clock::now() - std::chrono::days(kInactiveAccountDays));
+  store::Params params(5, cutoff);
+  if (db.read([&](store::Conn& c) { return c.rows(stale, params).empty(); })) return 0;  // most rounds: nothing to write
+  static const Caller system{.name = "系统", .scope = access::DataScope::All};
+  return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
+    int disabled = 0;
+    for (const auto& u : c.rows(stale, params)) {
+      long long id = store::as_id(u["id"]);
+      c.exec("UPDATE users SET status = 'disabled', updated_at = ? WHERE id = ?", {now_iso(), id});
+      c.exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now_iso(), id});
+      record(c, system, "user.auto_disable", "user", std::to_string(id), json{{"status", "active"}},
+             json{{"status", "disabled"}, {"reason", "超过 " + std::to_string(kInactiveAccountDays) + " 天未使用"}});
+      ++disabled;
+    }
+    return disabled;
+  });
+}
+
 json unlock_user(store::Db& db, const Caller& who, long long id) {
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);

@@ -19,6 +19,10 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
 json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabled);
 json unlock_user(store::Db& db, const Caller& who, long long id);
 json reset_user_password(store::Db& db, const Caller& who, long long id, const json& body);
+// Timers: disables the accounts unused for kInactiveAccountDays and ends their sessions; returns how many. Used:
+// signed in, an API token of it made or used, or the account created or edited (an administrator enabling it
+// again counts). The built-in admin role is left alone, so that someone can always enable the others.
+int run_inactive_accounts(store::Db& db);
 
 json list_org_units(store::Db& db);
 json create_org_unit(store::Db& db, const Caller& who, const json& body);

@@ -11,6 +11,7 @@
 #include "app/notify.h"
 #include "app/reports.h"
 #include "app/retrofits.h"
+#include "app/users.h"
 #include "app/permits.h"
 #include "domain/clock.h"
 
@@ -19,7 +20,7 @@ namespace huoyan::jobs {
 int run_timers(store::Db& db) {
   return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
          app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) + app::run_retrofit_reminders(db) + app::run_market_reminders(db) +
-         app::deliver_webhooks(db);
+         app::run_inactive_accounts(db) + app::deliver_webhooks(db);
 }
 
 Scheduler::Scheduler(store::Db& db, std::chrono::seconds interval)

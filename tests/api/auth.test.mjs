@@ -1,10 +1,10 @@
 // Login, lockout, logout, cookie flags, CSRF, forced password change (first login, reset, 90 days old), the last five
-// passwords refused.
+// passwords refused; accounts unused for 90 days disabled by the timers.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, request, expectError, expectStatus, describe, getCookie, Client,
-  createUser, createRole, orgUnits, strongPassword, uid, DEMO_PASSWORD, sqlOk,
+  createUser, createRole, orgUnits, strongPassword, uid, DEMO_PASSWORD, sqlOk, resetServerClock,
 } from './lib.mjs';
 
 let admin;
@@ -276,6 +276,42 @@ test('a password older than 90 days must be changed first; at 89 days it need no
   const after = (await old.getOk('/api/auth/me')).user;
   assert.deepEqual([after.mustChangePassword, after.passwordExpired], [false, false]);
   expectStatus(await old.get('/api/users'), 200);
+});
+
+test('an account unused for 90 days is disabled by the timers; recent use, a token in use and the admin role keep theirs', async () => {
+  const daysAgo = (d) => new Date(Date.now() - d * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const age = (user, { created, login }) => sqlOk(`UPDATE users SET created_at = '${daysAgo(created)}', updated_at = '${daysAgo(created)}', `
+    + `last_login_at = ${login == null ? 'NULL' : `'${daysAgo(login)}'`} WHERE id = ${user.id}`);
+  const idle = await freshUser();
+  const session = await login(idle.user.username, idle.password); // signed in 91 days ago, as far as the account says
+  age(idle.user, { created: 200, login: 91 });
+  const never = (await freshUser()).user; // made 91 days ago, never signed in
+  age(never, { created: 91 });
+  const recent = (await freshUser()).user;
+  age(recent, { created: 200, login: 89 });
+  const viaToken = (await freshUser()).user; // an integration account: its token used 10 days ago
+  const token = expectStatus(await admin.post('/api/api-tokens', { name: uid('tok'), userId: viaToken.id }), 201);
+  sqlOk(`UPDATE api_tokens SET created_at = '${daysAgo(200)}', last_used_at = '${daysAgo(10)}' WHERE id = ${token.id}`);
+  age(viaToken, { created: 200 });
+  const adminRole = (await admin.getOk('/api/roles')).items.find((r) => r.key === 'admin');
+  const anAdmin = (await createUser(admin, { orgUnitId: dept.id, roleId: adminRole.id })).user;
+  age(anAdmin, { created: 200, login: 150 });
+
+  await resetServerClock(); // runs the timers
+  const status = async (u) => (await admin.getOk(`/api/users/${u.id}`)).status;
+  assert.deepEqual(await Promise.all([idle.user, never, recent, viaToken, anAdmin].map(status)), ['disabled', 'disabled', 'active', 'active', 'active']);
+  expectError(await rawLogin(idle.user.username, idle.password), 403, 'ACCOUNT_DISABLED');
+  expectStatus(await session.get('/api/auth/me'), 401); // its session ended
+  const audit = (await admin.getOk(`/api/audit-logs?action=user.auto_disable&targetId=${idle.user.id}`)).items;
+  assert.equal(audit.length, 1);
+  assert.equal(audit[0].summary.after.status, 'disabled');
+  assert.match(audit[0].summary.after.reason, /90 天未使用/);
+
+  // Enabled again by an administrator, it counts as used: the next round leaves it.
+  expectStatus(await admin.post(`/api/users/${idle.user.id}/enable`), 200);
+  await resetServerClock();
+  assert.equal(await status(idle.user), 'active');
+  expectStatus(await rawLogin(idle.user.username, idle.password), 200);
 });
 
 test('reset-password with a weak password → 400 PASSWORD_WEAK field password', async () => {

@@ -45,6 +45,7 @@ const ACTION_TARGET: Record<string, string> = { ...TARGET_LABEL, org: '组织机
 export const ACTION_LABEL: Record<string, string> = {
   'user.create': '新建用户',
   'user.update': '修改用户',
+  'user.auto_disable': '长期未使用自动停用',
   'user.disable': '停用用户',
   'user.enable': '启用用户',
   'user.unlock': '解锁用户',
