@@ -58,6 +58,11 @@ Filter audit_filter(const QueryMap& q) {
 
 }  // namespace
 
+void record_export(store::Db& db, const access::Caller& who, const std::string& action, const std::string& target_type,
+                   const QueryMap& filters) {
+  db.write([&](store::Conn& c) { record(c, who, action, target_type, "", nullptr, json{{"filters", filters}}); });
+}
+
 json list_audit(store::Db& db, const QueryMap& q) {
   Paging p = paging(q);
   Filter f = audit_filter(q);

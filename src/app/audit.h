@@ -14,6 +14,9 @@ namespace huoyan::app {
 // summary is {"before": ..., "after": ...} (either may be null).
 void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
             const std::string& target_id, const nlohmann::json& before, const nlohmann::json& after);
+// 等保 安全审计 (导出、下载): a ledger of `target_type` exported by `who`, under these filters (after: {filters}).
+void record_export(store::Db& db, const access::Caller& who, const std::string& action, const std::string& target_type,
+                   const QueryMap& filters);
 
 // Numbered pages with a total, or keyset pages (?cursor=first, then nextCursor) without one.
 nlohmann::json list_audit(store::Db& db, const QueryMap& q);

@@ -438,4 +438,8 @@ test('export.xlsx is a real workbook with the filtered certificates', async () =
   const all = await fetchXlsx(admin, '/api/certificates/export.xlsx');
   assert.ok(all.text.includes(other.number), 'unfiltered export lacks a certificate');
   expectError(await admin.get('/api/certificates/export.xlsx?status=bogus'), 400, 'INVALID_VALUE', 'status');
+  // audited with the filters; the refused one is not
+  const exported = (await admin.getOk('/api/audit-logs?action=certificate.export&pageSize=100')).items
+    .filter((x) => x.summary.after.filters.personId === String(p.id) || x.summary.after.filters.status === 'bogus');
+  assert.deepEqual(exported.map((x) => x.summary.after.filters.kind ?? null).sort(), ['construction_welder', null].sort());
 });

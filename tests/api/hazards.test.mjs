@@ -411,6 +411,11 @@ test('data scope: 商贸发展岗 sees only hazards of venues it supervises — 
   // filters apply to the export too
   const onlyWj = await fetchXlsx(cast.admin, `/api/hazards/export.xlsx${q}&venueId=${venues.wj.id}&state=rectifying`);
   assert.ok(onlyWj.text.includes(wjH[1].number) && !onlyWj.text.includes(wjH[0].number) && !onlyWj.text.includes(swH[1].number));
+  // each export is in the audit log, with who exported and the filters (等保: 导出、下载)
+  const exported = (await cast.admin.getOk('/api/audit-logs?action=hazard.export&pageSize=50')).items
+    .filter((x) => x.summary.after.filters.q === TAG);
+  assert.deepEqual(exported.map((x) => [x.username, x.summary.after.filters.state ?? null]).sort(),
+    [[cast.admin.username, null], [cast.admin.username, 'rectifying'], [cast.sw.username, null]].sort());
   // the summary counts what the caller may see
   for (const c of [cast.sw, cast.admin]) {
     const s = await c.getOk('/api/hazards/summary');

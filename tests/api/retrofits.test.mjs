@@ -289,6 +289,8 @@ test('the ledger export: the list\'s filters and scope, amounts as numbers, the 
   assert.match(text, /<v>480<\/v>/, 'the amount as a number');
   const other = await fetchXlsx(c.admin, '/api/retrofits/export.xlsx?state=rejected');
   assert.ok(!other.text.includes(r.number), 'filtered by state');
+  const audited = (await c.admin.getOk('/api/audit-logs?action=retrofit.export&pageSize=100')).items.filter((x) => x.summary.after.filters.q === r.number);
+  assert.equal(audited.length, 1, 'the export is in the audit log with its filters');
   const theirs = await fetchXlsx(bClient, '/api/retrofits/export.xlsx');
   assert.ok(!theirs.text.includes(r.number), 'another unit does not export it');
   expectError(await c.admin.get('/api/retrofits/export.xlsx?state=paid'), 400, 'INVALID_VALUE', 'state');

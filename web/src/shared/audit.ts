@@ -46,6 +46,9 @@ export const ACTION_LABEL: Record<string, string> = {
   'user.create': '新建用户',
   'user.update': '修改用户',
   'user.auto_disable': '长期未使用自动停用',
+  'hazard.export': '导出隐患台账',
+  'certificate.export': '导出证书台账',
+  'retrofit.export': '导出焊机改造台账',
   'user.disable': '停用用户',
   'user.enable': '启用用户',
   'user.unlock': '解锁用户',
@@ -240,6 +243,11 @@ export const FIELD_LABEL: Record<string, string> = {
   insuredUntil: '保险期限至',
   reviewNote: '审核意见',
   cancelReason: '撤销原因',
+  rating: '评分',
+  filters: '导出条件',
+  q: '关键字',
+  from: '起始',
+  to: '截止',
 }
 
 const VALUE_LABEL: Record<string, string> = {
@@ -264,6 +272,8 @@ const STATE_LABEL: Record<string, string> = {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+
 /** A summary value as a person reads it: times in +08:00, booleans as 是/否, known codes in Chinese. */
 export function showValue(key: string, v: unknown): string {
   if (v === undefined) return ''
@@ -276,6 +286,11 @@ export function showValue(key: string, v: unknown): string {
     return v
   }
   if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.length ? v.join('、') : '（空）'
+  // An export's filters: "关键字：消防；状态：整改中", or 全部 without any.
+  if (key === 'filters' && isObj(v)) {
+    const parts = Object.entries(v).map(([k, x]) => `${FIELD_LABEL[k] ?? k}：${showValue(k, x)}`)
+    return parts.length ? parts.join('；') : '（全部）'
+  }
   return typeof v === 'object' ? JSON.stringify(v) : String(v)
 }
 
@@ -292,8 +307,6 @@ export interface SummaryView {
   hasBefore: boolean
   hasAfter: boolean
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
 
 /**
  * A `{before, after}` summary as rows of field / before / after; a row is `changed` only when

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ACTION_LABEL, actionLabel, shortHash, summaryExtras, summaryView, TARGET_LABEL } from '../../src/shared/audit'
+import { ACTION_LABEL, actionLabel, shortHash, showValue, summaryExtras, summaryView, TARGET_LABEL } from '../../src/shared/audit'
 
 describe('actionLabel', () => {
   it('names known actions in Chinese', () => {
@@ -26,7 +26,14 @@ describe('actionLabel', () => {
       .map((f) => readFileSync(resolve(dir, f), 'utf8'))
       .join('\n')
     // record(c, who, "action", "target", ...) with literal names; a ternary's two actions as well.
-    const calls = [...source.matchAll(/record\(\w+, \w+, ([^;]*?), "(\w+)"/g)]
+    // Exports are recorded by their routes: record_export(c.db, c.caller(), "action", "target", ...).
+    const handlers = readdirSync(resolve(dir, '../http/handlers'))
+      .filter((f) => f.endsWith('.cpp'))
+      .map((f) => readFileSync(resolve(dir, '../http/handlers', f), 'utf8'))
+      .join('\n')
+    const exports = [...handlers.matchAll(/record_export\([^,]+, [^,]+, ("[\w.]+"), "(\w+)"/g)]
+    expect(exports.length).toBe(3)
+    const calls = [...source.matchAll(/record\(\w+, \w+, ([^;]*?), "(\w+)"/g), ...exports]
     const actions = calls.flatMap((m) => [...m[1].matchAll(/"([\w.-]+\.[\w-]+)"/g)].map((a) => a[1]))
     const targets = calls.map((m) => m[2])
     expect(actions.length).toBeGreaterThan(40)
@@ -48,6 +55,13 @@ describe('actionLabel', () => {
   it('passes unknown actions through', () => {
     expect(actionLabel('shipment.dispatch')).toBe('shipment.dispatch')
     expect(actionLabel('weird')).toBe('weird')
+  })
+})
+
+describe('showValue of an export\'s filters', () => {
+  it('names each filter in Chinese, or says all', () => {
+    expect(showValue('filters', { q: '消防', state: 'approved', personId: '12' })).toBe('关键字：消防；状态：已批准；人员编号：12')
+    expect(showValue('filters', {})).toBe('（全部）')
   })
 })
 
