@@ -178,10 +178,11 @@ export const ratingText = (s: UnitStanding) => (s.rating == null ? '暂无评价
 /** The labels of el-rate's five stars. */
 export const RATING_LABELS = ['很差', '较差', '一般', '满意', '很满意']
 
-/** The body of done (`note` and `rating` optional: 0 stars is no rating) or rate (`rating` required). */
+/** What the done / rate dialog checks before sending: a rating is required to rate, optional on done. */
 export function closeProblems(action: 'done' | 'rate', rating: number): FieldProblem[] {
   return action === 'rate' && !(rating >= 1 && rating <= 5) ? [{ field: 'rating', message: '请选择 1–5 星' }] : []
 }
+/** The body of done (`note` and `rating` optional: 0 stars is no rating) or rate (`rating` only). */
 export const closeBody = (action: 'done' | 'rate', note: string, rating: number) =>
   action === 'rate' ? { rating } : { ...(note.trim() ? { note: note.trim() } : {}), ...(rating ? { rating } : {}) }
 
