@@ -122,17 +122,17 @@ std::map<long long, json> unit_standings(store::Conn& c, const std::vector<long 
   std::map<long long, json> out;
   if (unit_ids.empty()) return out;
   store::Params p;
-  std::string ids = store::in_list(unit_ids, p);
+  std::string rated_ids = store::in_list(unit_ids, p), ids = store::in_list(unit_ids, p);  // in the statement's order
   for (auto row : c.rows("SELECT u.id, (SELECT COUNT(DISTINCT p.id) FROM people p JOIN certificates ce ON ce.person_id = p.id "
                          "WHERE p.unit_id = u.id AND " + valid_hot_work_cert("ce", clock::today()) + ") AS \"certifiedPeople\", "
                          "(SELECT COUNT(*) FROM machines m WHERE m.unit_id = u.id AND m.status = 'active' AND m.chip_id IS NOT NULL) "
                          "AS \"chippedMachines\", "
                          "(SELECT COUNT(*) FROM credit_marks cm WHERE cm.unit_id = u.id AND cm.lifted_at IS NULL) AS \"creditMarks\", "
-                         "(SELECT COUNT(*) FROM work_offers wo JOIN work_requests wr ON wr.id = wo.request_id AND wr.awarded_offer_id = wo.id "
-                         "WHERE wo.unit_id = u.id AND wo.state = 'accepted' AND wr.rating IS NOT NULL) AS ratings, "
-                         "(SELECT SUM(wr.rating) FROM work_offers wo JOIN work_requests wr ON wr.id = wo.request_id AND wr.awarded_offer_id = wo.id "
-                         "WHERE wo.unit_id = u.id AND wo.state = 'accepted') AS \"ratingSum\" "
-                         "FROM units u WHERE u.id IN " + ids, p)) {
+                         "COALESCE(rated.n, 0) AS ratings, rated.total AS \"ratingSum\" FROM units u LEFT JOIN "
+                         "(SELECT wo.unit_id, COUNT(*) AS n, SUM(wr.rating) AS total FROM work_offers wo JOIN work_requests wr "
+                         "ON wr.id = wo.request_id AND wr.awarded_offer_id = wo.id WHERE wo.state = 'accepted' AND wr.rating IS NOT NULL "
+                         "AND wo.unit_id IN " + rated_ids + " GROUP BY wo.unit_id) rated ON rated.unit_id = u.id "
+                         "WHERE u.id IN " + ids, p)) {
     store::as_int(row, {"id", "certifiedPeople", "chippedMachines", "creditMarks", "ratings"});
     // The mean of the unit's ratings to one decimal, null before its first.
     long long ratings = row["ratings"];
