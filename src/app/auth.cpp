@@ -9,8 +9,10 @@
 #include <sstream>
 
 #include "app/audit.h"
+#include "app/qr.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/totp.h"
 #include "domain/validate.h"
 
 namespace huoyan::app {
@@ -133,12 +135,54 @@ std::optional<access::Caller> load_caller(store::Conn& c, long long user_id) {
   return caller;
 }
 
-Session login(store::Db& db, const std::string& login_name, const std::string& password, const std::string& ip,
-              const std::string& user_agent) {
+namespace {
+// One more failed password or code for `user_id`: at kMaxFailedLogins the account locks for kLockMinutes and the
+// user's pending second-factor challenges go. Returns whether it locked.
+bool count_failure(store::Db& db, long long user_id, const std::string& username, const std::string& ip,
+                   const std::string& user_agent, const std::string& what) {
+  return db.write([&](store::Conn& c) {
+    long long failures = c.scalar("SELECT failed_logins FROM users WHERE id = ?", {user_id}) + 1;
+    bool lock = failures >= kMaxFailedLogins;
+    if (lock) {
+      c.exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", {minutes_from_now(kLockMinutes), user_id});
+      c.exec("DELETE FROM login_challenges WHERE user_id = ?", {user_id});
+    } else {
+      c.exec("UPDATE users SET failed_logins = ? WHERE id = ?", {failures, user_id});
+    }
+    log_login(c, username, user_id, ip, user_agent, false, lock ? what + "错误，账号已锁定" : what + "错误");
+    return lock;
+  });
+}
+
+ApiError locked_error(const json& locked_until) {
+  auto until = clock::parse_iso(locked_until.get<std::string>());
+  return ApiError(423, "ACCOUNT_LOCKED", "密码或动态口令错误次数过多，账号已锁定，请于 " + clock::local_hhmm(*until) + " 后重试");
+}
+
+bool is_locked(const json& locked_until) { return locked_until.is_string() && locked_until.get<std::string>() > now_iso(); }
+
+Session start_session(store::Conn& c, long long user_id, const std::string& username, const std::string& ip,
+                      const std::string& user_agent, const std::string& reason) {
+  Session s{random_token(), random_token()};
+  std::string now = now_iso();
+  c.exec("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?", {now, user_id});
+  c.exec("INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+         {sha256_hex(s.token), user_id, s.csrf, ip, user_agent.substr(0, 300), now, now});
+  log_login(c, username, user_id, ip, user_agent, true, reason);
+  return s;
+}
+
+int64_t current_step() {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count() / totp::kStepSeconds;
+}
+}  // namespace
+
+LoginResult login(store::Db& db, const std::string& login_name, const std::string& password, const std::string& ip,
+                  const std::string& user_agent) {
   auto user = db.read([&](store::Conn& c) {
     return c.row(
-        "SELECT id, username, password_hash, status, failed_logins, locked_until FROM users "
-        "WHERE username = ? OR phone = ?",
+        "SELECT id, username, password_hash, status, locked_until, totp_secret FROM users WHERE username = ? OR phone = ?",
         {login_name, login_name});
   });
   auto fail = [&](long long user_id, const std::string& reason, const ApiError& error) -> ApiError {
@@ -150,39 +194,60 @@ Session login(store::Db& db, const std::string& login_name, const std::string& p
     verify_password(dummy_hash(), password);
     throw fail(0, "账号不存在", wrong);
   }
-  store::as_int(*user, {"id", "failed_logins"});
+  store::as_int(*user, {"id"});
   long long user_id = (*user)["id"];
   std::string username = (*user)["username"];
   if ((*user)["status"] != "active") throw fail(user_id, "账号已停用", ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员"));
-  std::string now = now_iso();
-  if ((*user)["locked_until"].is_string() && (*user)["locked_until"].get<std::string>() > now) {
-    auto until = clock::parse_iso((*user)["locked_until"].get<std::string>());
-    throw fail(user_id, "账号已锁定",
-               ApiError(423, "ACCOUNT_LOCKED", "密码错误次数过多，账号已锁定，请于 " + clock::local_hhmm(*until) + " 后重试"));
-  }
+  if (is_locked((*user)["locked_until"])) throw fail(user_id, "账号已锁定", locked_error((*user)["locked_until"]));
   if (!verify_password((*user)["password_hash"], password)) {
-    bool locked = db.write([&](store::Conn& c) {
-      long long failures = c.scalar("SELECT failed_logins FROM users WHERE id = ?", {user_id}) + 1;
-      bool lock = failures >= kMaxFailedLogins;
-      if (lock)
-        c.exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", {minutes_from_now(kLockMinutes), user_id});
-      else
-        c.exec("UPDATE users SET failed_logins = ? WHERE id = ?", {failures, user_id});
-      log_login(c, username, user_id, ip, user_agent, false, lock ? "密码错误，账号已锁定" : "密码错误");
-      return lock;
-    });
-    if (locked) throw ApiError(423, "ACCOUNT_LOCKED", "密码连续错误 5 次，账号已锁定 15 分钟");
+    if (count_failure(db, user_id, username, ip, user_agent, "密码"))
+      throw ApiError(423, "ACCOUNT_LOCKED", "密码连续错误 " + std::to_string(kMaxFailedLogins) + " 次，账号已锁定 " +
+                                                std::to_string(kLockMinutes) + " 分钟");
     throw wrong;
   }
-  Session s{random_token(), random_token()};
+  if ((*user)["totp_secret"].is_null())
+    return {db.write([&](store::Conn& c) { return start_session(c, user_id, username, ip, user_agent, "登录成功"); }), {}, {}};
+  // The failures are not reset here: password and code failures count together until a code is right.
+  std::string challenge = random_token(), expires = minutes_from_now(kChallengeMinutes);
   db.write([&](store::Conn& c) {
-    c.exec("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?", {now, user_id});
-    c.exec("INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-           {sha256_hex(s.token), user_id, s.csrf, ip, user_agent.substr(0, 300), now, now});
-    log_login(c, username, user_id, ip, user_agent, true, "登录成功");
+    c.exec("DELETE FROM login_challenges WHERE expires_at < ?", {now_iso()});
+    c.exec("INSERT INTO login_challenges (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+           {sha256_hex(challenge), user_id, now_iso(), expires});
   });
-  return s;
+  return {std::nullopt, challenge, expires};
+}
+
+Session login_second_factor(store::Db& db, const std::string& challenge, const std::string& code, const std::string& ip,
+                            const std::string& user_agent) {
+  std::string id = sha256_hex(challenge);
+  auto row = db.read([&](store::Conn& c) {
+    return c.row(
+        "SELECT u.id, u.username, u.status, u.locked_until, u.totp_secret, u.totp_last_step, ch.expires_at "
+        "FROM login_challenges ch JOIN users u ON u.id = ch.user_id WHERE ch.id = ?",
+        {id});
+  });
+  const ApiError expired(401, "LOGIN_CHALLENGE_EXPIRED", "登录已超时，请重新输入账号和密码", "challenge");
+  if (!row || (*row)["expires_at"].get<std::string>() <= now_iso() || (*row)["totp_secret"].is_null()) throw expired;
+  store::as_int(*row, {"id", "totp_last_step"});
+  long long user_id = (*row)["id"];
+  std::string username = (*row)["username"];
+  if ((*row)["status"] != "active") throw ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员");
+  if (is_locked((*row)["locked_until"])) throw locked_error((*row)["locked_until"]);
+  auto secret = totp::base32_decode((*row)["totp_secret"].get<std::string>()).value_or("");
+  auto step = totp::match(secret, code, current_step(), (*row)["totp_last_step"]);
+  if (!step) {
+    if (count_failure(db, user_id, username, ip, user_agent, "动态口令"))
+      throw ApiError(423, "ACCOUNT_LOCKED", "密码或动态口令连续错误 " + std::to_string(kMaxFailedLogins) + " 次，账号已锁定 " +
+                                                std::to_string(kLockMinutes) + " 分钟");
+    throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
+  }
+  return db.write([&](store::Conn& c) {
+    // Two requests with the same code: only the first moves the step on and gets a session.
+    if (c.exec("DELETE FROM login_challenges WHERE id = ?", {id}) == 0 ||
+        c.exec("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?", {*step, user_id, *step}) == 0)
+      throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
+    return start_session(c, user_id, username, ip, user_agent, "登录成功（动态口令）");
+  });
 }
 
 void logout(store::Db& db, const std::string& token, const access::Caller& who) {
@@ -198,7 +263,7 @@ namespace {
 struct SessionRow {
   long long user_id = 0;
   std::string csrf, last_seen, password_changed;
-  bool ended = false, must_change_password = false;
+  bool ended = false, must_change_password = false, must_enroll_second_factor = false;
 };
 
 // The caller behind a user id, from the process-wide copy (dropped on any change of users, roles or org units).
@@ -217,15 +282,16 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   auto s = db.cached<SessionRow>(store::Topic::Access, key, [&] {
     auto r = db.read([&](store::Conn& c) {
       return c.row(
-          "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password, u.password_changed_at "
-          "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+          "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.ended_at, u.must_change_password, u.password_changed_at, "
+          "r.second_factor, u.totp_enrolled_at FROM sessions s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = u.role_id "
+          "WHERE s.id = ?",
           {id});
     });
     SessionRow row;
     if (!r) return row;
-    store::as_int(*r, {"user_id", "must_change_password"});
+    store::as_int(*r, {"user_id", "must_change_password", "second_factor"});
     row = {(*r)["user_id"], (*r)["csrf_token"], (*r)["last_seen_at"], (*r)["password_changed_at"], !(*r)["ended_at"].is_null(),
-           (*r)["must_change_password"] != 0};
+           (*r)["must_change_password"] != 0, (*r)["second_factor"] != 0 && (*r)["totp_enrolled_at"].is_null()};
     return row;
   });
   if (!s->user_id || s->ended) return std::nullopt;
@@ -246,7 +312,7 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   auto caller = cached_caller(db, s->user_id, ip);
   if (!caller) return std::nullopt;
   bool expired = now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(kPasswordMaxAgeDays);
-  return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->csrf, false};
+  return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->must_enroll_second_factor, s->csrf, false};
 }
 
 std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip) {
@@ -264,18 +330,19 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
     });
   auto caller = cached_caller(db, (*t)["user_id"], ip);
   if (!caller) return std::nullopt;
-  return Authenticated{std::move(*caller), false, false, "", true};
+  return Authenticated{std::move(*caller), false, false, false, "", true};
 }
 
 json me(store::Db& db, const Authenticated& a) {
   const auto& who = a.caller;
   auto u = db.read([&](store::Conn& c) {
     return c.row(
-        "SELECT u.phone, o.name AS org_name, o.kind AS org_kind, r.name AS role_name "
+        "SELECT u.phone, o.name AS org_name, o.kind AS org_kind, r.name AS role_name, r.second_factor, u.totp_enrolled_at "
         "FROM users u JOIN org_units o ON o.id = u.org_unit_id JOIN roles r ON r.id = u.role_id WHERE u.id = ?",
         {who.user_id});
   });
   if (!u) throw ApiError(401, "UNAUTHENTICATED", "请先登录");
+  store::as_int(*u, {"second_factor"});
   json user = {
       {"id", who.user_id},
       {"username", who.username},
@@ -286,6 +353,8 @@ json me(store::Db& db, const Authenticated& a) {
       {"permissions", json(who.permissions ? std::vector<std::string>(who.permissions->begin(), who.permissions->end()) : std::vector<std::string>())},
       {"mustChangePassword", a.must_change_password},
       {"passwordExpired", a.password_expired},
+      {"secondFactor", {{"required", (*u)["second_factor"] != 0}, {"enrolled", !(*u)["totp_enrolled_at"].is_null()}}},
+      {"mustEnrollSecondFactor", a.must_enroll_second_factor},
   };
   return json{{"user", user}, {"csrfToken", a.csrf}};
 }
@@ -316,6 +385,33 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
            "WHERE id = ?",
            {new_hash, now_iso(), now_iso(), who.user_id});
     record(c, who, "auth.password_change", "user", std::to_string(who.user_id), nullptr, nullptr);
+  });
+}
+
+json start_second_factor(store::Db& db, const access::Caller& who) {
+  std::string raw(20, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  std::string secret = totp::base32_encode(raw);
+  db.write([&](store::Conn& c) {
+    if (c.text("SELECT totp_enrolled_at FROM users WHERE id = ? AND totp_enrolled_at IS NOT NULL", {who.user_id}))
+      throw conflict("SECOND_FACTOR_ENROLLED", "已绑定动态口令；如需更换手机或验证器，请联系管理员重置");
+    c.exec("UPDATE users SET totp_pending_secret = ? WHERE id = ?", {secret, who.user_id});
+  });
+  std::string uri = totp::key_uri("火眼", who.username, secret);
+  return json{{"secret", secret}, {"uri", uri}, {"qrSvg", qr_svg(uri, 5)}};
+}
+
+void confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code) {
+  db.write([&](store::Conn& c) {
+    auto pending = c.text("SELECT totp_pending_secret FROM users WHERE id = ? AND totp_enrolled_at IS NULL", {who.user_id});
+    if (!pending) throw conflict("SECOND_FACTOR_NOT_STARTED", "请先获取绑定二维码，再输入动态口令", "code");
+    auto step = totp::match(totp::base32_decode(*pending).value_or(""), code, current_step(), 0);
+    if (!step) throw bad_request("TOTP_WRONG", "动态口令不正确，请确认验证器已添加本账号且手机时间准确", "code");
+    c.changed(store::Topic::Access);
+    c.exec("UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enrolled_at = ?, "
+           "totp_last_step = ?, updated_at = ? WHERE id = ?",
+           {now_iso(), *step, now_iso(), who.user_id});
+    record(c, who, "auth.second_factor_enable", "user", std::to_string(who.user_id), nullptr, nullptr);
   });
 }
 

@@ -14,6 +14,8 @@ namespace huoyan::app {
 constexpr int kMaxFailedLogins = 5;
 constexpr int kLockMinutes = 15;
 constexpr int kIdleMinutes = 30;
+// The time between an accepted password and its second factor's code.
+constexpr int kChallengeMinutes = 5;
 // 等保 身份鉴别 (定期更换): a session's password older than this must be changed before anything else.
 constexpr int kPasswordMaxAgeDays = 90;
 // A new password may not be the current one nor one of the this many before it.
@@ -43,14 +45,31 @@ struct Authenticated {
   access::Caller caller;
   bool must_change_password = false;  // first login, reset by an administrator, or expired
   bool password_expired = false;      // older than kPasswordMaxAgeDays (sessions only: API tokens do not expire so)
+  bool must_enroll_second_factor = false;  // the role requires a second factor the user has not set up (sessions only)
   std::string csrf;        // empty for API tokens
   bool via_token = false;  // API token: no cookie, no CSRF
 };
 
-// Throws ApiError LOGIN_FAILED / ACCOUNT_LOCKED / ACCOUNT_DISABLED. Records the
-// attempt in the login log either way.
-Session login(store::Db& db, const std::string& login, const std::string& password, const std::string& ip,
-              const std::string& user_agent);
+// A password accepted: a session, or, for a user with a second factor, a challenge (a token, valid
+// kChallengeMinutes) that login_second_factor takes with the code.
+struct LoginResult {
+  std::optional<Session> session;
+  std::string challenge, challenge_expires_at;
+};
+// Throws ApiError LOGIN_FAILED / ACCOUNT_LOCKED / ACCOUNT_DISABLED. Records a refusal or a session in the login log.
+LoginResult login(store::Db& db, const std::string& login, const std::string& password, const std::string& ip,
+                  const std::string& user_agent);
+// The second step: the code for the challenge's user. Throws LOGIN_CHALLENGE_EXPIRED, TOTP_WRONG (wrong or used
+// before; counts towards the lock with the password's failures), ACCOUNT_LOCKED, ACCOUNT_DISABLED.
+Session login_second_factor(store::Db& db, const std::string& challenge, const std::string& code, const std::string& ip,
+                            const std::string& user_agent);
+
+// Setting up one's own second factor: a new secret (kept aside until confirmed), as {secret, uri, qrSvg}.
+// SECOND_FACTOR_ENROLLED when one is set up already (an administrator resets it).
+nlohmann::json start_second_factor(store::Db& db, const access::Caller& who);
+// The first code from the app for the secret being set up: from now on login asks for a code. TOTP_WRONG,
+// SECOND_FACTOR_NOT_STARTED.
+void confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code);
 void logout(store::Db& db, const std::string& token, const access::Caller& who);
 
 // nullopt when the token is unknown, ended, idle too long, or its user is disabled.

@@ -24,13 +24,14 @@ const char* kUserSelect =
     "SELECT u.id, u.username, u.name, u.phone, u.org_unit_id AS \"orgUnitId\", o.name AS \"orgUnitName\", "
     "u.role_id AS \"roleId\", r.key AS \"roleKey\", r.name AS \"roleName\", u.status, "
     "u.locked_until AS \"lockedUntil\", u.must_change_password AS \"mustChangePassword\", "
-    "u.last_login_at AS \"lastLoginAt\", u.created_at AS \"createdAt\" "
+    "u.last_login_at AS \"lastLoginAt\", u.created_at AS \"createdAt\", "
+    "CASE WHEN u.totp_enrolled_at IS NULL THEN 0 ELSE 1 END AS \"secondFactorEnrolled\" "
     "FROM users u JOIN org_units o ON o.id = u.org_unit_id JOIN roles r ON r.id = u.role_id";
 
 // Shapes a user row for a response: types, masking, lock state.
 json present_user(json u, const Caller& who) {
   store::as_int(u, {"id", "orgUnitId", "roleId"});
-  store::as_bool(u, {"mustChangePassword"});
+  store::as_bool(u, {"mustChangePassword", "secondFactorEnrolled"});
   if (u["lockedUntil"].is_string() && u["lockedUntil"].get<std::string>() <= now_iso()) u["lockedUntil"] = nullptr;
   if (!who.has("user:write")) u["phone"] = validate::mask_phone(u["phone"].get<std::string>());
   return u;
@@ -228,6 +229,23 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
   });
 }
 
+json reset_second_factor(store::Db& db, const Caller& who, long long id) {
+  return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
+    json before = scoped_user(c, who, id);
+    if (!present_user(before, who)["secondFactorEnrolled"].get<bool>())
+      throw conflict("SECOND_FACTOR_NOT_ENROLLED", "该用户尚未绑定动态口令");
+    std::string now = now_iso();
+    c.exec("UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_enrolled_at = NULL, totp_last_step = 0, "
+           "updated_at = ? WHERE id = ?",
+           {now, id});
+    c.exec("DELETE FROM login_challenges WHERE user_id = ?", {id});
+    c.exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now, id});
+    record(c, who, "user.second_factor_reset", "user", std::to_string(id), nullptr, nullptr);
+    return present_user(scoped_user(c, who, id), who);
+  });
+}
+
 // ---- organisation units ----
 
 namespace {
@@ -322,7 +340,7 @@ json delete_org_unit(store::Db& db, const Caller& who, long long id) {
 namespace {
 json present_role(store::Conn& c, json r) {
   store::as_int(r, {"id", "userCount"});
-  store::as_bool(r, {"builtin"});
+  store::as_bool(r, {"builtin", "secondFactor"});
   std::istringstream perms(r["permissions"].get<std::string>());
   json list = json::array();
   for (std::string p; perms >> p;) list.push_back(p);
@@ -335,7 +353,7 @@ json present_role(store::Conn& c, json r) {
 }
 
 const char* kRoleSelect =
-    "SELECT r.id, r.key, r.name, r.data_scope AS \"dataScope\", r.permissions, r.builtin, "
+    "SELECT r.id, r.key, r.name, r.data_scope AS \"dataScope\", r.permissions, r.builtin, r.second_factor AS \"secondFactor\", "
     "(SELECT COUNT(*) FROM users u WHERE u.role_id = r.id) AS \"userCount\" FROM roles r";
 
 json role_by_id(store::Conn& c, long long id) {
@@ -348,6 +366,7 @@ struct RoleFields {
   std::string name, scope;
   std::vector<std::string> permissions;
   std::vector<long long> units;
+  std::optional<bool> second_factor;  // absent: unchanged (new roles: off)
 };
 
 RoleFields read_role(Input& in) {
@@ -363,6 +382,7 @@ RoleFields read_role(Input& in) {
   if (parsed == access::DataScope::Custom && f.units.empty())
     throw bad_request("REQUIRED", "数据范围为指定部门时，请选择部门", "customOrgUnitIds");
   if (parsed != access::DataScope::Custom) f.units.clear();
+  f.second_factor = in.opt_bool("secondFactor");
   return f;
 }
 
@@ -412,8 +432,9 @@ json create_role(store::Db& db, const Caller& who, const json& body) {
     if (c.row("SELECT id FROM roles WHERE key = ?", {key})) throw conflict("ROLE_KEY_TAKEN", "角色标识已存在", "key");
     std::string now = now_iso();
     long long id = c.insert(
-        "INSERT INTO roles (key, name, data_scope, permissions, builtin, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-        {key, f.name, f.scope, join_permissions(f.permissions), now, now});
+        "INSERT INTO roles (key, name, data_scope, permissions, builtin, second_factor, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+        {key, f.name, f.scope, join_permissions(f.permissions), static_cast<long long>(f.second_factor.value_or(false)), now, now});
     save_role_units(c, id, f.units);
     json after = role_by_id(c, id);
     record(c, who, "role.create", "role", std::to_string(id), nullptr, after);
@@ -429,8 +450,9 @@ json update_role(store::Db& db, const Caller& who, long long id, const json& bod
     json before = role_by_id(c, id);
     if (before["key"] == "admin" && (f.scope != "all" || json(f.permissions) != before["permissions"]))
       throw conflict("ROLE_PROTECTED", "专班管理员角色的权限和数据范围不能修改，以免无人可以管理系统");
-    c.exec("UPDATE roles SET name = ?, data_scope = ?, permissions = ?, updated_at = ? WHERE id = ?",
-           {f.name, f.scope, join_permissions(f.permissions), now_iso(), id});
+    bool second_factor = f.second_factor.value_or(before["secondFactor"].get<bool>());
+    c.exec("UPDATE roles SET name = ?, data_scope = ?, permissions = ?, second_factor = ?, updated_at = ? WHERE id = ?",
+           {f.name, f.scope, join_permissions(f.permissions), static_cast<long long>(second_factor), now_iso(), id});
     save_role_units(c, id, f.units);
     json after = role_by_id(c, id);
     record(c, who, "role.update", "role", std::to_string(id), before, after);

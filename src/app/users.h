@@ -19,6 +19,9 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
 json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabled);
 json unlock_user(store::Db& db, const Caller& who, long long id);
 json reset_user_password(store::Db& db, const Caller& who, long long id, const json& body);
+// Clears the user's second factor (a lost phone): their next login sets one up again if their role requires it.
+// Ends their sessions. SECOND_FACTOR_NOT_ENROLLED when there is none.
+json reset_second_factor(store::Db& db, const Caller& who, long long id);
 // Timers: disables the accounts unused for kInactiveAccountDays and ends their sessions; returns how many. Used:
 // signed in, an API token of it made or used, or the account created or edited (an administrator enabling it
 // again counts). The built-in admin role is left alone, so that someone can always enable the others.

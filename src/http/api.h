@@ -87,7 +87,7 @@ struct Route {
   std::string permission;
   std::vector<Field> body;  // accepted body fields; any other field is UNKNOWN_FIELD
   Handler handle;
-  bool before_password_change = false;  // reachable while the password must be changed
+  bool before_password_change = false;  // reachable while the password must be changed or a second factor set up
   std::string summary;                  // 中文, shown by `huoyan routes`
   size_t raw_body_limit = 0;            // > 0: the body is not JSON; the handler reads req.body (at most this many bytes)
   bool bulk = false;                    // a read of a whole ledger (seconds at city scale): served by its own threads

@@ -298,6 +298,8 @@ function validBody(method, path, schema) {
   switch (k) {
     case 'POST /api/auth/login': return { login: uid('nobody'), password: 'Wrong#Pass123' };
     case 'POST /api/auth/password': return { oldPassword: 'Not#My0ldPassword', newPassword: strongPassword() };
+    case 'POST /api/auth/login/second-factor': return { challenge: 'no-such-challenge', code: '123456' };
+    case 'POST /api/auth/second-factor/confirm': return { code: '123456' };
     case 'POST /api/org-units': return { parentId: fx.org.town.id, kind: 'department', name: `坏输入${uid('o')}`, code: uid('c'), sort: 1 };
     case 'PUT /api/org-units/:id': return { name: fx.emptyUnit.name, code: fx.emptyUnit.code, sort: fx.emptyUnit.sort };
     case 'POST /api/users': return { username: uid('u'), name: '坏输入', phone: randomPhone(), orgUnitId: fx.unit.id, roleId: fx.officer.id, password: strongPassword() };
@@ -426,12 +428,12 @@ function wrongValues(p) {
 }
 
 function clientFor(path) {
-  if (path === '/api/auth/login' || path.startsWith('/api/public/')) return null;
+  if (path.startsWith('/api/auth/login') || path.startsWith('/api/public/')) return null;
   const cmd = /^\/api\/permits\/:id\/([a-z-]+)$/.exec(path);
   if (cmd && permitCommand(cmd[1])) return permitCommand(cmd[1]).client;
   if (path === '/api/permits/:id') return pfx.cast.contractor;
   if (path === '/api/auth/logout') return logoutClient;
-  if (path === '/api/auth/password') return selfClient;
+  if (path === '/api/auth/password' || path.startsWith('/api/auth/second-factor/')) return selfClient;
   return admin;
 }
 

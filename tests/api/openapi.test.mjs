@@ -60,7 +60,7 @@ test('the spec is complete: summaries, security, error codes, closed request bod
     const [method, path] = k.split(' ');
     // Login and device messages are public: the password, or each message's own signature, authenticates them.
     // Public reports and their photos (/api/public/…) come from citizens without an account: no session, no CSRF, rate-limited.
-    const publicWrite = path === '/api/auth/login' || path === '/api/devices/messages' || path.startsWith('/api/public/');
+    const publicWrite = path.startsWith('/api/auth/login') || path === '/api/devices/messages' || path.startsWith('/api/public/');
     if (method !== 'GET' && path.startsWith('/api/') && !publicWrite) {
       if (!op.security?.some((s) => 'session' in s && 'csrf' in s)) problems.push(`${k}: session writes must require csrf`);
       if (!(op.parameters ?? []).some((p) => p.$ref === '#/components/parameters/IdempotencyKey')) problems.push(`${k}: no Idempotency-Key parameter`);

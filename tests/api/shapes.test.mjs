@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, request, Client, orgUnits, roles, createUser, serverRoutes, loadSpec, toOpenApiPath, fillPath,
-  checkSchema, responseSchema, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
+  checkSchema, responseSchema, totpCode, documentedCodes, strongPassword, randomPhone, uid, MISSING_ID, deref,
   venueBody, unitBody, personBody, certBody, machineBody, makeCitizenId,
   MINUTE, Cast, resetServerClock, permitWorld, createCrew, createOpenVenue, permitBody, allMeasures, isoUtc, tinyPng,
   createVenue, localDate, createPerson, createCertificate, makeMachineCode,
@@ -84,9 +84,16 @@ test('successful answers match the documented schemas', async () => {
   await hit(null, 'POST', '/api/auth/login', {}, { login: fresh.username, password }, { expect: 200 });
   const fc = await login(fresh.username, password);
   await hit(fc, 'GET', '/api/auth/me', {}, undefined, { expect: 200 });
-  await hit(fc, 'POST', '/api/auth/password', {}, { oldPassword: password, newPassword: strongPassword() }, { expect: 200 });
+  const newPassword = strongPassword();
+  await hit(fc, 'POST', '/api/auth/password', {}, { oldPassword: password, newPassword }, { expect: 200 });
   await hit(fc, 'GET', '/api/permissions', {}, undefined, { expect: 200 });
+  // the second factor: set up, the two-step login (a code of the next step: this one went on the setup), a reset
+  const { secret: totpSecret } = (await hit(fc, 'POST', '/api/auth/second-factor/setup', {}, undefined, { expect: 200 })).json;
+  await hit(fc, 'POST', '/api/auth/second-factor/confirm', {}, { code: totpCode(totpSecret, Date.now()) }, { expect: 200 });
   await hit(fc, 'POST', '/api/auth/logout', {}, undefined, { expect: 200 });
+  const { challenge } = (await hit(null, 'POST', '/api/auth/login', {}, { login: fresh.username, password: newPassword }, { expect: 200 })).json;
+  await hit(null, 'POST', '/api/auth/login/second-factor', {}, { challenge, code: totpCode(totpSecret, Date.now() + 30000) }, { expect: 200 });
+  await hit(admin, 'DELETE', '/api/users/:id/second-factor', { id: fresh.id }, undefined, { expect: 200 });
 
   // org units
   await hit(admin, 'GET', '/api/org-units', {}, undefined, { expect: 200 });

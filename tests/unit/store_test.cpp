@@ -188,6 +188,19 @@ TEST(Migrations, RenderPerDialect) {
   EXPECT_NE(pg.find("X;"), std::string::npos);
 }
 
+// An installation's administrators log in with a second factor; the demo town lets its admin in with the password.
+TEST(SecondFactor, RequiredOfTheAdministratorsRoleExceptInTheDemo) {
+  auto admin_requires = [](store::Db& db) {
+    return db.read([](store::Conn& c) { return c.scalar("SELECT second_factor FROM roles WHERE key = 'admin'"); });
+  };
+  auto db = store::Db::open("sqlite::memory:", 2);
+  store::migrate(*db);
+  EXPECT_EQ(admin_requires(*db), 1);
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM roles WHERE second_factor = 1"); }), 1);
+  app::load_demo(*db);
+  EXPECT_EQ(admin_requires(*db), 0);
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -32,6 +32,9 @@ void add_admin_routes(std::vector<Route>& out) {
                  [](Context& c) { return ok(app::unlock_user(c.db, c.caller(), c.req.id())); }, false, "解锁用户"});
   out.push_back({"POST", "/api/users/:id/reset-password", Guard::Permission, "user:write", {{"password", F::String}},
                  [](Context& c) { return ok(app::reset_user_password(c.db, c.caller(), c.req.id(), c.body)); }, false, "重置密码"});
+  out.push_back({"DELETE", "/api/users/:id/second-factor", Guard::Permission, "user:write", {},
+                 [](Context& c) { return ok(app::reset_second_factor(c.db, c.caller(), c.req.id())); }, false,
+                 "重置动态口令（换手机或遗失验证器）"});
 
   const std::vector<Field> org_fields = {{"name", F::String}, {"code", F::String}, {"sort", F::Integer}};
   std::vector<Field> new_org_fields = org_fields;
@@ -49,7 +52,7 @@ void add_admin_routes(std::vector<Route>& out) {
   out.push_back({"GET", "/api/permissions", Guard::Session, "", {},
                  [](Context&) { return ok(app::permissions_catalogue()); }, false, "权限与数据范围目录"});
   const std::vector<Field> role_fields = {{"name", F::String}, {"dataScope", F::String}, {"permissions", F::StringList},
-                                          {"customOrgUnitIds", F::IntList}};
+                                          {"customOrgUnitIds", F::IntList}, {"secondFactor", F::Boolean}};
   std::vector<Field> new_role_fields = role_fields;
   new_role_fields.push_back({"key", F::String});
   out.push_back({"GET", "/api/roles", Guard::Permission, "role:read", {},

@@ -16,6 +16,20 @@ std::string session_cookie(const std::string& value, bool expire) {
   if (secure_cookies) c += "; Secure";
   return c;
 }
+// The answer to a login that made `session`: Me, with the session's cookie.
+Reply signed_in(Context& ctx, const app::Session& session) {
+  auto auth = app::authenticate_session(ctx.db, session.token, ctx.req.remote_ip);
+  Reply r = Reply::json_body(app::me(ctx.db, *auth));
+  r.headers.emplace_back("Set-Cookie", session_cookie(session.token, false));
+  return r;
+}
+
+std::string read_code(app::Input& in) {
+  std::string code = in.str("code", 6, "动态口令");
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos)
+    throw bad_request("INVALID_VALUE", "动态口令为 6 位数字", "code");
+  return code;
+}
 }  // namespace
 
 void set_secure_cookies(bool secure) { secure_cookies = secure; }
@@ -50,12 +64,33 @@ void add_system_routes(std::vector<Route>& out) {
                    app::Input in(ctx.body);
                    std::string login = in.str("login", 64, "账号");
                    std::string password = in.str("password", 128, "密码");
-                   auto session = app::login(ctx.db, login, password, ctx.req.remote_ip, ctx.req.header("user-agent"));
-                   auto auth = app::authenticate_session(ctx.db, session.token, ctx.req.remote_ip);
-                   Reply r = Reply::json_body(app::me(ctx.db, *auth));
-                   r.headers.emplace_back("Set-Cookie", session_cookie(session.token, false));
-                   return r;
-                 }, true, "登录"});
+                   auto result = app::login(ctx.db, login, password, ctx.req.remote_ip, ctx.req.header("user-agent"));
+                   if (!result.session)
+                     return Reply::json_body(
+                         {{"secondFactor", "totp"}, {"challenge", result.challenge}, {"expiresAt", result.challenge_expires_at}});
+                   return signed_in(ctx, *result.session);
+                 }, true, "登录（启用动态口令的账号先得到 challenge）"});
+
+  out.push_back({"POST", "/api/auth/login/second-factor", Guard::Public, "",
+                 {{"challenge", FieldType::String}, {"code", FieldType::String}}, [](Context& ctx) {
+                   app::Input in(ctx.body);
+                   std::string challenge = in.str("challenge", 100, "登录凭据");
+                   std::string code = read_code(in);
+                   return signed_in(ctx, app::login_second_factor(ctx.db, challenge, code, ctx.req.remote_ip,
+                                                                  ctx.req.header("user-agent")));
+                 }, true, "登录第二步：动态口令"});
+
+  out.push_back({"POST", "/api/auth/second-factor/setup", Guard::Session, "", {}, [](Context& ctx) {
+                   return Reply::json_body(app::start_second_factor(ctx.db, ctx.caller()));
+                 }, true, "绑定动态口令：生成密钥和二维码"});
+
+  out.push_back({"POST", "/api/auth/second-factor/confirm", Guard::Session, "", {{"code", FieldType::String}}, [](Context& ctx) {
+                   app::Input in(ctx.body);
+                   app::confirm_second_factor(ctx.db, ctx.caller(), read_code(in));
+                   app::Authenticated now_enrolled = *ctx.auth;
+                   now_enrolled.must_enroll_second_factor = false;
+                   return Reply::json_body(app::me(ctx.db, now_enrolled));
+                 }, true, "绑定动态口令：输入第一个口令确认"});
 
   out.push_back({"POST", "/api/auth/logout", Guard::Session, "", {}, [](Context& ctx) {
                    app::logout(ctx.db, ctx.req.cookie("hy_session"), ctx.caller());

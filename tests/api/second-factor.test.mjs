@@ -1,0 +1,206 @@
+// The second login factor (等保 身份鉴别 d): a role may require a time-based one-time password after the password.
+// Setting it up, the two-step login, a code good once, the challenge's five minutes, the lock shared with password
+// failures, an administrator's reset. Codes are computed here from the secret (tests/api/lib.mjs totpCode).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  login, rawLogin, request, expectError, expectStatus, getCookie, Client, createUserAndLogin, createRole, orgUnits,
+  totpCode, setServerClock, resetServerClock, MISSING_ID,
+} from './lib.mjs';
+
+let admin;
+let dept;
+let strictRole; // requires a second factor
+let offsetMs = 0; // the server clock's offset this file has set
+
+before(async () => {
+  admin = await login('admin');
+  dept = (await orgUnits(admin)).byName.get('商贸发展岗');
+  const res = await admin.post('/api/roles', {
+    key: `tf${Date.now() % 1e9}`, name: '须动态口令的角色', dataScope: 'all', permissions: ['user:read'], customOrgUnitIds: [],
+    secondFactor: true,
+  });
+  strictRole = expectStatus(res, 201);
+  assert.equal(strictRole.secondFactor, true);
+});
+after(async () => {
+  await resetServerClock();
+});
+
+const serverNow = () => Date.now() + offsetMs;
+/** Moves the server clock on, so that the next code is of a step not used yet. */
+async function laterBy(seconds) {
+  offsetMs += seconds * 1000;
+  await setServerClock(offsetMs / 1000);
+  admin = await login('admin');
+}
+
+async function setUp(client) {
+  const setup = expectStatus(await client.post('/api/auth/second-factor/setup', {}), 200);
+  const res = await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, serverNow()) });
+  expectStatus(res, 200);
+  return setup.secret;
+}
+
+async function enrolledUser() {
+  const u = await createUserAndLogin(admin, { orgUnitId: dept.id, roleId: strictRole.id });
+  return { ...u, secret: await setUp(u.client) };
+}
+
+async function challengeFor(username, password) {
+  const res = await rawLogin(username, password);
+  const body = expectStatus(res, 200);
+  assert.equal(getCookie(res, 'hy_session'), null, 'a session cookie before the second factor');
+  assert.equal(body.secondFactor, 'totp');
+  assert.ok(!('user' in body) && !('csrfToken' in body), `the password alone gave a session: ${JSON.stringify(body)}`);
+  assert.ok(typeof body.challenge === 'string' && body.challenge.length >= 32);
+  assert.ok(Date.parse(body.expiresAt) - serverNow() > 4 * 60000 && Date.parse(body.expiresAt) - serverNow() <= 5 * 60000 + 2000,
+    `challenge expires at ${body.expiresAt}`);
+  return body.challenge;
+}
+
+const secondStep = (challenge, code) => request('POST', '/api/auth/login/second-factor', { body: { challenge, code } });
+
+async function loginWithCode(username, password, secret) {
+  await laterBy(60);
+  const res = await secondStep(await challengeFor(username, password), totpCode(secret, serverNow()));
+  const body = expectStatus(res, 200);
+  return new Client({ cookie: `hy_session=${getCookie(res, 'hy_session').value}`, csrf: body.csrfToken, user: body.user });
+}
+
+test('the demo admin needs no second factor; a role can require one, and its new user can only set it up', async () => {
+  const me = (await admin.getOk('/api/auth/me')).user;
+  assert.deepEqual([me.secondFactor, me.mustEnrollSecondFactor], [{ required: false, enrolled: false }, false]);
+
+  const { user, client } = await createUserAndLogin(admin, { orgUnitId: dept.id, roleId: strictRole.id });
+  const mine = (await client.getOk('/api/auth/me')).user;
+  assert.deepEqual([mine.secondFactor, mine.mustEnrollSecondFactor], [{ required: true, enrolled: false }, true]);
+  expectError(await client.get('/api/users'), 403, 'SECOND_FACTOR_REQUIRED', null);
+  expectError(await client.post('/api/auth/second-factor/confirm', { code: '123456' }), 409, 'SECOND_FACTOR_NOT_STARTED', 'code');
+
+  const setup = expectStatus(await client.post('/api/auth/second-factor/setup', {}), 200);
+  assert.match(setup.secret, /^[A-Z2-7]{32}$/);
+  assert.equal(setup.uri, `otpauth://totp/%E7%81%AB%E7%9C%BC:${user.username}?secret=${setup.secret}` +
+    '&issuer=%E7%81%AB%E7%9C%BC&algorithm=SHA256&digits=6&period=30');
+  assert.match(setup.qrSvg, /^<svg[\s\S]*<\/svg>\s*$/);
+  // a second setup before confirming replaces the secret: the first one's code no longer fits
+  const again = expectStatus(await client.post('/api/auth/second-factor/setup', {}), 200);
+  assert.notEqual(again.secret, setup.secret);
+  expectError(await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, serverNow()) }), 400, 'TOTP_WRONG', 'code');
+  expectError(await client.post('/api/auth/second-factor/confirm', { code: totpCode(again.secret, serverNow() - 5 * 60000) }),
+    400, 'TOTP_WRONG', 'code');
+  expectError(await client.post('/api/auth/second-factor/confirm', { code: '12a456' }), 400, 'INVALID_VALUE', 'code');
+  assert.equal((await client.getOk('/api/auth/me')).user.secondFactor.enrolled, false);
+
+  const done = expectStatus(await client.post('/api/auth/second-factor/confirm', { code: totpCode(again.secret, serverNow()) }), 200);
+  assert.deepEqual([done.user.secondFactor, done.user.mustEnrollSecondFactor], [{ required: true, enrolled: true }, false]);
+  expectStatus(await client.get('/api/users'), 200);
+  expectError(await client.post('/api/auth/second-factor/setup', {}), 409, 'SECOND_FACTOR_ENROLLED', null);
+
+  const listed = await admin.getOk(`/api/users/${user.id}`);
+  assert.equal(listed.secondFactorEnrolled, true);
+  const audit = (await admin.getOk(`/api/audit-logs?action=auth.second_factor_enable&targetId=${user.id}`)).items;
+  assert.equal(audit.length, 1);
+  assert.ok(!JSON.stringify(audit).includes(again.secret), 'the secret is in the audit log');
+});
+
+test('login: the password gives a challenge, the code the session; a code is good once, a challenge too', async () => {
+  const { user, password, secret } = await enrolledUser();
+  // the code used to confirm the setup is spent: only a later one is taken (the step after now is, for drift)
+  const challenge = await challengeFor(user.username, password);
+  expectError(await secondStep(challenge, totpCode(secret, serverNow())), 401, 'TOTP_WRONG', 'code');
+  const next = totpCode(secret, serverNow() + 30000);
+  const res = await secondStep(challenge, next);
+  const body = expectStatus(res, 200);
+  assert.equal(body.user.id, user.id);
+  assert.equal(body.user.mustEnrollSecondFactor, false);
+  const client = new Client({ cookie: `hy_session=${getCookie(res, 'hy_session').value}`, csrf: body.csrfToken });
+  expectStatus(await client.get('/api/users'), 200);
+
+  expectError(await secondStep(challenge, totpCode(secret, serverNow() + 30000)), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
+  expectError(await secondStep(await challengeFor(user.username, password), next), 401, 'TOTP_WRONG', 'code');
+
+  const logs = (await admin.getOk(`/api/login-logs?username=${user.username}&pageSize=50`)).items;
+  assert.ok(logs.some((r) => r.success && r.reason === '登录成功（动态口令）'), JSON.stringify(logs));
+  assert.ok(logs.some((r) => !r.success && r.reason === '动态口令错误'), JSON.stringify(logs));
+});
+
+test('a challenge lasts five minutes', async () => {
+  const { user, password, secret } = await enrolledUser();
+  await laterBy(60);
+  const challenge = await challengeFor(user.username, password);
+  await laterBy(5 * 60 + 5);
+  expectError(await secondStep(challenge, totpCode(secret, serverNow())), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
+  // a new password step gives a new, good challenge
+  await loginWithCode(user.username, password, secret);
+});
+
+test('password and code failures count together: the fifth locks the account, even against the right code', async () => {
+  const { user, password, secret } = await enrolledUser();
+  for (let i = 0; i < 2; i++) expectError(await rawLogin(user.username, 'Wrong#pass1'), 401, 'LOGIN_FAILED');
+  await laterBy(60);
+  const challenge = await challengeFor(user.username, password);
+  const wrong = String((Number(totpCode(secret, serverNow())) + 1) % 1000000).padStart(6, '0');
+  expectError(await secondStep(challenge, wrong), 401, 'TOTP_WRONG', 'code');
+  expectError(await secondStep(challenge, wrong), 401, 'TOTP_WRONG', 'code');
+  expectError(await secondStep(challenge, wrong), 423, 'ACCOUNT_LOCKED');
+  expectError(await secondStep(challenge, totpCode(secret, serverNow())), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
+  expectError(await rawLogin(user.username, password), 423, 'ACCOUNT_LOCKED');
+  const logs = (await admin.getOk(`/api/login-logs?username=${user.username}&pageSize=50`)).items;
+  assert.ok(logs.some((r) => r.reason === '动态口令错误，账号已锁定'), JSON.stringify(logs));
+
+  expectStatus(await admin.post(`/api/users/${user.id}/unlock`), 200);
+  const client = await loginWithCode(user.username, password, secret);
+  expectStatus(await client.get('/api/users'), 200);
+});
+
+test('an administrator resets a lost second factor: the sessions end and the next login sets it up again', async () => {
+  const { user, password, secret, client } = await enrolledUser();
+  const res = await admin.del(`/api/users/${user.id}/second-factor`);
+  assert.equal(expectStatus(res, 200).secondFactorEnrolled, false);
+  expectError(await client.get('/api/auth/me'), 401, 'UNAUTHENTICATED');
+  expectError(await admin.del(`/api/users/${user.id}/second-factor`), 409, 'SECOND_FACTOR_NOT_ENROLLED');
+  expectError(await admin.del(`/api/users/${MISSING_ID}/second-factor`), 404, 'NOT_FOUND');
+  const audit = (await admin.getOk(`/api/audit-logs?action=user.second_factor_reset&targetId=${user.id}`)).items;
+  assert.equal(audit.length, 1);
+
+  const again = await login(user.username, password); // no challenge now
+  assert.equal(again.user.mustEnrollSecondFactor, true);
+  const fresh = await setUp(again);
+  assert.notEqual(fresh, secret);
+  await loginWithCode(user.username, password, fresh);
+});
+
+test('a role without the requirement: an enrolled user is still asked; roles keep the flag unless it is sent', async () => {
+  const role = await createRole(admin, { dataScope: 'all', permissions: ['user:read'] });
+  assert.equal(role.secondFactor, false);
+  const { user, password, client } = await createUserAndLogin(admin, { orgUnitId: dept.id, roleId: role.id });
+  assert.equal((await client.getOk('/api/auth/me')).user.mustEnrollSecondFactor, false);
+  const secret = await setUp(client); // optional, but once set up it is asked for
+  await loginWithCode(user.username, password, secret);
+
+  const body = { name: role.name, dataScope: 'all', permissions: ['user:read'], customOrgUnitIds: [] };
+  assert.equal(expectStatus(await admin.put(`/api/roles/${role.id}`, { ...body, secondFactor: true }), 200).secondFactor, true);
+  assert.equal(expectStatus(await admin.put(`/api/roles/${role.id}`, body), 200).secondFactor, true);
+  expectError(await admin.put(`/api/roles/${role.id}`, { ...body, secondFactor: 'yes' }), 400, 'INVALID_TYPE', 'secondFactor');
+  const audit = (await admin.getOk(`/api/audit-logs?action=role.update&targetId=${role.id}`)).items;
+  assert.ok(audit.some((a) => a.summary.before.secondFactor === false && a.summary.after.secondFactor === true), JSON.stringify(audit));
+});
+
+test('bad second steps: each field named, nothing counted against the account', async () => {
+  const { user, password, secret } = await enrolledUser();
+  await laterBy(60);
+  const challenge = await challengeFor(user.username, password);
+  expectError(await secondStep(undefined, '123456'), 400, 'REQUIRED', 'challenge');
+  expectError(await secondStep(challenge, ''), 400, 'REQUIRED', 'code');
+  expectError(await secondStep(challenge, '1234567'), 400, 'TOO_LONG', 'code');
+  expectError(await secondStep(challenge, '12 456'), 400, 'INVALID_VALUE', 'code');
+  expectError(await secondStep(challenge, 123456), 400, 'INVALID_TYPE', 'code');
+  expectError(await secondStep('no-such-challenge', '123456'), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
+  const extra = await request('POST', '/api/auth/login/second-factor', { body: { challenge, code: '123456', user: 1 } });
+  expectError(extra, 400, 'UNKNOWN_FIELD', 'user');
+  // none of these counted: four wrong codes now still leave the right one working
+  const wrong = String((Number(totpCode(secret, serverNow())) + 1) % 1000000).padStart(6, '0');
+  for (let i = 0; i < 4; i++) expectError(await secondStep(challenge, wrong), 401, 'TOTP_WRONG', 'code');
+  expectStatus(await secondStep(challenge, totpCode(secret, serverNow())), 200);
+});
