@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 export const BASE = (process.env.HUOYAN_URL || 'http://127.0.0.1:18081').replace(/\/+$/, '');
 export const BIN = process.env.HUOYAN_BIN || new URL('../../build/huoyan', import.meta.url).pathname;
@@ -142,21 +142,7 @@ export async function login(user, password = DEMO_PASSWORD) {
   return new Client({ cookie: `hy_session=${c.value}`, csrf: res.json.csrfToken, user: res.json.user });
 }
 
-/**
- * The code an authenticator app shows at `ms` (epoch ms) for a base32 secret: RFC 6238 with HMAC-SHA-256, 6 digits,
- * 30-second steps, written here from the RFC (not from the server's code).
- */
-export function totpCode(secret, ms) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of secret.toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30000)));
-  const mac = createHmac('sha256', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
+export { totpCode } from '../totp.mjs';
 
 /** A client that authenticates with an API token only. */
 export function bearerClient(token) {

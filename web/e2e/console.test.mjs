@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiLogin, BASE, consoleLogin, launch, pickOption, PASSWORD } from './lib.mjs'
+import { totpCode } from '../../tests/totp.mjs'
 
 let browser
 before(async () => {
@@ -128,6 +129,69 @@ describe('console', () => {
     await page.waitForURL(`${BASE}/`)
     await page.getByRole('menuitem', { name: '用户管理' }).waitFor()
     await page.context().close()
+  })
+
+  it('a role that requires a second factor: set up after the password change, then logging in asks for the code', async () => {
+    const admin = await apiLogin('admin')
+    const orgs = (await admin.get('/api/org-units')).items
+    const stamp = Date.now().toString().slice(-8)
+    const role = await admin.post('/api/roles', {
+      key: `e2e_tf_${stamp}`, name: `动态口令${stamp.slice(-4)}`, dataScope: 'all', permissions: ['user:read'], secondFactor: true,
+    })
+    const username = `e2e_tf_${stamp}`
+    const user = await admin.post('/api/users', {
+      username, name: `口令${stamp.slice(-4)}`, phone: `135${stamp}`, orgUnitId: orgs.find((o) => o.name === '商贸发展岗').id,
+      roleId: role.id, password: PASSWORD,
+    })
+    const page = await newPage()
+    await consoleLogin(page, username)
+    await page.waitForURL(`${BASE}/change-password`)
+    const next = `Tf#${stamp}x`
+    await page.locator('input[name="oldPassword"]').fill(PASSWORD)
+    await page.locator('input[name="newPassword"]').fill(next)
+    await page.locator('input[name="confirm"]').fill(next)
+    await page.getByRole('button', { name: '确认修改' }).click()
+    // next: the set-up, and nothing else by URL
+    await page.waitForURL(`${BASE}/second-factor`)
+    await page.goto(`${BASE}/users`)
+    await page.waitForURL(`${BASE}/second-factor`)
+    await page.getByText('您的角色要求登录时在密码之后输入动态口令').waitFor()
+    await page.locator('[data-test="second-factor-qr"] svg').waitFor()
+    const secret = (await page.locator('[data-test="second-factor-secret"]').innerText()).replace(/\s+/g, '')
+    assert.match(secret, /^[A-Z2-7]{32}$/)
+    await page.locator('input[name="code"]').fill('12345')
+    await page.locator('[data-test="second-factor-confirm"]').click()
+    await page.getByText('动态口令为 6 位数字').waitFor()
+    await page.locator('input[name="code"]').fill(totpCode(secret, Date.now()))
+    await page.locator('[data-test="second-factor-confirm"]').click()
+    await page.waitForURL(`${BASE}/`)
+    await page.getByRole('menuitem', { name: '用户管理' }).waitFor()
+
+    // signing in again: the password, then the code (a wrong one is said so under the field)
+    await page.context().clearCookies()
+    await page.goto(`${BASE}/login`)
+    await page.locator('input[name="login"]').fill(username)
+    await page.locator('input[name="password"]').fill(next)
+    await page.getByRole('button', { name: /登\s*录/ }).click()
+    await page.locator('[data-test="login-code-tip"]').waitFor()
+    const right = totpCode(secret, Date.now() + 30000) // the step after the one the set-up used
+    await page.locator('input[name="code"]').fill(String((Number(right) + 1) % 1000000).padStart(6, '0'))
+    await page.locator('[data-test="login-code-submit"]').click()
+    await page.getByText('动态口令错误或已使用过').waitFor()
+    await page.locator('input[name="code"]').fill(right)
+    await page.locator('[data-test="login-code-submit"]').click()
+    await page.waitForURL(`${BASE}/`)
+    await page.context().close()
+
+    // the administrator sees it bound and resets it
+    const adminPage = await newPage()
+    await consoleLogin(adminPage, 'admin')
+    await adminPage.goto(`${BASE}/users/${user.id}`)
+    await adminPage.locator('[data-test="user-detail"]').getByText('已绑定').waitFor()
+    await adminPage.locator('[data-test="user-reset-second-factor"]').click()
+    await adminPage.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
+    await adminPage.locator('[data-test="user-detail"]').getByText('未绑定').waitFor()
+    await adminPage.context().close()
   })
 
   it('an expired session sends the user back to login and then to where they were', async () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiLogin, BASE, HOSPITAL, launch, PASSWORD, phoneContext } from './lib.mjs'
+import { totpCode } from '../../tests/totp.mjs'
 
 let browser
 before(async () => {
@@ -31,6 +32,36 @@ describe('mobile entry', () => {
     // Nothing wider than the phone screen.
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(scrollWidth <= 390, `page is ${scrollWidth}px wide`)
+    await ctx.close()
+  })
+
+  it('a user with a second factor enters the code after the password on the phone', async () => {
+    const admin = await apiLogin('admin')
+    const orgs = (await admin.get('/api/org-units')).items
+    const roles = (await admin.get('/api/roles')).items
+    const stamp = Date.now().toString().slice(-8)
+    const username = `e2e_mtf_${stamp}`
+    await admin.post('/api/users', {
+      username, name: `手机${stamp.slice(-4)}`, phone: `137${stamp}`, orgUnitId: orgs.find((o) => o.name === '九凤村').id,
+      roleId: roles.find((r) => r.key === 'welder').id, password: PASSWORD,
+    })
+    const next = `Mt#${stamp}x`
+    const self = await apiLogin(username)
+    await self.post('/api/auth/password', { oldPassword: PASSWORD, newPassword: next })
+    const { secret } = await self.post('/api/auth/second-factor/setup')
+    await self.post('/api/auth/second-factor/confirm', { code: totpCode(secret, Date.now()) })
+
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/m/login`)
+    await page.locator('input[name="login"]').fill(username)
+    await page.locator('input[name="password"]').fill(next)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.getByText('请打开手机上的身份验证器').waitFor()
+    await page.locator('input[name="code"]').fill(totpCode(secret, Date.now() + 30000))
+    await page.getByRole('button', { name: '验证' }).click()
+    await page.waitForURL(`${BASE}/m/`)
+    await page.locator('[data-test="me"]').waitFor()
     await ctx.close()
   })
 

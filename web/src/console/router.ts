@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { api } from '../shared/api'
 import { loadSession, session, setSession } from '../shared/session'
 import { notifyError } from './notify'
+import { forcedPage } from '../shared/secondFactor'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -19,6 +20,12 @@ const routes: RouteRecordRaw[] = [
     name: 'change-password',
     component: () => import('./pages/ChangePasswordPage.vue'),
     meta: { bare: true, title: '修改密码' },
+  },
+  {
+    path: '/second-factor',
+    name: 'second-factor',
+    component: () => import('./pages/SecondFactorPage.vue'),
+    meta: { bare: true, title: '绑定动态口令' },
   },
   {
     path: '/',
@@ -205,7 +212,8 @@ router.beforeEach(async (to) => {
   const me = session.me
   if (to.meta.public) return me && to.name === 'login' ? { path: '/' } : true
   if (!me) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
-  if (me.mustChangePassword && to.name !== 'change-password') return { name: 'change-password' }
+  const page = forcedPage(me)
+  if (page && to.name !== page) return { name: page }
   return true
 })
 
@@ -224,4 +232,8 @@ api.hooks.onUnauthorized = () => {
 api.hooks.onPasswordChangeRequired = () => {
   if (session.me) session.me.mustChangePassword = true
   router.replace({ name: 'change-password' })
+}
+api.hooks.onSecondFactorRequired = () => {
+  if (session.me) session.me.mustEnrollSecondFactor = true
+  router.replace({ name: 'second-factor' })
 }

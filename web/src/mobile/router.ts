@@ -2,6 +2,8 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { showFailToast } from 'vant'
 import { api } from '../shared/api'
 import { loadSession, session, setSession } from '../shared/session'
+import { forcedPage } from '../shared/secondFactor'
+import type { Me } from '../shared/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -16,6 +18,12 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
     { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: '首页' } },
     { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码' } },
+    {
+      path: '/second-factor',
+      name: 'second-factor',
+      component: () => import('./pages/SecondFactorPage.vue'),
+      meta: { title: '绑定动态口令' },
+    },
     { path: '/permits', name: 'permits', component: () => import('./pages/PermitListPage.vue'), meta: { title: '我的动火作业证' } },
     {
       path: '/permits/:id(\\d+)',
@@ -42,9 +50,16 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return me && to.name === 'login' ? afterLogin(to.query.redirect) : true
   // Back to where the user was going after logging in (e.g. a machine's QR code).
   if (!me) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
-  if (me.mustChangePassword && to.name !== 'password') return { name: 'password' }
+  const page = forcedRoute(me)
+  if (page && to.name !== page) return { name: page }
   return true
 })
+
+/** The page a signed-in user must see before any other, if any (shared/secondFactor forcedPage, by this app's names). */
+export function forcedRoute(me: Me): 'password' | 'second-factor' | null {
+  const page = forcedPage(me)
+  return page === 'change-password' ? 'password' : page
+}
 
 /** Where to go after logging in: the `redirect` query when it is a path of this app, else home. */
 export function afterLogin(redirect: unknown): string {
@@ -68,4 +83,8 @@ api.hooks.onUnauthorized = () => {
 api.hooks.onPasswordChangeRequired = () => {
   if (session.me) session.me.mustChangePassword = true
   router.replace({ name: 'password' })
+}
+api.hooks.onSecondFactorRequired = () => {
+  if (session.me) session.me.mustEnrollSecondFactor = true
+  router.replace({ name: 'second-factor' })
 }

@@ -77,11 +77,13 @@ export interface ApiHooks {
   onUnauthorized?: (e: ApiError) => void
   /** 403 PASSWORD_CHANGE_REQUIRED: the user must change the password first. */
   onPasswordChangeRequired?: (e: ApiError) => void
+  /** 403 SECOND_FACTOR_REQUIRED: the role requires a second factor the user has not set up yet. */
+  onSecondFactorRequired?: (e: ApiError) => void
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-// A 401 from login means "wrong credentials", not "session expired".
-const NO_401_HOOK = new Set(['/api/auth/login'])
+// A 401 from login means "wrong credentials" (or code), not "session expired".
+const NO_401_HOOK = new Set(['/api/auth/login', '/api/auth/login/second-factor'])
 
 export class ApiClient {
   csrfToken = ''
@@ -113,6 +115,8 @@ export class ApiClient {
         this.hooks.onUnauthorized?.(err)
       } else if (res.status === 403 && err.code === 'PASSWORD_CHANGE_REQUIRED') {
         this.hooks.onPasswordChangeRequired?.(err)
+      } else if (res.status === 403 && err.code === 'SECOND_FACTOR_REQUIRED') {
+        this.hooks.onSecondFactorRequired?.(err)
       }
       throw err
     }

@@ -14,11 +14,29 @@ export interface Me {
   mustChangePassword: boolean
   /** The password is older than 90 days (mustChangePassword is then true as well). */
   passwordExpired: boolean
+  /** required: the role asks for a one-time code after the password; enrolled: the user has an authenticator set up. */
+  secondFactor: { required: boolean; enrolled: boolean }
+  /** The role requires a second factor that is not set up yet: nothing else is allowed until it is. */
+  mustEnrollSecondFactor: boolean
 }
 
 export interface MeResponse {
   user: Me
   csrfToken: string
+}
+
+/** POST /api/auth/login for a user with a second factor: the code goes to /api/auth/login/second-factor with this. */
+export interface LoginChallenge {
+  secondFactor: 'totp'
+  challenge: string
+  expiresAt: string
+}
+
+/** POST /api/auth/second-factor/setup */
+export interface SecondFactorSetup {
+  secret: string
+  uri: string
+  qrSvg: string
 }
 
 export interface Page<T> {
@@ -61,6 +79,7 @@ export interface User {
   mustChangePassword: boolean
   lastLoginAt: string | null
   createdAt: string
+  secondFactorEnrolled: boolean
 }
 
 export interface Role {
@@ -72,6 +91,8 @@ export interface Role {
   customOrgUnitIds: number[]
   builtin: boolean
   userCount: number
+  /** The role's users log in with a one-time code after the password. */
+  secondFactor: boolean
 }
 
 export interface Permission {

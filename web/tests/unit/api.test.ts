@@ -127,6 +127,21 @@ describe('ApiClient', () => {
     expect(hook).toHaveBeenCalledTimes(1)
   })
 
+  it('calls onSecondFactorRequired on 403 SECOND_FACTOR_REQUIRED; a wrong code at login is no lost session', async () => {
+    const setUp = vi.fn()
+    const gone = vi.fn()
+    const c = new ApiClient(fakeFetch(403, { code: 'SECOND_FACTOR_REQUIRED', message: '请先绑定' }))
+    c.hooks.onSecondFactorRequired = setUp
+    c.hooks.onPasswordChangeRequired = gone
+    await expect(c.get('/api/users')).rejects.toMatchObject({ status: 403 })
+    expect([setUp.mock.calls.length, gone.mock.calls.length]).toEqual([1, 0])
+
+    const login = new ApiClient(fakeFetch(401, { code: 'TOTP_WRONG', message: '动态口令错误', field: 'code' }))
+    login.hooks.onUnauthorized = gone
+    await expect(login.post('/api/auth/login/second-factor', { challenge: 'x', code: '123456' })).rejects.toMatchObject({ code: 'TOTP_WRONG' })
+    expect(gone).not.toHaveBeenCalled()
+  })
+
   it('turns a network failure into a Chinese NETWORK error', async () => {
     const c = new ApiClient(vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
     await expect(c.get('/api/auth/me')).rejects.toMatchObject({ status: 0, code: 'NETWORK', message: '网络连接失败，请检查网络后重试' })
