@@ -113,7 +113,7 @@ int run_serve(const Config& c) {
   auto boot = app::bootstrap(*db, c.town);
   if (boot.initial_admin_password)
     std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password
-              << "（首次登录后须修改）" << std::endl;
+              << "（首次登录后须修改密码，并用手机验证器绑定动态口令）" << std::endl;
   http::enable_test_clock(c.test_clock);
   if (c.test_clock) spdlog::warn("test clock enabled: POST /api/test/clock can move time (never in production)");
   jobs::Scheduler timers(*db, std::chrono::seconds(30));
@@ -274,7 +274,7 @@ int main(int argc, char** argv) {
       auto boot = app::bootstrap(*db, config.town);
       std::cout << "迁移完成：本次执行 " << boot.migrations_applied << " 个，当前版本 " << store::schema_version(*db) << "\n";
       if (boot.initial_admin_password)
-        std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password << "（首次登录后须修改）\n";
+        std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password << "（首次登录后须修改密码，并用手机验证器绑定动态口令）\n";
       return 0;
     }
     if (*demo) {

@@ -45,10 +45,10 @@ BootstrapResult bootstrap(store::Db& db, const std::string& town_name) {
   db.write([&](store::Conn& c) {
     for (const auto& r : access::builtin_roles()) {
       if (c.row("SELECT id FROM roles WHERE key = ?", {std::string(r.key)})) continue;
-      c.insert("INSERT INTO roles (key, name, data_scope, permissions, builtin, created_at, updated_at) "
-               "VALUES (?, ?, ?, ?, 1, ?, ?)",
+      c.insert("INSERT INTO roles (key, name, data_scope, permissions, builtin, second_factor, created_at, updated_at) "
+               "VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
                {std::string(r.key), std::string(r.name), std::string(access::data_scope_key(r.scope)), join(r.permissions),
-                now_iso(), now_iso()});
+                static_cast<long long>(r.second_factor), now_iso(), now_iso()});
     }
     long long town = c.scalar("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
     if (!town) town = add_org(c, 0, "/", "town", town_name, "", 0);

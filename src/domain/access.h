@@ -34,6 +34,7 @@ struct BuiltinRole {
   std::string_view name;
   DataScope scope;
   std::vector<std::string_view> permissions;
+  bool second_factor = false;  // a new installation's role requires the second login factor
 };
 // The roles DESIGN.md names, created by the first migration run and kept in
 // sync (name and permissions) by `migrate`; admins may change data scope.

@@ -194,7 +194,7 @@ TEST(SecondFactor, RequiredOfTheAdministratorsRoleExceptInTheDemo) {
     return db.read([](store::Conn& c) { return c.scalar("SELECT second_factor FROM roles WHERE key = 'admin'"); });
   };
   auto db = store::Db::open("sqlite::memory:", 2);
-  store::migrate(*db);
+  app::bootstrap(*db, "金凤镇");
   EXPECT_EQ(admin_requires(*db), 1);
   EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM roles WHERE second_factor = 1"); }), 1);
   app::load_demo(*db);
