@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/audit.h"
+#include "app/input.h"
 #include "app/qr.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -136,15 +137,15 @@ std::optional<access::Caller> load_caller(store::Conn& c, long long user_id) {
 }
 
 namespace {
-// One more failed password or code for `user_id`: at kMaxFailedLogins the account locks for kLockMinutes and the
-// user's pending second-factor challenges go. Returns whether it locked.
-bool count_failure(store::Db& db, long long user_id, const std::string& username, const std::string& ip,
-                   const std::string& user_agent, const std::string& what) {
+// One more failed password or code for `user_id`: at the policy's count the account locks and the user's pending
+// second-factor challenges go. Returns whether it locked.
+bool count_failure(store::Db& db, const SecurityPolicy& policy, long long user_id, const std::string& username,
+                   const std::string& ip, const std::string& user_agent, const std::string& what) {
   return db.write([&](store::Conn& c) {
     long long failures = c.scalar("SELECT failed_logins FROM users WHERE id = ?", {user_id}) + 1;
-    bool lock = failures >= kMaxFailedLogins;
+    bool lock = failures >= policy.max_failed_logins;
     if (lock) {
-      c.exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", {minutes_from_now(kLockMinutes), user_id});
+      c.exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", {minutes_from_now(policy.lock_minutes), user_id});
       c.exec("DELETE FROM login_challenges WHERE user_id = ?", {user_id});
     } else {
       c.exec("UPDATE users SET failed_logins = ? WHERE id = ?", {failures, user_id});
@@ -152,6 +153,11 @@ bool count_failure(store::Db& db, long long user_id, const std::string& username
     log_login(c, username, user_id, ip, user_agent, false, lock ? what + "错误，账号已锁定" : what + "错误");
     return lock;
   });
+}
+
+ApiError just_locked(const SecurityPolicy& policy, const std::string& what) {
+  return ApiError(423, "ACCOUNT_LOCKED", what + "连续错误 " + std::to_string(policy.max_failed_logins) + " 次，账号已锁定 " +
+                                             std::to_string(policy.lock_minutes) + " 分钟");
 }
 
 ApiError locked_error(const json& locked_until) {
@@ -200,9 +206,7 @@ LoginResult login(store::Db& db, const std::string& login_name, const std::strin
   if ((*user)["status"] != "active") throw fail(user_id, "账号已停用", ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员"));
   if (is_locked((*user)["locked_until"])) throw fail(user_id, "账号已锁定", locked_error((*user)["locked_until"]));
   if (!verify_password((*user)["password_hash"], password)) {
-    if (count_failure(db, user_id, username, ip, user_agent, "密码"))
-      throw ApiError(423, "ACCOUNT_LOCKED", "密码连续错误 " + std::to_string(kMaxFailedLogins) + " 次，账号已锁定 " +
-                                                std::to_string(kLockMinutes) + " 分钟");
+    if (count_failure(db, security_policy(db), user_id, username, ip, user_agent, "密码")) throw just_locked(security_policy(db), "密码");
     throw wrong;
   }
   if ((*user)["totp_secret"].is_null())
@@ -236,9 +240,8 @@ Session login_second_factor(store::Db& db, const std::string& challenge, const s
   auto secret = totp::base32_decode((*row)["totp_secret"].get<std::string>()).value_or("");
   auto step = totp::match(secret, code, current_step(), (*row)["totp_last_step"]);
   if (!step) {
-    if (count_failure(db, user_id, username, ip, user_agent, "动态口令"))
-      throw ApiError(423, "ACCOUNT_LOCKED", "密码或动态口令连续错误 " + std::to_string(kMaxFailedLogins) + " 次，账号已锁定 " +
-                                                std::to_string(kLockMinutes) + " 分钟");
+    if (count_failure(db, security_policy(db), user_id, username, ip, user_agent, "动态口令"))
+      throw just_locked(security_policy(db), "密码或动态口令");
     throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
   }
   return db.write([&](store::Conn& c) {
@@ -297,7 +300,8 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   if (!s->user_id || s->ended) return std::nullopt;
   auto now = clock::now();
   auto last_seen = clock::parse_iso(s->last_seen).value_or(now);
-  if (now - last_seen > std::chrono::minutes(kIdleMinutes)) {
+  SecurityPolicy policy = security_policy(db);
+  if (now - last_seen > std::chrono::minutes(policy.idle_minutes)) {
     db.write([&](store::Conn& c) {
       c.changed(store::Topic::Access);
       c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {clock::iso_utc(now), id});
@@ -311,7 +315,8 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   }
   auto caller = cached_caller(db, s->user_id, ip);
   if (!caller) return std::nullopt;
-  bool expired = now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(kPasswordMaxAgeDays);
+  bool expired = policy.password_max_age_days > 0 &&
+                 now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(policy.password_max_age_days);
   return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->must_enroll_second_factor, s->csrf, false};
 }
 
@@ -365,10 +370,12 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
   if (!hash || !verify_password(*hash, old_password))
     throw bad_request("PASSWORD_WRONG", "原密码不正确", "oldPassword");
   if (auto problem = validate::password_problem(new_password)) throw bad_request("PASSWORD_WEAK", *problem, "newPassword");
+  int remembered = security_policy(db).password_history;
   auto reused = [&] {
     if (new_password == old_password) return true;
     auto earlier = db.read([&](store::Conn& c) {
-      return c.rows("SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT " + std::to_string(kPasswordHistory),
+      return c.rows("SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT " +
+                        std::to_string(remembered - 1),
                     {who.user_id});
     });
     for (const auto& h : earlier)
@@ -376,7 +383,7 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
     return false;
   };
   if (reused())
-    throw bad_request("PASSWORD_REUSED", "新密码不能与最近 " + std::to_string(kPasswordHistory + 1) + " 次使用过的密码相同", "newPassword");
+    throw bad_request("PASSWORD_REUSED", "新密码不能与最近 " + std::to_string(remembered) + " 次使用过的密码相同", "newPassword");
   std::string new_hash = hash_password(new_password);
   db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
@@ -419,8 +426,60 @@ void remember_password(store::Conn& c, long long user_id) {
   c.exec("INSERT INTO password_history (user_id, password_hash, replaced_at) SELECT id, password_hash, ? FROM users WHERE id = ?",
          {now_iso(), user_id});
   c.exec("DELETE FROM password_history WHERE user_id = ? AND id NOT IN (SELECT id FROM password_history WHERE user_id = ? "
-         "ORDER BY id DESC LIMIT " + std::to_string(kPasswordHistory) + ")",
+         "ORDER BY id DESC LIMIT " + std::to_string(security_policy(c.db()).password_history - 1) + ")",
          {user_id, user_id});
+}
+
+namespace {
+// The policy's fields as the API names them, with the range each may take.
+struct PolicyField {
+  const char* key;
+  const char* label;
+  int SecurityPolicy::*member;
+  int min, max;
+};
+const PolicyField kPolicyFields[] = {
+    {"maxFailedLogins", "连续错误锁定次数", &SecurityPolicy::max_failed_logins, 3, 10},
+    {"lockMinutes", "锁定时长（分钟）", &SecurityPolicy::lock_minutes, 5, 1440},
+    {"idleMinutes", "无操作自动退出（分钟）", &SecurityPolicy::idle_minutes, 5, 120},
+    {"passwordMaxAgeDays", "密码有效期（天，0 为不限）", &SecurityPolicy::password_max_age_days, 0, 365},
+    {"passwordHistory", "不得重复使用的近期密码数", &SecurityPolicy::password_history, 1, 24},
+    {"inactiveAccountDays", "闲置账号自动停用（天，0 为不停用）", &SecurityPolicy::inactive_account_days, 0, 3650},
+};
+
+json policy_json(const SecurityPolicy& p) {
+  json out = json::object();
+  for (const auto& f : kPolicyFields) out[f.key] = p.*f.member;
+  return out;
+}
+}  // namespace
+
+SecurityPolicy security_policy(store::Db& db) {
+  return *db.cached<SecurityPolicy>(store::Topic::Rules, "security_policy", [&] {
+    SecurityPolicy p;
+    auto saved = db.read([](store::Conn& c) { return c.text("SELECT value FROM settings WHERE key = 'security_policy'"); });
+    json stored = saved ? json::parse(*saved, nullptr, false) : json::object();
+    for (const auto& f : kPolicyFields)
+      if (stored.is_object() && stored.contains(f.key) && stored[f.key].is_number_integer()) p.*f.member = stored[f.key].get<int>();
+    return p;
+  });
+}
+
+json get_security_policy(store::Db& db) { return policy_json(security_policy(db)); }
+
+json update_security_policy(store::Db& db, const access::Caller& who, const json& body) {
+  Input in(body);
+  SecurityPolicy p;
+  for (const auto& f : kPolicyFields) p.*f.member = static_cast<int>(in.integer(f.key, f.label, f.min, f.max));
+  json after = policy_json(p);
+  return db.write([&](store::Conn& c) {
+    json before = policy_json(security_policy(db));
+    c.changed(store::Topic::Rules);
+    c.exec("DELETE FROM settings WHERE key = 'security_policy'");
+    c.exec("INSERT INTO settings (key, value) VALUES ('security_policy', ?)", {after.dump()});
+    record(c, who, "security.policy_update", "settings", "security_policy", before, after);
+    return after;
+  });
 }
 
 json list_login_log(store::Db& db, const QueryMap& q) {

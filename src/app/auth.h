@@ -11,17 +11,25 @@
 
 namespace huoyan::app {
 
-constexpr int kMaxFailedLogins = 5;
-constexpr int kLockMinutes = 15;
-constexpr int kIdleMinutes = 30;
 // The time between an accepted password and its second factor's code.
 constexpr int kChallengeMinutes = 5;
-// 等保 身份鉴别 (定期更换): a session's password older than this must be changed before anything else.
-constexpr int kPasswordMaxAgeDays = 90;
-// A new password may not be the current one nor one of the this many before it.
-constexpr int kPasswordHistory = 4;
-// 等保 访问控制 (多余、过期账户): an account unused this long is disabled (run_inactive_accounts).
-constexpr int kInactiveAccountDays = 90;
+
+// 等保 身份鉴别 / 访问控制 parameters the security administrator sets (settings 'security_policy'; the defaults are
+// assessors' usual figures). Zero turns the password age and the idle-account rule off.
+struct SecurityPolicy {
+  int max_failed_logins = 5;       // password or code failures in a row that lock the account
+  int lock_minutes = 30;           // how long
+  int idle_minutes = 30;           // a session unused this long ends
+  int password_max_age_days = 90;  // a password older than this must be changed before anything else
+  int password_history = 5;        // a new password may not be any of the last this many (the current one included)
+  int inactive_account_days = 90;  // an account unused this long is disabled (run_inactive_accounts)
+};
+// The policy in force (the process's copy; update_security_policy drops it).
+SecurityPolicy security_policy(store::Db& db);
+// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays}
+nlohmann::json get_security_policy(store::Db& db);
+// Every field required, each within its range (INVALID_VALUE); audited security.policy_update with before and after.
+nlohmann::json update_security_policy(store::Db& db, const access::Caller& who, const nlohmann::json& body);
 
 // argon2id with libsodium's interactive limits (~60 ms, 64 MiB). At most two
 // hashes run at once so a burst of logins cannot exhaust memory.
@@ -44,7 +52,7 @@ struct Session {
 struct Authenticated {
   access::Caller caller;
   bool must_change_password = false;  // first login, reset by an administrator, or expired
-  bool password_expired = false;      // older than kPasswordMaxAgeDays (sessions only: API tokens do not expire so)
+  bool password_expired = false;      // older than the policy's age (sessions only: API tokens do not expire so)
   bool must_enroll_second_factor = false;  // the role requires a second factor the user has not set up (sessions only)
   std::string csrf;        // empty for API tokens
   bool via_token = false;  // API token: no cookie, no CSRF
@@ -79,10 +87,10 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
 // {user: Me, csrfToken}
 nlohmann::json me(store::Db& db, const Authenticated& a);
 
-// Refuses the current password and the kPasswordHistory before it (PASSWORD_REUSED).
+// Refuses the policy's last passwords, the current one included (PASSWORD_REUSED).
 void change_password(store::Db& db, const access::Caller& who, const std::string& old_password,
                      const std::string& new_password);
-// Before a user's password hash is replaced: keeps the hash being replaced among their last kPasswordHistory.
+// Before a user's password hash is replaced: keeps the hash being replaced among the ones the policy remembers.
 void remember_password(store::Conn& c, long long user_id);
 
 nlohmann::json list_login_log(store::Db& db, const QueryMap& q);

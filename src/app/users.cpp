@@ -180,7 +180,9 @@ int run_inactive_accounts(store::Db& db) {
       "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.status = 'active' AND r.key <> 'admin' "
       "AND u.created_at < ? AND u.updated_at < ? AND (u.last_login_at IS NULL OR u.last_login_at < ?) AND NOT EXISTS "
       "(SELECT 1 FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL AND (t.created_at >= ? OR t.last_used_at >= ?))";
-  std::string cutoff = clock::iso_utc(clock::now() - std::chrono::days(kInactiveAccountDays));
+  int days = security_policy(db).inactive_account_days;
+  if (days == 0) return 0;
+  std::string cutoff = clock::iso_utc(clock::now() - std::chrono::days(days));
   store::Params params(5, cutoff);
   if (db.read([&](store::Conn& c) { return c.rows(stale, params).empty(); })) return 0;  // most rounds: nothing to write
   static const Caller system{.name = "系统", .scope = access::DataScope::All};
@@ -192,7 +194,7 @@ int run_inactive_accounts(store::Db& db) {
       c.exec("UPDATE users SET status = 'disabled', updated_at = ? WHERE id = ?", {now_iso(), id});
       c.exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now_iso(), id});
       record(c, system, "user.auto_disable", "user", std::to_string(id), json{{"status", "active"}},
-             json{{"status", "disabled"}, {"reason", "超过 " + std::to_string(kInactiveAccountDays) + " 天未使用"}});
+             json{{"status", "disabled"}, {"reason", "超过 " + std::to_string(days) + " 天未使用"}});
       ++disabled;
     }
     return disabled;

@@ -22,7 +22,7 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
 // Clears the user's second factor (a lost phone): their next login sets one up again if their role requires it.
 // Ends their sessions. SECOND_FACTOR_NOT_ENROLLED when there is none.
 json reset_second_factor(store::Db& db, const Caller& who, long long id);
-// Timers: disables the accounts unused for kInactiveAccountDays and ends their sessions; returns how many. Used:
+// Timers: disables the accounts unused for the security policy's days and ends their sessions; returns how many. Used:
 // signed in, an API token of it made or used, or the account created or edited (an administrator enabling it
 // again counts). The built-in admin role is left alone, so that someone can always enable the others.
 int run_inactive_accounts(store::Db& db);

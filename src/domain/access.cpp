@@ -11,6 +11,7 @@ const std::vector<Permission>& permission_catalogue() {
       {"role:read", "查看角色", "系统管理"},     {"role:write", "管理角色与数据范围", "系统管理"},
       {"dict:read", "查看数据字典", "系统管理"}, {"dict:write", "管理数据字典", "系统管理"},
       {"token:write", "管理接口令牌", "系统管理"}, {"webhook:write", "管理消息推送（企业微信、钉钉）", "系统管理"},
+      {"security:write", "设置安全策略（登录锁定、密码有效期等）", "系统管理"},
       {"venue:read", "查看场所", "基础台账"},    {"venue:write", "管理场所", "基础台账"},
       {"unit:read", "查看单位", "基础台账"},     {"unit:write", "管理单位", "基础台账"},
       {"person:read", "查看人员与证书", "基础台账"}, {"person:write", "管理人员与证书", "基础台账"},
@@ -78,7 +79,7 @@ const std::vector<BuiltinRole>& builtin_roles() {
   static const std::vector<BuiltinRole> roles = {
       {"admin", "专班管理员", DataScope::All,
        {"user:read", "user:write", "org:read", "org:write", "role:read", "role:write", "dict:read", "dict:write",
-        "token:write", "audit:read", "loginlog:read", "venue:read", "venue:write", "unit:read", "unit:write",
+        "token:write", "security:write", "audit:read", "loginlog:read", "venue:read", "venue:write", "unit:read", "unit:write",
         "person:read", "person:write", "person:pii", "machine:read", "machine:write", "rule:read", "rule:write",
         "permit:read", "permit:apply", "permit:approve", "permit:watch", "permit:revoke", "alert:read", "alert:handle",
         "hazard:read", "hazard:report", "hazard:assign", "hazard:rectify", "report:triage", "inspection:read", "inspection:write",

@@ -94,6 +94,8 @@ test('successful answers match the documented schemas', async () => {
   const { challenge } = (await hit(null, 'POST', '/api/auth/login', {}, { login: fresh.username, password: newPassword }, { expect: 200 })).json;
   await hit(null, 'POST', '/api/auth/login/second-factor', {}, { challenge, code: totpCode(totpSecret, Date.now() + 30000) }, { expect: 200 });
   await hit(admin, 'DELETE', '/api/users/:id/second-factor', { id: fresh.id }, undefined, { expect: 200 });
+  const policy = (await hit(admin, 'GET', '/api/security-policy', {}, undefined, { expect: 200 })).json;
+  await hit(admin, 'PUT', '/api/security-policy', {}, policy, { expect: 200 });
 
   // org units
   await hit(admin, 'GET', '/api/org-units', {}, undefined, { expect: 200 });

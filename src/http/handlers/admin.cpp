@@ -1,3 +1,4 @@
+#include "app/auth.h"
 #include "app/audit.h"
 #include "app/users.h"
 #include "http/handlers/handlers.h"
@@ -49,6 +50,12 @@ void add_admin_routes(std::vector<Route>& out) {
   out.push_back({"DELETE", "/api/org-units/:id", Guard::Permission, "org:write", {},
                  [](Context& c) { return ok(app::delete_org_unit(c.db, c.caller(), c.req.id())); }, false, "删除组织"});
 
+  out.push_back({"GET", "/api/security-policy", Guard::Session, "", {},
+                 [](Context& c) { return ok(app::get_security_policy(c.db)); }, false, "安全策略（登录锁定、密码有效期等）"});
+  out.push_back({"PUT", "/api/security-policy", Guard::Permission, "security:write",
+                 {{"maxFailedLogins", F::Integer}, {"lockMinutes", F::Integer}, {"idleMinutes", F::Integer},
+                  {"passwordMaxAgeDays", F::Integer}, {"passwordHistory", F::Integer}, {"inactiveAccountDays", F::Integer}},
+                 [](Context& c) { return ok(app::update_security_policy(c.db, c.caller(), c.body)); }, false, "修改安全策略"});
   out.push_back({"GET", "/api/permissions", Guard::Session, "", {},
                  [](Context&) { return ok(app::permissions_catalogue()); }, false, "权限与数据范围目录"});
   const std::vector<Field> role_fields = {{"name", F::String}, {"dataScope", F::String}, {"permissions", F::StringList},

@@ -18,3 +18,7 @@ CREATE TABLE login_challenges (
   expires_at TEXT NOT NULL
 );
 CREATE INDEX login_challenges_user ON login_challenges(user_id);
+
+-- The security administrator's parameters (lock, idle time, password age and history, idle accounts): settings
+-- 'security_policy', changed with security:write.
+UPDATE roles SET permissions = permissions || ' security:write' WHERE builtin = 1 AND key = 'admin';

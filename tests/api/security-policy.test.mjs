@@ -1,0 +1,136 @@
+// The security policy (等保 身份鉴别 b, 访问控制 c): the lock after failures, the idle timeout, the password's age and
+// history, idle accounts. Read by any signed-in user, set with security:write, audited; each figure takes effect.
+// Every test puts the defaults back: the other files count on them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  login, rawLogin, expectError, expectStatus, createUser, createRole, orgUnits, strongPassword, sqlOk,
+  setServerClock, resetServerClock,
+} from './lib.mjs';
+
+const DEFAULTS = { maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90 };
+let admin;
+let dept;
+let role;
+
+before(async () => {
+  admin = await login('admin');
+  dept = (await orgUnits(admin)).byName.get('商贸发展岗');
+  role = await createRole(admin, { dataScope: 'all', permissions: ['user:read'] });
+});
+after(async () => {
+  await resetServerClock();
+  admin = await login('admin');
+  expectStatus(await admin.put('/api/security-policy', DEFAULTS), 200);
+});
+
+const setPolicy = async (over) => expectStatus(await admin.put('/api/security-policy', { ...DEFAULTS, ...over }), 200);
+const freshUser = () => createUser(admin, { orgUnitId: dept.id, roleId: role.id });
+
+test('the defaults, readable by any signed-in user; only security:write changes them', async () => {
+  const officer = await login('sw_officer');
+  assert.deepEqual(await officer.getOk('/api/security-policy'), DEFAULTS);
+  expectError(await officer.put('/api/security-policy', DEFAULTS), 403, 'FORBIDDEN');
+  assert.ok((await admin.getOk('/api/auth/me')).user.permissions.includes('security:write'));
+});
+
+test('each figure out of range, missing or not an integer is refused by name; nothing changes', async () => {
+  const bad = [
+    ['maxFailedLogins', 2, 'INVALID_VALUE'], ['maxFailedLogins', 11, 'INVALID_VALUE'], ['lockMinutes', 4, 'INVALID_VALUE'],
+    ['lockMinutes', 1441, 'INVALID_VALUE'], ['idleMinutes', 121, 'INVALID_VALUE'], ['passwordMaxAgeDays', -1, 'INVALID_VALUE'],
+    ['passwordMaxAgeDays', 366, 'INVALID_VALUE'], ['passwordHistory', 0, 'INVALID_VALUE'], ['inactiveAccountDays', 3651, 'INVALID_VALUE'],
+    ['idleMinutes', '30', 'INVALID_TYPE'], ['lockMinutes', 30.5, 'INVALID_TYPE'], ['passwordHistory', null, 'REQUIRED'],
+  ];
+  for (const [field, value, code] of bad) {
+    expectError(await admin.put('/api/security-policy', { ...DEFAULTS, lockMinutes: 60, [field]: value }), 400, code, field);
+  }
+  const { passwordHistory, ...partial } = DEFAULTS;
+  expectError(await admin.put('/api/security-policy', partial), 400, 'REQUIRED', 'passwordHistory');
+  expectError(await admin.put('/api/security-policy', { ...DEFAULTS, zz: 1 }), 400, 'UNKNOWN_FIELD', 'zz');
+  assert.deepEqual(await admin.getOk('/api/security-policy'), DEFAULTS);
+  assert.equal(passwordHistory, 5);
+});
+
+test('a change is audited with before and after', async () => {
+  await setPolicy({ lockMinutes: 60 });
+  const rows = (await admin.getOk('/api/audit-logs?action=security.policy_update&pageSize=5')).items;
+  assert.deepEqual([rows[0].summary.before.lockMinutes, rows[0].summary.after.lockMinutes], [30, 60]);
+  assert.equal(rows[0].targetType, 'settings');
+  await setPolicy({});
+});
+
+test('the lock: after the set number of failures, for the set minutes', async () => {
+  await setPolicy({ maxFailedLogins: 3, lockMinutes: 45 });
+  const { user, password } = await freshUser();
+  for (let i = 0; i < 2; i++) expectError(await rawLogin(user.username, 'Wrong#Password1'), 401, 'LOGIN_FAILED');
+  const third = await rawLogin(user.username, 'Wrong#Password1');
+  expectError(third, 423, 'ACCOUNT_LOCKED');
+  assert.equal(third.json.message, '密码连续错误 3 次，账号已锁定 45 分钟');
+  expectError(await rawLogin(user.username, password), 423, 'ACCOUNT_LOCKED');
+  const until = Date.parse((await admin.getOk(`/api/users/${user.id}`)).lockedUntil);
+  assert.ok(Math.abs(until - (Date.now() + 45 * 60000)) < 60000, `locked until ${new Date(until).toISOString()}`);
+  await setPolicy({});
+});
+
+test('the password history: the set number of last passwords is refused, the one before is allowed', async () => {
+  const { user, password } = await freshUser();
+  const c = await login(user.username, password);
+  const first = strongPassword();
+  expectStatus(await c.post('/api/auth/password', { oldPassword: password, newPassword: first }), 200);
+  const second = strongPassword();
+  expectStatus(await c.post('/api/auth/password', { oldPassword: first, newPassword: second }), 200);
+  await setPolicy({ passwordHistory: 2 });
+  const refused = await c.post('/api/auth/password', { oldPassword: second, newPassword: first });
+  expectError(refused, 400, 'PASSWORD_REUSED', 'newPassword');
+  assert.match(refused.json.message, /最近 2 次/);
+  // the initial password was three back: free again under a history of 2
+  expectStatus(await c.post('/api/auth/password', { oldPassword: second, newPassword: password }), 200);
+  await setPolicy({});
+});
+
+test('the password age: its own number of days, and 0 for none', async () => {
+  const { user, password } = await freshUser();
+  const c = await login(user.username, password);
+  const current = strongPassword();
+  expectStatus(await c.post('/api/auth/password', { oldPassword: password, newPassword: current }), 200);
+  const daysAgo = (d) => new Date(Date.now() - d * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  sqlOk(`UPDATE users SET password_changed_at = '${daysAgo(31)}' WHERE id = ${user.id}`);
+  expectStatus(await (await login(user.username, current)).get('/api/users'), 200);
+  await setPolicy({ passwordMaxAgeDays: 30 });
+  const blocked = await (await login(user.username, current)).get('/api/users');
+  expectError(blocked, 403, 'PASSWORD_CHANGE_REQUIRED');
+  assert.match(blocked.json.message, /超过 30 天/);
+  sqlOk(`UPDATE users SET password_changed_at = '${daysAgo(4000)}' WHERE id = ${user.id}`);
+  await setPolicy({ passwordMaxAgeDays: 0 });
+  const me = (await (await login(user.username, current)).getOk('/api/auth/me')).user;
+  assert.deepEqual([me.mustChangePassword, me.passwordExpired], [false, false]);
+  await setPolicy({});
+});
+
+test('the idle timeout: a session unused longer than the set minutes ends', async () => {
+  await setPolicy({ idleMinutes: 10 });
+  const { user, password } = await freshUser();
+  const c = await login(user.username, password);
+  expectStatus(await c.get('/api/auth/me'), 200);
+  await setServerClock(11 * 60);
+  expectError(await c.get('/api/auth/me'), 401, 'UNAUTHENTICATED');
+  await resetServerClock();
+  admin = await login('admin');
+  await setPolicy({});
+});
+
+test('idle accounts: the set number of days, and 0 for never', async () => {
+  const { user } = await freshUser();
+  const daysAgo = (d) => new Date(Date.now() - d * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  sqlOk(`UPDATE users SET created_at = '${daysAgo(40)}', updated_at = '${daysAgo(40)}' WHERE id = ${user.id}`);
+  await setPolicy({ inactiveAccountDays: 0 });
+  await setServerClock(0); // runs the timers
+  assert.equal((await admin.getOk(`/api/users/${user.id}`)).status, 'active');
+  await setPolicy({ inactiveAccountDays: 30 });
+  await setServerClock(0);
+  admin = await login('admin');
+  assert.equal((await admin.getOk(`/api/users/${user.id}`)).status, 'disabled');
+  const audit = (await admin.getOk(`/api/audit-logs?action=user.auto_disable&targetId=${user.id}`)).items;
+  assert.equal(audit[0].summary.after.reason, '超过 30 天未使用');
+  await setPolicy({});
+});
