@@ -194,6 +194,27 @@ describe('console', () => {
     await adminPage.context().close()
   })
 
+  it('the admin sets the lock time on 安全策略; a value out of range is not sent', async () => {
+    const page = await newPage()
+    await consoleLogin(page, 'admin')
+    await page.getByRole('menuitem', { name: '安全策略' }).click()
+    await page.waitForURL(`${BASE}/security-policy`)
+    const lock = page.locator('[data-test="lockMinutes"] input')
+    await page.waitForFunction(() => document.querySelector('[data-test="lockMinutes"] input')?.value === '30')
+    await lock.fill('45')
+    await lock.blur()
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/security-policy') && r.request().method() === 'PUT')
+    await page.locator('[data-test="policy-save"]').click()
+    assert.equal((await saved).status(), 200)
+    await page.getByText('安全策略已保存').waitFor()
+    await page.reload()
+    await page.waitForFunction(() => document.querySelector('[data-test="lockMinutes"] input')?.value === '45')
+    const admin = await apiLogin('admin')
+    assert.equal((await admin.get('/api/security-policy')).lockMinutes, 45)
+    await admin.put('/api/security-policy', { ...(await admin.get('/api/security-policy')), lockMinutes: 30 })
+    await page.context().close()
+  })
+
   it('an expired session sends the user back to login and then to where they were', async () => {
     const page = await newPage()
     await consoleLogin(page, 'admin')

@@ -31,6 +31,7 @@ import {
   Shop,
   Reading,
   SetUp,
+  Lock,
 } from '@element-plus/icons-vue'
 
 export type MenuGroupName = '动火作业' | '隐患治理' | '执法与曝光' | '基础台账' | '系统管理'
@@ -72,6 +73,7 @@ export const MENU: MenuItem[] = [
   { path: '/users', title: '用户管理', perm: 'user:read', icon: User, group: '系统管理' },
   { path: '/org-units', title: '组织机构', perm: 'org:read', icon: OfficeBuilding, group: '系统管理' },
   { path: '/roles', title: '角色权限', perm: 'role:read', icon: Key, group: '系统管理' },
+  { path: '/security-policy', title: '安全策略', perm: 'security:write', icon: Lock, group: '系统管理' },
   { path: '/dicts', title: '数据字典', perm: 'dict:read', icon: Notebook, group: '系统管理' },
   { path: '/rules', title: '规则设置', perm: 'rule:read', icon: Calendar, group: '系统管理' },
   { path: '/audit-logs', title: '审计日志', perm: 'audit:read', icon: Tickets, group: '系统管理' },

@@ -188,6 +188,12 @@ const routes: RouteRecordRaw[] = [
       },
       { path: 'org-units', name: 'org-units', component: () => import('./pages/OrgUnitsPage.vue'), meta: { perm: 'org:read', title: '组织机构' } },
       { path: 'roles', name: 'roles', component: () => import('./pages/RolesPage.vue'), meta: { perm: 'role:read', title: '角色权限' } },
+      {
+        path: 'security-policy',
+        name: 'security-policy',
+        component: () => import('./pages/SecurityPolicyPage.vue'),
+        meta: { perm: 'security:write', title: '安全策略' },
+      },
       { path: 'dicts', name: 'dicts', component: () => import('./pages/DictsPage.vue'), meta: { perm: 'dict:read', title: '数据字典' } },
       { path: 'audit-logs', name: 'audit-logs', component: () => import('./pages/AuditLogsPage.vue'), meta: { perm: 'audit:read', title: '审计日志' } },
       { path: 'login-logs', name: 'login-logs', component: () => import('./pages/LoginLogsPage.vue'), meta: { perm: 'loginlog:read', title: '登录日志' } },

@@ -1,8 +1,9 @@
-export const PASSWORD_RULE_TEXT = '至少 8 位，须同时包含字母、数字和符号，不能与最近 5 次使用过的密码相同'
+// The numbers (how many recent passwords, how many days) are the security policy's (GET /api/security-policy).
+export const PASSWORD_RULE_TEXT = '至少 8 位，须同时包含字母、数字和符号，不能与近期使用过的密码相同'
 
 /** Why the user must change the password before anything else (the server: mustChangePassword, passwordExpired). */
 export const forcedChangeReason = (me: { passwordExpired?: boolean }) =>
-  me.passwordExpired ? '密码已超过 90 天未修改，请设置新密码后再使用系统。' : '首次登录或密码已被管理员重置，请先设置新密码后再使用系统。'
+  me.passwordExpired ? '密码已超过有效期未修改，请设置新密码后再使用系统。' : '首次登录或密码已被管理员重置，请先设置新密码后再使用系统。'
 
 /**
  * The server's password rule (src/domain/validate.cpp): 8–128 ASCII characters with a letter,

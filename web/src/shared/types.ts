@@ -32,6 +32,19 @@ export interface LoginChallenge {
   expiresAt: string
 }
 
+/** GET/PUT /api/security-policy: the account rules the security administrator sets. */
+export interface SecurityPolicy {
+  maxFailedLogins: number
+  lockMinutes: number
+  idleMinutes: number
+  /** 0: passwords do not expire. */
+  passwordMaxAgeDays: number
+  /** The last this many passwords (the current one included) may not be used again. */
+  passwordHistory: number
+  /** 0: idle accounts are not disabled. */
+  inactiveAccountDays: number
+}
+
 /** POST /api/auth/second-factor/setup */
 export interface SecondFactorSetup {
   secret: string

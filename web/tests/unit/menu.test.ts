@@ -28,6 +28,10 @@ describe('menuFor', () => {
     expect(titles(['token:read', 'permit:read'])).toEqual([])
     expect(titles(['token:write'])).toEqual(['接口令牌'])
   })
+  it('shows 安全策略 to the holder of security:write only, after 角色权限', () => {
+    expect(titles(['role:read', 'role:write'])).toEqual(['角色权限'])
+    expect(titles(['role:read', 'security:write'])).toEqual(['角色权限', '安全策略'])
+  })
   it('gives field roles no console menu, even with the supporting dict:read', () => {
     expect(menuFor([])).toEqual([])
     expect(menuFor(['dict:read'])).toEqual([])

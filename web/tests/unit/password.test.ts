@@ -25,7 +25,7 @@ describe('checkPassword', () => {
     expect(checkPassword('a1!' + 'x'.repeat(125))).toBe('')
   })
   it('says why a change is forced: an expired password or a first / reset one', () => {
-    expect(forcedChangeReason({ passwordExpired: true })).toMatch(/超过 90 天/)
+    expect(forcedChangeReason({ passwordExpired: true })).toMatch(/超过有效期/)
     expect(forcedChangeReason({ passwordExpired: false })).toMatch(/首次登录或密码已被管理员重置/)
   })
 })
