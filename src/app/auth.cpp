@@ -477,7 +477,7 @@ json update_security_policy(store::Db& db, const access::Caller& who, const json
     c.changed(store::Topic::Rules);
     c.exec("DELETE FROM settings WHERE key = 'security_policy'");
     c.exec("INSERT INTO settings (key, value) VALUES ('security_policy', ?)", {after.dump()});
-    record(c, who, "security.policy_update", "settings", "security_policy", before, after);
+    record(c, who, "security.policy_update", "security_policy", "", before, after);
     return after;
   });
 }

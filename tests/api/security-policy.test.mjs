@@ -55,7 +55,7 @@ test('a change is audited with before and after', async () => {
   await setPolicy({ lockMinutes: 60 });
   const rows = (await admin.getOk('/api/audit-logs?action=security.policy_update&pageSize=5')).items;
   assert.deepEqual([rows[0].summary.before.lockMinutes, rows[0].summary.after.lockMinutes], [30, 60]);
-  assert.equal(rows[0].targetType, 'settings');
+  assert.deepEqual([rows[0].targetType, rows[0].targetId], ['security_policy', '']);
   await setPolicy({});
 });
 

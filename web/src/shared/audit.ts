@@ -34,6 +34,7 @@ export const TARGET_LABEL: Record<string, string> = {
   key_period: '重点时段',
   measure_templates: '安全措施模板',
   settings: '规则设置',
+  security_policy: '安全策略',
   webhook: '消息推送',
   town: '演示数据',
 }
