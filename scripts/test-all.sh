@@ -27,7 +27,7 @@ start_server() {
   shift 2
   port=$(free_port)
   "$bin" demo --db "$db" >"$log.demo" 2>&1 || { cat "$log.demo"; return 1; }
-  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" --test-clock "$@" >"$log" 2>&1 &
+  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" --test-clock --trust-proxy "$@" >"$log" 2>&1 &
   server_pid=$!
   server_url="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do

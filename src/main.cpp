@@ -208,6 +208,7 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen_arg, "监听地址，默认 127.0.0.1:8080");
   serve->add_option("--web-root", web_root_arg, "前端构建目录，默认 web/dist");
   serve->add_flag("--test-clock", config.test_clock, "允许测试通过接口调整时钟（仅用于测试）");
+  serve->add_flag("--trust-proxy", config.trust_proxy, "以反向代理（nginx）的 X-Real-IP 头为来源地址；直接对外时不要使用");
   std::string mqtt_arg, mqtt_client_arg;
   serve->add_option("--mqtt", mqtt_arg, "MQTT 代理地址 host:port，启用焊机设备网关");
   serve->add_option("--mqtt-client-id", mqtt_client_arg, "网关的 MQTT 客户端 ID（每个实例不同）");

@@ -206,9 +206,13 @@ LoginResult login(store::Db& db, const std::string& login_name, const std::strin
   if ((*user)["status"] != "active") throw fail(user_id, "账号已停用", ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员"));
   if (is_locked((*user)["locked_until"])) throw fail(user_id, "账号已锁定", locked_error((*user)["locked_until"]));
   if (!verify_password((*user)["password_hash"], password)) {
-    if (count_failure(db, security_policy(db), user_id, username, ip, user_agent, "密码")) throw just_locked(security_policy(db), "密码");
+    auto policy = security_policy(db);
+    if (count_failure(db, policy, user_id, username, ip, user_agent, "密码")) throw just_locked(policy, "密码");
     throw wrong;
   }
+  auto caller = db.read([&](store::Conn& c) { return load_caller(c, user_id); });
+  if (caller) caller->ip = ip;
+  if (caller && !address_allowed(security_policy(db), *caller)) throw fail(user_id, "登录地址不在管理账号允许的范围内", address_refused(ip));
   if ((*user)["totp_secret"].is_null())
     return {db.write([&](store::Conn& c) { return start_session(c, user_id, username, ip, user_agent, "登录成功"); }), {}, {}};
   // The failures are not reset here: password and code failures count together until a code is right.
@@ -240,8 +244,8 @@ Session login_second_factor(store::Db& db, const std::string& challenge, const s
   auto secret = totp::base32_decode((*row)["totp_secret"].get<std::string>()).value_or("");
   auto step = totp::match(secret, code, current_step(), (*row)["totp_last_step"]);
   if (!step) {
-    if (count_failure(db, security_policy(db), user_id, username, ip, user_agent, "动态口令"))
-      throw just_locked(security_policy(db), "密码或动态口令");
+    auto policy = security_policy(db);
+    if (count_failure(db, policy, user_id, username, ip, user_agent, "动态口令")) throw just_locked(policy, "密码或动态口令");
     throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
   }
   return db.write([&](store::Conn& c) {
@@ -387,7 +391,7 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
   std::string new_hash = hash_password(new_password);
   db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
-    remember_password(c, who.user_id);
+    remember_password(c, who.user_id, remembered);
     c.exec("UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ? "
            "WHERE id = ?",
            {new_hash, now_iso(), now_iso(), who.user_id});
@@ -422,11 +426,11 @@ void confirm_second_factor(store::Db& db, const access::Caller& who, const std::
   });
 }
 
-void remember_password(store::Conn& c, long long user_id) {
+void remember_password(store::Conn& c, long long user_id, int remembered) {
   c.exec("INSERT INTO password_history (user_id, password_hash, replaced_at) SELECT id, password_hash, ? FROM users WHERE id = ?",
          {now_iso(), user_id});
   c.exec("DELETE FROM password_history WHERE user_id = ? AND id NOT IN (SELECT id FROM password_history WHERE user_id = ? "
-         "ORDER BY id DESC LIMIT " + std::to_string(security_policy(c.db()).password_history - 1) + ")",
+         "ORDER BY id DESC LIMIT " + std::to_string(remembered - 1) + ")",
          {user_id, user_id});
 }
 
@@ -450,19 +454,36 @@ const PolicyField kPolicyFields[] = {
 json policy_json(const SecurityPolicy& p) {
   json out = json::object();
   for (const auto& f : kPolicyFields) out[f.key] = p.*f.member;
+  out["adminNetworks"] = p.admin_network_texts;
   return out;
+}
+
+void set_networks(SecurityPolicy& p, const std::vector<std::string>& texts) {
+  p.admin_network_texts.clear();
+  p.admin_networks.clear();
+  for (const auto& t : texts)
+    if (auto n = netmask::parse(t)) {
+      p.admin_network_texts.push_back(t);
+      p.admin_networks.push_back(*n);
+    }
+}
+
+
+SecurityPolicy read_policy(store::Conn& c) {
+  SecurityPolicy p;
+  auto saved = c.text("SELECT value FROM settings WHERE key = 'security_policy'");
+  json stored = saved ? json::parse(*saved, nullptr, false) : json::object();
+  if (!stored.is_object()) return p;
+  for (const auto& f : kPolicyFields)
+    if (stored.contains(f.key) && stored[f.key].is_number_integer()) p.*f.member = stored[f.key].get<int>();
+  if (stored.contains("adminNetworks") && stored["adminNetworks"].is_array())
+    set_networks(p, stored["adminNetworks"].get<std::vector<std::string>>());
+  return p;
 }
 }  // namespace
 
 SecurityPolicy security_policy(store::Db& db) {
-  return *db.cached<SecurityPolicy>(store::Topic::Rules, "security_policy", [&] {
-    SecurityPolicy p;
-    auto saved = db.read([](store::Conn& c) { return c.text("SELECT value FROM settings WHERE key = 'security_policy'"); });
-    json stored = saved ? json::parse(*saved, nullptr, false) : json::object();
-    for (const auto& f : kPolicyFields)
-      if (stored.is_object() && stored.contains(f.key) && stored[f.key].is_number_integer()) p.*f.member = stored[f.key].get<int>();
-    return p;
-  });
+  return *db.cached<SecurityPolicy>(store::Topic::Rules, "security_policy", [&] { return db.read(read_policy); });
 }
 
 json get_security_policy(store::Db& db) { return policy_json(security_policy(db)); }
@@ -471,15 +492,37 @@ json update_security_policy(store::Db& db, const access::Caller& who, const json
   Input in(body);
   SecurityPolicy p;
   for (const auto& f : kPolicyFields) p.*f.member = static_cast<int>(in.integer(f.key, f.label, f.min, f.max));
-  json after = policy_json(p);
+  std::optional<std::vector<std::string>> networks;
+  if (in.has("adminNetworks")) {
+    networks = in.str_list("adminNetworks", 50, 50, "管理账号登录地址");
+    for (const auto& t : *networks)
+      if (!netmask::parse(t))
+        throw bad_request("INVALID_VALUE", "不是有效的 IP 地址或网段（如 192.168.1.0/24）：" + t.substr(0, 50), "adminNetworks");
+  }
   return db.write([&](store::Conn& c) {
-    json before = policy_json(security_policy(db));
+    SecurityPolicy current = read_policy(c);
+    json before = policy_json(current);
+    set_networks(p, networks.value_or(current.admin_network_texts));
+    if (!address_allowed(p, who))
+      throw bad_request("INVALID_VALUE", "名单须包含您当前的地址 " + who.ip + "，否则保存后您将无法再使用管理功能", "adminNetworks");
+    json after = policy_json(p);
     c.changed(store::Topic::Rules);
     c.exec("DELETE FROM settings WHERE key = 'security_policy'");
     c.exec("INSERT INTO settings (key, value) VALUES ('security_policy', ?)", {after.dump()});
     record(c, who, "security.policy_update", "security_policy", "", before, after);
     return after;
   });
+}
+
+bool address_allowed(const SecurityPolicy& policy, const access::Caller& who) {
+  if (policy.admin_networks.empty() || !(who.has("user:write") || who.has("role:write") || who.has("security:write"))) return true;
+  for (const auto& n : policy.admin_networks)
+    if (netmask::contains(n, who.ip)) return true;
+  return false;
+}
+
+ApiError address_refused(const std::string& ip) {
+  return ApiError(403, "IP_NOT_ALLOWED", "管理账号只能从安全策略允许的网络地址使用（当前地址 " + ip + "）");
 }
 
 json list_login_log(store::Db& db, const QueryMap& q) {

@@ -4,8 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/query.h"
+#include "domain/errors.h"
+#include "domain/netmask.h"
 #include "domain/access.h"
 #include "store/db.h"
 
@@ -23,13 +26,22 @@ struct SecurityPolicy {
   int password_max_age_days = 90;  // a password older than this must be changed before anything else
   int password_history = 5;        // a new password may not be any of the last this many (the current one included)
   int inactive_account_days = 90;  // an account unused this long is disabled (run_inactive_accounts)
+  // Where management accounts may sign in and work from (等保 入侵防范: the console limited to known addresses); empty:
+  // anywhere. As the administrator wrote them, and parsed.
+  std::vector<std::string> admin_network_texts;
+  std::vector<netmask::Network> admin_networks;
 };
 // The policy in force (the process's copy; update_security_policy drops it).
 SecurityPolicy security_policy(store::Db& db);
-// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays}
+// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays, adminNetworks}
 nlohmann::json get_security_policy(store::Db& db);
-// Every field required, each within its range (INVALID_VALUE); audited security.policy_update with before and after.
+// Every number required, each within its range (INVALID_VALUE); adminNetworks (absent: unchanged) must be networks
+// or addresses and, unless empty, include the caller's own address. Audited security.policy_update with before and after.
 nlohmann::json update_security_policy(store::Db& db, const access::Caller& who, const nlohmann::json& body);
+// A management account (one that may administer users, roles or the policy) from an address outside the policy's
+// list: refused at login and on every request (IP_NOT_ALLOWED). Anyone else, or an empty list: allowed.
+bool address_allowed(const SecurityPolicy& policy, const access::Caller& who);
+ApiError address_refused(const std::string& ip);
 
 // argon2id with libsodium's interactive limits (~60 ms, 64 MiB). At most two
 // hashes run at once so a burst of logins cannot exhaust memory.
@@ -90,8 +102,9 @@ nlohmann::json me(store::Db& db, const Authenticated& a);
 // Refuses the policy's last passwords, the current one included (PASSWORD_REUSED).
 void change_password(store::Db& db, const access::Caller& who, const std::string& old_password,
                      const std::string& new_password);
-// Before a user's password hash is replaced: keeps the hash being replaced among the ones the policy remembers.
-void remember_password(store::Conn& c, long long user_id);
+// Before a user's password hash is replaced: keeps the hash being replaced, and no more than the policy's
+// `remembered` (the current one included) asks for.
+void remember_password(store::Conn& c, long long user_id, int remembered);
 
 nlohmann::json list_login_log(store::Db& db, const QueryMap& q);
 

@@ -217,11 +217,12 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
   if (auto problem = validate::password_problem(password)) throw bad_request("PASSWORD_WEAK", *problem, "password");
   db.read([&](store::Conn& c) { scoped_user(c, who, id); });
   std::string hash = hash_password(password);
+  int remembered = security_policy(db).password_history;
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
     scoped_user(c, who, id);
     std::string now = now_iso();
-    remember_password(c, id);
+    remember_password(c, id, remembered);
     c.exec("UPDATE users SET password_hash = ?, must_change_password = 1, password_changed_at = ?, failed_logins = 0, "
            "locked_until = NULL, updated_at = ? WHERE id = ?",
            {hash, now, now, id});

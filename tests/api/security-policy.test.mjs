@@ -1,14 +1,17 @@
-// The security policy (等保 身份鉴别 b, 访问控制 c): the lock after failures, the idle timeout, the password's age and
-// history, idle accounts. Read by any signed-in user, set with security:write, audited; each figure takes effect.
+// The security policy (等保 身份鉴别 b, 访问控制 c, 入侵防范 c): the lock after failures, the idle timeout, the password's
+// age and history, idle accounts, the addresses management accounts may use (the server trusts X-Real-IP here, as behind
+// nginx, so that a request can come "from" elsewhere). Read by any signed-in user, set with security:write, audited; each figure takes effect.
 // Every test puts the defaults back: the other files count on them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, rawLogin, expectError, expectStatus, createUser, createRole, orgUnits, strongPassword, sqlOk,
-  setServerClock, resetServerClock,
+  login, rawLogin, request, expectError, expectStatus, createUser, createRole, orgUnits, strongPassword, sqlOk,
+  setServerClock, resetServerClock, DEMO_PASSWORD,
 } from './lib.mjs';
 
-const DEFAULTS = { maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90 };
+const DEFAULTS = {
+  maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90, adminNetworks: [],
+};
 let admin;
 let dept;
 let role;
@@ -44,11 +47,11 @@ test('each figure out of range, missing or not an integer is refused by name; no
   for (const [field, value, code] of bad) {
     expectError(await admin.put('/api/security-policy', { ...DEFAULTS, lockMinutes: 60, [field]: value }), 400, code, field);
   }
-  const { passwordHistory, ...partial } = DEFAULTS;
+  const { passwordHistory, adminNetworks, ...partial } = DEFAULTS;
   expectError(await admin.put('/api/security-policy', partial), 400, 'REQUIRED', 'passwordHistory');
   expectError(await admin.put('/api/security-policy', { ...DEFAULTS, zz: 1 }), 400, 'UNKNOWN_FIELD', 'zz');
   assert.deepEqual(await admin.getOk('/api/security-policy'), DEFAULTS);
-  assert.equal(passwordHistory, 5);
+  assert.deepEqual([passwordHistory, adminNetworks], [5, []]);
 });
 
 test('a change is audited with before and after', async () => {
@@ -133,4 +136,35 @@ test('idle accounts: the set number of days, and 0 for never', async () => {
   const audit = (await admin.getOk(`/api/audit-logs?action=user.auto_disable&targetId=${user.id}`)).items;
   assert.equal(audit[0].summary.after.reason, '超过 30 天未使用');
   await setPolicy({});
+});
+
+test('management accounts only from the listed addresses; the list must hold the saver\'s own; others are not held', async () => {
+  const put = (over) => admin.put('/api/security-policy', { ...DEFAULTS, ...over });
+  expectError(await put({ adminNetworks: ['10.0.0.0/8'] }), 400, 'INVALID_VALUE', 'adminNetworks'); // 127.0.0.1 is not in it
+  for (const bad of [['10.0.0.1/8'], ['abc'], ['127.0.0.1', '300.0.0.1'], Array.from({ length: 51 }, (_, i) => `10.0.${i}.0/24`)]) {
+    expectError(await put({ adminNetworks: bad }), 400, 'INVALID_VALUE', 'adminNetworks');
+  }
+  expectError(await put({ adminNetworks: '127.0.0.1' }), 400, 'INVALID_TYPE', 'adminNetworks');
+  assert.deepEqual((await admin.getOk('/api/security-policy')).adminNetworks, []);
+
+  await setPolicy({ adminNetworks: ['127.0.0.0/8', '192.168.10.0/24'] });
+  const from = (ip) => ({ 'x-real-ip': ip });
+  const loginFrom = (user, ip) => request('POST', '/api/auth/login', { body: { login: user, password: DEMO_PASSWORD }, headers: from(ip) });
+  const refused = await loginFrom('admin', '10.9.9.9');
+  expectError(refused, 403, 'IP_NOT_ALLOWED');
+  assert.match(refused.json.message, /10\.9\.9\.9/);
+  expectStatus(await loginFrom('admin', '192.168.10.20'), 200);
+  expectError(await admin.get('/api/users', { headers: from('10.9.9.9') }), 403, 'IP_NOT_ALLOWED');
+  expectStatus(await admin.get('/api/users', { headers: from('192.168.10.20') }), 200);
+  const logs = (await admin.getOk('/api/login-logs?username=admin&success=false&pageSize=5')).items;
+  assert.equal(logs[0].reason, '登录地址不在管理账号允许的范围内');
+  assert.equal(logs[0].ip, '10.9.9.9');
+  // an officer manages no accounts: anywhere
+  expectStatus(await loginFrom('sw_officer', '10.9.9.9'), 200);
+  // the numbers alone leave the list as it is
+  const { adminNetworks, ...numbers } = DEFAULTS;
+  assert.deepEqual(adminNetworks, []);
+  assert.deepEqual(expectStatus(await admin.put('/api/security-policy', numbers), 200).adminNetworks, ['127.0.0.0/8', '192.168.10.0/24']);
+  await setPolicy({});
+  expectStatus(await loginFrom('admin', '10.9.9.9'), 200);
 });

@@ -43,6 +43,8 @@ export interface SecurityPolicy {
   passwordHistory: number
   /** 0: idle accounts are not disabled. */
   inactiveAccountDays: number
+  /** Where management accounts may sign in from (IPs or networks); empty: anywhere. */
+  adminNetworks: string[]
 }
 
 /** POST /api/auth/second-factor/setup */
