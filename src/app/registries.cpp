@@ -1,5 +1,6 @@
 #include "app/registries.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <regex>
@@ -480,16 +481,21 @@ std::string person_scope(const Caller& who, store::Params& p) {
   return store::scope_condition(who, {}, {"p.created_by", my_unit("p.unit_id")}, p);
 }
 
-void mask_person_fields(json& row, const Caller& who, const char* id_field, const char* phone_field) {
-  if (who.has("person:pii")) return;
+// 个人信息保护: ID numbers and phones are masked in what people read (lists, details, answers to writes, the audit
+// log); the full values go out only to a holder of person:pii who gives a reason (reveal_person, audited) and in
+// that holder's exports (each export audited with its filters).
+enum class Pii { Masked, Full };
+
+void mask_person_fields(json& row, Pii pii, const char* id_field, const char* phone_field) {
+  if (pii == Pii::Full) return;
   if (row.contains(id_field) && row[id_field].is_string()) row[id_field] = validate::mask_citizen_id(row[id_field].get<std::string>());
   if (phone_field && row.contains(phone_field) && row[phone_field].is_string() && !row[phone_field].get<std::string>().empty())
     row[phone_field] = validate::mask_phone(row[phone_field].get<std::string>());
 }
 
-void present_people(json& people, const Caller& who) {
+void present_people(json& people, Pii pii) {
   store::as_int(people, {"id", "unitId", "userId", "certificateCount"});
-  for (auto& p : people) mask_person_fields(p, who, "citizenId", "phone");
+  for (auto& p : people) mask_person_fields(p, pii, "citizenId", "phone");
 }
 
 const char* kCertSelect =
@@ -504,7 +510,7 @@ std::string cert_scope(const Caller& who, store::Params& p) {
   return store::scope_condition(who, {}, {"p.created_by", "c.created_by", my_unit("p.unit_id")}, p);
 }
 
-void present_certs(json& certs, const Caller& who) {
+void present_certs(json& certs, Pii pii) {
   std::string today = clock::today();
   store::as_int(certs, {"id", "personId"});
   for (auto& c : certs) {
@@ -517,9 +523,10 @@ void present_certs(json& certs, const Caller& who) {
     else
       c["verification"] = nullptr;
     for (const char* f : {"verified_at", "verified_by", "verify_result", "verify_note", "verify_evidence"}) c.erase(f);
-    mask_person_fields(c, who, "citizenId", nullptr);
+    mask_person_fields(c, pii, "citizenId", nullptr);
     // A 特种作业操作证 number is "T" + the citizen ID: mask it the same way.
-    if (!who.has("person:pii") && permit::special_operation_kind(c["kind"])) c["number"] = validate::mask_certificate_number(c["number"].get<std::string>());
+    if (pii == Pii::Masked && permit::special_operation_kind(c["kind"]))
+      c["number"] = validate::mask_certificate_number(c["number"].get<std::string>());
   }
 }
 
@@ -528,18 +535,18 @@ json cert_by_id(store::Conn& c, const Caller& who, long long id) {
   std::string cond = cert_scope(who, p);
   json rows = c.rows(std::string(kCertSelect) + " WHERE c.id = ? AND " + cond, p);
   if (rows.empty()) throw not_found();
-  present_certs(rows, who);
+  present_certs(rows, Pii::Masked);
   return rows[0];
 }
 
-json person_by_id(store::Conn& c, const Caller& who, long long id) {
+json person_by_id(store::Conn& c, const Caller& who, long long id, Pii pii = Pii::Masked) {
   store::Params p{id};
   std::string cond = person_scope(who, p);
   json rows = c.rows(std::string(kPersonSelect) + " WHERE p.id = ? AND " + cond, p);
   if (rows.empty()) throw not_found();
-  present_people(rows, who);
+  present_people(rows, pii);
   json certs = c.rows(std::string(kCertSelect) + " WHERE c.person_id = ? ORDER BY c.id", {id});
-  present_certs(certs, who);
+  present_certs(certs, pii);
   rows[0]["certificates"] = certs;
   return rows[0];
 }
@@ -686,13 +693,25 @@ json list_people(store::Db& db, const Caller& who, const QueryMap& q) {
   if (auto v = query_int(q, "unitId")) f.add("p.unit_id = ?", *v);
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kPersonSelect, "FROM people p", f, "p.id", p);
-    present_people(out["items"], who);
+    present_people(out["items"], Pii::Masked);
     return out;
   });
 }
 
 json get_person(store::Db& db, const Caller& who, long long id) {
   return db.read([&](store::Conn& c) { return person_by_id(c, who, id); });
+}
+
+json reveal_person(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  std::string reason = in.str("reason", 100, "查看原因");
+  if (std::count_if(reason.begin(), reason.end(), [](unsigned char ch) { return (ch & 0xC0) != 0x80; }) < 2)
+    throw bad_request("INVALID_VALUE", "请写明查看完整信息的原因（至少 2 个字）", "reason");
+  return db.write([&](store::Conn& c) {
+    json full = person_by_id(c, who, id, Pii::Full);
+    record(c, who, "person.reveal", "person", std::to_string(id), nullptr, json{{"reason", reason}});
+    return full;
+  });
 }
 
 json create_person(store::Db& db, const Caller& who, const json& body) {
@@ -707,7 +726,7 @@ json create_person(store::Db& db, const Caller& who, const json& body) {
         {f.name, f.citizen_id, f.phone, opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), who.user_id, now, now});
     json after = person_by_id(c, who, id);
     json logged = after;
-    mask_person_fields(logged, Caller{}, "citizenId", "phone");
+    mask_person_fields(logged, Pii::Masked, "citizenId", "phone");
     record(c, who, "person.create", "person", std::to_string(id), nullptr, logged);
     return after;
   });
@@ -731,8 +750,8 @@ json update_person(store::Db& db, const Caller& who, long long id, const json& b
     json b = before, a = after;
     b.erase("certificates");
     a.erase("certificates");
-    mask_person_fields(b, Caller{}, "citizenId", "phone");
-    mask_person_fields(a, Caller{}, "citizenId", "phone");
+    mask_person_fields(b, Pii::Masked, "citizenId", "phone");
+    mask_person_fields(a, Pii::Masked, "citizenId", "phone");
     record(c, who, "person.update", "person", std::to_string(id), b, a);
     return after;
   });
@@ -743,7 +762,7 @@ json list_certificates(store::Db& db, const Caller& who, const QueryMap& q) {
   Filter f = cert_filter(who, q);
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kCertSelect, "FROM certificates c JOIN people p ON p.id = c.person_id", f, "c.valid_until, c.id", p);
-    present_certs(out["items"], who);
+    present_certs(out["items"], Pii::Masked);
     return out;
   });
 }
@@ -963,7 +982,7 @@ std::string export_certificates_xlsx(store::Db& db, const Caller& who, const Que
   Filter f = cert_filter(who, q);
   json rows = db.read([&](store::Conn& c) {
     json r = c.rows(std::string(kCertSelect) + f.sql + " ORDER BY c.valid_until, c.id" + limit_sql(100000), f.params);
-    present_certs(r, who);
+    present_certs(r, who.has("person:pii") ? Pii::Full : Pii::Masked);
     return r;
   });
   static const std::map<std::string, std::string> state_labels = {

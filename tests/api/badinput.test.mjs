@@ -300,6 +300,7 @@ function validBody(method, path, schema) {
     case 'POST /api/auth/password': return { oldPassword: 'Not#My0ldPassword', newPassword: strongPassword() };
     case 'POST /api/auth/login/second-factor': return { challenge: 'no-such-challenge', code: '123456' };
     case 'POST /api/auth/second-factor/confirm': return { code: '123456' };
+    case 'POST /api/people/:id/reveal': return { reason: '核对身份' };
     case 'PUT /api/security-policy':
       return { maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90 };
     case 'POST /api/org-units': return { parentId: fx.org.town.id, kind: 'department', name: `坏输入${uid('o')}`, code: uid('c'), sort: 1 };

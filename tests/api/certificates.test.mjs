@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, describe, createPerson, createUnit, certBody, createCertificate,
   makeCitizenId, makeCreditCode, randomPhone, localDate, daysFromToday, fetchXlsx, uid, MISSING_ID, orgUnits,
-  createRole, createUserAndLogin, demoLoadedAt,
+  createRole, createUserAndLogin, demoLoadedAt, maskCitizenId,
 } from './lib.mjs';
 
 let admin, unit, certTypes;
@@ -35,9 +35,12 @@ test('create → 201 Certificate with the contract shape; GET by id returns the 
   const body = certBody(p);
   const c = expectStatus(await admin.post('/api/certificates', body), 201);
   for (const k of CERT_KEYS) assert.ok(k in c, `Certificate lacks ${k}`);
-  for (const k of Object.keys(body)) assert.equal(c[k], body[k], `${k} does not round-trip`);
+  for (const k of Object.keys(body)) {
+    const shown = k === 'number' ? `T${maskCitizenId(body.number.slice(1))}` : body[k]; // T + the citizen ID, masked
+    assert.equal(c[k], shown, `${k} does not round-trip`);
+  }
   assert.equal(c.personName, '证书测试人');
-  assert.equal(c.citizenId, p.rawCitizenId, 'admin (person:pii) sees the full citizenId');
+  assert.equal(c.citizenId, maskCitizenId(p.rawCitizenId), 'certificates show the citizenId masked, to admin too');
   assert.equal(c.kindLabel, certTypes.find((t) => t.value === 'special_op_fusion').label);
   assert.equal(c.status, 'valid', 'status defaults to valid');
   assert.equal(c.state, 'valid');
@@ -60,7 +63,7 @@ test('人证不符: a special-operation certificate number must be "T" + the hol
   expectStatus(await admin.post('/api/certificates', certBody(p, { kind: 'construction_welder', number: `渝A${uid('n')}` })), 201);
   expectStatus(await admin.post('/api/certificates', certBody(p, { kind: 'special_equipment_welding', number: `TS${uid('n')}` })), 201);
   const ok = await createCertificate(admin, p);
-  assert.equal(ok.number, `T${p.rawCitizenId}`);
+  assert.deepEqual([ok.rawNumber, ok.number], [`T${p.rawCitizenId}`, `T${maskCitizenId(p.rawCitizenId)}`]);
   // moving the certificate to another person, or changing a free-numbered one into a special-operation kind
   const q = await createPerson(admin);
   expectError(await admin.put(`/api/certificates/${ok.id}`, certBody(p, { personId: q.id })), 400, 'CERT_NUMBER_MISMATCH', 'number');
@@ -196,7 +199,7 @@ test('filters: status (the computed state), kind, personId, expiringWithinDays, 
 
   const byKind = await listAll(admin, '/api/certificates?kind=special_equipment_welding');
   assert.ok(byKind.some((c) => c.id === later.id) && byKind.every((c) => c.kind === 'special_equipment_welding'), 'kind filter');
-  const byQ = await admin.getOk(`/api/certificates?q=${encodeURIComponent(soon.number)}`);
+  const byQ = await admin.getOk(`/api/certificates?q=${encodeURIComponent(soon.rawNumber)}`);
   assert.deepEqual(byQ.items.map((c) => c.id), [soon.id], 'q by certificate number');
   const byName = await listAll(admin, `/api/certificates?q=${encodeURIComponent(p.name)}`);
   assert.equal(byName.length, 3, 'q by holder name');
@@ -259,7 +262,7 @@ function toCsv(rows, { header = HEAD_ZH, eol = '\n', bom = false } = {}) {
 async function personByName(name) {
   const { items } = await admin.getOk(`/api/people?q=${encodeURIComponent(name)}`);
   const p = items.find((x) => x.name === name);
-  return p ? admin.getOk(`/api/people/${p.id}`) : null;
+  return p ? (await admin.post(`/api/people/${p.id}/reveal`, { reason: '核对导入结果' })).json : null;
 }
 function assertReport(r, { total, valid, imported }) {
   assert.ok(r && Number.isInteger(r.total) && Array.isArray(r.errors), `not an ImportReport: ${JSON.stringify(r)}`);
@@ -357,7 +360,7 @@ test('import reuses people by citizen ID (and within one file)', async () => {
   assertReport(r, { total: 3, valid: 3, imported: 3 });
   const after = await admin.getOk(`/api/people/${existing.id}`);
   assert.equal(after.certificates.length, beforeCount + 1, 'the certificate did not go to the existing person');
-  const sameId = (await listAll(admin, `/api/people?q=${encodeURIComponent(existing.name)}`)).filter((p) => p.citizenId === existing.rawCitizenId);
+  const sameId = (await listAll(admin, `/api/people?q=${encodeURIComponent(existing.rawCitizenId)}`));
   assert.equal(sameId.length, 1, 'a second person with the same citizen ID was created');
   const p = await personByName(rows[1].name);
   assert.equal(p?.certificates.length, 2, 'two rows of one new person made two people');
@@ -366,7 +369,7 @@ test('import reuses people by citizen ID (and within one file)', async () => {
 test('import rows: an existing certificate number and an unknown unit are row errors', async () => {
   const p = await createPerson(admin);
   const c = await createCertificate(admin, p);
-  const taken = importRow({ citizenId: p.rawCitizenId, name: p.name, phone: p.rawPhone, number: c.number });
+  const taken = importRow({ citizenId: p.rawCitizenId, name: p.name, phone: p.rawPhone, number: c.rawNumber });
   const noUnit = importRow({ unitCreditCode: makeCreditCode() }); // well-formed, not registered
   const r = expectStatus(await admin.post('/api/certificates/import', { rows: [taken, noUnit], mode: 'valid_rows' }), 200);
   assertReport(r, { total: 2, valid: 0, imported: 0 });
@@ -431,12 +434,13 @@ test('export.xlsx is a real workbook with the filtered certificates', async () =
   const c2 = await createCertificate(admin, p, { kind: 'construction_welder', number: `渝G${uid('n')}` });
   const other = await createCertificate(admin, await createPerson(admin));
   const { text } = await fetchXlsx(admin, `/api/certificates/export.xlsx?personId=${p.id}`);
-  for (const s of [c.number, c2.number, p.name, '证书编号']) assert.ok(text.includes(s), `export lacks ${s}`);
-  assert.ok(!text.includes(other.number), 'export ignores the personId filter');
+  // admin holds person:pii: the export has the full numbers
+  for (const s of [c.rawNumber, c2.number, p.name, '证书编号']) assert.ok(text.includes(s), `export lacks ${s}`);
+  assert.ok(!text.includes(other.rawNumber), 'export ignores the personId filter');
   const { text: byKind } = await fetchXlsx(admin, `/api/certificates/export.xlsx?personId=${p.id}&kind=construction_welder`);
-  assert.ok(byKind.includes(c2.number) && !byKind.includes(c.number), 'export ignores the kind filter');
+  assert.ok(byKind.includes(c2.number) && !byKind.includes(c.rawNumber), 'export ignores the kind filter');
   const all = await fetchXlsx(admin, '/api/certificates/export.xlsx');
-  assert.ok(all.text.includes(other.number), 'unfiltered export lacks a certificate');
+  assert.ok(all.text.includes(other.rawNumber), 'unfiltered export lacks a certificate');
   expectError(await admin.get('/api/certificates/export.xlsx?status=bogus'), 400, 'INVALID_VALUE', 'status');
   // audited with the filters; the refused one is not
   const exported = (await admin.getOk('/api/audit-logs?action=certificate.export&pageSize=100')).items

@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, personBody, createPerson, createUnit, createCertificate, makeCitizenId,
-  citizenIdCheck, randomPhone, uid, MISSING_ID, orgUnits, roles, createUser, demoLoadedAt,
+  citizenIdCheck, randomPhone, uid, MISSING_ID, orgUnits, roles, createUser, demoLoadedAt, maskCitizenId, maskPhone,
 } from './lib.mjs';
 
 let admin;
@@ -15,13 +15,13 @@ before(async () => {
 
 const PERSON_KEYS = ['id', 'name', 'citizenId', 'phone', 'unitId', 'unitName', 'userId', 'username', 'certificateCount', 'createdAt'];
 
-test('create → 201 Person with the contract shape (admin sees the full ID and phone); GET has certificates', async () => {
+test('create → 201 Person with the contract shape (masked ID and phone, admin too); GET has certificates', async () => {
   const body = personBody({ name: '王焊工' });
   const p = expectStatus(await admin.post('/api/people', body), 201);
   for (const k of PERSON_KEYS) assert.ok(k in p, `Person lacks ${k}`);
   assert.equal(p.name, '王焊工');
-  assert.equal(p.citizenId, body.citizenId, 'admin (person:pii) must see the full citizenId');
-  assert.equal(p.phone, body.phone, 'admin (person:pii) must see the full phone');
+  assert.equal(p.citizenId, maskCitizenId(body.citizenId), 'the answer shows the citizenId masked');
+  assert.equal(p.phone, maskPhone(body.phone), 'the answer shows the phone masked');
   assert.equal(p.unitId, null);
   assert.equal(p.unitName, null);
   assert.equal(p.userId, null);
@@ -95,8 +95,8 @@ test('update → 200; missing person → 404', async () => {
   const upd = { name: '李更新', citizenId: makeCitizenId(), phone: randomPhone() };
   const u = expectStatus(await admin.put(`/api/people/${p.id}`, upd), 200);
   assert.equal(u.name, upd.name);
-  assert.equal(u.citizenId, upd.citizenId);
-  assert.equal(u.phone, upd.phone);
+  const full = expectStatus(await admin.post(`/api/people/${p.id}/reveal`, { reason: '核对更新结果' }), 200);
+  assert.deepEqual([u.citizenId, full.citizenId, full.phone], [maskCitizenId(upd.citizenId), upd.citizenId, upd.phone]);
   assert.equal(u.unitId, null, 'PUT without unitId kept the unit');
   assert.equal(u.createdAt, p.createdAt);
   expectError(await admin.put(`/api/people/${MISSING_ID}`, upd), 404, 'NOT_FOUND');
@@ -127,7 +127,9 @@ test('detail lists the person\'s certificates; certificateCount counts them', as
   const got = await admin.getOk(`/api/people/${p.id}`);
   assert.deepEqual(got.certificates.map((c) => c.id).sort((a, b) => a - b), [c1.id, c2.id].sort((a, b) => a - b));
   assert.equal(got.certificateCount, 2);
-  assert.deepEqual(got.certificates.find((c) => c.id === c1.id), c1);
+  const { rawNumber, ...shown } = c1;
+  assert.deepEqual(got.certificates.find((c) => c.id === c1.id), shown);
+  assert.equal(rawNumber, `T${p.rawCitizenId}`);
 });
 
 test('list: q by name, unitId filter, paging', async () => {
@@ -146,4 +148,33 @@ test('demo: people with certificates', async () => {
   const all = (await listAll(admin, '/api/people')).filter((p) => p.createdAt <= t0);
   assert.ok(all.length >= 3, 'demo has too few people');
   assert.ok(all.some((p) => p.certificateCount > 0), 'no demo person has a certificate');
+});
+
+test('the full ID and phone: person:pii with a reason, audited; every other read masked; a masked value sent back is kept', async () => {
+  const p = await createPerson(admin, { name: '查看原因测试' });
+  const listed = (await admin.getOk(`/api/people?q=${encodeURIComponent('查看原因测试')}`)).items.find((x) => x.id === p.id);
+  assert.deepEqual([listed.citizenId, listed.phone], [maskCitizenId(p.rawCitizenId), maskPhone(p.rawPhone)]);
+  const shown = await admin.getOk(`/api/people/${p.id}`);
+  assert.deepEqual([shown.citizenId, shown.phone], [maskCitizenId(p.rawCitizenId), maskPhone(p.rawPhone)]);
+
+  for (const [reason, code] of [[undefined, 'REQUIRED'], ['', 'REQUIRED'], ['看', 'INVALID_VALUE'], ['长'.repeat(101), 'TOO_LONG'], [5, 'INVALID_TYPE']]) {
+    expectError(await admin.post(`/api/people/${p.id}/reveal`, { reason }), 400, code, 'reason');
+  }
+  expectError(await admin.post(`/api/people/${MISSING_ID}/reveal`, { reason: '核对身份' }), 404, 'NOT_FOUND');
+  const officer = await login('sw_officer');
+  expectError(await officer.post(`/api/people/${p.id}/reveal`, { reason: '核对身份' }), 403, 'FORBIDDEN');
+  assert.equal((await admin.getOk(`/api/audit-logs?action=person.reveal&targetId=${p.id}`)).items.length, 0, 'a refused reveal was recorded');
+
+  const full = expectStatus(await admin.post(`/api/people/${p.id}/reveal`, { reason: '核对持证人身份' }), 200);
+  assert.deepEqual([full.citizenId, full.phone], [p.rawCitizenId, p.rawPhone]);
+  const audit = (await admin.getOk(`/api/audit-logs?action=person.reveal&targetId=${p.id}`)).items;
+  assert.equal(audit.length, 1);
+  assert.deepEqual(audit[0].summary.after, { reason: '核对持证人身份' });
+  assert.ok(!JSON.stringify(audit).includes(p.rawCitizenId), 'the audit row holds the full ID');
+
+  // the edit form sends the masked values back: the stored ones stay
+  const u = expectStatus(await admin.put(`/api/people/${p.id}`, { name: '改了名', citizenId: shown.citizenId, phone: shown.phone }), 200);
+  assert.equal(u.name, '改了名');
+  const again = expectStatus(await admin.post(`/api/people/${p.id}/reveal`, { reason: '核对修改结果' }), 200);
+  assert.deepEqual([again.citizenId, again.phone], [p.rawCitizenId, p.rawPhone]);
 });

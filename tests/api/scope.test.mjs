@@ -355,13 +355,15 @@ describe('masking of ID numbers and phones (person:pii)', () => {
     }
   });
 
-  test('a caller with person:pii sees them in full; the contract grants it to admin only', async () => {
+  test('a caller with person:pii sees them in full by giving a reason, and in exports; the contract grants it to admin only', async () => {
     const role = await createRole(admin, { dataScope: 'dept', permissions: ['person:read', 'person:pii'] });
     const { client } = await createUserAndLogin(admin, { orgUnitId: sw.id, roleId: role.id });
-    const got = await client.getOk(`/api/people/${p.id}`);
+    assert.equal((await client.getOk(`/api/people/${p.id}`)).citizenId, maskCitizenId(p.rawCitizenId));
+    const got = expectStatus(await client.post(`/api/people/${p.id}/reveal`, { reason: '核对证书持有人' }), 200);
     assert.equal(got.citizenId, p.rawCitizenId);
     assert.equal(got.phone, p.rawPhone);
-    assert.equal((await client.getOk(`/api/certificates/${cert.id}`)).citizenId, p.rawCitizenId);
+    assert.equal(got.certificates.find((x) => x.id === cert.id)?.citizenId, p.rawCitizenId);
+    assert.equal((await client.getOk(`/api/certificates/${cert.id}`)).citizenId, maskCitizenId(p.rawCitizenId));
     const { text } = await fetchXlsx(client, `/api/certificates/export.xlsx?personId=${p.id}`);
     assert.ok(text.includes(p.rawCitizenId), 'export with person:pii lacks the citizen ID');
     for (const name of ['sw_officer', 'grid_longfeng', 'venue_mgr', 'contractor', 'inspector']) {

@@ -155,6 +155,7 @@ test('successful answers match the documented schemas', async () => {
   const loner = (await hit(admin, 'POST', '/api/people', {}, personBody(), { expect: 201 })).json;
   await hit(admin, 'GET', '/api/people', {}, undefined, { expect: 200, query: '?pageSize=50' });
   await hit(admin, 'PUT', '/api/people/:id', { id: person.id }, personBody({ citizenId, unitId: regUnit.id }), { expect: 200 });
+  await hit(admin, 'POST', '/api/people/:id/reveal', { id: person.id }, { reason: '形状核对' }, { expect: 200 });
   const cert = (await hit(admin, 'POST', '/api/certificates', {}, certBody({ id: person.id, rawCitizenId: citizenId }), { expect: 201 })).json;
   const cert2 = (await hit(admin, 'POST', '/api/certificates', {}, (() => { const b = certBody(loner, { kind: 'construction_welder', number: `形状${uid('n')}` }); delete b.nextReview; return b; })(), { expect: 201 })).json;
   await hit(admin, 'GET', '/api/people/:id', { id: person.id }, undefined, { expect: 200 });

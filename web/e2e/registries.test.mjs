@@ -246,6 +246,30 @@ describe('registries', () => {
     await page.context().close()
   })
 
+  it('a person\'s ID number is masked until the admin gives a reason to see it in full', async () => {
+    const admin = await apiLogin('admin')
+    const id = randomCitizenId()
+    const person = await admin.post('/api/people', { name: `核对${id.slice(-4)}`, citizenId: id, phone: '13900004321' })
+    const page = await newPage()
+    await consoleLogin(page, 'admin')
+    await page.goto(`${BASE}/people/${person.id}`)
+    const shown = page.locator('[data-test="person-citizen-id"]')
+    await shown.waitFor()
+    assert.equal(await shown.innerText(), `${id.slice(0, 4)}${'*'.repeat(10)}${id.slice(14)}`)
+    await page.locator('[data-test="person-reveal"]').click()
+    const box = page.locator('.el-message-box')
+    await box.locator('input').fill('查')
+    await box.getByRole('button', { name: '查看' }).click()
+    await box.getByText('请写明原因（至少 2 个字）').waitFor()
+    await box.locator('input').fill('核对持证人身份')
+    await box.getByRole('button', { name: '查看' }).click()
+    await page.waitForFunction((full) => document.querySelector('[data-test="person-citizen-id"]')?.textContent === full, id)
+    await page.getByText('完整信息，已记录查看').waitFor()
+    const audit = (await admin.get(`/api/audit-logs?action=person.reveal&targetId=${person.id}`)).items
+    assert.deepEqual(audit.map((a) => a.summary.after.reason), ['核对持证人身份'])
+    await page.context().close()
+  })
+
   it('sw_officer (商贸发展岗) sees exactly the venues supervised by 商贸发展岗', async () => {
     const admin = await apiLogin('admin')
     const mine = await ensureVenue(admin, '商贸发展岗')

@@ -70,6 +70,9 @@ void add_registry_routes(std::vector<Route>& out) {
                  [](Context& c) { return ok(app::list_people(c.db, c.caller(), c.req.query)); }, false, "人员列表"});
   out.push_back({"GET", "/api/people/:id", Guard::Permission, "person:read", {},
                  [](Context& c) { return ok(app::get_person(c.db, c.caller(), c.req.id())); }, false, "人员详情"});
+  out.push_back({"POST", "/api/people/:id/reveal", Guard::Permission, "person:pii", {{"reason", F::String}},
+                 [](Context& c) { return ok(app::reveal_person(c.db, c.caller(), c.req.id(), c.body)); }, false,
+                 "查看人员完整身份证号和手机号（须说明原因，记审计日志）"});
   out.push_back({"POST", "/api/people", Guard::Permission, "person:write", person,
                  [](Context& c) { return created(app::create_person(c.db, c.caller(), c.body)); }, false, "新增人员"});
   out.push_back({"PUT", "/api/people/:id", Guard::Permission, "person:write", person,

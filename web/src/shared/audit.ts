@@ -94,6 +94,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'unit.update': '修改单位',
   'person.create': '新建人员',
   'person.update': '修改人员',
+  'person.reveal': '查看人员完整信息',
   'certificate.create': '新建证书',
   'certificate.update': '修改证书',
   'certificate.import': '批量导入证书',
