@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { showFailToast } from 'vant'
 import { api } from '../shared/api'
-import { loadSession, session, setSession } from '../shared/session'
+import { loadSession, logout, session, setSession } from '../shared/session'
 import { forcedPage } from '../shared/secondFactor'
 import type { Me } from '../shared/types'
 
@@ -59,6 +59,15 @@ router.beforeEach(async (to) => {
 export function forcedRoute(me: Me): 'password' | 'second-factor' | null {
   const page = forcedPage(me)
   return page === 'change-password' ? 'password' : page
+}
+
+/** The back button of a page the user may have been forced onto (password change, second factor): out if forced. */
+export async function leavePage(forced: boolean) {
+  if (forced) {
+    await logout()
+    router.replace({ name: 'login' })
+  } else if (window.history.state?.back) router.back()
+  else router.replace({ name: 'home' })
 }
 
 /** Where to go after logging in: the `redirect` query when it is a path of this app, else home. */

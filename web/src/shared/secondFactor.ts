@@ -1,5 +1,8 @@
 // The second login factor: a 6-digit one-time code from an authenticator app (RFC 6238, HMAC-SHA-256, 30 s).
-import type { Me } from './types'
+import { ref } from 'vue'
+import { api } from './api'
+import { setSession } from './session'
+import type { Me, MeResponse, SecondFactorSetup } from './types'
 
 /** '' when `code` can be sent, else why not (the server checks again: 6 digits). */
 export function checkCode(code: string): string {
@@ -25,3 +28,24 @@ export const SECOND_FACTOR_STEPS = [
 ]
 
 export const SECOND_FACTOR_WHY = '您的角色要求登录时在密码之后输入动态口令（等保 2.0 身份鉴别）。绑定前不能使用其他功能。'
+
+/**
+ * The set-up pages' calls (console and phone): `start` asks for a new secret (or says why not in `loadError`),
+ * `confirm` sends the first code and takes the updated session.
+ */
+export function useSecondFactorSetup() {
+  const setup = ref<SecondFactorSetup | null>(null)
+  const loadError = ref('')
+  async function start() {
+    loadError.value = ''
+    try {
+      setup.value = await api.post<SecondFactorSetup>('/api/auth/second-factor/setup')
+    } catch (e) {
+      loadError.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+  async function confirm(code: string) {
+    setSession(await api.post<MeResponse>('/api/auth/second-factor/confirm', { code: code.trim() }))
+  }
+  return { setup, loadError, start, confirm }
+}
