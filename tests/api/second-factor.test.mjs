@@ -35,16 +35,19 @@ async function laterBy(seconds) {
   admin = await login('admin');
 }
 
-async function setUp(client) {
+/** Sets up a second factor for `client`; the secret, and the server time whose code confirmed it (spent). */
+async function setUpAt(client) {
   const setup = expectStatus(await client.post('/api/auth/second-factor/setup', {}), 200);
-  const res = await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, serverNow()) });
-  expectStatus(res, 200);
-  return setup.secret;
+  const at = serverNow();
+  expectStatus(await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, at) }), 200);
+  return { secret: setup.secret, at };
 }
+const setUp = async (client) => (await setUpAt(client)).secret;
 
 async function enrolledUser() {
   const u = await createUserAndLogin(admin, { orgUnitId: dept.id, roleId: strictRole.id });
-  return { ...u, secret: await setUp(u.client) };
+  const { secret, at } = await setUpAt(u.client);
+  return { ...u, secret, setUpAt: at };
 }
 
 async function challengeFor(username, password) {
@@ -105,11 +108,11 @@ test('the demo admin needs no second factor; a role can require one, and its new
 });
 
 test('login: the password gives a challenge, the code the session; a code is good once, a challenge too', async () => {
-  const { user, password, secret } = await enrolledUser();
-  // the code used to confirm the setup is spent: only a later one is taken (the step after now is, for drift)
+  const { user, password, secret, setUpAt: spentAt } = await enrolledUser();
+  // the code used to confirm the setup is spent: only a later one is taken (the step after it is within the drift)
   const challenge = await challengeFor(user.username, password);
-  expectError(await secondStep(challenge, totpCode(secret, serverNow())), 401, 'TOTP_WRONG', 'code');
-  const next = totpCode(secret, serverNow() + 30000);
+  expectError(await secondStep(challenge, totpCode(secret, spentAt)), 401, 'TOTP_WRONG', 'code');
+  const next = totpCode(secret, spentAt + 30000);
   const res = await secondStep(challenge, next);
   const body = expectStatus(res, 200);
   assert.equal(body.user.id, user.id);
@@ -117,7 +120,7 @@ test('login: the password gives a challenge, the code the session; a code is goo
   const client = new Client({ cookie: `hy_session=${getCookie(res, 'hy_session').value}`, csrf: body.csrfToken });
   expectStatus(await client.get('/api/users'), 200);
 
-  expectError(await secondStep(challenge, totpCode(secret, serverNow() + 30000)), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
+  expectError(await secondStep(challenge, totpCode(secret, spentAt + 60000)), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
   expectError(await secondStep(await challengeFor(user.username, password), next), 401, 'TOTP_WRONG', 'code');
 
   const logs = (await admin.getOk(`/api/login-logs?username=${user.username}&pageSize=50`)).items;
