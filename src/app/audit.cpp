@@ -58,7 +58,7 @@ Filter audit_filter(const QueryMap& q) {
 
 }  // namespace
 
-void record_export(store::Db& db, const access::Caller& who, const std::string& action, const std::string& target_type,
+void record_read(store::Db& db, const access::Caller& who, const std::string& action, const std::string& target_type,
                    const QueryMap& filters) {
   db.write([&](store::Conn& c) { record(c, who, action, target_type, "", nullptr, json{{"filters", filters}}); });
 }

@@ -14,8 +14,9 @@ namespace huoyan::app {
 // summary is {"before": ..., "after": ...} (either may be null).
 void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
             const std::string& target_id, const nlohmann::json& before, const nlohmann::json& after);
-// 等保 安全审计 (导出、下载): a ledger of `target_type` exported by `who`, under these filters (after: {filters}).
-void record_export(store::Db& db, const access::Caller& who, const std::string& action, const std::string& target_type,
+// 等保 安全审计 (导出、下载, 审计记录的查询): `who` exported or searched `target_type` under these filters (after:
+// {filters}). Its own transaction, after the read it records.
+void record_read(store::Db& db, const access::Caller& who, const std::string& action, const std::string& target_type,
                    const QueryMap& filters);
 
 // Numbered pages with a total, or keyset pages (?cursor=first, then nextCursor) without one.

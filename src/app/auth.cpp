@@ -11,6 +11,7 @@
 #include "app/audit.h"
 #include "app/input.h"
 #include "app/qr.h"
+#include "app/users.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/totp.h"
@@ -206,13 +207,13 @@ LoginResult login(store::Db& db, const std::string& login_name, const std::strin
   if ((*user)["status"] != "active") throw fail(user_id, "账号已停用", ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员"));
   if (is_locked((*user)["locked_until"])) throw fail(user_id, "账号已锁定", locked_error((*user)["locked_until"]));
   if (!verify_password((*user)["password_hash"], password)) {
-    auto policy = security_policy(db);
+    const auto& policy = *security_policy(db);
     if (count_failure(db, policy, user_id, username, ip, user_agent, "密码")) throw just_locked(policy, "密码");
     throw wrong;
   }
   auto caller = db.read([&](store::Conn& c) { return load_caller(c, user_id); });
   if (caller) caller->ip = ip;
-  if (caller && !address_allowed(security_policy(db), *caller)) throw fail(user_id, "登录地址不在管理账号允许的范围内", address_refused(ip));
+  if (caller && !address_allowed(*security_policy(db), *caller)) throw fail(user_id, "登录地址不在管理账号允许的范围内", address_refused(ip));
   if ((*user)["totp_secret"].is_null())
     return {db.write([&](store::Conn& c) { return start_session(c, user_id, username, ip, user_agent, "登录成功"); }), {}, {}};
   // The failures are not reset here: password and code failures count together until a code is right.
@@ -244,7 +245,7 @@ Session login_second_factor(store::Db& db, const std::string& challenge, const s
   auto secret = totp::base32_decode((*row)["totp_secret"].get<std::string>()).value_or("");
   auto step = totp::match(secret, code, current_step(), (*row)["totp_last_step"]);
   if (!step) {
-    auto policy = security_policy(db);
+    const auto& policy = *security_policy(db);
     if (count_failure(db, policy, user_id, username, ip, user_agent, "动态口令")) throw just_locked(policy, "密码或动态口令");
     throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
   }
@@ -304,8 +305,8 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   if (!s->user_id || s->ended) return std::nullopt;
   auto now = clock::now();
   auto last_seen = clock::parse_iso(s->last_seen).value_or(now);
-  SecurityPolicy policy = security_policy(db);
-  if (now - last_seen > std::chrono::minutes(policy.idle_minutes)) {
+  auto policy = security_policy(db);
+  if (now - last_seen > std::chrono::minutes(policy->idle_minutes)) {
     db.write([&](store::Conn& c) {
       c.changed(store::Topic::Access);
       c.exec("UPDATE sessions SET ended_at = ? WHERE id = ?", {clock::iso_utc(now), id});
@@ -319,8 +320,8 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   }
   auto caller = cached_caller(db, s->user_id, ip);
   if (!caller) return std::nullopt;
-  bool expired = policy.password_max_age_days > 0 &&
-                 now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(policy.password_max_age_days);
+  bool expired = policy->password_max_age_days > 0 &&
+                 now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(policy->password_max_age_days);
   return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->must_enroll_second_factor, s->csrf, false};
 }
 
@@ -374,7 +375,7 @@ void change_password(store::Db& db, const access::Caller& who, const std::string
   if (!hash || !verify_password(*hash, old_password))
     throw bad_request("PASSWORD_WRONG", "原密码不正确", "oldPassword");
   if (auto problem = validate::password_problem(new_password)) throw bad_request("PASSWORD_WEAK", *problem, "newPassword");
-  int remembered = security_policy(db).password_history;
+  int remembered = security_policy(db)->password_history;
   auto reused = [&] {
     if (new_password == old_password) return true;
     auto earlier = db.read([&](store::Conn& c) {
@@ -455,6 +456,7 @@ json policy_json(const SecurityPolicy& p) {
   json out = json::object();
   for (const auto& f : kPolicyFields) out[f.key] = p.*f.member;
   out["adminNetworks"] = p.admin_network_texts;
+  out["separationOfDuties"] = p.separation_of_duties;
   return out;
 }
 
@@ -468,8 +470,9 @@ void set_networks(SecurityPolicy& p, const std::vector<std::string>& texts) {
     }
 }
 
+}  // namespace
 
-SecurityPolicy read_policy(store::Conn& c) {
+SecurityPolicy read_security_policy(store::Conn& c) {
   SecurityPolicy p;
   auto saved = c.text("SELECT value FROM settings WHERE key = 'security_policy'");
   json stored = saved ? json::parse(*saved, nullptr, false) : json::object();
@@ -478,15 +481,15 @@ SecurityPolicy read_policy(store::Conn& c) {
     if (stored.contains(f.key) && stored[f.key].is_number_integer()) p.*f.member = stored[f.key].get<int>();
   if (stored.contains("adminNetworks") && stored["adminNetworks"].is_array())
     set_networks(p, stored["adminNetworks"].get<std::vector<std::string>>());
+  if (stored.contains("separationOfDuties") && stored["separationOfDuties"].is_boolean()) p.separation_of_duties = stored["separationOfDuties"];
   return p;
 }
-}  // namespace
 
-SecurityPolicy security_policy(store::Db& db) {
-  return *db.cached<SecurityPolicy>(store::Topic::Rules, "security_policy", [&] { return db.read(read_policy); });
+std::shared_ptr<const SecurityPolicy> security_policy(store::Db& db) {
+  return db.cached<SecurityPolicy>(store::Topic::Rules, "security_policy", [&] { return db.read(read_security_policy); });
 }
 
-json get_security_policy(store::Db& db) { return policy_json(security_policy(db)); }
+json get_security_policy(store::Db& db) { return policy_json(*security_policy(db)); }
 
 json update_security_policy(store::Db& db, const access::Caller& who, const json& body) {
   Input in(body);
@@ -499,10 +502,13 @@ json update_security_policy(store::Db& db, const access::Caller& who, const json
       if (!netmask::parse(t))
         throw bad_request("INVALID_VALUE", "不是有效的 IP 地址或网段（如 192.168.1.0/24）：" + t.substr(0, 50), "adminNetworks");
   }
+  std::optional<bool> separation = in.opt_bool("separationOfDuties");
   return db.write([&](store::Conn& c) {
-    SecurityPolicy current = read_policy(c);
+    SecurityPolicy current = read_security_policy(c);
     json before = policy_json(current);
     set_networks(p, networks.value_or(current.admin_network_texts));
+    p.separation_of_duties = separation.value_or(current.separation_of_duties);
+    if (p.separation_of_duties && !current.separation_of_duties) check_separation(c, "separationOfDuties");
     if (!address_allowed(p, who))
       throw bad_request("INVALID_VALUE", "名单须包含您当前的地址 " + who.ip + "，否则保存后您将无法再使用管理功能", "adminNetworks");
     json after = policy_json(p);
@@ -515,7 +521,8 @@ json update_security_policy(store::Db& db, const access::Caller& who, const json
 }
 
 bool address_allowed(const SecurityPolicy& policy, const access::Caller& who) {
-  if (policy.admin_networks.empty() || !(who.has("user:write") || who.has("role:write") || who.has("security:write"))) return true;
+  if (policy.admin_networks.empty() || !(who.has("user:write") || who.has("role:write") || who.has("role:assign") || who.has("security:write")))
+    return true;
   for (const auto& n : policy.admin_networks)
     if (netmask::contains(n, who.ip)) return true;
   return false;

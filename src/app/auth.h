@@ -30,13 +30,20 @@ struct SecurityPolicy {
   // anywhere. As the administrator wrote them, and parsed.
   std::vector<std::string> admin_network_texts;
   std::vector<netmask::Network> admin_networks;
+  // 三员分立: no role holds two administrators' duties (access::duties()), a role is given only by a holder of
+  // role:assign, and every duty keeps an active holder (users.h: check_separation).
+  bool separation_of_duties = false;
 };
 // The policy in force (the process's copy; update_security_policy drops it).
-SecurityPolicy security_policy(store::Db& db);
-// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays, adminNetworks}
+std::shared_ptr<const SecurityPolicy> security_policy(store::Db& db);
+// The policy as this transaction sees it: for writes whose checks depend on it (roles under 三员分立).
+SecurityPolicy read_security_policy(store::Conn& c);
+// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays, adminNetworks,
+// separationOfDuties}
 nlohmann::json get_security_policy(store::Db& db);
 // Every number required, each within its range (INVALID_VALUE); adminNetworks (absent: unchanged) must be networks
-// or addresses and, unless empty, include the caller's own address. Audited security.policy_update with before and after.
+// or addresses and, unless empty, include the caller's own address; separationOfDuties (absent: unchanged) is turned
+// on only when check_separation passes. Audited security.policy_update with before and after.
 nlohmann::json update_security_policy(store::Db& db, const access::Caller& who, const nlohmann::json& body);
 // A management account (one that may administer users, roles or the policy) from an address outside the policy's
 // list: refused at login and on every request (IP_NOT_ALLOWED). Anyone else, or an empty list: allowed.

@@ -218,7 +218,7 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
            {hash, org["安全应急岗"]});
     logins.push_back({"admin", "周建国", "专班管理员"});
     // So that the demo can be tried with a password alone; an installation keeps the administrators' second factor.
-    c.exec("UPDATE roles SET second_factor = 0 WHERE key = 'admin'");
+    c.exec("UPDATE roles SET second_factor = 0 WHERE key IN ('admin', 'sys_admin', 'sec_admin')");
 
     struct Person {
       const char* username;
@@ -244,6 +244,8 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
         {"inspector", "罗勇", "13983030001", "安全应急岗", "inspector", true},
         {"inspector2", "谢芳", "13983030002", "安全应急岗", "inspector", false},
         {"auditor", "钱慧", "13983030003", "安全应急岗", "auditor", true},
+        {"sysadmin", "彭涛", "13983030004", "安全应急岗", "sys_admin", true},
+        {"secadmin", "陶敏", "13983030005", "安全应急岗", "sec_admin", true},
         {"venue_mgr", "冯建华", "13983040001", "龙凤社区", "venue_manager", true},
         {"contractor", "邓强", "13983050001", "龙凤社区", "contractor", true},
         {"welder", "唐国庆", "13983060001", "龙凤社区", "welder", true},

@@ -1,6 +1,7 @@
 #include "app/users.h"
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "app/audit.h"
@@ -60,16 +61,50 @@ void check_org_unit_in_scope(store::Conn& c, const Caller& who, long long org_un
     throw bad_request("ORG_UNIT_NOT_FOUND", "所属组织不存在或不在您的数据范围内", "orgUnitId");
 }
 
-// A caller may hand out only roles whose permissions it holds itself, and a
-// 全部数据 role only when it has that scope too: no escalation through user admin.
-void check_role_assignable(store::Conn& c, const Caller& who, long long role_id) {
-  auto r = c.row("SELECT permissions, data_scope FROM roles WHERE id = ?", {role_id});
+std::vector<std::string> split_permissions(const std::string& joined) {
+  std::istringstream in(joined);
+  std::vector<std::string> out;
+  for (std::string p; in >> p;) out.push_back(p);
+  return out;
+}
+
+// "系统管理员、安全管理员": the administrators' duties `permissions` mix, or "" when they hold at most one.
+std::string mixed_duties(const std::vector<std::string>& permissions) {
+  auto held = access::duties_held(permissions);
+  std::string labels;
+  if (held.size() > 1)
+    for (const auto* d : held) labels += (labels.empty() ? "" : "、") + std::string(d->label);
+  return labels;
+}
+
+ApiError duties_mixed(const std::string& role_name, const std::string& labels, const std::string& field) {
+  return conflict("ROLE_DUTIES_MIXED", "三员分立已开启：角色“" + role_name + "”同时具有" + labels + "的权限", field);
+}
+
+// Who may give `role_id` to user `user_id` (0: a new account). Nobody changes their own role. A role that grants
+// nothing, any user administrator. Else a holder of role:assign; without it, without 三员分立, only a role whose
+// permissions the caller holds itself. A 全部数据 role needs that scope too; under 三员分立 no role mixing duties.
+void check_role_assignable(store::Conn& c, const Caller& who, long long role_id, long long user_id) {
+  auto r = c.row("SELECT name, permissions, data_scope FROM roles WHERE id = ?", {role_id});
   if (!r) throw bad_request("ROLE_NOT_FOUND", "角色不存在", "roleId");
-  std::istringstream perms((*r)["permissions"].get<std::string>());
-  for (std::string p; perms >> p;)
-    if (!who.has(p)) throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "不能授予超出本人权限的角色", "roleId");
+  if (user_id == who.user_id) throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "不能修改本人的角色", "roleId");
+  auto permissions = split_permissions((*r)["permissions"].get<std::string>());
+  bool separation = read_security_policy(c).separation_of_duties;
+  if (std::string mixed = mixed_duties(permissions); separation && !mixed.empty()) throw duties_mixed((*r)["name"].get<std::string>(), mixed, "roleId");
+  if (permissions.empty()) return;
   if ((*r)["data_scope"] == "all" && who.scope != access::DataScope::All)
     throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "不能授予超出本人数据范围的角色", "roleId");
+  if (who.has("role:assign")) return;
+  if (separation)
+    throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "三员分立已开启：角色由安全管理员分配，新账号请选“待分配角色”", "roleId");
+  for (const auto& p : permissions)
+    if (!who.has(p)) throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "不能授予超出本人权限的角色", "roleId");
+}
+
+// Under 三员分立, after a change to users or roles: every duty still has an active holder, so that nobody is locked
+// out of user, role or audit administration (no-op without it).
+void check_duties_kept(store::Conn& c, const std::string& field) {
+  if (read_security_policy(c).separation_of_duties) check_separation(c, field);
 }
 
 void check_unique_user(store::Conn& c, const std::string& column, const std::string& value, long long except_id) {
@@ -123,7 +158,7 @@ json create_user(store::Db& db, const Caller& who, const json& body) {
   if (auto problem = validate::password_problem(password)) throw bad_request("PASSWORD_WEAK", *problem, "password");
   db.read([&](store::Conn& c) {
     check_org_unit_in_scope(c, who, org_unit_id);
-    check_role_assignable(c, who, role_id);
+    check_role_assignable(c, who, role_id, 0);
   });
   std::string hash = hash_password(password);  // slow: outside the write transaction
   return db.write([&](store::Conn& c) {
@@ -151,14 +186,56 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
     c.changed(store::Topic::Access);
     json before = scoped_user(c, who, id);
     check_org_unit_in_scope(c, who, org_unit_id);
-    if (role_id != before["roleId"]) check_role_assignable(c, who, role_id);
+    if (role_id != before["roleId"]) check_role_assignable(c, who, role_id, id);
     check_unique_user(c, "phone", phone, id);
     c.exec("UPDATE users SET name = ?, phone = ?, org_unit_id = ?, role_id = ?, updated_at = ? WHERE id = ?",
            {name, phone, org_unit_id, role_id, now_iso(), id});
+    if (role_id != before["roleId"]) check_duties_kept(c, "roleId");
     json after = scoped_user(c, kUnscoped, id);
     record(c, who, "user.update", "user", std::to_string(id), audit_view(before), audit_view(after));
     return present_user(after, who);
   });
+}
+
+json assign_user_role(store::Db& db, const Caller& who, long long id, const json& body) {
+  Input in(body);
+  long long role_id = in.integer("roleId", "角色");
+  return db.write([&](store::Conn& c) {
+    c.changed(store::Topic::Access);
+    json before = scoped_user(c, who, id);
+    if (role_id == before["roleId"]) return present_user(before, who);
+    check_role_assignable(c, who, role_id, id);
+    c.exec("UPDATE users SET role_id = ?, updated_at = ? WHERE id = ?", {role_id, now_iso(), id});
+    check_duties_kept(c, "roleId");
+    json after = scoped_user(c, kUnscoped, id);
+    auto role_of = [](const json& u) { return json{{"roleId", u["roleId"]}, {"roleName", u["roleName"]}}; };
+    record(c, who, "user.role_assign", "user", std::to_string(id), role_of(before), role_of(after));
+    return present_user(after, who);
+  });
+}
+
+void check_separation(store::Conn& c, const std::string& field) {
+  json roles = c.rows(
+      "SELECT r.name, r.permissions, COUNT(*) AS users FROM roles r JOIN users u ON u.role_id = r.id "
+      "WHERE u.status = 'active' GROUP BY r.id, r.name, r.permissions ORDER BY r.id");
+  std::string mixed;
+  std::set<std::string, std::less<>> held;
+  for (const auto& r : roles) {
+    auto permissions = split_permissions(r["permissions"].get<std::string>());
+    if (!mixed_duties(permissions).empty())
+      mixed += (mixed.empty() ? "" : "、") + r["name"].get<std::string>() + "（" + std::to_string(store::as_id(r["users"])) + " 人）";
+    held.insert(permissions.begin(), permissions.end());
+  }
+  if (!mixed.empty())
+    throw conflict("ROLE_DUTIES_MIXED", "三员分立要求每个角色至多具有一类管理员的权限，以下角色不符且有启用的账号：" + mixed +
+                                            "。请先为这些账号改配角色或停用", field);
+  std::string missing;
+  for (const auto& d : access::duties())
+    for (auto p : d.permissions)
+      if (!held.count(p))
+        for (const auto& info : access::permission_catalogue())
+          if (info.key == p) missing += (missing.empty() ? "" : "、") + std::string(info.label) + "（" + std::string(d.label) + "）";
+  if (!missing.empty()) throw conflict("DUTY_UNASSIGNED", "三员分立要求每项管理权限都有启用的账号持有，缺少：" + missing, field);
 }
 
 json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabled) {
@@ -168,6 +245,7 @@ json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabl
     if (id == who.user_id && !enabled) throw conflict("CANNOT_DISABLE_SELF", "不能停用自己的账号");
     c.exec("UPDATE users SET status = ?, updated_at = ? WHERE id = ?", {std::string(enabled ? "active" : "disabled"), now_iso(), id});
     if (!enabled) c.exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now_iso(), id});
+    check_duties_kept(c, "");
     json after = scoped_user(c, who, id);
     record(c, who, enabled ? "user.enable" : "user.disable", "user", std::to_string(id), json{{"status", before["status"]}},
            json{{"status", after["status"]}});
@@ -177,10 +255,11 @@ json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabl
 
 int run_inactive_accounts(store::Db& db) {
   static const std::string stale =
-      "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.status = 'active' AND r.key <> 'admin' "
+      "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.status = 'active' "
+      "AND ' ' || r.permissions || ' ' NOT LIKE '% user:write %' AND ' ' || r.permissions || ' ' NOT LIKE '% role:assign %' "
       "AND u.created_at < ? AND u.updated_at < ? AND (u.last_login_at IS NULL OR u.last_login_at < ?) AND NOT EXISTS "
       "(SELECT 1 FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL AND (t.created_at >= ? OR t.last_used_at >= ?))";
-  int days = security_policy(db).inactive_account_days;
+  int days = security_policy(db)->inactive_account_days;
   if (days == 0) return 0;
   std::string cutoff = clock::iso_utc(clock::now() - std::chrono::days(days));
   store::Params params(5, cutoff);
@@ -217,7 +296,7 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
   if (auto problem = validate::password_problem(password)) throw bad_request("PASSWORD_WEAK", *problem, "password");
   db.read([&](store::Conn& c) { scoped_user(c, who, id); });
   std::string hash = hash_password(password);
-  int remembered = security_policy(db).password_history;
+  int remembered = security_policy(db)->password_history;
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
     scoped_user(c, who, id);
@@ -397,6 +476,12 @@ void save_role_units(store::Conn& c, long long role_id, const std::vector<long l
   }
 }
 
+// Under 三员分立 a role holds at most one administrator's duties.
+void check_role_duties(store::Conn& c, const RoleFields& f) {
+  if (std::string mixed = mixed_duties(f.permissions); !mixed.empty() && read_security_policy(c).separation_of_duties)
+    throw duties_mixed(f.name, mixed, "permissions");
+}
+
 std::string join_permissions(const std::vector<std::string>& perms) {
   std::string s;
   for (const auto& p : perms) s += (s.empty() ? "" : " ") + p;
@@ -409,7 +494,9 @@ json permissions_catalogue() {
   for (const auto& p : access::permission_catalogue())
     items.push_back({{"key", p.key}, {"label", p.label}, {"group", p.group}});
   for (const auto& s : access::data_scopes()) scopes.push_back({{"key", s.key}, {"label", s.label}});
-  return json{{"items", items}, {"dataScopes", scopes}};
+  json duties = json::array();
+  for (const auto& d : access::duties()) duties.push_back({{"label", d.label}, {"permissions", d.permissions}});
+  return json{{"items", items}, {"dataScopes", scopes}, {"duties", duties}};
 }
 
 json list_roles(store::Db& db) {
@@ -433,6 +520,7 @@ json create_role(store::Db& db, const Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
     if (c.row("SELECT id FROM roles WHERE key = ?", {key})) throw conflict("ROLE_KEY_TAKEN", "角色标识已存在", "key");
+    check_role_duties(c, f);
     std::string now = now_iso();
     long long id = c.insert(
         "INSERT INTO roles (key, name, data_scope, permissions, builtin, second_factor, created_at, updated_at) "
@@ -454,9 +542,14 @@ json update_role(store::Db& db, const Caller& who, long long id, const json& bod
     if (before["key"] == "admin" && (f.scope != "all" || json(f.permissions) != before["permissions"]))
       throw conflict("ROLE_PROTECTED", "专班管理员角色的权限和数据范围不能修改，以免无人可以管理系统");
     bool second_factor = f.second_factor.value_or(before["secondFactor"].get<bool>());
+    if (id == who.role_id &&
+        (f.scope != before["dataScope"] || json(f.permissions) != before["permissions"] || second_factor != before["secondFactor"]))
+      throw conflict("ROLE_PROTECTED", "不能修改本人所属角色的权限、数据范围或登录验证，请由其他管理员修改");
+    check_role_duties(c, f);
     c.exec("UPDATE roles SET name = ?, data_scope = ?, permissions = ?, second_factor = ?, updated_at = ? WHERE id = ?",
            {f.name, f.scope, join_permissions(f.permissions), static_cast<long long>(second_factor), now_iso(), id});
     save_role_units(c, id, f.units);
+    check_duties_kept(c, "permissions");
     json after = role_by_id(c, id);
     record(c, who, "role.update", "role", std::to_string(id), before, after);
     return after;
@@ -580,10 +673,13 @@ json create_api_token(store::Db& db, const Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
     store::Params params{user_id};
-    if (!c.row("SELECT u.id FROM users u WHERE u.id = ? AND u.status = 'active' AND " +
-                   store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params),
-               params))
-      throw bad_request("USER_NOT_FOUND", "令牌代表的用户不存在或已停用", "userId");
+    auto user = c.row("SELECT r.permissions FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ? AND u.status = 'active' AND " +
+                          store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params),
+                      params);
+    if (!user) throw bad_request("USER_NOT_FOUND", "令牌代表的用户不存在或已停用", "userId");
+    // A token acts as its user: under 三员分立 one for an administrator would hand that duty to whoever holds it.
+    if (read_security_policy(c).separation_of_duties && !access::duties_held(split_permissions((*user)["permissions"].get<std::string>())).empty())
+      throw ApiError(403, "TOKEN_USER_NOT_ALLOWED", "三员分立已开启：接口令牌只能代表业务账号，不能代表管理员账号", "userId");
     long long id = c.insert(
         "INSERT INTO api_tokens (name, token_hash, prefix, user_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         {name, sha256_hex(token), token.substr(0, 9), user_id, who.user_id, now_iso()});

@@ -16,6 +16,13 @@ json list_users(store::Db& db, const Caller& who, const QueryMap& q);
 json get_user(store::Db& db, const Caller& who, long long id);
 json create_user(store::Db& db, const Caller& who, const json& body);
 json update_user(store::Db& db, const Caller& who, long long id, const json& body);
+// Gives the user another role (role:assign, the security administrator's; check_role_assignable's rules). Audited
+// user.role_assign with the role before and after.
+json assign_user_role(store::Db& db, const Caller& who, long long id, const json& body);
+// Under 三员分立 (either way, when it is being turned on): refused (409, `field`) while an active account's role holds
+// two administrators' duties (ROLE_DUTIES_MIXED), or while a duty's permission has no active holder (DUTY_UNASSIGNED).
+void check_separation(store::Conn& c, const std::string& field);
+// Disabling checks that every duty keeps an active holder under 三员分立; enabling, that the account's role holds one.
 json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabled);
 json unlock_user(store::Db& db, const Caller& who, long long id);
 json reset_user_password(store::Db& db, const Caller& who, long long id, const json& body);
@@ -24,7 +31,8 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
 json reset_second_factor(store::Db& db, const Caller& who, long long id);
 // Timers: disables the accounts unused for the security policy's days and ends their sessions; returns how many. Used:
 // signed in, an API token of it made or used, or the account created or edited (an administrator enabling it
-// again counts). The built-in admin role is left alone, so that someone can always enable the others.
+// again counts). Accounts that may administer users or give roles are left alone, so that someone can always enable
+// the others.
 int run_inactive_accounts(store::Db& db);
 
 json list_org_units(store::Db& db);

@@ -36,8 +36,20 @@ struct BuiltinRole {
   std::vector<std::string_view> permissions;
   bool second_factor = false;  // a new installation's role requires the second login factor
 };
-// The roles DESIGN.md names, created by the first migration run and kept in
-// sync (name and permissions) by `migrate`; admins may change data scope.
+// 三员分立 (等保 访问控制 d, 安全管理中心): the three administrators' duties, each a set of permissions. Under the
+// security policy's separation of duties no role may hold permissions of two of them.
+enum class Duty { System, Security, Audit };
+struct DutyInfo {
+  Duty duty;
+  std::string_view label;  // 系统管理员, ...
+  std::vector<std::string_view> permissions;
+};
+const std::vector<DutyInfo>& duties();
+// The duties of which `permissions` hold at least one permission, in the order of duties().
+std::vector<const DutyInfo*> duties_held(const std::vector<std::string>& permissions);
+
+// The roles DESIGN.md names and the three administrators', inserted at start-up when missing (bootstrap). A later
+// change to the permissions of a role that exists is a migration's.
 const std::vector<BuiltinRole>& builtin_roles();
 
 // Who is asking. Filled by the HTTP layer from the session or API token.

@@ -159,9 +159,9 @@ test('`huoyan audit verify --db` exits 0 and prints ok', () => {
 test('audit log by cursor: the same entries as numbered pages, newest first; the count agrees; bad cursors refused', async () => {
   const size = 7;
   for (const filters of ['', 'action=user.', 'username=admin', `from=${encodeURIComponent('2000-01-01T00:00:00Z')}`]) {
-    const numbered = (await admin.getOk(`/api/audit-logs?${filters}&pageSize=200`)).items.map((e) => e.id);
+    // The walk first: each search adds its own audit.query row, which the numbered search after it then shows on top.
     const walked = [];
-    for (let cursor = 'first', pages = 0; cursor && walked.length < numbered.length; pages++) {
+    for (let cursor = 'first', pages = 0; cursor && walked.length < 200; pages++) {
       const r = await admin.getOk(`/api/audit-logs?${filters}&pageSize=${size}&cursor=${encodeURIComponent(cursor)}`);
       assert.ok(!('total' in r), 'a cursor page does not count');
       assert.ok(r.items.length <= size, `?${filters}: ${r.items.length} items on a page of ${size}`);
@@ -169,6 +169,8 @@ test('audit log by cursor: the same entries as numbered pages, newest first; the
       cursor = r.nextCursor;
       assert.ok(pages < 100, 'the cursor never ends');
     }
+    const numbered = (await admin.getOk(`/api/audit-logs?${filters}&pageSize=200`)).items.map((e) => e.id).filter((id) => id <= walked[0]);
+    assert.ok(numbered.length >= Math.min(walked.length, 200) - 5, `?${filters}: more than the walk's own search came in between`);
     assert.deepEqual(walked.slice(0, numbered.length), numbered, `?${filters}: the cursor walks the numbered pages' entries`);
     const { total } = await admin.getOk(`/api/audit-logs/count?${filters}`);
     assert.equal(total, (await admin.getOk(`/api/audit-logs?${filters}&pageSize=1`)).total, `?${filters}: count`);
@@ -181,4 +183,28 @@ test('audit log by cursor: the same entries as numbered pages, newest first; the
   }
   expectError(await admin.get('/api/audit-logs/count?from=yesterday'), 400, 'INVALID_VALUE', 'from');
   expectError(await request('GET', '/api/audit-logs/count'), 401, 'UNAUTHENTICATED');
+});
+
+test('searching the audit and login logs is itself audited, once per search (not its later pages)', async () => {
+  const aud = await login('auditor');
+  const searches = async () => (await admin.getOk('/api/audit-logs?username=auditor&targetType=audit_log&pageSize=200')).total;
+  const before0 = await searches();
+  const since = `from=${encodeURIComponent('2000-01-01T00:00:00Z')}`;
+  const first = await aud.getOk(`/api/audit-logs?${since}&cursor=first&pageSize=1`);
+  assert.ok(first.nextCursor, 'a second page to read');
+  assert.equal(await searches(), before0 + 1, 'a new search was not recorded');
+  await aud.getOk(`/api/audit-logs?${since}&cursor=${first.nextCursor}&pageSize=1`);
+  await aud.getOk(`/api/audit-logs?${since}&page=2&pageSize=1`);
+  await aud.getOk(`/api/audit-logs/count?${since}`);
+  assert.equal(await searches(), before0 + 1, 'later pages or the count were recorded as searches');
+  await aud.getOk('/api/audit-logs/verify');
+  const rows = (await admin.getOk('/api/audit-logs?username=auditor&targetType=audit_log&pageSize=2')).items;
+  assert.deepEqual(rows.map((r) => r.action), ['audit.verify', 'audit.query']);
+  assert.equal(rows[1].summary.after.filters.from, '2000-01-01T00:00:00Z', 'the search\'s filters are kept');
+  await aud.getOk('/api/login-logs?username=admin&pageSize=5');
+  const login0 = (await admin.getOk('/api/audit-logs?username=auditor&action=loginlog.query&pageSize=1')).items[0];
+  assert.equal(login0.summary.after.filters.username, 'admin');
+  // A refused search is not recorded.
+  expectError(await aud.get('/api/audit-logs?from=yesterday'), 400, 'INVALID_VALUE', 'from');
+  assert.equal((await admin.getOk('/api/audit-logs?username=auditor&targetType=audit_log&pageSize=1')).items[0].action, 'audit.verify');
 });

@@ -308,6 +308,7 @@ function validBody(method, path, schema) {
     case 'POST /api/users': return { username: uid('u'), name: '坏输入', phone: randomPhone(), orgUnitId: fx.unit.id, roleId: fx.officer.id, password: strongPassword() };
     case 'PUT /api/users/:id': return { name: fx.target.name, phone: fx.target.phone, orgUnitId: fx.target.orgUnitId, roleId: fx.target.roleId };
     case 'POST /api/users/:id/reset-password': return { password: strongPassword() };
+    case 'PUT /api/users/:id/role': return { roleId: fx.target.roleId };
     case 'POST /api/roles': return { key: uid('r'), name: '坏输入角色', dataScope: 'dept', permissions: ['dict:read'], customOrgUnitIds: [] };
     case 'PUT /api/roles/:id': return { name: fx.role.name, dataScope: 'dept', permissions: ['dict:read'], customOrgUnitIds: [] };
     case 'POST /api/dict-types': return { code: uid('d'), name: '坏输入字典', description: '说明' };

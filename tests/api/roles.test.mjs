@@ -16,7 +16,7 @@ before(async () => {
 const ROLE_KEYS = ['id', 'key', 'name', 'dataScope', 'permissions', 'customOrgUnitIds', 'builtin', 'userCount'];
 const BUILTIN = {
   admin: 'all', officer: 'dept', grid: 'dept_tree', venue_manager: 'self', contractor: 'self',
-  welder: 'self', fire_watch: 'self', inspector: 'dept', auditor: 'all',
+  welder: 'self', fire_watch: 'self', inspector: 'dept', auditor: 'all', sys_admin: 'all', sec_admin: 'all', unassigned: 'self',
 };
 
 test('/api/permissions lists every permission used by a route and the five data scopes', async () => {

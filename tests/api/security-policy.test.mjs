@@ -10,7 +10,7 @@ import {
 } from './lib.mjs';
 
 const DEFAULTS = {
-  maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90, adminNetworks: [],
+  maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90, adminNetworks: [], separationOfDuties: false,
 };
 let admin;
 let dept;

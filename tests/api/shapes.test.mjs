@@ -113,6 +113,7 @@ test('successful answers match the documented schemas', async () => {
   const u = (await hit(admin, 'POST', '/api/users', {}, { username: uid('u'), name: '形状', phone: randomPhone(), orgUnitId: unit.id, roleId: officer.id, password: strongPassword() }, { expect: 201 })).json;
   await hit(admin, 'GET', '/api/users/:id', { id: u.id }, undefined, { expect: 200 });
   await hit(admin, 'PUT', '/api/users/:id', { id: u.id }, { name: '形状改', phone: randomPhone(), orgUnitId: sw.id, roleId: role.id }, { expect: 200 });
+  await hit(admin, 'PUT', '/api/users/:id/role', { id: u.id }, { roleId: officer.id }, { expect: 200 });
   await hit(admin, 'POST', '/api/users/:id/disable', { id: u.id }, undefined, { expect: 200 });
   await hit(admin, 'POST', '/api/users/:id/enable', { id: u.id }, undefined, { expect: 200 });
   await hit(admin, 'POST', '/api/users/:id/unlock', { id: u.id }, undefined, { expect: 200 });

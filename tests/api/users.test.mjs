@@ -168,6 +168,10 @@ test('no privilege escalation: a user admin can only hand out roles within their
   // a role within its own permissions and scope is fine
   const narrow = await createRole(admin, { dataScope: 'dept', permissions: ['user:read'] });
   expectStatus(await client.post('/api/users', newUserBody({ roleId: narrow.id })), 201);
+  // nor their own role, even to one they could give others
+  expectError(await client.put(`/api/users/${client.user.id}`, { name: '本人', phone: randomPhone(), orgUnitId: swDept.id, roleId: narrow.id }),
+    403, 'ROLE_NOT_ASSIGNABLE', 'roleId');
+  assert.equal((await admin.getOk(`/api/users/${client.user.id}`)).roleId, limited.id);
 });
 
 test('disable / enable / reset-password of a missing user → 404', async () => {

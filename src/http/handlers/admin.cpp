@@ -9,6 +9,15 @@ namespace {
 using F = FieldType;
 Reply ok(const json& j) { return Reply::json_body(j); }
 Reply created(const json& j) { return Reply::json_body(j, 201); }
+
+// 等保 安全审计: searching the audit or login log is itself audited (the auditor's work too), once per search: its
+// first page, not the pages that follow.
+Reply recorded_search(Context& c, const json& answer, const char* action, const char* target_type) {
+  const auto& q = c.req.query;
+  bool first_page = q.count("cursor") ? q.at("cursor") == "first" : !q.count("page") || q.at("page") == "1";
+  if (first_page) app::record_read(c.db, c.caller(), action, target_type, q);
+  return ok(answer);
+}
 }  // namespace
 
 void add_admin_routes(std::vector<Route>& out) {
@@ -25,6 +34,8 @@ void add_admin_routes(std::vector<Route>& out) {
                  [](Context& c) { return created(app::create_user(c.db, c.caller(), c.body)); }, false, "新增用户"});
   out.push_back({"PUT", "/api/users/:id", Guard::Permission, "user:write", user_fields,
                  [](Context& c) { return ok(app::update_user(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改用户"});
+  out.push_back({"PUT", "/api/users/:id/role", Guard::Permission, "role:assign", {{"roleId", F::Integer}},
+                 [](Context& c) { return ok(app::assign_user_role(c.db, c.caller(), c.req.id(), c.body)); }, false, "分配角色"});
   out.push_back({"POST", "/api/users/:id/disable", Guard::Permission, "user:write", {},
                  [](Context& c) { return ok(app::set_user_enabled(c.db, c.caller(), c.req.id(), false)); }, false, "停用用户"});
   out.push_back({"POST", "/api/users/:id/enable", Guard::Permission, "user:write", {},
@@ -55,7 +66,7 @@ void add_admin_routes(std::vector<Route>& out) {
   out.push_back({"PUT", "/api/security-policy", Guard::Permission, "security:write",
                  {{"maxFailedLogins", F::Integer}, {"lockMinutes", F::Integer}, {"idleMinutes", F::Integer},
                   {"passwordMaxAgeDays", F::Integer}, {"passwordHistory", F::Integer}, {"inactiveAccountDays", F::Integer},
-                  {"adminNetworks", F::StringList}},
+                  {"adminNetworks", F::StringList}, {"separationOfDuties", F::Boolean}},
                  [](Context& c) { return ok(app::update_security_policy(c.db, c.caller(), c.body)); }, false, "修改安全策略"});
   out.push_back({"GET", "/api/permissions", Guard::Session, "", {},
                  [](Context&) { return ok(app::permissions_catalogue()); }, false, "权限与数据范围目录"});
@@ -88,16 +99,19 @@ void add_admin_routes(std::vector<Route>& out) {
                  [](Context& c) { return ok(app::update_dict_item(c.db, c.caller(), c.req.id(), c.body)); }, false, "修改字典项"});
 
   out.push_back({"GET", "/api/audit-logs", Guard::Permission, "audit:read", {},
-                 [](Context& c) { return ok(app::list_audit(c.db, c.req.query)); }, false, "审计日志"});
+                 [](Context& c) { return recorded_search(c, app::list_audit(c.db, c.req.query), "audit.query", "audit_log"); },
+                 false, "审计日志（每次查询记入审计日志）"});
   out.push_back({"GET", "/api/audit-logs/count", Guard::Permission, "audit:read", {},
                  [](Context& c) { return ok(app::count_audit(c.db, c.req.query)); }, false, "审计日志计数"});
   out.push_back({"GET", "/api/audit-logs/verify", Guard::Permission, "audit:read", {}, [](Context& c) {
                    auto check = app::verify_chain(c.db);
-                   return ok({{"ok", check.ok}, {"checked", check.checked},
-                              {"brokenAt", check.broken_at ? json(check.broken_at) : json(nullptr)}});
+                   return recorded_search(c, {{"ok", check.ok}, {"checked", check.checked},
+                                              {"brokenAt", check.broken_at ? json(check.broken_at) : json(nullptr)}},
+                                          "audit.verify", "audit_log");
                  }, false, "校验审计日志链"});
   out.push_back({"GET", "/api/login-logs", Guard::Permission, "loginlog:read", {},
-                 [](Context& c) { return ok(app::list_login_log(c.db, c.req.query)); }, false, "登录日志"});
+                 [](Context& c) { return recorded_search(c, app::list_login_log(c.db, c.req.query), "loginlog.query", "login_log"); },
+                 false, "登录日志（每次查询记入审计日志）"});
 
   out.push_back({"GET", "/api/api-tokens", Guard::Permission, "token:write", {},
                  [](Context& c) { return ok(app::list_api_tokens(c.db)); }, false, "接口令牌列表"});

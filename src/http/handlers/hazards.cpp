@@ -33,7 +33,7 @@ void add_hazard_routes(std::vector<Route>& out) {
                    Reply r;
                    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
                    r.body = app::export_hazards_xlsx(c.db, c.caller(), c.req.query);
-                   app::record_export(c.db, c.caller(), "hazard.export", "hazard", c.req.query);
+                   app::record_read(c.db, c.caller(), "hazard.export", "hazard", c.req.query);
                    r.headers.emplace_back("Content-Disposition",
                                           "attachment; filename=\"hazards.xlsx\"; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6.xlsx");
                    return r;

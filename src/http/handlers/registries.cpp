@@ -87,7 +87,7 @@ void add_registry_routes(std::vector<Route>& out) {
                    Reply r;
                    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
                    r.body = app::export_certificates_xlsx(c.db, c.caller(), c.req.query);
-                   app::record_export(c.db, c.caller(), "certificate.export", "certificate", c.req.query);
+                   app::record_read(c.db, c.caller(), "certificate.export", "certificate", c.req.query);
                    r.headers.emplace_back("Content-Disposition",
                                           "attachment; filename=\"certificates.xlsx\"; filename*=UTF-8''%E8%AF%81%E4%B9%A6%E5%8F%B0%E8%B4%A6.xlsx");
                    return r;
@@ -132,7 +132,7 @@ void add_registry_routes(std::vector<Route>& out) {
                    Reply r;
                    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
                    r.body = app::export_retrofits_xlsx(c.db, c.caller(), c.req.query);
-                   app::record_export(c.db, c.caller(), "retrofit.export", "machine_retrofit", c.req.query);
+                   app::record_read(c.db, c.caller(), "retrofit.export", "machine_retrofit", c.req.query);
                    r.headers.emplace_back("Content-Disposition",
                                           "attachment; filename=\"retrofits.xlsx\"; filename*=UTF-8''%E7%84%8A%E6%9C%BA%E6%94%B9%E9%80%A0%E5%8F%B0%E8%B4%A6.xlsx");
                    return r;

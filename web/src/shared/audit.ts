@@ -35,6 +35,8 @@ export const TARGET_LABEL: Record<string, string> = {
   measure_templates: '安全措施模板',
   settings: '规则设置',
   security_policy: '安全策略',
+  audit_log: '审计日志',
+  login_log: '登录日志',
   webhook: '消息推送',
   town: '演示数据',
 }
@@ -58,6 +60,10 @@ export const ACTION_LABEL: Record<string, string> = {
   'auth.second_factor_enable': '绑定动态口令',
   'user.second_factor_reset': '重置用户动态口令',
   'security.policy_update': '修改安全策略',
+  'user.role_assign': '分配角色',
+  'audit.query': '查询审计日志',
+  'audit.verify': '校验审计日志',
+  'loginlog.query': '查询登录日志',
   'org.create': '新建组织机构',
   'org.update': '修改组织机构',
   'org.delete': '删除组织机构',
@@ -208,6 +214,8 @@ export const FIELD_LABEL: Record<string, string> = {
   passwordMaxAgeDays: '密码有效期（天）',
   passwordHistory: '不得重复的近期密码数',
   inactiveAccountDays: '闲置账号停用（天）',
+  separationOfDuties: '三员分立',
+  adminNetworks: '管理账号登录地址',
   lastLoginAt: '最近登录',
   createdAt: '创建时间',
   updatedAt: '修改时间',
@@ -257,10 +265,17 @@ export const FIELD_LABEL: Record<string, string> = {
   reviewNote: '审核意见',
   cancelReason: '撤销原因',
   rating: '评分',
-  filters: '导出条件',
+  filters: '条件',
   q: '关键字',
   from: '起始',
   to: '截止',
+  action: '操作',
+  targetType: '对象类型',
+  targetId: '对象编号',
+  success: '是否成功',
+  cursor: '翻页位置',
+  page: '页码',
+  pageSize: '每页条数',
 }
 
 const VALUE_LABEL: Record<string, string> = {
@@ -299,7 +314,7 @@ export function showValue(key: string, v: unknown): string {
     return v
   }
   if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.length ? v.join('、') : '（空）'
-  // An export's filters: "关键字：消防；状态：整改中", or 全部 without any.
+  // An export's or a search's filters: "关键字：消防；状态：整改中", or 全部 without any.
   if (key === 'filters' && isObj(v)) {
     const parts = Object.entries(v).map(([k, x]) => `${FIELD_LABEL[k] ?? k}：${showValue(k, x)}`)
     return parts.length ? parts.join('；') : '（全部）'

@@ -45,6 +45,8 @@ export interface SecurityPolicy {
   inactiveAccountDays: number
   /** Where management accounts may sign in from (IPs or networks); empty: anywhere. */
   adminNetworks: string[]
+  /** 三员分立: no role holds two administrators' duties; roles are given by role:assign holders. */
+  separationOfDuties: boolean
 }
 
 /** POST /api/auth/second-factor/setup */
@@ -119,6 +121,8 @@ export interface Permission {
 export interface PermissionsResponse {
   items: Permission[]
   dataScopes: { key: DataScope; label: string }[]
+  /** 三员分立: the system, security and audit administrators' permissions. */
+  duties: { label: string; permissions: string[] }[]
 }
 
 export interface DictType {

@@ -26,14 +26,17 @@ describe('actionLabel', () => {
       .map((f) => readFileSync(resolve(dir, f), 'utf8'))
       .join('\n')
     // record(c, who, "action", "target", ...) with literal names; a ternary's two actions as well.
-    // Exports are recorded by their routes: record_export(c.db, c.caller(), "action", "target", ...).
+    // Exports and log searches are recorded by their routes: record_read(c.db, c.caller(), "action", "target", ...),
+    // recorded_search(c, answer, "action", "target").
     const handlers = readdirSync(resolve(dir, '../http/handlers'))
       .filter((f) => f.endsWith('.cpp'))
       .map((f) => readFileSync(resolve(dir, '../http/handlers', f), 'utf8'))
       .join('\n')
-    const exports = [...handlers.matchAll(/record_export\([^,]+, [^,]+, ("[\w.]+"), "(\w+)"/g)]
+    const exports = [...handlers.matchAll(/record_read\([^,]+, [^,]+, ("[\w.]+"), "(\w+)"/g)]
     expect(exports.length).toBe(3)
-    const calls = [...source.matchAll(/record\(\w+, \w+, ([^;]*?), "(\w+)"/g), ...exports]
+    const searches = [...handlers.matchAll(/recorded_search\(c, [^;]*?("[\w.]+"), "(\w+)"\)/g)]
+    expect(searches.map((m) => m[1])).toEqual(['"audit.query"', '"audit.verify"', '"loginlog.query"'])
+    const calls = [...source.matchAll(/record\(\w+, \w+, ([^;]*?), "(\w+)"/g), ...exports, ...searches]
     const actions = calls.flatMap((m) => [...m[1].matchAll(/"([\w.-]+\.[\w-]+)"/g)].map((a) => a[1]))
     const targets = calls.map((m) => m[2])
     expect(actions.length).toBeGreaterThan(40)
