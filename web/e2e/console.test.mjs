@@ -258,6 +258,21 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('turning 三员分立 on while the admin role mixes duties is refused with the roles named; nothing is saved', async () => {
+    const page = await newPage()
+    await consoleLogin(page, 'secadmin')
+    await page.goto(`${BASE}/security-policy`)
+    await page.waitForFunction(() => document.querySelector('[data-test="lockMinutes"] input')?.value === '30')
+    await page.locator('[data-test="separationOfDuties"]').click()
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/security-policy') && r.request().method() === 'PUT')
+    await page.locator('[data-test="policy-save"]').click()
+    assert.equal((await saved).status(), 409)
+    assert.match(await page.locator('[data-test="separation-error"]').innerText(), /专班管理员（\d+ 人）/)
+    const sec = await apiLogin('secadmin')
+    assert.equal((await sec.get('/api/security-policy')).separationOfDuties, false)
+    await page.context().close()
+  })
+
   it('an expired session sends the user back to login and then to where they were', async () => {
     const page = await newPage()
     await consoleLogin(page, 'admin')

@@ -5,19 +5,19 @@ export interface FieldAction {
   title: string
   icon: string
   to: RouteLocationRaw
-  /** Shown only to holders of this permission (none: everyone). */
-  perm?: string
+  /** Shown only to holders of this permission. */
+  perm: string
 }
 
 // Field actions on the mobile home page.
 export const FIELD_ACTIONS: FieldAction[] = [
-  { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' } },
-  { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' } },
-  { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } } },
+  { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' }, perm: 'permit:read' },
+  { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' }, perm: 'permit:read' },
+  { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } }, perm: 'permit:read' },
   { key: 'grid-patrol', title: '网格巡查', icon: 'guide-o', to: { name: 'grid-patrol' }, perm: 'inspection:write' },
 ]
 
 /** The actions the holder of `permissions` sees. */
 export function fieldActions(permissions: readonly string[]): FieldAction[] {
-  return FIELD_ACTIONS.filter((a) => !a.perm || permissions.includes(a.perm))
+  return FIELD_ACTIONS.filter((a) => permissions.includes(a.perm))
 }
