@@ -225,7 +225,7 @@ TEST_F(StoreTest, MigrationsAreRecordedAndIdempotent) {
 
 TEST_F(StoreTest, DemoLoadsOnceAndReturnsTheSameLogins) {
   auto again = app::load_demo(*db);
-  EXPECT_EQ(again.size(), 10u);
+  EXPECT_EQ(again.size(), 12u);
   EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM org_units WHERE kind = 'department'"); }), 9);
 }
 
