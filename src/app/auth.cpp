@@ -322,7 +322,8 @@ std::optional<Authenticated> authenticate_session(store::Db& db, const std::stri
   if (!caller) return std::nullopt;
   bool expired = policy->password_max_age_days > 0 &&
                  now - clock::parse_iso(s->password_changed).value_or(now) > std::chrono::days(policy->password_max_age_days);
-  return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->must_enroll_second_factor, s->csrf, false};
+  return Authenticated{std::move(*caller), s->must_change_password || expired, expired, s->must_enroll_second_factor, s->csrf, false,
+                       std::move(policy)};
 }
 
 std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::string& token, const std::string& ip) {
@@ -340,7 +341,7 @@ std::optional<Authenticated> authenticate_api_token(store::Db& db, const std::st
     });
   auto caller = cached_caller(db, (*t)["user_id"], ip);
   if (!caller) return std::nullopt;
-  return Authenticated{std::move(*caller), false, false, false, "", true};
+  return Authenticated{std::move(*caller), false, false, false, "", true, security_policy(db)};
 }
 
 json me(store::Db& db, const Authenticated& a) {

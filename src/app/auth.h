@@ -75,6 +75,7 @@ struct Authenticated {
   bool must_enroll_second_factor = false;  // the role requires a second factor the user has not set up (sessions only)
   std::string csrf;        // empty for API tokens
   bool via_token = false;  // API token: no cookie, no CSRF
+  std::shared_ptr<const SecurityPolicy> policy;  // the policy in force for this request
 };
 
 // A password accepted: a session, or, for a user with a second factor, a challenge (a token, valid

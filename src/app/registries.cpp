@@ -1,6 +1,5 @@
 #include "app/registries.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <regex>
@@ -705,7 +704,7 @@ json get_person(store::Db& db, const Caller& who, long long id) {
 json reveal_person(store::Db& db, const Caller& who, long long id, const json& body) {
   Input in(body);
   std::string reason = in.str("reason", 100, "查看原因");
-  if (std::count_if(reason.begin(), reason.end(), [](unsigned char ch) { return (ch & 0xC0) != 0x80; }) < 2)
+  if (validate::utf8_length(reason).value_or(0) < 2)
     throw bad_request("INVALID_VALUE", "请写明查看完整信息的原因（至少 2 个字）", "reason");
   return db.write([&](store::Conn& c) {
     json full = person_by_id(c, who, id, Pii::Full);

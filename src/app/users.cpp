@@ -82,14 +82,13 @@ ApiError duties_mixed(const std::string& role_name, const std::string& labels, c
 }
 
 // Who may give `role_id` to user `user_id` (0: a new account). Nobody changes their own role. A role that grants
-// nothing, any user administrator. Else a holder of role:assign; without it, without 三员分立, only a role whose
-// permissions the caller holds itself. A 全部数据 role needs that scope too; under 三员分立 no role mixing duties.
-void check_role_assignable(store::Conn& c, const Caller& who, long long role_id, long long user_id) {
+// nothing, any user administrator. Else a holder of role:assign; without it, without 三员分立 (`separation`), only a
+// role whose permissions the caller holds itself. A 全部数据 role needs that scope too; under 三员分立 no role mixing duties.
+void check_role_assignable(store::Conn& c, const Caller& who, long long role_id, long long user_id, bool separation) {
   auto r = c.row("SELECT name, permissions, data_scope FROM roles WHERE id = ?", {role_id});
   if (!r) throw bad_request("ROLE_NOT_FOUND", "角色不存在", "roleId");
   if (user_id == who.user_id) throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "不能修改本人的角色", "roleId");
   auto permissions = split_permissions((*r)["permissions"].get<std::string>());
-  bool separation = read_security_policy(c).separation_of_duties;
   if (std::string mixed = mixed_duties(permissions); separation && !mixed.empty()) throw duties_mixed((*r)["name"].get<std::string>(), mixed, "roleId");
   if (permissions.empty()) return;
   if ((*r)["data_scope"] == "all" && who.scope != access::DataScope::All)
@@ -101,11 +100,9 @@ void check_role_assignable(store::Conn& c, const Caller& who, long long role_id,
     if (!who.has(p)) throw ApiError(403, "ROLE_NOT_ASSIGNABLE", "不能授予超出本人权限的角色", "roleId");
 }
 
-// Under 三员分立, after a change to users or roles: every duty still has an active holder, so that nobody is locked
-// out of user, role or audit administration (no-op without it).
-void check_duties_kept(store::Conn& c, const std::string& field) {
-  if (read_security_policy(c).separation_of_duties) check_separation(c, field);
-}
+// Whether 三员分立 is on, as this transaction sees it (not the process's copy): a policy change commits either
+// before this write's checks or after it.
+bool separation_on(store::Conn& c) { return read_security_policy(c).separation_of_duties; }
 
 void check_unique_user(store::Conn& c, const std::string& column, const std::string& value, long long except_id) {
   if (c.row("SELECT id FROM users WHERE " + column + " = ? AND id <> ?", {value, except_id})) {
@@ -158,7 +155,7 @@ json create_user(store::Db& db, const Caller& who, const json& body) {
   if (auto problem = validate::password_problem(password)) throw bad_request("PASSWORD_WEAK", *problem, "password");
   db.read([&](store::Conn& c) {
     check_org_unit_in_scope(c, who, org_unit_id);
-    check_role_assignable(c, who, role_id, 0);
+    check_role_assignable(c, who, role_id, 0, separation_on(c));
   });
   std::string hash = hash_password(password);  // slow: outside the write transaction
   return db.write([&](store::Conn& c) {
@@ -186,11 +183,12 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
     c.changed(store::Topic::Access);
     json before = scoped_user(c, who, id);
     check_org_unit_in_scope(c, who, org_unit_id);
-    if (role_id != before["roleId"]) check_role_assignable(c, who, role_id, id);
+    bool role_changed = role_id != before["roleId"], separation = role_changed && separation_on(c);
+    if (role_changed) check_role_assignable(c, who, role_id, id, separation);
     check_unique_user(c, "phone", phone, id);
     c.exec("UPDATE users SET name = ?, phone = ?, org_unit_id = ?, role_id = ?, updated_at = ? WHERE id = ?",
            {name, phone, org_unit_id, role_id, now_iso(), id});
-    if (role_id != before["roleId"]) check_duties_kept(c, "roleId");
+    if (separation) check_separation(c, "roleId");
     json after = scoped_user(c, kUnscoped, id);
     record(c, who, "user.update", "user", std::to_string(id), audit_view(before), audit_view(after));
     return present_user(after, who);
@@ -204,9 +202,10 @@ json assign_user_role(store::Db& db, const Caller& who, long long id, const json
     c.changed(store::Topic::Access);
     json before = scoped_user(c, who, id);
     if (role_id == before["roleId"]) return present_user(before, who);
-    check_role_assignable(c, who, role_id, id);
+    bool separation = separation_on(c);
+    check_role_assignable(c, who, role_id, id, separation);
     c.exec("UPDATE users SET role_id = ?, updated_at = ? WHERE id = ?", {role_id, now_iso(), id});
-    check_duties_kept(c, "roleId");
+    if (separation) check_separation(c, "roleId");
     json after = scoped_user(c, kUnscoped, id);
     auto role_of = [](const json& u) { return json{{"roleId", u["roleId"]}, {"roleName", u["roleName"]}}; };
     record(c, who, "user.role_assign", "user", std::to_string(id), role_of(before), role_of(after));
@@ -245,7 +244,7 @@ json set_user_enabled(store::Db& db, const Caller& who, long long id, bool enabl
     if (id == who.user_id && !enabled) throw conflict("CANNOT_DISABLE_SELF", "不能停用自己的账号");
     c.exec("UPDATE users SET status = ?, updated_at = ? WHERE id = ?", {std::string(enabled ? "active" : "disabled"), now_iso(), id});
     if (!enabled) c.exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now_iso(), id});
-    check_duties_kept(c, "");
+    if (separation_on(c)) check_separation(c, "");
     json after = scoped_user(c, who, id);
     record(c, who, enabled ? "user.enable" : "user.disable", "user", std::to_string(id), json{{"status", before["status"]}},
            json{{"status", after["status"]}});
@@ -477,9 +476,8 @@ void save_role_units(store::Conn& c, long long role_id, const std::vector<long l
 }
 
 // Under 三员分立 a role holds at most one administrator's duties.
-void check_role_duties(store::Conn& c, const RoleFields& f) {
-  if (std::string mixed = mixed_duties(f.permissions); !mixed.empty() && read_security_policy(c).separation_of_duties)
-    throw duties_mixed(f.name, mixed, "permissions");
+void check_role_duties(const RoleFields& f, bool separation) {
+  if (std::string mixed = mixed_duties(f.permissions); separation && !mixed.empty()) throw duties_mixed(f.name, mixed, "permissions");
 }
 
 std::string join_permissions(const std::vector<std::string>& perms) {
@@ -520,7 +518,7 @@ json create_role(store::Db& db, const Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
     if (c.row("SELECT id FROM roles WHERE key = ?", {key})) throw conflict("ROLE_KEY_TAKEN", "角色标识已存在", "key");
-    check_role_duties(c, f);
+    check_role_duties(f, separation_on(c));
     std::string now = now_iso();
     long long id = c.insert(
         "INSERT INTO roles (key, name, data_scope, permissions, builtin, second_factor, created_at, updated_at) "
@@ -545,11 +543,12 @@ json update_role(store::Db& db, const Caller& who, long long id, const json& bod
     if (id == who.role_id &&
         (f.scope != before["dataScope"] || json(f.permissions) != before["permissions"] || second_factor != before["secondFactor"]))
       throw conflict("ROLE_PROTECTED", "不能修改本人所属角色的权限、数据范围或登录验证，请由其他管理员修改");
-    check_role_duties(c, f);
+    bool separation = separation_on(c);
+    check_role_duties(f, separation);
     c.exec("UPDATE roles SET name = ?, data_scope = ?, permissions = ?, second_factor = ?, updated_at = ? WHERE id = ?",
            {f.name, f.scope, join_permissions(f.permissions), static_cast<long long>(second_factor), now_iso(), id});
     save_role_units(c, id, f.units);
-    check_duties_kept(c, "permissions");
+    if (separation) check_separation(c, "permissions");
     json after = role_by_id(c, id);
     record(c, who, "role.update", "role", std::to_string(id), before, after);
     return after;
@@ -678,7 +677,7 @@ json create_api_token(store::Db& db, const Caller& who, const json& body) {
                       params);
     if (!user) throw bad_request("USER_NOT_FOUND", "令牌代表的用户不存在或已停用", "userId");
     // A token acts as its user: under 三员分立 one for an administrator would hand that duty to whoever holds it.
-    if (read_security_policy(c).separation_of_duties && !access::duties_held(split_permissions((*user)["permissions"].get<std::string>())).empty())
+    if (separation_on(c) && !access::duties_held(split_permissions((*user)["permissions"].get<std::string>())).empty())
       throw ApiError(403, "TOKEN_USER_NOT_ALLOWED", "三员分立已开启：接口令牌只能代表业务账号，不能代表管理员账号", "userId");
     long long id = c.insert(
         "INSERT INTO api_tokens (name, token_hash, prefix, user_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",

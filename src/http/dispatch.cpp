@@ -116,9 +116,9 @@ Reply dispatch(const Route& route, const Request& req, store::Db& db) {
         return Reply::error(403, "CSRF_INVALID", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
       if (ctx.auth->must_change_password && !route.before_password_change)
         return Reply::error(403, "PASSWORD_CHANGE_REQUIRED", ctx.auth->password_expired
-                                                                 ? "密码已超过 " + std::to_string(app::security_policy(db)->password_max_age_days) + " 天未修改，请先修改密码"
+                                                                 ? "密码已超过 " + std::to_string(ctx.auth->policy->password_max_age_days) + " 天未修改，请先修改密码"
                                                                  : "首次登录或密码已重置，请先修改密码");
-      if (!app::address_allowed(*app::security_policy(db), ctx.caller())) throw app::address_refused(ctx.caller().ip);
+      if (!app::address_allowed(*ctx.auth->policy, ctx.caller())) throw app::address_refused(ctx.caller().ip);
       if (ctx.auth->must_enroll_second_factor && !route.before_password_change)
         return Reply::error(403, "SECOND_FACTOR_REQUIRED", "您的角色要求登录时使用动态口令，请先绑定手机验证器");
       if (route.guard == Guard::Permission && !ctx.caller().has(route.permission))
