@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config ccache python3
   librestinio-dev libasio-dev libfmt-dev libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
-  libsodium-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
+  libsodium-dev libssl-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libxlsxwriter-dev
   libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients libjemalloc-dev libpcre2-dev rapidjson-dev
   postgresql postgresql-client

@@ -34,4 +34,6 @@ as_postgres "$bindir/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" \
 as_postgres "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres huoyan
 
 export HUOYAN_PG_URL="postgresql://postgres@127.0.0.1:$port/huoyan"
+# The throwaway database's field key goes with it.
+export HUOYAN_KEY_FILE="$dir/huoyan.key"
 "$@"

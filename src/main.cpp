@@ -40,6 +40,7 @@ namespace {
 
 struct Config {
   std::string db = "sqlite:data/huoyan.db";
+  std::string key_file;  // empty: beside the SQLite file, or data/huoyan.key (store::Db::open)
   std::string listen = "127.0.0.1:8080";
   std::string web_root = "web/dist";
   std::string town = "示例镇";
@@ -58,6 +59,7 @@ void apply_file_and_env(Config& c, const std::string& path) {
   if (!path.empty()) {
     auto t = toml::parse_file(path);
     c.db = t["database"]["url"].value_or(c.db);
+    c.key_file = t["database"]["key_file"].value_or(c.key_file);
     c.listen = t["server"]["listen"].value_or(c.listen);
     c.web_root = t["server"]["web_root"].value_or(c.web_root);
     c.workers = t["server"]["workers"].value_or(c.workers);
@@ -73,6 +75,7 @@ void apply_file_and_env(Config& c, const std::string& path) {
     if (const char* v = std::getenv(name); v && *v) out = v;
   };
   env("HUOYAN_DB", c.db);
+  env("HUOYAN_KEY_FILE", c.key_file);
   env("HUOYAN_LISTEN", c.listen);
   env("HUOYAN_WEB_ROOT", c.web_root);
   env("HUOYAN_TOWN", c.town);
@@ -81,12 +84,12 @@ void apply_file_and_env(Config& c, const std::string& path) {
 
 // The server asks for a connection per thread that may query, so no request waits for one while its thread
 // could run (PostgreSQL's time per query is mostly the round trip).
-std::unique_ptr<store::Db> open_db(const std::string& url, int connections = 4) {
-  if (url.rfind("sqlite:", 0) == 0) {
-    auto dir = std::filesystem::path(url.substr(7)).parent_path();
-    if (!dir.empty() && url.substr(7) != ":memory:") std::filesystem::create_directories(dir);
+std::unique_ptr<store::Db> open_db(const Config& c, int connections = 4) {
+  if (c.db.rfind("sqlite:", 0) == 0) {
+    auto dir = std::filesystem::path(c.db.substr(7)).parent_path();
+    if (!dir.empty() && c.db.substr(7) != ":memory:") std::filesystem::create_directories(dir);
   }
-  return store::Db::open(url, connections);
+  return store::Db::open(c.db, connections, c.key_file);
 }
 
 int run_serve(const Config& c) {
@@ -109,7 +112,7 @@ int run_serve(const Config& c) {
   o.trust_proxy = c.trust_proxy;
   o.secure_cookies = c.secure_cookies;
   o.bulk_threads = std::max(1, o.worker_threads / 2);
-  auto db = open_db(c.db, o.worker_threads + o.write_threads + o.bulk_threads + 2);  // + the timers and the device gateway
+  auto db = open_db(c, o.worker_threads + o.write_threads + o.bulk_threads + 2);  // + the timers and the device gateway
   auto boot = app::bootstrap(*db, c.town);
   if (boot.initial_admin_password)
     std::cout << "已创建首个管理员账号：admin  初始密码：" << *boot.initial_admin_password
@@ -166,7 +169,9 @@ int run_backup(const Config& c, const std::string& out) {
     std::cerr << "备份失败：" << err << "\n";
     return 1;
   }
-  std::cout << "已备份到 " << target << "\n";
+  std::cout << "已备份到 " << target << "\n"
+            << "加密字段的密钥文件 " << store::key_file_for(c.db, c.key_file)
+            << " 不在备份中：请另行保存一份（与备份分开存放）；恢复时两者都要\n";
   return 0;
 }
 
@@ -200,7 +205,7 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   Config config;
   std::string config_file;
-  std::string db_arg, listen_arg, web_root_arg;
+  std::string db_arg, key_file_arg, listen_arg, web_root_arg;
   cli.add_option("--config", config_file, "TOML 配置文件");
   cli.add_option("--db", db_arg, "数据库：sqlite:PATH（默认 data/huoyan.db）或 postgresql://...");
 
@@ -248,6 +253,7 @@ int main(int argc, char** argv) {
   routes->add_flag("--json", routes_json, "JSON 格式");
   for (auto* sub : {serve, migrate, demo, backup, verify, simulate}) {
     sub->add_option("--db", db_arg, "数据库 URL");
+    sub->add_option("--key-file", key_file_arg, "加密字段的密钥文件（默认：SQLite 库文件名加 .key；PostgreSQL 为 data/huoyan.key）");
     sub->add_option("--config", config_file, "TOML 配置文件");
   }
   CLI11_PARSE(cli, argc, argv);
@@ -255,6 +261,7 @@ int main(int argc, char** argv) {
   try {
     apply_file_and_env(config, config_file);
     if (!db_arg.empty()) config.db = db_arg;
+    if (!key_file_arg.empty()) config.key_file = key_file_arg;
     if (!listen_arg.empty()) config.listen = listen_arg;
     if (!web_root_arg.empty()) config.web_root = web_root_arg;
     if (!mqtt_arg.empty()) config.mqtt = mqtt_arg;
@@ -270,7 +277,7 @@ int main(int argc, char** argv) {
       std::cout << bench::run_match(match_machines, match_events).dump() << "\n";
       return 0;
     }
-    auto db = open_db(config.db);
+    auto db = open_db(config);
     if (*migrate) {
       auto boot = app::bootstrap(*db, config.town);
       std::cout << "迁移完成：本次执行 " << boot.migrations_applied << " 个，当前版本 " << store::schema_version(*db) << "\n";

@@ -183,7 +183,29 @@ Session start_session(store::Conn& c, long long user_id, const std::string& user
 int64_t current_step() {
   return std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count() / totp::kStepSeconds;
 }
+
+// A second factor's secret as stored (sealed under the field key), back as the raw bytes its codes need.
+// The key was checked against the database at start, so a secret that does not open was altered.
+std::string open_totp_secret(const store::Db& db, const std::string& stored) {
+  auto base32 = db.field_key().open(stored);
+  if (!base32) throw std::runtime_error("a second-factor secret does not open with the field key (altered in the database?)");
+  return totp::base32_decode(*base32).value_or("");
+}
 }  // namespace
+
+void seal_second_factor_secrets(store::Db& db) {
+  db.write([&](store::Conn& c) {
+    for (const char* column : {"totp_secret", "totp_pending_secret"}) {
+      std::string col = column;
+      auto plain = c.rows("SELECT id, " + col + " AS secret FROM users WHERE " + col + " IS NOT NULL AND " + col +
+                          " NOT LIKE 'sm4:%'");
+      store::as_int(plain, {"id"});
+      for (const auto& r : plain)
+        c.exec("UPDATE users SET " + col + " = ? WHERE id = ?",
+               {db.field_key().seal(r["secret"].get<std::string>()), r["id"].get<long long>()});
+    }
+  });
+}
 
 LoginResult login(store::Db& db, const std::string& login_name, const std::string& password, const std::string& ip,
                   const std::string& user_agent) {
@@ -242,7 +264,7 @@ Session login_second_factor(store::Db& db, const std::string& challenge, const s
   std::string username = (*row)["username"];
   if ((*row)["status"] != "active") throw ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员");
   if (is_locked((*row)["locked_until"])) throw locked_error((*row)["locked_until"]);
-  auto secret = totp::base32_decode((*row)["totp_secret"].get<std::string>()).value_or("");
+  auto secret = open_totp_secret(db, (*row)["totp_secret"].get<std::string>());
   auto step = totp::match(secret, code, current_step(), (*row)["totp_last_step"]);
   if (!step) {
     const auto& policy = *security_policy(db);
@@ -408,7 +430,7 @@ json start_second_factor(store::Db& db, const access::Caller& who) {
   db.write([&](store::Conn& c) {
     if (c.text("SELECT totp_enrolled_at FROM users WHERE id = ? AND totp_enrolled_at IS NOT NULL", {who.user_id}))
       throw conflict("SECOND_FACTOR_ENROLLED", "已绑定动态口令；如需更换手机或验证器，请联系管理员重置");
-    c.exec("UPDATE users SET totp_pending_secret = ? WHERE id = ?", {secret, who.user_id});
+    c.exec("UPDATE users SET totp_pending_secret = ? WHERE id = ?", {db.field_key().seal(secret), who.user_id});
   });
   std::string uri = totp::key_uri("火眼", who.username, secret);
   return json{{"secret", secret}, {"uri", uri}, {"qrSvg", qr_svg(uri, 5)}};
@@ -418,7 +440,7 @@ void confirm_second_factor(store::Db& db, const access::Caller& who, const std::
   db.write([&](store::Conn& c) {
     auto pending = c.text("SELECT totp_pending_secret FROM users WHERE id = ? AND totp_enrolled_at IS NULL", {who.user_id});
     if (!pending) throw conflict("SECOND_FACTOR_NOT_STARTED", "请先获取绑定二维码，再输入动态口令", "code");
-    auto step = totp::match(totp::base32_decode(*pending).value_or(""), code, current_step(), 0);
+    auto step = totp::match(open_totp_secret(db, *pending), code, current_step(), 0);
     if (!step) throw bad_request("TOTP_WRONG", "动态口令不正确，请确认验证器已添加本账号且手机时间准确", "code");
     c.changed(store::Topic::Access);
     c.exec("UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enrolled_at = ?, "

@@ -98,6 +98,9 @@ nlohmann::json start_second_factor(store::Db& db, const access::Caller& who);
 // The first code from the app for the secret being set up: from now on login asks for a code. TOTP_WRONG,
 // SECOND_FACTOR_NOT_STARTED.
 void confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code);
+// Seals the second-factor secrets still stored in the clear (written before they were sealed); at start-up,
+// once the field key is loaded.
+void seal_second_factor_secrets(store::Db& db);
 void logout(store::Db& db, const std::string& token, const access::Caller& who);
 
 // nullopt when the token is unknown, ended, idle too long, or its user is disabled.

@@ -15,9 +15,14 @@ struct BootstrapResult {
   std::optional<std::string> initial_admin_password;
 };
 
-// Migrates, creates missing built-in roles, the town root and, on an empty
+// Migrates, loads the field key, creates missing built-in roles, the town root and, on an empty
 // database, the first administrator `admin`. Safe to run at every start.
 BootstrapResult bootstrap(store::Db& db, const std::string& town_name);
+
+// Gives `db` its field key (domain/field_cipher.h) from db.key_file(), creating the file (mode 0600) for a
+// database that has no key yet; an in-memory database gets a key of its own. The database keeps the key's
+// check value: a start with another key file, or without the file once the database has a key, is refused.
+void load_field_key(store::Db& db);
 
 // Inserts an org unit under `parent` (0 for the root) and sets its path.
 long long add_org(store::Conn& c, long long parent, const std::string& parent_path, const std::string& kind,

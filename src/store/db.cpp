@@ -556,9 +556,16 @@ void configure_sqlite(soci::session& s) {
 }
 }  // namespace
 
-std::unique_ptr<Db> Db::open(const std::string& url, int pool_size) {
+std::string key_file_for(const std::string& url, const std::string& configured) {
+  if (!configured.empty()) return configured;
+  if (url == "sqlite::memory:") return "";
+  return url.rfind("sqlite:", 0) == 0 ? url.substr(7) + ".key" : "data/huoyan.key";
+}
+
+std::unique_ptr<Db> Db::open(const std::string& url, int pool_size, const std::string& key_file) {
   std::unique_ptr<Db> db(new Db());
   db->url_ = url;
+  db->key_file_ = key_file_for(url, key_file);
   db->pool_size_ = pool_size;
   db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
   if (url.rfind("sqlite:", 0) == 0) {
@@ -852,6 +859,11 @@ Db::Tx::~Tx() {
       }
     c.n_.pg_generic = -1;  // a SET in the transaction is undone
   }
+}
+
+const field_cipher::Key& Db::field_key() const {
+  if (!field_key_) throw std::logic_error("the field key is not loaded (app::bootstrap)");
+  return *field_key_;
 }
 
 PoolStats Db::stats() const { return {pool_size_ + (sqlite_writer_ ? 1 : 0), in_use_.load(), waits_.load()}; }

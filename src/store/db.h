@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "domain/field_cipher.h"
+
 namespace soci {
 class session;
 class connection_pool;
@@ -139,6 +141,10 @@ class Conn {
 // reads it, for a value a statement uses more than once) into "$N". Do not mix the two in one statement.
 std::string number_placeholders(std::string_view sql);
 
+// Where the field key (domain/field_cipher.h) of the database at `url` is kept: `configured` when given, else
+// beside a SQLite file ("PATH.key"), or data/huoyan.key for PostgreSQL; empty for an in-memory database.
+std::string key_file_for(const std::string& url, const std::string& configured);
+
 struct PoolStats {
   int size = 0;
   int in_use = 0;
@@ -148,12 +154,19 @@ struct PoolStats {
 class Db {
  public:
   // url: "sqlite:PATH" (":memory:" for tests) or "postgresql://user@host:port/db".
-  static std::unique_ptr<Db> open(const std::string& url, int pool_size = 4);
+  // key_file: where the database's field key is kept (key_file_for). The key is loaded by app::bootstrap.
+  static std::unique_ptr<Db> open(const std::string& url, int pool_size = 4, const std::string& key_file = "");
   ~Db();
 
   Dialect dialect() const { return dialect_; }
   std::string_view kind() const { return dialect_ == Dialect::Sqlite ? "sqlite" : "postgresql"; }
   const std::string& url() const { return url_; }
+  // Empty for an in-memory database, whose key lives and dies with the process.
+  const std::string& key_file() const { return key_file_; }
+  // Throws until set_field_key() has been called (app::bootstrap does, at every start).
+  const field_cipher::Key& field_key() const;
+  void set_field_key(const field_cipher::Key& key) { field_key_ = key; }
+  bool has_field_key() const { return field_key_.has_value(); }
 
   // Runs f(Conn&) on a reader connection.
   template <class F>
@@ -232,6 +245,8 @@ class Db {
 
   Dialect dialect_ = Dialect::Sqlite;
   std::string url_;
+  std::string key_file_;
+  std::optional<field_cipher::Key> field_key_;  // set once at start, before any request
   std::unique_ptr<soci::connection_pool> pool_;
   std::unique_ptr<soci::session> sqlite_writer_;
   // Keyed by SOCI's backend object of each connection; filled by open(), read-only after.

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, request, expectError, expectStatus, getCookie, Client, createUserAndLogin, createRole, orgUnits,
-  totpCode, setServerClock, resetServerClock, MISSING_ID,
+  totpCode, setServerClock, resetServerClock, MISSING_ID, sqlOk,
 } from './lib.mjs';
 
 let admin;
@@ -28,6 +28,15 @@ after(async () => {
 });
 
 const serverNow = () => Date.now() + offsetMs;
+
+/** 等保 数据保密性: the database holds the secret only sealed (SM4 and HMAC-SM3, src/domain/field_cipher.h). */
+function assertSealed(stored, secret) {
+  assert.match(stored, /^sm4:[A-Za-z0-9+/]+=*$/);
+  const raw = Buffer.from(stored.slice(4), 'base64');
+  assert.equal(raw.length, 16 + secret.length + 32, 'IV, the base32 secret encrypted, tag');
+  for (const form of [secret, Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('base64')])
+    assert.ok(!stored.includes(form), 'the secret is stored readable');
+}
 /** Moves the server clock on, so that the next code is of a step not used yet. */
 async function laterBy(seconds) {
   offsetMs += seconds * 1000;
@@ -89,6 +98,7 @@ test('the demo admin needs no second factor; a role can require one, and its new
   // a second setup before confirming replaces the secret: the first one's code no longer fits
   const again = expectStatus(await client.post('/api/auth/second-factor/setup', {}), 200);
   assert.notEqual(again.secret, setup.secret);
+  assertSealed(sqlOk(`SELECT totp_pending_secret FROM users WHERE id = ${user.id}`), again.secret);
   expectError(await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, serverNow()) }), 400, 'TOTP_WRONG', 'code');
   expectError(await client.post('/api/auth/second-factor/confirm', { code: totpCode(again.secret, serverNow() - 5 * 60000) }),
     400, 'TOTP_WRONG', 'code');
@@ -100,6 +110,8 @@ test('the demo admin needs no second factor; a role can require one, and its new
   expectStatus(await client.get('/api/users'), 200);
   expectError(await client.post('/api/auth/second-factor/setup', {}), 409, 'SECOND_FACTOR_ENROLLED', null);
 
+  assertSealed(sqlOk(`SELECT totp_secret FROM users WHERE id = ${user.id}`), again.secret);
+  assert.equal(sqlOk(`SELECT COUNT(*) FROM users WHERE id = ${user.id} AND totp_pending_secret IS NULL`), '1');
   const listed = await admin.getOk(`/api/users/${user.id}`);
   assert.equal(listed.secondFactorEnrolled, true);
   const audit = (await admin.getOk(`/api/audit-logs?action=auth.second_factor_enable&targetId=${user.id}`)).items;

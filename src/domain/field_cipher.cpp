@@ -1,0 +1,116 @@
+#include "domain/field_cipher.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <stdexcept>
+
+namespace huoyan::field_cipher {
+namespace {
+
+constexpr std::string_view kPrefix = "sm4:";
+constexpr size_t kIvBytes = 16, kTagBytes = 32;
+
+std::array<unsigned char, 32> hmac_sm3(const unsigned char* key, size_t key_len, std::string_view data) {
+  std::array<unsigned char, 32> out{};
+  size_t out_len = 0;
+  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SM3", nullptr, key, key_len, reinterpret_cast<const unsigned char*>(data.data()),
+                 data.size(), out.data(), out.size(), &out_len) ||
+      out_len != out.size())
+    throw std::runtime_error("HMAC-SM3 unavailable in this OpenSSL");
+  return out;
+}
+
+// SM4-CTR is its own inverse: the same call encrypts and decrypts.
+std::string sm4_ctr(const unsigned char* key, const unsigned char* iv, std::string_view in) {
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  std::string out(in.size(), '\0');
+  int len = 0, tail = 0;
+  if (!ctx || !EVP_EncryptInit_ex(ctx.get(), EVP_sm4_ctr(), nullptr, key, iv) ||
+      !EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                         reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size())) ||
+      !EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &tail))
+    throw std::runtime_error("SM4-CTR unavailable in this OpenSSL");
+  return out;
+}
+
+std::string_view as_text(const unsigned char* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
+
+}  // namespace
+
+Key Key::generate() {
+  Key k;
+  randombytes_buf(k.master_.data(), k.master_.size());
+  k.derive();
+  return k;
+}
+
+std::optional<Key> Key::from_hex(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  Key k;
+  size_t written = 0;
+  if (text.size() != 2 * kBytes ||
+      sodium_hex2bin(k.master_.data(), k.master_.size(), text.data(), text.size(), nullptr, &written, nullptr) != 0 ||
+      written != kBytes)
+    return std::nullopt;
+  k.derive();
+  return k;
+}
+
+std::string Key::hex() const {
+  std::string out(2 * kBytes + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), master_.data(), master_.size());
+  out.pop_back();
+  return out;
+}
+
+void Key::derive() {
+  auto cipher = hmac_sm3(master_.data(), master_.size(), "huoyan field cipher");
+  std::copy_n(cipher.begin(), cipher_key_.size(), cipher_key_.begin());
+  mac_key_ = hmac_sm3(master_.data(), master_.size(), "huoyan field mac");
+}
+
+std::string Key::seal(std::string_view plain) const {
+  std::string raw(kIvBytes, '\0');
+  randombytes_buf(raw.data(), kIvBytes);
+  raw += sm4_ctr(cipher_key_.data(), reinterpret_cast<const unsigned char*>(raw.data()), plain);
+  auto tag = hmac_sm3(mac_key_.data(), mac_key_.size(), raw);
+  raw.append(as_text(tag.data(), tag.size()));
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();  // the terminating NUL
+  return std::string(kPrefix) + out;
+}
+
+std::optional<std::string> Key::open(std::string_view sealed) const {
+  if (!is_sealed(sealed)) return std::nullopt;
+  sealed.remove_prefix(kPrefix.size());
+  std::string raw(sealed.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), sealed.data(), sealed.size(), nullptr,
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      len < kIvBytes + kTagBytes)
+    return std::nullopt;
+  raw.resize(len);
+  std::string_view body(raw.data(), len - kTagBytes);
+  auto tag = hmac_sm3(mac_key_.data(), mac_key_.size(), body);
+  if (sodium_memcmp(tag.data(), raw.data() + body.size(), kTagBytes) != 0) return std::nullopt;
+  return sm4_ctr(cipher_key_.data(), reinterpret_cast<const unsigned char*>(raw.data()), body.substr(kIvBytes));
+}
+
+std::string Key::check_value() const {
+  auto v = hmac_sm3(master_.data(), master_.size(), "huoyan field key check");
+  std::string out(2 * v.size() + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), v.data(), v.size());
+  out.pop_back();
+  return out;
+}
+
+bool is_sealed(std::string_view text) { return text.substr(0, kPrefix.size()) == kPrefix; }
+
+}  // namespace huoyan::field_cipher

@@ -1,0 +1,38 @@
+#pragma once
+// Sealing of sensitive fields stored in the database (等保 2.0 数据保密性: 鉴别数据 and 重要个人信息 are kept
+// encrypted, under a key kept outside the database). 国密 algorithms: SM4 in counter mode encrypts, HMAC-SM3
+// over the IV and the ciphertext authenticates (encrypt-then-MAC), each with its own key derived from the
+// field key by HMAC-SM3. A sealed value is text: "sm4:" and the base64 of IV (16 bytes) | ciphertext | tag (32).
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace huoyan::field_cipher {
+
+class Key {
+ public:
+  static constexpr size_t kBytes = 32;
+  static Key generate();
+  // The key as it is kept in its file: 64 hex digits (surrounding whitespace ignored); nullopt otherwise.
+  static std::optional<Key> from_hex(std::string_view text);
+  std::string hex() const;
+
+  std::string seal(std::string_view plain) const;
+  // The plain text; nullopt when `sealed` is not a sealed value, was sealed under another key, or was altered.
+  std::optional<std::string> open(std::string_view sealed) const;
+  // Recognises the key without revealing it (HMAC-SM3 under the key of a fixed label, hex): kept in the
+  // database so that a server started with another key file refuses to start instead of failing on each read.
+  std::string check_value() const;
+
+ private:
+  std::array<unsigned char, kBytes> master_{};
+  std::array<unsigned char, 16> cipher_key_{};  // SM4's key size
+  std::array<unsigned char, 32> mac_key_{};
+  void derive();
+};
+
+// True when `text` has the form of a sealed value (it may still fail to open).
+bool is_sealed(std::string_view text);
+
+}  // namespace huoyan::field_cipher

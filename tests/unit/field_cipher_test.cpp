@@ -1,0 +1,102 @@
+// Sealed fields (domain/field_cipher.h) and the database's field key file (app::load_field_key).
+#include "domain/field_cipher.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "app/auth.h"
+#include "app/bootstrap.h"
+#include "store/db.h"
+
+using namespace huoyan;
+using field_cipher::Key;
+
+TEST(FieldCipher, SealedValuesOpenWithTheirKeyOnly) {
+  Key key = Key::generate(), other = Key::generate();
+  for (std::string plain : {std::string(), std::string("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), std::string("510104199001011234"),
+                            std::string("金凤镇"), std::string(1000, 'x')}) {
+    std::string sealed = key.seal(plain);
+    EXPECT_TRUE(field_cipher::is_sealed(sealed));
+    EXPECT_EQ(sealed.find(plain.empty() ? "\x01" : plain), std::string::npos);
+    EXPECT_EQ(key.open(sealed), plain);
+    EXPECT_EQ(other.open(sealed), std::nullopt);
+  }
+  // A new IV each time: the same text seals differently, so equal values cannot be told apart in the database.
+  EXPECT_NE(key.seal("13800000000"), key.seal("13800000000"));
+}
+
+TEST(FieldCipher, AlteredOrForeignValuesDoNotOpen) {
+  Key key = Key::generate();
+  std::string sealed = key.seal("JBSWY3DPEHPK3PXP");
+  std::string flipped = sealed;
+  flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(key.open(flipped), std::nullopt);
+  EXPECT_EQ(key.open(sealed.substr(0, sealed.size() - 8)), std::nullopt);  // truncated
+  EXPECT_EQ(key.open("sm4:"), std::nullopt);
+  EXPECT_EQ(key.open("sm4:!!!!"), std::nullopt);
+  EXPECT_EQ(key.open("JBSWY3DPEHPK3PXP"), std::nullopt);  // stored in the clear
+  EXPECT_FALSE(field_cipher::is_sealed("JBSWY3DPEHPK3PXP"));
+}
+
+TEST(FieldCipher, KeyFileTextAndCheckValue) {
+  Key key = Key::generate();
+  ASSERT_EQ(key.hex().size(), 64u);
+  auto again = Key::from_hex(" " + key.hex() + "\n");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->open(key.seal("abc")), "abc");
+  EXPECT_EQ(again->check_value(), key.check_value());
+  EXPECT_NE(Key::generate().check_value(), key.check_value());
+  EXPECT_EQ(key.check_value().find(key.hex()), std::string::npos);
+  EXPECT_FALSE(Key::from_hex(key.hex().substr(0, 62)));
+  EXPECT_FALSE(Key::from_hex(std::string(64, 'g')));
+  EXPECT_FALSE(Key::from_hex(""));
+}
+
+// A file database gets its key file beside it at the first start (owner-only), keeps the key's check value,
+// and refuses to start with another key or without the file; a secret stored in the clear is sealed at start.
+TEST(FieldKey, KeyFileIsCreatedCheckedAndRequired) {
+  auto dir = std::filesystem::temp_directory_path() / ("huoyan-key-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string url = "sqlite:" + (dir / "t.db").string(), key_file = (dir / "t.db.key").string();
+  {
+    auto db = store::Db::open(url, 1);
+    EXPECT_EQ(db->key_file(), key_file);
+    app::bootstrap(*db, "金凤镇");
+    struct stat st {};
+    ASSERT_EQ(::stat(key_file.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    // A secret written in the clear (by a version before sealing) is sealed at the next start.
+    db->write([](store::Conn& c) { c.exec("UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP' WHERE username = 'admin'"); });
+  }
+  {
+    auto db = store::Db::open(url, 1);
+    app::bootstrap(*db, "金凤镇");
+    auto stored = db->read([](store::Conn& c) { return c.text("SELECT totp_secret FROM users WHERE username = 'admin'"); });
+    ASSERT_TRUE(stored);
+    EXPECT_TRUE(field_cipher::is_sealed(*stored));
+    EXPECT_EQ(db->field_key().open(*stored), "JBSWY3DPEHPK3PXP");
+  }
+  std::string other = (dir / "other.key").string();
+  std::ofstream(other) << Key::generate().hex() << "\n";
+  EXPECT_THROW(app::bootstrap(*store::Db::open(url, 1, other), "金凤镇"), std::runtime_error);
+  EXPECT_THROW(app::bootstrap(*store::Db::open(url, 1, (dir / "none.key").string()), "金凤镇"), std::runtime_error);
+  std::ofstream(other) << "not a key\n";
+  EXPECT_THROW(app::bootstrap(*store::Db::open(url, 1, other), "金凤镇"), std::runtime_error);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FieldKey, DefaultPlaces) {
+  EXPECT_EQ(store::key_file_for("sqlite:data/huoyan.db", ""), "data/huoyan.db.key");
+  EXPECT_EQ(store::key_file_for("sqlite::memory:", ""), "");
+  EXPECT_EQ(store::key_file_for("postgresql://huoyan@127.0.0.1/huoyan", ""), "data/huoyan.key");
+  EXPECT_EQ(store::key_file_for("sqlite:x.db", "/etc/huoyan/huoyan.key"), "/etc/huoyan/huoyan.key");
+  auto db = store::Db::open("sqlite::memory:", 1);
+  EXPECT_THROW(db->field_key(), std::logic_error);
+  app::bootstrap(*db, "金凤镇");
+  EXPECT_EQ(db->field_key().open(db->field_key().seal("x")), "x");
+}
