@@ -11,7 +11,7 @@ const std::vector<Permission>& permission_catalogue() {
       {"role:read", "查看角色", "系统管理"},     {"role:write", "管理角色与数据范围", "系统管理"},
       {"dict:read", "查看数据字典", "系统管理"}, {"dict:write", "管理数据字典", "系统管理"},
       {"token:write", "管理接口令牌", "系统管理"}, {"webhook:write", "管理消息推送（企业微信、钉钉）", "系统管理"},
-      {"role:assign", "为用户分配角色", "系统管理"},
+      {"role:assign", "为用户分配角色", "系统管理"}, {"user:unlock", "解除账号登录锁定", "系统管理"},
       {"security:write", "设置安全策略（登录锁定、密码有效期、三员分立等）", "系统管理"},
       {"venue:read", "查看场所", "基础台账"},    {"venue:write", "管理场所", "基础台账"},
       {"unit:read", "查看单位", "基础台账"},     {"unit:write", "管理单位", "基础台账"},
@@ -79,7 +79,7 @@ std::string_view data_scope_key(DataScope s) {
 const std::vector<DutyInfo>& duties() {
   static const std::vector<DutyInfo> all = {
       {Duty::System, "系统管理员", {"user:write", "org:write", "dict:write", "token:write", "webhook:write"}},
-      {Duty::Security, "安全管理员", {"role:write", "role:assign", "security:write"}},
+      {Duty::Security, "安全管理员", {"role:write", "role:assign", "user:unlock", "security:write"}},
       {Duty::Audit, "审计管理员", {"audit:read", "loginlog:read"}},
   };
   return all;
@@ -98,7 +98,7 @@ const std::vector<BuiltinRole>& builtin_roles() {
   static const std::vector<BuiltinRole> roles = {
       {"admin", "专班管理员", DataScope::All,
        {"user:read", "user:write", "org:read", "org:write", "role:read", "role:write", "dict:read", "dict:write",
-        "token:write", "role:assign", "security:write", "audit:read", "loginlog:read", "venue:read", "venue:write", "unit:read", "unit:write",
+        "token:write", "role:assign", "user:unlock", "security:write", "audit:read", "loginlog:read", "venue:read", "venue:write", "unit:read", "unit:write",
         "person:read", "person:write", "person:pii", "machine:read", "machine:write", "rule:read", "rule:write",
         "permit:read", "permit:apply", "permit:approve", "permit:watch", "permit:revoke", "alert:read", "alert:handle",
         "hazard:read", "hazard:report", "hazard:assign", "hazard:rectify", "report:triage", "inspection:read", "inspection:write",
@@ -132,7 +132,8 @@ const std::vector<BuiltinRole>& builtin_roles() {
       {"sys_admin", "系统管理员", DataScope::All,
        {"user:read", "user:write", "org:read", "org:write", "role:read", "dict:read", "dict:write", "token:write", "webhook:write"},
        true},
-      {"sec_admin", "安全管理员", DataScope::All, {"user:read", "org:read", "role:read", "role:write", "role:assign", "security:write"}, true},
+      {"sec_admin", "安全管理员", DataScope::All, {"user:read", "org:read", "role:read", "role:write", "role:assign", "user:unlock", "security:write"},
+       true},
       // A new account's role until the security administrator gives it one: signs in, changes its password, nothing else.
       {"unassigned", "待分配角色", DataScope::Self, {}},
   };

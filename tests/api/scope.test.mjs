@@ -59,7 +59,7 @@ test('sw_officer: writes on another department\'s user are 404 (when it has user
 });
 
 test('custom role with dept scope: reads and writes outside the department are 404', async () => {
-  const role = await createRole(admin, { dataScope: 'dept', permissions: ['user:read', 'user:write'] });
+  const role = await createRole(admin, { dataScope: 'dept', permissions: ['user:read', 'user:write', 'user:unlock'] });
   const { client } = await createUserAndLogin(admin, { orgUnitId: sw.id, roleId: role.id });
   const victim = (await createUser(admin, { orgUnitId: wj.id, roleId: officerRole.id })).user;
   const same = { name: victim.name, phone: victim.phone, orgUnitId: victim.orgUnitId, roleId: victim.roleId };

@@ -5,7 +5,9 @@
 // and puts everything back afterwards: the other files count on the admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, expectError, expectStatus, createUser, createUserAndLogin, orgUnits, roles, listAll, strongPassword } from './lib.mjs';
+import {
+  login, rawLogin, expectError, expectStatus, createUser, createUserAndLogin, orgUnits, roles, listAll, strongPassword,
+} from './lib.mjs';
 
 let sys, sec, aud, dept, roleByKey, duties;
 const disabled = [];  // accounts this file disabled to turn separation on
@@ -60,6 +62,21 @@ test('a new account awaits its role; the security administrator gives it; nobody
   const own = roleByKey.get('sec_admin');
   expectError(await sec.put(`/api/roles/${own.id}`, { name: own.name, dataScope: own.dataScope, permissions: [...own.permissions, 'audit:read'] }),
     409, 'ROLE_PROTECTED');
+});
+
+test('a locked account is unlocked by the security administrator, not the system administrator', async () => {
+  const password = strongPassword();
+  const { user } = await createUser(sys, { orgUnitId: dept.id, roleId: roleByKey.get('unassigned').id, password });
+  for (let i = 0; i < 5; i++) await rawLogin(user.username, 'Wrong#Password1');
+  expectError(await rawLogin(user.username, password), 423, 'ACCOUNT_LOCKED');
+  expectError(await sys.post(`/api/users/${user.id}/unlock`), 403, 'FORBIDDEN');
+  assert.ok(roleByKey.get('sec_admin').permissions.includes('user:unlock'));
+  assert.ok(!roleByKey.get('sys_admin').permissions.includes('user:unlock'));
+  assert.ok(duties.find((d) => d.label === '安全管理员').permissions.includes('user:unlock'));
+  assert.equal(expectStatus(await sec.post(`/api/users/${user.id}/unlock`), 200).lockedUntil, null);
+  expectStatus(await rawLogin(user.username, password), 200);
+  const row = (await aud.getOk(`/api/audit-logs?action=user.unlock&targetType=user&targetId=${user.id}`)).items[0];
+  assert.equal(row.username, 'secadmin');
 });
 
 test('separation is refused while an active account\'s role mixes duties', async () => {

@@ -234,6 +234,18 @@ describe('console', () => {
     await sec.locator('[data-test="user-detail"]').getByText('行业岗位监管员').waitFor()
     const admin = await apiLogin('admin')
     assert.equal((await admin.get(`/api/users/${user.id}`)).roleKey, 'officer')
+    // Five wrong passwords lock the account; the security administrator lifts the lock from the same page.
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${BASE}/api/auth/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login: user.username, password: 'Wrong#Password1' }),
+      })
+    }
+    await sec.reload()
+    await sec.locator('[data-test="user-unlock"]').click()
+    await sec.locator('.el-message-box').getByRole('button', { name: /确\s*定/ }).click()
+    await sec.getByText('已解锁').waitFor()
+    assert.equal((await admin.get(`/api/users/${user.id}`)).lockedUntil, null)
     await sec.context().close()
   })
 

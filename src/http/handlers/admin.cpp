@@ -40,7 +40,7 @@ void add_admin_routes(std::vector<Route>& out) {
                  [](Context& c) { return ok(app::set_user_enabled(c.db, c.caller(), c.req.id(), false)); }, false, "停用用户"});
   out.push_back({"POST", "/api/users/:id/enable", Guard::Permission, "user:write", {},
                  [](Context& c) { return ok(app::set_user_enabled(c.db, c.caller(), c.req.id(), true)); }, false, "启用用户"});
-  out.push_back({"POST", "/api/users/:id/unlock", Guard::Permission, "user:write", {},
+  out.push_back({"POST", "/api/users/:id/unlock", Guard::Permission, "user:unlock", {},
                  [](Context& c) { return ok(app::unlock_user(c.db, c.caller(), c.req.id())); }, false, "解锁用户"});
   out.push_back({"POST", "/api/users/:id/reset-password", Guard::Permission, "user:write", {{"password", F::String}},
                  [](Context& c) { return ok(app::reset_user_password(c.db, c.caller(), c.req.id(), c.body)); }, false, "重置密码"});
