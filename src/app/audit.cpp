@@ -1,7 +1,15 @@
 #include "app/audit.h"
 
-#include <charconv>
+#include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "app/auth.h"
+#include "app/notify.h"
 #include "domain/audit_chain.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -148,6 +156,39 @@ ChainCheck verify_chain(store::Db& db) {
     }
   });
   return result;
+}
+
+int run_storage_check(store::Db& db) {
+  const std::string& url = db.url();
+  if (url.rfind("sqlite:", 0) != 0 || url == "sqlite::memory:") return 0;
+  auto dir = std::filesystem::absolute(url.substr(7)).parent_path();
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0 || fs.f_blocks == 0) return 0;
+  double free_percent = 100.0 * static_cast<double>(fs.f_bavail) / static_cast<double>(fs.f_blocks);
+  int threshold = security_policy(db)->storage_alert_percent;
+  if (free_percent >= threshold) return 0;
+  double free_gb = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) / (1024.0 * 1024 * 1024);
+  return db.write([&](store::Conn& c) {
+    std::string today = clock::today();
+    if (c.text("SELECT value FROM settings WHERE key = 'storage_alert_day' AND value = ?", {today})) return 0;
+    c.exec("DELETE FROM settings WHERE key = 'storage_alert_day'");
+    c.exec("INSERT INTO settings (key, value) VALUES ('storage_alert_day', ?)", {today});
+    Notice n;
+    n.event = "system.storage_low";
+    n.title = "数据库所在磁盘剩余空间不足";
+    char body[400];
+    std::snprintf(body, sizeof body,
+                  "数据库所在磁盘（%s）剩余 %.1f GB，占 %.1f%%，低于安全策略设定的 %d%%。磁盘写满后审计日志和业务数据将无法保存，"
+                  "请及时扩容或转存备份。",
+                  dir.c_str(), free_gb, std::floor(free_percent * 10) / 10, threshold);
+    n.body = body;
+    for (const auto& u : c.rows("SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.status = 'active' AND "
+                                "((' ' || r.permissions || ' ') LIKE '% security:write %' OR (' ' || r.permissions || ' ') LIKE '% audit:read %')"))
+      n.users.push_back(store::as_id(u["id"]));
+    notify(c, n);
+    spdlog::warn("storage: {:.1f}% free under {} (alert below {}%)", free_percent, dir.string(), threshold);
+    return 1;
+  });
 }
 
 }  // namespace huoyan::app

@@ -31,4 +31,10 @@ struct ChainCheck {
 };
 ChainCheck verify_chain(store::Db& db);
 
+// 等保 安全审计 c (the audit log is not lost to a full disk): when the disk holding the SQLite database has less
+// free space than the security policy's storageAlertPercent, the holders of security:write and audit:read are told,
+// once a day while it lasts (event system.storage_low). PostgreSQL's disk is the database server's, watched there.
+// Returns the notices sent (0 or 1).
+int run_storage_check(store::Db& db);
+
 }  // namespace huoyan::app

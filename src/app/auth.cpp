@@ -465,6 +465,7 @@ struct PolicyField {
   const char* label;
   int SecurityPolicy::*member;
   int min, max;
+  bool optional = false;  // absent from an update: unchanged (added after clients that send every field)
 };
 const PolicyField kPolicyFields[] = {
     {"maxFailedLogins", "连续错误锁定次数", &SecurityPolicy::max_failed_logins, 3, 10},
@@ -473,6 +474,7 @@ const PolicyField kPolicyFields[] = {
     {"passwordMaxAgeDays", "密码有效期（天，0 为不限）", &SecurityPolicy::password_max_age_days, 0, 365},
     {"passwordHistory", "不得重复使用的近期密码数", &SecurityPolicy::password_history, 1, 24},
     {"inactiveAccountDays", "闲置账号自动停用（天，0 为不停用）", &SecurityPolicy::inactive_account_days, 0, 3650},
+    {"storageAlertPercent", "存储空间告警（剩余低于 %）", &SecurityPolicy::storage_alert_percent, 1, 99, true},
 };
 
 json policy_json(const SecurityPolicy& p) {
@@ -517,7 +519,13 @@ json get_security_policy(store::Db& db) { return policy_json(*security_policy(db
 json update_security_policy(store::Db& db, const access::Caller& who, const json& body) {
   Input in(body);
   SecurityPolicy p;
-  for (const auto& f : kPolicyFields) p.*f.member = static_cast<int>(in.integer(f.key, f.label, f.min, f.max));
+  std::vector<const PolicyField*> unchanged;
+  for (const auto& f : kPolicyFields) {
+    if (f.optional && !in.has(f.key))
+      unchanged.push_back(&f);
+    else
+      p.*f.member = static_cast<int>(in.integer(f.key, f.label, f.min, f.max));
+  }
   std::optional<std::vector<std::string>> networks;
   if (in.has("adminNetworks")) {
     networks = in.str_list("adminNetworks", 50, 50, "管理账号登录地址");
@@ -529,6 +537,7 @@ json update_security_policy(store::Db& db, const access::Caller& who, const json
   return db.write([&](store::Conn& c) {
     SecurityPolicy current = read_security_policy(c);
     json before = policy_json(current);
+    for (const PolicyField* f : unchanged) p.*f->member = current.*f->member;
     set_networks(p, networks.value_or(current.admin_network_texts));
     p.separation_of_duties = separation.value_or(current.separation_of_duties);
     if (p.separation_of_duties && !current.separation_of_duties) check_separation(c, "separationOfDuties");

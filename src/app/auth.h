@@ -26,6 +26,7 @@ struct SecurityPolicy {
   int password_max_age_days = 90;  // a password older than this must be changed before anything else
   int password_history = 5;        // a new password may not be any of the last this many (the current one included)
   int inactive_account_days = 90;  // an account unused this long is disabled (run_inactive_accounts)
+  int storage_alert_percent = 10;  // less free disk than this under the database: its administrators are told (run_storage_check)
   // Where management accounts may sign in and work from (等保 入侵防范: the console limited to known addresses); empty:
   // anywhere. As the administrator wrote them, and parsed.
   std::vector<std::string> admin_network_texts;
@@ -38,10 +39,10 @@ struct SecurityPolicy {
 std::shared_ptr<const SecurityPolicy> security_policy(store::Db& db);
 // The policy as this transaction sees it: for writes whose checks depend on it (roles under 三员分立).
 SecurityPolicy read_security_policy(store::Conn& c);
-// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays, adminNetworks,
-// separationOfDuties}
+// {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays,
+// storageAlertPercent, adminNetworks, separationOfDuties}
 nlohmann::json get_security_policy(store::Db& db);
-// Every number required, each within its range (INVALID_VALUE); adminNetworks (absent: unchanged) must be networks
+// Every number required but storageAlertPercent (absent: unchanged), each within its range (INVALID_VALUE); adminNetworks (absent: unchanged) must be networks
 // or addresses and, unless empty, include the caller's own address; separationOfDuties (absent: unchanged) is turned
 // on only when check_separation passes. Audited security.policy_update with before and after.
 nlohmann::json update_security_policy(store::Db& db, const access::Caller& who, const nlohmann::json& body);

@@ -177,6 +177,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"retrofit.pending", "焊机改造待审核或待拨付补贴"},
       {"retrofit.reviewed", "焊机改造审核结果与补贴拨付"},
       {"retrofit.remind", "存量焊机加芯赋码提醒（每月）"},
+      {"system.storage_low", "数据库所在磁盘剩余空间不足"},
       {"webhook.test", "推送测试"},
   };
   return all;

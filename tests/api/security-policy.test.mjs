@@ -6,11 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, request, expectError, expectStatus, createUser, createRole, orgUnits, strongPassword, sqlOk,
-  setServerClock, resetServerClock, DEMO_PASSWORD,
+  setServerClock, resetServerClock, DEMO_PASSWORD, dbKind,
 } from './lib.mjs';
 
 const DEFAULTS = {
-  maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90, adminNetworks: [], separationOfDuties: false,
+  maxFailedLogins: 5, lockMinutes: 30, idleMinutes: 30, passwordMaxAgeDays: 90, passwordHistory: 5, inactiveAccountDays: 90, storageAlertPercent: 10,
+  adminNetworks: [], separationOfDuties: false,
 };
 let admin;
 let dept;
@@ -42,6 +43,7 @@ test('each figure out of range, missing or not an integer is refused by name; no
     ['maxFailedLogins', 2, 'INVALID_VALUE'], ['maxFailedLogins', 11, 'INVALID_VALUE'], ['lockMinutes', 4, 'INVALID_VALUE'],
     ['lockMinutes', 1441, 'INVALID_VALUE'], ['idleMinutes', 121, 'INVALID_VALUE'], ['passwordMaxAgeDays', -1, 'INVALID_VALUE'],
     ['passwordMaxAgeDays', 366, 'INVALID_VALUE'], ['passwordHistory', 0, 'INVALID_VALUE'], ['inactiveAccountDays', 3651, 'INVALID_VALUE'],
+    ['storageAlertPercent', 0, 'INVALID_VALUE'], ['storageAlertPercent', 100, 'INVALID_VALUE'], ['storageAlertPercent', '10', 'INVALID_TYPE'],
     ['idleMinutes', '30', 'INVALID_TYPE'], ['lockMinutes', 30.5, 'INVALID_TYPE'], ['passwordHistory', null, 'REQUIRED'],
   ];
   for (const [field, value, code] of bad) {
@@ -167,4 +169,29 @@ test('management accounts only from the listed addresses; the list must hold the
   assert.deepEqual(expectStatus(await admin.put('/api/security-policy', numbers), 200).adminNetworks, ['127.0.0.0/8', '192.168.10.0/24']);
   await setPolicy({});
   expectStatus(await loginFrom('admin', '10.9.9.9'), 200);
+});
+
+test('a disk fuller than storageAlertPercent tells the security and audit administrators, once a day (SQLite)', async () => {
+  const [sec, aud, officer] = await Promise.all(['secadmin', 'auditor', 'sw_officer'].map((u) => login(u)));
+  const notices = async (c) => (await c.getOk('/api/notifications?pageSize=100')).items.filter((n) => n.event === 'system.storage_low');
+  const before = await Promise.all([sec, aud, officer].map(notices));
+  // No disk here is 99 % free: the check fires at the timers' next run.
+  await setPolicy({ storageAlertPercent: 99 });
+  await setServerClock(0);
+  await setServerClock(0);
+  const after = await Promise.all([sec, aud, officer].map(notices));
+  const added = after.map((list, i) => list.length - before[i].length);
+  if (dbKind() === 'sqlite') {
+    assert.deepEqual(added, [1, 1, 0], 'one notice each for the security and audit administrators, none for others, once a day');
+    assert.equal(after[0][0].title, '数据库所在磁盘剩余空间不足');
+    assert.match(after[0][0].body, /剩余 [\d.]+ GB，占 [\d.]+%，低于安全策略设定的 99%/);
+  } else {
+    assert.deepEqual(added, [0, 0, 0], 'PostgreSQL\'s disk is watched on the database server');
+  }
+  // Left out of an update, the figure stays; bad values are refused by name.
+  const { storageAlertPercent, ...rest } = DEFAULTS;
+  assert.equal(storageAlertPercent, 10);
+  assert.equal(expectStatus(await admin.put('/api/security-policy', rest), 200).storageAlertPercent, 99);
+  await setPolicy({});
+  assert.equal((await admin.getOk('/api/security-policy')).storageAlertPercent, 10);
 });

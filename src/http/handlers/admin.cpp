@@ -66,7 +66,7 @@ void add_admin_routes(std::vector<Route>& out) {
   out.push_back({"PUT", "/api/security-policy", Guard::Permission, "security:write",
                  {{"maxFailedLogins", F::Integer}, {"lockMinutes", F::Integer}, {"idleMinutes", F::Integer},
                   {"passwordMaxAgeDays", F::Integer}, {"passwordHistory", F::Integer}, {"inactiveAccountDays", F::Integer},
-                  {"adminNetworks", F::StringList}, {"separationOfDuties", F::Boolean}},
+                  {"storageAlertPercent", F::Integer}, {"adminNetworks", F::StringList}, {"separationOfDuties", F::Boolean}},
                  [](Context& c) { return ok(app::update_security_policy(c.db, c.caller(), c.body)); }, false, "修改安全策略"});
   out.push_back({"GET", "/api/permissions", Guard::Session, "", {},
                  [](Context&) { return ok(app::permissions_catalogue()); }, false, "权限与数据范围目录"});

@@ -214,6 +214,7 @@ export const FIELD_LABEL: Record<string, string> = {
   passwordMaxAgeDays: '密码有效期（天）',
   passwordHistory: '不得重复的近期密码数',
   inactiveAccountDays: '闲置账号停用（天）',
+  storageAlertPercent: '磁盘剩余空间告警（%）',
   separationOfDuties: '三员分立',
   adminNetworks: '管理账号登录地址',
   lastLoginAt: '最近登录',

@@ -43,6 +43,8 @@ export interface SecurityPolicy {
   passwordHistory: number
   /** 0: idle accounts are not disabled. */
   inactiveAccountDays: number
+  /** Less free disk than this (percent) under the database: the security and audit administrators are told daily. */
+  storageAlertPercent: number
   /** Where management accounts may sign in from (IPs or networks); empty: anywhere. */
   adminNetworks: string[]
   /** 三员分立: no role holds two administrators' duties; roles are given by role:assign holders. */
