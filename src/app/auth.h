@@ -42,9 +42,9 @@ SecurityPolicy read_security_policy(store::Conn& c);
 // {maxFailedLogins, lockMinutes, idleMinutes, passwordMaxAgeDays, passwordHistory, inactiveAccountDays,
 // storageAlertPercent, adminNetworks, separationOfDuties}
 nlohmann::json get_security_policy(store::Db& db);
-// Every number required but storageAlertPercent (absent: unchanged), each within its range (INVALID_VALUE); adminNetworks (absent: unchanged) must be networks
-// or addresses and, unless empty, include the caller's own address; separationOfDuties (absent: unchanged) is turned
-// on only when check_separation passes. Audited security.policy_update with before and after.
+// Every number required but storageAlertPercent (absent: unchanged), each within its range (INVALID_VALUE);
+// adminNetworks (absent: unchanged) must be networks or addresses and, unless empty, include the caller's own address;
+// separationOfDuties (absent: unchanged) is turned on only when check_separation passes. Audited security.policy_update with before and after.
 nlohmann::json update_security_policy(store::Db& db, const access::Caller& who, const nlohmann::json& body);
 // A management account (one that may administer users, roles or the policy) from an address outside the policy's
 // list: refused at login and on every request (IP_NOT_ALLOWED). Anyone else, or an empty list: allowed.

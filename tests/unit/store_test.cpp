@@ -381,11 +381,18 @@ TEST(TopicCache, CopiesAreDroppedByChangesToTheirTopic) {
   EXPECT_EQ(*db->cached<int>(store::Topic::Rules, "m", [] { return 12; }), 12);
 }
 
+// PostgreSQL only: scripts/test-all.sh runs the Postgres* tests inside its throwaway cluster (HUOYAN_PG_URL), whose
+// field key is HUOYAN_KEY_FILE (the API tests have given the database its key already).
+static std::unique_ptr<store::Db> open_postgres(const char* url) {
+  const char* key_file = std::getenv("HUOYAN_KEY_FILE");
+  return store::Db::open(url, 1, key_file ? key_file : "");
+}
+
 // PostgreSQL only: scripts/test-all.sh runs the Postgres* tests inside its throwaway cluster (HUOYAN_PG_URL).
 TEST(Postgres, PrefetchedReadsGoToTheirOwnStatementsAndSeeEveryEarlierWrite) {
   const char* url = std::getenv("HUOYAN_PG_URL");
   if (!url) GTEST_SKIP() << "HUOYAN_PG_URL is not set";
-  auto db = store::Db::open(url, 1);
+  auto db = open_postgres(url);
   db->write([](store::Conn& c) {
     c.exec("CREATE TABLE IF NOT EXISTS prefetch_t (id INTEGER PRIMARY KEY, v TEXT)");
     c.exec("DELETE FROM prefetch_t");
@@ -477,7 +484,7 @@ TEST(DeferredWrites, RunAtOnceOnSqliteInOrderAndAFailureUndoesTheWrite) {
 TEST(Postgres, DeferredWritesGoWithTheNextStatementInOrderAndAFailureUndoesTheWrite) {
   const char* url = std::getenv("HUOYAN_PG_URL");
   if (!url) GTEST_SKIP() << "HUOYAN_PG_URL is not set";
-  auto db = store::Db::open(url, 1);
+  auto db = open_postgres(url);
   check_deferred_writes(*db);
 }
 
@@ -512,6 +519,6 @@ TEST(PermitParts, KeepTheirPermitsPlannedEndOnSqlite) {
 TEST(Postgres, PermitPartsKeepTheirPermitsPlannedEnd) {
   const char* url = std::getenv("HUOYAN_PG_URL");
   if (!url) GTEST_SKIP() << "HUOYAN_PG_URL is not set";
-  auto db = store::Db::open(url, 1);
+  auto db = open_postgres(url);
   check_parts_follow_window(*db);
 }
