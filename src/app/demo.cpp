@@ -218,7 +218,7 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
            {hash, org["安全应急岗"]});
     logins.push_back({"admin", "周建国", "专班管理员"});
     // So that the demo can be tried with a password alone; an installation keeps the administrators' second factor.
-    c.exec("UPDATE roles SET second_factor = 0 WHERE key IN ('admin', 'sys_admin', 'sec_admin')");
+    c.exec("UPDATE roles SET second_factor = 0 WHERE key IN ('admin', 'sys_admin', 'sec_admin', 'auditor')");
 
     struct Person {
       const char* username;

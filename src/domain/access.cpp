@@ -127,7 +127,7 @@ const std::vector<BuiltinRole>& builtin_roles() {
         "permit:read", "permit:revoke", "alert:read", "alert:handle", "hazard:read", "hazard:report", "hazard:assign",
         "inspection:read", "inspection:write", "case:read", "case:write", "project:read", "project:review", "campaign:read",
         "campaign:report", "market:read", "meeting:read", "meeting:write", "retrofit:read"}},
-      {"auditor", "审计管理员", DataScope::All, {"audit:read", "loginlog:read"}},
+      {"auditor", "审计管理员", DataScope::All, {"audit:read", "loginlog:read"}, true},
       // 三员分立: the administrator's powers split three ways (the auditor above is the third).
       {"sys_admin", "系统管理员", DataScope::All,
        {"user:read", "user:write", "org:read", "org:write", "role:read", "dict:read", "dict:write", "token:write", "webhook:write"},

@@ -198,7 +198,7 @@ TEST(SecondFactor, RequiredOfTheAdministratorsRolesExceptInTheDemo) {
   };
   auto db = store::Db::open("sqlite::memory:", 2);
   app::bootstrap(*db, "金凤镇");
-  EXPECT_EQ(requiring(*db), R"([{"key":"admin"},{"key":"sec_admin"},{"key":"sys_admin"}])");
+  EXPECT_EQ(requiring(*db), R"([{"key":"admin"},{"key":"auditor"},{"key":"sec_admin"},{"key":"sys_admin"}])");
   app::load_demo(*db);
   EXPECT_EQ(requiring(*db), "[]");
 }
