@@ -182,9 +182,7 @@ int run_storage_check(store::Db& db) {
                   "请及时扩容或转存备份。",
                   dir.c_str(), free_gb, std::floor(free_percent * 10) / 10, threshold);
     n.body = body;
-    for (const auto& u : c.rows("SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.status = 'active' AND "
-                                "((' ' || r.permissions || ' ') LIKE '% security:write %' OR (' ' || r.permissions || ' ') LIKE '% audit:read %')"))
-      n.users.push_back(store::as_id(u["id"]));
+    n.holders_of = {"security:write", "audit:read"};
     notify(c, n);
     spdlog::warn("storage: {:.1f}% free under {} (alert below {}%)", free_percent, dir.string(), threshold);
     return 1;

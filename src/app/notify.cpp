@@ -210,6 +210,10 @@ void notify(store::Conn& c, const Notice& n) {
     params.push_back(u);
   }
   if (n.task_force) who += " OR role_id IN (SELECT id FROM roles WHERE key = 'admin')";
+  for (const auto& p : n.holders_of) {
+    who += " OR role_id IN (SELECT id FROM roles WHERE (' ' || permissions || ' ') LIKE ?)";
+    params.push_back("% " + p + " %");
+  }
   std::string now = now_iso();
   if (!who.empty()) {
     params.push_back(n.actor);

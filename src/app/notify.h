@@ -30,6 +30,7 @@ struct Notice {
   std::optional<long long> venue_manager_of;  // that venue's manager (场所负责人)
   std::vector<long long> departments;        // the active users of these org units
   bool task_force = false;                   // the 专班: users of the admin role
+  std::vector<std::string> holders_of;       // the users whose role holds any of these permissions
   long long actor = 0;                       // the user who caused it is not told
   std::string permission;                    // recipients must hold it, so that the link opens for them
   std::vector<long long> users;              // these users themselves (the filer of a record, the author of an answer)
