@@ -9,6 +9,7 @@
 #include "app/files.h"
 #include "app/input.h"
 #include "app/notify.h"
+#include "app/personal_data.h"
 #include "app/registries.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -319,7 +320,7 @@ int run_certificate_expiry(store::Db& db) {
       if (!warning) continue;
       std::string id = std::to_string(store::as_id(ce["id"]));
       std::string what = ce["name"].get<std::string>() + "的" + (ce["kind"].is_string() ? ce["kind"].get<std::string>() : "证书") +
-                         "（" + validate::mask_certificate_number(ce["number"].get<std::string>()) + "）";
+                         "（" + validate::mask_certificate_number(personal::open(c.db(), ce["number"].get<std::string>())) + "）";
       if (*warning == "expired") {
         c.exec("UPDATE alerts SET state = 'handled', closed_at = ?, result = '证书已到期，转为证书到期预警', updated_at = ?, revision = revision + 1 "
                "WHERE source_type = 'certificate' AND source_id = ? AND kind = 'cert_expiring' AND state IN ('open', 'acknowledged')",

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "app/auth.h"
+#include "app/personal_data.h"
 #include "domain/access.h"
 #include "domain/clock.h"
 #include "store/migrations.h"
@@ -97,6 +98,7 @@ BootstrapResult bootstrap(store::Db& db, const std::string& town_name) {
   result.migrations_applied = store::migrate(db);
   load_field_key(db);
   seal_second_factor_secrets(db);
+  personal::seal_stored_in_clear(db);
   std::string admin_password;
   bool need_admin = db.read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM users") == 0; });
   if (need_admin) {

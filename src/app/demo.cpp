@@ -6,6 +6,7 @@
 #include "app/alerts.h"
 #include "app/auth.h"
 #include "app/bootstrap.h"
+#include "app/personal_data.h"
 #include "domain/clock.h"
 
 // The demo town: 金凤镇 of 重庆高新区 with its nine posts, villages and
@@ -132,10 +133,10 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
   for (const auto& p : people) {
     long long user = *p.username ? c.scalar("SELECT id FROM users WHERE username = ?", {std::string(p.username)}) : 0;
     long long person = c.insert(
-        "INSERT INTO people (name, citizen_id, phone, unit_id, user_id, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        {std::string(p.name), std::string(p.citizen_id), std::string(p.phone), unit_ids[p.unit],
-         user ? store::Value(user) : store::Value(nullptr), now, now});
+        "INSERT INTO people (name, citizen_id, citizen_id_hash, phone, phone_hash, unit_id, user_id, created_by, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        {std::string(p.name), personal::seal(c.db(), p.citizen_id), personal::lookup(c.db(), p.citizen_id), personal::seal(c.db(), p.phone),
+         personal::lookup(c.db(), p.phone), unit_ids[p.unit], user ? store::Value(user) : store::Value(nullptr), now, now});
     std::string state = p.cert;
     if (state == "none") continue;
     std::string kind = state == "builder" ? "construction_welder" : "special_op_fusion";
@@ -143,9 +144,9 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
     std::string valid_until = clock::add_days(today, state == "expiring" ? 30 : state == "expired" ? -10 : 3 * 365);
     std::string next_review = state == "builder" ? "" : clock::add_days(today, state == "review" ? -5 : state == "expiring" ? 30 : 365);
     std::string status = state == "revoked" ? "revoked" : "valid";
-    c.insert("INSERT INTO certificates (person_id, kind, number, issuer, first_issued, valid_until, next_review, status, "
-             "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-             {person, kind, number, std::string(state == "builder" ? "重庆市住房和城乡建设委员会" : "重庆市应急管理局"),
+    c.insert("INSERT INTO certificates (person_id, kind, number, number_hash, issuer, first_issued, valid_until, next_review, "
+             "status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+             {person, kind, personal::seal(c.db(), number), personal::lookup(c.db(), number), std::string(state == "builder" ? "重庆市住房和城乡建设委员会" : "重庆市应急管理局"),
               clock::add_days(today, -3 * 365), valid_until, next_review.empty() ? store::Value(nullptr) : store::Value(next_review),
               status, now, now});
   }

@@ -1,15 +1,18 @@
 // `huoyan demo --scale city`: the demo town plus a whole city's records, for
 // benchmarks. Rows are generated inside the database (INSERT ... SELECT over a
 // number table), so both SQLite and PostgreSQL fill millions of rows in
-// seconds; only the audit log, a hash chain, is computed here and written in
-// multi-row statements.
+// seconds; only what the database cannot compute (people's sealed personal
+// data, the audit log's hash chain) is computed here and written in multi-row
+// statements.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
 
 #include "app/bootstrap.h"
 #include "app/hazards.h"
 #include "app/permits.h"
+#include "app/personal_data.h"
 #include "domain/audit_chain.h"
 #include "domain/clock.h"
 
@@ -70,6 +73,29 @@ std::vector<std::string> set_filing_aside(store::Conn& c) {
     c.exec((r["type"] == "index" ? "DROP INDEX " : "DROP TRIGGER ") + r["name"].get<std::string>());
   }
   return remake;
+}
+
+// Inserts rows first .. first + count - 1, each given by `row` (appending its values, one per column), in
+// statements of 500 rows with their values bound: written into the statement as literals, they were parsed anew
+// each time (40 % of the audit log's step on SQLite, two thirds on PostgreSQL).
+void insert_generated(store::Conn& c, const std::string& insert_into, int columns, long long first, long long count,
+                      const std::function<void(long long, store::Params&)>& row) {
+  auto sql_for = [&](long long rows) {
+    std::string one = "(?";
+    for (int k = 1; k < columns; ++k) one += ", ?";
+    one += ")";
+    std::string sql = insert_into + " VALUES ";
+    for (long long k = 0; k < rows; ++k) sql += k ? ", " + one : one;
+    return sql;
+  };
+  const std::string full_batch_sql = sql_for(500);
+  store::Params values;
+  for (long long b = first; b < first + count; b += 500) {
+    long long rows = std::min(first + count - b, 500LL);
+    values.clear();
+    for (long long n = b; n < b + rows; ++n) row(n, values);
+    c.exec(rows == 500 ? full_batch_sql : sql_for(rows), values);
+  }
 }
 
 double since(std::chrono::steady_clock::time_point t) {
@@ -145,21 +171,30 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
   step("people", [&](store::Conn& c) {
     person0 = next_id(c, "people");
     cert0 = next_id(c, "certificates");
-    std::vector<std::string> surnames, given;
-    for (const char* x : {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "罗", "高", "林"})
-      surnames.push_back(quoted(x));
-    for (const char* x : {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "海燕", "国庆"})
-      given.push_back(quoted(x));
-    c.exec("INSERT INTO people (id, name, citizen_id, phone, unit_id, created_by, created_at, updated_at) SELECT " +
-           std::to_string(person0) + " + i, " + pick("i", surnames) + " || " + pick("i / 20", given) + ", '5001' || " + q.pad("i", 13) +
-           " || '0', '137' || " + q.pad("i", 8) + ", " + std::to_string(unit0) + " + i % " + std::to_string(s.units) + ", 1, '" +
-           now_iso + "', '" + now_iso + "'" + lim + std::to_string(s.people));
+    const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "罗", "高", "林"};
+    const char* given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "海燕", "国庆"};
+    auto digits = [](long long n, int width) {
+      std::string d = std::to_string(n);
+      return std::string(width > static_cast<int>(d.size()) ? width - d.size() : 0, '0') + d;
+    };
+    // Sealed here (the database cannot): ID numbers, phones and certificate numbers as the application stores them.
+    insert_generated(c, "INSERT INTO people (id, name, citizen_id, citizen_id_hash, phone, phone_hash, unit_id, created_by, created_at, updated_at)",
+                     10, 0, s.people, [&](long long i, store::Params& v) {
+      std::string citizen_id = "5001" + digits(i, 13) + "0", phone = "137" + digits(i, 8);
+      v.insert(v.end(), {person0 + i, std::string(surnames[i % 20]) + given[(i / 20) % 20], personal::seal(db, citizen_id),
+                         personal::lookup(db, citizen_id), personal::seal(db, phone), personal::lookup(db, phone),
+                         unit0 + i % s.units, 1LL, now_iso, now_iso});
+    });
     // One certificate each: most valid for years, some expiring or expired, so the expiry job has work.
-    c.exec("INSERT INTO certificates (id, person_id, kind, number, issuer, first_issued, valid_until, next_review, status, created_by, "
-           "created_at, updated_at) SELECT " + std::to_string(cert0) + " + i, " + std::to_string(person0) +
-           " + i, 'special_op_fusion', 'TC' || " + q.pad("i", 12) + ", '重庆市应急管理局', " + q.local_day(std::to_string(now) + " - 94608000", true) +
-           ", " + q.local_day(std::to_string(now) + " + ((i % 50) - 2) * 2592000", true) + ", NULL, 'valid', 1, '" + now_iso + "', '" +
-           now_iso + "'" + lim + std::to_string(s.people));
+    auto day_at = [](long long epoch) { return clock::local_date(clock::TimePoint(std::chrono::seconds(epoch))); };
+    std::string first_issued = day_at(now - 94608000);
+    insert_generated(c, "INSERT INTO certificates (id, person_id, kind, number, number_hash, issuer, first_issued, valid_until, "
+                        "next_review, status, created_by, created_at, updated_at)",
+                     13, 0, s.people, [&](long long i, store::Params& v) {
+      std::string number = "TC" + digits(i, 12);
+      v.insert(v.end(), {cert0 + i, person0 + i, "special_op_fusion", personal::seal(db, number), personal::lookup(db, number),
+                         "重庆市应急管理局", first_issued, day_at(now + ((i % 50) - 2) * 2592000), nullptr, "valid", 1LL, now_iso, now_iso});
+    });
   });
 
   step("machines", [&](store::Conn& c) {
@@ -246,28 +281,17 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
     rebuild_hazard_counts(c);
   });
 
-  // The audit log: the chain continues from the demo's last row; multi-row inserts of 500 rows, their values bound
-  // (written into the statement as literals, they were parsed anew each time: 40 % of the step on SQLite, two
-  // thirds on PostgreSQL).
+  // The audit log: the chain continues from the demo's last row.
   auto ta = std::chrono::steady_clock::now();
   auto last = db.read([](store::Conn& c) { return c.row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"); });
   std::string prev = last ? (*last)["hash"].get<std::string>() : audit_chain::kGenesis;
   long long audit_span = 730LL * 86400;
-  auto insert_sql = [](long long rows) {
-    std::string sql = "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash) VALUES ";
-    for (long long k = 0; k < rows; ++k) sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    return sql;
-  };
-  const std::string full_batch_sql = insert_sql(500);
   for (long long done = 0; done < s.audit;) {
     long long batch = std::min(50'000LL, s.audit - done);
     db.write([&](store::Conn& c) {
       if (skip_fk) c.exec("SET LOCAL session_replication_role = replica");
-      store::Params values;
-      for (long long b = 0; b < batch; b += 500) {
-        long long rows = std::min(batch - b, 500LL);
-        values.clear();
-        for (long long n = done + b; n < done + b + rows; ++n) {
+      insert_generated(c, "INSERT INTO audit_log (at, user_id, username, ip, action, target_type, target_id, summary, prev_hash, hash)",
+                       10, done, batch, [&](long long n, store::Params& values) {
           audit_chain::Entry e;
           e.at = clock::iso_utc(clock::TimePoint(std::chrono::seconds(now - audit_span + n * audit_span / s.audit)));
           e.user_id = 1 + n % 10;
@@ -280,12 +304,9 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
           e.prev_hash = prev;
           e.hash = audit_chain::compute_hash(e);
           prev = e.hash;
-          for (auto& v : store::Params{e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary,
-                                       e.prev_hash, e.hash})
-            values.push_back(std::move(v));
-        }
-        c.exec(rows == 500 ? full_batch_sql : insert_sql(rows), values);
-      }
+          values.insert(values.end(), {e.at, e.user_id, e.username, e.ip, e.action, e.target_type, e.target_id, e.summary,
+                                       e.prev_hash, e.hash});
+      });
     });
     done += batch;
   }

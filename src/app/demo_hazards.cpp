@@ -12,6 +12,7 @@
 #include "app/inspections.h"
 #include "app/market.h"
 #include "app/meetings.h"
+#include "app/personal_data.h"
 #include "app/retrofits.h"
 #include "app/rules.h"
 #include "app/small_projects.h"
@@ -209,7 +210,7 @@ void load_demo_hazards(store::Conn& c) {
         "INSERT INTO public_reports (tracking_code, venue_id, venue_name, category, description, photos, phone, ip, state, overdue, "
         "verify_by, result, hazard_id, reward, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '[]', ?, '127.0.0.1', ?, ?, ?, ?, ?, ?, ?, ?)",
         {std::string(r.code), r.venue, venue_name, std::string(r.category), std::string(r.description),
-         r.phone ? store::Value(std::string(r.phone)) : store::Value(nullptr), state,
+         r.phone ? store::Value(personal::seal(c.db(), r.phone)) : store::Value(nullptr), state,
          static_cast<long long>(r.state == std::string("overdue")),
          clock::iso_utc(hazard::report_verify_by(cal, at, hours)), result,
          state == "accepted" ? store::Value(hazard_from_report) : store::Value(nullptr),

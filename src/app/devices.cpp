@@ -14,6 +14,7 @@
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/input.h"
+#include "app/personal_data.h"
 #include "app/registries.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -409,9 +410,8 @@ json scan_to_start(store::Db& db, const access::Caller& who, const json& body) {
     permit::Window today_window{now, now + minutes(1)};
     for (const auto& ce : c.rows("SELECT c.kind, c.number, c.status, c.valid_until, c.next_review, hp.citizen_id AS holder "
                                  "FROM certificates c JOIN people hp ON hp.id = c.person_id WHERE c.person_id = ?", {person_id})) {
-      permit::CertificateFacts f{ce["kind"], ce["number"], ce["holder"], ce["status"], ce["valid_until"],
-                                 ce["next_review"].is_string() ? ce["next_review"].get<std::string>() : ""};
-      auto v = permit::check_certificate(f, (*person)["citizen_id"], today_window);
+      auto v = permit::check_certificate(certificate_facts(c.db(), ce), personal::open(c.db(), (*person)["citizen_id"].get<std::string>()),
+                                         today_window);
       if (!v) {
         cert_ok = true;
         break;

@@ -9,6 +9,7 @@
 #include "app/hazards.h"
 #include "app/input.h"
 #include "app/notify.h"
+#include "app/personal_data.h"
 #include "app/registries.h"
 #include "app/rules.h"
 #include "domain/clock.h"
@@ -162,6 +163,7 @@ std::map<long long, json> named_people(store::Conn& c, const std::set<long long>
     auto it = out.find(store::as_id(r["person_id"]));
     if (it == out.end() || !it->second["certificate"].is_null()) continue;  // a person's first row lasts longest
     r.erase("person_id");
+    r["number"] = validate::mask_certificate_number(personal::open(c.db(), r["number"].get<std::string>()));
     it->second["certificate"] = std::move(r);
   }
   return out;
@@ -276,9 +278,7 @@ void check_workers(store::Conn& c, long long unit_id, const std::vector<long lon
     for (const auto& ce : c.rows("SELECT ce.kind, ce.number, ce.status, ce.valid_until, ce.next_review, hp.citizen_id AS holder "
                                  "FROM certificates ce JOIN people hp ON hp.id = ce.person_id WHERE ce.person_id = ?",
                                  {id})) {
-      permit::CertificateFacts f{ce["kind"], ce["number"], ce["holder"], ce["status"], ce["valid_until"],
-                                 ce["next_review"].is_null() ? std::string() : ce["next_review"].get<std::string>()};
-      auto v = permit::check_certificate(f, (*p)["citizen_id"], window);
+      auto v = permit::check_certificate(certificate_facts(c.db(), ce), personal::open(c.db(), (*p)["citizen_id"].get<std::string>()), window);
       if (!v) {
         problem.reset();
         break;

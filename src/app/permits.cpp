@@ -13,6 +13,7 @@
 #include "app/input.h"
 #include "app/json_out.h"
 #include "app/print.h"
+#include "app/personal_data.h"
 #include "app/qr.h"
 #include "app/registries.h"
 #include "app/rules.h"
@@ -440,16 +441,14 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
 
   // People and their certificates.
   json workers = c.rows(
-      "SELECT pw.person_id, pe.citizen_id, pe.name, ce.person_id AS cert_person, ce.kind, ce.number, ce.status, "
-      "ce.valid_until, ce.next_review, hp.citizen_id AS holder_id FROM permit_workers pw "
+      "SELECT pw.person_id, pe.citizen_id, pe.name, ce.kind, ce.number, ce.status, ce.valid_until, ce.next_review, "
+      "hp.citizen_id AS holder FROM permit_workers pw "
       "JOIN people pe ON pe.id = pw.person_id JOIN certificates ce ON ce.id = pw.certificate_id "
       "JOIN people hp ON hp.id = ce.person_id WHERE pw.permit_id = ?",
       {id});
   if (workers.empty()) throw bad_request("WORKERS_REQUIRED", "请至少填写一名持证作业人员", "workers");
   for (const auto& wk : workers) {
-    permit::CertificateFacts cert{wk["kind"], wk["number"], wk["holder_id"], wk["status"], wk["valid_until"],
-                                  wk["next_review"].is_string() ? wk["next_review"].get<std::string>() : ""};
-    if (auto v = permit::check_certificate(cert, wk["citizen_id"], w)) {
+    if (auto v = permit::check_certificate(certificate_facts(c.db(), wk), personal::open(c.db(), wk["citizen_id"].get<std::string>()), w)) {
       permit::Violation named = *v;
       named.message = wk["name"].get<std::string>() + "：" + named.message;
       throw rule_error(named);
@@ -638,7 +637,8 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
     is_worker = is_worker || (!w.null("user_id") && w.integer("user_id") == who.user_id);
     out.begin_object().key("personId").integer(w.integer("person_id")).key("name").text_of(w, "name");
     out.key("userId").integer_of(w, "user_id").key("certificateId").integer(w.integer("certificate_id"));
-    out.key("certificateNumber").text(pii ? std::string(w.text("number")) : validate::mask_certificate_number(w.text("number")));
+    std::string number = personal::open(c.db(), w.text("number"));
+    out.key("certificateNumber").text(pii ? number : validate::mask_certificate_number(number));
     out.key("certificateKindLabel").text_of(w, "kind_label").key("certificateValidUntil").text_of(w, "valid_until");
     out.key("checkedInAt").text_of(w, "checked_in_at").end_object();
   });

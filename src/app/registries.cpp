@@ -10,6 +10,7 @@
 #include "app/auth.h"
 #include "app/csv.h"
 #include "app/input.h"
+#include "app/personal_data.h"
 #include "app/xlsx.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -66,6 +67,18 @@ std::string read_mobile(Input& in, const char* field, const char* label, bool re
   }
   if (!validate::mobile_phone(*v)) throw bad_request("INVALID_VALUE", std::string(label) + "格式不正确", field);
   return *v;
+}
+
+// The forms stored (and hashed: personal_data.h), so that what a user types finds them: a 身份证号's check
+// letter and a certificate number's T and X in capitals.
+std::string normalized_citizen_id(std::string id) {
+  if (!id.empty()) id.back() = static_cast<char>(std::toupper(static_cast<unsigned char>(id.back())));
+  return id;
+}
+std::string normalized_certificate_number(std::string number) {
+  for (char& ch : number)
+    if (ch == 'x' || ch == 't') ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return number;
 }
 
 ApiError out_of_scope(const char* field) {
@@ -278,7 +291,7 @@ json people_lookup(store::Db& db, const QueryMap& q) {
       store::as_int(certs, {"id"});
       for (auto& ce : certs) {
         ce["state"] = certificate_state(ce["status"], ce["validUntil"], ce["nextReview"].is_string() ? ce["nextReview"].get<std::string>() : "", today);
-        ce["number"] = validate::mask_certificate_number(ce["number"].get<std::string>());
+        ce["number"] = validate::mask_certificate_number(personal::open(db, ce["number"].get<std::string>()));
       }
       p["certificates"] = certs;
     }
@@ -492,9 +505,14 @@ void mask_person_fields(json& row, Pii pii, const char* id_field, const char* ph
     row[phone_field] = validate::mask_phone(row[phone_field].get<std::string>());
 }
 
-void present_people(json& people, Pii pii) {
+// Rows of kPersonSelect as the API shows them: opened (personal_data.h), then masked unless `pii`.
+void present_people(const store::Db& db, json& people, Pii pii) {
   store::as_int(people, {"id", "unitId", "userId", "certificateCount"});
-  for (auto& p : people) mask_person_fields(p, pii, "citizenId", "phone");
+  for (auto& p : people) {
+    personal::open_field(db, p, "citizenId");
+    personal::open_field(db, p, "phone");
+    mask_person_fields(p, pii, "citizenId", "phone");
+  }
 }
 
 const char* kCertSelect =
@@ -509,10 +527,13 @@ std::string cert_scope(const Caller& who, store::Params& p) {
   return store::scope_condition(who, {}, {"p.created_by", "c.created_by", my_unit("p.unit_id")}, p);
 }
 
-void present_certs(json& certs, Pii pii) {
+// Rows of kCertSelect as the API shows them: opened, then masked unless `pii`.
+void present_certs(const store::Db& db, json& certs, Pii pii) {
   std::string today = clock::today();
   store::as_int(certs, {"id", "personId"});
   for (auto& c : certs) {
+    personal::open_field(db, c, "citizenId");
+    personal::open_field(db, c, "number");
     std::string review = c["nextReview"].is_string() ? c["nextReview"].get<std::string>() : "";
     c["state"] = certificate_state(c["status"], c["validUntil"], review, today);
     c["daysToExpiry"] = clock::days_between(today, c["validUntil"]);
@@ -534,7 +555,7 @@ json cert_by_id(store::Conn& c, const Caller& who, long long id) {
   std::string cond = cert_scope(who, p);
   json rows = c.rows(std::string(kCertSelect) + " WHERE c.id = ? AND " + cond, p);
   if (rows.empty()) throw not_found();
-  present_certs(rows, Pii::Masked);
+  present_certs(c.db(), rows, Pii::Masked);
   return rows[0];
 }
 
@@ -543,9 +564,9 @@ json person_by_id(store::Conn& c, const Caller& who, long long id, Pii pii = Pii
   std::string cond = person_scope(who, p);
   json rows = c.rows(std::string(kPersonSelect) + " WHERE p.id = ? AND " + cond, p);
   if (rows.empty()) throw not_found();
-  present_people(rows, pii);
+  present_people(c.db(), rows, pii);
   json certs = c.rows(std::string(kCertSelect) + " WHERE c.person_id = ? ORDER BY c.id", {id});
-  present_certs(certs, pii);
+  present_certs(c.db(), certs, pii);
   rows[0]["certificates"] = certs;
   return rows[0];
 }
@@ -558,8 +579,7 @@ struct PersonFields {
 PersonFields read_person(Input& in) {
   PersonFields f;
   f.name = in.str("name", 30, "姓名");
-  f.citizen_id = in.str("citizenId", 18, "身份证号");
-  if (!f.citizen_id.empty()) f.citizen_id.back() = static_cast<char>(std::toupper(static_cast<unsigned char>(f.citizen_id.back())));
+  f.citizen_id = normalized_citizen_id(in.str("citizenId", 18, "身份证号"));
   if (!validate::citizen_id(f.citizen_id)) throw bad_request("INVALID_VALUE", "身份证号无效（18 位，校验位或出生日期不符）", "citizenId");
   f.phone = read_mobile(in, "phone", "手机号", true);
   f.unit_id = in.opt_integer("unitId", "所属单位");
@@ -582,7 +602,7 @@ void check_person_refs(store::Conn& c, const Caller& who, const PersonFields& f,
     if (c.row("SELECT id FROM people WHERE user_id = ? AND id <> ?", {*f.user_id, self_id}))
       throw conflict("USER_ALREADY_LINKED", "该账号已关联其他人员", "userId");
   }
-  if (c.row("SELECT id FROM people WHERE citizen_id = ? AND id <> ?", {f.citizen_id, self_id}))
+  if (c.row("SELECT id FROM people WHERE citizen_id_hash = ? AND id <> ?", {personal::lookup(c.db(), f.citizen_id), self_id}))
     throw conflict("CITIZEN_ID_TAKEN", "该身份证号已登记", "citizenId");
   if (f.photo && !c.row("SELECT id FROM files WHERE id = ?", {*f.photo})) throw bad_request("FILE_NOT_FOUND", "照片不存在，请重新上传", "photo");
 }
@@ -597,9 +617,7 @@ CertFields read_cert(Input& in) {
   CertFields f;
   f.person_id = in.integer("personId", "持证人");
   f.kind = in.str("kind", 40, "证书类型");
-  f.number = in.str("number", 40, "证书编号");
-  for (char& ch : f.number)
-    if (ch == 'x' || ch == 't') ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  f.number = normalized_certificate_number(in.str("number", 40, "证书编号"));
   f.issuer = in.str("issuer", 60, "发证机关");
   f.first_issued = in.date("firstIssued", "初领日期");
   f.valid_until = in.date("validUntil", "有效期至");
@@ -615,19 +633,20 @@ void check_cert(store::Conn& c, const CertFields& f, long long self_id) {
   auto citizen = c.text("SELECT citizen_id FROM people WHERE id = ?", {f.person_id});
   if (!citizen) throw bad_request("PERSON_NOT_FOUND", "持证人不存在", "personId");
   dict_label(c, "certificate_type", f.kind, "kind", "证书类型");
-  if (permit::special_operation_kind(f.kind) && f.number != "T" + *citizen)
+  if (permit::special_operation_kind(f.kind) && f.number != "T" + personal::open(c.db(), *citizen))
     throw bad_request("CERT_NUMBER_MISMATCH", "特种作业操作证编号应为 T 加持证人身份证号（人证不符）", "number");
-  if (c.row("SELECT id FROM certificates WHERE kind = ? AND number = ? AND id <> ?", {f.kind, f.number, self_id}))
+  if (c.row("SELECT id FROM certificates WHERE number_hash = ? AND kind = ? AND id <> ?",
+            {personal::lookup(c.db(), f.number), f.kind, self_id}))
     throw conflict("CERT_NUMBER_TAKEN", "该证书已登记", "number");
 }
 
 long long insert_cert(store::Conn& c, const Caller& who, const CertFields& f) {
   std::string now = now_iso();
   return c.insert(
-      "INSERT INTO certificates (person_id, kind, number, issuer, first_issued, valid_until, next_review, status, "
-      "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {f.person_id, f.kind, f.number, f.issuer, f.first_issued, f.valid_until, opt_value(f.next_review), f.status,
-       who.user_id, now, now});
+      "INSERT INTO certificates (person_id, kind, number, number_hash, issuer, first_issued, valid_until, next_review, "
+      "status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {f.person_id, f.kind, personal::seal(c.db(), f.number), personal::lookup(c.db(), f.number), f.issuer, f.first_issued,
+       f.valid_until, opt_value(f.next_review), f.status, who.user_id, now, now});
 }
 
 // SQL for one certificate state on `today` (see certificate_state).
@@ -657,11 +676,13 @@ std::string state_condition(const std::string& state, const std::string& today, 
   throw bad_request("INVALID_VALUE", "证书状态无效", "status");
 }
 
-Filter cert_filter(const Caller& who, const QueryMap& q) {
+// `q` finds a holder by part of the name, or a whole certificate number or 身份证号 (stored sealed, found by hash).
+Filter cert_filter(const store::Db& db, const Caller& who, const QueryMap& q) {
   Filter f;
   f.sql += " AND " + cert_scope(who, f.params);
   if (auto v = query_str(q, "q"))
-    f.add("(p.name LIKE ? OR c.number LIKE ? OR p.citizen_id = ?)", "%" + *v + "%", "%" + *v + "%", *v);
+    f.add("(p.name LIKE ? OR c.number_hash = ? OR p.citizen_id_hash = ?)", "%" + *v + "%",
+          personal::lookup(db, normalized_certificate_number(*v)), personal::lookup(db, normalized_citizen_id(*v)));
   if (auto v = query_str(q, "kind")) f.add("c.kind = ?", *v);
   if (auto v = query_int(q, "personId")) f.add("c.person_id = ?", *v);
   if (auto v = query_str(q, "status")) f.sql += " AND " + state_condition(*v, clock::today(), f.params);
@@ -673,6 +694,11 @@ Filter cert_filter(const Caller& who, const QueryMap& q) {
   return f;
 }
 }  // namespace
+
+permit::CertificateFacts certificate_facts(const store::Db& db, const json& row) {
+  return {row["kind"], personal::open(db, row["number"].get<std::string>()), personal::open(db, row["holder"].get<std::string>()),
+          row["status"], row["valid_until"], row["next_review"].is_string() ? row["next_review"].get<std::string>() : ""};
+}
 
 std::string certificate_state(const std::string& status, const std::string& valid_until, const std::string& next_review,
                               const std::string& today) {
@@ -688,11 +714,13 @@ json list_people(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
   Filter f;
   f.sql += " AND " + person_scope(who, f.params);
-  if (auto v = query_str(q, "q")) f.add("(p.name LIKE ? OR p.citizen_id = ? OR p.phone = ?)", "%" + *v + "%", *v, *v);
+  if (auto v = query_str(q, "q"))
+    f.add("(p.name LIKE ? OR p.citizen_id_hash = ? OR p.phone_hash = ?)", "%" + *v + "%",
+          personal::lookup(db, normalized_citizen_id(*v)), personal::lookup(db, *v));
   if (auto v = query_int(q, "unitId")) f.add("p.unit_id = ?", *v);
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kPersonSelect, "FROM people p", f, "p.id", p);
-    present_people(out["items"], Pii::Masked);
+    present_people(db, out["items"], Pii::Masked);
     return out;
   });
 }
@@ -720,9 +748,10 @@ json create_person(store::Db& db, const Caller& who, const json& body) {
     check_person_refs(c, who, f, 0);
     std::string now = now_iso();
     long long id = c.insert(
-        "INSERT INTO people (name, citizen_id, phone, photo, unit_id, user_id, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {f.name, f.citizen_id, f.phone, opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), who.user_id, now, now});
+        "INSERT INTO people (name, citizen_id, citizen_id_hash, phone, phone_hash, photo, unit_id, user_id, created_by, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.name, personal::seal(db, f.citizen_id), personal::lookup(db, f.citizen_id), personal::seal(db, f.phone),
+         personal::lookup(db, f.phone), opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), who.user_id, now, now});
     json after = person_by_id(c, who, id);
     json logged = after;
     mask_person_fields(logged, Pii::Masked, "citizenId", "phone");
@@ -735,16 +764,18 @@ json create_person(store::Db& db, const Caller& who, const json& body) {
 json update_person(store::Db& db, const Caller& who, long long id, const json& body_in) {
   json body = body_in;
   if (auto stored = db.read([&](store::Conn& c) { return c.row("SELECT citizen_id, phone FROM people WHERE id = ?", {id}); })) {
-    unmask_field(body, "citizenId", (*stored)["citizen_id"], validate::mask_citizen_id);
-    unmask_field(body, "phone", (*stored)["phone"], validate::mask_phone);
+    unmask_field(body, "citizenId", personal::open(db, (*stored)["citizen_id"].get<std::string>()), validate::mask_citizen_id);
+    unmask_field(body, "phone", personal::open(db, (*stored)["phone"].get<std::string>()), validate::mask_phone);
   }
   Input in(body);
   PersonFields f = read_person(in);
   return db.write([&](store::Conn& c) {
     json before = person_by_id(c, who, id);
     check_person_refs(c, who, f, id);
-    c.exec("UPDATE people SET name = ?, citizen_id = ?, phone = ?, photo = ?, unit_id = ?, user_id = ?, updated_at = ? WHERE id = ?",
-           {f.name, f.citizen_id, f.phone, opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), now_iso(), id});
+    c.exec("UPDATE people SET name = ?, citizen_id = ?, citizen_id_hash = ?, phone = ?, phone_hash = ?, photo = ?, unit_id = ?, "
+           "user_id = ?, updated_at = ? WHERE id = ?",
+           {f.name, personal::seal(db, f.citizen_id), personal::lookup(db, f.citizen_id), personal::seal(db, f.phone),
+            personal::lookup(db, f.phone), opt_value(f.photo), opt_value(f.unit_id), opt_value(f.user_id), now_iso(), id});
     json after = person_by_id(c, who, id);
     json b = before, a = after;
     b.erase("certificates");
@@ -758,10 +789,10 @@ json update_person(store::Db& db, const Caller& who, long long id, const json& b
 
 json list_certificates(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
-  Filter f = cert_filter(who, q);
+  Filter f = cert_filter(db, who, q);
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kCertSelect, "FROM certificates c JOIN people p ON p.id = c.person_id", f, "c.valid_until, c.id", p);
-    present_certs(out["items"], Pii::Masked);
+    present_certs(db, out["items"], Pii::Masked);
     return out;
   });
 }
@@ -782,7 +813,7 @@ json create_certificate(store::Db& db, const Caller& who, const json& body) {
     long long id = insert_cert(c, who, f);
     json after = cert_by_id(c, who, id);
     record(c, who, "certificate.create", "certificate", std::to_string(id), nullptr,
-           json{{"number", f.number}, {"kind", f.kind}, {"validUntil", f.valid_until}});
+           json{{"number", validate::mask_certificate_number(f.number)}, {"kind", f.kind}, {"validUntil", f.valid_until}});
     return after;
   });
 }
@@ -790,16 +821,16 @@ json create_certificate(store::Db& db, const Caller& who, const json& body) {
 json update_certificate(store::Db& db, const Caller& who, long long id, const json& body_in) {
   json body = body_in;
   if (auto stored = db.read([&](store::Conn& c) { return c.text("SELECT number FROM certificates WHERE id = ?", {id}); }))
-    unmask_field(body, "number", *stored, validate::mask_certificate_number);
+    unmask_field(body, "number", personal::open(db, *stored), validate::mask_certificate_number);
   Input in(body);
   CertFields f = read_cert(in);
   return db.write([&](store::Conn& c) {
     json before = cert_by_id(c, who, id);
     check_cert(c, f, id);
-    c.exec("UPDATE certificates SET person_id = ?, kind = ?, number = ?, issuer = ?, first_issued = ?, valid_until = ?, "
-           "next_review = ?, status = ?, updated_at = ? WHERE id = ?",
-           {f.person_id, f.kind, f.number, f.issuer, f.first_issued, f.valid_until, opt_value(f.next_review), f.status,
-            now_iso(), id});
+    c.exec("UPDATE certificates SET person_id = ?, kind = ?, number = ?, number_hash = ?, issuer = ?, first_issued = ?, "
+           "valid_until = ?, next_review = ?, status = ?, updated_at = ? WHERE id = ?",
+           {f.person_id, f.kind, personal::seal(db, f.number), personal::lookup(db, f.number), f.issuer, f.first_issued,
+            f.valid_until, opt_value(f.next_review), f.status, now_iso(), id});
     json after = cert_by_id(c, who, id);
     auto brief = [](const json& x) {
       return json{{"number", x["number"]}, {"kind", x["kind"]}, {"validUntil", x["validUntil"]}, {"nextReview", x["nextReview"]}, {"status", x["status"]}};
@@ -925,8 +956,7 @@ json import_certificates(store::Db& db, const Caller& who, const json& body) {
         Input r(row);
         Ready item;
         item.person.name = r.str("name", 30, "姓名");
-        item.person.citizen_id = r.str("citizenId", 18, "身份证号");
-        item.person.citizen_id.back() = static_cast<char>(std::toupper(static_cast<unsigned char>(item.person.citizen_id.back())));
+        item.person.citizen_id = normalized_citizen_id(r.str("citizenId", 18, "身份证号"));
         if (!validate::citizen_id(item.person.citizen_id)) throw bad_request("INVALID_VALUE", "身份证号无效", "citizenId");
         item.person.phone = read_mobile(r, "phone", "手机号", false);
         if (auto code = r.opt_str("unitCreditCode", 18, "单位统一社会信用代码")) {
@@ -940,9 +970,9 @@ json import_certificates(store::Db& db, const Caller& who, const json& body) {
           throw bad_request("CERT_NUMBER_MISMATCH", "特种作业操作证编号应为 T 加身份证号（人证不符）", "number");
         if (!seen_numbers.insert(item.cert.kind + "|" + item.cert.number).second)
           throw bad_request("DUPLICATE_ROW", "文件中该证书重复出现", "number");
-        if (c.row("SELECT id FROM certificates WHERE kind = ? AND number = ?", {item.cert.kind, item.cert.number}))
+        if (c.row("SELECT id FROM certificates WHERE number_hash = ? AND kind = ?", {personal::lookup(db, item.cert.number), item.cert.kind}))
           throw conflict("CERT_NUMBER_TAKEN", "该证书已登记", "number");
-        auto known_name = c.text("SELECT name FROM people WHERE citizen_id = ?", {item.person.citizen_id});
+        auto known_name = c.text("SELECT name FROM people WHERE citizen_id_hash = ?", {personal::lookup(db, item.person.citizen_id)});
         if (!known_name && names_in_file.count(item.person.citizen_id)) known_name = names_in_file[item.person.citizen_id];
         if (known_name && *known_name != item.person.name)
           throw bad_request("PERSON_NAME_MISMATCH", "该身份证号已登记为" + *known_name + "，姓名不一致", "name");
@@ -956,15 +986,18 @@ json import_certificates(store::Db& db, const Caller& who, const json& body) {
     long long imported = 0;
     if (!dry_run && (mode == "valid_rows" || errors.empty())) {
       for (auto& item : ready) {
-        auto person_id = c.row("SELECT id FROM people WHERE citizen_id = ?", {item.person.citizen_id});
+        auto person_id = c.row("SELECT id FROM people WHERE citizen_id_hash = ?", {personal::lookup(db, item.person.citizen_id)});
         if (person_id) {
           store::as_int(*person_id, {"id"});
           item.cert.person_id = (*person_id)["id"];
         } else {
           std::string now = now_iso();
           item.cert.person_id = c.insert(
-              "INSERT INTO people (name, citizen_id, phone, unit_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-              {item.person.name, item.person.citizen_id, item.person.phone, opt_value(item.person.unit_id), who.user_id, now, now});
+              "INSERT INTO people (name, citizen_id, citizen_id_hash, phone, phone_hash, unit_id, created_by, created_at, updated_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {item.person.name, personal::seal(db, item.person.citizen_id), personal::lookup(db, item.person.citizen_id),
+               personal::seal(db, item.person.phone), personal::lookup(db, item.person.phone), opt_value(item.person.unit_id),
+               who.user_id, now, now});
         }
         insert_cert(c, who, item.cert);
         ++imported;
@@ -978,10 +1011,10 @@ json import_certificates(store::Db& db, const Caller& who, const json& body) {
 }
 
 std::string export_certificates_xlsx(store::Db& db, const Caller& who, const QueryMap& q) {
-  Filter f = cert_filter(who, q);
+  Filter f = cert_filter(db, who, q);
   json rows = db.read([&](store::Conn& c) {
     json r = c.rows(std::string(kCertSelect) + f.sql + " ORDER BY c.valid_until, c.id" + limit_sql(100000), f.params);
-    present_certs(r, who.has("person:pii") ? Pii::Full : Pii::Masked);
+    present_certs(db, r, who.has("person:pii") ? Pii::Full : Pii::Masked);
     return r;
   });
   static const std::map<std::string, std::string> state_labels = {

@@ -83,4 +83,8 @@ permit::BusinessHours venue_hours(const std::string& opening_hours_json, const s
 std::string certificate_state(const std::string& status, const std::string& valid_until,
                               const std::string& next_review, const std::string& today);
 
+// A certificate as permit::check_certificate takes it, from a certificates row (kind, number, status,
+// valid_until, next_review) with its holder's stored citizen_id as `holder`: the sealed values opened.
+permit::CertificateFacts certificate_facts(const store::Db& db, const json& row);
+
 }  // namespace huoyan::app

@@ -7,6 +7,7 @@
 #include "app/hazards.h"
 #include "app/input.h"
 #include "app/notify.h"
+#include "app/personal_data.h"
 #include "app/print.h"
 #include "app/qr.h"
 #include "app/registries.h"
@@ -63,13 +64,13 @@ std::string state_label(const std::string& s) {
   return s == "received" ? "待核查" : s == "accepted" ? "已受理" : s == "rejected" ? "不予受理" : s;
 }
 
-void present(json& r) {
+void present(const store::Db& db, json& r) {
   store::as_int(r, {"id", "venueId", "hazardId"});
   store::as_bool(r, {"overdue"});
   r["stateLabel"] = state_label(r["state"]);
   r["photos"] = json::parse(r["photos"].get<std::string>());
   r["anonymous"] = !r["phone"].is_string();
-  if (r["phone"].is_string()) r["phone"] = validate::mask_phone(r["phone"].get<std::string>());
+  if (r["phone"].is_string()) r["phone"] = validate::mask_phone(personal::open(db, r["phone"].get<std::string>()));
   r["reward"] = r["reward"].is_string() ? json::parse(r["reward"].get<std::string>()) : json(nullptr);
   store::as_number(r, {"lat", "lng"});
 }
@@ -79,7 +80,7 @@ json scoped_report(store::Conn& c, const access::Caller& who, long long id) {
   std::string cond = report_scope(who, p);
   auto row = c.row(std::string(kReportSelect) + " WHERE r.id = ? AND " + cond, p);
   if (!row) throw not_found();
-  present(*row);
+  present(c.db(), *row);
   return *row;
 }
 
@@ -145,7 +146,7 @@ json submit_public_report(store::Db& db, const std::string& ip, const json& body
         "state, verify_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)",
         {code, venue_id ? store::Value(*venue_id) : store::Value(nullptr), venue_name, category, description, photos.dump(),
          lat ? store::Value(*lat) : store::Value(nullptr), lng ? store::Value(*lng) : store::Value(nullptr),
-         phone ? store::Value(*phone) : store::Value(nullptr), device ? store::Value(*device) : store::Value(nullptr), ip, verify_by,
+         phone ? store::Value(personal::seal(db, *phone)) : store::Value(nullptr), device ? store::Value(*device) : store::Value(nullptr), ip, verify_by,
          now, now});
     // Triagers hear of it; never the venue, which must not be tipped off nor learn who reported.
     Notice n{"report.received", "收到群众举报 " + code + "（" + venue_name + "）",
@@ -193,7 +194,7 @@ json list_reports(store::Db& db, const access::Caller& who, const QueryMap& q) {
   if (auto v = query_bool(q, "overdue")) f.add("r.overdue = ?", static_cast<long long>(*v));
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kReportSelect, "FROM public_reports r", f, "r.id DESC", p);
-    for (auto& r : out["items"]) present(r);
+    for (auto& r : out["items"]) present(db, r);
     return out;
   });
 }

@@ -39,6 +39,13 @@ std::string sm4_ctr(const unsigned char* key, const unsigned char* iv, std::stri
 
 std::string_view as_text(const unsigned char* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
 
+std::string hex_of(const unsigned char* p, size_t n) {
+  std::string out(2 * n + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 Key Key::generate() {
@@ -61,17 +68,13 @@ std::optional<Key> Key::from_hex(std::string_view text) {
   return k;
 }
 
-std::string Key::hex() const {
-  std::string out(2 * kBytes + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), master_.data(), master_.size());
-  out.pop_back();
-  return out;
-}
+std::string Key::hex() const { return hex_of(master_.data(), master_.size()); }
 
 void Key::derive() {
   auto cipher = hmac_sm3(master_.data(), master_.size(), "huoyan field cipher");
   std::copy_n(cipher.begin(), cipher_key_.size(), cipher_key_.begin());
   mac_key_ = hmac_sm3(master_.data(), master_.size(), "huoyan field mac");
+  lookup_key_ = hmac_sm3(master_.data(), master_.size(), "huoyan field lookup");
 }
 
 std::string Key::seal(std::string_view plain) const {
@@ -103,12 +106,14 @@ std::optional<std::string> Key::open(std::string_view sealed) const {
   return sm4_ctr(cipher_key_.data(), reinterpret_cast<const unsigned char*>(raw.data()), body.substr(kIvBytes));
 }
 
+std::string Key::lookup_hash(std::string_view plain) const {
+  auto v = hmac_sm3(lookup_key_.data(), lookup_key_.size(), plain);
+  return hex_of(v.data(), 16);
+}
+
 std::string Key::check_value() const {
   auto v = hmac_sm3(master_.data(), master_.size(), "huoyan field key check");
-  std::string out(2 * v.size() + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), v.data(), v.size());
-  out.pop_back();
-  return out;
+  return hex_of(v.data(), v.size());
 }
 
 bool is_sealed(std::string_view text) { return text.substr(0, kPrefix.size()) == kPrefix; }

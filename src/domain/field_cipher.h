@@ -21,6 +21,10 @@ class Key {
   std::string seal(std::string_view plain) const;
   // The plain text; nullopt when `sealed` is not a sealed value, was sealed under another key, or was altered.
   std::optional<std::string> open(std::string_view sealed) const;
+  // A keyed hash of `plain` (HMAC-SM3 under its own derived key, the first 16 bytes in hex): stored beside a
+  // sealed value so that it can be found by exact match (uniqueness, search by the whole value) without opening
+  // every row. Without the key it cannot be computed, so a list of likely values cannot be tried against it.
+  std::string lookup_hash(std::string_view plain) const;
   // Recognises the key without revealing it (HMAC-SM3 under the key of a fixed label, hex): kept in the
   // database so that a server started with another key file refuses to start instead of failing on each read.
   std::string check_value() const;
@@ -29,6 +33,7 @@ class Key {
   std::array<unsigned char, kBytes> master_{};
   std::array<unsigned char, 16> cipher_key_{};  // SM4's key size
   std::array<unsigned char, 32> mac_key_{};
+  std::array<unsigned char, 32> lookup_key_{};
   void derive();
 };
 

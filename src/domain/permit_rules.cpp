@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "domain/validate.h"
+
 namespace huoyan::permit {
 
 using namespace std::chrono;
@@ -140,20 +142,22 @@ bool special_operation_kind(const std::string& kind) { return kind.rfind("specia
 
 std::optional<Violation> check_certificate(const CertificateFacts& c, const std::string& worker_citizen_id,
                                            const Window& w) {
+  // Messages name the certificate as lists show it: a 特种作业操作证's number carries the 身份证号.
+  std::string shown = validate::mask_certificate_number(c.number);
   if (!accepted_kind(c.kind))
-    return Violation{"CERT_KIND_NOT_ACCEPTED", "证书 " + c.number + " 不是动火作业认可的证书类型（须为焊接与热切割特种作业操作证、建筑焊工证或特种设备焊接作业人员证）", "workers"};
-  if (c.status != "valid") return Violation{"CERT_NOT_VALID", "证书 " + c.number + " 已注销或暂停使用", "workers"};
+    return Violation{"CERT_KIND_NOT_ACCEPTED", "证书 " + shown + " 不是动火作业认可的证书类型（须为焊接与热切割特种作业操作证、建筑焊工证或特种设备焊接作业人员证）", "workers"};
+  if (c.status != "valid") return Violation{"CERT_NOT_VALID", "证书 " + shown + " 已注销或暂停使用", "workers"};
   if (special_operation_kind(c.kind) && c.number != "T" + c.holder_citizen_id)
-    return Violation{"CERT_NUMBER_MISMATCH", "证书编号 " + c.number + " 与持证人身份证号不符（人证不符）", "workers"};
+    return Violation{"CERT_NUMBER_MISMATCH", "证书编号 " + shown + " 与持证人身份证号不符（人证不符）", "workers"};
   if (c.holder_citizen_id != worker_citizen_id)
-    return Violation{"CERT_NOT_HOLDER", "证书 " + c.number + " 不属于该作业人员（人证不符）", "workers"};
+    return Violation{"CERT_NOT_HOLDER", "证书 " + shown + " 不属于该作业人员（人证不符）", "workers"};
   auto day_list = days_of(w);
   if (day_list.empty()) return std::nullopt;
   std::string last = date_key(day_list.back());
   if (c.valid_until < last)
-    return Violation{"CERT_EXPIRED", "证书 " + c.number + " 有效期至 " + c.valid_until + "，不覆盖作业期间", "workers"};
+    return Violation{"CERT_EXPIRED", "证书 " + shown + " 有效期至 " + c.valid_until + "，不覆盖作业期间", "workers"};
   if (!c.next_review.empty() && c.next_review < last)
-    return Violation{"CERT_REVIEW_OVERDUE", "证书 " + c.number + " 应于 " + c.next_review + " 前复审，已逾期", "workers"};
+    return Violation{"CERT_REVIEW_OVERDUE", "证书 " + shown + " 应于 " + c.next_review + " 前复审，已逾期", "workers"};
   return std::nullopt;
 }
 

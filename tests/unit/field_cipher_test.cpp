@@ -10,6 +10,7 @@
 
 #include "app/auth.h"
 #include "app/bootstrap.h"
+#include "app/personal_data.h"
 #include "store/db.h"
 
 using namespace huoyan;
@@ -40,6 +41,18 @@ TEST(FieldCipher, AlteredOrForeignValuesDoNotOpen) {
   EXPECT_EQ(key.open("sm4:!!!!"), std::nullopt);
   EXPECT_EQ(key.open("JBSWY3DPEHPK3PXP"), std::nullopt);  // stored in the clear
   EXPECT_FALSE(field_cipher::is_sealed("JBSWY3DPEHPK3PXP"));
+}
+
+// The lookup hash finds a value by exact match under its key only, and shows nothing of it.
+TEST(FieldCipher, LookupHashIsKeyedAndDeterministic) {
+  Key key = Key::generate();
+  std::string h = key.lookup_hash("500107199001010018");
+  EXPECT_EQ(h.size(), 32u);
+  EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(key.lookup_hash("500107199001010018"), h);
+  EXPECT_NE(key.lookup_hash("500107199001010026"), h);
+  EXPECT_NE(Key::generate().lookup_hash("500107199001010018"), h);
+  EXPECT_EQ(Key::from_hex(key.hex())->lookup_hash("500107199001010018"), h);
 }
 
 TEST(FieldCipher, KeyFileTextAndCheckValue) {
@@ -88,6 +101,46 @@ TEST(FieldKey, KeyFileIsCreatedCheckedAndRequired) {
   std::ofstream(other) << "not a key\n";
   EXPECT_THROW(app::bootstrap(*store::Db::open(url, 1, other), "金凤镇"), std::runtime_error);
   std::filesystem::remove_all(dir);
+}
+
+// Personal data stored in the clear by a version before migration 0037 is sealed, with its lookup hashes, at the
+// next start; what is sealed already stays as it is; a value altered in the database does not open.
+TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  app::bootstrap(*db, "金凤镇");
+  const Key& key = db->field_key();
+  db->write([&](store::Conn& c) {
+    c.exec("INSERT INTO people (id, name, citizen_id, phone, created_at, updated_at) VALUES "
+           "(1, '甲', '500107199001010018', '13900001111', 'x', 'x'), (2, '乙', '50010719900101002X', '', 'x', 'x')");
+    c.exec("INSERT INTO certificates (person_id, kind, number, first_issued, valid_until, created_at, updated_at) "
+           "VALUES (1, 'special_op_fusion', 'T500107199001010018', '2024-01-01', '2030-01-01', 'x', 'x')");
+    c.exec("INSERT INTO public_reports (tracking_code, venue_name, category, description, photos, phone, ip, state, verify_by, "
+           "created_at, updated_at) VALUES ('ABCDEFGH', '某市场', 'other', '说明', '[]', '13900002222', '127.0.0.1', 'received', 'x', 'x', 'x')");
+  });
+  app::personal::seal_stored_in_clear(*db);
+  auto person = db->read([](store::Conn& c) { return *c.row("SELECT citizen_id, citizen_id_hash, phone, phone_hash FROM people WHERE id = 1"); });
+  EXPECT_EQ(key.open(person["citizen_id"].get<std::string>()), "500107199001010018");
+  EXPECT_EQ(person["citizen_id_hash"], key.lookup_hash("500107199001010018"));
+  EXPECT_EQ(key.open(person["phone"].get<std::string>()), "13900001111");
+  EXPECT_EQ(person["phone_hash"], key.lookup_hash("13900001111"));
+  auto no_phone = db->read([](store::Conn& c) { return *c.row("SELECT citizen_id_hash, phone, phone_hash FROM people WHERE id = 2"); });
+  EXPECT_EQ(no_phone["citizen_id_hash"], key.lookup_hash("50010719900101002X"));
+  EXPECT_EQ(no_phone["phone"], "");
+  EXPECT_TRUE(no_phone["phone_hash"].is_null());
+  auto cert = db->read([](store::Conn& c) { return *c.row("SELECT number, number_hash FROM certificates"); });
+  EXPECT_EQ(key.open(cert["number"].get<std::string>()), "T500107199001010018");
+  EXPECT_EQ(cert["number_hash"], key.lookup_hash("T500107199001010018"));
+  auto report = db->read([](store::Conn& c) { return *c.text("SELECT phone FROM public_reports"); });
+  EXPECT_EQ(key.open(report), "13900002222");
+
+  app::personal::seal_stored_in_clear(*db);
+  EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT citizen_id FROM people WHERE id = 1"); }), person["citizen_id"]);
+  EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT phone FROM public_reports"); }), report);
+
+  EXPECT_EQ(app::personal::open(*db, ""), "");
+  std::string altered = person["citizen_id"].get<std::string>();
+  altered[10] = altered[10] == 'A' ? 'B' : 'A';
+  EXPECT_THROW(app::personal::open(*db, altered), std::runtime_error);
 }
 
 TEST(FieldKey, DefaultPlaces) {
