@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, describe, createPerson, createUnit, certBody, createCertificate,
   makeCitizenId, makeCreditCode, randomPhone, localDate, daysFromToday, fetchXlsx, uid, MISSING_ID, orgUnits,
-  createRole, createUserAndLogin, demoLoadedAt, maskCitizenId,
+  createRole, createUserAndLogin, demoLoadedAt, maskCitizenId, sqlOk, assertSealed,
 } from './lib.mjs';
 
 let admin, unit, certTypes;
@@ -446,4 +446,24 @@ test('export.xlsx is a real workbook with the filtered certificates', async () =
   const exported = (await admin.getOk('/api/audit-logs?action=certificate.export&pageSize=100')).items
     .filter((x) => x.summary.after.filters.personId === String(p.id) || x.summary.after.filters.status === 'bogus');
   assert.deepEqual(exported.map((x) => x.summary.after.filters.kind ?? null).sort(), ['construction_welder', null].sort());
+});
+
+test('等保 数据保密性: numbers stored sealed; the whole number (any case of T and X) or the holder\'s whole ID finds the certificate; the audit log holds it masked', async () => {
+  const p = await createPerson(admin, { name: `密存证${uid('c')}`.slice(0, 30) });
+  const cert = await createCertificate(admin, p);
+  const [number, hash] = sqlOk(`SELECT number, number_hash FROM certificates WHERE id = ${cert.id}`).split('|');
+  assertSealed(number, cert.rawNumber);
+  assert.match(hash, /^[0-9a-f]{32}$/);
+  assert.equal(cert.number, `T${maskCitizenId(p.rawCitizenId)}`);
+
+  const found = async (q) => (await admin.getOk(`/api/certificates?q=${encodeURIComponent(q)}`)).items.map((x) => x.id);
+  assert.deepEqual(await found(cert.rawNumber), [cert.id]);
+  assert.deepEqual(await found(cert.rawNumber.toLowerCase()), [cert.id]);
+  assert.deepEqual(await found(p.rawCitizenId), [cert.id]);
+  assert.deepEqual(await found(cert.rawNumber.slice(0, 12)), [], 'a part of the number finds the certificate');
+
+  const audit = (await admin.getOk(`/api/audit-logs?action=certificate.create&targetId=${cert.id}`)).items;
+  assert.equal(audit.length, 1);
+  assert.equal(audit[0].summary.after.number, cert.number);
+  assert.ok(!JSON.stringify(audit).includes(p.rawCitizenId), 'the audit row holds the ID number');
 });

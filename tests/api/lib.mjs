@@ -343,6 +343,18 @@ export function sqlOk(statement) {
 }
 
 /**
+ * 等保 数据保密性: `stored` (a column's value read with sqlOk) holds `plain` only sealed (SM4 and HMAC-SM3,
+ * src/domain/field_cipher.h): IV, the text encrypted, tag; no readable form of it.
+ */
+export function assertSealed(stored, plain) {
+  assert.match(stored, /^sm4:[A-Za-z0-9+/]+=*$/);
+  const raw = Buffer.from(stored.slice(4), 'base64');
+  assert.equal(raw.length, 16 + Buffer.byteLength(plain) + 32, 'IV, the text encrypted, tag');
+  for (const form of [plain, Buffer.from(plain).toString('hex'), Buffer.from(plain).toString('base64')])
+    assert.ok(!stored.includes(form), 'the value is stored readable');
+}
+
+/**
  * Check a JSON value against an OpenAPI 3.0 schema (the subset docs/openapi.yaml uses: $ref, allOf, type,
  * nullable, enum, required, properties, additionalProperties, items). Properties the schema does not declare are
  * reported unless additionalProperties is true, so that the spec stays complete. Returns a list of problems.

@@ -4,7 +4,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, personBody, createPerson, createUnit, createCertificate, makeCitizenId,
-  citizenIdCheck, randomPhone, uid, MISSING_ID, orgUnits, roles, createUser, demoLoadedAt, maskCitizenId, maskPhone,
+  citizenIdCheck, randomPhone, uid, MISSING_ID, orgUnits, roles, createUser, demoLoadedAt, maskCitizenId, maskPhone, sqlOk,
+  assertSealed,
 } from './lib.mjs';
 
 let admin;
@@ -177,4 +178,40 @@ test('the full ID and phone: person:pii with a reason, audited; every other read
   assert.equal(u.name, '改了名');
   const again = expectStatus(await admin.post(`/api/people/${p.id}/reveal`, { reason: '核对修改结果' }), 200);
   assert.deepEqual([again.citizenId, again.phone], [p.rawCitizenId, p.rawPhone]);
+});
+
+test('等保 数据保密性: ID and phone stored sealed with keyed lookup hashes; the whole ID or phone finds the person, a part does not', async () => {
+  const name = `密存${uid('s')}`.slice(0, 30);
+  const p = await createPerson(admin, { name });
+  const stored = () => sqlOk(`SELECT citizen_id, citizen_id_hash, phone, phone_hash FROM people WHERE id = ${p.id}`).split('|');
+  const [citizenId, citizenHash, phone, phoneHash] = stored();
+  assertSealed(citizenId, p.rawCitizenId);
+  assertSealed(phone, p.rawPhone);
+  for (const h of [citizenHash, phoneHash]) assert.match(h, /^[0-9a-f]{32}$/);
+  assert.notEqual(citizenHash, phoneHash);
+
+  const found = async (q) => (await admin.getOk(`/api/people?q=${encodeURIComponent(q)}`)).items.map((x) => x.id);
+  assert.deepEqual(await found(p.rawCitizenId), [p.id]);
+  assert.deepEqual(await found(p.rawPhone), [p.id]);
+  assert.deepEqual(await found(p.rawCitizenId.slice(0, 14)), [], 'a part of the ID finds the person');
+  assert.deepEqual(await found(p.rawPhone.slice(0, 7)), [], 'a part of the phone finds the person');
+
+  // a new ID and phone: sealed anew, found by the new values only; the old ID is free again
+  const newId = makeCitizenId(), newPhone = randomPhone();
+  expectStatus(await admin.put(`/api/people/${p.id}`, { name, citizenId: newId, phone: newPhone }), 200);
+  const [citizenId2, citizenHash2, phone2] = stored();
+  assertSealed(citizenId2, newId);
+  assertSealed(phone2, newPhone);
+  assert.notEqual(citizenHash2, citizenHash);
+  assert.deepEqual(await found(newId), [p.id]);
+  assert.deepEqual(await found(p.rawCitizenId), []);
+  expectError(await admin.post('/api/people', personBody({ citizenId: newId })), 409, 'CITIZEN_ID_TAKEN', 'citizenId');
+  const other = expectStatus(await admin.post('/api/people', personBody({ citizenId: p.rawCitizenId })), 201);
+  assert.equal(other.citizenId, maskCitizenId(p.rawCitizenId));
+
+  // nothing in the database in the clear: the demo's people and certificates, and everything the tests wrote
+  assert.equal(sqlOk("SELECT COUNT(*) FROM people WHERE citizen_id NOT LIKE 'sm4:%' OR citizen_id_hash IS NULL OR "
+    + "(phone <> '' AND (phone NOT LIKE 'sm4:%' OR phone_hash IS NULL))"), '0');
+  assert.equal(sqlOk("SELECT COUNT(*) FROM certificates WHERE number NOT LIKE 'sm4:%' OR number_hash IS NULL"), '0');
+  assert.ok(Number(sqlOk('SELECT COUNT(*) FROM certificates')) > 5);
 });

@@ -13,7 +13,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, request, describe, expectError, expectStatus, listAll, uid, orgUnits, createVenue, maskPhone, randomPhone, MISSING_ID,
-  Cast, resetServerClock, serverClockTo, restDayChecker, localDateOf, addDays, tinyJpeg, tinyPng, HOUR, MINUTE, isoUtc,
+  Cast, resetServerClock, serverClockTo, restDayChecker, localDateOf, addDays, tinyJpeg, tinyPng, HOUR, MINUTE, isoUtc, sqlOk,
+  assertSealed,
 } from './lib.mjs';
 
 const T0 = Date.now();
@@ -213,6 +214,7 @@ test('report, follow, triage: duplicates, accept → hazard, reject with a reaso
     const rd = await byCode(d.trackingCode);
     assert.equal(ra.phone, maskPhone(phone));
     assert.equal(ra.anonymous, false);
+    assertSealed(sqlOk(`SELECT phone FROM public_reports WHERE id = ${ra.id}`), phone);
     assert.equal(rb.phone, null);
     assert.equal(rb.anonymous, true);
     assert.equal(ra.venueId, venues.sw.id);

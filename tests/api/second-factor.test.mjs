@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, request, expectError, expectStatus, getCookie, Client, createUserAndLogin, createRole, orgUnits,
-  totpCode, setServerClock, resetServerClock, MISSING_ID, sqlOk,
+  totpCode, setServerClock, resetServerClock, MISSING_ID, sqlOk, assertSealed,
 } from './lib.mjs';
 
 let admin;
@@ -29,14 +29,6 @@ after(async () => {
 
 const serverNow = () => Date.now() + offsetMs;
 
-/** 等保 数据保密性: the database holds the secret only sealed (SM4 and HMAC-SM3, src/domain/field_cipher.h). */
-function assertSealed(stored, secret) {
-  assert.match(stored, /^sm4:[A-Za-z0-9+/]+=*$/);
-  const raw = Buffer.from(stored.slice(4), 'base64');
-  assert.equal(raw.length, 16 + secret.length + 32, 'IV, the base32 secret encrypted, tag');
-  for (const form of [secret, Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('base64')])
-    assert.ok(!stored.includes(form), 'the secret is stored readable');
-}
 /** Moves the server clock on, so that the next code is of a step not used yet. */
 async function laterBy(seconds) {
   offsetMs += seconds * 1000;
