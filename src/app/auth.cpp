@@ -10,6 +10,7 @@
 
 #include "app/audit.h"
 #include "app/input.h"
+#include "app/personal_data.h"
 #include "app/qr.h"
 #include "app/users.h"
 #include "domain/clock.h"
@@ -211,8 +212,8 @@ LoginResult login(store::Db& db, const std::string& login_name, const std::strin
                   const std::string& user_agent) {
   auto user = db.read([&](store::Conn& c) {
     return c.row(
-        "SELECT id, username, password_hash, status, locked_until, totp_secret FROM users WHERE username = ? OR phone = ?",
-        {login_name, login_name});
+        "SELECT id, username, password_hash, status, locked_until, totp_secret FROM users WHERE username = ? OR phone_hash = ?",
+        {login_name, personal::lookup(db, login_name)});
   });
   auto fail = [&](long long user_id, const std::string& reason, const ApiError& error) -> ApiError {
     db.write([&](store::Conn& c) { log_login(c, login_name.substr(0, 64), user_id, ip, user_agent, false, reason); });
@@ -380,7 +381,7 @@ json me(store::Db& db, const Authenticated& a) {
       {"id", who.user_id},
       {"username", who.username},
       {"name", who.name},
-      {"phone", (*u)["phone"]},
+      {"phone", personal::open(db, (*u)["phone"].get<std::string>())},
       {"orgUnit", {{"id", who.org_unit_id}, {"name", (*u)["org_name"]}, {"kind", (*u)["org_kind"]}}},
       {"role", {{"id", who.role_id}, {"key", who.role_key}, {"name", (*u)["role_name"]}, {"dataScope", access::data_scope_key(who.scope)}}},
       {"permissions", json(who.permissions ? std::vector<std::string>(who.permissions->begin(), who.permissions->end()) : std::vector<std::string>())},

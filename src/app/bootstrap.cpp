@@ -118,10 +118,10 @@ BootstrapResult bootstrap(store::Db& db, const std::string& town_name) {
     if (!town) town = add_org(c, 0, "/", "town", town_name, "", 0);
     if (need_admin && c.scalar("SELECT COUNT(*) FROM users") == 0) {
       long long admin_role = c.scalar("SELECT id FROM roles WHERE key = 'admin'");
-      c.insert("INSERT INTO users (username, phone, name, org_unit_id, role_id, password_hash, must_change_password, "
-               "status, password_changed_at, created_at, updated_at) VALUES ('admin', '13800000000', '系统管理员', ?, ?, ?, 1, "
-               "'active', ?, ?, ?)",
-               {town, admin_role, admin_hash, now_iso(), now_iso(), now_iso()});
+      c.insert("INSERT INTO users (username, phone, phone_hash, name, org_unit_id, role_id, password_hash, must_change_password, "
+               "status, password_changed_at, created_at, updated_at) VALUES ('admin', ?, ?, '系统管理员', ?, ?, ?, 1, 'active', ?, ?, ?)",
+               {personal::seal(db, "13800000000"), personal::lookup(db, "13800000000"), town, admin_role, admin_hash, now_iso(),
+                now_iso(), now_iso()});
       result.initial_admin_password = admin_password;
     }
   });

@@ -71,7 +71,8 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
   for (const auto& v : venues) {
     // Venues whose principal has an account are managed (and their permits approved) by it.
     long long manager = std::string(v.principal) == "冯建华" ? venue_mgr
-                        : c.scalar("SELECT COALESCE(MAX(id), 0) FROM users WHERE phone = ? AND username LIKE 'vm_%'", {std::string(v.phone)});
+                        : c.scalar("SELECT COALESCE(MAX(id), 0) FROM users WHERE phone_hash = ? AND username LIKE 'vm_%'",
+                                   {personal::lookup(c.db(), v.phone)});
     long long id = c.insert(
         "INSERT INTO venues (name, type, crowded, entertainment, address, org_unit_id, lat, lng, geofence_radius, "
         "opening_hours, closed_dates, principal_name, principal_phone, fire_manager_name, fire_manager_phone, "
@@ -260,10 +261,10 @@ std::vector<DemoLogin> load_demo(store::Db& db) {
     };
     for (const auto& p : people) {
       long long role = c.scalar("SELECT id FROM roles WHERE key = ?", {std::string(p.role)});
-      c.insert("INSERT INTO users (username, phone, name, org_unit_id, role_id, password_hash, must_change_password, "
-               "status, password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?, ?, ?)",
-               {std::string(p.username), std::string(p.phone), std::string(p.name), org.at(p.org), role, hash, now_iso(),
-                now_iso(), now_iso()});
+      c.insert("INSERT INTO users (username, phone, phone_hash, name, org_unit_id, role_id, password_hash, must_change_password, "
+               "status, password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, ?, ?)",
+               {std::string(p.username), personal::seal(c.db(), p.phone), personal::lookup(c.db(), p.phone), std::string(p.name),
+                org.at(p.org), role, hash, now_iso(), now_iso(), now_iso()});
       if (p.listed) {
         std::string role_name = *c.text("SELECT name FROM roles WHERE key = ?", {std::string(p.role)});
         logins.push_back({p.username, p.name, role_name + "（" + p.org + "）"});

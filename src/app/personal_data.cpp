@@ -38,6 +38,10 @@ void seal_stored_in_clear(store::Db& db) {
       c.exec("UPDATE certificates SET number = ?, number_hash = ? WHERE id = ?",
              {seal(db, number), lookup(db, number), store::as_id(ce["id"])});
     }
+    for (const auto& u : c.rows("SELECT id, phone FROM users WHERE phone_hash IS NULL")) {
+      std::string phone = u["phone"];
+      c.exec("UPDATE users SET phone = ?, phone_hash = ? WHERE id = ?", {seal(db, phone), lookup(db, phone), store::as_id(u["id"])});
+    }
     for (const auto& r : c.rows("SELECT id, phone FROM public_reports WHERE phone <> '' AND phone NOT LIKE 'sm4:%'"))
       c.exec("UPDATE public_reports SET phone = ? WHERE id = ?", {seal(db, r["phone"].get<std::string>()), store::as_id(r["id"])});
   });

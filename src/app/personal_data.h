@@ -1,8 +1,8 @@
 #pragma once
 // 等保 2.0 数据保密性 (重要个人信息): people's 身份证号 and phones, certificate numbers (a 特种作业操作证's is "T" +
-// the holder's 身份证号) and public reporters' phones are stored sealed under the field key
+// the holder's 身份证号), users' and public reporters' phones are stored sealed under the field key
 // (domain/field_cipher.h); the ones looked up have their keyed hash beside them (migration 0037: people
-// citizen_id_hash and phone_hash, certificates number_hash). What people read is opened, then masked unless
+// citizen_id_hash and phone_hash, certificates number_hash, users phone_hash). What people read is opened, then masked unless
 // the reader may see it in full (registries.cpp).
 #include <nlohmann/json.hpp>
 #include <string>

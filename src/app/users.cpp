@@ -7,6 +7,7 @@
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/input.h"
+#include "app/personal_data.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/validate.h"
@@ -29,7 +30,7 @@ const char* kUserSelect =
     "CASE WHEN u.totp_enrolled_at IS NULL THEN 0 ELSE 1 END AS \"secondFactorEnrolled\" "
     "FROM users u JOIN org_units o ON o.id = u.org_unit_id JOIN roles r ON r.id = u.role_id";
 
-// Shapes a user row for a response: types, masking, lock state.
+// Shapes a user row (scoped_user, or kUserSelect's with the phone opened) for a response: types, masking, lock state.
 json present_user(json u, const Caller& who) {
   store::as_int(u, {"id", "orgUnitId", "roleId"});
   store::as_bool(u, {"mustChangePassword", "secondFactorEnrolled"});
@@ -38,12 +39,13 @@ json present_user(json u, const Caller& who) {
   return u;
 }
 
-// The user row if it exists and is in the caller's data scope, else NOT_FOUND.
+// The user row (its phone opened: personal_data.h) if it exists and is in the caller's data scope, else NOT_FOUND.
 json scoped_user(store::Conn& c, const Caller& who, long long id) {
   store::Params params{id};
   std::string cond = store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, params);
   auto u = c.row(std::string(kUserSelect) + " WHERE u.id = ? AND " + cond, params);
   if (!u) throw not_found();
+  personal::open_field(c.db(), *u, "phone");
   return *u;
 }
 
@@ -104,11 +106,9 @@ void check_role_assignable(store::Conn& c, const Caller& who, long long role_id,
 // before this write's checks or after it.
 bool separation_on(store::Conn& c) { return read_security_policy(c).separation_of_duties; }
 
-void check_unique_user(store::Conn& c, const std::string& column, const std::string& value, long long except_id) {
-  if (c.row("SELECT id FROM users WHERE " + column + " = ? AND id <> ?", {value, except_id})) {
-    if (column == "username") throw conflict("USERNAME_TAKEN", "用户名已被使用", "username");
+void check_unique_phone(store::Conn& c, const std::string& phone, long long except_id) {
+  if (c.row("SELECT id FROM users WHERE phone_hash = ? AND id <> ?", {personal::lookup(c.db(), phone), except_id}))
     throw conflict("PHONE_TAKEN", "手机号已被其他账号使用", "phone");
-  }
 }
 
 std::string read_phone(Input& in) {
@@ -123,7 +123,8 @@ json list_users(store::Db& db, const Caller& who, const QueryMap& q) {
   Paging p = paging(q);
   Filter f;
   f.sql += " AND " + store::scope_condition(who, {"u.org_unit_id"}, {"u.id"}, f.params);
-  if (auto v = query_str(q, "q")) f.add("(u.username LIKE ? OR u.name LIKE ? OR u.phone LIKE ?)", "%" + *v + "%", "%" + *v + "%", "%" + *v + "%");
+  if (auto v = query_str(q, "q"))
+    f.add("(u.username LIKE ? OR u.name LIKE ? OR u.phone_hash = ?)", "%" + *v + "%", "%" + *v + "%", personal::lookup(db, *v));
   if (auto v = query_int(q, "orgUnitId"))
     f.add("u.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE (SELECT path FROM org_units WHERE id = ?) || '%')", *v);
   if (auto v = query_int(q, "roleId")) f.add("u.role_id = ?", *v);
@@ -133,7 +134,10 @@ json list_users(store::Db& db, const Caller& who, const QueryMap& q) {
   }
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kUserSelect, "FROM users u", f, "u.id", p);
-    for (auto& u : out["items"]) u = present_user(u, who);
+    for (auto& u : out["items"]) {
+      personal::open_field(db, u, "phone");
+      u = present_user(u, who);
+    }
     return out;
   });
 }
@@ -160,13 +164,14 @@ json create_user(store::Db& db, const Caller& who, const json& body) {
   std::string hash = hash_password(password);  // slow: outside the write transaction
   return db.write([&](store::Conn& c) {
     c.changed(store::Topic::Access);
-    check_unique_user(c, "username", username, 0);
-    check_unique_user(c, "phone", phone, 0);
+    if (c.row("SELECT id FROM users WHERE username = ?", {username})) throw conflict("USERNAME_TAKEN", "用户名已被使用", "username");
+    check_unique_phone(c, phone, 0);
     std::string now = now_iso();
     long long id = c.insert(
-        "INSERT INTO users (username, phone, name, org_unit_id, role_id, password_hash, must_change_password, status, "
-        "password_changed_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, ?, ?)",
-        {username, phone, name, org_unit_id, role_id, hash, now, who.user_id, now, now});
+        "INSERT INTO users (username, phone, phone_hash, name, org_unit_id, role_id, password_hash, must_change_password, "
+        "status, password_changed_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, ?, ?)",
+        {username, personal::seal(db, phone), personal::lookup(db, phone), name, org_unit_id, role_id, hash, now, who.user_id,
+         now, now});
     json user = present_user(scoped_user(c, kUnscoped, id), who);
     record(c, who, "user.create", "user", std::to_string(id), nullptr, audit_view(user));
     return user;
@@ -185,9 +190,9 @@ json update_user(store::Db& db, const Caller& who, long long id, const json& bod
     check_org_unit_in_scope(c, who, org_unit_id);
     bool role_changed = role_id != before["roleId"], separation = role_changed && separation_on(c);
     if (role_changed) check_role_assignable(c, who, role_id, id, separation);
-    check_unique_user(c, "phone", phone, id);
-    c.exec("UPDATE users SET name = ?, phone = ?, org_unit_id = ?, role_id = ?, updated_at = ? WHERE id = ?",
-           {name, phone, org_unit_id, role_id, now_iso(), id});
+    check_unique_phone(c, phone, id);
+    c.exec("UPDATE users SET name = ?, phone = ?, phone_hash = ?, org_unit_id = ?, role_id = ?, updated_at = ? WHERE id = ?",
+           {name, personal::seal(db, phone), personal::lookup(db, phone), org_unit_id, role_id, now_iso(), id});
     if (separation) check_separation(c, "roleId");
     json after = scoped_user(c, kUnscoped, id);
     record(c, who, "user.update", "user", std::to_string(id), audit_view(before), audit_view(after));

@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, expectError, expectStatus, listAll, orgUnits, roles, createRole, createUser,
-  createUserAndLogin, randomPhone, strongPassword, uid, MISSING_ID,
+  createUserAndLogin, randomPhone, strongPassword, uid, MISSING_ID, sqlOk, assertSealed,
 } from './lib.mjs';
 
 let admin, org, roleMap, swDept, wjDept, officerRole;
@@ -236,4 +236,26 @@ test('demo users exist in their departments', async () => {
   assert.equal(by.get('sw_officer').orgUnitName, '商贸发展岗');
   assert.equal(by.get('wj_officer').orgUnitName, '文教体旅岗');
   assert.equal(by.get('auditor').roleKey, 'auditor');
+});
+
+test('等保 数据保密性: a user\'s phone is stored sealed with a keyed lookup hash; the whole phone finds the user and logs in, a part does not', async () => {
+  const phone = randomPhone();
+  const { user, password } = await createUser(admin, { orgUnitId: wjDept.id, roleId: officerRole.id, phone });
+  const [stored, hash] = sqlOk(`SELECT phone, phone_hash FROM users WHERE id = ${user.id}`).split('|');
+  assertSealed(stored, phone);
+  assert.match(hash, /^[0-9a-f]{32}$/);
+  assert.equal((await admin.getOk(`/api/users/${user.id}`)).phone, phone, 'user:write sees the phone in full');
+
+  const found = async (q) => (await admin.getOk(`/api/users?q=${q}`)).items.map((u) => u.id);
+  assert.deepEqual(await found(phone), [user.id]);
+  assert.deepEqual(await found(phone.slice(0, 7)), [], 'a part of the phone finds the user');
+  assert.equal(expectStatus(await rawLogin(phone, password), 200).user.id, user.id);
+
+  const newPhone = randomPhone();
+  expectStatus(await admin.put(`/api/users/${user.id}`, { name: user.name, phone: newPhone, orgUnitId: user.orgUnitId, roleId: user.roleId }), 200);
+  assertSealed(sqlOk(`SELECT phone FROM users WHERE id = ${user.id}`), newPhone);
+  assert.deepEqual(await found(phone), []);
+  expectError(await rawLogin(phone, password), 401, 'LOGIN_FAILED');
+  assert.equal(expectStatus(await rawLogin(newPhone, password), 200).user.phone, newPhone, 'me shows the user their own phone');
+  assert.equal(sqlOk("SELECT COUNT(*) FROM users WHERE phone NOT LIKE 'sm4:%' OR phone_hash IS NULL"), '0', 'a phone in the clear');
 });

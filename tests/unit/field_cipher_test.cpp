@@ -103,8 +103,9 @@ TEST(FieldKey, KeyFileIsCreatedCheckedAndRequired) {
   std::filesystem::remove_all(dir);
 }
 
-// Personal data stored in the clear by a version before migration 0037 is sealed, with its lookup hashes, at the
-// next start; what is sealed already stays as it is; a value altered in the database does not open.
+// Personal data stored in the clear by a version before migration 0037 (people, certificates, public reports,
+// users' phones) is sealed, with its lookup hashes, at the next start; what is sealed already stays as it is; a
+// value altered in the database does not open.
 TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
   auto db = store::Db::open("sqlite::memory:", 1);
   app::bootstrap(*db, "金凤镇");
@@ -116,6 +117,7 @@ TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
            "VALUES (1, 'special_op_fusion', 'T500107199001010018', '2024-01-01', '2030-01-01', 'x', 'x')");
     c.exec("INSERT INTO public_reports (tracking_code, venue_name, category, description, photos, phone, ip, state, verify_by, "
            "created_at, updated_at) VALUES ('ABCDEFGH', '某市场', 'other', '说明', '[]', '13900002222', '127.0.0.1', 'received', 'x', 'x', 'x')");
+    c.exec("UPDATE users SET phone = '13800000000', phone_hash = NULL WHERE username = 'admin'");
   });
   app::personal::seal_stored_in_clear(*db);
   auto person = db->read([](store::Conn& c) { return *c.row("SELECT citizen_id, citizen_id_hash, phone, phone_hash FROM people WHERE id = 1"); });
@@ -132,6 +134,9 @@ TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
   EXPECT_EQ(cert["number_hash"], key.lookup_hash("T500107199001010018"));
   auto report = db->read([](store::Conn& c) { return *c.text("SELECT phone FROM public_reports"); });
   EXPECT_EQ(key.open(report), "13900002222");
+  auto admin = db->read([](store::Conn& c) { return *c.row("SELECT phone, phone_hash FROM users WHERE username = 'admin'"); });
+  EXPECT_EQ(key.open(admin["phone"].get<std::string>()), "13800000000");
+  EXPECT_EQ(admin["phone_hash"], key.lookup_hash("13800000000"));
 
   app::personal::seal_stored_in_clear(*db);
   EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT citizen_id FROM people WHERE id = 1"); }), person["citizen_id"]);
