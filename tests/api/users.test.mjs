@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, expectError, expectStatus, listAll, orgUnits, roles, createRole, createUser,
-  createUserAndLogin, randomPhone, strongPassword, uid, MISSING_ID, sqlOk, assertSealed,
+  createUserAndLogin, randomPhone, strongPassword, uid, MISSING_ID, sqlOk, assertSealed, maskPhone,
 } from './lib.mjs';
 
 let admin, org, roleMap, swDept, wjDept, officerRole;
@@ -256,6 +256,12 @@ test('等保 数据保密性: a user\'s phone is stored sealed with a keyed look
   assertSealed(sqlOk(`SELECT phone FROM users WHERE id = ${user.id}`), newPhone);
   assert.deepEqual(await found(phone), []);
   expectError(await rawLogin(phone, password), 401, 'LOGIN_FAILED');
+  // the login log names the account tried by its phone, and keeps a phone of no account masked
+  expectError(await rawLogin(newPhone, 'Wrong#Password1'), 401, 'LOGIN_FAILED');
+  const logged = (await admin.getOk(`/api/login-logs?success=false&pageSize=20`)).items;
+  assert.ok(logged.some((e) => e.userId === user.id && e.username === user.username), 'the wrong password by phone is not logged under the account');
+  assert.ok(logged.some((e) => e.userId === null && e.username === maskPhone(phone)), 'the unknown phone is not logged masked');
+  assert.ok(!JSON.stringify(logged).includes(phone) && !JSON.stringify(logged).includes(newPhone), 'the login log holds a phone in full');
   assert.equal(expectStatus(await rawLogin(newPhone, password), 200).user.phone, newPhone, 'me shows the user their own phone');
   assert.equal(sqlOk("SELECT COUNT(*) FROM users WHERE phone NOT LIKE 'sm4:%' OR phone_hash IS NULL"), '0', 'a phone in the clear');
 });
