@@ -628,7 +628,7 @@ CertFields read_cert(Input& in) {
   return f;
 }
 
-// The person's citizen ID, after checking the certificate's references and number.
+// Checks a certificate's holder, kind and number (人证不符 for a 特种作业操作证, taken by another certificate).
 void check_cert(store::Conn& c, const CertFields& f, long long self_id) {
   auto citizen = c.text("SELECT citizen_id FROM people WHERE id = ?", {f.person_id});
   if (!citizen) throw bad_request("PERSON_NOT_FOUND", "持证人不存在", "personId");
