@@ -215,9 +215,10 @@ LoginResult login(store::Db& db, const std::string& login_name, const std::strin
         "SELECT id, username, password_hash, status, locked_until, totp_secret FROM users WHERE username = ? OR phone_hash = ?",
         {login_name, personal::lookup(db, login_name)});
   });
-  // The login log names the account tried; a phone number given for no account is kept masked (个人信息保护).
+  // The login log names the account tried; a phone or ID number given for no account is kept masked (个人信息保护).
   std::string logged_name = user                                  ? (*user)["username"].get<std::string>()
                             : validate::mobile_phone(login_name) ? validate::mask_phone(login_name)
+                            : validate::citizen_id(login_name)   ? validate::mask_citizen_id(login_name)
                                                                  : login_name.substr(0, 64);
   auto fail = [&](long long user_id, const std::string& reason, const ApiError& error) -> ApiError {
     db.write([&](store::Conn& c) { log_login(c, logged_name, user_id, ip, user_agent, false, reason); });

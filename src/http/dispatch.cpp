@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/clock.h"
+#include "domain/field_cipher.h"
 #include "domain/errors.h"
 
 namespace huoyan::http {
@@ -52,7 +53,8 @@ json parse_body(const Route& route, const Request& req) {
 // Runs the handler at most once per (caller, Idempotency-Key): a retry with
 // the same method, path and body gets the stored reply; anything else with a
 // used key is refused. Only successful replies are kept, so a refused command
-// can be corrected and sent again under the same key.
+// can be corrected and sent again under the same key. They are kept sealed under
+// the field key: a reply may hold personal data in full (a person:pii holder's).
 Reply run_idempotent(const Route& route, Context& ctx, const std::string& key) {
   if (key.size() > 100 || key.find_first_of(" \t\r\n") != std::string::npos)
     throw bad_request("INVALID_VALUE", "Idempotency-Key 无效（不超过 100 个可见字符）", "Idempotency-Key");
@@ -72,7 +74,11 @@ Reply run_idempotent(const Route& route, Context& ctx, const std::string& key) {
     if ((*claimed)["status"] == 0) throw conflict("IDEMPOTENCY_IN_PROGRESS", "相同的请求正在处理中，请稍后重试");
     Reply r;
     r.status = (*claimed)["status"];
-    r.body = (*claimed)["reply"];
+    std::string stored = (*claimed)["reply"];
+    // Replies kept by a version before sealing are as they were sent.
+    if (!field_cipher::is_sealed(stored)) r.body = stored;
+    else if (auto opened = ctx.db.field_key().open(stored)) r.body = *opened;
+    else throw std::runtime_error("a kept idempotent reply does not open with the field key (altered in the database?)");
     r.headers.emplace_back("Idempotent-Replayed", "true");
     return r;
   }
@@ -86,7 +92,7 @@ Reply run_idempotent(const Route& route, Context& ctx, const std::string& key) {
   ctx.db.write([&](store::Conn& c) {
     if (r.status < 300)
       c.exec("UPDATE idempotency_keys SET status = ?, reply = ? WHERE user_id = ? AND key = ?",
-             {static_cast<long long>(r.status), r.body, user, key});
+             {static_cast<long long>(r.status), ctx.db.field_key().seal(r.body), user, key});
     else
       c.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", {user, key});
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, describe, createPerson, createUnit, certBody, createCertificate,
   makeCitizenId, makeCreditCode, randomPhone, localDate, daysFromToday, fetchXlsx, uid, MISSING_ID, orgUnits,
-  createRole, createUserAndLogin, demoLoadedAt, maskCitizenId, sqlOk, assertSealed,
+  createRole, createUserAndLogin, demoLoadedAt, maskCitizenId, sql, sqlOk, assertSealed,
 } from './lib.mjs';
 
 let admin, unit, certTypes;
@@ -465,5 +465,10 @@ test('等保 数据保密性: numbers stored sealed; the whole number (any case 
   const audit = (await admin.getOk(`/api/audit-logs?action=certificate.create&targetId=${cert.id}`)).items;
   assert.equal(audit.length, 1);
   assert.equal(audit[0].summary.after.number, cert.number);
+
+  // the database itself keeps a certificate once (kind and number's hash), whatever reaches it
+  const twin = await createCertificate(admin, await createPerson(admin));
+  const copy = sql(`UPDATE certificates SET number_hash = '${hash}' WHERE id = ${twin.id}`);
+  assert.notEqual(copy.code, 0, 'a second row with the same kind and number hash was accepted');
   assert.ok(!JSON.stringify(audit).includes(p.rawCitizenId), 'the audit row holds the ID number');
 });

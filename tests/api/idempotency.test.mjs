@@ -2,7 +2,9 @@
 // runs once; a key reused for a different request is refused.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { login, uid, expectError, expectStatus, describe } from './lib.mjs';
+import {
+  login, uid, expectError, expectStatus, describe, personBody, sqlOk, assertSealed,
+} from './lib.mjs';
 
 const admin = await login('admin');
 
@@ -50,4 +52,18 @@ test('keys are per user', async () => {
 test('an over-long key is a clear 400', async () => {
   expectError(await admin.post('/api/dict-types', await newTypeBody(), { headers: { 'idempotency-key': 'k'.repeat(101) } }),
     400, 'INVALID_VALUE', 'Idempotency-Key');
+});
+
+test('a kept reply is sealed: a full ID number revealed under a key is not in the database in the clear, and the retry gets it', async () => {
+  const body = personBody({ name: '幂等查看' });
+  const person = expectStatus(await admin.post('/api/people', body), 201);
+  const key = uid('key');
+  const reveal = (k) => admin.post(`/api/people/${person.id}/reveal`, { reason: '核对持证人身份' }, { headers: { 'idempotency-key': k } });
+  const first = expectStatus(await reveal(key), 200);
+  assert.equal(first.citizenId, body.citizenId);
+  const stored = sqlOk(`SELECT reply FROM idempotency_keys WHERE key = '${key}'`);
+  assertSealed(stored, JSON.stringify(first));
+  const again = await reveal(key);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.deepEqual(again.json, first);
 });

@@ -3,7 +3,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, rawLogin, expectError, expectStatus, listAll, orgUnits, roles, createRole, createUser,
-  createUserAndLogin, randomPhone, strongPassword, uid, MISSING_ID, sqlOk, assertSealed, maskPhone,
+  createUserAndLogin, randomPhone, strongPassword, uid, MISSING_ID, sqlOk, assertSealed, maskPhone, maskCitizenId,
+  makeCitizenId,
 } from './lib.mjs';
 
 let admin, org, roleMap, swDept, wjDept, officerRole;
@@ -258,10 +259,13 @@ test('等保 数据保密性: a user\'s phone is stored sealed with a keyed look
   expectError(await rawLogin(phone, password), 401, 'LOGIN_FAILED');
   // the login log names the account tried by its phone, and keeps a phone of no account masked
   expectError(await rawLogin(newPhone, 'Wrong#Password1'), 401, 'LOGIN_FAILED');
+  const citizenId = makeCitizenId();
+  expectError(await rawLogin(citizenId, 'Wrong#Password1'), 401, 'LOGIN_FAILED');
   const logged = (await admin.getOk(`/api/login-logs?success=false&pageSize=20`)).items;
   assert.ok(logged.some((e) => e.userId === user.id && e.username === user.username), 'the wrong password by phone is not logged under the account');
   assert.ok(logged.some((e) => e.userId === null && e.username === maskPhone(phone)), 'the unknown phone is not logged masked');
-  assert.ok(!JSON.stringify(logged).includes(phone) && !JSON.stringify(logged).includes(newPhone), 'the login log holds a phone in full');
+  assert.ok(logged.some((e) => e.userId === null && e.username === maskCitizenId(citizenId)), 'an ID number typed is not logged masked');
+  for (const full of [phone, newPhone, citizenId]) assert.ok(!JSON.stringify(logged).includes(full), `the login log holds ${full} in full`);
   assert.equal(expectStatus(await rawLogin(newPhone, password), 200).user.phone, newPhone, 'me shows the user their own phone');
   assert.equal(sqlOk("SELECT COUNT(*) FROM users WHERE phone NOT LIKE 'sm4:%' OR phone_hash IS NULL"), '0', 'a phone in the clear');
 });

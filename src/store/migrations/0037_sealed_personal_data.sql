@@ -9,5 +9,6 @@ ALTER TABLE certificates ADD COLUMN number_hash TEXT;
 ALTER TABLE users ADD COLUMN phone_hash TEXT;
 CREATE UNIQUE INDEX people_citizen_id_hash ON people(citizen_id_hash);
 CREATE INDEX people_phone_hash ON people(phone_hash);
-CREATE INDEX certificates_number_hash ON certificates(number_hash, kind);
+-- A certificate is registered once (the clear numbers' UNIQUE (kind, number) cannot hold for sealed ones).
+CREATE UNIQUE INDEX certificates_number_hash ON certificates(number_hash, kind);
 CREATE UNIQUE INDEX users_phone_hash ON users(phone_hash);
