@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/clock.h"
-#include "domain/field_cipher.h"
 #include "domain/errors.h"
+#include "domain/field_cipher.h"
 
 namespace huoyan::http {
 
@@ -54,13 +54,17 @@ json parse_body(const Route& route, const Request& req) {
 // the same method, path and body gets the stored reply; anything else with a
 // used key is refused. Only successful replies are kept, so a refused command
 // can be corrected and sent again under the same key. They are kept sealed under
-// the field key: a reply may hold personal data in full (a person:pii holder's).
+// the field key (a reply may hold personal data in full: a person:pii holder's),
+// for kKeptHours: each keyed command first forgets the keys older than that, so
+// the table holds at most that long of keys.
+constexpr int kKeptHours = 24;
 Reply run_idempotent(const Route& route, Context& ctx, const std::string& key) {
   if (key.size() > 100 || key.find_first_of(" \t\r\n") != std::string::npos)
     throw bad_request("INVALID_VALUE", "Idempotency-Key 无效（不超过 100 个可见字符）", "Idempotency-Key");
   long long user = ctx.caller().user_id;
   std::string fingerprint = app::sha256_hex(ctx.req.method + " " + ctx.req.path + "\n" + ctx.req.body);
   auto claimed = ctx.db.write([&](store::Conn& c) -> std::optional<json> {
+    c.exec("DELETE FROM idempotency_keys WHERE created_at < ?", {clock::iso_utc(clock::now() - std::chrono::hours(kKeptHours))});
     auto row = c.row("SELECT request_hash, status, reply FROM idempotency_keys WHERE user_id = ? AND key = ?", {user, key});
     if (row) return *row;
     c.exec("INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",

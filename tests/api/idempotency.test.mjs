@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, uid, expectError, expectStatus, describe, personBody, sqlOk, assertSealed,
+  login, uid, expectError, expectStatus, describe, personBody, sqlOk, assertSealed, setServerClock, resetServerClock,
 } from './lib.mjs';
 
 const admin = await login('admin');
@@ -66,4 +66,24 @@ test('a kept reply is sealed: a full ID number revealed under a key is not in th
   const again = await reveal(key);
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.deepEqual(again.json, first);
+});
+
+test('keys are kept 24 hours: the next keyed command forgets older ones, and the same key then runs the command again', async () => {
+  const key = uid('key');
+  const body = await newTypeBody();
+  expectStatus(await admin.post('/api/dict-types', body, { headers: { 'idempotency-key': key } }), 201);
+  const kept = () => sqlOk(`SELECT COUNT(*) FROM idempotency_keys WHERE key = '${key}'`);
+  try {
+    await setServerClock(23 * 3600);
+    const later = await login('admin');
+    expectStatus(await later.post('/api/dict-types', await newTypeBody(), { headers: { 'idempotency-key': uid('key') } }), 201);
+    assert.equal(kept(), '1', 'a key of 23 hours ago was forgotten');
+    await setServerClock(25 * 3600);
+    const again = await (await login('admin')).post('/api/dict-types', body, { headers: { 'idempotency-key': key } });
+    expectError(again, 409, 'DICT_TYPE_TAKEN', 'code');  // ran again: the type exists, so it is refused
+    assert.equal(again.headers.get('idempotent-replayed'), null);
+    assert.equal(kept(), '0', 'the refused command kept its key');
+  } finally {
+    await resetServerClock();
+  }
 });
