@@ -1,5 +1,6 @@
 #include "domain/field_cipher.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -14,14 +15,43 @@ namespace {
 constexpr std::string_view kPrefix = "sm4:";
 constexpr size_t kIvBytes = 16, kTagBytes = 32;
 
-std::array<unsigned char, 32> hmac_sm3(const unsigned char* key, size_t key_len, std::string_view data) {
+// OpenSSL 3 looks an algorithm up by name, under a lock, each time one is named in a call (EVP_Q_mac, EVP_sm4_ctr):
+// that took half of opening a sealed value. They are fetched once.
+EVP_MAC* hmac_algorithm() {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (!mac) throw std::runtime_error("HMAC unavailable in this OpenSSL");
+  return mac;
+}
+
+const EVP_CIPHER* sm4_ctr_algorithm() {
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "SM4-CTR", nullptr);
+  if (!cipher) throw std::runtime_error("SM4-CTR unavailable in this OpenSSL");
+  return cipher;
+}
+
+using MacContext = std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)>;
+
+// HMAC-SM3 under `key`, made ready once; each use works on a copy, so one keyed context serves every thread.
+MacContext keyed_hmac_sm3(const unsigned char* key, size_t key_len) {
+  MacContext ctx(EVP_MAC_CTX_new(hmac_algorithm()), EVP_MAC_CTX_free);
+  char digest[] = "SM3";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+  if (!ctx || !EVP_MAC_init(ctx.get(), key, key_len, params)) throw std::runtime_error("HMAC-SM3 unavailable in this OpenSSL");
+  return ctx;
+}
+
+std::array<unsigned char, 32> mac_with(const EVP_MAC_CTX* keyed, std::string_view data) {
   std::array<unsigned char, 32> out{};
   size_t out_len = 0;
-  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SM3", nullptr, key, key_len, reinterpret_cast<const unsigned char*>(data.data()),
-                 data.size(), out.data(), out.size(), &out_len) ||
-      out_len != out.size())
-    throw std::runtime_error("HMAC-SM3 unavailable in this OpenSSL");
+  MacContext ctx(EVP_MAC_CTX_dup(keyed), EVP_MAC_CTX_free);
+  if (!ctx || !EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
+      !EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) || out_len != out.size())
+    throw std::runtime_error("HMAC-SM3 failed");
   return out;
+}
+
+std::array<unsigned char, 32> hmac_sm3(const unsigned char* key, size_t key_len, std::string_view data) {
+  return mac_with(keyed_hmac_sm3(key, key_len).get(), data);
 }
 
 // SM4-CTR is its own inverse: the same call encrypts and decrypts.
@@ -29,11 +59,11 @@ std::string sm4_ctr(const unsigned char* key, const unsigned char* iv, std::stri
   std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   std::string out(in.size(), '\0');
   int len = 0, tail = 0;
-  if (!ctx || !EVP_EncryptInit_ex(ctx.get(), EVP_sm4_ctr(), nullptr, key, iv) ||
+  if (!ctx || !EVP_EncryptInit_ex2(ctx.get(), sm4_ctr_algorithm(), key, iv, nullptr) ||
       !EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size())) ||
       !EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &tail))
-    throw std::runtime_error("SM4-CTR unavailable in this OpenSSL");
+    throw std::runtime_error("SM4-CTR failed");
   return out;
 }
 
@@ -73,15 +103,17 @@ std::string Key::hex() const { return hex_of(master_.data(), master_.size()); }
 void Key::derive() {
   auto cipher = hmac_sm3(master_.data(), master_.size(), "huoyan field cipher");
   std::copy_n(cipher.begin(), cipher_key_.size(), cipher_key_.begin());
-  mac_key_ = hmac_sm3(master_.data(), master_.size(), "huoyan field mac");
-  lookup_key_ = hmac_sm3(master_.data(), master_.size(), "huoyan field lookup");
+  auto mac_key = hmac_sm3(master_.data(), master_.size(), "huoyan field mac");
+  auto lookup_key = hmac_sm3(master_.data(), master_.size(), "huoyan field lookup");
+  mac_ = keyed_hmac_sm3(mac_key.data(), mac_key.size());
+  lookup_ = keyed_hmac_sm3(lookup_key.data(), lookup_key.size());
 }
 
 std::string Key::seal(std::string_view plain) const {
   std::string raw(kIvBytes, '\0');
   randombytes_buf(raw.data(), kIvBytes);
   raw += sm4_ctr(cipher_key_.data(), reinterpret_cast<const unsigned char*>(raw.data()), plain);
-  auto tag = hmac_sm3(mac_key_.data(), mac_key_.size(), raw);
+  auto tag = mac_with(mac_.get(), raw);
   raw.append(as_text(tag.data(), tag.size()));
   std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
@@ -101,13 +133,13 @@ std::optional<std::string> Key::open(std::string_view sealed) const {
     return std::nullopt;
   raw.resize(len);
   std::string_view body(raw.data(), len - kTagBytes);
-  auto tag = hmac_sm3(mac_key_.data(), mac_key_.size(), body);
+  auto tag = mac_with(mac_.get(), body);
   if (sodium_memcmp(tag.data(), raw.data() + body.size(), kTagBytes) != 0) return std::nullopt;
   return sm4_ctr(cipher_key_.data(), reinterpret_cast<const unsigned char*>(raw.data()), body.substr(kIvBytes));
 }
 
 std::string Key::lookup_hash(std::string_view plain) const {
-  auto v = hmac_sm3(lookup_key_.data(), lookup_key_.size(), plain);
+  auto v = mac_with(lookup_.get(), plain);
   return hex_of(v.data(), 16);
 }
 

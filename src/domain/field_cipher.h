@@ -4,9 +4,12 @@
 // over the IV and the ciphertext authenticates (encrypt-then-MAC), each with its own key derived from the
 // field key by HMAC-SM3. A sealed value is text: "sm4:" and the base64 of IV (16 bytes) | ciphertext | tag (32).
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
 
 namespace huoyan::field_cipher {
 
@@ -32,8 +35,8 @@ class Key {
  private:
   std::array<unsigned char, kBytes> master_{};
   std::array<unsigned char, 16> cipher_key_{};  // SM4's key size
-  std::array<unsigned char, 32> mac_key_{};
-  std::array<unsigned char, 32> lookup_key_{};
+  // HMAC-SM3 under the derived MAC and lookup keys, keyed once; shared by copies of the key and never changed.
+  std::shared_ptr<const evp_mac_ctx_st> mac_, lookup_;
   void derive();
 };
 

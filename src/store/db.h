@@ -100,7 +100,7 @@ class Conn {
   std::optional<std::string> text(std::string_view sql, const Params& params = {});
   // Rows affected.
   long long exec(std::string_view sql, const Params& params = {});
-  // Runs an INSERT and returns the new row's id.
+  // Runs an INSERT of one row (not an upsert, which may write none or update one) and returns the new row's id.
   long long insert(std::string_view sql, const Params& params = {});
   // Runs several statements at once with the driver's native call (migrations).
   void script(const std::string& sql);

@@ -51,6 +51,29 @@ TEST(StatementCache, ReusedStatementsSeeFreshBindingsAndData) {
 
 // A row is keyed by column name whatever the select order; a repeated name keeps its last column (as
 // assigning the columns in turn would); a cached "SELECT *" sees a column added after it was first run.
+// insert() answers the id of the row its statement wrote, not one that a trigger wrote elsewhere, in a group
+// commit beside other units.
+TEST(Insert, AnswersItsOwnRowsIdWhateverATriggerWrites) {
+  auto db = store::Db::open("sqlite::memory:", 1);
+  db->write([](store::Conn& c) {
+    c.script(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);"
+        "CREATE TABLE log (id INTEGER PRIMARY KEY, t_id BIGINT);"
+        "INSERT INTO log (id, t_id) VALUES (100, 0);"
+        "CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log (t_id) VALUES (NEW.id); INSERT INTO log (t_id) VALUES (NEW.id); END");
+  });
+  std::vector<long long> ids;
+  db->write([&](store::Conn& c) {
+    for (int i = 0; i < 3; ++i) ids.push_back(c.insert("INSERT INTO t (name) VALUES (?)", {"n" + std::to_string(i)}));
+  });
+  EXPECT_EQ(ids, (std::vector<long long>{1, 2, 3}));
+  for (long long id : ids) {
+    auto name = db->read([&](store::Conn& c) { return c.text("SELECT name FROM t WHERE id = ?", {id}); });
+    EXPECT_EQ(name, "n" + std::to_string(id - 1));
+  }
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT MAX(id) FROM log"); }), 106);
+}
+
 TEST(StatementCache, RowsKeyColumnsByNameLastOneWins) {
   auto db = store::Db::open("sqlite::memory:", 1);
   db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, b TEXT, a TEXT); INSERT INTO t VALUES (1, 'bee', 'ay')"); });
