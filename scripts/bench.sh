@@ -73,6 +73,9 @@ print(f"{statistics.median(times):.1f}ms（最大 {max(times):.1f}ms）")'
 
   row "上限：不访问数据库的 JSON 路由 GET /api/version" "$admin" /api/version
   row "2. 按 id 读取作业证 GET /api/permits/$pid1" "$admin" "/api/permits/$pid1"
+  # What one round trip to the database costs at the least: a route that runs one short query by primary key.
+  # Against it the rows that need several queries (a permit's detail: seven) are read.
+  [ $smoke = 0 ] && [ "$set" = all ] && row "参照：只有一条按主键查询的路由 GET /api/auth/me（当前账号）" "$admin" /api/auth/me
   if [ $smoke = 0 ]; then
     row "3. 作业证列表第 1 页（状态、岗位、日期范围筛选，键集分页）" "$admin" "/api/permits?cursor=first&$q"
   fi
