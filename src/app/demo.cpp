@@ -80,7 +80,7 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
         "VALUES (?, ?, 1, ?, ?, ?, ?, ?, 200, ?, '[]', ?, ?, ?, ?, ?, ?, 1, ?, ?)",
         {std::string(v.name), std::string(v.type), static_cast<long long>(v.entertainment),
          std::string("重庆高新区金凤镇") + v.village, org.at(v.village), v.lat, v.lng, every_day(v.hours).dump(),
-         std::string(v.principal), std::string(v.phone), std::string(v.principal), std::string(v.phone),
+         std::string(v.principal), personal::seal(c.db(), v.phone), std::string(v.principal), personal::seal(c.db(), v.phone),
          manager ? store::Value(manager) : store::Value(nullptr), random_token(12), now, now});
     for (const char* s : v.supervisors)
       c.exec("INSERT INTO venue_supervisors (venue_id, org_unit_id) VALUES (?, ?)", {id, org.at(s)});
@@ -106,7 +106,7 @@ void load_demo_registries(store::Conn& c, const std::map<std::string, long long>
     unit_ids.push_back(c.insert(
         "INSERT INTO units (name, credit_code, kind, contact_name, contact_phone, address, created_by, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, '重庆高新区金凤镇', 1, ?, ?)",
-        {std::string(u.name), std::string(u.code), std::string(u.kind), std::string(u.contact), std::string(u.phone), now, now}));
+        {std::string(u.name), std::string(u.code), std::string(u.kind), std::string(u.contact), personal::seal(c.db(), u.phone), now, now}));
 
   struct DemoPerson {
     const char* name;

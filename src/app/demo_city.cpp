@@ -168,6 +168,8 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
            lim + std::to_string(s.venues));
   });
 
+  step("contact phones sealed", [&](store::Conn& c) { personal::seal_contact_phones(c); });
+
   step("people", [&](store::Conn& c) {
     person0 = next_id(c, "people");
     cert0 = next_id(c, "certificates");

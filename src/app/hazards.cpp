@@ -7,6 +7,7 @@
 #include "app/files.h"
 #include "app/input.h"
 #include "app/notify.h"
+#include "app/personal_data.h"
 #include "app/print.h"
 #include "app/registries.h"
 #include "app/rules.h"
@@ -97,11 +98,16 @@ void present(store::Conn& c, const access::Caller& who, json& h) {
     h[f] = h[f].is_string() ? json::parse(h[f].get<std::string>()) : json(nullptr);
   if (h["supervision"].is_object()) h["supervision"]["levelLabel"] = supervision_levels().at(h["supervision"]["level"].get<std::string>());
   store::as_number(h, {"funds"});
-  if (h["responsiblePhone"].is_string() && !who.has("person:pii"))
-    h["responsiblePhone"] = validate::mask_phone(h["responsiblePhone"].get<std::string>());
+  personal::open_phones(c.db(), h, {"responsiblePhone"}, who.has("person:pii"));
   h["noticeNumber"] = notice_number(c, h);
   if (h["noticeNumber"] == "") h["noticeNumber"] = nullptr;
   h.erase("noticeSeq");
+}
+
+// A hazard as audit records keep it: the responsible person's phone masked, whoever acted.
+json for_audit(json h) {
+  personal::mask_phones(h, {"responsiblePhone"});
+  return h;
 }
 
 json scoped_row(store::Conn& c, const access::Caller& who, long long id) {
@@ -397,7 +403,7 @@ json create_hazard(store::Db& db, const access::Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     long long id = insert_hazard(c, who, h);
     json after = hazard_json(c, who, id, true);
-    record(c, who, "hazard.report", "hazard", std::to_string(id), nullptr, after);
+    record(c, who, "hazard.report", "hazard", std::to_string(id), nullptr, for_audit(after));
     return after;
   });
 }
@@ -532,7 +538,7 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
       }
       set("state", to);
       set("responsible_person", in.person);
-      set("responsible_phone", in.phone ? store::Value(*in.phone) : store::Value(nullptr));
+      set("responsible_phone", in.phone ? store::Value(personal::seal(db, *in.phone)) : store::Value(nullptr));
       set("responsible_unit_id", in.unit ? store::Value(*in.unit) : store::Value(nullptr));
       if (in.supervisor) set("supervisor_org_unit_id", *in.supervisor);
       set("severity", severity);
@@ -578,7 +584,7 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
     add_event(c, who, id, action, note);
     json after = hazard_json(c, who, id, true);
     notify_hazard_change(c, who, after, action);
-    record(c, who, "hazard." + name, "hazard", std::to_string(id), before, after);
+    record(c, who, "hazard." + name, "hazard", std::to_string(id), for_audit(before), for_audit(after));
     return after;
   });
 }

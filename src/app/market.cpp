@@ -88,6 +88,7 @@ json request_json(store::Conn& c, const json& row) {
   for (const char* key : {"awardedOfferId", "rating"})
     if (!k[key].is_null()) k[key] = store::as_id(k[key]);
   store::as_number(k, {"budget"});
+  personal::open_field(c.db(), k, "contactPhone");
   // An open request whose period has passed takes no more answers: it reads as expired without a timer.
   k["expired"] = k["state"] == "open" && k["windowEnd"].get<std::string>() < clock::today();
   k["stateLabel"] = request_labels().at(k["expired"].get<bool>() ? "expired" : k["state"].get<std::string>());
@@ -96,6 +97,12 @@ json request_json(store::Conn& c, const json& row) {
   json method_labels = json::array();
   for (const auto& m : k["methods"]) method_labels.push_back(labels->find("hotwork_method", m.get<std::string>()).value_or(""));
   k["methodLabels"] = method_labels;
+  return k;
+}
+
+// Audit records keep the contact's phone masked.
+json request_for_audit(json k) {
+  personal::mask_phones(k, {"contactPhone"});
   return k;
 }
 
@@ -329,8 +336,8 @@ json list_work_requests(store::Db& db, const access::Caller& who, const QueryMap
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kRequestSelect, "FROM work_requests r JOIN venues v ON v.id = r.venue_id", f, "r.id DESC", p);
     for (auto& item : out["items"]) {
-      item = request_json(c, item);
       item.erase("contactPhone");  // the detail shows it to those who may see it
+      item = request_json(c, item);
     }
     return out;
   });
@@ -357,9 +364,8 @@ json post_work_request(store::Db& db, const access::Caller& who, const json& bod
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
         {next_yearly_number(c, "work_request", "XQ"), f.venue_id, f.title, f.description, f.place, json(f.methods).dump(),
          f.window_start, f.window_end, f.workers, f.budget ? store::Value(*f.budget) : store::Value(nullptr), f.contact_name,
-         f.contact_phone, who.user_id, now, now});
-    json after = load_request(c, id);
-    record(c, who, "market.request_post", "work_request", std::to_string(id), nullptr, after);
+         personal::seal(db, f.contact_phone), who.user_id, now, now});
+    record(c, who, "market.request_post", "work_request", std::to_string(id), nullptr, request_for_audit(load_request(c, id)));
     return request_detail(c, who, id);
   });
 }
@@ -403,7 +409,8 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
       if (state != "done") throw conflict("REQUEST_STATE_INVALID", "只有已完成的需求可以评价");
       if (!before["rating"].is_null()) throw conflict("REQUEST_ALREADY_RATED", "该需求已评价，不能修改");
       c.exec("UPDATE work_requests SET rating = ?, updated_at = ? WHERE id = ?", {*rating, now_iso(), id});
-      record(c, who, "market.request_rate", "work_request", std::to_string(id), before, load_request(c, id));
+      record(c, who, "market.request_rate", "work_request", std::to_string(id), request_for_audit(before),
+             request_for_audit(load_request(c, id)));
       tell("场所评价了贵单位承接的动火作业：", "评价：" + rating_words(*rating), "state = 'accepted'");
       return request_detail(c, who, id);
     }
@@ -421,7 +428,8 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
     if (name == "cancel")
       c.exec("UPDATE work_offers SET state = 'declined', updated_at = ? WHERE request_id = ? AND state = 'pending'", {now, id});
     json after = load_request(c, id);
-    record(c, who, name == "done" ? "market.request_done" : "market.request_cancel", "work_request", std::to_string(id), before, after);
+    record(c, who, name == "done" ? "market.request_done" : "market.request_cancel", "work_request", std::to_string(id),
+           request_for_audit(before), request_for_audit(after));
     return request_detail(c, who, id);
   });
 }
@@ -531,6 +539,7 @@ json list_providers(store::Db& db, const QueryMap& q) {
     std::vector<long long> units;
     for (auto& item : out["items"]) {
       store::as_int(item, {"id", "awarded"});
+      personal::open_field(db, item, "contactPhone");
       units.push_back(item["id"]);
     }
     auto standings = unit_standings(c, units);

@@ -1,6 +1,6 @@
 #include "app/personal_data.h"
 
-#include <stdexcept>
+#include "domain/validate.h"
 
 namespace huoyan::app::personal {
 
@@ -8,16 +8,23 @@ std::string seal(const store::Db& db, std::string_view plain) {
   return plain.empty() ? std::string() : db.field_key().seal(plain);
 }
 
-std::string open(const store::Db& db, std::string_view stored) {
-  if (stored.empty()) return {};
-  auto plain = db.field_key().open(stored);
-  if (!plain) throw std::runtime_error("a sealed personal value does not open with the field key (altered in the database?)");
-  return *plain;
-}
+std::string open(const store::Db& db, std::string_view stored) { return db.field_key().open_stored(stored); }
 
 void open_field(const store::Db& db, nlohmann::json& row, const char* field) {
   auto it = row.find(field);
   if (it != row.end() && it->is_string()) *it = open(db, it->get<std::string>());
+}
+
+void open_phones(const store::Db& db, nlohmann::json& row, std::initializer_list<const char*> fields, bool full) {
+  for (const char* field : fields) open_field(db, row, field);
+  if (!full) mask_phones(row, fields);
+}
+
+void mask_phones(nlohmann::json& row, std::initializer_list<const char*> fields) {
+  for (const char* field : fields) {
+    auto it = row.find(field);
+    if (it != row.end() && it->is_string() && !it->get<std::string>().empty()) *it = validate::mask_phone(it->get<std::string>());
+  }
 }
 
 store::Value lookup(const store::Db& db, std::string_view plain) {
@@ -42,9 +49,29 @@ void seal_stored_in_clear(store::Db& db) {
       std::string phone = u["phone"];
       c.exec("UPDATE users SET phone = ?, phone_hash = ? WHERE id = ?", {seal(db, phone), lookup(db, phone), store::as_id(u["id"])});
     }
-    for (const auto& r : c.rows("SELECT id, phone FROM public_reports WHERE phone <> '' AND phone NOT LIKE 'sm4:%'"))
-      c.exec("UPDATE public_reports SET phone = ? WHERE id = ?", {seal(db, r["phone"].get<std::string>()), store::as_id(r["id"])});
+    // Phones without a hash are found by a scan: once, at the first start that knows them all.
+    if (!c.row("SELECT value FROM settings WHERE key = 'contact_phones_sealed'")) {
+      seal_contact_phones(c);
+      c.exec("INSERT INTO settings (key, value) VALUES ('contact_phones_sealed', '1')");
+    }
   });
+}
+
+namespace {
+// Phones stored sealed and never looked up (no hash): table, column.
+constexpr std::pair<const char*, const char*> kContactPhones[] = {
+    {"public_reports", "phone"},       {"venues", "principal_phone"},          {"venues", "fire_manager_phone"},
+    {"units", "contact_phone"},        {"hazards", "responsible_phone"},       {"small_projects", "site_phone"},
+    {"work_requests", "contact_phone"}};
+}  // namespace
+
+void seal_contact_phones(store::Conn& c) {
+  for (const auto& [table, column] : kContactPhones) {
+    std::string col(column), from(table);
+    for (const auto& r : c.rows("SELECT id, " + col + " AS phone FROM " + from + " WHERE " + col + " <> '' AND " + col +
+                                " NOT LIKE 'sm4:%'"))
+      c.exec("UPDATE " + from + " SET " + col + " = ? WHERE id = ?", {seal(c.db(), r["phone"].get<std::string>()), store::as_id(r["id"])});
+  }
 }
 
 }  // namespace huoyan::app::personal

@@ -118,10 +118,14 @@ void present_venues(store::Conn& c, json& venues, const Caller& who) {
     v["openingHours"] = json::parse(v["openingHours"].get<std::string>());
     v["closedDates"] = json::parse(v["closedDates"].get<std::string>());
     v["publicUrl"] = venue_public_path(v["qrToken"]);
-    if (!show_phones)
-      for (const char* f : {"principalPhone", "fireManagerPhone"})
-        if (v[f].is_string() && !v[f].get<std::string>().empty()) v[f] = validate::mask_phone(v[f].get<std::string>());
+    personal::open_phones(c.db(), v, {"principalPhone", "fireManagerPhone"}, show_phones);
   }
+}
+
+// Audit records keep contacts' phones masked, whoever acted.
+json venue_for_audit(json v) {
+  personal::mask_phones(v, {"principalPhone", "fireManagerPhone"});
+  return v;
 }
 
 json venue_by_id(store::Conn& c, const Caller& who, long long id) {
@@ -343,12 +347,12 @@ json create_venue(store::Db& db, const Caller& who, const json& body) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {f.name, f.type, static_cast<long long>(f.crowded), static_cast<long long>(f.entertainment), f.address,
          f.org_unit_id, opt_value(f.lat), opt_value(f.lng), f.geofence_radius, f.opening_hours.dump(),
-         f.closed_dates.dump(), f.principal_name, f.principal_phone, f.fire_manager_name, f.fire_manager_phone,
-         opt_value(f.manager_user_id), random_token(12), who.user_id, now, now});
+         f.closed_dates.dump(), f.principal_name, personal::seal(db, f.principal_phone), f.fire_manager_name,
+         personal::seal(db, f.fire_manager_phone), opt_value(f.manager_user_id), random_token(12), who.user_id, now, now});
     save_supervisors(c, id, f.supervisors);
     require_venue_in_scope(c, who, id);
     json after = venue_by_id(c, who, id);
-    record(c, who, "venue.create", "venue", std::to_string(id), nullptr, after);
+    record(c, who, "venue.create", "venue", std::to_string(id), nullptr, venue_for_audit(after));
     return after;
   });
 }
@@ -367,12 +371,12 @@ json update_venue(store::Db& db, const Caller& who, long long id, const json& bo
            "fire_manager_name = ?, fire_manager_phone = ?, manager_user_id = ?, updated_at = ? WHERE id = ?",
            {f.name, f.type, static_cast<long long>(f.crowded), static_cast<long long>(f.entertainment), f.address,
             f.org_unit_id, opt_value(f.lat), opt_value(f.lng), f.geofence_radius, f.opening_hours.dump(),
-            f.closed_dates.dump(), f.principal_name, f.principal_phone, f.fire_manager_name, f.fire_manager_phone,
-            opt_value(f.manager_user_id), now_iso(), id});
+            f.closed_dates.dump(), f.principal_name, personal::seal(db, f.principal_phone), f.fire_manager_name,
+            personal::seal(db, f.fire_manager_phone), opt_value(f.manager_user_id), now_iso(), id});
     save_supervisors(c, id, f.supervisors);
     require_venue_in_scope(c, who, id);
     json after = venue_by_id(c, who, id);
-    record(c, who, "venue.update", "venue", std::to_string(id), before, after);
+    record(c, who, "venue.update", "venue", std::to_string(id), venue_for_audit(before), venue_for_audit(after));
     return after;
   });
 }
@@ -389,13 +393,17 @@ const char* kUnitSelect =
     "(SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id) AS \"personCount\", "
     "(SELECT COUNT(*) FROM machines m WHERE m.unit_id = u.id) AS \"machineCount\" FROM units u";
 
-void present_units(json& units, const Caller& who) {
+void present_units(const store::Db& db, json& units, const Caller& who) {
   store::as_int(units, {"id", "personCount", "machineCount"});
   for (auto& u : units) {
     u["kindLabel"] = kUnitKinds.count(u["kind"]) ? kUnitKinds.at(u["kind"]) : u["kind"].get<std::string>();
-    if (!who.has("person:pii") && !who.has("unit:write") && !u["contactPhone"].get<std::string>().empty())
-      u["contactPhone"] = validate::mask_phone(u["contactPhone"].get<std::string>());
+    personal::open_phones(db, u, {"contactPhone"}, who.has("person:pii") || who.has("unit:write"));
   }
+}
+
+json unit_for_audit(json u) {
+  personal::mask_phones(u, {"contactPhone"});
+  return u;
 }
 
 
@@ -404,7 +412,7 @@ json unit_by_id(store::Conn& c, const Caller& who, long long id) {
   std::string cond = unit_scope(who, p);
   json rows = c.rows(std::string(kUnitSelect) + " WHERE u.id = ? AND " + cond, p);
   if (rows.empty()) throw not_found();
-  present_units(rows, who);
+  present_units(c.db(), rows, who);
   return rows[0];
 }
 
@@ -438,7 +446,7 @@ json list_units(store::Db& db, const Caller& who, const QueryMap& q) {
   }
   return db.read([&](store::Conn& c) {
     json out = page_of(c, kUnitSelect, "FROM units u", f, "u.id", p);
-    present_units(out["items"], who);
+    present_units(db, out["items"], who);
     return out;
   });
 }
@@ -457,9 +465,9 @@ json create_unit(store::Db& db, const Caller& who, const json& body) {
     long long id = c.insert(
         "INSERT INTO units (name, credit_code, kind, contact_name, contact_phone, address, created_by, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {f.name, f.credit_code, f.kind, f.contact_name, f.contact_phone, f.address, who.user_id, now, now});
+        {f.name, f.credit_code, f.kind, f.contact_name, personal::seal(db, f.contact_phone), f.address, who.user_id, now, now});
     json after = unit_by_id(c, who, id);
-    record(c, who, "unit.create", "unit", std::to_string(id), nullptr, after);
+    record(c, who, "unit.create", "unit", std::to_string(id), nullptr, unit_for_audit(after));
     return after;
   });
 }
@@ -473,9 +481,9 @@ json update_unit(store::Db& db, const Caller& who, long long id, const json& bod
       throw conflict("CREDIT_CODE_TAKEN", "该统一社会信用代码已登记", "creditCode");
     c.exec("UPDATE units SET name = ?, credit_code = ?, kind = ?, contact_name = ?, contact_phone = ?, address = ?, "
            "updated_at = ? WHERE id = ?",
-           {f.name, f.credit_code, f.kind, f.contact_name, f.contact_phone, f.address, now_iso(), id});
+           {f.name, f.credit_code, f.kind, f.contact_name, personal::seal(db, f.contact_phone), f.address, now_iso(), id});
     json after = unit_by_id(c, who, id);
-    record(c, who, "unit.update", "unit", std::to_string(id), before, after);
+    record(c, who, "unit.update", "unit", std::to_string(id), unit_for_audit(before), unit_for_audit(after));
     return after;
   });
 }

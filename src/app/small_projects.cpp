@@ -6,6 +6,7 @@
 #include "app/hazards.h"
 #include "app/input.h"
 #include "app/notify.h"
+#include "app/personal_data.h"
 #include "app/rules.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
@@ -59,6 +60,7 @@ double number_of(const json& v) { return v.is_string() ? std::stod(v.get<std::st
 json project_json(store::Conn& c, const json& row) {
   json k = row;
   store::as_int(k, {"id", "venueId", "unitId", "orgUnitId", "createdBy", "version"});
+  personal::open_field(c.db(), k, "sitePhone");
   k["investment"] = number_of(k["investment"]);
   k["area"] = number_of(k["area"]);
   k["stateLabel"] = state_labels().at(k["state"]);
@@ -156,9 +158,15 @@ void check_refs(store::Conn& c, const Filing& f) {
     if (!labels->find("hotwork_method", m)) throw bad_request("INVALID_VALUE", "动火方式不在字典中：" + m, "hotWorkMethods");
 }
 
-store::Params filing_values(const Filing& f) {
+store::Params filing_values(const store::Db& db, const Filing& f) {
   return {f.venue_id, f.unit_id, f.org_unit_id, f.name, f.kind, f.location, f.investment, f.area, f.planned_start,
-          f.planned_end, json(f.methods).dump(), f.fire_measures, f.site_manager, f.site_phone};
+          f.planned_end, json(f.methods).dump(), f.fire_measures, f.site_manager, personal::seal(db, f.site_phone)};
+}
+
+// Audit records keep the site manager's phone masked.
+json for_audit(json k) {
+  personal::mask_phones(k, {"sitePhone"});
+  return k;
 }
 
 }  // namespace
@@ -200,7 +208,7 @@ json file_small_project(store::Db& db, const access::Caller& who, const json& bo
     std::string number = next_yearly_number(c, "small_project", "BA");
     std::string now = now_iso();
     store::Params values{number};
-    for (auto& v : filing_values(f)) values.push_back(std::move(v));
+    for (auto& v : filing_values(db, f)) values.push_back(std::move(v));
     for (store::Value v : {store::Value(who.user_id), store::Value(now), store::Value(now)}) values.push_back(std::move(v));
     long long id = c.insert(
         "INSERT INTO small_projects (number, venue_id, unit_id, org_unit_id, name, kind, location, investment, area, planned_start, "
@@ -209,7 +217,7 @@ json file_small_project(store::Db& db, const access::Caller& who, const json& bo
         values);
     add_event(c, who, id, "submit", "");
     json after = load_project(c, id);
-    record(c, who, "small_project.file", "small_project", std::to_string(id), nullptr, after);
+    record(c, who, "small_project.file", "small_project", std::to_string(id), nullptr, for_audit(after));
     tell_department(c, who, after);
     return project_detail(c, id);
   });
@@ -225,7 +233,7 @@ json refile_small_project(store::Db& db, const access::Caller& who, long long id
     if (state != "submitted" && state != "returned")
       throw conflict("PROJECT_STATE_INVALID", "备案当前为「" + state_labels().at(state) + "」，不能修改");
     check_refs(c, f);
-    store::Params values = filing_values(f);
+    store::Params values = filing_values(db, f);
     values.push_back(now_iso());
     values.push_back(id);
     c.exec("UPDATE small_projects SET venue_id = ?, unit_id = ?, org_unit_id = ?, name = ?, kind = ?, location = ?, investment = ?, "
@@ -234,7 +242,7 @@ json refile_small_project(store::Db& db, const access::Caller& who, long long id
            values);
     add_event(c, who, id, state == "returned" ? "resubmit" : "submit", "");
     json after = load_project(c, id);
-    record(c, who, "small_project.refile", "small_project", std::to_string(id), before, after);
+    record(c, who, "small_project.refile", "small_project", std::to_string(id), for_audit(before), for_audit(after));
     tell_department(c, who, after);
     return project_detail(c, id);
   });
@@ -283,7 +291,7 @@ json run_small_project_command(store::Db& db, const access::Caller& who, long lo
              {next, name == "return" ? note : std::string(), now_iso(), id});
     add_event(c, who, id, action, note);
     json after = load_project(c, id);
-    record(c, who, "small_project." + action, "small_project", std::to_string(id), before, after);
+    record(c, who, "small_project." + action, "small_project", std::to_string(id), for_audit(before), for_audit(after));
     if (name == "accept" || name == "return")
       notify(c, {.event = "project.reviewed",
                  .title = std::string(name == "accept" ? "小型工程已备案：" : "小型工程备案被退回补正：") + after["name"].get<std::string>(),

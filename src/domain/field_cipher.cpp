@@ -138,6 +138,13 @@ std::optional<std::string> Key::open(std::string_view sealed) const {
   return sm4_ctr(cipher_key_.data(), reinterpret_cast<const unsigned char*>(raw.data()), body.substr(kIvBytes));
 }
 
+std::string Key::open_stored(std::string_view stored) const {
+  if (stored.empty()) return {};
+  auto plain = open(stored);
+  if (!plain) throw std::runtime_error("a sealed value does not open with the field key (altered in the database?)");
+  return *plain;
+}
+
 std::string Key::lookup_hash(std::string_view plain) const {
   auto v = mac_with(lookup_.get(), plain);
   return hex_of(v.data(), 16);

@@ -24,6 +24,10 @@ class Key {
   std::string seal(std::string_view plain) const;
   // The plain text; nullopt when `sealed` is not a sealed value, was sealed under another key, or was altered.
   std::optional<std::string> open(std::string_view sealed) const;
+  // A value the application stored sealed, or "": its plain text ("" for ""). The key was checked against the
+  // database at start, so a value that does not open was altered or written around the application: throws
+  // std::runtime_error (an internal error, not a client's).
+  std::string open_stored(std::string_view stored) const;
   // A keyed hash of `plain` (HMAC-SM3 under its own derived key, the first 16 bytes in hex): stored beside a
   // sealed value so that it can be found by exact match (uniqueness, search by the whole value) without opening
   // every row. Without the key it cannot be computed, so a list of likely values cannot be tried against it.

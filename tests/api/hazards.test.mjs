@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  login, describe, expectError, expectStatus, listAll, uid, orgUnits, createVenue, venueBody, fetchXlsx, maskPhone, randomPhone,
+  login, describe, expectError, expectStatus, listAll, uid, orgUnits, createVenue, venueBody, fetchXlsx, maskPhone, randomPhone, assertPhoneSealed,
   MISSING_ID, Cast, resetServerClock, serverClockTo, restDayChecker, localDateOf, addDays, localMs, isoUtc, uploadPng, MINUTE,
 } from './lib.mjs';
 
@@ -147,6 +147,8 @@ test('the closed loop: report → assign → rectify → recheck failed → rect
   assert.equal(h.stateLabel, '整改中');
   assert.equal(h.responsiblePerson, '冯建华');
   assert.equal(h.responsiblePhone, maskPhone(phone), 'the responsible phone is masked for the inspector');
+  assert.equal((await get(cast.admin, h)).responsiblePhone, phone, 'person:pii reads it in full');
+  assertPhoneSealed({ table: 'hazards', column: 'responsible_phone', id: h.id, phone, targetType: 'hazard' });
   assert.equal(h.funds, 2000);
   assert.equal(h.interimMeasures, '设置警示标识');
   assert.equal(typeof h.noticeNumber, 'string');

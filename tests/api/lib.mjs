@@ -355,6 +355,17 @@ export function assertSealed(stored, plain) {
 }
 
 /**
+ * A contact's phone: stored sealed in `table`.`column` of row `id`, and every audit record of that row (target
+ * `targetType`) names it masked, none in full, whoever acted.
+ */
+export function assertPhoneSealed({ table, column, id, phone, targetType }) {
+  assertSealed(sqlOk(`SELECT ${column} FROM ${table} WHERE id = ${id}`), phone);
+  const summaries = sqlOk(`SELECT summary FROM audit_log WHERE target_type = '${targetType}' AND target_id = '${id}'`);
+  assert.ok(summaries.includes(maskPhone(phone)), `no audit record of ${targetType} ${id} names the phone masked`);
+  assert.ok(!summaries.includes(phone), `an audit record of ${targetType} ${id} holds the phone in full`);
+}
+
+/**
  * Check a JSON value against an OpenAPI 3.0 schema (the subset docs/openapi.yaml uses: $ref, allOf, type,
  * nullable, enum, required, properties, additionalProperties, items). Properties the schema does not declare are
  * reported unless additionalProperties is true, so that the spec stays complete. Returns a list of problems.

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import {
   login, describe, expectError, uid, randomPhone, localDate, permitWorld, createOpenVenue, createUnit, createPerson,
   createCertificate, createMachine, createAccountPerson, setServerClock, resetServerClock, permitBody, HOUR, MISSING_ID,
+  assertPhoneSealed,
 } from './lib.mjs';
 
 const TAG = uid('xq');
@@ -98,6 +99,7 @@ test('a venue manager posts a request: numbered, open, labelled, audited; the ph
   assert.deepEqual(r.offers, []);
   const audit = await c.admin.getOk(`/api/audit-logs?action=market.request_post&targetId=${r.id}`);
   assert.equal(audit.items.length, 1);
+  assertPhoneSealed({ table: 'work_requests', column: 'contact_phone', id: r.id, phone, targetType: 'work_request' });
   // A construction unit reads it among the open requests, with the phone masked and no contact in the list.
   const listed = (await c.contractor.getOk(`/api/market/requests?state=open&q=${encodeURIComponent(TAG)}`)).items.find((x) => x.id === r.id);
   assert.ok(listed, 'the contractor lists the open request');

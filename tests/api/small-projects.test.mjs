@@ -6,7 +6,9 @@
 // their own), and the permits at the venue within the project's dates. Every project here has TAG in its name.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, describe, expectError, uid, orgUnits, createVenue, createUnit, randomPhone, localDate, MISSING_ID } from './lib.mjs';
+import {
+  login, describe, expectError, uid, orgUnits, createVenue, createUnit, randomPhone, localDate, MISSING_ID, assertPhoneSealed,
+} from './lib.mjs';
 
 const TAG = uid('ba');
 const NUMBER = /^BA-(\d{4})-(\d{4,})$/;
@@ -84,6 +86,8 @@ test('a contractor files a project: numbered, submitted, labelled, timed, audite
   assert.equal(Number(NUMBER.exec(second.number)[2]), Number(NUMBER.exec(p.number)[2]) + 1, 'numbers follow each other');
   const audit = await c.admin.getOk(`/api/audit-logs?action=small_project.file&targetId=${p.id}`);
   assert.equal(audit.items.length, 1);
+  assert.match(p.sitePhone, /^1\d{10}$/);
+  assertPhoneSealed({ table: 'small_projects', column: 'site_phone', id: p.id, phone: p.sitePhone, targetType: 'small_project' });
 });
 
 test('bad fields are refused with their code and field, and nothing is written', async () => {

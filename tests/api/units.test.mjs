@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, unitBody, createUnit, createPerson, createMachine, makeCreditCode,
-  creditCodeCheck, uid, MISSING_ID, demoLoadedAt,
+  creditCodeCheck, uid, MISSING_ID, demoLoadedAt, assertPhoneSealed,
 } from './lib.mjs';
 
 let admin;
@@ -26,6 +26,7 @@ test('create → 201 Unit with the contract shape; GET by id returns the same', 
   assert.equal(u.machineCount, 0);
   assert.match(u.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.deepEqual(await admin.getOk(`/api/units/${u.id}`), u);
+  assertPhoneSealed({ table: 'units', column: 'contact_phone', id: u.id, phone: body.contactPhone, targetType: 'unit' });
 });
 
 test('every kind with its label; an unknown kind → 400 INVALID_VALUE', async () => {

@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   login, expectError, expectStatus, listAll, orgUnits, venueBody, createVenue, randomPhone, uid, describe,
-  DEPARTMENTS, DAILY_HOURS, MISSING_ID, demoLoadedAt,
+  DEPARTMENTS, DAILY_HOURS, MISSING_ID, demoLoadedAt, assertPhoneSealed, sqlOk,
 } from './lib.mjs';
 
 let admin, org, longfeng, jiufeng, sw, wj, venueTypes;
@@ -54,6 +54,13 @@ test('create → 201 Venue with the contract shape; GET by id returns the same',
   assert.ok(v.publicUrl.includes(v.qrToken), `publicUrl ${v.publicUrl} does not carry the qrToken`);
   for (const k of ['createdAt', 'updatedAt']) assert.match(v[k], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, `${k} is not ISO UTC`);
   assert.deepEqual(await admin.getOk(`/api/venues/${v.id}`), v);
+  // 等保 数据保密性: the contacts' phones are stored sealed, the audit records name them masked
+  assertPhoneSealed({ table: 'venues', column: 'principal_phone', id: v.id, phone: body.principalPhone, targetType: 'venue' });
+  assertPhoneSealed({ table: 'venues', column: 'fire_manager_phone', id: v.id, phone: body.fireManagerPhone, targetType: 'venue' });
+  const phone = randomPhone();
+  const u = expectStatus(await admin.put(`/api/venues/${v.id}`, { ...body, principalPhone: phone }), 200);
+  assert.equal(u.principalPhone, phone);
+  assertPhoneSealed({ table: 'venues', column: 'principal_phone', id: v.id, phone, targetType: 'venue' });
 });
 
 test('optional fields: geofenceRadius defaults to 200, lat/lng/fire manager/manager are null when left out', async () => {
@@ -281,4 +288,13 @@ test('create and update are audited', async () => {
   const rows = items.filter((e) => String(e.targetId) === String(v.id) && /venue/i.test(e.targetType));
   assert.ok(rows.length >= 2, `expected audit rows for create and update of venue ${v.id}, got ${rows.length}`);
   assert.ok(rows.some((r) => JSON.stringify(r.summary).includes(`${v.name}改`)), 'update summary lacks the new name');
+});
+
+test('等保 数据保密性: no contact phone anywhere in the clear, the demo\'s or any the tests wrote', async () => {
+  const columns = [['public_reports', 'phone'], ['venues', 'principal_phone'], ['venues', 'fire_manager_phone'],
+    ['units', 'contact_phone'], ['hazards', 'responsible_phone'], ['small_projects', 'site_phone'], ['work_requests', 'contact_phone']];
+  for (const [table, column] of columns) {
+    assert.equal(sqlOk(`SELECT COUNT(*) FROM ${table} WHERE ${column} <> '' AND ${column} NOT LIKE 'sm4:%'`), '0', `${table}.${column}`);
+    assert.ok(Number(sqlOk(`SELECT COUNT(*) FROM ${table} WHERE ${column} LIKE 'sm4:%'`)) > 0, `${table}.${column}: none sealed to check`);
+  }
 });

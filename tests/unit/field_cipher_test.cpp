@@ -103,8 +103,8 @@ TEST(FieldKey, KeyFileIsCreatedCheckedAndRequired) {
   std::filesystem::remove_all(dir);
 }
 
-// Personal data stored in the clear by a version before migration 0037 (people, certificates, public reports,
-// users' phones) is sealed, with its lookup hashes, at the next start; what is sealed already stays as it is; a
+// Personal data stored in the clear by an earlier version (people, certificates, public reports, users' phones,
+// contacts' phones) is sealed, with its lookup hashes, at the next start; what is sealed already stays as it is; a
 // value altered in the database does not open.
 TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
   auto db = store::Db::open("sqlite::memory:", 1);
@@ -118,6 +118,13 @@ TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
     c.exec("INSERT INTO public_reports (tracking_code, venue_name, category, description, photos, phone, ip, state, verify_by, "
            "created_at, updated_at) VALUES ('ABCDEFGH', '某市场', 'other', '说明', '[]', '13900002222', '127.0.0.1', 'received', 'x', 'x', 'x')");
     c.exec("UPDATE users SET phone = '13800000000', phone_hash = NULL WHERE username = 'admin'");
+    c.exec("INSERT INTO venues (id, name, type, address, org_unit_id, principal_name, principal_phone, fire_manager_name, "
+           "fire_manager_phone, qr_token, created_by, created_at, updated_at) SELECT 1, '某市场', 'market', '某路', id, '丙', "
+           "'13900003333', '丁', '', 'q', 1, 'x', 'x' FROM org_units LIMIT 1");
+    c.exec("INSERT INTO units (name, credit_code, kind, contact_name, contact_phone, address, created_by, created_at, updated_at) "
+           "VALUES ('某单位', '91500000MA5U000000', 'contractor', '戊', '13900004444', '', 1, 'x', 'x')");
+    // The database of an earlier version: its contacts' phones were never sealed.
+    c.exec("DELETE FROM settings WHERE key = 'contact_phones_sealed'");
   });
   app::personal::seal_stored_in_clear(*db);
   auto person = db->read([](store::Conn& c) { return *c.row("SELECT citizen_id, citizen_id_hash, phone, phone_hash FROM people WHERE id = 1"); });
@@ -137,10 +144,17 @@ TEST(FieldKey, PersonalDataStoredInTheClearIsSealedAtStart) {
   auto admin = db->read([](store::Conn& c) { return *c.row("SELECT phone, phone_hash FROM users WHERE username = 'admin'"); });
   EXPECT_EQ(key.open(admin["phone"].get<std::string>()), "13800000000");
   EXPECT_EQ(admin["phone_hash"], key.lookup_hash("13800000000"));
+  auto venue = db->read([](store::Conn& c) { return *c.row("SELECT principal_phone, fire_manager_phone FROM venues"); });
+  EXPECT_EQ(key.open(venue["principal_phone"].get<std::string>()), "13900003333");
+  EXPECT_EQ(venue["fire_manager_phone"], "");
+  auto unit = db->read([](store::Conn& c) { return *c.text("SELECT contact_phone FROM units"); });
+  EXPECT_EQ(key.open(unit), "13900004444");
 
   app::personal::seal_stored_in_clear(*db);
   EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT citizen_id FROM people WHERE id = 1"); }), person["citizen_id"]);
   EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT phone FROM public_reports"); }), report);
+  EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT contact_phone FROM units"); }), unit);
+  EXPECT_EQ(db->read([](store::Conn& c) { return *c.text("SELECT value FROM settings WHERE key = 'contact_phones_sealed'"); }), "1");
 
   EXPECT_EQ(app::personal::open(*db, ""), "");
   std::string altered = person["citizen_id"].get<std::string>();
