@@ -107,6 +107,7 @@ void Key::derive() {
   auto lookup_key = hmac_sm3(master_.data(), master_.size(), "huoyan field lookup");
   mac_ = keyed_hmac_sm3(mac_key.data(), mac_key.size());
   lookup_ = keyed_hmac_sm3(lookup_key.data(), lookup_key.size());
+  for (auto* derived : {&cipher, &mac_key, &lookup_key}) sodium_memzero(derived->data(), derived->size());
 }
 
 std::string Key::seal(std::string_view plain) const {
@@ -153,6 +154,13 @@ std::string Key::lookup_hash(std::string_view plain) const {
 std::string Key::check_value() const {
   auto v = hmac_sm3(master_.data(), master_.size(), "huoyan field key check");
   return hex_of(v.data(), v.size());
+}
+
+void wipe(std::string& text) { sodium_memzero(text.data(), text.size()); }
+
+Key::~Key() {
+  sodium_memzero(master_.data(), master_.size());
+  sodium_memzero(cipher_key_.data(), cipher_key_.size());
 }
 
 bool is_sealed(std::string_view text) { return text.substr(0, kPrefix.size()) == kPrefix; }

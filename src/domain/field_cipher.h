@@ -17,6 +17,10 @@ class Key {
  public:
   static constexpr size_t kBytes = 32;
   static Key generate();
+  Key() = default;
+  Key(const Key&) = default;
+  Key& operator=(const Key&) = default;
+  ~Key();  // zeroes the key material (剩余信息保护)
   // The key as it is kept in its file: 64 hex digits (surrounding whitespace ignored); nullopt otherwise.
   static std::optional<Key> from_hex(std::string_view text);
   std::string hex() const;
@@ -46,5 +50,17 @@ class Key {
 
 // True when `text` has the form of a sealed value (it may still fail to open).
 bool is_sealed(std::string_view text);
+
+// 等保 2.0 剩余信息保护: zeroes a secret's bytes (a password, a one-time code, a key) before its memory is given
+// back, so that a later allocation does not find them.
+void wipe(std::string& text);
+// A secret's text, zeroed when it goes out of scope however the scope ends (an error thrown on a wrong password).
+struct WipedText {
+  std::string text;
+  explicit WipedText(std::string secret) : text(std::move(secret)) {}
+  WipedText(const WipedText&) = delete;
+  WipedText& operator=(const WipedText&) = delete;
+  ~WipedText() { wipe(text); }
+};
 
 }  // namespace huoyan::field_cipher

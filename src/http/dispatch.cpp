@@ -38,6 +38,12 @@ std::optional<app::Authenticated> authenticate(const Request& req, store::Db& db
   return app::authenticate_session(db, token, req.remote_ip);
 }
 
+void wipe_strings(json& j) {
+  if (j.is_string()) field_cipher::wipe(j.get_ref<std::string&>());
+  else if (j.is_structured())
+    for (auto& v : j) wipe_strings(v);
+}
+
 json parse_body(const Route& route, const Request& req) {
   if (req.body.size() > kMaxJsonBody) throw ApiError(413, "BODY_TOO_LARGE", "请求内容过大（不能超过 1 MB）");
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
@@ -115,6 +121,11 @@ void check_body_shape(const Route& route, const json& body) {
 Reply dispatch(const Route& route, const Request& req, store::Db& db) {
   try {
     Context ctx{req, db, std::nullopt};
+    // 剩余信息保护: the body's texts (passwords, codes) are zeroed once the request is done, however it ends.
+    struct WipeBody {
+      json& body;
+      ~WipeBody() { wipe_strings(body); }
+    } wipe_body{ctx.body};
     if (route.guard != Guard::Public) {
       ctx.auth = authenticate(req, db);
       if (!ctx.auth) return Reply::error(401, "UNAUTHENTICATED", "请先登录（会话已过期或未登录）");

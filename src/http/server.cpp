@@ -9,6 +9,7 @@
 #include <restinio/all.hpp>
 
 #include "domain/clock.h"
+#include "domain/field_cipher.h"
 #include "http/alert_feed.h"
 #include "http/dispatch.h"
 #include "http/handlers/handlers.h"
@@ -149,8 +150,9 @@ void serve(store::Db& db, const ServerOptions& options) {
                             return restinio::request_accepted();
                           }
                           for (const auto& n : names) request.params[n] = std::string(params[n]);
-                          asio::post(*pool, [&, i, req, start, request = std::move(request)]() {
+                          asio::post(*pool, [&, i, req, start, request = std::move(request)]() mutable {
                             Reply reply = dispatch(table[i], request, db);
+                            field_cipher::wipe(request.body);  // a password or code in it (剩余信息保护)
                             int status = reply.status;
                             size_t bytes = reply.body.size();
                             if (reply.alert_feed) alert_feed.subscribe(req, reply.alert_feed->caller, reply.alert_feed->since);

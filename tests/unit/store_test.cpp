@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
 #include <thread>
 
 #include "app/audit.h"
@@ -350,6 +353,33 @@ TEST_F(StoreTest, AuditLogIsAppendOnlyAndTamperingIsDetected) {
 
 // Steps queued with before_commit run last, in order, inside the transaction; a transaction that throws runs
 // none; outside a transaction a step runs at once.
+// 剩余信息保护: a deleted row's text and an updated value's old text are not left in the database file.
+TEST(SecureDelete, RemovedTextIsNotLeftInTheFile) {
+  auto dir = std::filesystem::temp_directory_path() / ("huoyan-secure-delete-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "t.db").string();
+  {
+    auto db = store::Db::open("sqlite:" + path, 1);
+    db->write([](store::Conn& c) {
+      c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, secret TEXT)");
+      for (int i = 0; i < 50; ++i) c.exec("INSERT INTO t (secret) VALUES (?)", {"keep-" + std::to_string(i) + std::string(40, 'k')});
+      c.exec("INSERT INTO t (id, secret) VALUES (1000, 'DELETED-SECRET-7431'), (1001, 'REPLACED-SECRET-5196')");
+    });
+    db->write([](store::Conn& c) {
+      c.exec("DELETE FROM t WHERE id = 1000");
+      c.exec("UPDATE t SET secret = 'short' WHERE id = 1001");
+    });
+  }  // closing the last connection checkpoints the WAL into the file and removes it
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(bytes.find("keep-49"), std::string::npos) << "the file was not read";
+  EXPECT_EQ(bytes.find("DELETED-SECRET-7431"), std::string::npos);
+  EXPECT_EQ(bytes.find("REPLACED-SECRET-5196"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal") && std::filesystem::file_size(path + "-wal") > 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(BeforeCommit, RunsLastInsideTheTransactionOrNotAtAll) {
   auto db = store::Db::open("sqlite::memory:", 1);
   db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"); });

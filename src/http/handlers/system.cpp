@@ -2,6 +2,7 @@
 #include "app/devices.h"
 #include "app/input.h"
 #include "domain/errors.h"
+#include "domain/field_cipher.h"
 #include "http/handlers/handlers.h"
 #include "http/metrics.h"
 
@@ -63,8 +64,8 @@ void add_system_routes(std::vector<Route>& out) {
                  [](Context& ctx) {
                    app::Input in(ctx.body);
                    std::string login = in.str("login", 64, "账号");
-                   std::string password = in.str("password", 128, "密码");
-                   auto result = app::login(ctx.db, login, password, ctx.req.remote_ip, ctx.req.header("user-agent"));
+                   field_cipher::WipedText password(in.str("password", 128, "密码"));
+                   auto result = app::login(ctx.db, login, password.text, ctx.req.remote_ip, ctx.req.header("user-agent"));
                    if (!result.session)
                      return Reply::json_body(
                          {{"secondFactor", "totp"}, {"challenge", result.challenge}, {"expiresAt", result.challenge_expires_at}});
@@ -106,9 +107,9 @@ void add_system_routes(std::vector<Route>& out) {
   out.push_back({"POST", "/api/auth/password", Guard::Session, "",
                  {{"oldPassword", FieldType::String}, {"newPassword", FieldType::String}}, [](Context& ctx) {
                    app::Input in(ctx.body);
-                   std::string old_password = in.str("oldPassword", 128, "原密码");
-                   std::string new_password = in.str("newPassword", 128, "新密码");
-                   app::change_password(ctx.db, ctx.caller(), old_password, new_password);
+                   field_cipher::WipedText old_password(in.str("oldPassword", 128, "原密码"));
+                   field_cipher::WipedText new_password(in.str("newPassword", 128, "新密码"));
+                   app::change_password(ctx.db, ctx.caller(), old_password.text, new_password.text);
                    return Reply::json_body({{"ok", true}});
                  }, true, "修改密码"});
 }
