@@ -292,6 +292,19 @@ void logout(store::Db& db, const std::string& token, const access::Caller& who) 
   });
 }
 
+int run_session_retention(store::Db& db) {
+  auto kept_since = clock::now() - std::chrono::days(kSessionKeptDays);
+  std::string ended_before = clock::iso_utc(kept_since);
+  std::string seen_before = clock::iso_utc(kept_since - std::chrono::minutes(security_policy(db)->idle_minutes));
+  return db.write([&](store::Conn& c) {
+    if (c.exec("INSERT INTO job_days (name, day) VALUES ('session_retention', ?) ON CONFLICT DO NOTHING", {clock::today()}) == 0)
+      return 0;
+    long long deleted = c.exec("DELETE FROM sessions WHERE ended_at < ? OR last_seen_at < ?", {ended_before, seen_before});
+    if (deleted) c.changed(store::Topic::Access);  // no copy of a deleted session may authenticate
+    return static_cast<int>(deleted);
+  });
+}
+
 namespace {
 // A session as authentication needs it; user_id 0 when there is no such session.
 struct SessionRow {

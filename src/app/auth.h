@@ -103,6 +103,10 @@ void confirm_second_factor(store::Db& db, const access::Caller& who, const std::
 // once the field key is loaded.
 void seal_second_factor_secrets(store::Db& db);
 void logout(store::Db& db, const std::string& token, const access::Caller& who);
+// Timer, once a day: deletes the sessions that ended, or expired unused, more than kSessionKeptDays ago (a session
+// row serves only to authenticate; the login log keeps who logged in, when and from where). Returns rows deleted.
+constexpr int kSessionKeptDays = 30;
+int run_session_retention(store::Db& db);
 
 // nullopt when the token is unknown, ended, idle too long, or its user is disabled.
 std::optional<Authenticated> authenticate_session(store::Db& db, const std::string& token, const std::string& ip);

@@ -1,7 +1,8 @@
 // Login, lockout, logout, cookie flags, CSRF, forced password change (first login, reset, 90 days old), the last five
-// passwords refused; accounts unused for 90 days disabled by the timers.
+// passwords refused; accounts unused for 90 days disabled by the timers; old sessions deleted.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   login, rawLogin, request, expectError, expectStatus, describe, getCookie, Client,
   createUser, createRole, orgUnits, strongPassword, uid, DEMO_PASSWORD, sqlOk, resetServerClock,
@@ -330,4 +331,26 @@ test('demo users log in without having to change their password', async () => {
     const c = await login(name);
     assert.equal(c.user.mustChangePassword, false, `${name} must change password`);
   }
+});
+
+test('sessions are deleted 30 days after they ended or expired unused; younger ones and live ones stay', async () => {
+  const sessionId = (client) => createHash('sha256').update(client.cookie.replace(/^hy_session=/, '')).digest('hex');
+  const daysAgo = (days) => new Date(Date.now() - days * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const [endedLong, endedLately, unusedLong, unusedLately, live] = await Promise.all([1, 2, 3, 4, 5].map(() => login('inspector')));
+  for (const c of [endedLong, endedLately]) expectStatus(await c.post('/api/auth/logout'), 200);
+  const set = (client, column, days) => sqlOk(`UPDATE sessions SET ${column} = '${daysAgo(days)}' WHERE id = '${sessionId(client)}'`);
+  set(endedLong, 'ended_at', 31);
+  set(endedLately, 'ended_at', 29);
+  set(unusedLong, 'last_seen_at', 32);  // 30 days after the 30-minute idle limit, and more
+  set(unusedLately, 'last_seen_at', 29);
+  sqlOk("DELETE FROM job_days WHERE name = 'session_retention'");  // it ran today already, most likely
+  await resetServerClock(); // runs the timers
+  const kept = (client) => sqlOk(`SELECT COUNT(*) FROM sessions WHERE id = '${sessionId(client)}'`);
+  assert.deepEqual([endedLong, endedLately, unusedLong, unusedLately, live].map(kept), ['0', '1', '0', '1', '1']);
+  expectStatus(await live.get('/api/auth/me'), 200);
+  expectError(await unusedLong.get('/api/auth/me'), 401, 'UNAUTHENTICATED');
+  // once a day: a session that becomes old enough later today waits for tomorrow's round
+  set(endedLately, 'ended_at', 31);
+  await resetServerClock();
+  assert.equal(kept(endedLately), '1');
 });
