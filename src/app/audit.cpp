@@ -13,10 +13,24 @@
 #include "domain/audit_chain.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/validate.h"
 
 namespace huoyan::app {
 
 using nlohmann::json;
+
+namespace {
+// 个人信息保护: audit records name phones masked, whoever acted and whatever the record shows of its object: a
+// summary's top-level "phone" or "…Phone" (people's, users' and contacts' phones are all named so).
+void mask_phones(json& part) {
+  if (!part.is_object()) return;
+  for (auto& [key, value] : part.items()) {
+    bool phone = key == "phone" || (key.size() > 5 && key.compare(key.size() - 5, 5, "Phone") == 0);
+    if (phone && value.is_string() && !value.get_ref<const std::string&>().empty())
+      value = validate::mask_phone(value.get_ref<const std::string&>());
+  }
+}
+}  // namespace
 
 void record(store::Conn& c, const access::Caller& who, const std::string& action, const std::string& target_type,
             const std::string& target_id, const json& before, const json& after) {
@@ -28,7 +42,10 @@ void record(store::Conn& c, const access::Caller& who, const std::string& action
   e.action = action;
   e.target_type = target_type;
   e.target_id = target_id;
-  e.summary = json{{"before", before}, {"after", after}}.dump();
+  json summary{{"before", before}, {"after", after}};
+  mask_phones(summary["before"]);
+  mask_phones(summary["after"]);
+  e.summary = summary.dump();
   // The chain needs the previous hash, so appenders queue up: SQLite already has one writer. PostgreSQL takes a
   // transaction-scoped advisory lock at commit, and the row reads the head and computes its hash in SQL (the same
   // input as audit_chain::compute_hash), so that the lock, the append and the COMMIT go in one round trip

@@ -104,12 +104,6 @@ void present(store::Conn& c, const access::Caller& who, json& h) {
   h.erase("noticeSeq");
 }
 
-// A hazard as audit records keep it: the responsible person's phone masked, whoever acted.
-json for_audit(json h) {
-  personal::mask_phones(h, {"responsiblePhone"});
-  return h;
-}
-
 json scoped_row(store::Conn& c, const access::Caller& who, long long id) {
   store::Params p{id};
   std::string cond = hazard_scope(who, p);
@@ -403,7 +397,7 @@ json create_hazard(store::Db& db, const access::Caller& who, const json& body) {
   return db.write([&](store::Conn& c) {
     long long id = insert_hazard(c, who, h);
     json after = hazard_json(c, who, id, true);
-    record(c, who, "hazard.report", "hazard", std::to_string(id), nullptr, for_audit(after));
+    record(c, who, "hazard.report", "hazard", std::to_string(id), nullptr, after);
     return after;
   });
 }
@@ -584,7 +578,7 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
     add_event(c, who, id, action, note);
     json after = hazard_json(c, who, id, true);
     notify_hazard_change(c, who, after, action);
-    record(c, who, "hazard." + name, "hazard", std::to_string(id), for_audit(before), for_audit(after));
+    record(c, who, "hazard." + name, "hazard", std::to_string(id), before, after);
     return after;
   });
 }

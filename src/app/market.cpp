@@ -100,12 +100,6 @@ json request_json(store::Conn& c, const json& row) {
   return k;
 }
 
-// Audit records keep the contact's phone masked.
-json request_for_audit(json k) {
-  personal::mask_phones(k, {"contactPhone"});
-  return k;
-}
-
 json load_request(store::Conn& c, long long id) {
   auto row = c.row(std::string(kRequestSelect) + " WHERE r.id = ?", {id});
   if (!row) throw not_found();
@@ -365,7 +359,7 @@ json post_work_request(store::Db& db, const access::Caller& who, const json& bod
         {next_yearly_number(c, "work_request", "XQ"), f.venue_id, f.title, f.description, f.place, json(f.methods).dump(),
          f.window_start, f.window_end, f.workers, f.budget ? store::Value(*f.budget) : store::Value(nullptr), f.contact_name,
          personal::seal(db, f.contact_phone), who.user_id, now, now});
-    record(c, who, "market.request_post", "work_request", std::to_string(id), nullptr, request_for_audit(load_request(c, id)));
+    record(c, who, "market.request_post", "work_request", std::to_string(id), nullptr, load_request(c, id));
     return request_detail(c, who, id);
   });
 }
@@ -409,8 +403,8 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
       if (state != "done") throw conflict("REQUEST_STATE_INVALID", "只有已完成的需求可以评价");
       if (!before["rating"].is_null()) throw conflict("REQUEST_ALREADY_RATED", "该需求已评价，不能修改");
       c.exec("UPDATE work_requests SET rating = ?, updated_at = ? WHERE id = ?", {*rating, now_iso(), id});
-      record(c, who, "market.request_rate", "work_request", std::to_string(id), request_for_audit(before),
-             request_for_audit(load_request(c, id)));
+      record(c, who, "market.request_rate", "work_request", std::to_string(id), before,
+             load_request(c, id));
       tell("场所评价了贵单位承接的动火作业：", "评价：" + rating_words(*rating), "state = 'accepted'");
       return request_detail(c, who, id);
     }
@@ -429,7 +423,7 @@ json run_work_request_command(store::Db& db, const access::Caller& who, long lon
       c.exec("UPDATE work_offers SET state = 'declined', updated_at = ? WHERE request_id = ? AND state = 'pending'", {now, id});
     json after = load_request(c, id);
     record(c, who, name == "done" ? "market.request_done" : "market.request_cancel", "work_request", std::to_string(id),
-           request_for_audit(before), request_for_audit(after));
+           before, after);
     return request_detail(c, who, id);
   });
 }

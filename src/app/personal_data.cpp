@@ -16,14 +16,10 @@ void open_field(const store::Db& db, nlohmann::json& row, const char* field) {
 }
 
 void open_phones(const store::Db& db, nlohmann::json& row, std::initializer_list<const char*> fields, bool full) {
-  for (const char* field : fields) open_field(db, row, field);
-  if (!full) mask_phones(row, fields);
-}
-
-void mask_phones(nlohmann::json& row, std::initializer_list<const char*> fields) {
   for (const char* field : fields) {
+    open_field(db, row, field);
     auto it = row.find(field);
-    if (it != row.end() && it->is_string() && !it->get<std::string>().empty()) *it = validate::mask_phone(it->get<std::string>());
+    if (!full && it != row.end() && it->is_string() && !it->get<std::string>().empty()) *it = validate::mask_phone(it->get<std::string>());
   }
 }
 

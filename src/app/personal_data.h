@@ -24,8 +24,6 @@ void open_field(const store::Db& db, nlohmann::json& row, const char* field);
 // Opens the phones row[fields] in place (a missing or null one stays so), then masks them unless `full` (the
 // reader may see them in full).
 void open_phones(const store::Db& db, nlohmann::json& row, std::initializer_list<const char*> fields, bool full);
-// Masks the (opened) phones row[fields] in place: for the copies audit records keep.
-void mask_phones(nlohmann::json& row, std::initializer_list<const char*> fields);
 // The keyed hash stored beside a value, to find it by exact match; NULL for "".
 store::Value lookup(const store::Db& db, std::string_view plain);
 

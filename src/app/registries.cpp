@@ -122,12 +122,6 @@ void present_venues(store::Conn& c, json& venues, const Caller& who) {
   }
 }
 
-// Audit records keep contacts' phones masked, whoever acted.
-json venue_for_audit(json v) {
-  personal::mask_phones(v, {"principalPhone", "fireManagerPhone"});
-  return v;
-}
-
 json venue_by_id(store::Conn& c, const Caller& who, long long id) {
   store::Params p{id};
   std::string cond = venue_scope(who, p);
@@ -352,7 +346,7 @@ json create_venue(store::Db& db, const Caller& who, const json& body) {
     save_supervisors(c, id, f.supervisors);
     require_venue_in_scope(c, who, id);
     json after = venue_by_id(c, who, id);
-    record(c, who, "venue.create", "venue", std::to_string(id), nullptr, venue_for_audit(after));
+    record(c, who, "venue.create", "venue", std::to_string(id), nullptr, after);
     return after;
   });
 }
@@ -376,7 +370,7 @@ json update_venue(store::Db& db, const Caller& who, long long id, const json& bo
     save_supervisors(c, id, f.supervisors);
     require_venue_in_scope(c, who, id);
     json after = venue_by_id(c, who, id);
-    record(c, who, "venue.update", "venue", std::to_string(id), venue_for_audit(before), venue_for_audit(after));
+    record(c, who, "venue.update", "venue", std::to_string(id), before, after);
     return after;
   });
 }
@@ -399,11 +393,6 @@ void present_units(const store::Db& db, json& units, const Caller& who) {
     u["kindLabel"] = kUnitKinds.count(u["kind"]) ? kUnitKinds.at(u["kind"]) : u["kind"].get<std::string>();
     personal::open_phones(db, u, {"contactPhone"}, who.has("person:pii") || who.has("unit:write"));
   }
-}
-
-json unit_for_audit(json u) {
-  personal::mask_phones(u, {"contactPhone"});
-  return u;
 }
 
 
@@ -467,7 +456,7 @@ json create_unit(store::Db& db, const Caller& who, const json& body) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {f.name, f.credit_code, f.kind, f.contact_name, personal::seal(db, f.contact_phone), f.address, who.user_id, now, now});
     json after = unit_by_id(c, who, id);
-    record(c, who, "unit.create", "unit", std::to_string(id), nullptr, unit_for_audit(after));
+    record(c, who, "unit.create", "unit", std::to_string(id), nullptr, after);
     return after;
   });
 }
@@ -483,7 +472,7 @@ json update_unit(store::Db& db, const Caller& who, long long id, const json& bod
            "updated_at = ? WHERE id = ?",
            {f.name, f.credit_code, f.kind, f.contact_name, personal::seal(db, f.contact_phone), f.address, now_iso(), id});
     json after = unit_by_id(c, who, id);
-    record(c, who, "unit.update", "unit", std::to_string(id), unit_for_audit(before), unit_for_audit(after));
+    record(c, who, "unit.update", "unit", std::to_string(id), before, after);
     return after;
   });
 }

@@ -163,12 +163,6 @@ store::Params filing_values(const store::Db& db, const Filing& f) {
           f.planned_end, json(f.methods).dump(), f.fire_measures, f.site_manager, personal::seal(db, f.site_phone)};
 }
 
-// Audit records keep the site manager's phone masked.
-json for_audit(json k) {
-  personal::mask_phones(k, {"sitePhone"});
-  return k;
-}
-
 }  // namespace
 
 json list_small_projects(store::Db& db, const access::Caller& who, const QueryMap& q) {
@@ -217,7 +211,7 @@ json file_small_project(store::Db& db, const access::Caller& who, const json& bo
         values);
     add_event(c, who, id, "submit", "");
     json after = load_project(c, id);
-    record(c, who, "small_project.file", "small_project", std::to_string(id), nullptr, for_audit(after));
+    record(c, who, "small_project.file", "small_project", std::to_string(id), nullptr, after);
     tell_department(c, who, after);
     return project_detail(c, id);
   });
@@ -242,7 +236,7 @@ json refile_small_project(store::Db& db, const access::Caller& who, long long id
            values);
     add_event(c, who, id, state == "returned" ? "resubmit" : "submit", "");
     json after = load_project(c, id);
-    record(c, who, "small_project.refile", "small_project", std::to_string(id), for_audit(before), for_audit(after));
+    record(c, who, "small_project.refile", "small_project", std::to_string(id), before, after);
     tell_department(c, who, after);
     return project_detail(c, id);
   });
@@ -291,7 +285,7 @@ json run_small_project_command(store::Db& db, const access::Caller& who, long lo
              {next, name == "return" ? note : std::string(), now_iso(), id});
     add_event(c, who, id, action, note);
     json after = load_project(c, id);
-    record(c, who, "small_project." + action, "small_project", std::to_string(id), for_audit(before), for_audit(after));
+    record(c, who, "small_project." + action, "small_project", std::to_string(id), before, after);
     if (name == "accept" || name == "return")
       notify(c, {.event = "project.reviewed",
                  .title = std::string(name == "accept" ? "小型工程已备案：" : "小型工程备案被退回补正：") + after["name"].get<std::string>(),
