@@ -68,20 +68,36 @@ api_suite() {  # NAME DB_URL
   stop_server
 }
 
-# city_generator NAME DB_URL CLIENT...: `huoyan demo --scale` fills an empty database with a tiny city, whose every
-# permit number is at or below its day's counter (so that new permits of those days get new numbers) and whose
-# audit chain verifies (2,550 generated rows: full inserts of 500 and a short last one). CLIENT runs SQL.
+# sql URL QUERY: the query's rows, one per line, on a sqlite: or postgresql: URL.
+sql() {
+  case $1 in
+    sqlite:*) sqlite3 "${1#sqlite:}" "$2" ;;
+    *) psql "$1" -Atc "$2" ;;
+  esac
+}
+
+# city_generator NAME DB_URL FRESH_URL: `huoyan demo --scale` fills an empty database with a tiny city, whose every
+# permit number is at or below its day's counter (so that new permits of those days get new numbers), whose audit
+# chain verifies (2,550 generated rows: full inserts of 500 and a short last one), and whose indexes and triggers
+# (set aside during the load) are those of FRESH_URL, an empty database the migrations alone made.
 city_generator() {
-  local name=$1 db=$2; shift 2
-  local behind
+  local name=$1 db=$2 fresh=$3 behind schema
+  case $db in
+    sqlite:*) schema="SELECT type || ' ' || name || ' ' || sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY 1" ;;
+    *) schema="SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() UNION ALL
+         SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1" ;;
+  esac
   if "$bin" demo --db "$db" --scale 0.00051 >"$out/$name.log" 2>&1 &&
-     behind=$("$@" "SELECT COUNT(*) FROM permits p WHERE NOT EXISTS (SELECT 1 FROM permit_counters c WHERE c.day =
+     behind=$(sql "$db" "SELECT COUNT(*) FROM permits p WHERE NOT EXISTS (SELECT 1 FROM permit_counters c WHERE c.day =
        substr(p.number, 4, 4) || '-' || substr(p.number, 8, 2) || '-' || substr(p.number, 10, 2)
        AND c.last >= CAST(substr(p.number, 13) AS INTEGER))") && [ "$behind" = 0 ] &&
-     "$bin" audit verify --db "$db" >>"$out/$name.log" 2>&1; then
+     "$bin" audit verify --db "$db" >>"$out/$name.log" 2>&1 &&
+     "$bin" migrate --db "$fresh" >>"$out/$name.log" 2>&1 &&
+     diff <(sql "$fresh" "$schema") <(sql "$db" "$schema") >>"$out/$name.log"; then
     add_result "$name" 1 0
   else
-    tail -5 "$out/$name.log"; echo "$name: permits ahead of their day's counter: ${behind:-?} (or the chain above did not verify)"
+    tail -8 "$out/$name.log"
+    echo "$name: permits ahead of their day's counter: ${behind:-?} (or the chain did not verify, or the indexes differ: above)"
     add_result "$name" 0 1
   fi
 }
@@ -102,7 +118,7 @@ for suite in "${suites[@]}"; do
       fi ;;
     api-sqlite)
       api_suite api-sqlite "sqlite:$out/api.db"
-      city_generator city-generator:sqlite "sqlite:$out/city.db" sqlite3 "$out/city.db" ;;
+      city_generator city-generator:sqlite "sqlite:$out/city.db" "sqlite:$out/fresh.db" ;;
     api-postgres)
       echo "== api-postgres"
       scripts/with-postgres.sh bash -c "scripts/test-all.sh __api_pg" \
@@ -117,8 +133,8 @@ for suite in "${suites[@]}"; do
       api_suite api-postgres "$HUOYAN_PG_URL"
       if build/unit_tests --gtest_filter='Postgres.*' >"$out/unit-postgres.log" 2>&1; then add_result unit-postgres 1 0
       else tail -30 "$out/unit-postgres.log"; add_result unit-postgres 0 1; fi
-      psql "$HUOYAN_PG_URL" -Atqc "CREATE DATABASE city"
-      city_generator city-generator:postgresql "${HUOYAN_PG_URL%/*}/city" psql "${HUOYAN_PG_URL%/*}/city" -Atc
+      psql "$HUOYAN_PG_URL" -Atqc "CREATE DATABASE city" -c "CREATE DATABASE fresh"
+      city_generator city-generator:postgresql "${HUOYAN_PG_URL%/*}/city" "${HUOYAN_PG_URL%/*}/fresh"
       echo "$total_pass $total_fail" >"$out/api-postgres.count"
       exit 0 ;;
     mqtt)
