@@ -20,8 +20,14 @@ TEST(Clock, OffsetsAndBareDatesMeanChinaTime) {
 
 TEST(Clock, RejectsMalformed) {
   for (const char* bad : {"", "2026-13-01", "2026-02-30", "2026-11-22T25:00:00Z", "2026-11-22X", "22/11/2026",
-                          "2026-11-22T12:00:00+8", "2026-11-22T12:00:00Zjunk"})
+                          "2026-11-22T12:00:00+8", "2026-11-22T12:00:00Zjunk", "2026- 1- 2", "+026-11-22",
+                          "2026-11-22T 1:00Z", "2026-11-22T12:-1Z", "2026-11-22T12:00:00+08:+0", "2026-11-22T12", "2026-11"})
     EXPECT_FALSE(clock::parse_iso(bad).has_value()) << bad;
+}
+
+TEST(Clock, FormatsEveryFieldZeroPadded) {
+  for (const char* iso : {"0001-01-01T00:00:00Z", "1999-12-31T23:59:59Z", "2028-02-29T09:05:07Z", "9999-12-31T23:59:59Z"})
+    EXPECT_EQ(clock::iso_utc(*clock::parse_iso(iso)), iso);
 }
 
 TEST(Clock, LocalDateCrossesMidnight) {
