@@ -191,9 +191,7 @@ std::vector<long long> venue_departments(store::Conn& c, long long venue_id) {
 }
 
 void notify(store::Conn& c, const Notice& n) {
-  // The recipients' and the webhooks' reads go in one round trip on PostgreSQL; the inserts with the next statement.
-  static constexpr std::string_view kEnabledWebhooks = "SELECT id, events FROM webhooks WHERE enabled = 1";
-  c.prefetch(kEnabledWebhooks, {});
+  // The inserts are sent with the next statement (PostgreSQL: the recipients' with the webhooks' read).
   std::string who;
   store::Params params;
   if (n.venue_manager_of) {
@@ -229,7 +227,7 @@ void notify(store::Conn& c, const Notice& n) {
       c.defer("INSERT INTO notifications (user_id, event, title, body, link, created_at) VALUES (?, ?, ?, ?, ?, ?)",
              {store::as_id(u["id"]), n.event, n.title, n.body, n.link, now});
   }
-  for (const auto& w : c.rows(kEnabledWebhooks)) {
+  for (const auto& w : c.rows("SELECT id, events FROM webhooks WHERE enabled = 1")) {
     auto events = split_words(w["events"].get<std::string>());
     if (!events.empty() && std::find(events.begin(), events.end(), n.event) == events.end()) continue;
     c.defer("INSERT INTO webhook_deliveries (webhook_id, event, title, body, link, state, next_attempt_at, created_at) "
