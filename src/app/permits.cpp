@@ -1021,6 +1021,22 @@ std::string update_permit(store::Db& db, const Caller& who, long long id, const 
   });
 }
 
+namespace {
+// The safety measures a permit settles by itself, each with the reason: code → why it cannot be 不涉及. Every
+// hot work has extinguishers and a fire watch on site; what the application declared (fire separation, a gas
+// test) and the method (an electric welder's grounding, gas cylinders) settle the others. The web forms start
+// these at 涉及 (web/src/shared/permitCommands.ts).
+std::map<std::string, std::string> required_measures(const json& raw) {
+  std::map<std::string, std::string> r{{"extinguishers", "动火作业必须配备消防器材"}, {"fire_watch_ready", "动火作业必须有监护人全程监护"}};
+  if (raw["fire_separation"].get<bool>()) r["fire_separation"] = "申请中已申报防火分隔";
+  if (raw["gas_required"].get<bool>()) r["gas_tested"] = "申请中已申报需要气体分析";
+  std::string method = raw["method"];
+  if (method == "electric_welding") r["welder_grounding"] = "电焊作业";
+  if (method == "gas_welding" || method == "gas_cutting") r["cylinders"] = "气焊、气割作业使用气瓶";
+  return r;
+}
+}  // namespace
+
 std::string run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body) {
   Input in(body);
   // Read the body before the transaction, so a bad field writes nothing.
@@ -1145,6 +1161,14 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
         for (const auto& t : templates)
           if (!answers.count(t["code"]))
             throw bad_request("MEASURES_UNCONFIRMED", "请逐项确认全部安全措施（涉及/不涉及）", "measures");
+        auto required = required_measures(raw);
+        for (size_t k = 0; k < templates.size(); ++k) {
+          auto why = required.find(templates[k]["code"].get<std::string>());
+          if (why != required.end() && !answers.at(why->first))
+            throw bad_request("MEASURE_REQUIRED", "第 " + std::to_string(k + 1) + " 项「" + templates[k]["label"].get<std::string>() +
+                                                      "」必须落实（" + why->second + "），不能选「不涉及」",
+                              "measures");
+        }
         for (const auto& t : templates)
           c.defer("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -871,6 +871,23 @@ test('one job, one permit: worker, machine and fire watch double-booked across o
   await cancel(await expectSubmitted(p, 'after the first permit was cancelled'));
 });
 
+test('confirm-risk: a measure the permit settles cannot be 不涉及 (extinguishers, fire watch, declared separation and gas test, the electric welder)', async () => {
+  const crew = await createCrew(admin, world);
+  const day = workdays[19];
+  let p = await draft(crew, localMs(day, '08:00'), localMs(day, '10:00'), { fireSeparation: true, gasRequired: true });
+  p = await advancePermit(p, 'surveyed', whoFor(crew));
+  for (const code of ['extinguishers', 'fire_watch_ready', 'fire_separation', 'gas_tested', 'welder_grounding']) {
+    const refused = await post(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p, [code]) });
+    expectError(refused, 400, 'MEASURE_REQUIRED', 'measures');
+    assert.match(refused.json.message, new RegExp(`^第 ${p.measures.findIndex((m) => m.code === code) + 1} 项`), code);
+  }
+  assert.equal((await get(admin, p)).state, 'surveyed');
+  // What the permit does not settle may be either way: gas cylinders for electric welding.
+  p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p, ['cylinders']) }, 'risk_confirmed');
+  assert.equal(p.measures.find((m) => m.code === 'cylinders').applies, false);
+  assert.equal(p.measures.find((m) => m.code === 'gas_tested').applies, true);
+});
+
 test('rules run again at approval: a certificate revoked after submission stops the approval', async () => {
   const crew = await createCrew(admin, world);
   const day = workdays[12];

@@ -185,11 +185,16 @@ describe('hot-work permits', () => {
       assert.equal(surveyed.survey.lat, 29.4402)
       assert.equal(surveyed.survey.photos.length, 1)
 
-      // 3. The contractor (job leader) confirms the risks on the console: every measure, one of them 不涉及.
+      // 3. The contractor (job leader) confirms the risks on the console: nothing answered for them but what the
+      // permit settles (sent unanswered, the form refuses); then every measure, one of them 不涉及.
       await page.reload()
       await page.locator('[data-test="cmd-confirm-risk"]').click()
       const risk = page.locator('[data-test="cmd-dialog-confirm-risk"]')
-      await risk.locator('[data-code="cylinders"]').click()
+      await risk.locator('[data-code="extinguishers"] [data-answer="no"]').and(risk.locator('.is-disabled')).waitFor()
+      await risk.locator('[data-test="cmd-confirm"]').click()
+      await risk.getByText(/还有 \d+ 项安全措施未确认/).first().waitFor()
+      for (const m of surveyed.measures)
+        await risk.locator(`[data-code="${m.code}"] [data-answer="${m.code === 'cylinders' ? 'no' : 'yes'}"]`).click()
       const confirmed = page.waitForRequest((r) => r.url().endsWith(`/api/permits/${permitId}/confirm-risk`))
       await risk.locator('[data-test="cmd-confirm"]').click()
       const body = JSON.parse((await confirmed).postData())

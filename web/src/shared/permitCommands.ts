@@ -31,14 +31,33 @@ export function surveyBody(note: string, photos: readonly string[], pos: Positio
   return withPos(b, pos)
 }
 
-/** Every measure's answer as the switches start: the earlier answer, else 涉及. */
-export function initialAnswers(measures: readonly PermitMeasure[]): Record<string, boolean> {
-  return Object.fromEntries(measures.map((m) => [m.code, m.applies ?? true]))
+/**
+ * The measures the permit settles by itself, each with the reason it cannot be 不涉及 (the server refuses that
+ * with MEASURE_REQUIRED: src/app/permits.cpp, required_measures).
+ */
+export function requiredMeasures(p: Pick<Permit, 'fireSeparation' | 'gasRequired' | 'method'>): Record<string, string> {
+  const r: Record<string, string> = { extinguishers: '动火作业必须配备消防器材', fire_watch_ready: '动火作业必须有监护人全程监护' }
+  if (p.fireSeparation) r.fire_separation = '申请中已申报防火分隔'
+  if (p.gasRequired) r.gas_tested = '申请中已申报需要气体分析'
+  if (p.method === 'electric_welding') r.welder_grounding = '电焊作业'
+  if (p.method === 'gas_welding' || p.method === 'gas_cutting') r.cylinders = '气焊、气割作业使用气瓶'
+  return r
 }
 
-/** confirm-risk sends every measure of the permit, 涉及 (true) or 不涉及 (false). */
-export function confirmRiskBody(measures: readonly PermitMeasure[], answers: Record<string, boolean>, note: string) {
-  const b: Record<string, unknown> = { measures: measures.map((m) => ({ code: m.code, applies: answers[m.code] ?? true })) }
+/** The answers as the form starts: what the permit settles is 涉及; every other measure is left for the job leader to answer. */
+export function initialAnswers(p: Pick<Permit, 'fireSeparation' | 'gasRequired' | 'method' | 'measures'>): Record<string, boolean | null> {
+  const required = requiredMeasures(p)
+  return Object.fromEntries(p.measures.map((m) => [m.code, m.code in required ? true : m.applies]))
+}
+
+/** How many measures are still unanswered. */
+export function unansweredMeasures(measures: readonly PermitMeasure[], answers: Record<string, boolean | null>): number {
+  return measures.filter((m) => typeof answers[m.code] !== 'boolean').length
+}
+
+/** confirm-risk sends every measure of the permit, 涉及 (true) or 不涉及 (false); all must be answered (unansweredMeasures). */
+export function confirmRiskBody(measures: readonly PermitMeasure[], answers: Record<string, boolean | null>, note: string) {
+  const b: Record<string, unknown> = { measures: measures.map((m) => ({ code: m.code, applies: answers[m.code] === true })) }
   if (note.trim()) b.note = note.trim()
   return b
 }

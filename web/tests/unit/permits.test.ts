@@ -3,7 +3,7 @@ import {
   alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, openHoursRule, permitButtons,
   permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
-import { confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas } from '../../src/shared/permitCommands'
+import { confirmRiskBody, gasBody, initialAnswers, requiredMeasures, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
 import { formatDuration, formatWindow, addDays } from '../../src/shared/time'
 import type { OpeningHour, Permit, PermitRound } from '../../src/shared/types'
 
@@ -160,13 +160,21 @@ describe('people on a permit', () => {
 })
 
 describe('command bodies', () => {
-  it('confirm-risk sends every measure, the earlier answer or 涉及 by default', () => {
-    const p = permit()
-    const answers = initialAnswers(p.measures)
-    expect(answers).toEqual({ a: true, b: false })
-    expect(confirmRiskBody(p.measures, { ...answers, a: false }, ' ')).toEqual({
+  it('confirm-risk starts with what the permit settles at 涉及 and leaves the rest to answer', () => {
+    const measure = (code: string, applies: boolean | null = null) => ({ code, label: code, applies, confirmedBy: null, confirmedAt: null })
+    const p = permit({
+      method: 'electric_welding', fireSeparation: true, gasRequired: false,
+      measures: [measure('extinguishers', false), measure('fire_separation'), measure('gas_tested'), measure('welder_grounding'), measure('cylinders'), measure('b', false)],
+    })
+    expect(Object.keys(requiredMeasures(p)).sort()).toEqual(['extinguishers', 'fire_separation', 'fire_watch_ready', 'welder_grounding'])
+    expect(requiredMeasures({ method: 'gas_cutting', fireSeparation: false, gasRequired: true })).toMatchObject({ cylinders: expect.any(String), gas_tested: expect.any(String) })
+    const answers = initialAnswers(p)
+    expect(answers).toEqual({ extinguishers: true, fire_separation: true, gas_tested: null, welder_grounding: true, cylinders: null, b: false })
+    expect(unansweredMeasures(p.measures, answers)).toBe(2)
+    expect(unansweredMeasures(p.measures, { ...answers, gas_tested: false, cylinders: true })).toBe(0)
+    expect(confirmRiskBody(p.measures.slice(4), { ...answers, cylinders: false }, ' ')).toEqual({
       measures: [
-        { code: 'a', applies: false },
+        { code: 'cylinders', applies: false },
         { code: 'b', applies: false },
       ],
     })
