@@ -1114,6 +1114,9 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       if (!roles.fire_watch) throw not_your_step("监护人");
       if (s != State::Watching) throw conflict("PERMIT_STATE_INVALID", "只有作业后监护阶段可以记录巡查");
       std::string result = in.one_of("result", "巡查结果", {"normal", "abnormal"});
+      // The alert an abnormal round raises is all its handlers have to go on.
+      if (result == "abnormal" && note.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw bad_request("ROUND_NOTE_REQUIRED", "巡查发现异常时请写明异常情况和已采取的处置", "note");
       auto next = c.row("SELECT seq, due_at FROM permit_rounds WHERE permit_id = ? AND done_at IS NULL ORDER BY seq LIMIT 1", {id});
       if (!next) throw conflict("ROUNDS_DONE", "巡查已全部完成，可以关闭");
       if (clock::now() < at((*next)["due_at"]) - minutes(5))

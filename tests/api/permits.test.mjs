@@ -1034,6 +1034,27 @@ test('timer: an approved permit not started by its planned end expires, with ale
   }
 });
 
+test('an abnormal round needs what was found: refused without a note, then recorded with a critical alert that carries it', async () => {
+  const crew = await createCrew(admin, world);
+  const w = await nowWindow(30);
+  let p = await advancePermit(await draft(crew, w.start, w.end), 'watching', whoFor(crew));
+  try {
+    await serverClockTo(Date.parse(p.rounds[0].dueAt));
+    const fw = await login(crew.fireWatch.user.username, crew.fireWatch.password);
+    for (const note of [undefined, '  '])
+      expectError(await post(fw, p, 'rounds', note === undefined ? { result: 'abnormal' } : { result: 'abnormal', note }), 400, 'ROUND_NOTE_REQUIRED', 'note');
+    assert.equal((await get(admin, p)).rounds[0].doneAt, null, 'a refused round is not recorded');
+    p = await command(fw, p, 'rounds', { result: 'abnormal', note: '焊点下方保温棉有余温，已浇水降温' }, 'watching');
+    assert.equal(p.rounds[0].result, 'abnormal');
+    const alerts = await alertsOf(await login('admin'), p.id, 'round_abnormal');
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0].severity, 'critical');
+    assert.equal(alerts[0].detail, '焊点下方保温棉有余温，已浇水降温');
+  } finally {
+    await resetServerClock();
+  }
+});
+
 test('timer: a running permit past its planned end raises permit_overrun once and expires 30 minutes after the end', async () => {
   const crew = await createCrew(admin, world);
   const w = await nowWindow(60);

@@ -99,6 +99,11 @@ export function finishBody(photos: readonly string[]) {
   return photos.length ? { photos: [...photos] } : {}
 }
 
+/** What is missing from a round before it can be sent: an abnormal one says what was found (ROUND_NOTE_REQUIRED). */
+export function checkRound(result: 'normal' | 'abnormal', note: string): string | null {
+  return result === 'abnormal' && !note.trim() ? '巡查发现异常时请写明异常情况和已采取的处置' : null
+}
+
 export function roundBody(result: 'normal' | 'abnormal', note: string, photos: readonly string[], pos: Position | null) {
   const b: Record<string, unknown> = { result }
   if (note.trim()) b.note = note.trim()

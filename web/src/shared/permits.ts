@@ -243,6 +243,7 @@ export function roundCountdown(p: { state: string; rounds?: PermitRound[] | null
 
 /** A round's tag: 已完成 / 逾期完成 / 已逾期 / 待巡查. */
 export function roundTag(r: PermitRound): { label: string; tag: TagType } {
+  if (r.doneAt && r.result === 'abnormal') return { label: '发现异常', tag: 'danger' }
   if (r.doneAt) return r.late ? { label: '逾期完成', tag: 'warning' } : { label: '已完成', tag: 'success' }
   return r.late ? { label: '已逾期', tag: 'danger' } : { label: '待巡查', tag: 'info' }
 }

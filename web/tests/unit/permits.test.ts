@@ -3,7 +3,7 @@ import {
   alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, openHoursRule, permitButtons,
   permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
-import { confirmRiskBody, gasBody, initialAnswers, requiredMeasures, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
+import { checkRound, confirmRiskBody, gasBody, initialAnswers, requiredMeasures, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
 import { formatDuration, formatWindow, addDays } from '../../src/shared/time'
 import type { OpeningHour, Permit, PermitRound } from '../../src/shared/types'
 
@@ -93,10 +93,11 @@ describe('round countdown', () => {
     expect(formatDuration(3_600_000 + 62_000)).toBe('1:01:02')
     expect(formatDuration(-65_000)).toBe('1:05')
   })
-  it('tags rounds 已完成 / 逾期完成 / 已逾期 / 待巡查', () => {
+  it('tags rounds 已完成 / 逾期完成 / 发现异常 / 已逾期 / 待巡查', () => {
     expect(roundTag(round(1, 'x', 'y')).label).toBe('已完成')
     expect(roundTag(round(1, 'x', 'y', true)).label).toBe('逾期完成')
     expect(roundTag(round(1, 'x', null, true))).toEqual({ label: '已逾期', tag: 'danger' })
+    expect(roundTag({ ...round(1, 'x', 'y', true), result: 'abnormal' })).toEqual({ label: '发现异常', tag: 'danger' })
     expect(roundTag(round(1, 'x')).label).toBe('待巡查')
   })
 })
@@ -178,6 +179,11 @@ describe('command bodies', () => {
         { code: 'b', applies: false },
       ],
     })
+  })
+  it('an abnormal round needs a note; a normal one does not', () => {
+    expect(checkRound('abnormal', '  ')).toMatch(/写明异常情况/)
+    expect(checkRound('abnormal', '保温棉有余温，已浇水')).toBeNull()
+    expect(checkRound('normal', '')).toBeNull()
   })
   it('adds the position, photos and note only when there are some', () => {
     expect(surveyBody('', [], null)).toEqual({})
