@@ -1022,6 +1022,8 @@ std::string update_permit(store::Db& db, const Caller& who, long long id, const 
 }
 
 namespace {
+constexpr int kCheckInBeforeMinutes = 60;  // how long before the planned start people may check in on site
+
 // The safety measures a permit settles by itself, each with the reason: code → why it cannot be 不涉及. Every
 // hot work has extinguishers and a fire watch on site; what the application declared (fire separation, a gas
 // test) and the method (an electric welder's grounding, gas cylinders) settle the others. The web forms start
@@ -1082,6 +1084,12 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       if (!(roles.fire_watch || roles.job_leader || person_user(c, person) == who.user_id)) throw not_your_step("本人、作业负责人或监护人");
       if (s != State::Approved && s != State::InProgress && s != State::Suspended)
         throw conflict("PERMIT_STATE_INVALID", "只有已批准或作业中的动火作业证可以签到");
+      // Checking in says "on site now": not the day before.
+      auto opens = at(raw["planned_start"]) - minutes(kCheckInBeforeMinutes);
+      if (clock::now() < opens)
+        throw bad_request("CHECK_IN_NOT_YET", "还未到签到时间：计划 " + clock::local_date(at(raw["planned_start"])) + " " +
+                                                  clock::local_hhmm(at(raw["planned_start"])) + " 开始作业，可在开始前 " +
+                                                  std::to_string(kCheckInBeforeMinutes) + " 分钟内到场签到", "");
       if (is_fire_watch)
         c.exec("UPDATE permits SET fire_watch_checked_in_at = ?, updated_at = ? WHERE id = ?", {now_iso(), now_iso(), id});
       else

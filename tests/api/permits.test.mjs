@@ -951,6 +951,16 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
   p = await command(cast.contractor, p, 'start', {}, 'in_progress');
   await command(cast.contractor, p, 'finish', {}, 'watching');
 
+  // checking in more than an hour early
+  crew = await createCrew(admin, world);
+  w = await nowWindow(60);
+  p = await advancePermit(await draft(crew, w.start + 62 * MINUTE, w.end + 62 * MINUTE), 'approved', whoFor(crew));
+  const early = await post(crew.fireWatch.client, p, 'check-in', { personId: crew.fireWatch.person.id });
+  expectError(early, 400, 'CHECK_IN_NOT_YET');
+  assert.match(early.json.message, /开始前 60 分钟内/);
+  assert.equal((await get(admin, p)).fireWatch.checkedInAt, null, 'a refused check-in is not recorded');
+  await cancel(p);
+
   // more than 15 minutes early
   crew = await createCrew(admin, world);
   w = await nowWindow(60);
