@@ -13,7 +13,7 @@ export interface FieldAction {
 export const FIELD_ACTIONS: FieldAction[] = [
   { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' }, perm: 'permit:read' },
   { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' }, perm: 'permit:read' },
-  { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } }, perm: 'permit:read' },
+  { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } }, perm: 'permit:watch' },
   { key: 'grid-patrol', title: '网格巡查', icon: 'guide-o', to: { name: 'grid-patrol' }, perm: 'inspection:write' },
 ]
 

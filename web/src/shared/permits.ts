@@ -125,9 +125,13 @@ export function permitButtons(allowed: readonly string[] | null | undefined, omi
   return COMMANDS.filter((c) => have.has(c.key) && !omit.includes(c.key))
 }
 
-/** The main next step among the buttons (drawn larger on the phone): the first that is not editing or stopping. */
-export function mainButton(buttons: readonly CommandMeta[]): CommandMeta | null {
-  return buttons.find((b) => !['update', 'cancel', 'revoke', 'reject', 'suspend', 'gas-analyses'].includes(b.key)) ?? null
+/**
+ * The main next step among the buttons (drawn larger on the phone): the first that is not editing or stopping,
+ * nor a check-in the caller has nobody left for (`checkedIn`: every person they may check in has).
+ */
+export function mainButton(buttons: readonly CommandMeta[], checkedIn = false): CommandMeta | null {
+  const side = ['update', 'cancel', 'revoke', 'reject', 'suspend', 'gas-analyses', ...(checkedIn ? ['check-in'] : [])]
+  return buttons.find((b) => !side.includes(b.key)) ?? null
 }
 
 // --- People on a permit

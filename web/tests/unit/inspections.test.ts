@@ -124,6 +124,8 @@ describe('网格巡查 body', () => {
   })
   it('shows 网格巡查 on the phone only to those who may record inspections', () => {
     expect(fieldActions(['permit:read']).map((a) => a.title)).not.toContain('网格巡查')
+    expect(fieldActions(['permit:read']).map((a) => a.title)).not.toContain('监护巡查')
+    expect(fieldActions(['permit:read', 'permit:watch']).map((a) => a.title)).toContain('监护巡查')
     expect(fieldActions(['permit:read', 'inspection:write']).map((a) => a.title)).toContain('网格巡查')
     // an account awaiting its role (no permissions) is offered nothing it would be refused
     expect(fieldActions([])).toEqual([])

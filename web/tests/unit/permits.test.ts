@@ -62,6 +62,9 @@ describe('allowedCommands → buttons', () => {
     expect(mainButton(permitButtons(['approve', 'reject']))?.key).toBe('approve')
     expect(mainButton(permitButtons(['suspend', 'finish']))?.key).toBe('finish')
     expect(mainButton(permitButtons(['cancel', 'revoke']))).toBeNull()
+    expect(mainButton(permitButtons(['check-in', 'start']))?.key).toBe('check-in')
+    expect(mainButton(permitButtons(['check-in', 'start']), true)?.key).toBe('start')
+    expect(mainButton(permitButtons(['check-in', 'suspend']), true)).toBeNull()
   })
 })
 
