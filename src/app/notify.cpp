@@ -160,6 +160,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"alert.critical", "严重预警（未审批动火、超时作业、证书过期等）"},
       {"alert.warning", "一般预警（逾期、巡查迟到等）"},
       {"alert.info", "提示"},
+      {"permit.step", "动火作业证待办与结果（待勘察、待确认风险、待审批、已批准、退回、暂停、撤销等）"},
       {"hazard.assigned", "隐患交办"},
       {"hazard.rectified", "隐患整改待复查"},
       {"hazard.recheck_failed", "隐患复查不合格"},

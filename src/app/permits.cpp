@@ -12,6 +12,7 @@
 #include "app/auth.h"
 #include "app/input.h"
 #include "app/json_out.h"
+#include "app/notify.h"
 #include "app/print.h"
 #include "app/personal_data.h"
 #include "app/qr.h"
@@ -32,6 +33,7 @@ using namespace std::chrono;
 namespace {
 
 using clock::now_iso;
+constexpr int kCheckInBeforeMinutes = 60;  // how long before the planned start people may check in on site
 clock::TimePoint at(const json& iso) { return *clock::parse_iso(iso.get<std::string>()); }
 long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
 
@@ -545,6 +547,95 @@ void add_event(store::Conn& c, long long id, const std::string& command, const s
 
 // Moves the permit from its current state by `cmd`, guarding against a
 // concurrent change (the state and version must still be what was read).
+// Tells the people of a permit what its new state asks of them (whose step it now is) or that their work ended
+// there: the 监护人 that the job started, the applicant that it was approved or sent back. The actor is not told.
+// Runs in the change's transaction, so nobody is told of a change that rolled back.
+void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Command cmd, State from, State to,
+                        const json& detail) {
+  if (from == State::Draft && to != State::Submitted) return;  // a draft concerned nobody else yet
+  long long id = raw["id"], applicant = num(raw["applicant_user_id"]), approver = num(raw["approver_user_id"]),
+            leader = num(raw["x_leader_user"]), watch = num(raw["x_watch_user"]);
+  auto start = at(raw["planned_start"]), end = at(raw["planned_end"]);
+  std::string number = raw["number"];
+  std::string where = raw["x_venue_name"].get<std::string>() + " " + raw["place"].get<std::string>();
+  std::string when = clock::local_date(start) + " " + clock::local_hhmm(start) + "–" + clock::local_hhmm(end);
+  std::string reason = detail.value("reason", "");
+  Notice n{.event = "permit.step", .link = "/permits/" + std::to_string(id), .actor = who.user_id};
+  bool workers = false;
+  std::string what, body;
+  switch (to) {
+    case State::Submitted:
+      n.users = {approver}, what = "待现场勘察";
+      body = "申请人" + raw["x_applicant_name"].get<std::string>() + "已提交，请到现场勘察后记录勘察情况。";
+      break;
+    case State::Surveyed:
+      n.users = {leader}, what = "待确认风险";
+      body = "审批人已现场勘察，请作为作业负责人逐项确认安全措施。";
+      break;
+    case State::RiskConfirmed:
+      n.users = {approver}, what = "待审批";
+      body = "作业负责人已逐项确认安全措施，请审批。";
+      break;
+    case State::Approved:
+      n.users = {applicant, leader, watch}, workers = true, what = "已批准";
+      body = "开始前 " + std::to_string(kCheckInBeforeMinutes) +
+             " 分钟内可到场签到；监护人和作业人员全部签到、需要时气体分析合格后，由作业负责人开工。";
+      break;
+    case State::Draft:
+      n.users = {applicant, leader}, what = "被退回";
+      body = "退回原因：" + reason + "。请修改后重新提交。";
+      break;
+    case State::InProgress:
+      if (cmd == Command::Start) {
+        n.users = {watch}, what = "已开工";
+        body = "请全程在场监护，离开现场须先暂停作业。";
+      } else {
+        n.users = {leader, watch, approver}, workers = true, what = "已恢复作业";
+        body = "暂停的动火作业已恢复，请继续落实安全措施。";
+      }
+      break;
+    case State::Suspended:
+      n.users = {leader, watch, approver}, workers = true, what = "已暂停";
+      body = "暂停原因：" + reason + "。恢复前不得动火。";
+      break;
+    case State::Watching: {
+      n.users = {watch}, what = "作业结束，请开始作业后监护";
+      body = "巡查时间：";
+      std::string_view sep;
+      for (const auto& r : c.rows("SELECT seq, due_at FROM permit_rounds WHERE permit_id = ? ORDER BY seq", {id})) {
+        body += std::string(sep) + "第 " + std::to_string(num(r["seq"])) + " 次 " + clock::local_hhmm(at(r["due_at"]));
+        sep = "、";
+      }
+      body += "。监护满 " + std::to_string(load_settings(c).watch_minutes) + " 分钟、巡查全部完成后，确认人走场清再关闭。";
+      break;
+    }
+    case State::Closed:
+      n.users = {applicant, approver, leader}, what = "已关闭";
+      body = "监护人已确认人走场清、无残留火种。";
+      break;
+    case State::Cancelled:
+      n.users = {approver, leader, watch}, workers = true, what = "已取消";
+      body = "取消原因：" + reason + "。";
+      break;
+    case State::Revoked:
+      n.users = {applicant, approver, leader, watch}, workers = true, what = "已被撤销";
+      body = "撤销原因：" + reason + "。现场须立即停止动火。";
+      break;
+    case State::Expired:
+      n.users = {applicant, approver, leader, watch}, what = "已过期";
+      body = reason + "，动火作业证已失效，如需作业请重新申请。";
+      break;
+  }
+  if (workers)
+    for (const auto& r : c.rows("SELECT user_id FROM permit_participants WHERE permit_id = ? AND role = 'worker'", {id}))
+      n.users.push_back(num(r["user_id"]));
+  std::erase(n.users, 0LL);
+  if (n.users.empty()) return;
+  n.title = "动火作业证" + what + "：" + number;
+  n.body = where + "，计划 " + when + "。" + body;
+  notify(c, n);
+}
+
 void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const json& detail,
                 const std::string& extra_set = "", const store::Params& extra_params = {}) {
   State from = state_of(raw);
@@ -567,6 +658,7 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
          json{{"state", permit::state_key(from)}}, json{{"state", permit::state_key(*to)}, {"detail", detail}});
   raw["state"] = std::string(permit::state_key(*to));
   raw["version"] = raw["version"].get<long long>() + 1;
+  tell_permit_people(c, who, raw, cmd, from, *to, detail);
 }
 
 // ---- presentation ----
@@ -1022,7 +1114,6 @@ std::string update_permit(store::Db& db, const Caller& who, long long id, const 
 }
 
 namespace {
-constexpr int kCheckInBeforeMinutes = 60;  // how long before the planned start people may check in on site
 
 // The safety measures a permit settles by itself, each with the reason: code → why it cannot be 不涉及. Every
 // hot work has extinguishers and a fire watch on site; what the application declared (fire separation, a gas
@@ -1210,11 +1301,11 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       case Command::Finish: {
         permit::Settings settings = load_settings(c);
         auto now = clock::now();
-        transition(c, who, raw, *cmd, detail, ", finished_at = ?, photos_after = ?", {clock::iso_utc(now), photos.dump()});
-        int seq = 1;
+        int seq = 1;  // the rounds first: the fire watch is told their times
         for (int offset : settings.round_offsets)
           c.exec("INSERT INTO permit_rounds (permit_id, seq, due_at) VALUES (?, ?, ?)",
                  {id, static_cast<long long>(seq++), clock::iso_utc(now + minutes(offset))});
+        transition(c, who, raw, *cmd, detail, ", finished_at = ?, photos_after = ?", {clock::iso_utc(now), photos.dump()});
         break;
       }
       case Command::Close: {

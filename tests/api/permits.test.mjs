@@ -261,6 +261,67 @@ test('life cycle with the demo accounts: apply, edit, submit, survey, confirm ri
   }
 });
 
+test('each step tells whose step it now is (permit.step notices, linked to the permit), never the one who acted', async () => {
+  const crew = await createCrew(admin, world, { welderAccount: true });
+  const welder = crew.worker.client;
+  const { start, end } = await nowWindow(60);
+  /** The permit.step notices of `client` about p since the last call, as "title|body" (oldest first). */
+  const seen = new Set();
+  async function told(client, p) {
+    const items = (await client.getOk('/api/notifications?pageSize=100')).items
+      .filter((n) => n.link === `/permits/${p.id}` && !seen.has(n.id));
+    for (const n of items) {
+      seen.add(n.id);
+      assert.equal(n.event, 'permit.step');
+      assert.match(n.eventLabel, /动火作业证/);
+      assert.ok(n.title.endsWith(`：${p.number}`), n.title);
+      assert.ok(n.body.includes(p.venue.name) && n.body.includes(p.place), `the notice says where: ${n.body}`);
+    }
+    return items.reverse().map((n) => n.title.replace(`：${p.number}`, ''));
+  }
+  const everyone = { contractor: cast.contractor, vm: cast.vm, fw: crew.fireWatch.client, welder };
+  /** Runs `step` and checks what each of the four was told about p by it. */
+  async function expectTold(p, step, expected) {
+    const after = await step();
+    for (const [who, client] of Object.entries(everyone))
+      assert.deepEqual(await told(client, after), expected[who] ?? [], `${who} after ${after.state}`);
+    return after;
+  }
+  let p = await draft(crew, start, end);
+  for (const client of Object.values(everyone)) await told(client, p); // nothing before submission
+  p = await expectTold(p, () => command(cast.contractor, p, 'submit', {}, 'submitted'), { vm: ['动火作业证待现场勘察'] });
+  p = await expectTold(p, () => command(cast.vm, p, 'survey', {}, 'surveyed'), { contractor: ['动火作业证待确认风险'] });
+  p = await expectTold(p, () => command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p) }, 'risk_confirmed'),
+    { vm: ['动火作业证待审批'] });
+  p = await expectTold(p, () => command(cast.vm, p, 'approve', {}, 'approved'),
+    { contractor: ['动火作业证已批准'], fw: ['动火作业证已批准'], welder: ['动火作业证已批准'] });
+  p = await command(everyone.fw, p, 'check-in', { personId: p.fireWatch.id });
+  p = await expectTold(p, () => command(welder, p, 'check-in', { personId: crew.worker.person.id }), {});
+  p = await expectTold(p, () => command(cast.contractor, p, 'start', {}, 'in_progress'), { fw: ['动火作业证已开工'] });
+  p = await expectTold(p, () => command(everyone.fw, p, 'suspend', { reason: '监护人临时离开' }, 'suspended'),
+    { contractor: ['动火作业证已暂停'], vm: ['动火作业证已暂停'], welder: ['动火作业证已暂停'] });
+  const suspended = (await cast.vm.getOk('/api/notifications?pageSize=20')).items.find((n) => n.link === `/permits/${p.id}`);
+  assert.match(suspended.body, /暂停原因：监护人临时离开/);
+  p = await expectTold(p, () => command(cast.contractor, p, 'resume', {}, 'in_progress'),
+    { vm: ['动火作业证已恢复作业'], fw: ['动火作业证已恢复作业'], welder: ['动火作业证已恢复作业'] });
+  p = await expectTold(p, () => command(cast.contractor, p, 'finish', {}, 'watching'), { fw: ['动火作业证作业结束，请开始作业后监护'] });
+  const watch = (await everyone.fw.getOk('/api/notifications?pageSize=20')).items.find((n) => n.link === `/permits/${p.id}`);
+  for (const r of p.rounds) assert.ok(watch.body.includes(`第 ${r.seq} 次 `), `the fire watch is told round ${r.seq}: ${watch.body}`);
+  p = await expectTold(p, () => command(admin, p, 'revoke', { reason: '测试撤销' }, 'revoked'),
+    { contractor: ['动火作业证已被撤销'], vm: ['动火作业证已被撤销'], fw: ['动火作业证已被撤销'], welder: ['动火作业证已被撤销'] });
+
+  // Sent back: the applicant is told why.
+  const other = await createCrew(admin, world);
+  let q = await draft(other, start, end);
+  q = await command(cast.contractor, q, 'submit', {}, 'submitted');
+  await told(cast.contractor, q);
+  await command(cast.vm, q, 'reject', { reason: '动火点周边可燃物未清理' }, 'draft');
+  const back = (await cast.contractor.getOk('/api/notifications?pageSize=20')).items.find((n) => n.link === `/permits/${q.id}`);
+  assert.equal(back.title, `动火作业证被退回：${q.number}`);
+  assert.match(back.body, /退回原因：动火点周边可燃物未清理/);
+  await cancel(q);
+});
+
 // ---------- numbers ----------
 
 test('permit numbers are DH-YYYYMMDD-NNNN, unique, also when created at the same moment', async () => {
