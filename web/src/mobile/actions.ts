@@ -21,3 +21,10 @@ export const FIELD_ACTIONS: FieldAction[] = [
 export function fieldActions(permissions: readonly string[]): FieldAction[] {
   return FIELD_ACTIONS.filter((a) => permissions.includes(a.perm))
 }
+
+/** Where a notification's link (a console path, "/permits/12") opens in this app, or null when only the console has
+ * that page: the permits. */
+export function noticeRoute(link: string): RouteLocationRaw | null {
+  const m = /^\/permits\/(\d+)$/.exec(link)
+  return m ? { name: 'permit', params: { id: m[1] } } : null
+}

@@ -32,6 +32,7 @@ export const router = createRouter({
       meta: { title: '动火作业证' },
     },
     // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
+    { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue'), meta: { title: '我的消息' } },
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue'), meta: { title: '扫码开机' } },
     { path: '/patrol', name: 'grid-patrol', component: () => import('./pages/PatrolPage.vue'), meta: { title: '网格巡查' } },
     { path: '/:rest(.*)*', redirect: '/' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { eventsSummary, notificationRoute, WEBHOOK_FORMATS } from '../../src/shared/notifications'
+import { noticeRoute } from '../../src/mobile/actions'
 
 describe('notificationRoute', () => {
   it('opens console paths', () => {
@@ -12,6 +13,16 @@ describe('notificationRoute', () => {
     expect(notificationRoute('/\\evil.example')).toBeNull()
     expect(notificationRoute('javascript:alert(1)')).toBeNull()
     expect(notificationRoute('')).toBeNull()
+  })
+})
+
+describe('noticeRoute (phone app)', () => {
+  it('opens a permit in the phone app', () => {
+    expect(noticeRoute('/permits/12')).toEqual({ name: 'permit', params: { id: '12' } })
+  })
+  it('has no page for the rest, nor for anything else shaped like a permit path', () => {
+    for (const link of ['/hazards/12', '/alerts?sourceType=machine', '/permits', '/permits/12/print', '/permits/x', 'https://x/permits/1', ''])
+      expect(noticeRoute(link)).toBeNull()
   })
 })
 
