@@ -34,6 +34,8 @@ namespace {
 
 using clock::now_iso;
 constexpr int kCheckInBeforeMinutes = 60;  // how long before the planned start people may check in on site
+constexpr int kStartBeforeMinutes = 15;    // how early the job may start
+constexpr int kRoundBeforeMinutes = 5;     // how early a fire-watch round may be recorded
 clock::TimePoint at(const json& iso) { return *clock::parse_iso(iso.get<std::string>()); }
 long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
 
@@ -519,8 +521,8 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
     if (open > 0) throw bad_request("MEASURES_UNCONFIRMED", "还有 " + std::to_string(open) + " 项安全措施未确认", "measures");
   }
   if (stage == Stage::Start) {
-    if (now < at(raw["planned_start"]) - minutes(15))
-      throw bad_request("PERMIT_NOT_YET", "未到计划开始时间（最多可提前 15 分钟开工）", "plannedStart");
+    if (now < at(raw["planned_start"]) - minutes(kStartBeforeMinutes))
+      throw bad_request("PERMIT_NOT_YET", "未到计划开始时间（最多可提前 " + std::to_string(kStartBeforeMinutes) + " 分钟开工）", "plannedStart");
     if (raw["fire_watch_checked_in_at"].is_null())
       throw bad_request("FIRE_WATCH_NOT_CHECKED_IN", "监护人尚未到岗签到", "fireWatchId");
     for (const auto& pw : c.rows("SELECT pe.name FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
@@ -706,6 +708,29 @@ std::shared_ptr<const std::vector<MeasureTemplate>> load_measure_templates(store
     return items;
   });
 }
+// The safety measures a permit settles by itself, each with the reason: code → why it cannot be 不涉及. Every
+// hot work has extinguishers and a fire watch on site; what the application declared (fire separation, a gas
+// test) and the method (an electric welder's grounding, gas cylinders) settle the others. The detail shows
+// each measure's reason (`required`), and the forms start these at 涉及.
+std::map<std::string, std::string> required_measures(bool fire_separation, bool gas_required, std::string_view method) {
+  std::map<std::string, std::string> r{{"extinguishers", "动火作业必须配备消防器材"}, {"fire_watch_ready", "动火作业必须有监护人全程监护"}};
+  if (fire_separation) r["fire_separation"] = "申请中已申报防火分隔";
+  if (gas_required) r["gas_tested"] = "申请中已申报需要气体分析";
+  if (method == "electric_welding") r["welder_grounding"] = "电焊作业";
+  if (method == "gas_welding" || method == "gas_cutting") r["cylinders"] = "气焊、气割作业使用气瓶";
+  return r;
+}
+
+// A time a command waits for: "05:40" today, "12-08 05:40" another day.
+std::string opens_at(clock::TimePoint t) {
+  std::string day = clock::local_date(t);
+  return (day == clock::today() ? "" : day.substr(5) + " ") + clock::local_hhmm(t);
+}
+std::string round_not_yet(long long seq, clock::TimePoint due) {
+  return "第 " + std::to_string(seq) + " 次巡查 " + opens_at(due - minutes(kRoundBeforeMinutes)) + " 起可记录（应在 " +
+         clock::local_hhmm(due) + " 进行）";
+}
+
 const char* const kRoundsSql =
     "SELECT seq, due_at, done_at, result, note, photos FROM permit_rounds WHERE permit_id = ? ORDER BY seq";
 const char* const kTimelineSql =
@@ -724,9 +749,11 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   named("approver", "approver_user_id", "x_approver_name");
   named("applicant", "applicant_user_id", "x_applicant_name");
   bool pii = who.has("person:pii"), is_worker = false;
+  int workers_away = 0;  // not checked in
   out.key("workers").begin_array();
   c.each_view(kWorkersSql, {id}, [&](const store::RowView& w) {
     is_worker = is_worker || (!w.null("user_id") && w.integer("user_id") == who.user_id);
+    workers_away += w.null("checked_in_at");
     out.begin_object().key("personId").integer(w.integer("person_id")).key("name").text_of(w, "name");
     out.key("userId").integer_of(w, "user_id").key("certificateId").integer(w.integer("certificate_id"));
     std::string number = personal::open(c.db(), w.text("number"));
@@ -757,24 +784,36 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   });
   out.end_array();
   out.key("measures").begin_array();
+  auto required = required_measures(raw.integer("fire_separation") != 0, raw.integer("gas_required") != 0, raw.text("method"));
+  auto required_of = [&](std::string_view code) {
+    auto why = required.find(std::string(code));
+    why == required.end() ? out.key("required").null() : out.key("required").text(why->second);
+  };
   bool answered = false;
   c.each_view(kMeasuresSql, {id}, [&](const store::RowView& m) {
     answered = true;
     out.begin_object().key("code").text_of(m, "code").key("label").text_of(m, "label");
     out.key("applies").boolean_of(m, "applies").key("confirmedBy").text_of(m, "confirmed_by");
-    out.key("confirmedAt").text_of(m, "confirmed_at").end_object();
+    out.key("confirmedAt").text_of(m, "confirmed_at");
+    required_of(m.text("code"));
+    out.end_object();
   });
   if (!answered)
     for (const auto& t : *load_measure_templates(c)) {
       out.begin_object().key("code").text(t.code).key("label").text(t.label).key("applies").null();
-      out.key("confirmedBy").null().key("confirmedAt").null().end_object();
+      out.key("confirmedBy").null().key("confirmedAt").null();
+      required_of(t.code);
+      out.end_object();
     }
   out.end_array();
   out.key("survey").raw_of(raw, "survey");
   out.key("riskConfirmation").raw_of(raw, "risk_confirmation");
   permit::Settings settings = load_settings(c);
   out.key("rounds").begin_array();
+  std::optional<std::pair<long long, clock::TimePoint>> next_round;  // the first not done: seq, due
+  int rounds_open = 0;
   c.each_view(kRoundsSql, {id}, [&](const store::RowView& r) {
+    if (r.null("done_at") && !rounds_open++) next_round = {r.integer("seq"), *clock::parse_iso(r.text("due_at"))};
     auto late_after = *clock::parse_iso(r.text("due_at")) + minutes(settings.round_grace_minutes);
     bool late = r.null("done_at") ? clock::now() > late_after : *clock::parse_iso(r.text("done_at")) > late_after;
     out.begin_object().key("seq").integer(r.integer("seq")).key("dueAt").text_of(r, "due_at");
@@ -803,8 +842,36 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   bool on_site = s == State::Approved || s == State::InProgress || s == State::Suspended;
   if (on_site && (r.fire_watch || r.job_leader || is_worker)) allowed.push_back("check-in");
   if (on_site && (r.job_leader || r.fire_watch || r.approver)) allowed.push_back("gas-analyses");
-  if (s == State::Watching && r.fire_watch) allowed.push_back("rounds");
+  if (s == State::Watching && r.fire_watch && next_round) allowed.push_back("rounds");
   out.key("allowedCommands").value(allowed);
+
+  // Of those, the ones whose time or prerequisites have not come, with why: the forms show them disabled.
+  auto now = clock::now();
+  auto start = *clock::parse_iso(raw.text("planned_start"));
+  auto offered = [&](std::string_view k) { return std::find(allowed.begin(), allowed.end(), k) != allowed.end(); };
+  out.key("notYet").begin_object();
+  if (offered("check-in") && s == State::Approved && now < start - minutes(kCheckInBeforeMinutes))
+    out.key("check-in").text(opens_at(start - minutes(kCheckInBeforeMinutes)) + " 起可签到（计划开始前 " +
+                             std::to_string(kCheckInBeforeMinutes) + " 分钟）");
+  if (offered("start")) {
+    if (now < start - minutes(kStartBeforeMinutes))
+      out.key("start").text(opens_at(start - minutes(kStartBeforeMinutes)) + " 起可开工（计划开始前 " +
+                            std::to_string(kStartBeforeMinutes) + " 分钟）");
+    else if (raw.null("fire_watch_checked_in_at"))
+      out.key("start").text("监护人尚未到岗签到");
+    else if (workers_away)
+      out.key("start").text("还有 " + std::to_string(workers_away) + " 名作业人员未签到");
+  }
+  if (offered("rounds") && now < next_round->second - minutes(kRoundBeforeMinutes))
+    out.key("rounds").text(round_not_yet(next_round->first, next_round->second));
+  if (offered("close")) {
+    auto watched = *clock::parse_iso(raw.text("finished_at")) + minutes(settings.watch_minutes);
+    if (rounds_open)
+      out.key("close").text("还有 " + std::to_string(rounds_open) + " 次巡查未完成");
+    else if (now < watched)
+      out.key("close").text("作业后监护不少于 " + std::to_string(settings.watch_minutes) + " 分钟，" + opens_at(watched) + " 起可关闭");
+  }
+  out.end_object();
 }
 
 // The permit as the API shows it, written from a kPermitSummarySelect row (lists, board) or, `full`, from a
@@ -1113,23 +1180,6 @@ std::string update_permit(store::Db& db, const Caller& who, long long id, const 
   });
 }
 
-namespace {
-
-// The safety measures a permit settles by itself, each with the reason: code → why it cannot be 不涉及. Every
-// hot work has extinguishers and a fire watch on site; what the application declared (fire separation, a gas
-// test) and the method (an electric welder's grounding, gas cylinders) settle the others. The web forms start
-// these at 涉及 (web/src/shared/permitCommands.ts).
-std::map<std::string, std::string> required_measures(const json& raw) {
-  std::map<std::string, std::string> r{{"extinguishers", "动火作业必须配备消防器材"}, {"fire_watch_ready", "动火作业必须有监护人全程监护"}};
-  if (raw["fire_separation"].get<bool>()) r["fire_separation"] = "申请中已申报防火分隔";
-  if (raw["gas_required"].get<bool>()) r["gas_tested"] = "申请中已申报需要气体分析";
-  std::string method = raw["method"];
-  if (method == "electric_welding") r["welder_grounding"] = "电焊作业";
-  if (method == "gas_welding" || method == "gas_cutting") r["cylinders"] = "气焊、气割作业使用气瓶";
-  return r;
-}
-}  // namespace
-
 std::string run_permit_command(store::Db& db, const Caller& who, long long id, const std::string& name, const json& body) {
   Input in(body);
   // Read the body before the transaction, so a bad field writes nothing.
@@ -1218,9 +1268,8 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
         throw bad_request("ROUND_NOTE_REQUIRED", "巡查发现异常时请写明异常情况和已采取的处置", "note");
       auto next = c.row("SELECT seq, due_at FROM permit_rounds WHERE permit_id = ? AND done_at IS NULL ORDER BY seq LIMIT 1", {id});
       if (!next) throw conflict("ROUNDS_DONE", "巡查已全部完成，可以关闭");
-      if (clock::now() < at((*next)["due_at"]) - minutes(5))
-        throw bad_request("ROUND_NOT_DUE", "第 " + std::to_string(num((*next)["seq"])) + " 次巡查应在 " +
-                                               clock::local_hhmm(at((*next)["due_at"])) + " 进行", "");
+      if (clock::now() < at((*next)["due_at"]) - minutes(kRoundBeforeMinutes))
+        throw bad_request("ROUND_NOT_DUE", round_not_yet(num((*next)["seq"]), at((*next)["due_at"])), "");
       c.exec("UPDATE permit_rounds SET done_at = ?, result = ?, note = ?, photos = ?, lat = ?, lng = ?, done_by = ? "
              "WHERE permit_id = ? AND seq = ?",
              {now_iso(), result, note, photos.dump(), lat ? store::Value(*lat) : store::Value(nullptr),
@@ -1263,7 +1312,8 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
         for (const auto& t : templates)
           if (!answers.count(t["code"]))
             throw bad_request("MEASURES_UNCONFIRMED", "请逐项确认全部安全措施（涉及/不涉及）", "measures");
-        auto required = required_measures(raw);
+        auto required = required_measures(raw["fire_separation"].get<bool>(), raw["gas_required"].get<bool>(),
+                                          raw["method"].get<std::string>());
         for (size_t k = 0; k < templates.size(); ++k) {
           auto why = required.find(templates[k]["code"].get<std::string>());
           if (why != required.end() && !answers.at(why->first))

@@ -937,7 +937,12 @@ test('confirm-risk: a measure the permit settles cannot be 不涉及 (extinguish
   const day = workdays[19];
   let p = await draft(crew, localMs(day, '08:00'), localMs(day, '10:00'), { fireSeparation: true, gasRequired: true });
   p = await advancePermit(p, 'surveyed', whoFor(crew));
-  for (const code of ['extinguishers', 'fire_watch_ready', 'fire_separation', 'gas_tested', 'welder_grounding']) {
+  // The detail names what the permit settles, with why: exactly what the server refuses as 不涉及.
+  const settled = ['extinguishers', 'fire_watch_ready', 'fire_separation', 'gas_tested', 'welder_grounding'];
+  assert.deepEqual(p.measures.filter((m) => m.required).map((m) => m.code).sort(), [...settled].sort());
+  assert.match(p.measures.find((m) => m.code === 'fire_separation').required, /已申报防火分隔/);
+  assert.equal(p.measures.find((m) => m.code === 'cylinders').required, null);
+  for (const code of settled) {
     const refused = await post(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p, [code]) });
     expectError(refused, 400, 'MEASURE_REQUIRED', 'measures');
     assert.match(refused.json.message, new RegExp(`^第 ${p.measures.findIndex((m) => m.code === code) + 1} 项`), code);
@@ -947,6 +952,55 @@ test('confirm-risk: a measure the permit settles cannot be 不涉及 (extinguish
   p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p, ['cylinders']) }, 'risk_confirmed');
   assert.equal(p.measures.find((m) => m.code === 'cylinders').applies, false);
   assert.equal(p.measures.find((m) => m.code === 'gas_tested').applies, true);
+});
+
+test('notYet: the commands of the caller that must wait, with why (check-in window, start time and people, the next round, close)', async () => {
+  const crew = await createCrew(admin, world);
+  const run = new Cast(); // the clock jumps: these two are logged in again
+  const fw = run.adopt('fw', crew.fireWatch.client);
+  const leader = await run.add('contractor', 'contractor');
+  const { start, end } = await nowWindow(60);
+  const later = start + 90 * MINUTE; // planned 90 minutes from now: check-in opens in 30
+  try {
+    let p = await advancePermit(await draft(crew, later, end + 90 * MINUTE), 'approved', whoFor(crew));
+    let mine = await get(cast.contractor, p);
+    assert.ok(mine.allowedCommands.includes('check-in') && mine.allowedCommands.includes('start'), `${mine.allowedCommands}`);
+    assert.match(mine.notYet['check-in'], /起可签到（计划开始前 60 分钟）/);
+    assert.match(mine.notYet.start, /起可开工（计划开始前 15 分钟）/);
+    assert.deepEqual(Object.keys((await get(cast.vm, p)).notYet), [], 'the approver waits for nothing here');
+    expectError(await post(fw, p, 'check-in', { personId: crew.fireWatch.person.id }), 400, 'CHECK_IN_NOT_YET');
+
+    await run.jumpTo(later - 10 * MINUTE);
+    mine = await get(leader, p);
+    assert.equal(mine.notYet['check-in'], undefined, 'check-in is open');
+    assert.equal(mine.notYet.start, '监护人尚未到岗签到');
+    p = await command(fw, p, 'check-in', { personId: crew.fireWatch.person.id });
+    assert.equal((await get(leader, p)).notYet.start, '还有 1 名作业人员未签到');
+    p = await command(leader, p, 'check-in', { personId: crew.worker.person.id });
+    assert.deepEqual(p.notYet, {}, 'everything may run');
+    p = await command(leader, p, 'start', {}, 'in_progress');
+    p = await command(leader, p, 'finish', {}, 'watching');
+
+    const finished = Date.parse(p.finishedAt);
+    p = await get(fw, p);
+    assert.match(p.notYet.rounds, /^第 1 次巡查 \d\d:\d\d 起可记录（应在 \d\d:\d\d 进行）$/);
+    assert.equal(p.notYet.close, `还有 ${settings.roundOffsets.length} 次巡查未完成`);
+    for (const offset of settings.roundOffsets) {
+      await run.jumpTo(finished + offset * MINUTE);
+      p = await get(fw, p);
+      assert.equal(p.notYet.rounds, undefined, `round at +${offset} min is open`);
+      p = await command(fw, p, 'rounds', { result: 'normal' });
+    }
+    assert.ok(!p.allowedCommands.includes('rounds'), 'no round is offered once all are done');
+    if (settings.watchMinutes > settings.roundOffsets.at(-1))
+      assert.match(p.notYet.close, new RegExp(`^作业后监护不少于 ${settings.watchMinutes} 分钟，\\d\\d:\\d\\d 起可关闭$`));
+    await run.jumpTo(finished + settings.watchMinutes * MINUTE + MINUTE);
+    p = await get(fw, p);
+    assert.deepEqual(p.notYet, {});
+    await command(fw, p, 'close', { siteClear: true }, 'closed');
+  } finally {
+    await resetServerClock();
+  }
 });
 
 test('rules run again at approval: a certificate revoked after submission stops the approval', async () => {

@@ -230,6 +230,9 @@ describe('hot-work permits', () => {
       const ccCtx = await phoneContext(browser)
       const cc = await ccCtx.newPage()
       await openOnPhone(cc, 'contractor', permitId)
+      // Until the welder has checked in, 开始作业 is offered but waits, saying why.
+      await cc.locator('[data-test="m-not-yet"]').filter({ hasText: '开始作业：还有 1 名作业人员未签到' }).waitFor()
+      assert.ok(await cc.locator('[data-test="m-cmd-start"]').isDisabled(), 'start waits for the welder')
       if (await wp.locator('[data-test="m-cmd-check-in"]').count()) {
         await wp.locator('[data-test="m-cmd-check-in"]').click()
         await wp.locator(`[data-test="m-checkin-${welder.id}"]`).click()

@@ -31,23 +31,9 @@ export function surveyBody(note: string, photos: readonly string[], pos: Positio
   return withPos(b, pos)
 }
 
-/**
- * The measures the permit settles by itself, each with the reason it cannot be 不涉及 (the server refuses that
- * with MEASURE_REQUIRED: src/app/permits.cpp, required_measures).
- */
-export function requiredMeasures(p: Pick<Permit, 'fireSeparation' | 'gasRequired' | 'method'>): Record<string, string> {
-  const r: Record<string, string> = { extinguishers: '动火作业必须配备消防器材', fire_watch_ready: '动火作业必须有监护人全程监护' }
-  if (p.fireSeparation) r.fire_separation = '申请中已申报防火分隔'
-  if (p.gasRequired) r.gas_tested = '申请中已申报需要气体分析'
-  if (p.method === 'electric_welding') r.welder_grounding = '电焊作业'
-  if (p.method === 'gas_welding' || p.method === 'gas_cutting') r.cylinders = '气焊、气割作业使用气瓶'
-  return r
-}
-
-/** The answers as the form starts: what the permit settles is 涉及; every other measure is left for the job leader to answer. */
-export function initialAnswers(p: Pick<Permit, 'fireSeparation' | 'gasRequired' | 'method' | 'measures'>): Record<string, boolean | null> {
-  const required = requiredMeasures(p)
-  return Object.fromEntries(p.measures.map((m) => [m.code, m.code in required ? true : m.applies]))
+/** The answers as the form starts: what the permit settles (`required`) is 涉及; every other measure is left for the job leader. */
+export function initialAnswers(measures: readonly PermitMeasure[]): Record<string, boolean | null> {
+  return Object.fromEntries(measures.map((m) => [m.code, m.required ? true : m.applies]))
 }
 
 /** How many measures are still unanswered. */

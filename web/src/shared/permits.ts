@@ -125,6 +125,11 @@ export function permitButtons(allowed: readonly string[] | null | undefined, omi
   return COMMANDS.filter((c) => have.has(c.key) && !omit.includes(c.key))
 }
 
+/** Why buttons cannot run yet (the permit's notYet), "开始作业：监护人尚未到岗签到", in button order. */
+export function notYetHints(buttons: readonly CommandMeta[], notYet: Record<string, string> | null | undefined): string[] {
+  return buttons.filter((b) => notYet?.[b.key]).map((b) => `${b.label}：${notYet![b.key]}`)
+}
+
 /**
  * The main next step among the buttons (drawn larger on the phone): the first that is not editing or stopping,
  * nor a check-in the caller has nobody left for (`checkedIn`: every person they may check in has).

@@ -471,6 +471,8 @@ export interface PermitMeasure {
   applies: boolean | null
   confirmedBy: string | null
   confirmedAt: string | null
+  /** Why the permit settles this measure (it cannot be 不涉及), or null when the job leader decides. */
+  required: string | null
 }
 
 export interface PermitRound {
@@ -528,6 +530,8 @@ export interface Permit extends PermitSummary {
   photosBefore: string[]
   photosAfter: string[]
   allowedCommands: string[]
+  /** Commands of allowedCommands that cannot run yet (a time not come, people not checked in), with why. */
+  notYet: Record<string, string>
   timeline: PermitEvent[]
 }
 

@@ -11,3 +11,10 @@ export function useNow(everyMs = 1000) {
   onBeforeUnmount(() => clearInterval(timer))
   return now
 }
+
+/** Calls `fn` every `everyMs` while the component is mounted. */
+export function useEvery(everyMs: number, fn: () => void) {
+  let timer: ReturnType<typeof setInterval> | undefined
+  onMounted(() => (timer = setInterval(fn, everyMs)))
+  onBeforeUnmount(() => clearInterval(timer))
+}

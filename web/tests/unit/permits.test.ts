@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
-  alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, openHoursRule, permitButtons,
+  alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, notYetHints, openHoursRule, permitButtons,
   permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
-import { checkRound, confirmRiskBody, gasBody, initialAnswers, requiredMeasures, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
+import { checkRound, confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
 import { formatDuration, formatWindow, addDays } from '../../src/shared/time'
 import type { OpeningHour, Permit, PermitRound } from '../../src/shared/types'
 
@@ -65,6 +65,13 @@ describe('allowedCommands → buttons', () => {
     expect(mainButton(permitButtons(['check-in', 'start']))?.key).toBe('check-in')
     expect(mainButton(permitButtons(['check-in', 'start']), true)?.key).toBe('start')
     expect(mainButton(permitButtons(['check-in', 'suspend']), true)).toBeNull()
+  })
+  it('says why the buttons that wait cannot run yet, in button order, and nothing for the rest', () => {
+    const buttons = permitButtons(['start', 'check-in', 'cancel'])
+    expect(notYetHints(buttons, { start: '监护人尚未到岗签到', 'check-in': '05:00 起可签到（计划开始前 60 分钟）', rounds: '不在按钮中' }))
+      .toEqual(['现场签到：05:00 起可签到（计划开始前 60 分钟）', '开始作业：监护人尚未到岗签到'])
+    expect(notYetHints(buttons, {})).toEqual([])
+    expect(notYetHints(buttons, undefined)).toEqual([])
   })
 })
 
@@ -164,15 +171,14 @@ describe('people on a permit', () => {
 })
 
 describe('command bodies', () => {
-  it('confirm-risk starts with what the permit settles at 涉及 and leaves the rest to answer', () => {
-    const measure = (code: string, applies: boolean | null = null) => ({ code, label: code, applies, confirmedBy: null, confirmedAt: null })
+  it('confirm-risk starts with what the permit settles (required) at 涉及 and leaves the rest to answer', () => {
+    const measure = (code: string, applies: boolean | null = null, required: string | null = null) =>
+      ({ code, label: code, applies, confirmedBy: null, confirmedAt: null, required })
     const p = permit({
-      method: 'electric_welding', fireSeparation: true, gasRequired: false,
-      measures: [measure('extinguishers', false), measure('fire_separation'), measure('gas_tested'), measure('welder_grounding'), measure('cylinders'), measure('b', false)],
+      measures: [measure('extinguishers', false, '动火作业必须配备消防器材'), measure('fire_separation', null, '申请中已申报防火分隔'), measure('gas_tested'),
+        measure('welder_grounding', null, '电焊作业'), measure('cylinders'), measure('b', false)],
     })
-    expect(Object.keys(requiredMeasures(p)).sort()).toEqual(['extinguishers', 'fire_separation', 'fire_watch_ready', 'welder_grounding'])
-    expect(requiredMeasures({ method: 'gas_cutting', fireSeparation: false, gasRequired: true })).toMatchObject({ cylinders: expect.any(String), gas_tested: expect.any(String) })
-    const answers = initialAnswers(p)
+    const answers = initialAnswers(p.measures)
     expect(answers).toEqual({ extinguishers: true, fire_separation: true, gas_tested: null, welder_grounding: true, cylinders: null, b: false })
     expect(unansweredMeasures(p.measures, answers)).toBe(2)
     expect(unansweredMeasures(p.measures, { ...answers, gas_tested: false, cylinders: true })).toBe(0)
