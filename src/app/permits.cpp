@@ -549,6 +549,13 @@ void add_event(store::Conn& c, long long id, const std::string& command, const s
 
 // Moves the permit from its current state by `cmd`, guarding against a
 // concurrent change (the state and version must still be what was read).
+// "金凤商业广场 三楼东侧设备间，计划 2026-12-08 06:00–09:00。": how a notice about the permit begins.
+std::string where_and_when(const json& raw) {
+  auto start = at(raw["planned_start"]), end = at(raw["planned_end"]);
+  return raw["x_venue_name"].get<std::string>() + " " + raw["place"].get<std::string>() + "，计划 " + clock::local_date(start) +
+         " " + clock::local_hhmm(start) + "–" + clock::local_hhmm(end) + "。";
+}
+
 // Tells the people of a permit what its new state asks of them (whose step it now is) or that their work ended
 // there: the 监护人 that the job started, the applicant that it was approved or sent back. The actor is not told.
 // Runs in the change's transaction, so nobody is told of a change that rolled back.
@@ -557,10 +564,6 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
   if (from == State::Draft && to != State::Submitted) return;  // a draft concerned nobody else yet
   long long id = raw["id"], applicant = num(raw["applicant_user_id"]), approver = num(raw["approver_user_id"]),
             leader = num(raw["x_leader_user"]), watch = num(raw["x_watch_user"]);
-  auto start = at(raw["planned_start"]), end = at(raw["planned_end"]);
-  std::string number = raw["number"];
-  std::string where = raw["x_venue_name"].get<std::string>() + " " + raw["place"].get<std::string>();
-  std::string when = clock::local_date(start) + " " + clock::local_hhmm(start) + "–" + clock::local_hhmm(end);
   std::string reason = detail.value("reason", "");
   Notice n{.event = "permit.step", .link = "/permits/" + std::to_string(id), .actor = who.user_id};
   bool workers = false;
@@ -633,8 +636,8 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
       n.users.push_back(num(r["user_id"]));
   std::erase(n.users, 0LL);
   if (n.users.empty()) return;
-  n.title = "动火作业证" + what + "：" + number;
-  n.body = where + "，计划 " + when + "。" + body;
+  n.title = "动火作业证" + what + "：" + raw["number"].get<std::string>();
+  n.body = where_and_when(raw) + body;
   notify(c, n);
 }
 
@@ -1506,6 +1509,26 @@ int run_permit_timers(store::Db& db) {
   }
   permit::Settings settings = db.read([](store::Conn& c) { return load_settings(c); });
   std::string late_before = clock::iso_utc(clock::now() - minutes(settings.round_grace_minutes));
+  // The fire watch is told once when a round opens; one missed for longer than the grace raises round_late instead.
+  auto opening = db.read([&](store::Conn& c) {
+    return c.rows("SELECT r.permit_id, r.seq, r.due_at FROM permit_rounds r JOIN permits p ON p.id = r.permit_id "
+                  "WHERE r.done_at IS NULL AND r.due_at <= ? AND r.due_at >= ? AND r.reminded_at IS NULL AND p.state = 'watching'",
+                  {clock::iso_utc(clock::now() + minutes(kRoundBeforeMinutes)), late_before});
+  });
+  for (const auto& r : opening)
+    db.write([&](store::Conn& c) {
+      long long id = num(r["permit_id"]), seq = num(r["seq"]);
+      if (c.exec("UPDATE permit_rounds SET reminded_at = ? WHERE permit_id = ? AND seq = ? AND reminded_at IS NULL AND done_at IS NULL",
+                 {now_iso(), id, seq}) != 1)
+        return;
+      json raw = raw_permit(c, system, id);
+      if (raw["x_watch_user"].is_null() || state_of(raw) != State::Watching) return;
+      notify(c, {.event = "permit.step", .title = "动火作业证待监护巡查：" + raw["number"].get<std::string>(),
+                 .body = where_and_when(raw) + "第 " + std::to_string(seq) + " 次巡查 " + clock::local_hhmm(at(r["due_at"])) +
+                         " 到期，请到现场巡查并记录。",
+                 .link = "/permits/" + std::to_string(id), .users = {num(raw["x_watch_user"])}});
+      ++changes;
+    });
   auto late = db.read([&](store::Conn& c) {
     return c.rows("SELECT DISTINCT p.id, p.number, p.venue_id FROM permit_rounds r JOIN permits p ON p.id = r.permit_id "
                   "WHERE p.state = 'watching' AND r.done_at IS NULL AND r.due_at < ?",

@@ -1210,6 +1210,36 @@ test('timer: a running permit past its planned end raises permit_overrun once an
   }
 });
 
+test('timer: the fire watch is told once when each round opens (5 minutes before it is due), not for a round missed past its grace', async () => {
+  const crew = await createCrew(admin, world);
+  const w = await nowWindow(60);
+  let p = await advancePermit(await draft(crew, w.start, w.end), 'watching', whoFor(crew));
+  const fin = Date.parse(p.finishedAt);
+  const [o1, o2, o3] = settings.roundOffsets;
+  const grace = settings.roundGraceMinutes;
+  assert.ok(o2 + grace + 6 < o3, 'the demo settings leave room between the second round\'s grace and the third round');
+  const run = new Cast();
+  const fw = run.adopt('fw', crew.fireWatch.client);
+  const reminders = async () => (await fw.getOk('/api/notifications?pageSize=100')).items
+    .filter((n) => n.link === `/permits/${p.id}` && n.title.startsWith('动火作业证待监护巡查'))
+    .map((n) => n.body.match(/第 (\d) 次巡查 \d\d:\d\d 到期/)?.[1]);
+  try {
+    await run.jumpTo(fin + (o1 - 6) * MINUTE);
+    assert.deepEqual(await reminders(), [], 'not before the round opens');
+    await run.jumpTo(fin + (o1 - 4) * MINUTE);
+    assert.deepEqual(await reminders(), ['1']);
+    await run.jumpTo(fin + (o1 - 2) * MINUTE);
+    assert.deepEqual(await reminders(), ['1'], 'once');
+    p = await command(fw, p, 'rounds', { result: 'normal' });
+    await run.jumpTo(fin + (o2 + grace + 1) * MINUTE);
+    assert.deepEqual(await reminders(), ['1'], 'a round missed past its grace raises round_late instead');
+    await run.jumpTo(fin + (o3 - 4) * MINUTE);
+    assert.deepEqual(await reminders(), ['3', '1']);
+  } finally {
+    await resetServerClock();
+  }
+});
+
 test('timer: a late round raises round_late (one open alert); close is refused while rounds are missing, before the watch time and without siteClear', async () => {
   const crew = await createCrew(admin, world);
   const w = await nowWindow(60);
