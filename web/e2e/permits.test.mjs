@@ -136,6 +136,8 @@ describe('hot-work permits', () => {
       await page.getByRole('menuitem', { name: '申请动火' }).click()
       await page.waitForURL(`${BASE}/permits/new`)
       await page.locator('[data-test="permit-form"]').waitFor()
+      // The applicant leads the job unless they choose someone else.
+      await page.locator('[data-test="leader-select"]').filter({ hasText: leader.name }).waitFor()
       await choose(page, 'venue-select', '金凤商业广场')
       await page.locator('input[name="place"]').fill('四层东侧消防管道井')
       await page.locator('textarea[name="content"]').fill('消防管道支架焊接（浏览器测试）')
