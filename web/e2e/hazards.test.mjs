@@ -4,7 +4,7 @@
 // The public routes are rate limited per IP (10 reports an hour): the suite submits one report per run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, BASE, chooseOption, consoleLogin, launch, makePhoto, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, chooseOption, consoleLogin, launch, makePhoto, mobileLogin, phoneContext } from './lib.mjs'
 
 let browser
 before(async () => {
@@ -185,6 +185,50 @@ describe('hazard closed loop in the console', () => {
     const row = page.locator('[data-test="hazards-table"] .el-table__body tr').filter({ hasText: '负一楼配电间' }).first()
     await row.locator('[data-state="closed"]').waitFor()
     assert.match(await page.locator('[data-test="summary-closed"]').innerText(), /[1-9]/)
+    assert.deepEqual(errors, [])
+    await ctx.close()
+  })
+})
+
+describe('hazard rectified on a phone', () => {
+  it('the venue manager opens the 交办 message on the phone and records the rectification with a photo: 待复查', async () => {
+    const admin = await apiLogin('admin')
+    const venue = (await admin.get('/api/venues?pageSize=200')).items.find((v) => v.name === MALL)
+    const category = (await admin.get('/api/hazard-categories')).items[0].code
+    const h = await admin.post('/api/hazards', { venueId: venue.id, category, description: `手机整改测试 ${Date.now()}`, location: '三楼东侧走廊' })
+    await admin.post(`/api/hazards/${h.id}/assign`, { responsiblePerson: '冯建华' })
+
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    const errors = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await mobileLogin(page, 'venue_mgr')
+    await page.locator('[data-test="tile-hazards"]').waitFor()
+    await page.locator('[data-test="home-messages"]').click()
+    await page.locator('[data-test="m-notice"]').filter({ hasText: h.number }).click()
+    await page.waitForURL(new RegExp(`/m/hazards/${h.id}$`))
+    await page.locator('[data-test="m-hazard-state"]').filter({ hasText: '整改中' }).waitFor()
+
+    // Without a photo the sheet says so and sends nothing; the responsible person signs by default.
+    await page.locator('[data-test="m-hazard-rectify"]').click()
+    const sheet = page.locator('[data-test="m-sheet-rectify"]')
+    await sheet.locator('textarea[name="measures"]').fill('已清理走廊堆放的纸箱，疏散通道保持畅通')
+    assert.equal(await sheet.locator('input[name="signedBy"]').inputValue(), '冯建华')
+    await sheet.locator('[data-test="m-rectify-submit"]').click()
+    await sheet.locator('[data-test="m-rectify-error"]').filter({ hasText: '至少一张' }).waitFor()
+    assert.equal((await admin.get(`/api/hazards/${h.id}`)).state, 'rectifying')
+    await sheet.locator('[data-test="m-rectify-photos-input"]').setInputFiles({ name: 'fixed.png', mimeType: 'image/png', buffer: await makePhoto(page, '整改后', '#3a7d44') })
+    await sheet.locator('.tile img').first().waitFor()
+    await sheet.locator('[data-test="m-rectify-submit"]').click()
+    await page.locator('[data-test="m-hazard-state"]').filter({ hasText: '待复查' }).waitFor()
+    await page.locator('[data-test="m-rectification"] img').first().waitFor()
+    const after = await admin.get(`/api/hazards/${h.id}`)
+    assert.equal(after.rectification.signedBy, '冯建华')
+    assert.equal(after.rectification.photos.length, 1)
+
+    // 隐患整改 lists it under 待复查.
+    await page.goto(`${BASE}/m/hazards?state=awaiting_recheck`)
+    await page.locator('[data-test="m-hazard"]').filter({ hasText: h.number }).waitFor()
     assert.deepEqual(errors, [])
     await ctx.close()
   })

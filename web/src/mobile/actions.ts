@@ -14,6 +14,7 @@ export const FIELD_ACTIONS: FieldAction[] = [
   { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' }, perm: 'permit:read' },
   { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' }, perm: 'permit:read' },
   { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } }, perm: 'permit:watch' },
+  { key: 'hazards', title: '隐患整改', icon: 'warning-o', to: { name: 'hazards' }, perm: 'hazard:rectify' },
   { key: 'grid-patrol', title: '网格巡查', icon: 'guide-o', to: { name: 'grid-patrol' }, perm: 'inspection:write' },
 ]
 
@@ -23,8 +24,8 @@ export function fieldActions(permissions: readonly string[]): FieldAction[] {
 }
 
 /** Where a notification's link (a console path, "/permits/12") opens in this app, or null when only the console has
- * that page: the permits. */
+ * that page: permits and hazards have theirs. */
 export function noticeRoute(link: string): RouteLocationRaw | null {
-  const m = /^\/permits\/(\d+)$/.exec(link)
-  return m ? { name: 'permit', params: { id: m[1] } } : null
+  const m = /^\/(permits|hazards)\/(\d+)$/.exec(link)
+  return m ? { name: m[1] === 'permits' ? 'permit' : 'hazard', params: { id: m[2] } } : null
 }

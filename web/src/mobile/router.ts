@@ -32,6 +32,8 @@ export const router = createRouter({
       meta: { title: '动火作业证' },
     },
     // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
+    { path: '/hazards', name: 'hazards', component: () => import('./pages/HazardListPage.vue'), meta: { title: '隐患整改' } },
+    { path: '/hazards/:id(\\d+)', name: 'hazard', component: () => import('./pages/HazardDetailPage.vue'), meta: { title: '隐患详情' } },
     { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue'), meta: { title: '我的消息' } },
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue'), meta: { title: '扫码开机' } },
     { path: '/patrol', name: 'grid-patrol', component: () => import('./pages/PatrolPage.vue'), meta: { title: '网格巡查' } },

@@ -128,6 +128,8 @@ describe('网格巡查 body', () => {
     expect(fieldActions(['permit:read', 'permit:watch']).map((a) => a.title)).toContain('监护巡查')
     expect(fieldActions(['permit:read', 'inspection:write']).map((a) => a.title)).toContain('网格巡查')
     // an account awaiting its role (no permissions) is offered nothing it would be refused
+    expect(fieldActions(['permit:read', 'hazard:read', 'hazard:rectify']).map((a) => a.title)).toContain('隐患整改')
+    expect(fieldActions(['permit:read', 'hazard:read']).map((a) => a.title)).not.toContain('隐患整改')
     expect(fieldActions([])).toEqual([])
   })
 })

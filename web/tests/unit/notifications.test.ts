@@ -17,11 +17,12 @@ describe('notificationRoute', () => {
 })
 
 describe('noticeRoute (phone app)', () => {
-  it('opens a permit in the phone app', () => {
+  it('opens a permit or a hazard in the phone app', () => {
     expect(noticeRoute('/permits/12')).toEqual({ name: 'permit', params: { id: '12' } })
+    expect(noticeRoute('/hazards/7')).toEqual({ name: 'hazard', params: { id: '7' } })
   })
-  it('has no page for the rest, nor for anything else shaped like a permit path', () => {
-    for (const link of ['/hazards/12', '/alerts?sourceType=machine', '/permits', '/permits/12/print', '/permits/x', 'https://x/permits/1', ''])
+  it('has no page for the rest, nor for anything else shaped like their paths', () => {
+    for (const link of ['/reports/12', '/alerts?sourceType=machine', '/permits', '/permits/12/print', '/hazards/x', 'https://x/permits/1', ''])
       expect(noticeRoute(link)).toBeNull()
   })
 })
