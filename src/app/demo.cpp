@@ -347,9 +347,16 @@ void load_demo_permits(store::Conn& c) {
     long long worker = person(d.worker), fire_watch = person(d.fire_watch);
     long long cert = c.scalar("SELECT id FROM certificates WHERE person_id = ? AND status = 'valid' ORDER BY id LIMIT 1", {worker});
     long long machine = c.scalar("SELECT id FROM machines WHERE code = ?", {std::string(d.machine)});
-    std::string created = clock::iso_utc(start - hours(30));
+    // The steps before the work are dated before its start and never after now: a permit for a later day was applied
+    // for lately.
+    auto before_work = [&](int hours_before_start, int hours_before_now) {
+      return std::min<clock::TimePoint>(start - hours(hours_before_start), floor<minutes>(now) - hours(hours_before_now));
+    };
+    auto created_at = before_work(30, 10), submitted_at = before_work(28, 8), surveyed_at = before_work(24, 6),
+         confirmed_at = before_work(20, 4), approved_at = before_work(18, 2), cancelled_at = before_work(6, 1);
+    std::string created = clock::iso_utc(created_at);
     char number[32];
-    std::string day = clock::local_date(start - hours(30));
+    std::string day = clock::local_date(created_at);
     std::snprintf(number, sizeof number, "DH-%s%s%s-%04d", day.substr(0, 4).c_str(), day.substr(5, 2).c_str(),
                   day.substr(8, 2).c_str(), 100 + seq);
     // New permits of that day continue after the demo's numbers.
@@ -382,7 +389,7 @@ void load_demo_permits(store::Conn& c) {
         c.exec("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                {id, store::value_of(m["code"]), store::value_of(m["label"]), store::value_of(m["sort"]),
                 static_cast<long long>(m["code"] != "gas_tested" && m["code"] != "cylinders"), std::string("邓强"),
-                clock::iso_utc(start - hours(20))});
+                clock::iso_utc(confirmed_at)});
     for (auto [role, user] : std::vector<std::pair<std::string, long long>>{
              {"applicant", applicant}, {"approver", approver}, {"job_leader", user_of_person(job_leader)},
              {"fire_watch", user_of_person(fire_watch)}, {"worker", user_of_person(worker)}})
@@ -395,7 +402,7 @@ void load_demo_permits(store::Conn& c) {
       long long user;
       clock::TimePoint at;
     };
-    std::vector<Step> steps = {{"create", "draft", applicant, start - hours(30)}};
+    std::vector<Step> steps = {{"create", "draft", applicant, created_at}};
     auto reached = [&](std::initializer_list<const char*> states) {
       for (const char* s2 : states)
         if (state == s2) return true;
@@ -406,16 +413,16 @@ void load_demo_permits(store::Conn& c) {
     bool past_confirm = past_survey && !reached({"surveyed"});
     bool past_approve = past_confirm && !reached({"risk_confirmed"}) && !(state == "cancelled");
     bool started = reached({"in_progress", "suspended", "watching", "closed"});
-    if (past_submit) steps.push_back({"submit", "submitted", applicant, start - hours(28)});
-    if (past_survey) steps.push_back({"survey", "surveyed", approver, start - hours(24)});
-    if (past_confirm) steps.push_back({"confirm-risk", "risk_confirmed", user_of_person(job_leader), start - hours(20)});
-    if (past_approve) steps.push_back({"approve", "approved", approver, start - hours(18)});
+    if (past_submit) steps.push_back({"submit", "submitted", applicant, submitted_at});
+    if (past_survey) steps.push_back({"survey", "surveyed", approver, surveyed_at});
+    if (past_confirm) steps.push_back({"confirm-risk", "risk_confirmed", user_of_person(job_leader), confirmed_at});
+    if (past_approve) steps.push_back({"approve", "approved", approver, approved_at});
     if (started) steps.push_back({"start", "in_progress", user_of_person(job_leader), start});
     if (state == "suspended") steps.push_back({"suspend", "suspended", user_of_person(fire_watch), now - minutes(20)});
     clock::TimePoint finished = state == "watching" ? floor<minutes>(now) - minutes(30) : start + hours(d.hours) - minutes(20);
     if (state == "watching" || state == "closed") steps.push_back({"finish", "watching", user_of_person(job_leader), finished});
     if (state == "closed") steps.push_back({"close", "closed", user_of_person(fire_watch), finished + minutes(70)});
-    if (state == "cancelled") steps.push_back({"cancel", "cancelled", applicant, start - hours(6)});
+    if (state == "cancelled") steps.push_back({"cancel", "cancelled", applicant, cancelled_at});
     if (state == "revoked") steps.push_back({"revoke", "revoked", officer, start + minutes(40)});
     if (state == "expired") steps.push_back({"expire", "expired", 0, end});
     std::string prev = "draft";
@@ -433,11 +440,11 @@ void load_demo_permits(store::Conn& c) {
     }
     if (past_survey)
       c.exec("UPDATE permits SET survey = ? WHERE id = ?",
-             {nlohmann::json{{"at", clock::iso_utc(start - hours(24))}, {"by", user_name(approver)}, {"lat", 29.44}, {"lng", 106.36},
+             {nlohmann::json{{"at", clock::iso_utc(surveyed_at)}, {"by", user_name(approver)}, {"lat", 29.44}, {"lng", 106.36},
                              {"photos", nlohmann::json::array()}, {"note", "现场已查看，作业区域周边可燃物已清理"}}.dump(), id});
     if (past_confirm)
       c.exec("UPDATE permits SET risk_confirmation = ? WHERE id = ?",
-             {nlohmann::json{{"at", clock::iso_utc(start - hours(20))}, {"by", "邓强"}, {"note", ""}}.dump(), id});
+             {nlohmann::json{{"at", clock::iso_utc(confirmed_at)}, {"by", "邓强"}, {"note", ""}}.dump(), id});
     if (started)
       c.exec("UPDATE permits SET started_at = ?, fire_watch_checked_in_at = ? WHERE id = ?",
              {clock::iso_utc(start), clock::iso_utc(start - minutes(12)), id});
