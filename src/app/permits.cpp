@@ -997,6 +997,15 @@ PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
   }
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
+  // 待我办理: the permits whose next step is the caller's (is_their_step), found from the caller's own
+  // participations (indexed by user) rather than by walking the list.
+  if (query_bool(q, "todo").value_or(false))
+    f.add("p.id IN (SELECT permit_id FROM permit_participants WHERE user_id = ? AND role IN ('applicant', 'approver', "
+          "'job_leader', 'fire_watch')) AND ((p.state = 'draft' AND p.applicant_user_id = ?) OR "
+          "(p.state IN ('submitted', 'risk_confirmed') AND p.approver_user_id = ?) OR "
+          "(p.state IN ('surveyed', 'approved', 'in_progress', 'suspended') AND p.job_leader_id IN (SELECT id FROM people WHERE user_id = ?)) OR "
+          "(p.state IN ('approved', 'suspended', 'watching') AND p.fire_watch_id IN (SELECT id FROM people WHERE user_id = ?)))",
+          who.user_id, who.user_id, who.user_id, who.user_id, who.user_id);
   pf.to = query_time(q, "to", true);
   return pf;
 }

@@ -322,6 +322,44 @@ test('each step tells whose step it now is (permit.step notices, linked to the p
   await cancel(q);
 });
 
+test('todo=true lists the permits whose next step is the caller\'s, on the list, by cursor and in the count', async () => {
+  const crew = await createCrew(admin, world);
+  const fw = crew.fireWatch.client;
+  const { start, end } = await nowWindow(60);
+  const todo = async (client) => (await listAll(client, '/api/permits?todo=true')).map((x) => x.id);
+  /** Whose to-do holds p: of the contractor (applicant and job leader), the venue manager (approver), the fire watch. */
+  async function holders(p) {
+    const out = [];
+    for (const [who, client] of [['contractor', cast.contractor], ['vm', cast.vm], ['fw', fw]]) if ((await todo(client)).includes(p.id)) out.push(who);
+    return out;
+  }
+  let p = await draft(crew, start, end);
+  assert.deepEqual(await holders(p), ['contractor'], 'draft: the applicant submits');
+  p = await command(cast.contractor, p, 'submit', {}, 'submitted');
+  assert.deepEqual(await holders(p), ['vm'], 'submitted: the approver surveys');
+  p = await command(cast.vm, p, 'survey', {}, 'surveyed');
+  assert.deepEqual(await holders(p), ['contractor'], 'surveyed: the job leader confirms the risks');
+  p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p) }, 'risk_confirmed');
+  assert.deepEqual(await holders(p), ['vm'], 'risk confirmed: the approver approves');
+  p = await command(cast.vm, p, 'approve', {}, 'approved');
+  assert.deepEqual(await holders(p), ['contractor', 'fw'], 'approved: the job leader starts, the fire watch checks in');
+
+  // The same filter by cursor and in the count.
+  const mine = await todo(cast.contractor);
+  const byCursor = [];
+  for (let cursor = 'first'; cursor;) {
+    const page = await cast.contractor.getOk(`/api/permits?todo=true&cursor=${encodeURIComponent(cursor)}&pageSize=2`);
+    byCursor.push(...page.items.map((x) => x.id));
+    cursor = page.nextCursor;
+  }
+  assert.deepEqual(byCursor, mine);
+  assert.equal((await cast.contractor.getOk('/api/permits/count?todo=true')).total, mine.length);
+  expectError(await cast.contractor.get('/api/permits?todo=maybe'), 400, 'INVALID_VALUE', 'todo');
+
+  await command(admin, p, 'revoke', { reason: '测试撤销' }, 'revoked');
+  assert.deepEqual(await holders(p), [], 'nothing is left to do on a revoked permit');
+});
+
 // ---------- numbers ----------
 
 test('permit numbers are DH-YYYYMMDD-NNNN, unique, also when created at the same moment', async () => {
