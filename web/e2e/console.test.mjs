@@ -301,6 +301,24 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('the home page lists what waits for the user (待我办理) and opens the whole list filtered so', async () => {
+    const contractor = await apiLogin('contractor')
+    const todo = await contractor.get('/api/permits?todo=true&page=1&pageSize=50')
+    assert.ok(todo.total >= 1, 'the demo leaves the contractor something to do')
+    const page = await newPage()
+    await consoleLogin(page, 'contractor')
+    const card = page.locator('[data-test="home-todo"]')
+    await card.locator('.count').filter({ hasText: String(todo.total) }).waitFor()
+    const rows = card.locator('[data-test="home-todo-row"]')
+    assert.equal(await rows.count(), Math.min(6, todo.total))
+    assert.match(await rows.first().innerText(), new RegExp(todo.items[0].number))
+    await card.getByRole('button', { name: '查看全部' }).click()
+    await page.waitForURL(/\/permits\?todo=true$/)
+    assert.ok(await page.locator('[data-test="permit-todo-filter"] input').isChecked())
+    await page.locator('[data-test="pager-total"]').filter({ hasText: `共 ${todo.total} 条` }).waitFor()
+    await page.context().close()
+  })
+
   it('a field role (welder) gets the page pointing to the mobile entry', async () => {
     const page = await newPage()
     await consoleLogin(page, 'welder')

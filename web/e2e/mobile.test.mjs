@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, BASE, HOSPITAL, launch, PASSWORD, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, HOSPITAL, launch, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
 import { totpCode } from '../../tests/totp.mjs'
 
 let browser
@@ -32,6 +32,24 @@ describe('mobile entry', () => {
     // Nothing wider than the phone screen.
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(scrollWidth <= 390, `page is ${scrollWidth}px wide`)
+    await ctx.close()
+  })
+
+  it('the job leader\'s 待我办理 on the phone: the count on the home page, the permits with what each waits for', async () => {
+    const contractor = await apiLogin('contractor')
+    const { total } = await contractor.get('/api/permits/count?todo=true')
+    assert.ok(total >= 1, 'the demo leaves the contractor something to do')
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    await mobileLogin(page, 'contractor')
+    await page.locator('[data-test="home-todo-count"]').filter({ hasText: `${total} 张作业证` }).waitFor()
+    await page.locator('[data-test="home-todo"]').click()
+    await page.waitForURL(/\/m\/permits\?todo=true$/)
+    await page.locator('.van-nav-bar__title').filter({ hasText: '待我办理' }).waitFor()
+    await page.locator('.van-list__finished-text').filter({ hasText: `共 ${total} 张` }).waitFor()
+    const steps = await page.locator('[data-test="m-todo-step"]').allInnerTexts()
+    assert.equal(steps.length, total)
+    assert.ok(steps.every((t) => t.startsWith('待')), `every card says what it waits for: ${steps}`)
     await ctx.close()
   })
 
