@@ -4,7 +4,9 @@ export interface FieldAction {
   key: string
   title: string
   icon: string
-  to: RouteLocationRaw
+  /** A page of this app, or `url`: one of the console (its forms work at phone width). */
+  to?: RouteLocationRaw
+  url?: string
   /** Shown only to holders of this permission. */
   perm: string
 }
@@ -12,6 +14,7 @@ export interface FieldAction {
 // Field actions on the mobile home page.
 export const FIELD_ACTIONS: FieldAction[] = [
   { key: 'permits', title: '我的动火作业证', icon: 'description', to: { name: 'permits' }, perm: 'permit:read' },
+  { key: 'apply', title: '申请动火', icon: 'edit', url: '/permits/new', perm: 'permit:apply' },
   { key: 'scan', title: '扫码开机', icon: 'scan', to: { name: 'scan' }, perm: 'permit:read' },
   { key: 'patrol', title: '监护巡查', icon: 'eye-o', to: { name: 'permits', query: { state: 'watching' } }, perm: 'permit:watch' },
   { key: 'hazards', title: '隐患整改', icon: 'warning-o', to: { name: 'hazards' }, perm: 'hazard:rectify' },

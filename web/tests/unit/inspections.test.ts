@@ -130,6 +130,8 @@ describe('网格巡查 body', () => {
     // an account awaiting its role (no permissions) is offered nothing it would be refused
     expect(fieldActions(['permit:read', 'hazard:read', 'hazard:rectify']).map((a) => a.title)).toContain('隐患整改')
     expect(fieldActions(['permit:read', 'hazard:read']).map((a) => a.title)).not.toContain('隐患整改')
+    expect(fieldActions(['permit:read', 'permit:apply']).find((a) => a.title === '申请动火')?.url).toBe('/permits/new')
+    expect(fieldActions(['permit:read']).map((a) => a.title)).not.toContain('申请动火')
     expect(fieldActions([])).toEqual([])
   })
 })
