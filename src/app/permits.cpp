@@ -547,8 +547,6 @@ void add_event(store::Conn& c, long long id, const std::string& command, const s
            who.username, who.name, who.ip, detail.dump()});
 }
 
-// Moves the permit from its current state by `cmd`, guarding against a
-// concurrent change (the state and version must still be what was read).
 // "金凤商业广场 三楼东侧设备间，计划 2026-12-08 06:00–09:00。": how a notice about the permit begins.
 std::string where_and_when(const json& raw) {
   auto start = at(raw["planned_start"]), end = at(raw["planned_end"]);
@@ -641,6 +639,9 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
   notify(c, n);
 }
 
+// Moves the permit from its current state by `cmd`, guarding against a
+// concurrent change (the state and version must still be what was read), and tells
+// the people it concerns (tell_permit_people).
 void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const json& detail,
                 const std::string& extra_set = "", const store::Params& extra_params = {}) {
   State from = state_of(raw);
