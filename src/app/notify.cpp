@@ -160,7 +160,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"alert.critical", "严重预警（未审批动火、超时作业、证书过期等）"},
       {"alert.warning", "一般预警（逾期、巡查迟到等）"},
       {"alert.info", "提示"},
-      {"permit.step", "动火作业证待办与结果（待勘察、待确认风险、待审批、已批准、退回、暂停、撤销等）"},
+      {"permit.step", "动火作业证待办与结果（发给本人；推送须单独订阅）", true},
       {"hazard.assigned", "隐患交办"},
       {"hazard.rectified", "隐患整改待复查"},
       {"hazard.recheck_failed", "隐患复查不合格"},
@@ -228,9 +228,11 @@ void notify(store::Conn& c, const Notice& n) {
       c.defer("INSERT INTO notifications (user_id, event, title, body, link, created_at) VALUES (?, ?, ?, ?, ?, ?)",
              {store::as_id(u["id"]), n.event, n.title, n.body, n.link, now});
   }
+  bool personal = std::any_of(notification_events().begin(), notification_events().end(),
+                              [&](const NotificationEvent& e) { return e.key == n.event && e.personal; });
   for (const auto& w : c.rows("SELECT id, events FROM webhooks WHERE enabled = 1")) {
     auto events = split_words(w["events"].get<std::string>());
-    if (!events.empty() && std::find(events.begin(), events.end(), n.event) == events.end()) continue;
+    if (events.empty() ? personal : std::find(events.begin(), events.end(), n.event) == events.end()) continue;
     c.defer("INSERT INTO webhook_deliveries (webhook_id, event, title, body, link, state, next_attempt_at, created_at) "
            "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
            {store::as_id(w["id"]), n.event, n.title, n.body, n.link, now, now});

@@ -19,6 +19,9 @@ namespace huoyan::app {
 struct NotificationEvent {
   std::string_view key;    // "hazard.assigned"
   std::string_view label;  // 隐患交办
+  // A to-do of one person (a permit step): pushed only to webhooks that subscribe to it by name, not to those
+  // that take every event, so that group chats do not get everybody's to-dos unasked.
+  bool personal = false;
 };
 // Every event that notifies, in menu order; webhooks subscribe to these keys.
 const std::vector<NotificationEvent>& notification_events();

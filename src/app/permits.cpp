@@ -560,10 +560,21 @@ std::string where_and_when(const json& raw) {
 void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Command cmd, State from, State to,
                         const json& detail) {
   if (from == State::Draft && to != State::Submitted) return;  // a draft concerned nobody else yet
-  long long id = raw["id"], applicant = num(raw["applicant_user_id"]), approver = num(raw["approver_user_id"]),
-            leader = num(raw["x_leader_user"]), watch = num(raw["x_watch_user"]);
+  long long id = raw["id"];
+  // The accounts the permit names (permit_participants, which its data scope also reads), by role.
+  long long applicant = 0, approver = 0, leader = 0, watch = 0;
+  std::vector<long long> worker_users;
+  for (const auto& r : c.rows("SELECT user_id, role FROM permit_participants WHERE permit_id = ?", {id})) {
+    long long u = num(r["user_id"]);
+    std::string role = r["role"];
+    if (role == "applicant") applicant = u;
+    else if (role == "approver") approver = u;
+    else if (role == "job_leader") leader = u;
+    else if (role == "fire_watch") watch = u;
+    else if (role == "worker") worker_users.push_back(u);
+  }
   std::string reason = detail.value("reason", "");
-  Notice n{.event = "permit.step", .link = "/permits/" + std::to_string(id), .actor = who.user_id};
+  Notice n{.event = "permit.step", .link = "/permits/" + std::to_string(id), .actor = who.user_id, .permission = "permit:read"};
   bool workers = false;
   std::string what, body;
   switch (to) {
@@ -629,9 +640,7 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
       body = reason + "，动火作业证已失效，如需作业请重新申请。";
       break;
   }
-  if (workers)
-    for (const auto& r : c.rows("SELECT user_id FROM permit_participants WHERE permit_id = ? AND role = 'worker'", {id}))
-      n.users.push_back(num(r["user_id"]));
+  if (workers) n.users.insert(n.users.end(), worker_users.begin(), worker_users.end());
   std::erase(n.users, 0LL);
   if (n.users.empty()) return;
   n.title = "动火作业证" + what + "：" + raw["number"].get<std::string>();
@@ -643,7 +652,7 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
 // concurrent change (the state and version must still be what was read), and tells
 // the people it concerns (tell_permit_people).
 void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const json& detail,
-                const std::string& extra_set = "", const store::Params& extra_params = {}) {
+                const std::string& extra_set = "", const store::Params& extra_params = {}, bool tell = true) {
   State from = state_of(raw);
   auto to = permit::next_state(from, cmd);
   if (!to)
@@ -664,7 +673,7 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
          json{{"state", permit::state_key(from)}}, json{{"state", permit::state_key(*to)}, {"detail", detail}});
   raw["state"] = std::string(permit::state_key(*to));
   raw["version"] = raw["version"].get<long long>() + 1;
-  tell_permit_people(c, who, raw, cmd, from, *to, detail);
+  if (tell) tell_permit_people(c, who, raw, cmd, from, *to, detail);
 }
 
 // ---- presentation ----
@@ -780,8 +789,10 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   out.key("windForce").integer_of(raw, "wind_force");
   out.key("gasRequired").boolean_of(raw, "gas_required");
   out.key("gasAnalyses").begin_array();
+  std::vector<permit::GasSample> gas_samples;  // for notYet: what start's gas rule will say
   c.each_view(kGasSql, {id}, [&](const store::RowView& g) {
     double lel = g.real("lel_percent"), result = g.real("result_percent");
+    gas_samples.push_back({*clock::parse_iso(g.text("sampled_at")), std::string(g.text("gas")), lel, result});
     out.begin_object().key("id").integer(g.integer("id")).key("sampledAt").text_of(g, "sampled_at");
     out.key("gas").text_of(g, "gas").key("lelPercent").number(lel).key("resultPercent").number(result);
     out.key("analyst").text_of(g, "analyst").key("passed").boolean(result <= permit::gas_threshold(lel)).end_object();
@@ -865,15 +876,17 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
       out.key("start").text("监护人尚未到岗签到");
     else if (workers_away)
       out.key("start").text("还有 " + std::to_string(workers_away) + " 名作业人员未签到");
+    else if (raw.integer("gas_required") != 0)
+      if (auto v = permit::check_gas(gas_samples, now, settings)) out.key("start").text(v->message);
   }
   if (offered("rounds") && now < next_round->second - minutes(kRoundBeforeMinutes))
     out.key("rounds").text(round_not_yet(next_round->first, next_round->second));
   if (offered("close")) {
     auto watched = *clock::parse_iso(raw.text("finished_at")) + minutes(settings.watch_minutes);
-    if (rounds_open)
-      out.key("close").text("还有 " + std::to_string(rounds_open) + " 次巡查未完成");
-    else if (now < watched)
+    if (now < watched)
       out.key("close").text("作业后监护不少于 " + std::to_string(settings.watch_minutes) + " 分钟，" + opens_at(watched) + " 起可关闭");
+    else if (rounds_open)
+      out.key("close").text("还有 " + std::to_string(rounds_open) + " 次巡查未完成");
   }
   out.end_object();
 }
@@ -1000,13 +1013,20 @@ PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
   // 待我办理: the permits whose next step is the caller's (is_their_step), found from the caller's own
   // participations (indexed by user) rather than by walking the list.
-  if (query_bool(q, "todo").value_or(false))
-    f.add("p.id IN (SELECT permit_id FROM permit_participants WHERE user_id = ? AND role IN ('applicant', 'approver', "
-          "'job_leader', 'fire_watch')) AND ((p.state = 'draft' AND p.applicant_user_id = ?) OR "
-          "(p.state IN ('submitted', 'risk_confirmed') AND p.approver_user_id = ?) OR "
-          "(p.state IN ('surveyed', 'approved', 'in_progress', 'suspended') AND p.job_leader_id IN (SELECT id FROM people WHERE user_id = ?)) OR "
-          "(p.state IN ('approved', 'suspended', 'watching') AND p.fire_watch_id IN (SELECT id FROM people WHERE user_id = ?)))",
-          who.user_id, who.user_id, who.user_id, who.user_id, who.user_id);
+  if (query_bool(q, "todo").value_or(false)) {
+    // Each role's states, as is_their_step has them, for the roles whose permission the caller holds.
+    std::string steps;
+    auto step = [&](const char* role, const char* states) {
+      steps += std::string(steps.empty() ? "" : " OR ") + "(pp.role = '" + role + "' AND p.state IN (" + states + "))";
+    };
+    if (who.has("permit:apply")) step("applicant", "'draft'");
+    if (who.has("permit:approve")) step("approver", "'submitted', 'risk_confirmed'");
+    if (who.has("permit:apply")) step("job_leader", "'surveyed', 'approved', 'in_progress', 'suspended'");
+    step("fire_watch", "'approved', 'suspended', 'watching'");
+    f.add("EXISTS (SELECT 1 FROM permit_participants pp WHERE pp.permit_id = p.id AND pp.user_id = ? AND (" + steps + ")) AND "
+          "p.id IN (SELECT permit_id FROM permit_participants WHERE user_id = ?)",
+          who.user_id, who.user_id);
+  }
   pf.to = query_time(q, "to", true);
   return pf;
 }
@@ -1364,11 +1384,13 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       case Command::Finish: {
         permit::Settings settings = load_settings(c);
         auto now = clock::now();
-        int seq = 1;  // the rounds first: the fire watch is told their times
+        // The state first (its version check settles a race), then the rounds, whose times the fire watch is told.
+        transition(c, who, raw, *cmd, detail, ", finished_at = ?, photos_after = ?", {clock::iso_utc(now), photos.dump()}, false);
+        int seq = 1;
         for (int offset : settings.round_offsets)
           c.exec("INSERT INTO permit_rounds (permit_id, seq, due_at) VALUES (?, ?, ?)",
                  {id, static_cast<long long>(seq++), clock::iso_utc(now + minutes(offset))});
-        transition(c, who, raw, *cmd, detail, ", finished_at = ?, photos_after = ?", {clock::iso_utc(now), photos.dump()});
+        tell_permit_people(c, who, raw, *cmd, s, State::Watching, detail);
         break;
       }
       case Command::Close: {
@@ -1532,11 +1554,12 @@ int run_permit_timers(store::Db& db) {
                  {now_iso(), id, seq}) != 1)
         return;
       json raw = raw_permit(c, system, id);
-      if (raw["x_watch_user"].is_null() || state_of(raw) != State::Watching) return;
+      long long watch = c.scalar("SELECT COALESCE(MAX(user_id), 0) FROM permit_participants WHERE permit_id = ? AND role = 'fire_watch'", {id});
+      if (!watch || state_of(raw) != State::Watching) return;
       notify(c, {.event = "permit.step", .title = "动火作业证待监护巡查：" + raw["number"].get<std::string>(),
                  .body = where_and_when(raw) + "第 " + std::to_string(seq) + " 次巡查 " + clock::local_hhmm(at(r["due_at"])) +
                          " 到期，请到现场巡查并记录。",
-                 .link = "/permits/" + std::to_string(id), .users = {num(raw["x_watch_user"])}});
+                 .link = "/permits/" + std::to_string(id), .permission = "permit:read", .users = {watch}});
       ++changes;
     });
   auto late = db.read([&](store::Conn& c) {

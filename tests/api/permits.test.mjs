@@ -288,8 +288,18 @@ test('each step tells whose step it now is (permit.step notices, linked to the p
     return after;
   }
   let p = await draft(crew, start, end);
-  for (const client of Object.values(everyone)) await told(client, p); // nothing before submission
+  for (const [who, client] of Object.entries(everyone)) assert.deepEqual(await told(client, p), [], `${who}: nothing before submission`);
+  // A personal to-do goes to webhooks that subscribe to it by name, not to those that take every event.
+  const hook = async (events) => expectStatus(await admin.post('/api/webhooks', { name: `测试推送 ${uid('w')}`, url: 'http://127.0.0.1:9/hook', format: 'json', events }), 201);
+  const [everyEvent, subscribed] = [await hook([]), await hook(['permit.step'])];
+  const stepsTo = async (h) => (await admin.getOk(`/api/webhooks/${h.id}/deliveries`)).items.filter((d) => d.event === 'permit.step').length;
   p = await expectTold(p, () => command(cast.contractor, p, 'submit', {}, 'submitted'), { vm: ['动火作业证待现场勘察'] });
+  try {
+    assert.equal(await stepsTo(subscribed), 1, 'the subscribed webhook queues the step');
+    assert.equal(await stepsTo(everyEvent), 0, 'a webhook of every event does not');
+  } finally {
+    for (const h of [everyEvent, subscribed]) expectStatus(await admin.del(`/api/webhooks/${h.id}`), 200);
+  }
   p = await expectTold(p, () => command(cast.vm, p, 'survey', {}, 'surveyed'), { contractor: ['动火作业证待确认风险'] });
   p = await expectTold(p, () => command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p) }, 'risk_confirmed'),
     { vm: ['动火作业证待审批'] });
@@ -997,10 +1007,14 @@ test('notYet: the commands of the caller that must wait, with why (check-in wind
   const run = new Cast(); // the clock jumps: these two are logged in again
   const fw = run.adopt('fw', crew.fireWatch.client);
   const leader = await run.add('contractor', 'contractor');
+  const boss = await run.add('admin', 'admin');
   const { start, end } = await nowWindow(60);
   const later = start + 90 * MINUTE; // planned 90 minutes from now: check-in opens in 30
   try {
     let p = await advancePermit(await draft(crew, later, end + 90 * MINUTE), 'approved', whoFor(crew));
+    const crew2 = await createCrew(admin, world);
+    run.adopt('fw2', crew2.fireWatch.client);
+    let g = await advancePermit(await draft(crew2, later, end + 90 * MINUTE, { gasRequired: true }), 'approved', whoFor(crew2));
     let mine = await get(cast.contractor, p);
     assert.ok(mine.allowedCommands.includes('check-in') && mine.allowedCommands.includes('start'), `${mine.allowedCommands}`);
     assert.match(mine.notYet['check-in'], /起可签到（计划开始前 60 分钟）/);
@@ -1016,24 +1030,35 @@ test('notYet: the commands of the caller that must wait, with why (check-in wind
     assert.equal((await get(leader, p)).notYet.start, '还有 1 名作业人员未签到');
     p = await command(leader, p, 'check-in', { personId: crew.worker.person.id });
     assert.deepEqual(p.notYet, {}, 'everything may run');
+
+    // A permit that needs a gas analysis waits for a passing one, as start says.
+    g = await command(crew2.fireWatch.client, g, 'check-in', { personId: crew2.fireWatch.person.id });
+    g = await command(leader, g, 'check-in', { personId: crew2.worker.person.id });
+    assert.equal(g.notYet.start, '该作业须在动火前进行气体分析，尚无分析记录');
+    expectError(await post(leader, g, 'start'), 400, 'GAS_ANALYSIS_MISSING');
+    g = await command(leader, g, 'gas-analyses', { sampledAt: isoUtc(later - 10 * MINUTE), gas: '甲烷', lelPercent: 5, resultPercent: 0.1, analyst: '王检测' });
+    assert.deepEqual(g.notYet, {});
+    await command(boss, g, 'revoke', { reason: '测试撤销' }, 'revoked');
     p = await command(leader, p, 'start', {}, 'in_progress');
     p = await command(leader, p, 'finish', {}, 'watching');
 
     const finished = Date.parse(p.finishedAt);
     p = await get(fw, p);
     assert.match(p.notYet.rounds, /^第 1 次巡查 \d\d:\d\d 起可记录（应在 \d\d:\d\d 进行）$/);
-    assert.equal(p.notYet.close, `还有 ${settings.roundOffsets.length} 次巡查未完成`);
-    for (const offset of settings.roundOffsets) {
+    assert.match(p.notYet.close, new RegExp(`^作业后监护不少于 ${settings.watchMinutes} 分钟，\\d\\d:\\d\\d 起可关闭$`));
+    for (const offset of settings.roundOffsets.slice(0, -1)) {
       await run.jumpTo(finished + offset * MINUTE);
       p = await get(fw, p);
       assert.equal(p.notYet.rounds, undefined, `round at +${offset} min is open`);
       p = await command(fw, p, 'rounds', { result: 'normal' });
     }
-    assert.ok(!p.allowedCommands.includes('rounds'), 'no round is offered once all are done');
-    if (settings.watchMinutes > settings.roundOffsets.at(-1))
-      assert.match(p.notYet.close, new RegExp(`^作业后监护不少于 ${settings.watchMinutes} 分钟，\\d\\d:\\d\\d 起可关闭$`));
-    await run.jumpTo(finished + settings.watchMinutes * MINUTE + MINUTE);
+    // The watch time is over, the last round not done yet.
+    await run.jumpTo(finished + (Math.max(settings.watchMinutes, settings.roundOffsets.at(-1)) + 1) * MINUTE);
     p = await get(fw, p);
+    assert.equal(p.notYet.rounds, undefined);
+    assert.equal(p.notYet.close, '还有 1 次巡查未完成');
+    p = await command(fw, p, 'rounds', { result: 'normal' });
+    assert.ok(!p.allowedCommands.includes('rounds'), 'no round is offered once all are done');
     assert.deepEqual(p.notYet, {});
     await command(fw, p, 'close', { siteClear: true }, 'closed');
   } finally {
@@ -1420,6 +1445,20 @@ test('two approvals of one permit at the same moment: exactly one 200, the other
     assert.equal(after.timeline.filter((e) => e.command === 'approve').length, 1, 'approved twice');
     await cancel(after);
   }
+});
+
+test('two finishes of one permit at the same moment: exactly one 200 and one set of rounds, the other 409', async () => {
+  const crew = await createCrew(admin, world);
+  const { start, end } = await nowWindow(60);
+  const p = await advancePermit(await draft(crew, start, end), 'in_progress', whoFor(crew));
+  const leader2 = await login('contractor');
+  const results = await Promise.all([post(cast.contractor, p, 'finish'), post(leader2, p, 'finish')]);
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 409], `concurrent finishes: ${results.map(describe).join(' | ')}`);
+  const loser = results.find((r) => r.status === 409);
+  assert.ok(['PERMIT_STATE_CHANGED', 'PERMIT_STATE_INVALID'].includes(loser.json?.code), describe(loser));
+  const after = await get(admin, p);
+  assert.equal(after.state, 'watching');
+  assert.deepEqual(after.rounds.map((r) => r.seq), settings.roundOffsets.map((_, i) => i + 1));
 });
 
 // ---------- public page and printables ----------

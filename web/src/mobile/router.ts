@@ -31,10 +31,10 @@ export const router = createRouter({
       component: () => import('./pages/PermitDetailPage.vue'),
       meta: { title: '动火作业证' },
     },
-    // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
     { path: '/hazards', name: 'hazards', component: () => import('./pages/HazardListPage.vue'), meta: { title: '隐患整改' } },
     { path: '/hazards/:id(\\d+)', name: 'hazard', component: () => import('./pages/HazardDetailPage.vue'), meta: { title: '隐患详情' } },
     { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue'), meta: { title: '我的消息' } },
+    // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue'), meta: { title: '扫码开机' } },
     { path: '/patrol', name: 'grid-patrol', component: () => import('./pages/PatrolPage.vue'), meta: { title: '网格巡查' } },
     { path: '/:rest(.*)*', redirect: '/' },
