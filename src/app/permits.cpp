@@ -58,7 +58,7 @@ std::string permit_scope(const Caller& who, store::Params& p) {
 // outer loop and walks its index in the list's order instead of starting from venues. A list row's own
 // columns are only those write_permit(..., false) shows: no long texts a page would read and drop.
 #define PERMIT_SUMMARY_OWN_COLUMNS                                                                                  \
-  "p.id, p.number, p.public_token, p.venue_id, p.place, p.indoor, p.content, p.method, p.level_declared, p.level, " \
+  "p.id, p.number, p.public_token, p.venue_id, p.applicant_user_id, p.approver_user_id, p.place, p.indoor, p.content, p.method, p.level_declared, p.level, " \
   "p.level_reasons, p.planned_start, p.planned_end, p.job_leader_id, p.fire_watch_id, p.fire_watch_checked_in_at, "  \
   "p.state, p.state_reason, p.started_at, p.finished_at, p.closed_at, p.created_at, p.updated_at"
 #define PERMIT_JOINED_COLUMNS                                                                                       \
@@ -136,6 +136,37 @@ bool is_their_step(const Caller& who, const Roles& r, Command cmd, State s) {
     case Command::Expire: return false;
   }
   return false;
+}
+
+// 待我办理: the states in which a permit waits for each of its roles, with what it waits for, in the order a
+// caller holding two roles sees the label. The todo filter and each permit's todoStep both read it; the
+// commands themselves are checked by is_their_step.
+struct TodoStep {
+  const char* role;  // permit_participants.role
+  bool Roles::*holds;
+  State state;
+  const char* permission;  // the role's step needs it ("" for none)
+  const char* label;
+};
+constexpr TodoStep kTodoSteps[] = {
+    {"applicant", &Roles::applicant, State::Draft, "permit:apply", "待提交"},
+    {"approver", &Roles::approver, State::Submitted, "permit:approve", "待现场勘察"},
+    {"job_leader", &Roles::job_leader, State::Surveyed, "permit:apply", "待确认风险"},
+    {"approver", &Roles::approver, State::RiskConfirmed, "permit:approve", "待审批"},
+    {"job_leader", &Roles::job_leader, State::Approved, "permit:apply", "待签到开工"},
+    {"fire_watch", &Roles::fire_watch, State::Approved, "", "待到场签到"},
+    {"job_leader", &Roles::job_leader, State::InProgress, "permit:apply", "待结束作业"},
+    {"job_leader", &Roles::job_leader, State::Suspended, "permit:apply", "待恢复作业"},
+    {"fire_watch", &Roles::fire_watch, State::Suspended, "", "待恢复作业"},
+    {"fire_watch", &Roles::fire_watch, State::Watching, "", "待监护巡查"},
+};
+
+// What the permit waits for the caller to do, if anything.
+std::optional<std::string_view> todo_step(const Caller& who, const Roles& r, State s) {
+  for (const auto& t : kTodoSteps) {
+    if (t.state == s && r.*t.holds && (!*t.permission || who.has(t.permission))) return t.label;
+  }
+  return std::nullopt;
 }
 
 std::string who_may(Command cmd) {
@@ -751,7 +782,8 @@ const char* const kTimelineSql =
 const char* const kPermitDetailParts[] = {kWorkersSql, kMachinesSql, kGasSql, kMeasuresSql, kRoundsSql, kTimelineSql};
 
 // The detail's part of write_permit().
-void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const store::RowView& raw, long long id, State s) {
+void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const Roles& r, const store::RowView& raw,
+                          long long id, State s) {
   out.key("indoorReason").text_of(raw, "indoor_reason");
   auto named = [&](const char* key, const char* id_col, const char* name_col) {
     out.key(key);
@@ -848,8 +880,6 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   });
   out.end_array();
 
-  Roles r = roles_of(who, raw.integer("applicant_user_id"), raw.integer("approver_user_id"), raw.integer("x_leader_user"),
-                     raw.integer("x_watch_user"));
   json allowed = json::array();
   for (Command k : permit::all_commands())
     if (permit::next_state(s, k) && is_their_step(who, r, k, s)) allowed.push_back(permit::command_key(k));
@@ -929,7 +959,12 @@ void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const DictLab
   person("jobLeader", "job_leader_id", "x_leader_name", "x_leader_user", std::nullopt);
   person("fireWatch", "fire_watch_id", "x_watch_name", "x_watch_user", "fire_watch_checked_in_at");
   out.key("workerCount").integer(raw.integer("x_workers"));
-  if (full) write_permit_details(out, c, who, raw, id, s);
+  Roles r = roles_of(who, raw.integer("applicant_user_id"), raw.integer("approver_user_id"), raw.integer("x_leader_user"),
+                     raw.integer("x_watch_user"));
+  out.key("todoStep");
+  if (auto step = todo_step(who, r, s)) out.text(*step);
+  else out.null();
+  if (full) write_permit_details(out, c, who, r, raw, id, s);
   out.end_object();
 }
 
@@ -1011,18 +1046,14 @@ PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
   }
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
-  // 待我办理: the permits whose next step is the caller's (is_their_step), found from the caller's own
+  // 待我办理: the permits whose next step is the caller's (kTodoSteps), found from the caller's own
   // participations (indexed by user) rather than by walking the list.
   if (query_bool(q, "todo").value_or(false)) {
-    // Each role's states, as is_their_step has them, for the roles whose permission the caller holds.
     std::string steps;
-    auto step = [&](const char* role, const char* states) {
-      steps += std::string(steps.empty() ? "" : " OR ") + "(pp.role = '" + role + "' AND p.state IN (" + states + "))";
-    };
-    if (who.has("permit:apply")) step("applicant", "'draft'");
-    if (who.has("permit:approve")) step("approver", "'submitted', 'risk_confirmed'");
-    if (who.has("permit:apply")) step("job_leader", "'surveyed', 'approved', 'in_progress', 'suspended'");
-    step("fire_watch", "'approved', 'suspended', 'watching'");
+    for (const auto& t : kTodoSteps)
+      if (!*t.permission || who.has(t.permission))
+        steps += std::string(steps.empty() ? "" : " OR ") + "(pp.role = '" + t.role + "' AND p.state = '" +
+                 std::string(permit::state_key(t.state)) + "')";
     f.add("EXISTS (SELECT 1 FROM permit_participants pp WHERE pp.permit_id = p.id AND pp.user_id = ? AND (" + steps + ")) AND "
           "p.id IN (SELECT permit_id FROM permit_participants WHERE user_id = ?)",
           who.user_id, who.user_id);

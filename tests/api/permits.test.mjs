@@ -337,22 +337,31 @@ test('todo=true lists the permits whose next step is the caller\'s, on the list,
   const fw = crew.fireWatch.client;
   const { start, end } = await nowWindow(60);
   const todo = async (client) => (await listAll(client, '/api/permits?todo=true')).map((x) => x.id);
-  /** Whose to-do holds p: of the contractor (applicant and job leader), the venue manager (approver), the fire watch. */
+  /**
+   * Whose to-do holds p, with its todoStep: of the contractor (applicant and job leader), the venue manager
+   * (approver), the fire watch. The permit's own todoStep, in the plain list and the detail, says the same.
+   */
   async function holders(p) {
     const out = [];
-    for (const [who, client] of [['contractor', cast.contractor], ['vm', cast.vm], ['fw', fw]]) if ((await todo(client)).includes(p.id)) out.push(who);
+    for (const [who, client] of [['contractor', cast.contractor], ['vm', cast.vm], ['fw', fw]]) {
+      const step = (await client.getOk(`/api/permits/${p.id}`)).todoStep;
+      const row = (await client.getOk(`/api/permits?cursor=first&q=${p.number}`)).items.find((x) => x.id === p.id);
+      assert.equal(row.todoStep, step, `${who}: the list row's todoStep is the detail's`);
+      assert.equal((await todo(client)).includes(p.id), step !== null, `${who}: todo=true lists exactly the permits with a todoStep`);
+      if (step !== null) out.push(`${who}:${step}`);
+    }
     return out;
   }
   let p = await draft(crew, start, end);
-  assert.deepEqual(await holders(p), ['contractor'], 'draft: the applicant submits');
+  assert.deepEqual(await holders(p), ['contractor:待提交'], 'draft: the applicant submits');
   p = await command(cast.contractor, p, 'submit', {}, 'submitted');
-  assert.deepEqual(await holders(p), ['vm'], 'submitted: the approver surveys');
+  assert.deepEqual(await holders(p), ['vm:待现场勘察'], 'submitted: the approver surveys');
   p = await command(cast.vm, p, 'survey', {}, 'surveyed');
-  assert.deepEqual(await holders(p), ['contractor'], 'surveyed: the job leader confirms the risks');
+  assert.deepEqual(await holders(p), ['contractor:待确认风险'], 'surveyed: the job leader confirms the risks');
   p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p) }, 'risk_confirmed');
-  assert.deepEqual(await holders(p), ['vm'], 'risk confirmed: the approver approves');
+  assert.deepEqual(await holders(p), ['vm:待审批'], 'risk confirmed: the approver approves');
   p = await command(cast.vm, p, 'approve', {}, 'approved');
-  assert.deepEqual(await holders(p), ['contractor', 'fw'], 'approved: the job leader starts, the fire watch checks in');
+  assert.deepEqual(await holders(p), ['contractor:待签到开工', 'fw:待到场签到'], 'approved: the job leader starts, the fire watch checks in');
 
   // The same filter by cursor and in the count.
   const mine = await todo(cast.contractor);

@@ -131,24 +131,6 @@ export function notYetHints(buttons: readonly CommandMeta[], notYet: Record<stri
 }
 
 /**
- * What a permit of the caller's to-do (GET /api/permits?todo=true) waits for them to do, by its state; on an approved
- * permit the job leader starts it and the fire watch checks in.
- */
-export function todoStep(p: { state: string; jobLeader?: { userId?: number | null } | null }, meId: number | null | undefined): string {
-  const steps: Record<string, string> = {
-    draft: '待提交',
-    submitted: '待现场勘察',
-    surveyed: '待确认风险',
-    risk_confirmed: '待审批',
-    approved: p.jobLeader?.userId != null && p.jobLeader.userId === meId ? '待签到开工' : '待到场签到',
-    in_progress: '待结束作业',
-    suspended: '待恢复作业',
-    watching: '待监护巡查',
-  }
-  return steps[p.state] ?? ''
-}
-
-/**
  * The main next step among the buttons (drawn larger on the phone): the first that is not editing or stopping,
  * nor a check-in the caller has nobody left for (`checkedIn`: every person they may check in has).
  */

@@ -436,6 +436,8 @@ export interface PermitSummary {
   jobLeader: PermitPersonRef
   fireWatch: PermitPersonRef
   workerCount: number
+  /** What the permit waits for the caller to do (待我办理: 待审批, 待到场签到…), null when nothing. */
+  todoStep: string | null
   startedAt: string | null
   finishedAt: string | null
   closedAt: string | null

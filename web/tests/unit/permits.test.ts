@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, notYetHints, openHoursRule, todoStep, permitButtons,
+  alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, notYetHints, openHoursRule, permitButtons,
   permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
 import { checkRound, confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
@@ -65,13 +65,6 @@ describe('allowedCommands → buttons', () => {
     expect(mainButton(permitButtons(['check-in', 'start']))?.key).toBe('check-in')
     expect(mainButton(permitButtons(['check-in', 'start']), true)?.key).toBe('start')
     expect(mainButton(permitButtons(['check-in', 'suspend']), true)).toBeNull()
-  })
-  it('names what a permit of the to-do waits for, the job leader starting and the fire watch checking in', () => {
-    expect(todoStep({ state: 'submitted' }, 1)).toBe('待现场勘察')
-    expect(todoStep({ state: 'approved', jobLeader: { userId: 7 } }, 7)).toBe('待签到开工')
-    expect(todoStep({ state: 'approved', jobLeader: { userId: 7 } }, 9)).toBe('待到场签到')
-    expect(todoStep({ state: 'watching' }, 9)).toBe('待监护巡查')
-    expect(todoStep({ state: 'closed' }, 9)).toBe('')
   })
   it('says why the buttons that wait cannot run yet, in button order, and nothing for the rest', () => {
     const buttons = permitButtons(['start', 'check-in', 'cancel'])
