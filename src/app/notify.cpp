@@ -244,6 +244,8 @@ json list_notifications(store::Db& db, const access::Caller& who, const QueryMap
   Filter f;
   f.add("user_id = ?", who.user_id);
   if (query_bool(q, "unread").value_or(false)) f.sql += " AND read_at IS NULL";
+  // Older than a message already shown: pages that stay put while the unread set shrinks as messages are read.
+  if (auto before = query_int(q, "beforeId")) f.add("id < ?", *before);
   return db.read([&](store::Conn& c) {
     json out = page_of(c, "SELECT id, event, title, body, link, created_at AS \"createdAt\", read_at AS \"readAt\" FROM notifications",
                        "FROM notifications", f, "id DESC", p);

@@ -125,6 +125,19 @@ test('reading: one, all, and never somebody else\'s', async () => {
   expectError(await request('GET', '/api/notifications'), 401, 'UNAUTHENTICATED');
 });
 
+test('unread messages paged by beforeId: reading a page does not make the next skip any', async () => {
+  for (let i = 0; i < 3; i++) await assign(await reportHazard());
+  const unread = (await cast.vm.getOk('/api/notifications?unread=true&pageSize=200')).items.map((x) => x.id);
+  assert.ok(unread.length >= 3, `unread ${unread.length}`);
+  const first = await cast.vm.getOk('/api/notifications?unread=true&pageSize=2');
+  assert.deepEqual(first.items.map((x) => x.id), unread.slice(0, 2));
+  for (const n of first.items) assert.equal((await cast.vm.post(`/api/notifications/${n.id}/read`)).status, 200);
+  const next = await cast.vm.getOk(`/api/notifications?unread=true&pageSize=2&beforeId=${first.items[1].id}`);
+  assert.deepEqual(next.items.map((x) => x.id), unread.slice(2, 4));
+  assert.equal(next.total, unread.length - 2, 'total counts the older unread messages only');
+  expectError(await cast.vm.get('/api/notifications?beforeId=x'), 400, 'INVALID_VALUE', 'beforeId');
+});
+
 test('a webhook is configured with checked fields; its secret is never shown and its key is masked', async () => {
   const good = { name: `${TAG} 专班群`, url: `${receiverUrl}/ok?key=0123456789abcdef`, format: 'wecom', events: ['hazard.assigned'] };
   expectError(await cast.admin.post('/api/webhooks', { ...good, name: '' }), 400, 'REQUIRED', 'name');

@@ -1,0 +1,64 @@
+import { ref, type Ref } from 'vue'
+import { showFailToast } from 'vant'
+
+/** One page of an infinite list: its rows and the key of the next page (null: there is no more). */
+export interface ListPage<T, K> {
+  items: T[]
+  next: K | null
+}
+
+/**
+ * The state of a phone list that loads page after page as it scrolls (van-list with van-pull-refresh):
+ * bind `loading`, `failed`, `finished`, `refreshing` and call `loadMore` on @load, `onRefresh` on @refresh,
+ * `restart` when a filter changes. `fetchPage(key, loaded)` asks for the page `key` (`first`, then each answer's
+ * `next`) with `loaded` rows already shown. An answer that comes back after a restart is dropped.
+ */
+export function useInfiniteList<T, K>(first: K, fetchPage: (key: K, loaded: number) => Promise<ListPage<T, K>>) {
+  const items = ref([]) as Ref<T[]>
+  const loading = ref(false)
+  const finished = ref(false)
+  const refreshing = ref(false)
+  const failed = ref(false)
+  let key = first
+  let seq = 0
+
+  async function loadMore() {
+    const mine = seq
+    loading.value = true
+    failed.value = false
+    try {
+      const page = await fetchPage(key, items.value.length)
+      if (mine !== seq) return
+      items.value = [...items.value, ...page.items]
+      if (page.next !== null) key = page.next
+      finished.value = page.next === null
+    } catch (e) {
+      if (mine !== seq) return
+      failed.value = true
+      showFailToast(e instanceof Error ? e.message : '加载失败')
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  function restart() {
+    seq++
+    items.value = []
+    key = first
+    finished.value = false
+    loading.value = false
+    return loadMore()
+  }
+
+  async function onRefresh() {
+    await restart()
+    refreshing.value = false
+  }
+
+  return { items, loading, finished, refreshing, failed, loadMore, restart, onRefresh }
+}
+
+/** The next page number of an offset-paged answer, or null when `loaded` rows and this page's are all of `total`. */
+export function nextPage(page: number, loaded: number, answer: { items: unknown[]; total: number }): number | null {
+  return answer.items.length && loaded + answer.items.length < answer.total ? page + 1 : null
+}
