@@ -62,6 +62,11 @@ async function draft(crew, start, end, over = {}, { venue = openVenue, client = 
   return p;
 }
 
+/** A draft of `crew` taken by its usual cast (whoFor) to `state`. */
+async function permitIn(crew, state, start, end, over = {}) {
+  return advancePermit(await draft(crew, start, end, over), state, whoFor(crew));
+}
+
 /** A window of `minutes` starting two minutes from the server's now (the clock reset to real time). */
 async function nowWindow(minutes = 60) {
   const now = await resetServerClock();
@@ -1020,10 +1025,10 @@ test('notYet: the commands of the caller that must wait, with why (check-in wind
   const { start, end } = await nowWindow(60);
   const later = start + 90 * MINUTE; // planned 90 minutes from now: check-in opens in 30
   try {
-    let p = await advancePermit(await draft(crew, later, end + 90 * MINUTE), 'approved', whoFor(crew));
+    let p = await permitIn(crew, 'approved', later, end + 90 * MINUTE);
     const crew2 = await createCrew(admin, world);
     run.adopt('fw2', crew2.fireWatch.client);
-    let g = await advancePermit(await draft(crew2, later, end + 90 * MINUTE, { gasRequired: true }), 'approved', whoFor(crew2));
+    let g = await permitIn(crew2, 'approved', later, end + 90 * MINUTE, { gasRequired: true });
     let mine = await get(cast.contractor, p);
     assert.ok(mine.allowedCommands.includes('check-in') && mine.allowedCommands.includes('start'), `${mine.allowedCommands}`);
     assert.match(mine.notYet['check-in'], /起可签到（计划开始前 60 分钟）/);
@@ -1114,7 +1119,7 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
   // the fire watch has not checked in
   let crew = await createCrew(admin, world);
   let w = await nowWindow(60);
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'approved', whoFor(crew));
+  let p = await permitIn(crew, 'approved', w.start, w.end);
   expectRefused(await post(cast.contractor, p, 'check-in', { personId: MISSING_ID }), 400, 'personId');
   expectRefused(await post(cast.contractor, p, 'check-in', { personId: world.people.get('唐国庆').id }), 400, 'personId');
   p = await command(cast.contractor, p, 'check-in', { personId: crew.worker.person.id });
@@ -1141,7 +1146,7 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
   // checking in more than an hour early
   crew = await createCrew(admin, world);
   w = await nowWindow(60);
-  p = await advancePermit(await draft(crew, w.start + 62 * MINUTE, w.end + 62 * MINUTE), 'approved', whoFor(crew));
+  p = await permitIn(crew, 'approved', w.start + 62 * MINUTE, w.end + 62 * MINUTE);
   const early = await post(crew.fireWatch.client, p, 'check-in', { personId: crew.fireWatch.person.id });
   expectError(early, 400, 'CHECK_IN_NOT_YET');
   assert.match(early.json.message, /开始前 60 分钟内/);
@@ -1151,7 +1156,7 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
   // more than 15 minutes early
   crew = await createCrew(admin, world);
   w = await nowWindow(60);
-  p = await advancePermit(await draft(crew, w.start + 30 * MINUTE, w.end + 30 * MINUTE), 'approved', whoFor(crew));
+  p = await permitIn(crew, 'approved', w.start + 30 * MINUTE, w.end + 30 * MINUTE);
   p = await command(crew.fireWatch.client, p, 'check-in', { personId: crew.fireWatch.person.id });
   p = await command(cast.contractor, p, 'check-in', { personId: crew.worker.person.id });
   expectError(await post(cast.contractor, p, 'start'), 400, 'PERMIT_NOT_YET', 'plannedStart');
@@ -1160,7 +1165,7 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
   // gas analysis: missing, stale, failed, then passed
   crew = await createCrew(admin, world);
   w = await nowWindow(60);
-  p = await advancePermit(await draft(crew, w.start, w.end, { gasRequired: true }), 'approved', whoFor(crew));
+  p = await permitIn(crew, 'approved', w.start, w.end, { gasRequired: true });
   p = await command(crew.fireWatch.client, p, 'check-in', { personId: crew.fireWatch.person.id });
   p = await command(cast.contractor, p, 'check-in', { personId: crew.worker.person.id });
   expectError(await post(cast.contractor, p, 'start'), 400, 'GAS_ANALYSIS_MISSING', 'gasAnalyses');
@@ -1203,7 +1208,7 @@ test('timer: an approved permit not started by its planned end expires, with ale
   const run = new Cast();
   run.adopt('fw', crew.fireWatch.client);
   await run.add('contractor', 'contractor');
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'approved', whoFor(crew));
+  let p = await permitIn(crew, 'approved', w.start, w.end);
   // everyone on site, only the start is missing
   p = await command(crew.fireWatch.client, p, 'check-in', { personId: crew.fireWatch.person.id });
   p = await command(cast.contractor, p, 'check-in', { personId: crew.worker.person.id });
@@ -1234,7 +1239,7 @@ test('timer: an approved permit not started by its planned end expires, with ale
 test('an abnormal round needs what was found: refused without a note, then recorded with a critical alert that carries it', async () => {
   const crew = await createCrew(admin, world);
   const w = await nowWindow(30);
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'watching', whoFor(crew));
+  let p = await permitIn(crew, 'watching', w.start, w.end);
   try {
     await serverClockTo(Date.parse(p.rounds[0].dueAt));
     const fw = await login(crew.fireWatch.user.username, crew.fireWatch.password);
@@ -1255,7 +1260,7 @@ test('an abnormal round needs what was found: refused without a note, then recor
 test('timer: a running permit past its planned end raises permit_overrun once and expires 30 minutes after the end', async () => {
   const crew = await createCrew(admin, world);
   const w = await nowWindow(60);
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'in_progress', whoFor(crew));
+  let p = await permitIn(crew, 'in_progress', w.start, w.end);
   try {
     await serverClockTo(w.end - MINUTE);
     const a = await login('admin');
@@ -1285,7 +1290,7 @@ test('timer: a running permit past its planned end raises permit_overrun once an
 test('timer: the fire watch is told once when each round opens (5 minutes before it is due), not for a round missed past its grace', async () => {
   const crew = await createCrew(admin, world);
   const w = await nowWindow(60);
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'watching', whoFor(crew));
+  let p = await permitIn(crew, 'watching', w.start, w.end);
   const fin = Date.parse(p.finishedAt);
   const [o1, o2, o3] = settings.roundOffsets;
   const grace = settings.roundGraceMinutes;
@@ -1315,7 +1320,7 @@ test('timer: the fire watch is told once when each round opens (5 minutes before
 test('timer: a late round raises round_late (one open alert); close is refused while rounds are missing, before the watch time and without siteClear', async () => {
   const crew = await createCrew(admin, world);
   const w = await nowWindow(60);
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'watching', whoFor(crew));
+  let p = await permitIn(crew, 'watching', w.start, w.end);
   const fin = Date.parse(p.finishedAt);
   const [o1, o2, o3] = settings.roundOffsets;
   const grace = settings.roundGraceMinutes;
@@ -1368,7 +1373,7 @@ test('alerts: list and filter, acknowledge, handle (also as false alarm), each w
   const crewA = await createCrew(admin, world);
   const crewB = await createCrew(admin, world);
   const w = await nowWindow(30);
-  const pA = await advancePermit(await draft(crewA, w.start, w.end), 'approved', whoFor(crewA));
+  const pA = await permitIn(crewA, 'approved', w.start, w.end);
   const pB = await advancePermit(await draft(crewB, w.start, w.end, {}, { venue: otherVenue, approverUserId: admin.user.id }), 'approved', whoFor(crewB, { approver: cast.admin }));
   try {
     await serverClockTo(w.end + MINUTE);
@@ -1459,7 +1464,7 @@ test('two approvals of one permit at the same moment: exactly one 200, the other
 test('two finishes of one permit at the same moment: exactly one 200 and one set of rounds, the other 409', async () => {
   const crew = await createCrew(admin, world);
   const { start, end } = await nowWindow(60);
-  const p = await advancePermit(await draft(crew, start, end), 'in_progress', whoFor(crew));
+  const p = await permitIn(crew, 'in_progress', start, end);
   const leader2 = await login('contractor');
   const results = await Promise.all([post(cast.contractor, p, 'finish'), post(leader2, p, 'finish')]);
   assert.deepEqual(results.map((r) => r.status).sort(), [200, 409], `concurrent finishes: ${results.map(describe).join(' | ')}`);
@@ -1552,7 +1557,7 @@ test('data scope: sw_officer sees the permits of venues 商贸发展岗 supervis
   // an officer revokes a running permit in its scope
   const crew = await createCrew(admin, world);
   const w = await nowWindow(60);
-  let p = await advancePermit(await draft(crew, w.start, w.end), 'in_progress', whoFor(crew));
+  let p = await permitIn(crew, 'in_progress', w.start, w.end);
   p = await command(cast.sw, p, 'revoke', { reason: '检查发现未落实防火分隔' }, 'revoked');
   assert.equal(p.stateReason, '检查发现未落实防火分隔');
   assert.equal(expectStatus(await request('GET', `/api/public/permits/${p.publicToken}`), 200).valid, false);
