@@ -319,6 +319,26 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('an officer\'s home counts today\'s hot work, open alerts and hazards of their scope, each opening its list', async () => {
+    const officer = await apiLogin('sw_officer')
+    const board = await officer.get('/api/permits/board')
+    const count = (states) => board.columns.filter((c) => !states || states.includes(c.state)).reduce((n, c) => n + c.items.length, 0)
+    const alerts = await officer.get('/api/alerts?state=open&page=1&pageSize=1')
+    const hazards = await officer.get('/api/hazards/summary')
+    assert.ok(count() >= 1 && alerts.total >= 1, 'the demo gives the officer work today and an open alert')
+    const page = await newPage()
+    await consoleLogin(page, 'sw_officer')
+    const figure = (key) => page.locator(`[data-test="${key}"] b`)
+    await figure('home-today-all').filter({ hasText: new RegExp(`^${count()}$`) }).waitFor()
+    assert.equal(await figure('home-today-on-site').innerText(), String(count(['in_progress', 'suspended', 'watching'])))
+    assert.equal(await figure('home-today-alerts').innerText(), String(alerts.total))
+    assert.equal(await figure('home-hazards-overdue').innerText(), String(hazards.overdue))
+    await page.locator('[data-test="home-today-alerts"]').click()
+    await page.waitForURL(/\/alerts\?state=open$/)
+    await page.locator('.el-pagination__total').filter({ hasText: `共 ${alerts.total} 条` }).waitFor()
+    await page.context().close()
+  })
+
   it('a field role (welder) gets the page pointing to the mobile entry', async () => {
     const page = await newPage()
     await consoleLogin(page, 'welder')
