@@ -1,77 +1,127 @@
-// Load of "create + submit a permit" (row 6 of bench/REPORT.md): CONNECTIONS workers, each in a loop creating a
-// permit and submitting it, for SECONDS. Each worker has its own fresh crew (welder, fire watch, machine), as
-// contractors' crews do, and gives each permit its own hour (61 minutes apart), so the one-job rule never refuses
-// them while still checking every crew member's and machine's other permits. Prints one JSON line: {pairs, rps, p50, p99 (ms per create + submit),
-// errors, duplicates (permit numbers given twice)}.
-//   HUOYAN_URL=http://127.0.0.1:8080 node scripts/bench-writes.mjs SECONDS CONNECTIONS
-// The "create alone" row (as the open peer's creation was measured, with wrk): instead writes a wrk script that
-// POSTs one valid draft permit as the demo contractor (its session and CSRF token; drafts are not checked
-// against each other, so the same body can be created again and again).
+// Writes wrk scripts for the write rows of bench/REPORT.md, after setting their data up through the API.
+//
+// Row 6, "create + submit" (the concurrent-writes load): each permit is created and then submitted, by the demo
+// contractor, over all of wrk's connections. Each of CREWS crews (welder, fire watch, machine, all fresh, as
+// contractors' crews are) takes its permits one hour apart (61 minutes), so the one-job rule never refuses them
+// while still checking every crew member's and machine's other permits. A connection sends the submit of a permit
+// its wrk thread has created, or else creates the next. At the end the script prints one JSON line:
+// {pairs (permits submitted), pairsPerSecond, errors (answers other than 201 / 200), duplicates (a permit number
+// answered twice), firstError}; wrk's own latency lines are per request (a create or a submit).
+//   HUOYAN_URL=http://127.0.0.1:8080 node scripts/bench-writes.mjs --wrk-pairs FILE [CREWS]
+//   wrk -t2 -c64 -d10s --latency -s FILE http://127.0.0.1:8080/api/permits -- 2   (the last: wrk's threads, as -t)
+// (wrk rather than a Node client: one Node process driving 64 connections used a whole core, more than the
+// server did, and the row measured the client.)
+//
+// The "create alone" row (as the open peer's creation was measured): a wrk script that POSTs one valid draft
+// permit as the demo contractor (drafts are not checked against each other, so the same body is created again
+// and again).
 //   HUOYAN_URL=... node scripts/bench-writes.mjs --wrk-create FILE
 import { writeFileSync } from 'node:fs';
 import {
-  permitBasics, createCrew, createOpenVenue, permitBody, HOUR, DAY, MINUTE,
+  permitBasics, createCrew, createOpenVenue, permitBody, HOUR, DAY,
 } from '../tests/api/lib.mjs';
 
+const [mode, file, crewCount = '64'] = process.argv.slice(2);
+if (!['--wrk-create', '--wrk-pairs'].includes(mode) || !file) {
+  console.error('usage: bench-writes.mjs --wrk-create FILE | --wrk-pairs FILE [CREWS]');
+  process.exit(2);
+}
 const { admin, contractor, world, approverUserId, deng } = await permitBasics();
 const venue = await createOpenVenue(admin, world, approverUserId);
 const base = Math.ceil(Date.now() / HOUR) * HOUR + 5 * DAY;
 // Each crew's fire watch has an account, not logged in: one argon2id hash, the setup's main cost.
 const newCrew = () => createCrew(admin, world, { fireWatchLoggedIn: false });
-if (process.argv[2] === '--wrk-create') {
-  const body = JSON.stringify(permitBody({
-    venueId: venue.id, start: base, end: base + HOUR, jobLeaderId: deng.id, approverUserId, crew: await newCrew(),
-  }));
-  if (body.includes(']==]')) throw new Error('the permit body cannot be written as a Lua long string');
-  writeFileSync(process.argv[3], [
-    'wrk.method = "POST"',
-    'wrk.headers["Content-Type"] = "application/json"',
-    `wrk.headers["Cookie"] = "${contractor.cookie}"`,
-    `wrk.headers["X-CSRF-Token"] = "${contractor.csrf}"`,
-    `wrk.body = [==[${body}]==]`,
-    '',
-  ].join('\n'));
+const body = (crew, start) => JSON.stringify(permitBody({ venueId: venue.id, start, end: start + HOUR, jobLeaderId: deng.id, approverUserId, crew }));
+/** A Lua long string; no JSON body here contains its closing bracket. */
+const luaString = (s) => {
+  if (s.includes(']==]')) throw new Error('the text cannot be written as a Lua long string');
+  return `[==[${s}]==]`;
+};
+const headers = [
+  'wrk.method = "POST"',
+  'wrk.headers["Content-Type"] = "application/json"',
+  `wrk.headers["Cookie"] = "${contractor.cookie}"`,
+  `wrk.headers["X-CSRF-Token"] = "${contractor.csrf}"`,
+];
+
+if (mode === '--wrk-create') {
+  writeFileSync(file, [...headers, `wrk.body = ${luaString(body(await newCrew(), base))}`, ''].join('\n'));
   process.exit(0);
 }
 
-const seconds = Number(process.argv[2] ?? 10);
-const connections = Number(process.argv[3] ?? 64);
 // Crews four at a time.
 const crews = [];
-while (crews.length < connections) {
-  const batch = Math.min(4, connections - crews.length);
+while (crews.length < Number(crewCount)) {
+  const batch = Math.min(4, Number(crewCount) - crews.length);
   crews.push(...await Promise.all(Array.from({ length: batch }, newCrew)));
 }
-const latencies = [];
-const numbers = new Set();
-let errors = 0;
-let duplicates = 0;
-let firstError = '';
+// Each crew's body with its window as placeholders, filled in per permit by the script.
+const START = '__START__';
+const END = '__END__';
+const templates = crews.map((crew) => {
+  const b = body(crew, 0).replace(/"plannedStart":"[^"]*"/, `"plannedStart":"${START}"`).replace(/"plannedEnd":"[^"]*"/, `"plannedEnd":"${END}"`);
+  if (!b.includes(START) || !b.includes(END)) throw new Error('the permit body has no planned window to fill in');
+  return b;
+});
+writeFileSync(file, `${headers.join('\n')}
+local bodies = { ${templates.map(luaString).join(',\n  ')} }
+local base = ${base / 1000}  -- the first permit's planned start, epoch seconds
 
-async function worker(crew) {
-  for (let k = 0; Date.now() < until; k++) {
-    const start = base + k * 61 * MINUTE;
-    const body = permitBody({ venueId: venue.id, start, end: start + HOUR, jobLeaderId: deng.id, approverUserId, crew });
-    const t = performance.now();
-    const created = await contractor.post('/api/permits', body);
-    const submitted = created.status === 201 ? await contractor.post(`/api/permits/${created.json.id}/submit`, {}) : created;
-    if (submitted.status !== 200) {
-      errors += 1;
-      firstError ||= `${submitted.status} ${submitted.text.slice(0, 200)}`;
-      continue;
-    }
-    latencies.push(performance.now() - t);
-    if (numbers.has(submitted.json.number)) duplicates += 1;
-    numbers.add(submitted.json.number);
-  }
-}
-const until = Date.now() + seconds * 1000;
-const t0 = performance.now();
-await Promise.all(crews.map(worker));
-const elapsed = (performance.now() - t0) / 1000;
-latencies.sort((a, b) => a - b);
-const at = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
-console.log(JSON.stringify({
-  pairs: latencies.length, rps: +(latencies.length / elapsed).toFixed(1), p50: +at(0.5).toFixed(1), p99: +at(0.99).toFixed(1),
-  errors, duplicates, firstError,
-}));
+local threads = {}
+function setup(thread)
+  thread:set("index", #threads)
+  table.insert(threads, thread)
+end
+
+-- Runs in each wrk thread: its share of the crews (args[1]: how many threads wrk runs, as -t), and what it has seen.
+function init(args)
+  local thread_count = tonumber(args[1]) or 2
+  mine, uses, turn = {}, {}, 0
+  for c = 1, #bodies do
+    if (c - 1) % thread_count == index then mine[#mine + 1] = c; uses[c] = 0 end
+  end
+  if #mine == 0 then error("wrk thread " .. index .. " has no crew: give the number of threads after --, at most the crews") end
+  to_submit, numbers, errors, first_error = {}, {}, 0, ""
+end
+
+local function iso(t) return os.date("!%Y-%m-%dT%H:%M:%S", t + 8 * 3600) .. "+08:00" end
+
+function request()
+  local id = table.remove(to_submit, 1)
+  if id then return wrk.format("POST", "/api/permits/" .. id .. "/submit", nil, "{}") end
+  turn = turn % #mine + 1
+  local c = mine[turn]
+  local start = base + uses[c] * 61 * 60
+  uses[c] = uses[c] + 1
+  local b = bodies[c]:gsub("${START}", iso(start), 1):gsub("${END}", iso(start + 3600), 1)
+  return wrk.format("POST", "/api/permits", nil, b)
+end
+
+function response(status, headers, body)
+  if status == 201 then
+    to_submit[#to_submit + 1] = body:match('^{"id":(%d+)')
+  elseif status == 200 then
+    numbers[#numbers + 1] = body:match('"number":"([^"]+)"')
+  else
+    errors = errors + 1
+    if first_error == "" then first_error = status .. " " .. body:sub(1, 200) end
+  end
+end
+
+function done(summary, latency, requests)
+  local seen, pairs_, duplicates, errs, first = {}, 0, 0, 0, ""
+  for _, t in ipairs(threads) do
+    for _, n in ipairs(t:get("numbers")) do
+      pairs_ = pairs_ + 1
+      if seen[n] then duplicates = duplicates + 1 end
+      seen[n] = true
+    end
+    errs = errs + t:get("errors")
+    if first == "" then first = t:get("first_error") end
+  end
+  io.write(string.format('{"pairs":%d,"pairsPerSecond":%.1f,"errors":%d,"duplicates":%d,"firstError":%q}\\n',
+    pairs_, pairs_ / (summary.duration / 1e6),
+    errs + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, duplicates,
+    first:gsub("[\\r\\n]", " ")))
+end
+`);
