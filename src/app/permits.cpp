@@ -33,8 +33,6 @@ using namespace std::chrono;
 namespace {
 
 using clock::now_iso;
-constexpr int kCheckInBeforeMinutes = 60;  // how long before the planned start people may check in on site
-constexpr int kStartBeforeMinutes = 15;    // how early the job may start
 constexpr int kRoundBeforeMinutes = 5;     // how early a fire-watch round may be recorded
 clock::TimePoint at(const json& iso) { return *clock::parse_iso(iso.get<std::string>()); }
 long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
@@ -552,8 +550,9 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
     if (open > 0) throw bad_request("MEASURES_UNCONFIRMED", "还有 " + std::to_string(open) + " 项安全措施未确认", "measures");
   }
   if (stage == Stage::Start) {
-    if (now < at(raw["planned_start"]) - minutes(kStartBeforeMinutes))
-      throw bad_request("PERMIT_NOT_YET", "未到计划开始时间（最多可提前 " + std::to_string(kStartBeforeMinutes) + " 分钟开工）", "plannedStart");
+    int lead = load_settings(c).start_before_minutes;
+    if (now < at(raw["planned_start"]) - minutes(lead))
+      throw bad_request("PERMIT_NOT_YET", "未到计划开始时间（最多可提前 " + std::to_string(lead) + " 分钟开工）", "plannedStart");
     if (raw["fire_watch_checked_in_at"].is_null())
       throw bad_request("FIRE_WATCH_NOT_CHECKED_IN", "监护人尚未到岗签到", "fireWatchId");
     for (const auto& pw : c.rows("SELECT pe.name FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
@@ -623,7 +622,7 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
       break;
     case State::Approved:
       n.users = {applicant, leader, watch}, workers = true, what = "已批准";
-      body = "开始前 " + std::to_string(kCheckInBeforeMinutes) +
+      body = "开始前 " + std::to_string(load_settings(c).check_in_before_minutes) +
              " 分钟内可到场签到；监护人和作业人员全部签到、需要时气体分析合格后，由作业负责人开工。";
       break;
     case State::Draft:
@@ -894,14 +893,13 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   auto now = clock::now();
   auto start = *clock::parse_iso(raw.text("planned_start"));
   auto offered = [&](std::string_view k) { return std::find(allowed.begin(), allowed.end(), k) != allowed.end(); };
+  const int check_in_lead = settings.check_in_before_minutes, start_lead = settings.start_before_minutes;
   out.key("notYet").begin_object();
-  if (offered("check-in") && s == State::Approved && now < start - minutes(kCheckInBeforeMinutes))
-    out.key("check-in").text(opens_at(start - minutes(kCheckInBeforeMinutes)) + " 起可签到（计划开始前 " +
-                             std::to_string(kCheckInBeforeMinutes) + " 分钟）");
+  if (offered("check-in") && s == State::Approved && now < start - minutes(check_in_lead))
+    out.key("check-in").text(opens_at(start - minutes(check_in_lead)) + " 起可签到（计划开始前 " + std::to_string(check_in_lead) + " 分钟）");
   if (offered("start")) {
-    if (now < start - minutes(kStartBeforeMinutes))
-      out.key("start").text(opens_at(start - minutes(kStartBeforeMinutes)) + " 起可开工（计划开始前 " +
-                            std::to_string(kStartBeforeMinutes) + " 分钟）");
+    if (now < start - minutes(start_lead))
+      out.key("start").text(opens_at(start - minutes(start_lead)) + " 起可开工（计划开始前 " + std::to_string(start_lead) + " 分钟）");
     else if (raw.null("fire_watch_checked_in_at"))
       out.key("start").text("监护人尚未到岗签到");
     else if (workers_away)
@@ -1290,11 +1288,11 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       if (s != State::Approved && s != State::InProgress && s != State::Suspended)
         throw conflict("PERMIT_STATE_INVALID", "只有已批准或作业中的动火作业证可以签到");
       // Checking in says "on site now": not the day before.
-      auto opens = at(raw["planned_start"]) - minutes(kCheckInBeforeMinutes);
-      if (clock::now() < opens)
+      int lead = load_settings(c).check_in_before_minutes;
+      if (clock::now() < at(raw["planned_start"]) - minutes(lead))
         throw bad_request("CHECK_IN_NOT_YET", "还未到签到时间：计划 " + clock::local_date(at(raw["planned_start"])) + " " +
                                                   clock::local_hhmm(at(raw["planned_start"])) + " 开始作业，可在开始前 " +
-                                                  std::to_string(kCheckInBeforeMinutes) + " 分钟内到场签到", "");
+                                                  std::to_string(lead) + " 分钟内到场签到", "");
       if (is_fire_watch)
         c.exec("UPDATE permits SET fire_watch_checked_in_at = ?, updated_at = ? WHERE id = ?", {now_iso(), now_iso(), id});
       else

@@ -25,7 +25,8 @@ json settings_json(const permit::Settings& s) {
           {"raiseAtNight", s.raise_at_night},       {"raiseInKeyPeriods", s.raise_in_key_periods},
           {"raiseInHighWind", s.raise_in_high_wind}, {"gasMaxAgeMinutes", s.gas_max_age_minutes},
           {"watchMinutes", s.watch_minutes},        {"roundOffsets", s.round_offsets},
-          {"roundGraceMinutes", s.round_grace_minutes}, {"geofenceRadius", s.geofence_radius}};
+          {"roundGraceMinutes", s.round_grace_minutes}, {"geofenceRadius", s.geofence_radius},
+          {"checkInBeforeMinutes", s.check_in_before_minutes}, {"startBeforeMinutes", s.start_before_minutes}};
 }
 
 int read_hhmm(Input& in, const char* field, const char* label) {
@@ -66,6 +67,10 @@ permit::Settings settings_from(const json& body) {
   }
   s.round_grace_minutes = static_cast<int>(in.integer("roundGraceMinutes", "巡查宽限", 0, 120));
   s.geofence_radius = static_cast<int>(in.integer("geofenceRadius", "默认地理围栏半径", 20, 5000));
+  s.check_in_before_minutes = static_cast<int>(in.integer("checkInBeforeMinutes", "提前签到时限", 0, 240));
+  s.start_before_minutes = static_cast<int>(in.integer("startBeforeMinutes", "提前开工时限", 0, 120));
+  if (s.start_before_minutes > s.check_in_before_minutes)
+    throw bad_request("INVALID_VALUE", "提前开工时限不能长于提前签到时限（须先签到后开工）", "startBeforeMinutes");
   return s;
 }
 
@@ -74,7 +79,11 @@ permit::Settings settings_from(const json& body) {
 permit::Settings load_settings(store::Conn& c) {
   return *c.db().cached<permit::Settings>(store::Topic::Rules, "settings", [&] {
     auto raw = c.text("SELECT value FROM settings WHERE key = 'permit_rules'");
-    return raw ? settings_from(json::parse(*raw)) : permit::Settings{};
+    if (!raw) return permit::Settings{};
+    // Saved before a setting existed: that setting at its default.
+    json saved = settings_json(permit::Settings{});
+    saved.update(json::parse(*raw));
+    return settings_from(saved);
   });
 }
 

@@ -60,6 +60,8 @@ struct Settings {
   std::vector<int> round_offsets = {15, 30, 60};  // minutes after finish a round is due
   int round_grace_minutes = 10;      // a round later than offset + grace is late
   int geofence_radius = 200;         // metres, default for venues and scans
+  int check_in_before_minutes = 60;  // people may check in on site this long before the planned start
+  int start_before_minutes = 15;     // the job may start this long before the planned start
 };
 
 struct LevelDecision {

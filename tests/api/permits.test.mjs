@@ -1016,6 +1016,32 @@ test('confirm-risk: a measure the permit settles cannot be 不涉及 (extinguish
   assert.equal(p.measures.find((m) => m.code === 'gas_tested').applies, true);
 });
 
+test('the check-in window and the start lead are rule settings', async () => {
+  const crew = await createCrew(admin, world);
+  const { start, end } = await nowWindow(60);
+  const later = start + 38 * MINUTE; // about 40 minutes from now
+  let p = await permitIn(crew, 'approved', later, end + 38 * MINUTE);
+  const checkIn = (client, person) => post(client, p, 'check-in', { personId: person.id });
+  try {
+    expectStatus(await admin.put('/api/rule-settings', { ...settings, checkInBeforeMinutes: 30 }), 200);
+    assert.match((await get(cast.contractor, p)).notYet['check-in'], /起可签到（计划开始前 30 分钟）/);
+    const refused = await checkIn(crew.fireWatch.client, crew.fireWatch.person);
+    expectError(refused, 400, 'CHECK_IN_NOT_YET');
+    assert.match(refused.json.message, /可在开始前 30 分钟内到场签到/);
+    expectStatus(await admin.put('/api/rule-settings', settings), 200); // 60 minutes again: open now
+    expectStatus(await checkIn(crew.fireWatch.client, crew.fireWatch.person), 200);
+    expectStatus(await checkIn(cast.contractor, crew.worker.person), 200);
+    assert.match((await get(cast.contractor, p)).notYet.start, /起可开工（计划开始前 15 分钟）/);
+    expectError(await post(cast.contractor, p, 'start'), 400, 'PERMIT_NOT_YET', 'plannedStart');
+    expectStatus(await admin.put('/api/rule-settings', { ...settings, startBeforeMinutes: 45 }), 200);
+    assert.deepEqual((await get(cast.contractor, p)).notYet, {});
+    p = await command(cast.contractor, p, 'start', {}, 'in_progress');
+  } finally {
+    expectStatus(await admin.put('/api/rule-settings', settings), 200);
+  }
+  await command(admin, p, 'revoke', { reason: '测试撤销' }, 'revoked');
+});
+
 test('notYet: the commands of the caller that must wait, with why (check-in window, start time and people, the next round, close)', async () => {
   const crew = await createCrew(admin, world);
   const run = new Cast(); // the clock jumps: these two are logged in again

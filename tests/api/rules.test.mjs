@@ -9,7 +9,8 @@ let admin, original;
 const DEFAULTS = {
   maxHoursHigh: 8, maxHoursLevel2: 72, nightStart: '22:00', nightEnd: '06:00', windForceLimit: 5,
   raiseOnRestDays: true, raiseAtNight: true, raiseInKeyPeriods: true, raiseInHighWind: true, gasMaxAgeMinutes: 30,
-  watchMinutes: 60, roundOffsets: [15, 30, 60], roundGraceMinutes: 10, geofenceRadius: 200,
+  watchMinutes: 60, roundOffsets: [15, 30, 60], roundGraceMinutes: 10, geofenceRadius: 200, checkInBeforeMinutes: 60,
+  startBeforeMinutes: 15,
 };
 
 before(async () => {
@@ -171,7 +172,8 @@ test('rule settings: PUT replaces all fields and answers the new settings', asyn
   const changed = {
     maxHoursHigh: 6, maxHoursLevel2: 48, nightStart: '21:30', nightEnd: '06:30', windForceLimit: 6,
     raiseOnRestDays: false, raiseAtNight: true, raiseInKeyPeriods: false, raiseInHighWind: true, gasMaxAgeMinutes: 20,
-    watchMinutes: 90, roundOffsets: [10, 30, 120, 240], roundGraceMinutes: 5, geofenceRadius: 300,
+    watchMinutes: 90, roundOffsets: [10, 30, 120, 240], roundGraceMinutes: 5, geofenceRadius: 300, checkInBeforeMinutes: 30,
+    startBeforeMinutes: 0,
   };
   assert.deepEqual(expectStatus(await admin.put('/api/rule-settings', changed), 200), changed);
   assert.deepEqual(await admin.getOk('/api/rule-settings'), changed);
@@ -198,6 +200,11 @@ test('rule settings: negative, zero and huge values; bad times; roundOffsets asc
     for (const v of [-1, 0, 1000000, 2147483647]) await probe(f, v);
   }
   for (const v of [-1, 1000000]) await probe('roundGraceMinutes', v);
+  for (const v of [-1, 241, 2147483647]) await probe('checkInBeforeMinutes', v);
+  for (const v of [-1, 121]) await probe('startBeforeMinutes', v);
+  // one cannot start before one may check in
+  const res = await admin.put('/api/rule-settings', { ...original, checkInBeforeMinutes: 20, startBeforeMinutes: 30 });
+  expectError(res, 400, 'INVALID_VALUE', 'startBeforeMinutes');
   for (const v of ['25:00', '9:00', '22:60', '2200']) {
     await probe('nightStart', v);
   }

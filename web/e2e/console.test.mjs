@@ -339,6 +339,34 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('admin sets how early people may check in on the rules page; the start lead cannot go past it', async () => {
+    const admin = await apiLogin('admin')
+    const before = await admin.get('/api/rule-settings')
+    const page = await newPage()
+    try {
+      await consoleLogin(page, 'admin')
+      await page.goto(`${BASE}/rules?tab=settings`)
+      const form = page.locator('[data-test="rule-form"]')
+      const checkIn = form.locator('[data-test="checkInBeforeMinutes"] input')
+      await checkIn.waitFor()
+      assert.equal(await checkIn.inputValue(), String(before.checkInBeforeMinutes))
+      await checkIn.fill('30')
+      await checkIn.blur()
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/rule-settings') && r.request().method() === 'PUT')
+      await form.locator('[data-test="rule-save"]').click()
+      assert.equal((await saved).status(), 200)
+      assert.equal((await admin.get('/api/rule-settings')).checkInBeforeMinutes, 30)
+      // The start lead is capped by the check-in window in the form (30 here), the server refusing the rest.
+      const lead = form.locator('[data-test="startBeforeMinutes"] input')
+      await lead.fill('45')
+      await lead.blur()
+      assert.equal(await lead.inputValue(), '30')
+    } finally {
+      await admin.put('/api/rule-settings', before)
+      await page.context().close()
+    }
+  })
+
   it('a field role (welder) gets the page pointing to the mobile entry', async () => {
     const page = await newPage()
     await consoleLogin(page, 'welder')

@@ -183,7 +183,8 @@ void add_registry_routes(std::vector<Route>& out) {
                   {"nightEnd", F::String}, {"windForceLimit", F::Integer}, {"raiseOnRestDays", F::Boolean},
                   {"raiseAtNight", F::Boolean}, {"raiseInKeyPeriods", F::Boolean}, {"raiseInHighWind", F::Boolean},
                   {"gasMaxAgeMinutes", F::Integer}, {"watchMinutes", F::Integer}, {"roundOffsets", F::IntList},
-                  {"roundGraceMinutes", F::Integer}, {"geofenceRadius", F::Integer}},
+                  {"roundGraceMinutes", F::Integer}, {"geofenceRadius", F::Integer}, {"checkInBeforeMinutes", F::Integer},
+                  {"startBeforeMinutes", F::Integer}},
                  [](Context& c) { return ok(app::put_rule_settings(c.db, c.caller(), c.body)); }, false, "修改动火规则参数"});
 }
 

@@ -343,6 +343,8 @@ export interface RuleSettings {
   roundOffsets: number[]
   roundGraceMinutes: number
   geofenceRadius: number
+  checkInBeforeMinutes: number
+  startBeforeMinutes: number
 }
 
 // --- Hot-work permits (docs/api-permits.md)
