@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0; [ "${1:-}" = --smoke ] && smoke=1
-scale=${BENCH_SCALE:-city}; duration=${BENCH_SECONDS:-10}
+scale=${BENCH_SCALE:-city}; duration=${BENCH_SECONDS:-8}
 [ $smoke = 1 ] && { scale=0.001; duration=2; }
 work=$(mktemp -d /tmp/huoyan-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

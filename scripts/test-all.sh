@@ -77,11 +77,12 @@ sql() {
 }
 
 # city_generator NAME DB_URL FRESH_URL: `huoyan demo --scale` fills an empty database with a tiny city, whose every
-# permit number is at or below its day's counter (so that new permits of those days get new numbers), whose audit
+# permit number is at or below its day's counter (so that new permits of those days get new numbers), whose every
+# permit's timeline runs unbroken (each event starts where the one before ended) to the permit's state, whose audit
 # chain verifies (2,550 generated rows: full inserts of 500 and a short last one), and whose indexes and triggers
 # (set aside during the load) are those of FRESH_URL, an empty database the migrations alone made.
 city_generator() {
-  local name=$1 db=$2 fresh=$3 behind schema
+  local name=$1 db=$2 fresh=$3 behind broken schema
   case $db in
     sqlite:*) schema="SELECT type || ' ' || name || ' ' || sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY 1" ;;
     *) schema="SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() UNION ALL
@@ -91,13 +92,17 @@ city_generator() {
      behind=$(sql "$db" "SELECT COUNT(*) FROM permits p WHERE NOT EXISTS (SELECT 1 FROM permit_counters c WHERE c.day =
        substr(p.number, 4, 4) || '-' || substr(p.number, 8, 2) || '-' || substr(p.number, 10, 2)
        AND c.last >= CAST(substr(p.number, 13) AS INTEGER))") && [ "$behind" = 0 ] &&
+     broken=$(sql "$db" "SELECT (SELECT COUNT(*) FROM permits p WHERE COALESCE((SELECT e.to_state FROM permit_events e
+       WHERE e.permit_id = p.id ORDER BY e.id DESC LIMIT 1), '') <> p.state) + (SELECT COUNT(*) FROM permit_events e
+       WHERE e.from_state <> COALESCE((SELECT b.to_state FROM permit_events b WHERE b.permit_id = e.permit_id AND b.id < e.id
+       ORDER BY b.id DESC LIMIT 1), e.from_state))") && [ "$broken" = 0 ] &&
      "$bin" audit verify --db "$db" >>"$out/$name.log" 2>&1 &&
      "$bin" migrate --db "$fresh" >>"$out/$name.log" 2>&1 &&
      diff <(sql "$fresh" "$schema") <(sql "$db" "$schema") >>"$out/$name.log"; then
     add_result "$name" 1 0
   else
     tail -8 "$out/$name.log"
-    echo "$name: permits ahead of their day's counter: ${behind:-?} (or the chain did not verify, or the indexes differ: above)"
+    echo "$name: permits ahead of their day's counter: ${behind:-?}, timelines broken: ${broken:-?} (or the chain did not verify, or the indexes differ: above)"
     add_result "$name" 0 1
   fi
 }

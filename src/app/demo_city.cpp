@@ -78,6 +78,59 @@ std::vector<std::string> set_indexes_aside(store::Conn& c, const std::vector<std
   return remake;
 }
 
+// Each generated permit's timeline (permit_events) up to its state, as the commands would have written it: the
+// steps before the work a day to 20 hours ahead of `start` (the permit's planned start in epoch seconds, an SQL
+// expression over p.id), start, finish and close at the planned times, none after `now`.
+void add_timelines(store::Conn& c, const Sql& q, long long permit0, const std::string& start, long long now) {
+  struct Actor {
+    std::optional<long long> id;
+    std::string username, name;
+  };
+  auto user = [&](const char* username) {
+    auto r = c.row("SELECT id, name FROM users WHERE username = ?", {username});
+    return r ? Actor{store::as_id((*r)["id"]), username, (*r)["name"].get<std::string>()} : Actor{std::nullopt, username, username};
+  };
+  const Actor applicant = user("contractor"), approver = user("venue_mgr"), watch = user("firewatch"), officer = user("admin"),
+              system{std::nullopt, "system", "系统"};
+  struct Step {
+    const char* command;
+    const char* from;
+    const char* to;
+    long long offset;  // seconds from the planned start
+    const Actor& by;
+  };
+  const std::vector<Step> path = {
+      {"create", "draft", "draft", -86400, applicant},           {"submit", "draft", "submitted", -82800, applicant},
+      {"survey", "submitted", "surveyed", -79200, approver},     {"confirm-risk", "surveyed", "risk_confirmed", -75600, applicant},
+      {"approve", "risk_confirmed", "approved", -72000, approver}, {"start", "approved", "in_progress", 0, applicant},
+      {"finish", "in_progress", "watching", 14400, applicant},   {"close", "watching", "closed", 16200, watch}};
+  // Each state: how far along the path it got, and the step that ended it off the path.
+  const std::vector<std::tuple<const char*, size_t, std::optional<Step>>> states = {
+      {"draft", 1, {}}, {"submitted", 2, {}}, {"surveyed", 3, {}}, {"risk_confirmed", 4, {}}, {"approved", 5, {}},
+      {"in_progress", 6, {}}, {"watching", 7, {}}, {"closed", 8, {}},
+      {"cancelled", 5, Step{"cancel", "approved", "cancelled", -3600, applicant}},
+      {"expired", 5, Step{"expire", "approved", "expired", 14400, system}},
+      {"revoked", 6, Step{"revoke", "in_progress", "revoked", 3600, officer}}};
+  c.exec("CREATE TABLE gen_event_steps (state TEXT, ord INTEGER, command TEXT, from_state TEXT, to_state TEXT, offset_s BIGINT, "
+         "user_id BIGINT, username TEXT, name TEXT, PRIMARY KEY (state, ord))");
+  for (const auto& [state, along, off] : states) {
+    std::vector<Step> steps(path.begin(), path.begin() + static_cast<long>(along));
+    if (off) steps.push_back(*off);
+    for (size_t k = 0; k < steps.size(); ++k) {
+      const Step& st = steps[k];
+      c.exec("INSERT INTO gen_event_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             {state, static_cast<long long>(k), st.command, st.from, st.to, st.offset,
+              st.by.id ? store::Value(*st.by.id) : store::Value(nullptr), st.by.username, st.by.name});
+    }
+  }
+  std::string at = "CASE WHEN " + start + " + s.offset_s > " + std::to_string(now) + " THEN " + std::to_string(now) + " ELSE " +
+                   start + " + s.offset_s END";
+  c.exec("INSERT INTO permit_events (permit_id, at, command, from_state, to_state, user_id, username, name) SELECT p.id, " +
+         q.iso(at) + ", s.command, s.from_state, s.to_state, s.user_id, s.username, s.name FROM permits p "
+         "JOIN gen_event_steps s ON s.state = p.state WHERE p.id >= " + std::to_string(permit0) + " ORDER BY p.id, s.ord");
+  c.exec("DROP TABLE gen_event_steps");
+}
+
 // Inserts rows first .. first + count - 1, each given by `row` (appending its values, one per column), in
 // statements of 500 rows with their values bound: written into the statement as literals, they were parsed anew
 // each time (40 % of the audit log's step on SQLite, two thirds on PostgreSQL).
@@ -212,7 +265,7 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
   });
 
   step("permits", [&](store::Conn& c) {
-    auto indexes = set_indexes_aside(c, {"permits", "permit_workers", "permit_machines", "permit_org_units"});
+    auto indexes = set_indexes_aside(c, {"permits", "permit_workers", "permit_machines", "permit_org_units", "permit_events"});
     permit0 = next_id(c, "permits");
     long long applicant = c.scalar("SELECT id FROM users WHERE username = 'contractor'");
     long long approver = c.scalar("SELECT id FROM users WHERE username = 'venue_mgr'");
@@ -253,6 +306,8 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
            " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = CASE WHEN excluded.last > "
            "permit_counters.last THEN excluded.last ELSE permit_counters.last END");
     refile_permits_by_department(c);
+    add_timelines(c, q, permit0, "(" + std::to_string(now - span + 86400) + " + (p.id - " + std::to_string(permit0) + ") * " +
+                                     std::to_string(step_s) + ")", now);
     for (const auto& sql : indexes) c.exec(sql);
   });
 
