@@ -54,9 +54,10 @@ std::string permit_scope(const Caller& who, store::Params& p) {
 // The permit and, joined, what its summary shows (x_ columns; write_permit() reads them instead of asking more
 // queries per permit). The WHERE of a Filter may follow. Only LEFT JOINs: SQLite then keeps permits as the
 // outer loop and walks its index in the list's order instead of starting from venues. A list row's own
-// columns are only those write_permit(..., false) shows: no long texts a page would read and drop.
+// columns are only those write_permit(..., false) reads: no long texts a page would read and drop.
 #define PERMIT_SUMMARY_OWN_COLUMNS                                                                                  \
-  "p.id, p.number, p.public_token, p.venue_id, p.applicant_user_id, p.approver_user_id, p.place, p.indoor, p.content, p.method, p.level_declared, p.level, " \
+  "p.id, p.number, p.public_token, p.venue_id, p.applicant_user_id, p.approver_user_id, p.place, p.indoor, "       \
+  "p.content, p.method, p.level_declared, p.level, "                                                                \
   "p.level_reasons, p.planned_start, p.planned_end, p.job_leader_id, p.fire_watch_id, p.fire_watch_checked_in_at, "  \
   "p.state, p.state_reason, p.started_at, p.finished_at, p.closed_at, p.created_at, p.updated_at"
 #define PERMIT_JOINED_COLUMNS                                                                                       \
