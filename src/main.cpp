@@ -15,6 +15,7 @@
 
 #include "app/audit.h"
 #include "app/bootstrap.h"
+#include "app/users.h"
 #include "domain/clock.h"
 #include "http/api.h"
 #include "http/handlers/handlers.h"
@@ -236,6 +237,13 @@ int main(int argc, char** argv) {
   auto* audit = cli.add_subcommand("audit", "审计日志");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "校验审计日志哈希链");
+  auto* user = cli.add_subcommand("user", "账号");
+  user->require_subcommand(1);
+  auto* reset_password = user->add_subcommand("reset-password", "为无法登录的账号（如唯一的管理员）设一次性新密码；须在服务停止时运行");
+  std::string reset_username;
+  bool reset_second_factor = false;
+  reset_password->add_option("username", reset_username, "用户名")->required();
+  reset_password->add_flag("--second-factor", reset_second_factor, "同时解除动态口令绑定（遗失手机验证器）");
   auto* simulate = cli.add_subcommand("simulate", "模拟一支加芯焊机队伍，经 MQTT 代理上报（需先 make mqtt）");
   iot::SimulateOptions sim;
   std::string sim_mqtt = "127.0.0.1:1883";
@@ -251,7 +259,7 @@ int main(int argc, char** argv) {
   auto* routes = cli.add_subcommand("routes", "列出全部接口（--json）");
   bool routes_json = false;
   routes->add_flag("--json", routes_json, "JSON 格式");
-  for (auto* sub : {serve, migrate, demo, backup, verify, simulate}) {
+  for (auto* sub : {serve, migrate, demo, backup, verify, simulate, reset_password}) {
     sub->add_option("--db", db_arg, "数据库 URL");
     sub->add_option("--key-file", key_file_arg, "加密字段的密钥文件（默认：SQLite 库文件名加 .key；PostgreSQL 为 data/huoyan.key）");
     sub->add_option("--config", config_file, "TOML 配置文件");
@@ -306,6 +314,15 @@ int main(int argc, char** argv) {
       sim.host = sim_mqtt.substr(0, colon);
       sim.port = colon == std::string::npos ? 1883 : std::stoi(sim_mqtt.substr(colon + 1));
       return iot::simulate(*db, sim);
+    }
+    if (*reset_password) {
+      // A running server keeps copies of accounts and sessions that only its own writes refresh: stop it first.
+      app::load_field_key(*db);
+      auto reset = app::reset_password_from_console(*db, reset_username, reset_second_factor);
+      std::cout << "已重置账号 " << reset_username << " 的密码，一次性新密码：" << reset.password << "（登录后须立即修改）\n";
+      if (reset_second_factor)
+        std::cout << (reset.second_factor_cleared ? "已解除其动态口令绑定，下次登录时重新绑定。\n" : "该账号未绑定动态口令。\n");
+      return 0;
     }
     if (*verify) {
       auto check = app::verify_chain(*db);

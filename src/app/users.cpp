@@ -332,6 +332,25 @@ json reset_second_factor(store::Db& db, const Caller& who, long long id) {
   });
 }
 
+ConsoleReset reset_password_from_console(store::Db& db, const std::string& username, bool second_factor) {
+  long long id = db.read([&](store::Conn& c) { return c.scalar("SELECT COALESCE(MAX(id), 0) FROM users WHERE username = ?", {username}); });
+  if (!id) throw std::runtime_error("没有用户名为 " + username + " 的账号");
+  Caller console;
+  console.username = "console";
+  console.name = "服务器命令行";
+  console.scope = access::DataScope::All;
+  ConsoleReset out{.password = "Hy-" + random_token(9) + "1!"};
+  reset_user_password(db, console, id, json{{"password", out.password}});
+  if (second_factor) {
+    try {
+      reset_second_factor(db, console, id);
+      out.second_factor_cleared = true;
+    } catch (const ApiError&) {  // not bound: nothing to clear
+    }
+  }
+  return out;
+}
+
 // ---- organisation units ----
 
 namespace {

@@ -29,6 +29,15 @@ json reset_user_password(store::Db& db, const Caller& who, long long id, const j
 // Clears the user's second factor (a lost phone): their next login sets one up again if their role requires it.
 // Ends their sessions. SECOND_FACTOR_NOT_ENROLLED when there is none.
 json reset_second_factor(store::Db& db, const Caller& who, long long id);
+// `huoyan user reset-password`: for whoever runs the server when nobody can sign in to do it (an administrator's
+// forgotten password or lost authenticator). A new one-time password the user must change at once, the lockout
+// lifted, sessions ended and, with `second_factor`, the authenticator unbound; audited as 服务器命令行.
+// Throws std::runtime_error when there is no such user.
+struct ConsoleReset {
+  std::string password;
+  bool second_factor_cleared = false;
+};
+ConsoleReset reset_password_from_console(store::Db& db, const std::string& username, bool second_factor);
 // Timers: disables the accounts unused for the security policy's days and ends their sessions; returns how many. Used:
 // signed in, an API token of it made or used, or the account created or edited (an administrator enabling it
 // again counts). Accounts that may administer users or give roles are left alone, so that someone can always enable
