@@ -316,6 +316,9 @@ describe('console', () => {
     await page.waitForURL(/\/permits\?todo=true$/)
     assert.ok(await page.locator('[data-test="permit-todo-filter"] input').isChecked())
     await page.locator('[data-test="pager-total"]').filter({ hasText: `共 ${todo.total} 条` }).waitFor()
+    await page.locator('[data-test="permit-todo-step"]').first().waitFor()
+    const listed = await page.locator('[data-test="permits-table"] .el-table__body tr').count()
+    assert.equal(await page.locator('[data-test="permit-todo-step"]').count(), listed, 'every row of 待我办理 says so')
     await page.context().close()
   })
 
