@@ -97,15 +97,23 @@ function request()
   return wrk.format("POST", "/api/permits", nil, b)
 end
 
+local function fail(what)
+  errors = errors + 1
+  -- cut at a whole UTF-8 character: the line is read as JSON
+  if first_error == "" then first_error = what:sub(1, 200):gsub("[\\192-\\255][\\128-\\191]*$", "") end
+end
+
 function response(status, headers, body)
-  if status == 201 then
-    to_submit[#to_submit + 1] = body:match('^{"id":(%d+)')
-  elseif status == 200 then
-    numbers[#numbers + 1] = body:match('"number":"([^"]+)"')
-  else
-    errors = errors + 1
-    if first_error == "" then first_error = status .. " " .. body:sub(1, 200) end
-  end
+  local id = status == 201 and body:match('^{"id":(%d+)')
+  local number = status == 200 and body:match('"number":"([^"]+)"')
+  if id then to_submit[#to_submit + 1] = id
+  elseif number then numbers[#numbers + 1] = number
+  else fail(status .. " " .. body) end
+end
+
+-- A JSON string (the error's text: ASCII controls, quotes and backslashes escaped).
+local function json_string(s)
+  return '"' .. s:gsub('[%c"\\\\]', function(c) return string.format("\\\\u%04x", c:byte()) end) .. '"'
 end
 
 function done(summary, latency, requests)
@@ -119,9 +127,9 @@ function done(summary, latency, requests)
     errs = errs + t:get("errors")
     if first == "" then first = t:get("first_error") end
   end
-  io.write(string.format('{"pairs":%d,"pairsPerSecond":%.1f,"errors":%d,"duplicates":%d,"firstError":%q}\\n',
+  io.write(string.format('{"pairs":%d,"pairsPerSecond":%.1f,"errors":%d,"duplicates":%d,"firstError":%s}\\n',
     pairs_, pairs_ / (summary.duration / 1e6),
     errs + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, duplicates,
-    first:gsub("[\\r\\n]", " ")))
+    json_string(first)))
 end
 `);

@@ -316,12 +316,14 @@ int main(int argc, char** argv) {
       return iot::simulate(*db, sim);
     }
     if (*reset_password) {
-      // A running server keeps copies of accounts and sessions that only its own writes refresh: stop it first.
+      // A running server keeps copies of accounts and sessions that only its own writes refresh: stop it first
+      // (the output says to restart it otherwise).
       app::load_field_key(*db);
       auto reset = app::reset_password_from_console(*db, reset_username, reset_second_factor);
       std::cout << "已重置账号 " << reset_username << " 的密码，一次性新密码：" << reset.password << "（登录后须立即修改）\n";
       if (reset_second_factor)
         std::cout << (reset.second_factor_cleared ? "已解除其动态口令绑定，下次登录时重新绑定。\n" : "该账号未绑定动态口令。\n");
+      std::cout << "如服务仍在运行，请现在重启服务：运行中的服务保留账号和会话的副本，重启后该账号原有的登录会话才全部失效。\n";
       return 0;
     }
     if (*verify) {

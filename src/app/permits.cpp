@@ -34,6 +34,8 @@ namespace {
 
 using clock::now_iso;
 constexpr int kRoundBeforeMinutes = 5;     // how early a fire-watch round may be recorded
+// "计划开始前 15 分钟", or "计划开始时" for a lead of 0 (the rule settings' check-in and start leads).
+std::string before_start(int minutes) { return minutes ? "计划开始前 " + std::to_string(minutes) + " 分钟" : "计划开始时"; }
 clock::TimePoint at(const json& iso) { return *clock::parse_iso(iso.get<std::string>()); }
 long long num(const json& v) { return v.is_number() ? v.get<long long>() : v.is_string() ? std::stoll(v.get<std::string>()) : 0; }
 
@@ -143,28 +145,34 @@ bool is_their_step(const Caller& who, const Roles& r, Command cmd, State s) {
 struct TodoStep {
   const char* role;  // permit_participants.role
   bool Roles::*holds;
+  const char* holder;  // SQL: the account holding the role now (what Roles is made from)
   State state;
   const char* permission;  // the role's step needs it ("" for none)
   const char* label;
+  bool check_in = false;   // the fire watch's check-in: done once they have checked in
 };
+constexpr const char* kApplicantNow = "p.applicant_user_id";
+constexpr const char* kApproverNow = "p.approver_user_id";
+constexpr const char* kJobLeaderNow = "(SELECT user_id FROM people WHERE id = p.job_leader_id)";
+constexpr const char* kFireWatchNow = "(SELECT user_id FROM people WHERE id = p.fire_watch_id)";
 constexpr TodoStep kTodoSteps[] = {
-    {"applicant", &Roles::applicant, State::Draft, "permit:apply", "待提交"},
-    {"approver", &Roles::approver, State::Submitted, "permit:approve", "待现场勘察"},
-    {"job_leader", &Roles::job_leader, State::Surveyed, "permit:apply", "待确认风险"},
-    {"approver", &Roles::approver, State::RiskConfirmed, "permit:approve", "待审批"},
-    {"job_leader", &Roles::job_leader, State::Approved, "permit:apply", "待签到开工"},
-    {"fire_watch", &Roles::fire_watch, State::Approved, "", "待到场签到"},
-    {"job_leader", &Roles::job_leader, State::InProgress, "permit:apply", "待结束作业"},
-    {"job_leader", &Roles::job_leader, State::Suspended, "permit:apply", "待恢复作业"},
-    {"fire_watch", &Roles::fire_watch, State::Suspended, "", "待恢复作业"},
-    {"fire_watch", &Roles::fire_watch, State::Watching, "", "待监护巡查"},
+    {"applicant", &Roles::applicant, kApplicantNow, State::Draft, "permit:apply", "待提交"},
+    {"approver", &Roles::approver, kApproverNow, State::Submitted, "permit:approve", "待现场勘察"},
+    {"job_leader", &Roles::job_leader, kJobLeaderNow, State::Surveyed, "permit:apply", "待确认风险"},
+    {"approver", &Roles::approver, kApproverNow, State::RiskConfirmed, "permit:approve", "待审批"},
+    {"job_leader", &Roles::job_leader, kJobLeaderNow, State::Approved, "permit:apply", "待签到开工"},
+    {"fire_watch", &Roles::fire_watch, kFireWatchNow, State::Approved, "", "待到场签到", true},
+    {"job_leader", &Roles::job_leader, kJobLeaderNow, State::InProgress, "permit:apply", "待结束作业"},
+    {"job_leader", &Roles::job_leader, kJobLeaderNow, State::Suspended, "permit:apply", "待恢复作业"},
+    {"fire_watch", &Roles::fire_watch, kFireWatchNow, State::Suspended, "", "待恢复作业"},
+    {"fire_watch", &Roles::fire_watch, kFireWatchNow, State::Watching, "", "待监护巡查"},
 };
 
 // What the permit waits for the caller to do, if anything.
-std::optional<std::string_view> todo_step(const Caller& who, const Roles& r, State s) {
-  for (const auto& t : kTodoSteps) {
-    if (t.state == s && r.*t.holds && (!*t.permission || who.has(t.permission))) return t.label;
-  }
+std::optional<std::string_view> todo_step(const Caller& who, const Roles& r, State s, bool fire_watch_checked_in) {
+  for (const auto& t : kTodoSteps)
+    if (t.state == s && r.*t.holds && (!*t.permission || who.has(t.permission)) && !(t.check_in && fire_watch_checked_in))
+      return t.label;
   return std::nullopt;
 }
 
@@ -553,7 +561,7 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
   if (stage == Stage::Start) {
     int lead = load_settings(c).start_before_minutes;
     if (now < at(raw["planned_start"]) - minutes(lead))
-      throw bad_request("PERMIT_NOT_YET", "未到计划开始时间（最多可提前 " + std::to_string(lead) + " 分钟开工）", "plannedStart");
+      throw bad_request("PERMIT_NOT_YET", "未到开工时间（" + before_start(lead) + "起可开工）", "plannedStart");
     if (raw["fire_watch_checked_in_at"].is_null())
       throw bad_request("FIRE_WATCH_NOT_CHECKED_IN", "监护人尚未到岗签到", "fireWatchId");
     for (const auto& pw : c.rows("SELECT pe.name FROM permit_workers pw JOIN people pe ON pe.id = pw.person_id "
@@ -623,8 +631,8 @@ void tell_permit_people(store::Conn& c, const Caller& who, const json& raw, Comm
       break;
     case State::Approved:
       n.users = {applicant, leader, watch}, workers = true, what = "已批准";
-      body = "开始前 " + std::to_string(load_settings(c).check_in_before_minutes) +
-             " 分钟内可到场签到；监护人和作业人员全部签到、需要时气体分析合格后，由作业负责人开工。";
+      body = before_start(load_settings(c).check_in_before_minutes) +
+             "起可到场签到；监护人和作业人员全部签到、需要时气体分析合格后，由作业负责人开工。";
       break;
     case State::Draft:
       n.users = {applicant, leader}, what = "被退回";
@@ -897,10 +905,10 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   const int check_in_lead = settings.check_in_before_minutes, start_lead = settings.start_before_minutes;
   out.key("notYet").begin_object();
   if (offered("check-in") && s == State::Approved && now < start - minutes(check_in_lead))
-    out.key("check-in").text(opens_at(start - minutes(check_in_lead)) + " 起可签到（计划开始前 " + std::to_string(check_in_lead) + " 分钟）");
+    out.key("check-in").text(opens_at(start - minutes(check_in_lead)) + " 起可签到（" + before_start(check_in_lead) + "）");
   if (offered("start")) {
     if (now < start - minutes(start_lead))
-      out.key("start").text(opens_at(start - minutes(start_lead)) + " 起可开工（计划开始前 " + std::to_string(start_lead) + " 分钟）");
+      out.key("start").text(opens_at(start - minutes(start_lead)) + " 起可开工（" + before_start(start_lead) + "）");
     else if (raw.null("fire_watch_checked_in_at"))
       out.key("start").text("监护人尚未到岗签到");
     else if (workers_away)
@@ -961,7 +969,7 @@ void write_permit(JsonOut& out, store::Conn& c, const Caller& who, const DictLab
   Roles r = roles_of(who, raw.integer("applicant_user_id"), raw.integer("approver_user_id"), raw.integer("x_leader_user"),
                      raw.integer("x_watch_user"));
   out.key("todoStep");
-  if (auto step = todo_step(who, r, s)) out.text(*step);
+  if (auto step = todo_step(who, r, s, !raw.null("fire_watch_checked_in_at"))) out.text(*step);
   else out.null();
   if (full) write_permit_details(out, c, who, r, raw, id, s);
   out.end_object();
@@ -1046,13 +1054,15 @@ PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
   if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
   // 待我办理: the permits whose next step is the caller's (kTodoSteps), found from the caller's own
-  // participations (indexed by user) rather than by walking the list.
+  // participations (indexed by user) rather than by walking the list, and still theirs (a person's account may
+  // have changed since the permit was saved): the permits whose todoStep is not null, among those.
   if (query_bool(q, "todo").value_or(false)) {
     std::string steps;
     for (const auto& t : kTodoSteps)
       if (!*t.permission || who.has(t.permission))
         steps += std::string(steps.empty() ? "" : " OR ") + "(pp.role = '" + t.role + "' AND p.state = '" +
-                 std::string(permit::state_key(t.state)) + "')";
+                 std::string(permit::state_key(t.state)) + "' AND " + t.holder + " = pp.user_id" +
+                 (t.check_in ? " AND p.fire_watch_checked_in_at IS NULL)" : ")");
     f.add("EXISTS (SELECT 1 FROM permit_participants pp WHERE pp.permit_id = p.id AND pp.user_id = ? AND (" + steps + ")) AND "
           "p.id IN (SELECT permit_id FROM permit_participants WHERE user_id = ?)",
           who.user_id, who.user_id);
@@ -1292,8 +1302,8 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       int lead = load_settings(c).check_in_before_minutes;
       if (clock::now() < at(raw["planned_start"]) - minutes(lead))
         throw bad_request("CHECK_IN_NOT_YET", "还未到签到时间：计划 " + clock::local_date(at(raw["planned_start"])) + " " +
-                                                  clock::local_hhmm(at(raw["planned_start"])) + " 开始作业，可在开始前 " +
-                                                  std::to_string(lead) + " 分钟内到场签到", "");
+                                                  clock::local_hhmm(at(raw["planned_start"])) + " 开始作业，" + before_start(lead) +
+                                                  "起可到场签到", "");
       if (is_fire_watch)
         c.exec("UPDATE permits SET fire_watch_checked_in_at = ?, updated_at = ? WHERE id = ?", {now_iso(), now_iso(), id});
       else

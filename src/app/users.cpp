@@ -340,7 +340,6 @@ ConsoleReset reset_password_from_console(store::Db& db, const std::string& usern
   console.name = "服务器命令行";
   console.scope = access::DataScope::All;
   ConsoleReset out{.password = "Hy-" + random_token(9) + "1!"};
-  reset_user_password(db, console, id, json{{"password", out.password}});
   if (second_factor) {
     try {
       reset_second_factor(db, console, id);
@@ -348,6 +347,7 @@ ConsoleReset reset_password_from_console(store::Db& db, const std::string& usern
     } catch (const ApiError&) {  // not bound: nothing to clear
     }
   }
+  reset_user_password(db, console, id, json{{"password", out.password}});
   return out;
 }
 

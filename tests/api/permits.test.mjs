@@ -380,6 +380,18 @@ test('todo=true lists the permits whose next step is the caller\'s, on the list,
   assert.equal((await cast.contractor.getOk('/api/permits/count?todo=true')).total, mine.length);
   expectError(await cast.contractor.get('/api/permits?todo=maybe'), 400, 'INVALID_VALUE', 'todo');
 
+  // On site: the job leader's and the fire watch's steps.
+  p = await command(fw, p, 'check-in', { personId: crew.fireWatch.person.id });
+  assert.deepEqual(await holders(p), ['contractor:待签到开工'], 'the fire watch has checked in');
+  p = await command(cast.contractor, p, 'check-in', { personId: crew.worker.person.id });
+  p = await command(cast.contractor, p, 'start', {}, 'in_progress');
+  assert.deepEqual(await holders(p), ['contractor:待结束作业'], 'in progress: the job leader finishes');
+  p = await command(fw, p, 'suspend', { reason: '监护人临时离开' }, 'suspended');
+  assert.deepEqual(await holders(p), ['contractor:待恢复作业', 'fw:待恢复作业'], 'suspended: either resumes');
+  p = await command(fw, p, 'resume', {}, 'in_progress');
+  p = await command(cast.contractor, p, 'finish', {}, 'watching');
+  assert.deepEqual(await holders(p), ['fw:待监护巡查'], 'watching: the fire watch does the rounds');
+
   await command(admin, p, 'revoke', { reason: '测试撤销' }, 'revoked');
   assert.deepEqual(await holders(p), [], 'nothing is left to do on a revoked permit');
 });
@@ -1020,14 +1032,17 @@ test('the check-in window and the start lead are rule settings', async () => {
   const crew = await createCrew(admin, world);
   const { start, end } = await nowWindow(60);
   const later = start + 38 * MINUTE; // about 40 minutes from now
-  let p = await permitIn(crew, 'approved', later, end + 38 * MINUTE);
+  let p;
   const checkIn = (client, person) => post(client, p, 'check-in', { personId: person.id });
   try {
     expectStatus(await admin.put('/api/rule-settings', { ...settings, checkInBeforeMinutes: 30 }), 200);
+    p = await permitIn(crew, 'approved', later, end + 38 * MINUTE);
+    const approved = (await crew.fireWatch.client.getOk('/api/notifications?pageSize=20')).items.find((n) => n.link === `/permits/${p.id}`);
+    assert.match(approved.body, /计划开始前 30 分钟起可到场签到/, 'the approval notice tells the window in force');
     assert.match((await get(cast.contractor, p)).notYet['check-in'], /起可签到（计划开始前 30 分钟）/);
     const refused = await checkIn(crew.fireWatch.client, crew.fireWatch.person);
     expectError(refused, 400, 'CHECK_IN_NOT_YET');
-    assert.match(refused.json.message, /可在开始前 30 分钟内到场签到/);
+    assert.match(refused.json.message, /计划开始前 30 分钟起可到场签到/);
     expectStatus(await admin.put('/api/rule-settings', settings), 200); // 60 minutes again: open now
     expectStatus(await checkIn(crew.fireWatch.client, crew.fireWatch.person), 200);
     expectStatus(await checkIn(cast.contractor, crew.worker.person), 200);
@@ -1175,7 +1190,7 @@ test('start: fire watch and every worker checked in, not more than 15 minutes ea
   p = await permitIn(crew, 'approved', w.start + 62 * MINUTE, w.end + 62 * MINUTE);
   const early = await post(crew.fireWatch.client, p, 'check-in', { personId: crew.fireWatch.person.id });
   expectError(early, 400, 'CHECK_IN_NOT_YET');
-  assert.match(early.json.message, /开始前 60 分钟内/);
+  assert.match(early.json.message, /计划开始前 60 分钟起可到场签到/);
   assert.equal((await get(admin, p)).fireWatch.checkedInAt, null, 'a refused check-in is not recorded');
   await cancel(p);
 

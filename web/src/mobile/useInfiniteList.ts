@@ -1,10 +1,14 @@
 import { ref, type Ref } from 'vue'
 import { showFailToast } from 'vant'
 
-/** One page of an infinite list: its rows and the key of the next page (null: there is no more). */
+/**
+ * One page of an infinite list: its rows, the key of the next page (null: there is no more) and what else the
+ * answer says (a total, an unread count), applied only while the answer is current.
+ */
 export interface ListPage<T, K> {
   items: T[]
   next: K | null
+  apply?: () => void
 }
 
 /**
@@ -29,6 +33,7 @@ export function useInfiniteList<T, K>(first: K, fetchPage: (key: K, loaded: numb
     try {
       const page = await fetchPage(key, items.value.length)
       if (mine !== seq) return
+      page.apply?.()
       items.value = [...items.value, ...page.items]
       if (page.next !== null) key = page.next
       finished.value = page.next === null

@@ -46,6 +46,19 @@ describe('useInfiniteList', () => {
     expect(list.finished.value).toBe(true)
   })
 
+  it('applies what else an answer says only while it is current', async () => {
+    const f = controlledFetch()
+    const list = useInfiniteList(1, f.fetchPage)
+    let total = 0
+    const stale = list.loadMore()
+    const fresh = list.restart()
+    f.answer(1, { items: ['new'], next: null, apply: () => (total = 1) })
+    await fresh
+    f.answer(0, { items: ['old'], next: 2, apply: () => (total = 99) })
+    await stale
+    expect(total).toBe(1)
+  })
+
   it('marks a failed page so the list offers to try again, keeping the rows it has', async () => {
     const f = controlledFetch()
     const list = useInfiniteList(1, f.fetchPage)
