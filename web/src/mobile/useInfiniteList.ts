@@ -11,13 +11,25 @@ export interface ListPage<T, K> {
   apply?: () => void
 }
 
+/** What useInfiniteList gives: the rows and the van-list / van-pull-refresh state, and what drives them. */
+export interface InfiniteList<T> {
+  items: Ref<T[]>
+  loading: Ref<boolean>
+  finished: Ref<boolean>
+  refreshing: Ref<boolean>
+  failed: Ref<boolean>
+  loadMore: () => Promise<void>
+  restart: () => Promise<void>
+  onRefresh: () => Promise<void>
+}
+
 /**
  * The state of a phone list that loads page after page as it scrolls (van-list with van-pull-refresh):
  * bind `loading`, `failed`, `finished`, `refreshing` and call `loadMore` on @load, `onRefresh` on @refresh,
  * `restart` when a filter changes. `fetchPage(key, loaded)` asks for the page `key` (`first`, then each answer's
  * `next`) with `loaded` rows already shown. An answer that comes back after a restart is dropped.
  */
-export function useInfiniteList<T, K>(first: K, fetchPage: (key: K, loaded: number) => Promise<ListPage<T, K>>) {
+export function useInfiniteList<T, K>(first: K, fetchPage: (key: K, loaded: number) => Promise<ListPage<T, K>>): InfiniteList<T> {
   const items = ref([]) as Ref<T[]>
   const loading = ref(false)
   const finished = ref(false)
