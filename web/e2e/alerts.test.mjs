@@ -1,7 +1,7 @@
 // Live alerts in the console: a machine powered on without a permit shows up on 预警处置 while the page is open.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, BASE, consoleLogin, launch, machineWithSecret, sendDeviceMessage } from './lib.mjs'
+import { apiLogin, BASE, consoleLogin, launch, machineWithSecret, makePhoto, mobileLogin, phoneContext, sendDeviceMessage } from './lib.mjs'
 
 let browser
 before(async () => {
@@ -112,6 +112,89 @@ describe('the alert map', () => {
     // The button goes at once; the whole map's clusters come with the next answer.
     await page.waitForFunction((n) => document.querySelectorAll('[data-test="map-cluster"]').length === n, city.clusters.length)
     assert.equal(await venues.count(), 0)
+    await ctx.close()
+  })
+})
+
+describe('alerts on a phone', () => {
+  it('an officer acknowledges an unpermitted power-on and records how it was handled, with a photo', async () => {
+    const admin = await apiLogin('admin')
+    const machine = await machineWithSecret(admin, 'JF-HJ-0010') // only the API tests drive it, on their own server
+    const active = `/api/alerts?kind=unpermitted_power_on&sourceType=machine&sourceId=${machine.id}&active=true&pageSize=50`
+    for (const a of (await admin.get(active)).items) await admin.post(`/api/alerts/${a.id}/handle`, { result: '浏览器测试前清理' })
+    await sendDeviceMessage(machine, { type: 'telemetry', power: false })
+    await sendDeviceMessage(machine, { type: 'telemetry', power: true, currentA: 88 })
+    const [alert] = (await admin.get(active)).items
+    assert.ok(alert, 'the power-on opened an alert')
+    const openCount = (await admin.get('/api/alerts?active=true&pageSize=1')).total
+
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    const errors = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await mobileLogin(page, 'admin')
+    // Home: the count of alerts still to deal with, opening the list.
+    await page.locator('[data-test="home-alerts-count"]').filter({ hasText: `${openCount} 条` }).waitFor()
+    await page.locator('[data-test="home-alerts"]').click()
+    await page.waitForURL(/\/m\/alerts/)
+    const card = page.locator(`[data-test="m-alert"][data-id="${alert.id}"]`)
+    await card.filter({ hasText: 'JF-HJ-0010' }).filter({ hasText: '待处置' }).waitFor()
+    assert.match(await card.innerText(), /严重/)
+
+    // Acknowledge, then handle: a result is required, and nothing is sent without it.
+    await card.click()
+    const sheet = page.locator('[data-test="m-sheet-alert"]')
+    await sheet.locator('[data-test="m-alert-state"]').filter({ hasText: '待处置' }).waitFor()
+    await sheet.locator('[data-test="m-alert-ack"]').click()
+    await sheet.locator('[data-test="m-alert-state"]').filter({ hasText: '已确认' }).waitFor()
+    assert.equal((await admin.get(active)).items[0].state, 'acknowledged')
+    await sheet.locator('[data-test="m-alert-ack"]').waitFor({ state: 'detached' })
+    await sheet.locator('[data-test="m-alert-handle"]').click()
+    await sheet.locator('[data-test="m-alert-error"]').filter({ hasText: '请填写处置结果' }).waitFor()
+    assert.equal((await admin.get(active)).items[0].state, 'acknowledged')
+    await sheet.locator('textarea[name="result"]').fill('到场核实：维修工临时试焊，已责令停止并补办动火审批')
+    await sheet.locator('[data-test="m-alert-photos-input"]').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: await makePhoto(page, '处置现场') })
+    await sheet.locator('.tile img').first().waitFor()
+    await sheet.locator('[data-test="m-alert-handle"]').click()
+    await sheet.waitFor({ state: 'hidden' })
+    await card.filter({ hasText: '已处置' }).waitFor()
+    const handled = (await admin.get(`/api/alerts?sourceType=machine&sourceId=${machine.id}&state=handled&pageSize=5`)).items.find((a) => a.id === alert.id)
+    assert.ok(handled, 'the alert is handled')
+    assert.equal(handled.result, '到场核实：维修工临时试焊，已责令停止并补办动火审批')
+    assert.equal(handled.photos.length, 1)
+
+    // 已处置 lists it, with its result; a notification's link narrows the list to machines, and the chip clears it.
+    await page.locator('[data-test="m-alert-tabs"]').getByRole('tab', { name: '已处置' }).click()
+    await card.click()
+    await sheet.locator('[data-test="m-alert-result"]').filter({ hasText: '补办动火审批' }).waitFor()
+    await sheet.locator('[data-test="m-alert-handle"]').waitFor({ state: 'detached' })
+    await page.goto(`${BASE}/m/alerts?sourceType=machine`)
+    await page.locator('[data-test="m-alert-source"]').filter({ hasText: '只看焊机预警' }).waitFor()
+    await page.locator('[data-test="m-alert"]').first().waitFor()
+    for (const text of await page.locator('[data-test="m-alert"]').allInnerTexts()) assert.match(text, /焊机/)
+    await page.locator('[data-test="m-alert-source"] .van-tag__close').click()
+    await page.waitForURL((u) => !u.search.includes('sourceType'))
+    assert.deepEqual(errors, [])
+    await ctx.close()
+  })
+
+  it("a venue manager reads their venue's alerts and opens the permit, without the officer's buttons", async () => {
+    const vm = await apiLogin('venue_mgr')
+    const alert = (await vm.get('/api/alerts?kind=permit_not_started&pageSize=50')).items.find((a) => a.venueName === '金凤里综合体')
+    assert.ok(alert, "the demo's expired permit at 金凤里综合体 has its alert")
+    const active = alert.state === 'open' || alert.state === 'acknowledged'
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    await mobileLogin(page, 'venue_mgr')
+    await page.locator('[data-test="tile-alerts"]').click()
+    await page.waitForURL(/\/m\/alerts/)
+    if (!active) await page.locator('[data-test="m-alert-tabs"]').getByRole('tab', { name: '已处置' }).click()
+    await page.locator(`[data-test="m-alert"][data-id="${alert.id}"]`).click()
+    const sheet = page.locator('[data-test="m-sheet-alert"]')
+    await sheet.locator('[data-test="m-alert-state"]').waitFor()
+    assert.equal(await sheet.locator('[data-test="m-alert-handle"], [data-test="m-alert-ack"], textarea[name="result"]').count(), 0)
+    await sheet.locator('[data-test="m-alert-source-link"]').click()
+    await page.waitForURL(new RegExp(`/m/permits/${alert.sourceId}$`))
     await ctx.close()
   })
 })

@@ -33,6 +33,7 @@ export const router = createRouter({
     },
     { path: '/hazards', name: 'hazards', component: () => import('./pages/HazardListPage.vue'), meta: { title: '隐患整改' } },
     { path: '/hazards/:id(\\d+)', name: 'hazard', component: () => import('./pages/HazardDetailPage.vue'), meta: { title: '隐患详情' } },
+    { path: '/alerts', name: 'alerts', component: () => import('./pages/AlertListPage.vue'), meta: { title: '预警处置' } },
     { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue'), meta: { title: '我的消息' } },
     // A machine's QR code points here: <origin>/m/scan?code=JF-HJ-0001 (scan-to-start).
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue'), meta: { title: '扫码开机' } },

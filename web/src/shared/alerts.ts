@@ -5,6 +5,8 @@ export const ALERT_SOURCES: { value: string; label: string }[] = [
   { value: 'permit', label: '作业证' },
   { value: 'machine', label: '焊机' },
   { value: 'certificate', label: '证书' },
+  { value: 'hazard', label: '隐患' },
+  { value: 'report', label: '群众举报' },
 ]
 
 export function sourceTypeLabel(t: string | null | undefined): string {

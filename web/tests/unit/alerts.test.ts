@@ -105,6 +105,8 @@ describe('filters and labels', () => {
     expect(sourceTypeLabel('permit')).toBe('作业证')
     expect(sourceTypeLabel('machine')).toBe('焊机')
     expect(sourceTypeLabel('certificate')).toBe('证书')
+    expect(sourceTypeLabel('hazard')).toBe('隐患')
+    expect(sourceTypeLabel('report')).toBe('群众举报')
     expect(sourceTypeLabel('')).toBe('—')
   })
 })

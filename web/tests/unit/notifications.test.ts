@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { eventsSummary, notificationRoute, WEBHOOK_FORMATS } from '../../src/shared/notifications'
-import { noticeRoute } from '../../src/mobile/actions'
+import { alertSourceRoute, noticeRoute } from '../../src/mobile/actions'
 
 describe('notificationRoute', () => {
   it('opens console paths', () => {
@@ -21,9 +21,26 @@ describe('noticeRoute (phone app)', () => {
     expect(noticeRoute('/permits/12')).toEqual({ name: 'permit', params: { id: '12' } })
     expect(noticeRoute('/hazards/7')).toEqual({ name: 'hazard', params: { id: '7' } })
   })
+  it("opens the alerts of a source on the phone's alert list", () => {
+    expect(noticeRoute('/alerts?sourceType=machine')).toEqual({ name: 'alerts', query: { sourceType: 'machine' } })
+    expect(noticeRoute('/alerts?sourceType=certificate')).toEqual({ name: 'alerts', query: { sourceType: 'certificate' } })
+  })
   it('has no page for the rest, nor for anything else shaped like their paths', () => {
-    for (const link of ['/reports/12', '/alerts?sourceType=machine', '/permits', '/permits/12/print', '/hazards/x', 'https://x/permits/1', ''])
+    for (const link of ['/reports/12', '/alerts?sourceType=rocket', '/alerts', '/alerts?sourceType=machine&x=1', '/permits', '/permits/12/print', '/hazards/x', 'https://x/permits/1', ''])
       expect(noticeRoute(link)).toBeNull()
+  })
+})
+
+describe('alertSourceRoute (phone app)', () => {
+  it("opens an alert's permit or hazard", () => {
+    expect(alertSourceRoute({ sourceType: 'permit', sourceId: '42' })).toEqual({ name: 'permit', params: { id: '42' } })
+    expect(alertSourceRoute({ sourceType: 'hazard', sourceId: '7' })).toEqual({ name: 'hazard', params: { id: '7' } })
+  })
+  it('has none for sources the phone has no page of, or a source id that is not one', () => {
+    expect(alertSourceRoute({ sourceType: 'machine', sourceId: '3' })).toBeNull()
+    expect(alertSourceRoute({ sourceType: 'report', sourceId: '3' })).toBeNull()
+    expect(alertSourceRoute({ sourceType: 'permit', sourceId: '' })).toBeNull()
+    expect(alertSourceRoute({ sourceType: 'permit', sourceId: '4/print' })).toBeNull()
   })
 })
 
