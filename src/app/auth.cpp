@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "app/audit.h"
@@ -252,7 +253,33 @@ LoginResult login(store::Db& db, const std::string& login_name, const std::strin
   return {std::nullopt, challenge, expires};
 }
 
-Session login_second_factor(store::Db& db, const std::string& challenge, const std::string& code, const std::string& ip,
+namespace {
+
+// A recovery code's stored form: the keyed hash of the user and the normalized code (a code is only anyone's own).
+std::string recovery_hash(const store::Db& db, long long user_id, const std::string& normalized) {
+  return db.field_key().lookup_hash("recovery:" + std::to_string(user_id) + ":" + normalized);
+}
+
+// The user's new recovery codes, in place of any they had, as shown ("XXXXX-XXXXX").
+std::vector<std::string> issue_recovery_codes(store::Conn& c, long long user_id) {
+  c.exec("DELETE FROM recovery_codes WHERE user_id = ?", {user_id});
+  std::set<std::string> codes;
+  while (codes.size() < static_cast<size_t>(kRecoveryCodes)) {
+    std::string random(totp::kRecoveryLength, '\0');
+    randombytes_buf(random.data(), random.size());
+    codes.insert(totp::recovery_code(random));
+  }
+  std::vector<std::string> shown;
+  for (const auto& code : codes) {
+    c.exec("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)", {user_id, recovery_hash(c.db(), user_id, code)});
+    shown.push_back(code.substr(0, 5) + "-" + code.substr(5));
+  }
+  return shown;
+}
+
+}  // namespace
+
+Session login_second_factor(store::Db& db, const std::string& challenge, const SecondFactorProof& proof, const std::string& ip,
                             const std::string& user_agent) {
   std::string id = sha256_hex(challenge);
   auto row = db.read([&](store::Conn& c) {
@@ -268,20 +295,36 @@ Session login_second_factor(store::Db& db, const std::string& challenge, const s
   std::string username = (*row)["username"];
   if ((*row)["status"] != "active") throw ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员");
   if (is_locked((*row)["locked_until"])) throw locked_error((*row)["locked_until"]);
-  auto secret = open_totp_secret(db, (*row)["totp_secret"].get<std::string>());
-  auto step = totp::match(secret, code, current_step(), (*row)["totp_last_step"]);
-  if (!step) {
+  bool by_recovery = !proof.recovery.empty();
+  const ApiError wrong = by_recovery ? ApiError(401, "RECOVERY_CODE_WRONG", "恢复码不正确或已用过", "recoveryCode")
+                                     : ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
+  auto refuse = [&]() -> ApiError {
     const auto& policy = *security_policy(db);
-    if (count_failure(db, policy, user_id, username, ip, user_agent, "动态口令")) throw just_locked(policy, "密码或动态口令");
-    throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
+    if (count_failure(db, policy, user_id, username, ip, user_agent, by_recovery ? "恢复码" : "动态口令"))
+      return just_locked(policy, by_recovery ? "密码或恢复码" : "密码或动态口令");
+    return wrong;
+  };
+  std::optional<int64_t> step;
+  if (!by_recovery) {
+    step = totp::match(open_totp_secret(db, (*row)["totp_secret"].get<std::string>()), proof.code, current_step(), (*row)["totp_last_step"]);
+    if (!step) throw refuse();
   }
-  return db.write([&](store::Conn& c) {
-    // Two requests with the same code: only the first moves the step on and gets a session.
-    if (c.exec("DELETE FROM login_challenges WHERE id = ?", {id}) == 0 ||
-        c.exec("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?", {*step, user_id, *step}) == 0)
-      throw ApiError(401, "TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
+  auto session = db.write([&](store::Conn& c) -> std::optional<Session> {
+    if (by_recovery &&
+        c.exec("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+               {now_iso(), user_id, recovery_hash(db, user_id, proof.recovery)}) == 0)
+      return std::nullopt;  // nothing written: the challenge stays for another try
+    // Two requests with the same code: only the first spends the challenge (and moves the step on) and gets a session.
+    if (c.exec("DELETE FROM login_challenges WHERE id = ?", {id}) == 0) throw wrong;
+    if (by_recovery) {
+      long long left = c.scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", {user_id});
+      return start_session(c, user_id, username, ip, user_agent, "登录成功（恢复码，还剩 " + std::to_string(left) + " 个）");
+    }
+    if (c.exec("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?", {*step, user_id, *step}) == 0) throw wrong;
     return start_session(c, user_id, username, ip, user_agent, "登录成功（动态口令）");
   });
+  if (!session) throw refuse();
+  return *session;
 }
 
 void logout(store::Db& db, const std::string& token, const access::Caller& who) {
@@ -387,12 +430,13 @@ json me(store::Db& db, const Authenticated& a) {
   const auto& who = a.caller;
   auto u = db.read([&](store::Conn& c) {
     return c.row(
-        "SELECT u.phone, o.name AS org_name, o.kind AS org_kind, r.name AS role_name, r.second_factor, u.totp_enrolled_at "
+        "SELECT u.phone, o.name AS org_name, o.kind AS org_kind, r.name AS role_name, r.second_factor, u.totp_enrolled_at, "
+        "(SELECT COUNT(*) FROM recovery_codes k WHERE k.user_id = u.id AND k.used_at IS NULL) AS recovery_left "
         "FROM users u JOIN org_units o ON o.id = u.org_unit_id JOIN roles r ON r.id = u.role_id WHERE u.id = ?",
         {who.user_id});
   });
   if (!u) throw ApiError(401, "UNAUTHENTICATED", "请先登录");
-  store::as_int(*u, {"second_factor"});
+  store::as_int(*u, {"second_factor", "recovery_left"});
   json user = {
       {"id", who.user_id},
       {"username", who.username},
@@ -403,7 +447,8 @@ json me(store::Db& db, const Authenticated& a) {
       {"permissions", json(who.permissions ? std::vector<std::string>(who.permissions->begin(), who.permissions->end()) : std::vector<std::string>())},
       {"mustChangePassword", a.must_change_password},
       {"passwordExpired", a.password_expired},
-      {"secondFactor", {{"required", (*u)["second_factor"] != 0}, {"enrolled", !(*u)["totp_enrolled_at"].is_null()}}},
+      {"secondFactor",
+       {{"required", (*u)["second_factor"] != 0}, {"enrolled", !(*u)["totp_enrolled_at"].is_null()}, {"recoveryCodesLeft", (*u)["recovery_left"]}}},
       {"mustEnrollSecondFactor", a.must_enroll_second_factor},
   };
   return json{{"user", user}, {"csrfToken", a.csrf}};
@@ -453,8 +498,8 @@ json start_second_factor(store::Db& db, const access::Caller& who) {
   return json{{"secret", secret}, {"uri", uri}, {"qrSvg", qr_svg(uri, 5)}};
 }
 
-void confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code) {
-  db.write([&](store::Conn& c) {
+std::vector<std::string> confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code) {
+  return db.write([&](store::Conn& c) {
     auto pending = c.text("SELECT totp_pending_secret FROM users WHERE id = ? AND totp_enrolled_at IS NULL", {who.user_id});
     if (!pending) throw conflict("SECOND_FACTOR_NOT_STARTED", "请先获取绑定二维码，再输入动态口令", "code");
     auto step = totp::match(open_totp_secret(db, *pending), code, current_step(), 0);
@@ -464,6 +509,20 @@ void confirm_second_factor(store::Db& db, const access::Caller& who, const std::
            "totp_last_step = ?, updated_at = ? WHERE id = ?",
            {now_iso(), *step, now_iso(), who.user_id});
     record(c, who, "auth.second_factor_enable", "user", std::to_string(who.user_id), nullptr, nullptr);
+    return issue_recovery_codes(c, who.user_id);
+  });
+}
+
+std::vector<std::string> renew_recovery_codes(store::Db& db, const access::Caller& who, const std::string& code) {
+  return db.write([&](store::Conn& c) {
+    auto u = c.row("SELECT totp_secret, totp_last_step FROM users WHERE id = ?", {who.user_id});
+    if (!u || (*u)["totp_secret"].is_null()) throw conflict("SECOND_FACTOR_NOT_ENROLLED", "尚未绑定动态口令", "code");
+    store::as_int(*u, {"totp_last_step"});
+    auto step = totp::match(open_totp_secret(db, (*u)["totp_secret"].get<std::string>()), code, current_step(), (*u)["totp_last_step"]);
+    if (!step) throw bad_request("TOTP_WRONG", "动态口令错误或已使用过，请输入验证器上的新口令", "code");
+    c.exec("UPDATE users SET totp_last_step = ? WHERE id = ?", {*step, who.user_id});
+    record(c, who, "auth.recovery_codes_renew", "user", std::to_string(who.user_id), nullptr, nullptr);
+    return issue_recovery_codes(c, who.user_id);
   });
 }
 

@@ -88,17 +88,25 @@ struct LoginResult {
 // Throws ApiError LOGIN_FAILED / ACCOUNT_LOCKED / ACCOUNT_DISABLED. Records a refusal or a session in the login log.
 LoginResult login(store::Db& db, const std::string& login, const std::string& password, const std::string& ip,
                   const std::string& user_agent);
-// The second step: the code for the challenge's user. Throws LOGIN_CHALLENGE_EXPIRED, TOTP_WRONG (wrong or used
-// before; counts towards the lock with the password's failures), ACCOUNT_LOCKED, ACCOUNT_DISABLED.
-Session login_second_factor(store::Db& db, const std::string& challenge, const std::string& code, const std::string& ip,
+// The second step: the code for the challenge's user, or one of their recovery codes (`recovery`, normalized by
+// totp::normalize_recovery_code; used up by this login). Throws LOGIN_CHALLENGE_EXPIRED, TOTP_WRONG or
+// RECOVERY_CODE_WRONG (wrong or used before; either counts towards the lock with the password's failures),
+// ACCOUNT_LOCKED, ACCOUNT_DISABLED.
+struct SecondFactorProof {
+  std::string code, recovery;  // one of them
+};
+Session login_second_factor(store::Db& db, const std::string& challenge, const SecondFactorProof& proof, const std::string& ip,
                             const std::string& user_agent);
 
 // Setting up one's own second factor: a new secret (kept aside until confirmed), as {secret, uri, qrSvg}.
 // SECOND_FACTOR_ENROLLED when one is set up already (an administrator resets it).
 nlohmann::json start_second_factor(store::Db& db, const access::Caller& who);
-// The first code from the app for the secret being set up: from now on login asks for a code. TOTP_WRONG,
-// SECOND_FACTOR_NOT_STARTED.
-void confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code);
+// The first code from the app for the secret being set up: from now on login asks for a code. Returns the user's
+// kRecoveryCodes recovery codes ("XXXXX-XXXXX"), shown this once. TOTP_WRONG, SECOND_FACTOR_NOT_STARTED.
+constexpr int kRecoveryCodes = 10;
+std::vector<std::string> confirm_second_factor(store::Db& db, const access::Caller& who, const std::string& code);
+// New recovery codes in place of the old, for a current code from the app (TOTP_WRONG; SECOND_FACTOR_NOT_ENROLLED).
+std::vector<std::string> renew_recovery_codes(store::Db& db, const access::Caller& who, const std::string& code);
 // Seals the second-factor secrets still stored in the clear (written before they were sealed); at start-up,
 // once the field key is loaded.
 void seal_second_factor_secrets(store::Db& db);

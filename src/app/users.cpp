@@ -326,6 +326,7 @@ json reset_second_factor(store::Db& db, const Caller& who, long long id) {
            "updated_at = ? WHERE id = ?",
            {now, id});
     c.exec("DELETE FROM login_challenges WHERE user_id = ?", {id});
+    c.exec("DELETE FROM recovery_codes WHERE user_id = ?", {id});
     c.exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now, id});
     record(c, who, "user.second_factor_reset", "user", std::to_string(id), nullptr, nullptr);
     return present_user(scoped_user(c, who, id), who);

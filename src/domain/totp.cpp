@@ -93,4 +93,23 @@ std::string key_uri(std::string_view issuer, std::string_view account, std::stri
          "&period=" + std::to_string(kStepSeconds);
 }
 
+std::string recovery_code(std::string_view random) {
+  std::string out;
+  for (size_t i = 0; i < kRecoveryLength && i < random.size(); ++i)
+    out += kRecoveryAlphabet[static_cast<unsigned char>(random[i]) % kRecoveryAlphabet.size()];
+  return out;
+}
+
+std::optional<std::string> normalize_recovery_code(std::string_view typed) {
+  std::string out;
+  for (char ch : typed) {
+    if (ch == '-' || ch == ' ') continue;
+    char up = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
+    if (kRecoveryAlphabet.find(up) == std::string_view::npos || out.size() == kRecoveryLength) return std::nullopt;
+    out += up;
+  }
+  if (out.size() != kRecoveryLength) return std::nullopt;
+  return out;
+}
+
 }  // namespace huoyan::totp

@@ -25,4 +25,14 @@ std::optional<int64_t> match(std::string_view secret, std::string_view code, int
 // otpauth://totp/<issuer>:<account>?secret=…&issuer=…&algorithm=SHA256&digits=6&period=30 (Key URI format).
 std::string key_uri(std::string_view issuer, std::string_view account, std::string_view secret);
 
+// Recovery codes (恢复码): for a user who has lost the authenticator, each good once instead of a code at login.
+// Ten characters from kRecoveryAlphabet (no 0/O, 1/I: read off paper), shown as "XXXXX-XXXXX".
+constexpr std::string_view kRecoveryAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+constexpr size_t kRecoveryLength = 10;
+// A new code from `random` (at least kRecoveryLength bytes of randomness; each byte picks one of 32 characters).
+std::string recovery_code(std::string_view random);
+// The code as typed (any case, with or without the dash or spaces) in its stored form ("ABCDE23456"), or nullopt
+// when it cannot be one.
+std::optional<std::string> normalize_recovery_code(std::string_view typed);
+
 }  // namespace huoyan::totp

@@ -40,15 +40,15 @@ async function laterBy(seconds) {
 async function setUpAt(client) {
   const setup = expectStatus(await client.post('/api/auth/second-factor/setup', {}), 200);
   const at = serverNow();
-  expectStatus(await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, at) }), 200);
-  return { secret: setup.secret, at };
+  const done = expectStatus(await client.post('/api/auth/second-factor/confirm', { code: totpCode(setup.secret, at) }), 200);
+  return { secret: setup.secret, at, recoveryCodes: done.recoveryCodes };
 }
 const setUp = async (client) => (await setUpAt(client)).secret;
 
 async function enrolledUser() {
   const u = await createUserAndLogin(admin, { orgUnitId: dept.id, roleId: strictRole.id });
-  const { secret, at } = await setUpAt(u.client);
-  return { ...u, secret, setUpAt: at };
+  const { secret, at, recoveryCodes } = await setUpAt(u.client);
+  return { ...u, secret, setUpAt: at, recoveryCodes };
 }
 
 async function challengeFor(username, password) {
@@ -64,6 +64,8 @@ async function challengeFor(username, password) {
 }
 
 const secondStep = (challenge, code) => request('POST', '/api/auth/login/second-factor', { body: { challenge, code } });
+const recoveryStep = (challenge, recoveryCode) =>
+  request('POST', '/api/auth/login/second-factor', { body: { challenge, recoveryCode } });
 
 async function loginWithCode(username, password, secret) {
   await laterBy(60);
@@ -74,11 +76,11 @@ async function loginWithCode(username, password, secret) {
 
 test('the demo admin needs no second factor; a role can require one, and its new user can only set it up', async () => {
   const me = (await admin.getOk('/api/auth/me')).user;
-  assert.deepEqual([me.secondFactor, me.mustEnrollSecondFactor], [{ required: false, enrolled: false }, false]);
+  assert.deepEqual([me.secondFactor, me.mustEnrollSecondFactor], [{ required: false, enrolled: false, recoveryCodesLeft: 0 }, false]);
 
   const { user, client } = await createUserAndLogin(admin, { orgUnitId: dept.id, roleId: strictRole.id });
   const mine = (await client.getOk('/api/auth/me')).user;
-  assert.deepEqual([mine.secondFactor, mine.mustEnrollSecondFactor], [{ required: true, enrolled: false }, true]);
+  assert.deepEqual([mine.secondFactor, mine.mustEnrollSecondFactor], [{ required: true, enrolled: false, recoveryCodesLeft: 0 }, true]);
   expectError(await client.get('/api/users'), 403, 'SECOND_FACTOR_REQUIRED', null);
   expectError(await client.post('/api/auth/second-factor/confirm', { code: '123456' }), 409, 'SECOND_FACTOR_NOT_STARTED', 'code');
 
@@ -98,7 +100,15 @@ test('the demo admin needs no second factor; a role can require one, and its new
   assert.equal((await client.getOk('/api/auth/me')).user.secondFactor.enrolled, false);
 
   const done = expectStatus(await client.post('/api/auth/second-factor/confirm', { code: totpCode(again.secret, serverNow()) }), 200);
-  assert.deepEqual([done.user.secondFactor, done.user.mustEnrollSecondFactor], [{ required: true, enrolled: true }, false]);
+  assert.deepEqual([done.user.secondFactor, done.user.mustEnrollSecondFactor], [{ required: true, enrolled: true, recoveryCodesLeft: 10 }, false]);
+  // Ten recovery codes, shown this once; only their keyed hashes are kept.
+  assert.equal(done.recoveryCodes.length, 10);
+  assert.equal(new Set(done.recoveryCodes).size, 10);
+  for (const code of done.recoveryCodes) assert.match(code, /^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/);
+  const stored = sqlOk(`SELECT code_hash FROM recovery_codes WHERE user_id = ${user.id} AND used_at IS NULL`).split('\n');
+  assert.equal(stored.length, 10);
+  for (const code of done.recoveryCodes)
+    assert.ok(!stored.some((h) => h.includes(code.replace('-', ''))), 'a recovery code is stored in the clear');
   expectStatus(await client.get('/api/users'), 200);
   expectError(await client.post('/api/auth/second-factor/setup', {}), 409, 'SECOND_FACTOR_ENROLLED', null);
 
@@ -210,4 +220,86 @@ test('bad second steps: each field named, nothing counted against the account', 
   const wrong = String((Number(totpCode(secret, serverNow())) + 1) % 1000000).padStart(6, '0');
   for (let i = 0; i < 4; i++) expectError(await secondStep(challenge, wrong), 401, 'TOTP_WRONG', 'code');
   expectStatus(await secondStep(challenge, totpCode(secret, serverNow())), 200);
+});
+
+test('recovery codes: each good once instead of a code, typed in any case, only by their own user', async () => {
+  const { user, password, recoveryCodes: codes } = await enrolledUser();
+  await laterBy(60);
+  const challenge = await challengeFor(user.username, password);
+  const res = await recoveryStep(challenge, ` ${codes[0].toLowerCase().replace('-', ' ')} `);
+  const body = expectStatus(res, 200);
+  assert.equal(body.user.id, user.id);
+  assert.equal(body.user.secondFactor.recoveryCodesLeft, 9);
+  const client = new Client({ cookie: `hy_session=${getCookie(res, 'hy_session').value}`, csrf: body.csrfToken });
+  expectStatus(await client.get('/api/users'), 200);
+
+  // Used up; a wrong code leaves the challenge for another try; someone else's code is wrong here.
+  const other = await enrolledUser();
+  const next = await challengeFor(user.username, password);
+  expectError(await recoveryStep(next, codes[0]), 401, 'RECOVERY_CODE_WRONG', 'recoveryCode');
+  expectError(await recoveryStep(next, other.recoveryCodes[0]), 401, 'RECOVERY_CODE_WRONG', 'recoveryCode');
+  assert.equal(expectStatus(await recoveryStep(next, codes[1].replace('-', '')), 200).user.secondFactor.recoveryCodesLeft, 8);
+  expectStatus(await recoveryStep(await challengeFor(other.user.username, other.password), other.recoveryCodes[0]), 200);
+
+  const logs = (await admin.getOk(`/api/login-logs?username=${user.username}&pageSize=50`)).items;
+  assert.ok(logs.some((r) => r.success && r.reason === '登录成功（恢复码，还剩 9 个）'), JSON.stringify(logs));
+  assert.ok(logs.some((r) => r.success && r.reason === '登录成功（恢复码，还剩 8 个）'), JSON.stringify(logs));
+  assert.equal(logs.filter((r) => !r.success && r.reason === '恢复码错误').length, 2, JSON.stringify(logs));
+});
+
+test('new recovery codes for a current code replace the old; a reset removes them', async () => {
+  const { user, password, secret, client, recoveryCodes: old } = await enrolledUser();
+  await laterBy(60);
+  expectError(await client.post('/api/auth/second-factor/recovery-codes', { code: '12a456' }), 400, 'INVALID_VALUE', 'code');
+  const wrong = String((Number(totpCode(secret, serverNow())) + 1) % 1000000).padStart(6, '0');
+  expectError(await client.post('/api/auth/second-factor/recovery-codes', { code: wrong }), 400, 'TOTP_WRONG', 'code');
+  const renewed = expectStatus(await client.post('/api/auth/second-factor/recovery-codes', { code: totpCode(secret, serverNow()) }), 200);
+  assert.equal(renewed.recoveryCodes.length, 10);
+  assert.ok(!renewed.recoveryCodes.some((c) => old.includes(c)));
+  assert.equal((await client.getOk('/api/auth/me')).user.secondFactor.recoveryCodesLeft, 10);
+  // the code that renewed them is spent, as at login
+  expectError(await client.post('/api/auth/second-factor/recovery-codes', { code: totpCode(secret, serverNow()) }), 400, 'TOTP_WRONG', 'code');
+  const audit = (await admin.getOk(`/api/audit-logs?action=auth.recovery_codes_renew&targetId=${user.id}`)).items;
+  assert.equal(audit.length, 1);
+  assert.ok(!JSON.stringify(audit).includes(renewed.recoveryCodes[0]), 'a recovery code is in the audit log');
+
+  const challenge = await challengeFor(user.username, password);
+  expectError(await recoveryStep(challenge, old[2]), 401, 'RECOVERY_CODE_WRONG', 'recoveryCode');
+  expectStatus(await recoveryStep(challenge, renewed.recoveryCodes[2]), 200);
+
+  expectStatus(await admin.del(`/api/users/${user.id}/second-factor`), 200);
+  assert.equal(sqlOk(`SELECT COUNT(*) FROM recovery_codes WHERE user_id = ${user.id}`), '0');
+  const plain = await login(user.username, password);
+  assert.equal(plain.user.secondFactor.recoveryCodesLeft, 0);
+  expectError(await plain.post('/api/auth/second-factor/recovery-codes', { code: '123456' }), 409, 'SECOND_FACTOR_NOT_ENROLLED', 'code');
+});
+
+test('wrong recovery codes count with wrong passwords towards the lock', async () => {
+  const { user, password, recoveryCodes: codes } = await enrolledUser();
+  for (let i = 0; i < 2; i++) expectError(await rawLogin(user.username, 'Wrong#pass1'), 401, 'LOGIN_FAILED');
+  await laterBy(60);
+  const challenge = await challengeFor(user.username, password);
+  expectError(await recoveryStep(challenge, 'ZZZZZ-ZZZZZ'), 401, 'RECOVERY_CODE_WRONG', 'recoveryCode');
+  expectError(await recoveryStep(challenge, 'ZZZZZ-ZZZZY'), 401, 'RECOVERY_CODE_WRONG', 'recoveryCode');
+  expectError(await recoveryStep(challenge, 'ZZZZZ-ZZZZX'), 423, 'ACCOUNT_LOCKED');
+  expectError(await recoveryStep(challenge, codes[0]), 401, 'LOGIN_CHALLENGE_EXPIRED', 'challenge');
+  expectError(await rawLogin(user.username, password), 423, 'ACCOUNT_LOCKED');
+  // the right code was not spent by the refusals
+  expectStatus(await admin.post(`/api/users/${user.id}/unlock`), 200);
+  expectStatus(await recoveryStep(await challengeFor(user.username, password), codes[0]), 200);
+});
+
+test('bad recovery steps: the field named, nothing counted', async () => {
+  const { user, password, recoveryCodes: codes } = await enrolledUser();
+  await laterBy(60);
+  const challenge = await challengeFor(user.username, password);
+  const both = await request('POST', '/api/auth/login/second-factor', { body: { challenge, code: '123456', recoveryCode: codes[0] } });
+  expectError(both, 400, 'INVALID_VALUE', 'recoveryCode');
+  expectError(await recoveryStep(challenge, 'ABCDE-2345O'), 400, 'INVALID_VALUE', 'recoveryCode');
+  expectError(await recoveryStep(challenge, '123456'), 400, 'INVALID_VALUE', 'recoveryCode');
+  expectError(await recoveryStep(challenge, 'ABCDE-23456-ABCDE-23456'), 400, 'TOO_LONG', 'recoveryCode');
+  expectError(await recoveryStep(challenge, 1234567890), 400, 'INVALID_TYPE', 'recoveryCode');
+  expectError(await recoveryStep(challenge, ''), 400, 'REQUIRED', 'recoveryCode');
+  assert.equal(sqlOk(`SELECT failed_logins FROM users WHERE id = ${user.id}`), '0');
+  expectStatus(await recoveryStep(challenge, codes[0]), 200);
 });

@@ -87,12 +87,15 @@ test('successful answers match the documented schemas', async () => {
   const newPassword = strongPassword();
   await hit(fc, 'POST', '/api/auth/password', {}, { oldPassword: password, newPassword }, { expect: 200 });
   await hit(fc, 'GET', '/api/permissions', {}, undefined, { expect: 200 });
-  // the second factor: set up, the two-step login (a code of the next step: this one went on the setup), a reset
+  // the second factor: set up, new recovery codes (a code of the next step: this one went on the setup), the two-step
+  // login with a recovery code, a reset
   const { secret: totpSecret } = (await hit(fc, 'POST', '/api/auth/second-factor/setup', {}, undefined, { expect: 200 })).json;
   await hit(fc, 'POST', '/api/auth/second-factor/confirm', {}, { code: totpCode(totpSecret, Date.now()) }, { expect: 200 });
+  const { recoveryCodes } = (await hit(fc, 'POST', '/api/auth/second-factor/recovery-codes', {},
+    { code: totpCode(totpSecret, Date.now() + 30000) }, { expect: 200 })).json;
   await hit(fc, 'POST', '/api/auth/logout', {}, undefined, { expect: 200 });
   const { challenge } = (await hit(null, 'POST', '/api/auth/login', {}, { login: fresh.username, password: newPassword }, { expect: 200 })).json;
-  await hit(null, 'POST', '/api/auth/login/second-factor', {}, { challenge, code: totpCode(totpSecret, Date.now() + 30000) }, { expect: 200 });
+  await hit(null, 'POST', '/api/auth/login/second-factor', {}, { challenge, recoveryCode: recoveryCodes[0] }, { expect: 200 });
   await hit(admin, 'DELETE', '/api/users/:id/second-factor', { id: fresh.id }, undefined, { expect: 200 });
   const policy = (await hit(admin, 'GET', '/api/security-policy', {}, undefined, { expect: 200 })).json;
   await hit(admin, 'PUT', '/api/security-policy', {}, policy, { expect: 200 });

@@ -43,3 +43,22 @@ TEST(Totp, KeyUriEncodesTheLabel) {
   EXPECT_EQ(totp::key_uri("火眼", "zhou jg", "MZXW6YTBOI"),
             "otpauth://totp/%E7%81%AB%E7%9C%BC:zhou%20jg?secret=MZXW6YTBOI&issuer=%E7%81%AB%E7%9C%BC&algorithm=SHA256&digits=6&period=30");
 }
+
+TEST(Totp, RecoveryCodesUseTheAlphabetUniformly) {
+  std::string random;
+  for (int i = 0; i < 10; ++i) random += static_cast<char>(i * 32 + i);  // byte % 32 == i
+  EXPECT_EQ(totp::recovery_code(random), "23456789AB");
+  EXPECT_EQ(totp::recovery_code(std::string(10, '\xff')), "ZZZZZZZZZZ");  // 255 % 32 == 31
+}
+
+TEST(Totp, RecoveryCodesAreReadAsTyped) {
+  EXPECT_EQ(totp::normalize_recovery_code("ABCDE-23456"), "ABCDE23456");
+  EXPECT_EQ(totp::normalize_recovery_code(" abcde 23456 "), "ABCDE23456");
+  EXPECT_EQ(totp::normalize_recovery_code("abcde23456"), "ABCDE23456");
+  EXPECT_FALSE(totp::normalize_recovery_code("ABCDE-2345"));     // short
+  EXPECT_FALSE(totp::normalize_recovery_code("ABCDE-234567"));   // long
+  EXPECT_FALSE(totp::normalize_recovery_code("ABCDE-2345O"));    // O is not in the alphabet (nor 0, 1, I)
+  EXPECT_FALSE(totp::normalize_recovery_code("ABCDE-23451"));
+  EXPECT_FALSE(totp::normalize_recovery_code("123456"));          // an authenticator's code
+  EXPECT_FALSE(totp::normalize_recovery_code(""));
+}

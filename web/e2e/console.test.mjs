@@ -164,6 +164,12 @@ describe('console', () => {
     await page.getByText('动态口令为 6 位数字').waitFor()
     await page.locator('input[name="code"]').fill(totpCode(secret, Date.now()))
     await page.locator('[data-test="second-factor-confirm"]').click()
+    // Ten recovery codes, shown this once; then on into the console.
+    await page.locator('[data-test="recovery-codes"]').waitFor()
+    const recoveryCodes = await page.locator('[data-test="recovery-code"]').allInnerTexts()
+    assert.equal(recoveryCodes.length, 10)
+    for (const c of recoveryCodes) assert.match(c, /^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/)
+    await page.locator('[data-test="recovery-codes-done"]').click()
     await page.waitForURL(`${BASE}/`)
     await page.getByRole('menuitem', { name: '用户管理' }).waitFor()
 
@@ -181,6 +187,26 @@ describe('console', () => {
     await page.locator('input[name="code"]').fill(right)
     await page.locator('[data-test="login-code-submit"]').click()
     await page.waitForURL(`${BASE}/`)
+
+    // without the phone: a recovery code instead, good once
+    await page.context().clearCookies()
+    await page.goto(`${BASE}/login`)
+    await page.locator('input[name="login"]').fill(username)
+    await page.locator('input[name="password"]').fill(next)
+    await page.getByRole('button', { name: /登\s*录/ }).click()
+    await page.locator('[data-test="login-use-recovery"]').click()
+    await page.locator('input[name="recoveryCode"]').fill('ABCDE-2345')
+    await page.locator('[data-test="login-code-submit"]').click()
+    await page.getByText('恢复码为 10 位字母和数字').waitFor()
+    await page.locator('input[name="recoveryCode"]').fill(recoveryCodes[3].toLowerCase())
+    await page.locator('[data-test="login-code-submit"]').click()
+    await page.waitForURL(`${BASE}/`)
+    // the second-factor page counts what is left and asks a current code for new ones
+    await page.goto(`${BASE}/second-factor`)
+    await page.locator('[data-test="recovery-codes-left"]').filter({ hasText: '恢复码还剩 9 个' }).waitFor()
+    await page.locator('input[name="code"]').fill(right) // spent by the login above
+    await page.locator('[data-test="recovery-codes-renew"]').click()
+    await page.getByText('动态口令错误或已使用过').waitFor()
     await page.context().close()
 
     // the administrator sees it bound and resets it

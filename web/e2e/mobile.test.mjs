@@ -68,7 +68,7 @@ describe('mobile entry', () => {
     const self = await apiLogin(username)
     await self.post('/api/auth/password', { oldPassword: PASSWORD, newPassword: next })
     const { secret } = await self.post('/api/auth/second-factor/setup')
-    await self.post('/api/auth/second-factor/confirm', { code: totpCode(secret, Date.now()) })
+    const { recoveryCodes } = await self.post('/api/auth/second-factor/confirm', { code: totpCode(secret, Date.now()) })
 
     const ctx = await phoneContext(browser)
     const page = await ctx.newPage()
@@ -82,6 +82,20 @@ describe('mobile entry', () => {
     await page.waitForURL(`${BASE}/m/`)
     await page.locator('[data-test="me"]').waitFor()
     await ctx.close()
+
+    // Another phone without the app: a recovery code instead.
+    const other = await phoneContext(browser)
+    const page2 = await other.newPage()
+    await page2.goto(`${BASE}/m/login`)
+    await page2.locator('input[name="login"]').fill(username)
+    await page2.locator('input[name="password"]').fill(next)
+    await page2.getByRole('button', { name: '登录' }).click()
+    await page2.locator('[data-test="login-use-recovery"]').click()
+    await page2.locator('input[name="recoveryCode"]').fill(recoveryCodes[0].replace('-', ' '))
+    await page2.getByRole('button', { name: '验证' }).click()
+    await page2.waitForURL(`${BASE}/m/`)
+    assert.equal((await self.get('/api/auth/me')).user.secondFactor.recoveryCodesLeft, 9)
+    await other.close()
   })
 
   it('welder opens a machine QR code, logs in, comes back to the scan and unlocks; another machine says why not', async () => {

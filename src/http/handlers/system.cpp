@@ -3,6 +3,7 @@
 #include "app/input.h"
 #include "domain/errors.h"
 #include "domain/field_cipher.h"
+#include "domain/totp.h"
 #include "http/handlers/handlers.h"
 #include "http/metrics.h"
 
@@ -73,13 +74,22 @@ void add_system_routes(std::vector<Route>& out) {
                  }, true, "登录（启用动态口令的账号先得到 challenge）"});
 
   out.push_back({"POST", "/api/auth/login/second-factor", Guard::Public, "",
-                 {{"challenge", FieldType::String}, {"code", FieldType::String}}, [](Context& ctx) {
+                 {{"challenge", FieldType::String}, {"code", FieldType::String}, {"recoveryCode", FieldType::String}},
+                 [](Context& ctx) {
                    app::Input in(ctx.body);
                    std::string challenge = in.str("challenge", 100, "登录凭据");
-                   std::string code = read_code(in);
-                   return signed_in(ctx, app::login_second_factor(ctx.db, challenge, code, ctx.req.remote_ip,
+                   app::SecondFactorProof proof;
+                   if (in.has("recoveryCode")) {
+                     if (in.has("code")) throw bad_request("INVALID_VALUE", "动态口令和恢复码只填一个", "recoveryCode");
+                     auto recovery = totp::normalize_recovery_code(in.str("recoveryCode", 20, "恢复码"));
+                     if (!recovery) throw bad_request("INVALID_VALUE", "恢复码为 10 位字母和数字，如 ABCDE-23456", "recoveryCode");
+                     proof.recovery = *recovery;
+                   } else {
+                     proof.code = read_code(in);
+                   }
+                   return signed_in(ctx, app::login_second_factor(ctx.db, challenge, proof, ctx.req.remote_ip,
                                                                   ctx.req.header("user-agent")));
-                 }, true, "登录第二步：动态口令"});
+                 }, true, "登录第二步：动态口令或恢复码"});
 
   out.push_back({"POST", "/api/auth/second-factor/setup", Guard::Session, "", {}, [](Context& ctx) {
                    return Reply::json_body(app::start_second_factor(ctx.db, ctx.caller()));
@@ -87,11 +97,20 @@ void add_system_routes(std::vector<Route>& out) {
 
   out.push_back({"POST", "/api/auth/second-factor/confirm", Guard::Session, "", {{"code", FieldType::String}}, [](Context& ctx) {
                    app::Input in(ctx.body);
-                   app::confirm_second_factor(ctx.db, ctx.caller(), read_code(in));
+                   auto codes = app::confirm_second_factor(ctx.db, ctx.caller(), read_code(in));
                    app::Authenticated now_enrolled = *ctx.auth;
                    now_enrolled.must_enroll_second_factor = false;
-                   return Reply::json_body(app::me(ctx.db, now_enrolled));
+                   nlohmann::json out = app::me(ctx.db, now_enrolled);
+                   out["recoveryCodes"] = codes;
+                   return Reply::json_body(out);
                  }, true, "绑定动态口令：输入第一个口令确认"});
+
+  out.push_back({"POST", "/api/auth/second-factor/recovery-codes", Guard::Session, "", {{"code", FieldType::String}},
+                 [](Context& ctx) {
+                   app::Input in(ctx.body);
+                   return Reply::json_body(
+                       {{"recoveryCodes", app::renew_recovery_codes(ctx.db, ctx.caller(), read_code(in))}});
+                 }, true, "重新生成恢复码（须输入当前动态口令）"});
 
   out.push_back({"POST", "/api/auth/logout", Guard::Session, "", {}, [](Context& ctx) {
                    app::logout(ctx.db, ctx.req.cookie("hy_session"), ctx.caller());

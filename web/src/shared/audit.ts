@@ -58,6 +58,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'user.reset_password': '重置用户密码',
   'auth.password_change': '修改本人密码',
   'auth.second_factor_enable': '绑定动态口令',
+  'auth.recovery_codes_renew': '重新生成恢复码',
   'user.second_factor_reset': '重置用户动态口令',
   'security.policy_update': '修改安全策略',
   'user.role_assign': '分配角色',

@@ -15,7 +15,8 @@ export interface Me {
   /** The password is older than 90 days (mustChangePassword is then true as well). */
   passwordExpired: boolean
   /** required: the role asks for a one-time code after the password; enrolled: the user has an authenticator set up. */
-  secondFactor: { required: boolean; enrolled: boolean }
+  /** recoveryCodesLeft: one-time recovery codes not used yet (10 given when the second factor is bound). */
+  secondFactor: { required: boolean; enrolled: boolean; recoveryCodesLeft: number }
   /** The role requires a second factor that is not set up yet: nothing else is allowed until it is. */
   mustEnrollSecondFactor: boolean
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkCode, forcedPage, groupSecret } from '../../src/shared/secondFactor'
+import { checkCode, checkRecoveryCode, forcedPage, groupSecret, normalizeRecoveryCode, recoveryCodesText } from '../../src/shared/secondFactor'
 
 describe('second factor', () => {
   it('takes six digits only', () => {
@@ -20,5 +20,30 @@ describe('second factor', () => {
     expect(groupSecret('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')).toBe('ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567')
     expect(groupSecret('ABCDEF')).toBe('ABCD EF')
     expect(groupSecret('')).toBe('')
+  })
+})
+
+describe('recovery codes', () => {
+  it('are read as the server reads them: any case, with or without the dash or spaces', () => {
+    expect(normalizeRecoveryCode('ABCDE-23456')).toBe('ABCDE23456')
+    expect(normalizeRecoveryCode(' abcde 23456 ')).toBe('ABCDE23456')
+    expect(normalizeRecoveryCode('abcde23456')).toBe('ABCDE23456')
+  })
+  it('are ten characters without 0, 1, I or O', () => {
+    for (const bad of ['ABCDE-2345', 'ABCDE-234567', 'ABCDE-2345O', 'ABCDE-23451', 'ABCDI-23456', '123456', ''])
+      expect(normalizeRecoveryCode(bad)).toBeNull()
+  })
+  it('say what is wrong before anything is sent', () => {
+    expect(checkRecoveryCode('  ')).toBe('请输入恢复码')
+    expect(checkRecoveryCode('123456')).toMatch(/10 位/)
+    expect(checkRecoveryCode('abcde-23456')).toBe('')
+  })
+  it('are kept as a text naming the account, with one code a line', () => {
+    const text = recoveryCodesText(['ABCDE-23456', 'FGHJK-78923'], 'zhangsan', '2026-12-07 09:00')
+    const lines = text.split('\n')
+    expect(lines[0]).toContain('zhangsan')
+    expect(lines[0]).toContain('2026-12-07 09:00')
+    expect(lines).toContain('ABCDE-23456')
+    expect(lines).toContain('FGHJK-78923')
   })
 })
