@@ -123,9 +123,6 @@ describe('alerts on a phone', () => {
     const active = `/api/alerts?kind=unpermitted_power_on&sourceType=machine&sourceId=${machine.id}&active=true&pageSize=50`
     for (const a of (await admin.get(active)).items) await admin.post(`/api/alerts/${a.id}/handle`, { result: '浏览器测试前清理' })
     await sendDeviceMessage(machine, { type: 'telemetry', power: false })
-    await sendDeviceMessage(machine, { type: 'telemetry', power: true, currentA: 88 })
-    const [alert] = (await admin.get(active)).items
-    assert.ok(alert, 'the power-on opened an alert')
     const openCount = (await admin.get('/api/alerts?active=true&pageSize=1')).total
 
     const ctx = await phoneContext(browser)
@@ -137,9 +134,19 @@ describe('alerts on a phone', () => {
     await page.locator('[data-test="home-alerts-count"]').filter({ hasText: `${openCount} 条` }).waitFor()
     await page.locator('[data-test="home-alerts"]').click()
     await page.waitForURL(/\/m\/alerts/)
+    await page.locator('[data-test="m-alert"]').first().waitFor()
+    await page.locator('[data-test="m-alerts-live"].on').waitFor({ timeout: 15_000 }) // the EventSource is open
+    // The power-on arrives while the list is open: first, without reloading.
+    let loads = 0
+    page.on('load', () => loads++)
+    await sendDeviceMessage(machine, { type: 'telemetry', power: true, currentA: 88 })
+    const [alert] = (await admin.get(active)).items
+    assert.ok(alert, 'the power-on opened an alert')
     const card = page.locator(`[data-test="m-alert"][data-id="${alert.id}"]`)
-    await card.filter({ hasText: 'JF-HJ-0010' }).filter({ hasText: '待处置' }).waitFor()
+    await card.filter({ hasText: 'JF-HJ-0010' }).filter({ hasText: '待处置' }).waitFor({ timeout: 15_000 })
+    assert.equal(await page.locator('[data-test="m-alert"]').first().getAttribute('data-id'), String(alert.id))
     assert.match(await card.innerText(), /严重/)
+    assert.equal(loads, 0, 'the page was not reloaded')
 
     // Acknowledge, then handle: a result is required, and nothing is sent without it.
     await card.click()

@@ -48,6 +48,11 @@ export function matchesFilters(a: Alert, f: AlertFilters): boolean {
   return (!f.state || a.state === f.state) && (!f.kind || a.kind === f.kind) && (!f.sourceType || a.sourceType === f.sourceType)
 }
 
+/** Whether an alert belongs in the phone's list: its tab (still to deal with, or dealt with) and source filter. */
+export function inAlertView(a: Pick<Alert, 'state' | 'sourceType'>, view: { active: boolean; sourceType?: string }): boolean {
+  return isActiveAlert(a) === view.active && (!view.sourceType || a.sourceType === view.sourceType)
+}
+
 export interface AlertPage {
   items: Alert[]
   total: number

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isNewer, matchesFilters, mergeAlert, mergeIntoPage, shouldAnnounce, sourceTypeLabel } from '../../src/shared/alerts'
+import { inAlertView, isNewer, matchesFilters, mergeAlert, mergeIntoPage, shouldAnnounce, sourceTypeLabel } from '../../src/shared/alerts'
 import type { Alert } from '../../src/shared/types'
 
 function alert(id: number, over: Partial<Alert> = {}): Alert {
@@ -123,5 +123,23 @@ describe('shouldAnnounce', () => {
     expect(shouldAnnounce(alert(2, { severity: 'info' }), seen)).toBe(false)
     expect(shouldAnnounce(alert(3, { state: 'acknowledged' }), seen)).toBe(false)
     expect(shouldAnnounce(alert(4, { state: 'handled' }), seen)).toBe(false)
+  })
+})
+
+describe('inAlertView (the phone list)', () => {
+  it('puts open and acknowledged alerts under 待处置, handled and false alarms under 已处置', () => {
+    for (const state of ['open', 'acknowledged']) {
+      expect(inAlertView({ state, sourceType: 'machine' }, { active: true })).toBe(true)
+      expect(inAlertView({ state, sourceType: 'machine' }, { active: false })).toBe(false)
+    }
+    for (const state of ['handled', 'false_alarm']) {
+      expect(inAlertView({ state, sourceType: 'machine' }, { active: false })).toBe(true)
+      expect(inAlertView({ state, sourceType: 'machine' }, { active: true })).toBe(false)
+    }
+  })
+  it('keeps to the source filter when there is one', () => {
+    expect(inAlertView({ state: 'open', sourceType: 'permit' }, { active: true, sourceType: 'machine' })).toBe(false)
+    expect(inAlertView({ state: 'open', sourceType: 'machine' }, { active: true, sourceType: 'machine' })).toBe(true)
+    expect(inAlertView({ state: 'open', sourceType: 'permit' }, { active: true, sourceType: '' })).toBe(true)
   })
 })
