@@ -3,7 +3,7 @@
 // id. Pages subscribe with useAlertStream(onAlert); the layout starts and stops the stream.
 import { onBeforeUnmount, reactive, shallowRef } from 'vue'
 import { api } from '../shared/api'
-import { mergeAlert, shouldAnnounce } from '../shared/alerts'
+import { mergeAlert, parseAlertEvent, shouldAnnounce } from '../shared/alerts'
 import type { Alert, Page } from '../shared/types'
 
 type Listener = (a: Alert) => void
@@ -43,13 +43,8 @@ function scheduleCount() {
 
 /** Handles one `alert` event's data; exported for tests. */
 export function receive(data: string) {
-  let a: Alert
-  try {
-    a = JSON.parse(data) as Alert
-  } catch {
-    return
-  }
-  if (!a || typeof a.id !== 'number') return
+  const a = parseAlertEvent(data)
+  if (!a) return
   latestAlerts.value = mergeAlert(latestAlerts.value, a, LATEST_MAX)
   for (const l of listeners) l(a)
   if (shouldAnnounce(a, announced)) for (const l of announcers) l(a)

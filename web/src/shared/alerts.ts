@@ -13,6 +13,16 @@ export function sourceTypeLabel(t: string | null | undefined): string {
   return ALERT_SOURCES.find((s) => s.value === t)?.label ?? (t || '—')
 }
 
+/** An `alert` event's data from GET /api/alerts/stream, or null when it is not an alert. */
+export function parseAlertEvent(data: string): Alert | null {
+  try {
+    const a = JSON.parse(data) as Alert
+    return a && typeof a.id === 'number' ? a : null
+  } catch {
+    return null
+  }
+}
+
 export const isActiveAlert = (a: Pick<Alert, 'state'>) => a.state === 'open' || a.state === 'acknowledged'
 
 const time = (s: string | null | undefined) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inAlertView, isNewer, matchesFilters, mergeAlert, mergeIntoPage, shouldAnnounce, sourceTypeLabel } from '../../src/shared/alerts'
+import { inAlertView, isNewer, parseAlertEvent, matchesFilters, mergeAlert, mergeIntoPage, shouldAnnounce, sourceTypeLabel } from '../../src/shared/alerts'
 import type { Alert } from '../../src/shared/types'
 
 function alert(id: number, over: Partial<Alert> = {}): Alert {
@@ -141,5 +141,12 @@ describe('inAlertView (the phone list)', () => {
     expect(inAlertView({ state: 'open', sourceType: 'permit' }, { active: true, sourceType: 'machine' })).toBe(false)
     expect(inAlertView({ state: 'open', sourceType: 'machine' }, { active: true, sourceType: 'machine' })).toBe(true)
     expect(inAlertView({ state: 'open', sourceType: 'permit' }, { active: true, sourceType: '' })).toBe(true)
+  })
+})
+
+describe('parseAlertEvent', () => {
+  it('reads an alert event and refuses what is not one', () => {
+    expect(parseAlertEvent(JSON.stringify(alert(7)))?.id).toBe(7)
+    for (const bad of ['not json', 'null', '{}', '{"id":"7"}', '[]']) expect(parseAlertEvent(bad)).toBeNull()
   })
 })
