@@ -11,6 +11,7 @@
 
 #include "app/audit.h"
 #include "app/input.h"
+#include "app/notify.h"
 #include "app/personal_data.h"
 #include "app/qr.h"
 #include "app/users.h"
@@ -318,6 +319,14 @@ Session login_second_factor(store::Db& db, const std::string& challenge, const S
     if (c.exec("DELETE FROM login_challenges WHERE id = ?", {id}) == 0) throw wrong;
     if (by_recovery) {
       long long left = c.scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", {user_id});
+      // The holder hears of it wherever they look next (a stolen password and code sheet would be used once).
+      notify(c, {.event = "account.recovery_login",
+                 .title = "您的账号用恢复码登录了",
+                 .body = clock::local_date(clock::now()) + " " + clock::local_hhmm(clock::now()) + " 从 " + ip +
+                         " 用恢复码登录，恢复码还剩 " + std::to_string(left) + " 个。如不是您本人操作，请立即修改密码，并请管理员重置动态口令。" +
+                         (left <= 3 ? "恢复码快用完了，请在「动态口令」页凭验证器上的口令重新生成。" : ""),
+                 .link = "/second-factor",
+                 .users = {user_id}});
       return start_session(c, user_id, username, ip, user_agent, "登录成功（恢复码，还剩 " + std::to_string(left) + " 个）");
     }
     if (c.exec("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?", {*step, user_id, *step}) == 0) throw wrong;

@@ -384,11 +384,16 @@ void load_demo_permits(store::Conn& c) {
                 : store::Value(nullptr)});
     c.exec("INSERT INTO permit_machines (permit_id, machine_id, planned_end) VALUES (?, ?, ?)", {id, machine, clock::iso_utc(end)});
     // Measures are written when the job leader confirms them (permits past that step).
+    // Answered as a site would: no gas to test; the cylinders' and the welder's items as the method has them.
+    auto applies = [&](const std::string& code) {
+      bool electric = std::string(d.method) == "electric_welding";
+      return code == "gas_tested" ? false : code == "cylinders" ? !electric : code == "welder_grounding" ? electric : true;
+    };
     if (state != "draft" && state != "submitted" && state != "surveyed")
       for (const auto& m : c.rows("SELECT code, label, sort FROM measure_templates WHERE enabled = 1"))
         c.exec("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                {id, store::value_of(m["code"]), store::value_of(m["label"]), store::value_of(m["sort"]),
-                static_cast<long long>(m["code"] != "gas_tested" && m["code"] != "cylinders"), std::string("邓强"),
+                static_cast<long long>(applies(m["code"].get<std::string>())), std::string("邓强"),
                 clock::iso_utc(confirmed_at)});
     for (auto [role, user] : std::vector<std::pair<std::string, long long>>{
              {"applicant", applicant}, {"approver", approver}, {"job_leader", user_of_person(job_leader)},

@@ -103,7 +103,7 @@ void add_timelines(store::Conn& c, const Sql& q, long long permit0, const std::s
       {"create", "draft", "draft", -86400, applicant},           {"submit", "draft", "submitted", -82800, applicant},
       {"survey", "submitted", "surveyed", -79200, approver},     {"confirm-risk", "surveyed", "risk_confirmed", -75600, applicant},
       {"approve", "risk_confirmed", "approved", -72000, approver}, {"start", "approved", "in_progress", 0, applicant},
-      {"finish", "in_progress", "watching", 14400, applicant},   {"close", "watching", "closed", 16200, watch}};
+      {"finish", "in_progress", "watching", 14400, applicant},   {"close", "watching", "closed", 18600, watch}};
   // Each state: how far along the path it got, and the step that ended it off the path.
   const std::vector<std::tuple<const char*, size_t, std::optional<Step>>> states = {
       {"draft", 1, {}}, {"submitted", 2, {}}, {"surveyed", 3, {}}, {"risk_confirmed", 4, {}}, {"approved", 5, {}},
@@ -265,25 +265,44 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
   });
 
   step("permits", [&](store::Conn& c) {
-    auto indexes = set_indexes_aside(c, {"permits", "permit_workers", "permit_machines", "permit_org_units", "permit_events"});
+    auto indexes = set_indexes_aside(c, {"permits", "permit_workers", "permit_machines", "permit_org_units", "permit_events",
+                                         "permit_measures", "permit_rounds"});
     permit0 = next_id(c, "permits");
     long long applicant = c.scalar("SELECT id FROM users WHERE username = 'contractor'");
     long long approver = c.scalar("SELECT id FROM users WHERE username = 'venue_mgr'");
+    auto name_of = [&](long long user) { return c.text("SELECT name FROM users WHERE id = ?", {user}).value_or("系统"); };
     // Two years up to tomorrow, evenly: permit i starts at `start`; its number is DH-<local day>-<5000 + rank in the
     // day>, above what the demo and a day's real traffic use, and the day's counter is moved past it below.
+    // A permit that ran is closed once its fire watch ended: three rounds 15, 30 and 60 minutes after the work
+    // (as the demo's settings have them), closed 70 minutes after its planned end.
     long long span = 730LL * 86400, step_s = std::max(1LL, span / s.permits);
+    std::string now_s = std::to_string(now);
     std::string start = "(" + std::to_string(now - span + 86400) + " + i * " + std::to_string(step_s) + ")";
-    std::string end = start + " + 14400";
-    std::string state = "CASE WHEN " + end + " < " + std::to_string(now) + " THEN " +
+    std::string end = start + " + 14400", closed_at = end + " + 4200";
+    // `start` + `offset` seconds, but never after now (a step before the work of a permit applied for lately).
+    auto before_now = [&](const std::string& offset) {
+      return q.iso("CASE WHEN " + start + " + " + offset + " > " + now_s + " THEN " + now_s + " ELSE " + start + " + " + offset + " END");
+    };
+    std::string state = "CASE WHEN " + closed_at + " < " + now_s + " THEN " +
                         pick("i", {"'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'",
                                    "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'", "'closed'",
                                    "'cancelled'", "'expired'", "'revoked'", "'closed'"}) +
-                        " WHEN " + start + " <= " + std::to_string(now) + " THEN " + pick("i", {"'in_progress'", "'watching'", "'approved'"}) +
-                        " ELSE " + pick("i", {"'draft'", "'submitted'", "'surveyed'", "'risk_confirmed'", "'approved'"}) + " END";
+                        " WHEN " + end + " < " + now_s + " THEN 'watching' WHEN " + start + " <= " + now_s + " THEN " +
+                        pick("i", {"'in_progress'", "'watching'", "'approved'"}) + " ELSE " +
+                        pick("i", {"'draft'", "'submitted'", "'surveyed'", "'risk_confirmed'", "'approved'"}) + " END";
+    const std::string started = "g.st IN ('in_progress', 'watching', 'closed', 'revoked')";
+    const std::string surveyed = "g.st NOT IN ('draft', 'submitted')", confirmed = "g.st NOT IN ('draft', 'submitted', 'surveyed')";
+    // Finished at the planned end, or, still watching, when the work stopped early: now.
+    std::string finished = "CASE WHEN " + end + " < " + now_s + " THEN " + end + " ELSE " + now_s + " END";
     std::string per_day = std::to_string(86400 / step_s + 1);  // at most this many permits start on one day
+    // The approver's survey and the applicant's risk confirmation, as survey and confirm-risk write them.
+    std::string survey = "'{\"at\":\"' || " + before_now("-79200") + " || '\",\"by\":\"" + name_of(approver) +
+                         "\",\"lat\":29.44,\"lng\":106.36,\"photos\":[],\"note\":\"现场已查看，作业区域周边可燃物已清理\"}'";
+    std::string confirmation = "'{\"at\":\"' || " + before_now("-75600") + " || '\",\"by\":\"" + name_of(applicant) + "\",\"note\":\"\"}'";
     c.exec("INSERT INTO permits (worker_count, id, number, public_token, venue_id, place, indoor, content, method, level_declared, level, "
            "planned_start, planned_end, unit_id, job_leader_id, fire_watch_id, approver_user_id, applicant_user_id, "
-           "risk_identification, state, started_at, finished_at, closed_at, site_clear, created_at, updated_at) SELECT 1, " +
+           "risk_identification, state, survey, risk_confirmation, started_at, fire_watch_checked_in_at, finished_at, closed_at, "
+           "site_clear, created_at, updated_at) SELECT 1, " +
            std::to_string(permit0) + " + i, 'DH-' || " + q.local_day(start, false) + " || '-' || " +
            q.pad("5000 + (i % " + per_day + ")", 4) + ", 'cp' || " + q.pad("i", 8) + ", " +
            std::to_string(venue0) + " + (i * 7919) % " + std::to_string(s.venues) + ", '设备间钢结构', 0, '钢支架补焊', " +
@@ -291,23 +310,46 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
            q.iso(start) + ", " + q.iso(end) + ", " + std::to_string(unit0) + " + i % " + std::to_string(s.units) + ", " +
            std::to_string(person0) + " + (2 * i) % " + std::to_string(s.people) + ", " + std::to_string(person0) + " + (2 * i + 1) % " +
            std::to_string(s.people) + ", " + std::to_string(approver) + ", " + std::to_string(applicant) +
-           ", '焊接火花飞溅可能引燃周边可燃物', " + state + ", CASE WHEN " + start + " <= " + std::to_string(now) + " THEN " + q.iso(start) +
-           " END, CASE WHEN " + end + " < " + std::to_string(now) + " THEN " + q.iso(end) + " END, CASE WHEN " + end + " < " +
-           std::to_string(now) + " THEN " + q.iso(end + " + 1800") + " END, 0, " + q.iso(start + " - 86400") + ", " + q.iso(start) +
-           lim + std::to_string(s.permits));
-    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, planned_end) SELECT " + std::to_string(permit0) + " + i, " +
-           std::to_string(person0) + " + (2 * i) % " + std::to_string(s.people) + ", " + std::to_string(cert0) + " + (2 * i) % " +
-           std::to_string(s.people) + ", " + q.iso(end) + lim + std::to_string(s.permits));
+           ", '焊接火花飞溅可能引燃周边可燃物', g.st, CASE WHEN " + surveyed + " THEN " + survey + " END, CASE WHEN " + confirmed +
+           " THEN " + confirmation + " END, CASE WHEN " + started + " THEN " + q.iso(start) + " END, CASE WHEN " + started + " THEN " +
+           q.iso(start + " - 720") + " END, CASE WHEN g.st IN ('watching', 'closed') THEN " + q.iso(finished) +
+           " END, CASE WHEN g.st = 'closed' THEN " + q.iso(closed_at) + " END, CASE WHEN g.st = 'closed' THEN 1 ELSE 0 END, " +
+           q.iso(start + " - 86400") + ", " + q.iso(start) + " FROM (SELECT i, " + state + " AS st" + lim + std::to_string(s.permits) +
+           ") g");
+    // The job leader is the permit's one worker, checked in 10 minutes before the start of work that ran.
+    std::string p_start = "(" + std::to_string(now - span + 86400) + " + (p.id - " + std::to_string(permit0) + ") * " +
+                          std::to_string(step_s) + ")";
+    c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, planned_end, checked_in_at) SELECT p.id, p.job_leader_id, " +
+           std::to_string(cert0 - person0) + " + p.job_leader_id, p.planned_end, CASE WHEN p.started_at IS NOT NULL THEN " +
+           q.iso(p_start + " - 600") + " END FROM permits p WHERE p.id >= " + std::to_string(permit0));
     c.exec("INSERT INTO permit_machines (permit_id, machine_id, planned_end) SELECT " + std::to_string(permit0) + " + i, " +
            std::to_string(machine0) + " + i % " + std::to_string(s.machines) + ", " + q.iso(end) + lim + std::to_string(s.permits));
+    // The fire watch's rounds after the work: all done once closed; while watching, those due 20 minutes ago.
+    std::string finished_s = "(CASE WHEN " + p_start + " + 14400 < " + now_s + " THEN " + p_start + " + 14400 ELSE " + now_s + " END)";
+    std::string due = finished_s + " + r.after_s", done = "(p.state = 'closed' OR " + due + " + 1500 < " + now_s + ")";
+    c.exec("INSERT INTO permit_rounds (permit_id, seq, due_at, done_at, result, note, done_by) SELECT p.id, r.seq, " + q.iso(due) +
+           ", CASE WHEN " + done + " THEN " + q.iso(due + " + 120") + " END, CASE WHEN " + done + " THEN 'normal' END, CASE WHEN " + done +
+           " THEN '无残留火种，现场已清理' ELSE '' END, NULL FROM permits p CROSS JOIN (SELECT 1 AS seq, 900 AS after_s UNION ALL "
+           "SELECT 2, 1800 UNION ALL SELECT 3, 3600) r WHERE p.id >= " + std::to_string(permit0) + " AND p.state IN ('watching', 'closed')");
+    // The job leader's answer to each measure (what the method and the application settle apply; the rest as
+    // most sites answer), for the permits of the last 90 days and the coming ones: fourteen rows a permit would
+    // be some 28 million rows and 4 GB for two years, a fifth of the city's generation time. Older permits show
+    // the checklist unanswered.
+    long long recent = permit0 + std::max(0LL, (span - 86400 - 90LL * 86400) / step_s);
+    c.exec("INSERT INTO permit_measures (permit_id, code, label, sort, applies, confirmed_by, confirmed_at) SELECT p.id, t.code, t.label, "
+           "t.sort, CASE WHEN t.code IN ('fire_separation', 'gas_tested') THEN 0 WHEN t.code = 'welder_grounding' THEN "
+           "CASE WHEN p.method = 'electric_welding' THEN 1 ELSE 0 END WHEN t.code = 'cylinders' THEN CASE WHEN p.method = "
+           "'electric_welding' THEN 0 ELSE 1 END ELSE 1 END, " + quoted(name_of(applicant)) + ", " +
+           q.iso("CASE WHEN " + p_start + " - 75600 > " + now_s + " THEN " + now_s + " ELSE " + p_start + " - 75600 END") +
+           " FROM permits p CROSS JOIN measure_templates t WHERE t.enabled = 1 AND p.id >= " + std::to_string(recent) +
+           " AND p.state NOT IN ('draft', 'submitted', 'surveyed')");
     // New permits of a day continue after the generated ones (counters are keyed by the day as YYYY-MM-DD).
     c.exec("INSERT INTO permit_counters (day, last) SELECT substr(number, 4, 4) || '-' || substr(number, 8, 2) || '-' || "
            "substr(number, 10, 2), MAX(CAST(substr(number, 13) AS INTEGER)) FROM permits WHERE id >= " + std::to_string(permit0) +
            " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = CASE WHEN excluded.last > "
            "permit_counters.last THEN excluded.last ELSE permit_counters.last END");
     refile_permits_by_department(c);
-    add_timelines(c, q, permit0, "(" + std::to_string(now - span + 86400) + " + (p.id - " + std::to_string(permit0) + ") * " +
-                                     std::to_string(step_s) + ")", now);
+    add_timelines(c, q, permit0, p_start, now);
     for (const auto& sql : indexes) c.exec(sql);
   });
 

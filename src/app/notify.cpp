@@ -178,6 +178,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"retrofit.pending", "焊机改造待审核或待拨付补贴"},
       {"retrofit.reviewed", "焊机改造审核结果与补贴拨付"},
       {"retrofit.remind", "存量焊机加芯赋码提醒（每月）"},
+      {"account.recovery_login", "账号用恢复码登录（发给本人；推送须单独订阅）", true},
       {"system.storage_low", "数据库所在磁盘剩余空间不足"},
       {"webhook.test", "推送测试"},
   };

@@ -245,6 +245,32 @@ test('recovery codes: each good once instead of a code, typed in any case, only 
   assert.ok(logs.some((r) => r.success && r.reason === '登录成功（恢复码，还剩 9 个）'), JSON.stringify(logs));
   assert.ok(logs.some((r) => r.success && r.reason === '登录成功（恢复码，还剩 8 个）'), JSON.stringify(logs));
   assert.equal(logs.filter((r) => !r.success && r.reason === '恢复码错误').length, 2, JSON.stringify(logs));
+
+  // The holder is told of each recovery login (not of the wrong tries), with what is left; the other user of theirs.
+  const notices = (await client.getOk('/api/notifications?pageSize=50')).items.filter((n) => n.event === 'account.recovery_login');
+  assert.deepEqual(notices.map((n) => [n.title, n.link, n.eventLabel.startsWith('账号用恢复码登录')]),
+    [['您的账号用恢复码登录了', '/second-factor', true], ['您的账号用恢复码登录了', '/second-factor', true]]);
+  assert.match(notices[0].body, /用恢复码登录，恢复码还剩 8 个。如不是您本人操作，请立即修改密码/);
+  assert.match(notices[1].body, /还剩 9 个/);
+  assert.doesNotMatch(notices[0].body, /快用完/);
+  const theirs = (await other.client.getOk('/api/notifications?pageSize=50')).items.filter((n) => n.event === 'account.recovery_login');
+  assert.equal(theirs.length, 1);
+  assert.match(theirs[0].body, /还剩 9 个/);
+});
+
+test('a recovery login with three codes or fewer left says to make new ones', async () => {
+  const { user, password, recoveryCodes: codes } = await enrolledUser();
+  let client;
+  for (const code of codes.slice(0, 7)) {
+    const res = await recoveryStep(await challengeFor(user.username, password), code);
+    const body = expectStatus(res, 200);
+    client = new Client({ cookie: `hy_session=${getCookie(res, 'hy_session').value}`, csrf: body.csrfToken });
+  }
+  const bodies = (await client.getOk('/api/notifications?pageSize=50')).items
+    .filter((n) => n.event === 'account.recovery_login').map((n) => n.body);
+  assert.equal(bodies.length, 7);
+  assert.match(bodies[0], /还剩 3 个。.*恢复码快用完了，请在「动态口令」页凭验证器上的口令重新生成。$/);
+  assert.doesNotMatch(bodies[1], /快用完/);
 });
 
 test('new recovery codes for a current code replace the old; a reset removes them', async () => {

@@ -30,10 +30,12 @@ export function fieldActions(permissions: readonly string[]): FieldAction[] {
 }
 
 /** Where a notification's link (a console path, "/permits/12") opens in this app, or null when only the console has
- * that page: permits and hazards have theirs, and the alerts of a source ("/alerts?sourceType=machine"). */
+ * that page: permits and hazards have theirs, the alerts of a source ("/alerts?sourceType=machine"), and the
+ * account's second factor and recovery codes. */
 export function noticeRoute(link: string): RouteLocationRaw | null {
   const m = /^\/(permits|hazards)\/(\d+)$/.exec(link)
   if (m) return { name: m[1] === 'permits' ? 'permit' : 'hazard', params: { id: m[2] } }
+  if (link === '/second-factor') return { name: 'second-factor' }
   const a = /^\/alerts\?sourceType=([a-z]+)$/.exec(link)
   return a && ALERT_SOURCES.some((s) => s.value === a[1]) ? { name: 'alerts', query: { sourceType: a[1] } } : null
 }

@@ -25,8 +25,11 @@ describe('noticeRoute (phone app)', () => {
     expect(noticeRoute('/alerts?sourceType=machine')).toEqual({ name: 'alerts', query: { sourceType: 'machine' } })
     expect(noticeRoute('/alerts?sourceType=certificate')).toEqual({ name: 'alerts', query: { sourceType: 'certificate' } })
   })
+  it("opens the account's second factor page (a recovery code login's notice)", () => {
+    expect(noticeRoute('/second-factor')).toEqual({ name: 'second-factor' })
+  })
   it('has no page for the rest, nor for anything else shaped like their paths', () => {
-    for (const link of ['/reports/12', '/alerts?sourceType=rocket', '/alerts', '/alerts?sourceType=machine&x=1', '/permits', '/permits/12/print', '/hazards/x', 'https://x/permits/1', ''])
+    for (const link of ['/reports/12', '/second-factor/x', '/second-factorx', '/alerts?sourceType=rocket', '/alerts', '/alerts?sourceType=machine&x=1', '/permits', '/permits/12/print', '/hazards/x', 'https://x/permits/1', ''])
       expect(noticeRoute(link)).toBeNull()
   })
 })
