@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, BASE, HOSPITAL, launch, mobileLogin, PASSWORD, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, HOSPITAL, launch, mobileLogin, PASSWORD, phoneContext, setServerClock } from './lib.mjs'
 import { totpCode } from '../../tests/totp.mjs'
 
 let browser
@@ -95,6 +95,29 @@ describe('mobile entry', () => {
     await page2.getByRole('button', { name: '验证' }).click()
     await page2.waitForURL(`${BASE}/m/`)
     assert.equal((await self.get('/api/auth/me')).user.secondFactor.recoveryCodesLeft, 9)
+
+    // The message about it opens the 动态口令 page, which counts what is left and renews the codes for a fresh code.
+    await page2.goto(`${BASE}/m/messages`)
+    await page2.locator('[data-test="m-notice"]').filter({ hasText: '您的账号用恢复码登录了' }).filter({ hasText: '恢复码还剩 9 个' }).click()
+    await page2.waitForURL(`${BASE}/m/second-factor`)
+    await page2.locator('[data-test="recovery-codes-left"]').filter({ hasText: '恢复码还剩 9 个' }).waitFor()
+    const spent = totpCode(secret, Date.now() + 30000) // the first phone's login used it
+    await page2.locator('input[name="code"]').fill(spent)
+    await page2.locator('[data-test="second-factor-submit"]').click()
+    await page2.getByText('动态口令错误或已使用过').waitFor()
+    try {
+      await setServerClock(new Date(Date.now() + 90_000).toISOString())
+      await page2.locator('input[name="code"]').fill(totpCode(secret, Date.now() + 90_000))
+      await page2.locator('[data-test="second-factor-submit"]').click()
+      const fresh = await page2.locator('[data-test="recovery-code"]').allInnerTexts()
+      assert.equal(fresh.length, 10)
+      assert.ok(fresh.every((c) => !recoveryCodes.includes(c)), 'an old code was given again')
+      await page2.locator('[data-test="recovery-codes-done"]').click()
+      await page2.locator('[data-test="home-second-factor"]').filter({ hasText: '已绑定 · 恢复码 10 个' }).waitFor()
+      assert.equal((await self.get('/api/auth/me')).user.secondFactor.recoveryCodesLeft, 10)
+    } finally {
+      await setServerClock(null)
+    }
     await other.close()
   })
 
