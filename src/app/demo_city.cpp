@@ -324,7 +324,7 @@ nlohmann::json load_city(store::Db& db, const CityScale& s) {
            q.iso(p_start + " - 600") + " END FROM permits p WHERE p.id >= " + std::to_string(permit0));
     c.exec("INSERT INTO permit_machines (permit_id, machine_id, planned_end) SELECT " + std::to_string(permit0) + " + i, " +
            std::to_string(machine0) + " + i % " + std::to_string(s.machines) + ", " + q.iso(end) + lim + std::to_string(s.permits));
-    // The fire watch's rounds after the work: all done once closed; while watching, those due 20 minutes ago.
+    // The fire watch's rounds after the work: all done once closed; while watching, those due 25 minutes ago or more.
     std::string finished_s = "(CASE WHEN " + p_start + " + 14400 < " + now_s + " THEN " + p_start + " + 14400 ELSE " + now_s + " END)";
     std::string due = finished_s + " + r.after_s", done = "(p.state = 'closed' OR " + due + " + 1500 < " + now_s + ")";
     c.exec("INSERT INTO permit_rounds (permit_id, seq, due_at, done_at, result, note, done_by) SELECT p.id, r.seq, " + q.iso(due) +

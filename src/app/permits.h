@@ -22,6 +22,8 @@ std::string list_permits(store::Db& db, const Caller& who, const QueryMap& q);
 // {total}: how many permits the list with the same filters holds (asked apart, so that the list's pages do not count).
 std::string count_permits(store::Db& db, const Caller& who, const QueryMap& q);
 std::string permit_board(store::Db& db, const Caller& who, const QueryMap& q);
+// {date, columns: [{state, label, count}]}: how many permits each column of the same board holds (home pages).
+nlohmann::json permit_board_counts(store::Db& db, const Caller& who, const QueryMap& q);
 std::string get_permit(store::Db& db, const Caller& who, long long id);
 std::string create_permit(store::Db& db, const Caller& who, const json& body);
 std::string update_permit(store::Db& db, const Caller& who, long long id, const json& body);

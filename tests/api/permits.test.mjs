@@ -1681,6 +1681,18 @@ test('list filters, the day board and the measure templates', async () => {
   assert.ok(board.columns.find((c) => c.state === 'submitted').items.some((x) => x.id === submitted.id));
   assert.equal((await admin.getOk('/api/permits/board')).date, today);
   expectError(await admin.get('/api/permits/board?date=2026-02-30'), 400, 'INVALID_VALUE', 'date');
+  // The counts of the same board, column by column, for callers of different scopes (the home page's figures).
+  for (const [who, client] of [['admin', admin], ['sw_officer', cast.sw], ['welder', cast.welder]]) {
+    for (const q of [`?date=${day}`, '']) {
+      const [full, counts] = [await client.getOk(`/api/permits/board${q}`), await client.getOk(`/api/permits/board/counts${q}`)];
+      assert.deepEqual(counts, { date: full.date, columns: full.columns.map((c) => ({ state: c.state, label: c.label, count: c.items.length })) },
+        `${who}${q}: the counts are not the board's`);
+    }
+  }
+  assert.ok((await admin.getOk(`/api/permits/board/counts?date=${day}`)).columns.find((c) => c.state === 'draft').count >= 1);
+  for (const bad of ['2026-02-30', '2026-2-3', 'today', '2026-02-03T00:00']) {
+    expectError(await admin.get(`/api/permits/board/counts?date=${bad}`), 400, 'INVALID_VALUE', 'date');
+  }
 
   const tpl = await cast.welder.getOk('/api/measure-templates');
   assert.ok(tpl.items.length >= 5);

@@ -263,6 +263,7 @@ async function permitRoutes() {
     await hit(cast.contractor, 'GET', '/api/permits', {}, undefined, { expect: 200, query: '?pageSize=5&cursor=first' });
     await hit(cast.contractor, 'GET', '/api/permits/count', {}, undefined, { expect: 200, query: '?state=draft' });
     await hit(cast.contractor, 'GET', '/api/permits/board', {}, undefined, { expect: 200 });
+    await hit(cast.contractor, 'GET', '/api/permits/board/counts', {}, undefined, { expect: 200 });
     await hit(cast.contractor, 'POST', '/api/permits/:id/submit', id, undefined, { expect: 200 });
     await hit(cast.vm, 'POST', '/api/permits/:id/survey', id, { lat: 29.44, lng: 106.36, photos: [file.id], note: '已勘察' }, { expect: 200 });
     p = (await hit(cast.contractor, 'GET', '/api/permits/:id', id, undefined, { expect: 200 })).json;

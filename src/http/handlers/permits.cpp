@@ -47,6 +47,8 @@ void add_permit_routes(std::vector<Route>& out) {
                  [](Context& c) { return Reply::json_text(app::count_permits(c.db, c.caller(), c.req.query)); }, false, "动火作业证计数"});
   out.push_back({"GET", "/api/permits/board", Guard::Permission, "permit:read", {},
                  [](Context& c) { return Reply::json_text(app::permit_board(c.db, c.caller(), c.req.query)); }, false, "今日动火看板"});
+  out.push_back({"GET", "/api/permits/board/counts", Guard::Permission, "permit:read", {},
+                 [](Context& c) { return ok(app::permit_board_counts(c.db, c.caller(), c.req.query)); }, false, "今日动火看板各列数量"});
   out.push_back({"GET", "/api/permits/:id", Guard::Permission, "permit:read", {},
                  [](Context& c) { return Reply::json_text(app::get_permit(c.db, c.caller(), c.req.id())); }, false, "动火作业证详情"});
   out.push_back({"POST", "/api/permits", Guard::Permission, "permit:apply", permit,

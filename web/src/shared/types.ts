@@ -545,6 +545,12 @@ export interface PermitBoard {
   columns: { state: PermitState; label: string; items: PermitSummary[] }[]
 }
 
+/** How many permits each column of the board holds (GET /api/permits/board/counts). */
+export interface PermitBoardCounts {
+  date: string
+  columns: { state: PermitState; label: string; count: number }[]
+}
+
 export interface MeasureTemplate {
   code: string
   label: string
