@@ -168,4 +168,19 @@ void check_files_exist(store::Conn& c, const nlohmann::json& ids, const char* fi
     if (!c.row("SELECT id FROM files WHERE id = ?", {f.get<std::string>()})) throw bad_request("FILE_NOT_FOUND", "照片不存在，请重新上传", field);
 }
 
+std::optional<std::string> read_signature(const nlohmann::json& body) {
+  if (!body.contains("signature") || body["signature"].is_null()) return std::nullopt;
+  if (!body["signature"].is_string()) throw bad_request("INVALID_TYPE", "签名须为上传后的图片编号", "signature");
+  std::string id = body["signature"].get<std::string>();
+  if (id.empty() || id.size() > 64) throw bad_request("INVALID_VALUE", "签名图片编号无效", "signature");
+  return id;
+}
+
+void check_signature(store::Conn& c, const std::string& id, long long user_id) {
+  auto f = c.row("SELECT content_type, uploaded_by FROM files WHERE id = ?", {id});
+  if (!f) throw bad_request("FILE_NOT_FOUND", "签名图片不存在，请重新签名", "signature");
+  if ((*f)["content_type"] != "image/png" || (*f)["uploaded_by"].is_null() || store::as_id((*f)["uploaded_by"]) != user_id)
+    throw bad_request("SIGNATURE_INVALID", "签名须为本人在此签下的图片", "signature");
+}
+
 }  // namespace huoyan::app

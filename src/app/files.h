@@ -30,6 +30,13 @@ nlohmann::json read_file_ids(const nlohmann::json& body, const char* field, size
 // FILE_NOT_FOUND on `field` unless every id names an uploaded file.
 void check_files_exist(store::Conn& c, const nlohmann::json& ids, const char* field);
 
+// A handwritten signature (签名) a command may carry: body["signature"], the id of a PNG the signer drew and
+// uploaded. nullopt when absent or null; INVALID_VALUE on "signature" when not a plausible id.
+std::optional<std::string> read_signature(const nlohmann::json& body);
+// FILE_NOT_FOUND unless the signature was uploaded; SIGNATURE_INVALID unless it is a PNG that `user_id` uploaded
+// (nobody signs with another's drawing).
+void check_signature(store::Conn& c, const std::string& id, long long user_id);
+
 struct StoredFile {
   std::string content_type, bytes;
 };

@@ -413,6 +413,7 @@ struct CommandInput {
   std::optional<double> funds;
   // rectify
   std::string measures, signed_by;
+  std::optional<std::string> signature;  // the responsible person's handwritten signature (a PNG file id)
   json photos = json::array();
   // recheck
   bool passed = false;
@@ -445,6 +446,7 @@ CommandInput read_command(const std::string& name, const json& body) {
     ci.photos = read_file_ids(body, "photos", 9);
     if (ci.photos.empty()) throw bad_request("PHOTOS_REQUIRED", "请至少上传一张整改后的照片", "photos");
     ci.signed_by = in.str("signedBy", 50, "责任人签字");
+    ci.signature = read_signature(body);
   } else if (name == "recheck") {
     ci.passed = in.boolean("passed", "复查结论");
     ci.note = in.opt_str("note", 1000, "复查意见");
@@ -545,8 +547,13 @@ json run_hazard_command(store::Db& db, const access::Caller& who, long long id, 
     } else if (name == "rectify") {
       std::string to = move(Command::Rectify);
       check_files_exist(c, in.photos, "photos");
+      json rectification = {{"measures", in.measures}, {"photos", in.photos}, {"signedBy", in.signed_by}, {"at", now}};
+      if (in.signature) {
+        check_signature(c, *in.signature, who.user_id);
+        rectification["signature"] = *in.signature;
+      }
       set("state", to);
-      set("rectification", json{{"measures", in.measures}, {"photos", in.photos}, {"signedBy", in.signed_by}, {"at", now}}.dump());
+      set("rectification", rectification.dump());
       note = "责任人 " + in.signed_by + " 签字：" + validate::clip_utf8(in.measures, 300);
     } else if (name == "recheck") {
       set("state", move(Command::Recheck, in.passed));

@@ -1300,6 +1300,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
   lat = in.opt_number("lat", "纬度", -90, 90);
   lng = in.opt_number("lng", "经度", -180, 180);
   if (in.has("photos")) photos = read_file_ids(body, "photos");
+  std::optional<std::string> signature = read_signature(body);
   std::map<std::string, bool> answers;  // confirm-risk: code → applies
   if (cmd == Command::ConfirmRisk) {
     if (!body.contains("measures") || !body["measures"].is_array())
@@ -1320,6 +1321,12 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
     State s = state_of(raw);
     auto step_guard = [&](Command k) {
       if (!is_their_step(who, roles, k, s)) throw not_your_step(who_may(k));
+    };
+    // The step's timeline entry keeps the caller's handwritten signature, when they signed (the print shows it).
+    auto sign = [&](json& detail) {
+      if (!signature) return;
+      check_signature(c, *signature, who.user_id);
+      detail["signature"] = *signature;
     };
 
     if (name == "check-in") {
@@ -1342,6 +1349,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
         c.exec("UPDATE permit_workers SET checked_in_at = ? WHERE permit_id = ? AND person_id = ?", {now_iso(), id, person});
       json detail = {{"personId", person}, {"role", is_fire_watch ? "fire_watch" : "worker"}};
       if (lat) detail["lat"] = *lat, detail["lng"] = *lng;
+      sign(detail);
       add_event(c, id, "check-in", raw["state"], raw["state"], who, detail);
       record(c, who, "permit.check_in", "permit", std::to_string(id), nullptr, detail);
       return;
@@ -1360,6 +1368,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                {id, sampled, gas, lel, result, analyst, who.user_id, now_iso()});
       json detail = {{"gas", gas}, {"resultPercent", result}, {"passed", result <= permit::gas_threshold(lel)}};
+      sign(detail);
       add_event(c, id, "gas-analyses", raw["state"], raw["state"], who, detail);
       record(c, who, "permit.gas_analysis", "permit", std::to_string(id), nullptr, detail);
       return;
@@ -1380,6 +1389,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
              {now_iso(), result, note, photos.dump(), lat ? store::Value(*lat) : store::Value(nullptr),
               lng ? store::Value(*lng) : store::Value(nullptr), who.user_id, id, num((*next)["seq"])});
       json detail = {{"seq", num((*next)["seq"])}, {"result", result}, {"note", note}};
+      sign(detail);
       add_event(c, id, "rounds", raw["state"], raw["state"], who, detail);
       record(c, who, "permit.round", "permit", std::to_string(id), nullptr, detail);
       if (result == "abnormal")
@@ -1397,6 +1407,7 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
     json detail = json::object();
     if (!reason.empty()) detail["reason"] = reason;
     if (!note.empty()) detail["note"] = note;
+    sign(detail);
     switch (*cmd) {
       case Command::Submit:
         if (s == State::Draft) check_rules(c, raw, Stage::Submit);
@@ -1562,13 +1573,19 @@ std::string permit_print_html(store::Db& db, const Caller& who, long long id, co
     html += "<tr><td>" + esc(m["label"]) + "</td><td>" + (m["applies"].is_null() ? "" : m["applies"].get<bool>() ? "涉及" : "不涉及") +
             "</td><td>" + esc(m["confirmedBy"]) + "</td></tr>";
   html += "</table><table>";
-  std::string survey = p["survey"].is_object() ? esc(p["survey"]["by"]) + " " + local_time(p["survey"]["at"]) : "";
-  std::string confirm = p["riskConfirmation"].is_object() ? esc(p["riskConfirmation"]["by"]) + " " + local_time(p["riskConfirmation"]["at"]) : "";
-  std::string approved;
-  for (const auto& e : p["timeline"])
-    if (e["command"] == "approve") approved = esc(e["name"]) + " " + local_time(e["at"]);
-  row("审批人现场勘察", survey, "作业负责人风险确认", confirm);
-  row("审批人签发", approved, "完工验收（人走场清）", p["siteClear"].get<bool>() ? local_time(p["closedAt"]) : "");
+  // Each step as its signer took it (the last time, after a rejection): name, time and the handwritten signature.
+  auto signed_step = [&](std::string_view command) {
+    std::string out;
+    for (const auto& e : p["timeline"])
+      if (e["command"] == command) {
+        out = esc(e["name"]) + " " + local_time(e["at"]);
+        if (e["detail"].is_object() && e["detail"].contains("signature"))
+          out += "<br><img class=\"sig\" alt=\"签名\" src=\"/api/files/" + esc(e["detail"]["signature"]) + "\">";
+      }
+    return out;
+  };
+  row("审批人现场勘察", signed_step("survey"), "作业负责人风险确认", signed_step("confirm-risk"));
+  row("审批人签发", signed_step("approve"), "完工验收（人走场清）", p["siteClear"].get<bool>() ? signed_step("close") : "");
   html += "</table><p style=\"font-size:12px;color:#555\">一次动火作业、一张动火作业证、一套安全技术措施。本证不得涂改、转借，作业地点、内容变更须重新办理。</p>";
   return html + "</body></html>";
 }

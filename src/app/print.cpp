@@ -31,7 +31,7 @@ const char* const kPrintStyle =
     "margin:0}h1{text-align:center;font-size:22px;margin:0 0 4px}.sub{text-align:center;color:#555;margin-bottom:10px}"
     "table{width:100%;border-collapse:collapse;font-size:13px}td,th{border:1px solid #333;padding:5px 6px;"
     "vertical-align:top}th{background:#f2f2f2;width:16%;text-align:left;font-weight:600}.qr{float:right;width:110px;"
-    "height:110px}.qr svg{width:110px;height:110px}.sign{height:46px}.big{font-size:20px;line-height:1.8}"
+    "height:110px}.qr svg{width:110px;height:110px}.sign{height:46px}img.sig{display:block;height:48px;max-width:100%;margin-top:2px}.big{font-size:20px;line-height:1.8}"
     "@media screen{body{max-width:800px;margin:16px auto}}</style>";
 
 }  // namespace huoyan::app

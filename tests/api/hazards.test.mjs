@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   login, describe, expectError, expectStatus, listAll, uid, orgUnits, createVenue, venueBody, fetchXlsx, maskPhone, randomPhone, assertPhoneSealed,
   MISSING_ID, Cast, resetServerClock, serverClockTo, restDayChecker, localDateOf, addDays, localMs, isoUtc, uploadPng, MINUTE,
+  uploadFile, tinyJpeg,
 } from './lib.mjs';
 
 const TAG = uid('hz');
@@ -173,6 +174,7 @@ test('the closed loop: report → assign → rectify → recheck failed → rect
   assert.equal(h.rectification.signedBy, '冯建华');
   assert.deepEqual(h.rectification.photos, [fileId]);
   assert.equal(h.rectification.measures, '已清理通道内货物');
+  assert.ok(!('signature' in h.rectification), 'a signature nobody drew');
   // 复查不合格: a note is required; back to rectifying
   expectError(await cast.inspector.post(`/api/hazards/${h.id}/recheck`, { passed: false }), 400, 'NOTE_REQUIRED', 'note');
   expectError(await cast.inspector.post(`/api/hazards/${h.id}/recheck`, { passed: false, note: '   ' }), 400, 'NOTE_REQUIRED', 'note');
@@ -181,8 +183,18 @@ test('the closed loop: report → assign → rectify → recheck failed → rect
   assert.equal(h.recheck.passed, false);
   assert.equal(h.recheck.note, '通道内仍有杂物');
   assert.equal(h.recheck.by, cast.inspector.user.name);
-  // again
-  h = await cmd(cast.vm, h, 'rectify', rectifyBody({ measures: '杂物全部清走' }), 'awaiting_recheck');
+  // again, signed by hand: only with the rectifier's own PNG, and a refused signature writes nothing
+  const jpeg = expectStatus(await uploadFile(cast.vm, tinyJpeg(), 'image/jpeg'), 201).id;
+  const othersPng = await uploadPng(cast.admin, [1, 2, 3]);
+  for (const [signature, status, code] of [[othersPng, 400, 'SIGNATURE_INVALID'], [jpeg, 400, 'SIGNATURE_INVALID'],
+    ['zzNoSuchFile000000000000', 400, 'FILE_NOT_FOUND'], ['', 400, 'INVALID_VALUE'], ['x'.repeat(65), 400, 'INVALID_VALUE'], [12, 400, 'INVALID_TYPE']]) {
+    expectError(await cast.vm.post(`/api/hazards/${h.id}/rectify`, rectifyBody({ measures: '杂物全部清走', signature })), status, code, 'signature');
+  }
+  assert.equal((await get(cast.admin, h)).state, 'rectifying');
+  const signature = await uploadPng(cast.vm, [20, 20, 20]);
+  h = await cmd(cast.vm, h, 'rectify', rectifyBody({ measures: '杂物全部清走', signature }), 'awaiting_recheck');
+  assert.equal(h.rectification.signature, signature);
+  assert.equal((await get(cast.inspector, h)).rectification.signature, signature);
   h = await cmd(cast.sw, h, 'recheck', { passed: true, note: '复查合格' }, 'closed');
   assert.equal(h.stateLabel, '已销号');
   assert.equal(h.recheck.passed, true);

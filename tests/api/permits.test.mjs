@@ -15,7 +15,7 @@ import {
   MINUTE, HOUR, PERMIT_NUMBER, PERMIT_STATES, TERMINAL_STATES, localDateOf, addDays, localMs, isoUtc, isoLocal,
   setServerClock, resetServerClock, serverClockTo, Cast, restDayChecker, datesFrom, permitWorld, validCert,
   createAccountPerson, createWorker, createCrew, createOpenVenue, permitBody, allMeasures, command, advancePermit,
-  createPermit, releasePermits, uploadPng,
+  createPermit, releasePermits, uploadPng, uploadFile, tinyJpeg,
 } from './lib.mjs';
 
 let admin, world, vmUser, deng, cast, isRest, today, workdays, restDays, settings;
@@ -1572,6 +1572,43 @@ test('public page (JSON and /p/:token) shows the permit without personal data; p
   }
   await cancel(p);
   assert.equal(expectStatus(await request('GET', `/api/public/permits/${p.publicToken}`), 200).valid, false, 'a cancelled permit is not valid');
+});
+
+test('handwritten signatures: survey, risk confirmation, approval and check-in keep the signer\'s own PNG, shown in the timeline and on the print', async () => {
+  const crew = await createCrew(admin, world);
+  const { start, end } = await nowWindow(60);
+  let p = await draft(crew, start, end);
+  p = await command(cast.contractor, p, 'submit', {}, 'submitted');
+  const own = (client) => uploadPng(client, [10, 10, 10]);
+  // Refused, and nothing written: another's drawing, not a PNG, no such file, a bad id, a step that takes none.
+  const jpeg = expectStatus(await uploadFile(cast.vm, tinyJpeg(), 'image/jpeg'), 201).id;
+  for (const [signature, code] of [[await own(cast.contractor), 'SIGNATURE_INVALID'], [jpeg, 'SIGNATURE_INVALID'],
+    ['zzNoSuchFile000000000000', 'FILE_NOT_FOUND'], ['', 'INVALID_VALUE'], [7, 'INVALID_TYPE']]) {
+    expectError(await post(cast.vm, p, 'survey', { note: '现场已勘察', signature }), 400, code, 'signature');
+  }
+  expectError(await post(cast.contractor, p, 'cancel', { reason: '不办了', signature: await own(cast.contractor) }), 400, 'UNKNOWN_FIELD', 'signature');
+  const unchanged = await get(admin, p);
+  assert.equal(unchanged.state, 'submitted');
+  assert.equal(unchanged.timeline.length, p.timeline.length);
+
+  const signed = {};
+  signed.survey = await own(cast.vm);
+  p = await command(cast.vm, p, 'survey', { note: '现场已勘察', signature: signed.survey }, 'surveyed');
+  signed['confirm-risk'] = await own(cast.contractor);
+  p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p), signature: signed['confirm-risk'] }, 'risk_confirmed');
+  signed.approve = await own(cast.vm);
+  p = await command(cast.vm, p, 'approve', { signature: signed.approve }, 'approved');
+  signed['check-in'] = await own(crew.fireWatch.client);
+  p = await command(crew.fireWatch.client, p, 'check-in', { personId: p.fireWatch.id, signature: signed['check-in'] });
+  const kept = Object.fromEntries(p.timeline.filter((e) => e.detail?.signature).map((e) => [e.command, e.detail.signature]));
+  assert.deepEqual(kept, signed);
+
+  // The print shows each signature beside its signer; the image is served to whoever may read the permit.
+  const print = await cast.contractor.get(`/api/permits/${p.id}/print`);
+  assert.equal(print.status, 200, describe(print));
+  for (const command of ['survey', 'confirm-risk', 'approve'])
+    assert.ok(print.text.includes(`src="/api/files/${signed[command]}"`), `the print lacks the ${command} signature`);
+  assert.equal((await cast.contractor.get(`/api/files/${signed.approve}`)).status, 200);
 });
 
 // ---------- data scope ----------

@@ -4,7 +4,7 @@
 // The public routes are rate limited per IP (10 reports an hour): the suite submits one report per run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, BASE, chooseOption, consoleLogin, launch, makePhoto, mobileLogin, phoneContext } from './lib.mjs'
+import { apiLogin, BASE, chooseOption, consoleLogin, drawSignature, launch, makePhoto, mobileLogin, phoneContext } from './lib.mjs'
 
 let browser
 before(async () => {
@@ -219,12 +219,15 @@ describe('hazard rectified on a phone', () => {
     assert.equal((await admin.get(`/api/hazards/${h.id}`)).state, 'rectifying')
     await sheet.locator('[data-test="m-rectify-photos-input"]').setInputFiles({ name: 'fixed.png', mimeType: 'image/png', buffer: await makePhoto(page, '整改后', '#3a7d44') })
     await sheet.locator('.tile img').first().waitFor()
+    await drawSignature(page, 'm-rectify-signature')
     await sheet.locator('[data-test="m-rectify-submit"]').click()
     await page.locator('[data-test="m-hazard-state"]').filter({ hasText: '待复查' }).waitFor()
     await page.locator('[data-test="m-rectification"] img').first().waitFor()
+    await page.locator('[data-test="m-rectification-signature"]').waitFor()
     const after = await admin.get(`/api/hazards/${h.id}`)
     assert.equal(after.rectification.signedBy, '冯建华')
     assert.equal(after.rectification.photos.length, 1)
+    assert.match(after.rectification.signature ?? '', /^\S+$/, 'the handwritten signature is kept')
 
     // 隐患整改 lists it under 待复查.
     await page.goto(`${BASE}/m/hazards?state=awaiting_recheck`)

@@ -158,6 +158,26 @@ export async function sendDeviceMessage(machine, fields) {
   return answer
 }
 
+/** Signs on the phone: opens the signature field `fieldTest`, draws a stroke on the pad and confirms; waits for the
+ * signature's thumbnail in the field. Vant's pad listens to touch events only: they are dispatched on its canvas
+ * (a real swipe there would be taken by the browser as a back gesture). */
+export async function drawSignature(page, fieldTest) {
+  await page.locator(`[data-test="${fieldTest}"]`).click()
+  const pad = page.locator('[data-test="signature-pad"]:visible')
+  await pad.locator('canvas').evaluate((canvas) => {
+    const box = canvas.getBoundingClientRect()
+    const touch = (fx, fy) =>
+      new Touch({ identifier: 1, target: canvas, clientX: box.left + box.width * fx, clientY: box.top + box.height * fy })
+    const send = (type, t) =>
+      canvas.dispatchEvent(new TouchEvent(type, { bubbles: true, cancelable: true, touches: type === 'touchend' ? [] : [t], changedTouches: [t] }))
+    send('touchstart', touch(0.2, 0.6))
+    for (const [fx, fy] of [[0.3, 0.3], [0.4, 0.7], [0.5, 0.35], [0.6, 0.65], [0.75, 0.4]]) send('touchmove', touch(fx, fy))
+    send('touchend', touch(0.75, 0.4))
+  })
+  await pad.getByRole('button', { name: '确定' }).click()
+  await page.locator(`[data-test="${fieldTest}"] [data-test="signature-image"]`).waitFor()
+}
+
 /** Where the demo's running permit is: 金凤镇卫生院 (tests/api/devices.test.mjs HOSPITAL). */
 export const HOSPITAL = { lat: 29.444, lng: 106.356 }
 

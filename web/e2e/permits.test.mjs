@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  apiLogin, BASE, beijingDay, chooseOption, consoleLogin, launch, makePhoto, mobileLogin, phoneContext, setServerClock,
+  apiLogin, BASE, beijingDay, chooseOption, consoleLogin, drawSignature, launch, makePhoto, mobileLogin, phoneContext, setServerClock,
 } from './lib.mjs'
 
 let browser
@@ -209,11 +209,15 @@ describe('hot-work permits', () => {
       assert.equal(body.measures.find((m) => m.code === 'cylinders').applies, false)
       await page.locator('[data-test="permit-state"]').filter({ hasText: '待审批' }).waitFor()
 
-      // 4. The venue manager approves on the phone.
+      // 4. The venue manager approves on the phone, signing by hand; the timeline shows the signature.
       await vm.reload()
       await vm.locator('[data-test="m-cmd-approve"]').click()
+      await drawSignature(vm, 'm-signature')
+      const approved = vm.waitForRequest((r) => r.url().endsWith(`/api/permits/${permitId}/approve`))
       await vm.locator('[data-test="m-sheet-approve"] [data-test="m-cmd-confirm"]').click()
+      assert.match(JSON.parse((await approved).postData()).signature ?? '', /^\S+$/, 'the approval carries the signature')
       await waitPhoneState(vm, '已批准')
+      await vm.locator('[data-test="m-ev-signature"]').first().waitFor()
       await vmCtx.close()
       await desk.close()
 
@@ -294,6 +298,9 @@ describe('hot-work permits', () => {
       assert.deepEqual(commands, [
         'create', 'submit', 'survey', 'confirm-risk', 'approve', 'check-in', 'check-in', 'start', 'finish', 'rounds', 'rounds', 'rounds', 'close',
       ])
+      assert.equal(await tl.locator('[data-command="approve"] [data-test="ev-signature"]').count(), 1, 'the approval shows its signature')
+      assert.ok(await tl.locator('[data-command="approve"] [data-test="ev-signature"]').evaluate((img) => img.complete && img.naturalWidth > 0),
+        'the signature image loads')
       const text = await tl.innerText()
       for (const who of ['邓强', '冯建华', watch.name]) assert.ok(text.includes(who), `timeline names ${who}`)
       assert.match(text, /IP \d/)

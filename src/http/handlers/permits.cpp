@@ -64,13 +64,15 @@ void add_permit_routes(std::vector<Route>& out) {
     const char* summary;
   };
   const std::vector<Field> photos = {{"photos", F::StringList}};
+  // The steps the paper permit has signed (勘察、风险确认、签发、签到、巡查、验收) may carry a handwritten signature.
+  const Field sig{"signature", F::String};
   const CommandRoute commands[] = {
       {"submit", "permit:apply", {}, "提交申请"},
-      {"survey", "permit:approve", {{"lat", F::Number}, {"lng", F::Number}, {"photos", F::StringList}, {"note", F::String}}, "审批人现场勘察"},
-      {"confirm-risk", "permit:apply", {{"measures", F::ObjectList}, {"note", F::String}}, "作业负责人确认风险"},
-      {"approve", "permit:approve", {{"note", F::String}}, "批准"},
+      {"survey", "permit:approve", {{"lat", F::Number}, {"lng", F::Number}, {"photos", F::StringList}, {"note", F::String}, sig}, "审批人现场勘察"},
+      {"confirm-risk", "permit:apply", {{"measures", F::ObjectList}, {"note", F::String}, sig}, "作业负责人确认风险"},
+      {"approve", "permit:approve", {{"note", F::String}, sig}, "批准"},
       {"reject", "permit:approve", {{"reason", F::String}}, "退回"},
-      {"check-in", "permit:read", {{"personId", F::Integer}, {"lat", F::Number}, {"lng", F::Number}}, "现场签到"},
+      {"check-in", "permit:read", {{"personId", F::Integer}, {"lat", F::Number}, {"lng", F::Number}, sig}, "现场签到"},
       {"gas-analyses", "permit:read",
        {{"sampledAt", F::String}, {"gas", F::String}, {"lelPercent", F::Number}, {"resultPercent", F::Number}, {"analyst", F::String}},
        "记录气体分析"},
@@ -79,9 +81,9 @@ void add_permit_routes(std::vector<Route>& out) {
       {"resume", "permit:read", {}, "恢复作业"},
       {"finish", "permit:apply", photos, "结束作业"},
       {"rounds", "permit:watch",
-       {{"result", F::String}, {"note", F::String}, {"photos", F::StringList}, {"lat", F::Number}, {"lng", F::Number}},
+       {{"result", F::String}, {"note", F::String}, {"photos", F::StringList}, {"lat", F::Number}, {"lng", F::Number}, sig},
        "作业后监护巡查"},
-      {"close", "permit:watch", {{"siteClear", F::Boolean}, {"photos", F::StringList}}, "关闭（人走场清）"},
+      {"close", "permit:watch", {{"siteClear", F::Boolean}, {"photos", F::StringList}, sig}, "关闭（人走场清）"},
       {"cancel", "permit:read", {{"reason", F::String}}, "取消（申请人；已批准时审批人也可）"},
       {"revoke", "permit:revoke", {{"reason", F::String}}, "撤销（监管）"},
   };

@@ -53,3 +53,21 @@ export async function uploadImage(file: File): Promise<string> {
   const r = await api.upload<StoredFile>('/api/files', blob, type)
   return r.id
 }
+
+/** A PNG data URL (a signature drawn on a canvas) as a Blob, or null when it is not one. */
+export function pngDataUrlToBlob(dataUrl: string): Blob | null {
+  const m = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/.exec(dataUrl)
+  if (!m) return null
+  const bin = atob(m[1])
+  const bytes = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+  return new Blob([bytes], { type: 'image/png' })
+}
+
+/** Uploads a handwritten signature (a PNG data URL from a signature pad) and returns its file id, which a step's
+ * `signature` field takes. */
+export async function uploadSignature(dataUrl: string): Promise<string> {
+  const blob = pngDataUrlToBlob(dataUrl)
+  if (!blob) throw new ApiError(400, 'INVALID_VALUE', '签名图片无效，请重写')
+  return (await api.upload<StoredFile>('/api/files', blob, 'image/png')).id
+}

@@ -32,6 +32,8 @@ export interface HazardRectification {
   measures: string
   photos: string[]
   signedBy: string
+  /** The file id of the responsible person's handwritten signature, when they signed. */
+  signature?: string
   at: string
 }
 

@@ -371,6 +371,15 @@ export function dayTitle(day: string): string {
 
 // --- Timeline
 
+/** The steps the paper permit has signed, which take a handwritten signature (`signature`, a PNG's file id). */
+export const SIGNED_STEPS: readonly string[] = ['survey', 'confirm-risk', 'approve', 'check-in', 'rounds', 'close']
+
+/** The file id of the handwritten signature a timeline entry keeps, or null. */
+export function eventSignature(e: Pick<PermitEvent, 'detail'>): string | null {
+  const s = (e.detail ?? {}).signature
+  return typeof s === 'string' && s ? s : null
+}
+
 /** What a timeline entry adds besides its command: reason, note, who checked in, the round, the gas result. */
 export function eventDetails(e: PermitEvent, p?: Pick<Permit, 'fireWatch' | 'workers'> | null): string[] {
   const d = (e.detail ?? {}) as Record<string, unknown>

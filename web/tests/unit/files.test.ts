@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { fileUrl, fitWithin, uploadableAsIs } from '../../src/shared/files'
+import { fileUrl, fitWithin, pngDataUrlToBlob, uploadableAsIs } from '../../src/shared/files'
 import { ApiClient } from '../../src/shared/api'
 
 describe('photos', () => {
@@ -15,6 +15,23 @@ describe('photos', () => {
   })
   it('shows a photo from GET /api/files/:id', () => {
     expect(fileUrl('ab12')).toBe('/api/files/ab12')
+  })
+})
+
+describe('signatures', () => {
+  it('turns the PNG data URL a signature pad gives into the bytes to upload', async () => {
+    const blob = pngDataUrlToBlob('data:image/png;base64,iVBORw0KGgo=')!
+    expect(blob.type).toBe('image/png')
+    const bytes = await new Promise<ArrayBuffer>((resolve) => {
+      const r = new FileReader() // jsdom's Blob has no arrayBuffer()
+      r.onload = () => resolve(r.result as ArrayBuffer)
+      r.readAsArrayBuffer(blob)
+    })
+    expect([...new Uint8Array(bytes)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  })
+  it('takes nothing else', () => {
+    for (const url of ['', 'data:image/jpeg;base64,/9j/', 'data:image/png,iVBOR', 'data:image/png;base64,iV BOR', 'https://x/a.png', 'data:image/png;base64,'])
+      expect(pngDataUrlToBlob(url)).toBeNull()
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  alertStateTag, checkInTargets, eventDetails, eventTransition, levelRaised, mainButton, myRoles, notYetHints, openHoursRule, permitButtons,
+  alertStateTag, checkInTargets, eventDetails, eventSignature, eventTransition, levelRaised, mainButton, myRoles, notYetHints, openHoursRule, permitButtons,
   permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
 import { checkRound, confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
@@ -220,6 +220,11 @@ describe('timeline and windows', () => {
     expect(eventDetails(e('rounds', { seq: 2, result: 'normal', note: '无异常' }), p)).toEqual(['第 2 次巡查：正常', '说明：无异常'])
     expect(eventDetails(e('suspend', { reason: '监护人离开' }), p)).toEqual(['原因：监护人离开'])
     expect(eventDetails({ ...e('create', {}), detail: null }, p)).toEqual([])
+  })
+  it("finds a step's handwritten signature, and none in any other shape", () => {
+    expect(eventSignature({ detail: { signature: 'f0a1', note: 'x' } })).toBe('f0a1')
+    for (const detail of [null, {}, { signature: '' }, { signature: 12 }, { signature: ['f0a1'] }, { signature: null }])
+      expect(eventSignature({ detail })).toBeNull()
   })
   it('writes a planned window in Beijing time, short when on one day', () => {
     expect(formatWindow('2026-11-22T22:00:00Z', '2026-11-23T01:00:00Z')).toBe('2026-11-23 06:00–09:00')
