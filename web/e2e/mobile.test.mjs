@@ -77,7 +77,8 @@ describe('mobile entry', () => {
     await page.locator('input[name="password"]').fill(next)
     await page.getByRole('button', { name: '登录' }).click()
     await page.getByText('请打开手机上的身份验证器').waitFor()
-    await page.locator('input[name="code"]').fill(totpCode(secret, Date.now() + 30000))
+    const loginCode = totpCode(secret, Date.now() + 30000)
+    await page.locator('input[name="code"]').fill(loginCode)
     await page.getByRole('button', { name: '验证' }).click()
     await page.waitForURL(`${BASE}/m/`)
     await page.locator('[data-test="me"]').waitFor()
@@ -101,8 +102,7 @@ describe('mobile entry', () => {
     await page2.locator('[data-test="m-notice"]').filter({ hasText: '您的账号用恢复码登录了' }).filter({ hasText: '恢复码还剩 9 个' }).click()
     await page2.waitForURL(`${BASE}/m/second-factor`)
     await page2.locator('[data-test="recovery-codes-left"]').filter({ hasText: '恢复码还剩 9 个' }).waitFor()
-    const spent = totpCode(secret, Date.now() + 30000) // the first phone's login used it
-    await page2.locator('input[name="code"]').fill(spent)
+    await page2.locator('input[name="code"]').fill(loginCode) // spent by the first phone's login
     await page2.locator('[data-test="second-factor-submit"]').click()
     await page2.getByText('动态口令错误或已使用过').waitFor()
     try {
