@@ -1368,7 +1368,6 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                {id, sampled, gas, lel, result, analyst, who.user_id, now_iso()});
       json detail = {{"gas", gas}, {"resultPercent", result}, {"passed", result <= permit::gas_threshold(lel)}};
-      sign(detail);
       add_event(c, id, "gas-analyses", raw["state"], raw["state"], who, detail);
       record(c, who, "permit.gas_analysis", "permit", std::to_string(id), nullptr, detail);
       return;
@@ -1584,7 +1583,9 @@ std::string permit_print_html(store::Db& db, const Caller& who, long long id, co
       }
     return out;
   };
-  row("审批人现场勘察", signed_step("survey"), "作业负责人风险确认", signed_step("confirm-risk"));
+  // A rejection clears the survey and the risk confirmation: their earlier entries are no longer the permit's.
+  row("审批人现场勘察", p["survey"].is_object() ? signed_step("survey") : "", "作业负责人风险确认",
+      p["riskConfirmation"].is_object() ? signed_step("confirm-risk") : "");
   row("审批人签发", signed_step("approve"), "完工验收（人走场清）", p["siteClear"].get<bool>() ? signed_step("close") : "");
   html += "</table><p style=\"font-size:12px;color:#555\">一次动火作业、一张动火作业证、一套安全技术措施。本证不得涂改、转借，作业地点、内容变更须重新办理。</p>";
   return html + "</body></html>";
