@@ -202,9 +202,22 @@ describe('hot-work permits', () => {
       await risk.getByText(/还有 \d+ 项安全措施未确认/).first().waitFor()
       for (const m of surveyed.measures)
         await risk.locator(`[data-code="${m.code}"] [data-answer="${m.code === 'cylinders' ? 'no' : 'yes'}"]`).click()
+      // Signed with the mouse: an empty pad is refused, a stroke is kept.
+      await risk.locator('[data-test="cmd-signature"]').getByRole('button', { name: '手写签名' }).click()
+      const padCanvas = page.locator('[data-test="signature-canvas"]')
+      await page.locator('[data-test="signature-confirm"]').click()
+      await page.getByText('请先在框内签名').waitFor()
+      const pad = await padCanvas.boundingBox()
+      await page.mouse.move(pad.x + 40, pad.y + 120)
+      await page.mouse.down()
+      for (const [dx, dy] of [[90, 50], [150, 140], [220, 60], [300, 130], [380, 70]]) await page.mouse.move(pad.x + dx, pad.y + dy, { steps: 4 })
+      await page.mouse.up()
+      await page.locator('[data-test="signature-confirm"]').click()
+      await risk.locator('[data-test="cmd-signature"] [data-test="signature-image"]').waitFor()
       const confirmed = page.waitForRequest((r) => r.url().endsWith(`/api/permits/${permitId}/confirm-risk`))
       await risk.locator('[data-test="cmd-confirm"]').click()
       const body = JSON.parse((await confirmed).postData())
+      assert.match(body.signature ?? '', /^\S+$/, 'the confirmation carries the signature')
       assert.equal(body.measures.length, surveyed.measures.length, 'every measure is sent')
       assert.equal(body.measures.find((m) => m.code === 'cylinders').applies, false)
       await page.locator('[data-test="permit-state"]').filter({ hasText: '待审批' }).waitFor()
@@ -298,7 +311,8 @@ describe('hot-work permits', () => {
       assert.deepEqual(commands, [
         'create', 'submit', 'survey', 'confirm-risk', 'approve', 'check-in', 'check-in', 'start', 'finish', 'rounds', 'rounds', 'rounds', 'close',
       ])
-      assert.equal(await tl.locator('[data-command="approve"] [data-test="ev-signature"]').count(), 1, 'the approval shows its signature')
+      for (const command of ['confirm-risk', 'approve'])
+        assert.equal(await tl.locator(`[data-command="${command}"] [data-test="ev-signature"]`).count(), 1, `the ${command} entry shows its signature`)
       assert.ok(await tl.locator('[data-command="approve"] [data-test="ev-signature"]').evaluate((img) => img.complete && img.naturalWidth > 0),
         'the signature image loads')
       const text = await tl.innerText()

@@ -54,6 +54,39 @@ export async function uploadImage(file: File): Promise<string> {
   return r.id
 }
 
+/**
+ * A signature drawn on `canvas` as a PNG data URL cut to its strokes (with a margin, on white), so that a small
+ * signature fills a print's signing box; null when nothing dark was drawn.
+ */
+export function signatureImage(canvas: HTMLCanvasElement): string | null {
+  const ctx = canvas.getContext('2d')
+  if (!ctx) return null
+  const { width: w, height: h } = canvas
+  const px = ctx.getImageData(0, 0, w, h).data
+  let [left, top, right, bottom] = [w, h, -1, -1]
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4
+      if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 600) {
+        left = Math.min(left, x)
+        right = Math.max(right, x)
+        top = Math.min(top, y)
+        bottom = Math.max(bottom, y)
+      }
+    }
+  if (right < 0) return null
+  const margin = 8
+  const [cw, ch] = [right - left + 1, bottom - top + 1]
+  const out = document.createElement('canvas')
+  out.width = cw + 2 * margin
+  out.height = ch + 2 * margin
+  const o = out.getContext('2d')!
+  o.fillStyle = '#fff'
+  o.fillRect(0, 0, out.width, out.height)
+  o.drawImage(canvas, left, top, cw, ch, margin, margin, cw, ch)
+  return out.toDataURL('image/png')
+}
+
 /** A PNG data URL (a signature drawn on a canvas) as a Blob, or null when it is not one. */
 export function pngDataUrlToBlob(dataUrl: string): Blob | null {
   const m = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/.exec(dataUrl)

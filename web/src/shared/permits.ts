@@ -371,8 +371,9 @@ export function dayTitle(day: string): string {
 
 // --- Timeline
 
-/** The steps the paper permit has signed, which take a handwritten signature (`signature`, a PNG's file id). */
-export const SIGNED_STEPS: readonly string[] = ['survey', 'confirm-risk', 'approve', 'check-in', 'rounds', 'close']
+/** The steps whose forms offer a handwritten signature (`signature`, a PNG's file id), as the paper permit has them
+ * signed. (The API takes one at check-in too; the check-in list's buttons check a person in at once.) */
+export const SIGNED_STEPS: readonly string[] = ['survey', 'confirm-risk', 'approve', 'rounds', 'close']
 
 /** The file id of the handwritten signature a timeline entry keeps, or null. */
 export function eventSignature(e: Pick<PermitEvent, 'detail'>): string | null {
