@@ -27,6 +27,13 @@ export function checkRecoveryCode(code: string): string {
   return normalizeRecoveryCode(code) ? '' : '恢复码为 10 位字母和数字，如 ABCDE-23456'
 }
 
+/** What a bound user can do about their recovery codes, `left` of them unused. */
+export function recoveryCodesHint(left: number): string {
+  return left
+    ? '用完或遗失时，可凭验证器上当前的口令重新生成 10 个（原有的即作废）。'
+    : '手机不在身边时要靠恢复码登录，请凭验证器上当前的口令生成 10 个。'
+}
+
 /** The codes as the text file a user keeps: for which account, when, how to use them. */
 export function recoveryCodesText(codes: readonly string[], username: string, issuedAt: string): string {
   return [

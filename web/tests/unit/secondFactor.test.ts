@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkCode, checkRecoveryCode, forcedPage, groupSecret, normalizeRecoveryCode, recoveryCodesText } from '../../src/shared/secondFactor'
+import { checkCode, checkRecoveryCode, forcedPage, groupSecret, normalizeRecoveryCode, recoveryCodesHint, recoveryCodesText } from '../../src/shared/secondFactor'
 
 describe('second factor', () => {
   it('takes six digits only', () => {
@@ -45,5 +45,9 @@ describe('recovery codes', () => {
     expect(lines[0]).toContain('2026-12-07 09:00')
     expect(lines).toContain('ABCDE-23456')
     expect(lines).toContain('FGHJK-78923')
+  })
+  it('says what to do about the recovery codes: renew the rest, or make the first ten', () => {
+    expect(recoveryCodesHint(9)).toMatch(/重新生成 10 个（原有的即作废）/)
+    expect(recoveryCodesHint(0)).toMatch(/^手机不在身边时要靠恢复码登录，请凭验证器上当前的口令生成 10 个。$/)
   })
 })
