@@ -6,6 +6,7 @@
 #include "app/alerts.h"
 #include "app/auth.h"
 #include "app/bootstrap.h"
+#include "app/permits.h"
 #include "app/personal_data.h"
 #include "domain/clock.h"
 
@@ -377,6 +378,7 @@ void load_demo_permits(store::Conn& c) {
          approver, applicant, std::string("焊接火花飞溅可能引燃周边可燃物；作业点下方有人员通行"),
          std::string(hospital ? "医院 24 小时运行，作业区与病区已评估：采用不燃材料分隔，作业期间暂停该区域通行。" : ""),
          controls.dump(), state, std::string(d.reason), created, created});
+    file_new_permit(c, id, venue, state, clock::iso_utc(start));
     c.exec("INSERT INTO permit_workers (permit_id, person_id, certificate_id, planned_end, checked_in_at) VALUES (?, ?, ?, ?, ?)",
            {id, worker, cert, clock::iso_utc(end),
             (state == "in_progress" || state == "suspended" || state == "watching" || state == "closed")

@@ -405,8 +405,15 @@ long long insert_draft(store::Conn& c, const Caller& who, const Draft& d) {
   store::Params params = pg ? store::Params{id, today.day, today.prefix} : store::Params{next_number(c, today)};
   for (auto v : store::Params{time_ordered_token(12), who.user_id, now_iso()}) params.push_back(std::move(v));
   for (auto& v : draft_values(d)) params.push_back(std::move(v));
-  if (!pg) return c.insert(sqlite_sql, params);
-  c.before_commit([params = std::move(params)](store::Conn& c) { c.defer(pg_sql, params); });
+  if (!pg) {
+    id = c.insert(sqlite_sql, params);
+    file_new_permit(c, id, d.venue_id, "draft", d.planned_start);
+    return id;
+  }
+  c.before_commit([params = std::move(params), id, venue = d.venue_id, start = d.planned_start](store::Conn& c) {
+    c.defer(pg_sql, params);
+    file_new_permit(c, id, venue, "draft", start);
+  });
   return id;
 }
 
@@ -1008,6 +1015,21 @@ std::string write_and_answer(store::Db& db, const Caller& who, const std::functi
 }  // namespace
 
 // ---- reads ----
+
+void file_new_permit(store::Conn& c, long long id, long long venue_id, const std::string& state, const std::string& planned_start) {
+  if (c.dialect() == store::Dialect::Postgres)
+    return c.defer("INSERT INTO permit_org_units (permit_id, org_unit_id, state, planned_start) "
+                   "SELECT CAST(? AS BIGINT), org_unit_id, CAST(? AS TEXT), CAST(? AS TEXT) FROM venues WHERE id = ? "
+                   "UNION SELECT CAST(? AS BIGINT), org_unit_id, CAST(? AS TEXT), CAST(? AS TEXT) FROM venue_supervisors WHERE venue_id = ?",
+                   {id, state, planned_start, venue_id, id, state, planned_start, venue_id});
+  // SQLite: one row per statement. An INSERT ... SELECT keeps a statement journal, as a trigger does (see 0040).
+  std::set<long long> units;
+  c.each_view("SELECT org_unit_id FROM venues WHERE id = ?1 UNION ALL SELECT org_unit_id FROM venue_supervisors WHERE venue_id = ?1",
+              {venue_id}, [&](const store::RowView& r) { units.insert(r.integer("org_unit_id")); });
+  for (long long unit : units)
+    c.exec("INSERT INTO permit_org_units (permit_id, org_unit_id, state, planned_start) VALUES (?, ?, ?, ?)",
+           {id, unit, state, planned_start});
+}
 
 void refile_permits_by_department(store::Conn& c) {
   c.exec("DELETE FROM permit_org_units");
