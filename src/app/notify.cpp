@@ -212,9 +212,11 @@ void notify(store::Conn& c, const Notice& n) {
     who += " OR id = ?";
     params.push_back(u);
   }
-  if (n.task_force) who += " OR role_id IN (SELECT id FROM roles WHERE key = 'admin')";
+  // EXISTS on the user's own role, not role_id IN (SELECT ...): SQLite would build a temporary table of the
+  // roles for each notice.
+  if (n.task_force) who += " OR EXISTS (SELECT 1 FROM roles r WHERE r.id = users.role_id AND r.key = 'admin')";
   for (const auto& p : n.holders_of) {
-    who += " OR role_id IN (SELECT id FROM roles WHERE (' ' || permissions || ' ') LIKE ?)";
+    who += " OR EXISTS (SELECT 1 FROM roles r WHERE r.id = users.role_id AND (' ' || r.permissions || ' ') LIKE ?)";
     params.push_back("% " + p + " %");
   }
   std::string now = now_iso();
@@ -222,7 +224,7 @@ void notify(store::Conn& c, const Notice& n) {
     params.push_back(n.actor);
     std::string sql = "SELECT id FROM users WHERE status = 'active' AND (" + who.substr(4) + ") AND id <> ?";
     if (!n.permission.empty()) {
-      sql += " AND role_id IN (SELECT id FROM roles WHERE (' ' || permissions || ' ') LIKE ?)";
+      sql += " AND EXISTS (SELECT 1 FROM roles r WHERE r.id = users.role_id AND (' ' || r.permissions || ' ') LIKE ?)";
       params.push_back("% " + n.permission + " %");
     }
     for (const auto& u : c.rows(sql, params))

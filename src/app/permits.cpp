@@ -436,6 +436,7 @@ void update_draft(store::Conn& c, long long id, const Draft& d, const std::set<P
   store::Params params = draft_values(d);
   params.push_back(id);
   c.exec(sql, params);
+  c.defer("UPDATE permit_org_units SET planned_start = ? WHERE permit_id = ?", {d.planned_start, id});
   c.defer("DELETE FROM permit_workers WHERE permit_id = ?", {id});
   c.defer("DELETE FROM permit_machines WHERE permit_id = ?", {id});
   c.defer("DELETE FROM permit_participants WHERE permit_id = ?", {id});
@@ -505,8 +506,9 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
     if (num(wk["person_id"]) == raw["fire_watch_id"])
       throw bad_request("FIRE_WATCH_IS_WORKER", "监护人不能同时是作业人员，须专人全程监护", "fireWatchId");
   }
-  for (const auto& mc : c.rows("SELECT m.code, m.status FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
-                               "WHERE pm.permit_id = ?", {id}))
+  json machines = c.rows("SELECT m.id, m.code, m.status FROM permit_machines pm JOIN machines m ON m.id = pm.machine_id "
+                         "WHERE pm.permit_id = ?", {id});
+  for (const auto& mc : machines)
     if (mc["status"] != "active")
       throw bad_request("MACHINE_NOT_ACTIVE", "焊机 " + mc["code"].get<std::string>() + " 不在可用状态", "machineIds");
 
@@ -539,10 +541,11 @@ void check_rules(store::Conn& c, json& raw, Stage stage) {
                            "WHERE w2.person_id = ? AND w2.planned_end > ?",
                            {num(wk["person_id"]), start}, false))
       throw conflict("WORKER_DOUBLE_BOOKED", one_job("作业人员" + wk["name"].get<std::string>(), *other), "workers");
-  if (auto other = clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id WHERE m2.machine_id IN "
-                         "(SELECT machine_id FROM permit_machines WHERE permit_id = ?) AND m2.planned_end > ?",
-                         {id, start}, false))
-    throw conflict("MACHINE_DOUBLE_BOOKED", one_job("所选焊机", *other), "machineIds");
+  for (const auto& mc : machines)
+    if (auto other = clash("SELECT p2.number FROM permit_machines m2 JOIN permits p2 ON p2.id = m2.permit_id "
+                           "WHERE m2.machine_id = ? AND m2.planned_end > ?",
+                           {num(mc["id"]), start}, false))
+      throw conflict("MACHINE_DOUBLE_BOOKED", one_job("所选焊机", *other), "machineIds");
   if (auto other = clash("SELECT p2.number FROM permits p2 WHERE p2.fire_watch_id = (SELECT fire_watch_id FROM permits WHERE id = ?)",
                          {id}, true))
     throw conflict("FIRE_WATCH_DOUBLE_BOOKED", one_job("监护人", *other), "fireWatchId");
@@ -713,6 +716,7 @@ void transition(store::Conn& c, const Caller& who, json& raw, Command cmd, const
                                  " WHERE id = ? AND state = ? AND version = ?",
                              params);
   if (changed != 1) throw conflict("PERMIT_STATE_CHANGED", "该动火作业证刚被他人处理，请刷新后重试");
+  c.defer("UPDATE permit_org_units SET state = ? WHERE permit_id = ?", {std::string(permit::state_key(*to)), store::value_of(raw["id"])});
   add_event(c, raw["id"], std::string(permit::command_key(cmd)), std::string(permit::state_key(from)),
             std::string(permit::state_key(*to)), who, detail);
   record(c, who, "permit." + std::string(permit::command_key(cmd)), "permit", std::to_string(raw["id"].get<long long>()),

@@ -43,8 +43,8 @@ json measure_templates(store::Db& db);
 json replace_measure_templates(store::Db& db, const Caller& who, const json& body);
 
 // Files a permit just written under its departments (permit_org_units: its venue's unit and the venue's
-// supervising units). Every INSERT of a permit is followed by this, in the same transaction; later changes to the
-// permit or its venue refile it by trigger (migrations 0017, 0040).
+// supervising units). Every INSERT of a permit is followed by this, in the same transaction; a change of state
+// or start updates the filing in the statement after it, and a change of venue refiles by trigger (migration 0040).
 void file_new_permit(store::Conn& c, long long id, long long venue_id, const std::string& state, const std::string& planned_start);
 // Files every permit anew under its departments: after a bulk load that ran without triggers.
 void refile_permits_by_department(store::Conn& c);

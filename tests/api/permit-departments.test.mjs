@@ -1,6 +1,6 @@
 // The permit list's department filter (?orgUnitId=): a permit is listed under its venue's own unit and under each
-// unit that supervises the venue, and follows them when they change (the server files permits by department with
-// triggers, so that the filtered list reads only that department's rows). Cursor and numbered pages agree, and the
+// unit that supervises the venue, and follows them when they change (the server files permits by department as it
+// writes them, so that the filtered list reads only that department's rows). Cursor and numbered pages agree, and the
 // filter combines with the state and text filters.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,6 +73,15 @@ test('a permit is listed under its venue’s unit and supervisors, and follows t
   assert.deepEqual(await under(safety, '&state=submitted'), [permits[1]]);
   assert.deepEqual(await under(safety, '&state=draft'), [permits[2], permits[0]]);
   assert.deepEqual(await under(elsewhere, '&state=submitted'), [permits[1]]);
+
+  // A draft moved to a later start is filed at its new start: the department's list orders and bounds by it.
+  const later = base + 9 * HOUR;
+  const movedDraft = await contractor.put(`/api/permits/${permits[0]}`, permitBody({ venueId: venue.id, start: later, end: later + HOUR,
+    jobLeaderId: deng.id, approverUserId, crew }, { place: `${tag} 第1处` }));
+  assert.equal(movedDraft.status, 200, describe(movedDraft));
+  assert.deepEqual(await under(safety), [permits[0], permits[2], permits[1]], 'ordered by the new start');
+  assert.deepEqual(await under(safety, `&to=${encodeURIComponent(new Date(later - HOUR).toISOString())}`), [permits[2], permits[1]],
+    'bounded by the new start');
 });
 
 test('an unknown or malformed department lists nothing or is refused', async () => {
