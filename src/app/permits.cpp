@@ -908,6 +908,7 @@ void write_permit_details(JsonOut& out, store::Conn& c, const Caller& who, const
   if (on_site && (r.job_leader || r.fire_watch || r.approver)) allowed.push_back("gas-analyses");
   if (s == State::Watching && r.fire_watch && next_round) allowed.push_back("rounds");
   out.key("allowedCommands").value(allowed);
+  out.key("signatureSteps").value(json(settings.signature_steps));  // the steps the rules require a signature for
 
   // Of those, the ones whose time or prerequisites have not come, with why: the forms show them disabled.
   auto now = clock::now();
@@ -1349,8 +1350,14 @@ std::string run_permit_command(store::Db& db, const Caller& who, long long id, c
       if (!is_their_step(who, roles, k, s)) throw not_your_step(who_may(k));
     };
     // The step's timeline entry keeps the caller's handwritten signature, when they signed (the print shows it).
+    // A step the rules require one for is refused without.
     auto sign = [&](json& detail) {
-      if (!signature) return;
+      if (!signature) {
+        auto required = load_settings(c).signature_steps;
+        if (std::find(required.begin(), required.end(), name) != required.end())
+          throw bad_request("SIGNATURE_REQUIRED", "按本地动火规则，" + std::string(event_label(name)) + "须手写签名", "signature");
+        return;
+      }
       check_signature(c, *signature, who.user_id);
       detail["signature"] = *signature;
     };

@@ -1,5 +1,6 @@
 #include "app/rules.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "app/audit.h"
@@ -26,7 +27,8 @@ json settings_json(const permit::Settings& s) {
           {"raiseInHighWind", s.raise_in_high_wind}, {"gasMaxAgeMinutes", s.gas_max_age_minutes},
           {"watchMinutes", s.watch_minutes},        {"roundOffsets", s.round_offsets},
           {"roundGraceMinutes", s.round_grace_minutes}, {"geofenceRadius", s.geofence_radius},
-          {"checkInBeforeMinutes", s.check_in_before_minutes}, {"startBeforeMinutes", s.start_before_minutes}};
+          {"checkInBeforeMinutes", s.check_in_before_minutes}, {"startBeforeMinutes", s.start_before_minutes},
+          {"signatureSteps", s.signature_steps}};
 }
 
 int read_hhmm(Input& in, const char* field, const char* label) {
@@ -71,6 +73,16 @@ permit::Settings settings_from(const json& body) {
   s.start_before_minutes = static_cast<int>(in.integer("startBeforeMinutes", "提前开工时限", 0, 120));
   if (s.start_before_minutes > s.check_in_before_minutes)
     throw bad_request("INVALID_VALUE", "提前开工时限不能长于提前签到时限（须先签到后开工）", "startBeforeMinutes");
+  if (!body.contains("signatureSteps")) throw bad_request("REQUIRED", "请设置须手写签名的步骤（可为空列表）", "signatureSteps");
+  if (!body["signatureSteps"].is_array()) throw bad_request("INVALID_TYPE", "须手写签名的步骤须为数组", "signatureSteps");
+  for (const auto& v : body["signatureSteps"]) {
+    if (!v.is_string() || std::find(permit::kSignableSteps.begin(), permit::kSignableSteps.end(), v.get<std::string>()) ==
+                              permit::kSignableSteps.end())
+      throw bad_request("INVALID_VALUE", "须手写签名的步骤只能是现场勘察、风险确认、审批、监护巡查、关闭验收", "signatureSteps");
+    if (std::find(s.signature_steps.begin(), s.signature_steps.end(), v.get<std::string>()) != s.signature_steps.end())
+      throw bad_request("INVALID_VALUE", "须手写签名的步骤重复", "signatureSteps");
+    s.signature_steps.push_back(v);
+  }
   return s;
 }
 

@@ -62,7 +62,13 @@ struct Settings {
   int geofence_radius = 200;         // metres, default for venues and scans
   int check_in_before_minutes = 60;  // people may check in on site this long before the planned start
   int start_before_minutes = 15;     // the job may start this long before the planned start
+  // The steps that must carry a handwritten signature (command keys among kSignableSteps): none by default.
+  std::vector<std::string> signature_steps;
 };
+
+// The steps whose forms take a handwritten signature and that a town may require one for (GB/T 40248: the
+// approval is signed by the venue's 消防安全责任人).
+inline const std::vector<std::string> kSignableSteps = {"survey", "confirm-risk", "approve", "rounds", "close"};
 
 struct LevelDecision {
   Level level;                       // effective level after raises

@@ -1612,6 +1612,30 @@ test('handwritten signatures: survey, risk confirmation, approval and check-in k
   assert.equal((await cast.contractor.get(`/api/files/${signed.approve}`)).status, 200);
 });
 
+test('a town may require signatures (rule signatureSteps): those steps are refused unsigned, with nothing written; the others not', async () => {
+  const crew = await createCrew(admin, world);
+  const { start, end } = await nowWindow(60);
+  let p = await draft(crew, start, end);
+  expectStatus(await admin.put('/api/rule-settings', { ...settings, signatureSteps: ['approve', 'survey'] }), 200);
+  try {
+    p = await command(cast.contractor, p, 'submit', {}, 'submitted');
+    assert.deepEqual(p.signatureSteps, ['approve', 'survey'], 'the permit tells the forms which steps need a signature');
+    const refused = await post(cast.vm, p, 'survey', { note: '现场已勘察' });
+    expectError(refused, 400, 'SIGNATURE_REQUIRED', 'signature');
+    assert.match(refused.json.message, /须手写签名/);
+    const unchanged = await get(admin, p);
+    assert.equal(unchanged.state, 'submitted');
+    assert.equal(unchanged.timeline.length, p.timeline.length, 'a refused step wrote nothing');
+    p = await command(cast.vm, p, 'survey', { note: '现场已勘察', signature: await uploadPng(cast.vm, [10, 10, 10]) }, 'surveyed');
+    p = await command(cast.contractor, p, 'confirm-risk', { measures: allMeasures(p) }, 'risk_confirmed');
+    expectError(await post(cast.vm, p, 'approve', {}), 400, 'SIGNATURE_REQUIRED', 'signature');
+    p = await command(cast.vm, p, 'approve', { signature: await uploadPng(cast.vm, [10, 10, 10]) }, 'approved');
+  } finally {
+    expectStatus(await admin.put('/api/rule-settings', settings), 200);
+  }
+  assert.deepEqual((await get(admin, p)).signatureSteps, [], 'none required once the rule is lifted');
+});
+
 // ---------- data scope ----------
 
 test('data scope: sw_officer sees the permits of venues 商贸发展岗 supervises and gets 404 for others; the welder only the permits he is on', async () => {

@@ -10,7 +10,7 @@ const DEFAULTS = {
   maxHoursHigh: 8, maxHoursLevel2: 72, nightStart: '22:00', nightEnd: '06:00', windForceLimit: 5,
   raiseOnRestDays: true, raiseAtNight: true, raiseInKeyPeriods: true, raiseInHighWind: true, gasMaxAgeMinutes: 30,
   watchMinutes: 60, roundOffsets: [15, 30, 60], roundGraceMinutes: 10, geofenceRadius: 200, checkInBeforeMinutes: 60,
-  startBeforeMinutes: 15,
+  startBeforeMinutes: 15, signatureSteps: [],
 };
 
 before(async () => {
@@ -173,7 +173,7 @@ test('rule settings: PUT replaces all fields and answers the new settings', asyn
     maxHoursHigh: 6, maxHoursLevel2: 48, nightStart: '21:30', nightEnd: '06:30', windForceLimit: 6,
     raiseOnRestDays: false, raiseAtNight: true, raiseInKeyPeriods: false, raiseInHighWind: true, gasMaxAgeMinutes: 20,
     watchMinutes: 90, roundOffsets: [10, 30, 120, 240], roundGraceMinutes: 5, geofenceRadius: 300, checkInBeforeMinutes: 30,
-    startBeforeMinutes: 0,
+    startBeforeMinutes: 0, signatureSteps: ['approve', 'close'],
   };
   assert.deepEqual(expectStatus(await admin.put('/api/rule-settings', changed), 200), changed);
   assert.deepEqual(await admin.getOk('/api/rule-settings'), changed);
@@ -211,6 +211,9 @@ test('rule settings: negative, zero and huge values; bad times; roundOffsets asc
   for (const v of ['24:01', '6:00', 'night']) await probe('nightEnd', v);
   await probe('roundOffsets', [], ['INVALID_VALUE', 'REQUIRED']);
   for (const v of [[30, 15, 60], [15, 15, 60], [0, 15, 30], [-5, 10], [15, 30, 1000000]]) await probe('roundOffsets', v);
+  // only the steps whose forms take a signature (not check-in, not submit), each once
+  for (const v of [['check-in'], ['submit'], ['approve', 'approve'], ['APPROVE'], ['']]) await probe('signatureSteps', v);
+  for (const v of ['approve', {}, 1, [1], [null]]) await probe('signatureSteps', v, ['INVALID_TYPE']);
   assert.deepEqual(wrong, [], `accepted or answered wrongly:\n${wrong.join('\n')}`);
   assert.deepEqual(await admin.getOk('/api/rule-settings'), original, 'a refused PUT changed the settings');
   // wrong JSON types

@@ -184,7 +184,7 @@ void add_registry_routes(std::vector<Route>& out) {
                   {"raiseAtNight", F::Boolean}, {"raiseInKeyPeriods", F::Boolean}, {"raiseInHighWind", F::Boolean},
                   {"gasMaxAgeMinutes", F::Integer}, {"watchMinutes", F::Integer}, {"roundOffsets", F::IntList},
                   {"roundGraceMinutes", F::Integer}, {"geofenceRadius", F::Integer}, {"checkInBeforeMinutes", F::Integer},
-                  {"startBeforeMinutes", F::Integer}},
+                  {"startBeforeMinutes", F::Integer}, {"signatureSteps", F::StringList}},
                  [](Context& c) { return ok(app::put_rule_settings(c.db, c.caller(), c.body)); }, false, "修改动火规则参数"});
 }
 
