@@ -368,7 +368,7 @@ describe('console', () => {
     await page.context().close()
   })
 
-  it('admin sets how early people may check in on the rules page; the start lead cannot go past it', async () => {
+  it('admin sets how early people may check in and which steps must be signed on the rules page; the start lead cannot go past the check-in', async () => {
     const admin = await apiLogin('admin')
     const before = await admin.get('/api/rule-settings')
     const page = await newPage()
@@ -381,10 +381,15 @@ describe('console', () => {
       assert.equal(await checkIn.inputValue(), String(before.checkInBeforeMinutes))
       await checkIn.fill('30')
       await checkIn.blur()
+      // The approval and the close must be signed by hand (须手写签名的步骤).
+      await form.locator('[data-test="sig-step-close"]').click()
+      await form.locator('[data-test="sig-step-approve"]').click()
       const saved = page.waitForResponse((r) => r.url().endsWith('/api/rule-settings') && r.request().method() === 'PUT')
       await form.locator('[data-test="rule-save"]').click()
       assert.equal((await saved).status(), 200)
-      assert.equal((await admin.get('/api/rule-settings')).checkInBeforeMinutes, 30)
+      const stored = await admin.get('/api/rule-settings')
+      assert.equal(stored.checkInBeforeMinutes, 30)
+      assert.deepEqual(stored.signatureSteps, ['approve', 'close'])
       // The start lead is capped by the check-in window in the form (30 here), the server refusing the rest.
       const lead = form.locator('[data-test="startBeforeMinutes"] input')
       await lead.fill('45')

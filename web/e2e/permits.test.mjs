@@ -222,15 +222,29 @@ describe('hot-work permits', () => {
       assert.equal(body.measures.find((m) => m.code === 'cylinders').applies, false)
       await page.locator('[data-test="permit-state"]').filter({ hasText: '待审批' }).waitFor()
 
-      // 4. The venue manager approves on the phone, signing by hand; the timeline shows the signature.
+      // 4. The venue manager approves on the phone, signing by hand; the timeline shows the signature. The town
+      // requires the approval signed (rule signatureSteps): unsigned, the sheet says so and sends nothing.
+      const rulesAdmin = await apiLogin('admin')
+      const rules = await rulesAdmin.get('/api/rule-settings')
+      await rulesAdmin.put('/api/rule-settings', { ...rules, signatureSteps: ['approve'] })
       await vm.reload()
       await vm.locator('[data-test="m-cmd-approve"]').click()
+      const approveSheet = vm.locator('[data-test="m-sheet-approve"]')
+      await approveSheet.locator('[data-test="m-signature"]').getByText('必填：按本地动火规则须手写签名').waitFor()
+      let sentUnsigned = false
+      const watchUnsigned = (r) => { if (r.url().endsWith(`/api/permits/${permitId}/approve`)) sentUnsigned = true }
+      vm.on('request', watchUnsigned)
+      await approveSheet.locator('[data-test="m-cmd-confirm"]').click()
+      await approveSheet.getByText('按本地动火规则，此步骤须手写签名').waitFor()
+      vm.off('request', watchUnsigned)
+      assert.equal(sentUnsigned, false, 'an unsigned approval was sent')
       await drawSignature(vm, 'm-signature')
       const approved = vm.waitForRequest((r) => r.url().endsWith(`/api/permits/${permitId}/approve`))
       await vm.locator('[data-test="m-sheet-approve"] [data-test="m-cmd-confirm"]').click()
       assert.match(JSON.parse((await approved).postData()).signature ?? '', /^\S+$/, 'the approval carries the signature')
       await waitPhoneState(vm, '已批准')
       await vm.locator('[data-test="m-ev-signature"]').first().waitFor()
+      await rulesAdmin.put('/api/rule-settings', rules)
       await vmCtx.close()
       await desk.close()
 

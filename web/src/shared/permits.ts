@@ -374,6 +374,16 @@ export function dayTitle(day: string): string {
 /** The steps whose forms offer a handwritten signature (`signature`, a PNG's file id), as the paper permit has them
  * signed. (The API takes one at check-in too; the check-in list's buttons check a person in at once.) */
 export const SIGNED_STEPS: readonly string[] = ['survey', 'confirm-risk', 'approve', 'rounds', 'close']
+/** SIGNED_STEPS as the rule settings name them (a town may require a signature on any of them). */
+export const SIGNED_STEP_LABELS: Record<string, string> = {
+  survey: '现场勘察', 'confirm-risk': '风险确认', approve: '审批', rounds: '监护巡查', close: '关闭验收',
+}
+
+/** Why the form for `step` cannot be sent yet for want of a signature ('' when it can): the town's rules
+ * (`signatureSteps`) require one there. */
+export function missingSignature(p: Pick<Permit, 'signatureSteps'>, step: string, signature: string): string {
+  return (p.signatureSteps ?? []).includes(step) && !signature ? '按本地动火规则，此步骤须手写签名' : ''
+}
 
 /** The file id of the handwritten signature a timeline entry keeps, or null. */
 export function eventSignature(e: Pick<PermitEvent, 'detail'>): string | null {

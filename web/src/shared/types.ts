@@ -346,6 +346,8 @@ export interface RuleSettings {
   geofenceRadius: number
   checkInBeforeMinutes: number
   startBeforeMinutes: number
+  /** The steps (of SIGNED_STEPS) that must carry a handwritten signature. */
+  signatureSteps: string[]
 }
 
 // --- Hot-work permits (docs/api-permits.md)
@@ -535,6 +537,8 @@ export interface Permit extends PermitSummary {
   photosBefore: string[]
   photosAfter: string[]
   allowedCommands: string[]
+  /** The steps the town's rules require a handwritten signature for (the forms mark it required). */
+  signatureSteps: string[]
   /** Commands of allowedCommands that cannot run yet (a time not come, people not checked in), with why. */
   notYet: Record<string, string>
   timeline: PermitEvent[]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  alertStateTag, checkInTargets, eventDetails, eventSignature, eventTransition, levelRaised, mainButton, myRoles, notYetHints, openHoursRule, permitButtons,
+  alertStateTag, checkInTargets, eventDetails, eventSignature, eventTransition, levelRaised, mainButton, missingSignature, myRoles, notYetHints,
+  openHoursRule, permitButtons, SIGNED_STEP_LABELS, SIGNED_STEPS,
   permitStateTag, PERMIT_STATES, roundCountdown, roundTag, severityTag, vantTagColor, windowTouchesOpenHours,
 } from '../../src/shared/permits'
 import { checkRound, confirmRiskBody, gasBody, initialAnswers, roundBody, surveyBody, closeBody, checkGas, unansweredMeasures } from '../../src/shared/permitCommands'
@@ -225,6 +226,14 @@ describe('timeline and windows', () => {
     expect(eventSignature({ detail: { signature: 'f0a1', note: 'x' } })).toBe('f0a1')
     for (const detail of [null, {}, { signature: '' }, { signature: 12 }, { signature: ['f0a1'] }, { signature: null }])
       expect(eventSignature({ detail })).toBeNull()
+  })
+  it('asks for a signature only on the steps the rules require one for', () => {
+    const p = { signatureSteps: ['approve', 'close'] }
+    expect(missingSignature(p, 'approve', '')).toBe('按本地动火规则，此步骤须手写签名')
+    expect(missingSignature(p, 'approve', 'f0a1')).toBe('')
+    expect(missingSignature(p, 'survey', '')).toBe('')
+    expect(missingSignature({ signatureSteps: [] }, 'close', '')).toBe('')
+    expect(Object.keys(SIGNED_STEP_LABELS)).toEqual([...SIGNED_STEPS])
   })
   it('writes a planned window in Beijing time, short when on one day', () => {
     expect(formatWindow('2026-11-22T22:00:00Z', '2026-11-23T01:00:00Z')).toBe('2026-11-23 06:00–09:00')
