@@ -1019,7 +1019,7 @@ std::string write_and_answer(store::Db& db, const Caller& who, const std::functi
 
 }  // namespace
 
-// ---- reads ----
+// ---- filing by department ----
 
 void file_new_permit(store::Conn& c, long long id, long long venue_id, const std::string& state, const std::string& planned_start) {
   if (c.dialect() == store::Dialect::Postgres)
@@ -1043,6 +1043,8 @@ void refile_permits_by_department(store::Conn& c) {
          "JOIN (SELECT id AS venue_id, org_unit_id FROM venues UNION SELECT venue_id, org_unit_id FROM venue_supervisors) u "
          "ON u.venue_id = p.venue_id");
 }
+
+// ---- reads ----
 
 namespace {
 
