@@ -379,10 +379,16 @@ export const SIGNED_STEP_LABELS: Record<string, string> = {
   survey: '现场勘察', 'confirm-risk': '风险确认', approve: '审批', rounds: '监护巡查', close: '关闭验收',
 }
 
-/** Why the form for `step` cannot be sent yet for want of a signature ('' when it can): the town's rules
- * (`signatureSteps`) require one there. */
+/** Whether the town's rules (`signatureSteps`) require a handwritten signature on `step` of this permit. */
+export function signatureRequired(p: Pick<Permit, 'signatureSteps'>, step: string): boolean {
+  return (p.signatureSteps ?? []).includes(step)
+}
+/** The signature field's hint on a step that requires one. */
+export const REQUIRED_SIGNATURE_HINT = '必填：按本地动火规则须手写签名'
+
+/** Why the form for `step` cannot be sent yet for want of a signature ('' when it can). */
 export function missingSignature(p: Pick<Permit, 'signatureSteps'>, step: string, signature: string): string {
-  return (p.signatureSteps ?? []).includes(step) && !signature ? '按本地动火规则，此步骤须手写签名' : ''
+  return signatureRequired(p, step) && !signature ? '按本地动火规则，此步骤须手写签名' : ''
 }
 
 /** The file id of the handwritten signature a timeline entry keeps, or null. */
