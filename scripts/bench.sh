@@ -9,6 +9,7 @@ smoke=0; [ "${1:-}" = --smoke ] && smoke=1
 scale=${BENCH_SCALE:-city}; duration=${BENCH_SECONDS:-8}
 [ $smoke = 1 ] && { scale=0.001; duration=2; }
 work=$(mktemp -d /tmp/huoyan-bench.XXXXXX)
+started=$(date +%s)
 trap 'rm -rf "$work"' EXIT
 
 # bench_db URL LABEL [SCALE ROWS]: fills the database, serves it and appends the report's section to
@@ -63,14 +64,17 @@ bench_db() {
       t0=$(ticks); w0=${writer:+$(ticks "$writer")}; s0=$(system_ticks)
       out=$(wrk -t2 -c64 -d"${duration}s" --latency -H "Cookie: $cookie" ${script:+-s "$script"} "$url$path")
       t1=$(ticks); w1=${writer:+$(ticks "$writer")}; s1=$(system_ticks)
-      rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-      results+=("$rps $(echo "$out" | awk '/requests in/ {print $1, $5}') $((t1 - t0)) $((${w1:-0} - ${w0:-0})) $(paste -d' ' <(echo "$s0") <(echo "$s1") | awk '{print $3 - $1, $4 - $2}') $(echo "$out" | awk '$1=="50%" {print $2}') $(echo "$out" | awk '$1=="99%" {print $2}') $(echo "$out" | awk '/Non-2xx/ {print $5}')")
+      # One line per run: requests/s, requests, bytes read, server CPU, writer CPU, machine busy, machine idle
+      # (ticks), p50, p99, non-2xx answers.
+      results+=("$(echo "$out" | awk -v cpu=$((t1 - t0)) -v writer=$((${w1:-0} - ${w0:-0})) -v s="$s0 $s1" '
+        /Requests\/sec/ {rps = $2} /requests in/ {n = $1; bytes = $5} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
+        /Non-2xx/ {errors = $5}
+        END {split(s, t, " "); print rps, n, bytes, cpu, writer, t[3] - t[1], t[4] - t[2], p50, p99, errors + 0}')")
     done
-    local median requests read cpu writer_cpu busy idle
+    local median requests read cpu writer_cpu busy idle all
     median=$(printf '%s\n' "${results[@]}" | sort -g | awk -v n=$runs 'NR == int((n + 1) / 2)')
     read -r rps requests read cpu writer_cpu busy idle p50 p99 errors <<<"$median"
-    local all; all=$(printf '%s\n' "${results[@]}" | awk '{print $1}' | paste -sd/)
-    errors=${errors:-0}
+    all=$(printf '%s\n' "${results[@]}" | awk '{print $1}' | paste -sd/)
     if [ $smoke = 1 ] && [ "$errors" != 0 ]; then echo "$name: $errors non-2xx answers" >&2; return 1; fi
     [ -n "$ceiling" ] || ceiling=$rps
     ratio=$(python3 -c "print(f'{$rps/$ceiling*100:.0f}%')")
@@ -206,6 +210,7 @@ report=bench/REPORT.md
   echo "- 机器：$(nproc) 核，$(free -g | awk '/Mem:/ {print $2}') GiB；$(uname -sr)"
   echo "- 命令：\`make bench\`（wrk -t2 -c64 -d${duration}s --latency，回环地址，wrk 与服务共用这两个核）"
   echo "- 数据：\`huoyan demo --scale $scale\`（城市规模：5 万场所、20 万人员及证书、20 万焊机、200 万作业证、50 万隐患、500 万审计记录）"
+  echo "- 用时：$((($(date +%s) - started) / 60)) 分 $((($(date +%s) - started) % 60)) 秒（含生成数据；不含随后的焊机网关基准，见 DEVICES.md）"
   echo
   cat "$work/rows.md"
   python3 scripts/bench-goals.py "$work/results.jsonl"
