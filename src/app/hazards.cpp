@@ -234,12 +234,18 @@ std::string count_columns(const std::vector<std::string>& exprs) {
 
 void rebuild_hazard_counts(store::Conn& c) {
   c.exec("DELETE FROM hazard_counts");
-  c.exec("DELETE FROM hazard_village_counts");  // refilled by hazard_counts' triggers
   c.exec("INSERT INTO hazard_counts (venue_id, supervisor_org_unit_id, reported, rectifying, awaiting_recheck, closed, overdue, supervised) "
          "SELECT venue_id, COALESCE(supervisor_org_unit_id, 0), SUM(CASE WHEN state = 'reported' THEN 1 ELSE 0 END), "
          "SUM(CASE WHEN state = 'rectifying' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'awaiting_recheck' THEN 1 ELSE 0 END), "
          "SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), SUM(overdue), SUM(CASE WHEN supervision IS NOT NULL THEN 1 ELSE 0 END) "
          "FROM hazards GROUP BY venue_id, COALESCE(supervisor_org_unit_id, 0)");
+  // Recounted here, not left to hazard_counts' triggers: a bulk load under PostgreSQL's replica role (the city
+  // generator) does not fire them.
+  c.exec("DELETE FROM hazard_village_counts");
+  c.exec("INSERT INTO hazard_village_counts (village_org_unit_id, supervisor_org_unit_id, reported, rectifying, awaiting_recheck, "
+         "closed, overdue, supervised) SELECT v.org_unit_id, k.supervisor_org_unit_id, SUM(k.reported), SUM(k.rectifying), "
+         "SUM(k.awaiting_recheck), SUM(k.closed), SUM(k.overdue), SUM(k.supervised) FROM hazard_counts k "
+         "JOIN venues v ON v.id = k.venue_id GROUP BY v.org_unit_id, k.supervisor_org_unit_id");
 }
 
 void move_venue_hazard_counts(store::Conn& c, long long venue_id, long long from_village, long long to_village) {

@@ -22,7 +22,7 @@ json hazard_categories(store::Db& db);
 json list_hazards(store::Db& db, const access::Caller& who, const QueryMap& q);
 // 问题清单: counts by state, overdue and supervised, per department and per village.
 json hazard_summary(store::Db& db, const access::Caller& who);
-// Recounts hazard_counts from the hazards (after bulk loads that bypass its triggers).
+// Recounts hazard_counts and hazard_village_counts from the hazards (after bulk loads that bypass their triggers).
 void rebuild_hazard_counts(store::Conn& c);
 // A venue moving to another village takes its hazard counts with it (hazard_village_counts); call it in the
 // transaction that changes venues.org_unit_id.
