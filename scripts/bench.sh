@@ -102,6 +102,20 @@ print(f"{statistics.median(times):.1f}ms（最大 {max(times):.1f}ms）")'
   q="state=closed&orgUnitId=$dept&from=$from&to=$today&pageSize=20"
   pid1=$(curl -s -H "Cookie: $admin" "$url/api/permits?cursor=first&state=closed&pageSize=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['id'])")
 
+  # The read rows must be driven with real answers (a summary of counts the generator had left empty was once
+  # measured): the list's first page is full, and the board and the summary count something.
+  if [ $smoke = 0 ]; then
+    URL=$url ADMIN=$admin OFFICER=$officer Q=$q ALL=$([ "$set" = all ] && echo 1) python3 -c '
+import json, os, sys, urllib.request
+def get(path, cookie):
+    return json.load(urllib.request.urlopen(urllib.request.Request(os.environ["URL"] + path, headers={"Cookie": cookie})))
+empty = []
+if len(get("/api/permits?cursor=first&" + os.environ["Q"], os.environ["ADMIN"])["items"]) < 20: empty.append("list page 1")
+if os.environ["ALL"]:
+    if not any(c["items"] for c in get("/api/permits/board", os.environ["OFFICER"])["columns"]): empty.append("board")
+    if not sum(get("/api/hazards/summary", os.environ["ADMIN"])["byState"].values()): empty.append("hazard summary")
+sys.exit(f"bench: empty answers to measure: {empty}" if empty else 0)' || return 1
+  fi
   row ceiling "上限：不访问数据库的 JSON 路由 GET /api/version" "$admin" /api/version
   row detail "2. 按 id 读取作业证 GET /api/permits/$pid1" "$admin" "/api/permits/$pid1"
   # What one round trip to the database costs at the least: a route that runs one short query by primary key.
