@@ -149,15 +149,16 @@ print(cursor)')
   HUOYAN_URL=$url node scripts/bench-writes.mjs --wrk-create "$work/create.lua"
   row create "6. 新建作业证（仅新建草稿，与对照系统的新建同法测量）POST /api/permits" "" /api/permits "$work/create.lua"
   # Create + submit, 64 connections: each permit created, then submitted (scripts/bench-writes.mjs).
-  local out w
+  local out w pairs_rps pairs_p50 pairs_p99 longest
   HUOYAN_URL=$url node scripts/bench-writes.mjs --wrk-pairs "$work/pairs.lua" 64
   out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$work/pairs.lua" "$url/api/permits" -- 2)
   w=$(echo "$out" | grep '^{"pairs"')
   echo "$label writes: $w"
+  read -r pairs_rps pairs_p50 pairs_p99 longest < <(echo "$out" | awk '/Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2}
+    $1 == "99%" {p99 = $2} $1 == "Latency" && NF > 2 {longest = $4} END {print rps, p50, p99, longest}')
   record pairs $(echo "$w" | python3 -c 'import json, sys; w = json.load(sys.stdin); print(*(f"{k}={w[k]}" for k in ("pairs", "pairsPerSecond", "errors", "duplicates")))') \
-    p99="$(echo "$out" | awk '$1=="99%" {print $2}')" longest="$(echo "$out" | awk '$1=="Latency" {print $4}')"
-  rows+=("$(echo "$w" | RPS="$(echo "$out" | awk '/Requests\/sec/ {print $2}')" P50="$(echo "$out" | awk '$1=="50%" {print $2}')" \
-    P99="$(echo "$out" | awk '$1=="99%" {print $2}')" MAX="$(echo "$out" | awk '$1=="Latency" {print $4}')" CEILING=$ceiling SMOKE=$smoke python3 -c '
+    p99="$pairs_p99" longest="$longest"
+  rows+=("$(echo "$w" | RPS=$pairs_rps P50=$pairs_p50 P99=$pairs_p99 MAX=$longest CEILING=$ceiling SMOKE=$smoke python3 -c '
 import json, os, sys
 w = json.load(sys.stdin)
 env = os.environ
