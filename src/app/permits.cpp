@@ -1003,18 +1003,13 @@ std::string full_permit(store::Conn& c, const Caller& who, long long id, const C
   return out.str();
 }
 
-// A write's answer: the permit as the detail shows it, as the write `apply` (which returns the permit's id) left it.
-// After a command the caller may act on a permit outside their list scope (e.g. a worker), so it is read unscoped.
-// SQLite: read inside the write, on the writer's connection, whose pages are at hand; a reader would first drop
-// its whole cache for the new commit (under 64 concurrent commands that made the answers cost more than the
-// writes). PostgreSQL: read after the commit, so that no lock the write took (the day's number counter) is held
-// through the reads' round trips.
+// A write's answer: the permit as the detail shows it, read once the write `apply` (which returns the permit's id)
+// has committed (Db::write_then_read), so that no lock the write took (PostgreSQL: the day's number counter;
+// SQLite: the one writer) is held through the reads. After a command the caller may act on a permit outside
+// their list scope (e.g. a worker), so it is read unscoped.
 std::string write_and_answer(store::Db& db, const Caller& who, const std::function<long long(store::Conn&)>& apply) {
   static const Caller unscoped{.scope = access::DataScope::All};
-  if (db.dialect() == store::Dialect::Sqlite)
-    return db.write([&](store::Conn& c) { return full_permit(c, who, apply(c), unscoped); });
-  long long id = db.write(apply);
-  return db.read([&](store::Conn& c) { return full_permit(c, who, id, unscoped); });
+  return db.write_then_read(apply, [&](store::Conn& c, long long id) { return full_permit(c, who, id, unscoped); });
 }
 
 }  // namespace

@@ -603,6 +603,9 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size, const std::s
     db->sqlite_writer_ = std::make_unique<soci::session>(soci::sqlite3, conn);
     configure_sqlite(*db->sqlite_writer_);
     db->add_native(*db->sqlite_writer_);
+    db->sqlite_answerer_ = std::make_unique<soci::session>(soci::sqlite3, conn);
+    configure_sqlite(*db->sqlite_answerer_);
+    db->add_native(*db->sqlite_answerer_);
     for (int i = 0; i < pool_size; ++i) {
       db->pool_->at(i).open(soci::sqlite3, conn);
       configure_sqlite(db->pool_->at(i));
@@ -611,6 +614,10 @@ std::unique_ptr<Db> Db::open(const std::string& url, int pool_size, const std::s
     db->sqlite_writer_thread_ = std::thread([d = db.get()] {
       pthread_setname_np(pthread_self(), "sqlite-writer");
       d->sqlite_writer_loop();
+    });
+    db->sqlite_answer_thread_ = std::thread([d = db.get()] {
+      pthread_setname_np(pthread_self(), "sqlite-answers");
+      d->sqlite_answer_loop();
     });
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     db->dialect_ = Dialect::Postgres;
@@ -633,6 +640,12 @@ Db::~Db() {
   }
   queue_filled_.notify_one();
   sqlite_writer_thread_.join();
+  {  // after the writer, which queues answers until it stops
+    std::lock_guard lock(answer_mutex_);
+    answers_stopping_ = true;
+  }
+  answers_queued_.notify_one();
+  sqlite_answer_thread_.join();
 }
 
 void Db::add_native(soci::session& s) {
@@ -732,17 +745,19 @@ class DoneFlag {
 }  // namespace
 
 // A write waiting for the SQLite writer thread, on its caller's stack; `finished` is set once the unit's
-// transaction has ended, with `error` set when the unit did not commit.
+// transaction has ended, with `error` set when the unit did not commit, or, for a unit with an `after` read
+// (write_then_read), once that read has run after the commit, with `error` set when either failed.
 struct Db::QueuedUnit {
   const std::function<void(Conn&)>& unit;
+  const std::function<void(Conn&)>* after;
   std::exception_ptr error;
   DoneFlag finished;
 };
 
-void Db::run_sqlite_write(const std::function<void(Conn&)>& unit) {
+void Db::run_sqlite_write(const std::function<void(Conn&)>& unit, const std::function<void(Conn&)>* after) {
   if (std::this_thread::get_id() == sqlite_writer_thread_.get_id())
     throw std::logic_error("Db::write called from inside a write");
-  QueuedUnit queued{unit};
+  QueuedUnit queued{unit, after};
   {
     std::lock_guard lock(queue_mutex_);
     if (!queue_.empty()) waits_++;
@@ -772,9 +787,18 @@ void Db::sqlite_writer_loop() {
     unsigned topics = 0;
     auto end_transaction = [&](std::exception_ptr error) {
       if (topics) forget_topics(topics);
+      std::vector<QueuedUnit*> to_answer;
       for (QueuedUnit* m : members) {
         if (!m->error) m->error = error;
-        m->finished.set();
+        if (m->after && !m->error) to_answer.push_back(m);
+        else m->finished.set();
+      }
+      if (!to_answer.empty()) {
+        {
+          std::lock_guard lock(answer_mutex_);
+          answer_queue_.insert(answer_queue_.end(), to_answer.begin(), to_answer.end());
+        }
+        answers_queued_.notify_one();
       }
       members.clear();
       topics = 0;
@@ -831,6 +855,39 @@ void Db::sqlite_writer_loop() {
   }
 }
 
+void Db::sqlite_answer_loop() {
+  Conn c(*this, *natives_.at(sqlite_answerer_->get_backend()), dialect_);
+  std::vector<QueuedUnit*> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(answer_mutex_);
+      answers_queued_.wait(lock, [&] { return answers_stopping_ || !answer_queue_.empty(); });
+      if (answer_queue_.empty()) return;
+      batch.swap(answer_queue_);
+    }
+    // One read transaction for the batch: its snapshot, taken at the first read, holds every unit in it.
+    try {
+      c.exec("BEGIN");
+    } catch (...) {  // the reads then run each in its own transaction
+    }
+    for (QueuedUnit* m : batch) {
+      try {
+        (*m->after)(c);
+      } catch (...) {
+        m->error = std::current_exception();
+      }
+      // Woken at once, not at the batch's end: so the answered request goes on while the others are read
+      // (woken at the end, the machine stood 30 % idle under 64 concurrent creates, and they ran 10 % slower).
+      m->finished.set();
+    }
+    if (!sqlite3_get_autocommit(c.n_.sqlite)) try {
+        c.exec("COMMIT");
+      } catch (...) {
+      }
+    batch.clear();
+  }
+}
+
 void Conn::before_commit(std::function<void(Conn&)> f) {
   if (in_tx_)
     before_commit_.push_back(std::move(f));
@@ -874,7 +931,7 @@ const field_cipher::Key& Db::field_key() const {
   return *field_key_;
 }
 
-PoolStats Db::stats() const { return {pool_size_ + (sqlite_writer_ ? 1 : 0), in_use_.load(), waits_.load()}; }
+PoolStats Db::stats() const { return {pool_size_ + (sqlite_writer_ ? 2 : 0), in_use_.load(), waits_.load()}; }
 
 namespace {
 template <class Convert>

@@ -193,6 +193,26 @@ class Db {
       return std::move(*result);
     }
   }
+  // Runs apply(Conn&) as write() does, then answer(Conn&, the value apply returned) on a reader once the write
+  // has committed, and returns what answer returns: a command's answer read back from what it wrote. The
+  // answer may see later writes too. On SQLite the answers of the units that committed together are read on
+  // one connection of their own, in one read transaction, by a thread of their own: a reader drops its whole
+  // page cache when it first reads after a commit, so this pays that once per commit, not once per answer,
+  // and the writer thread, which all writes wait on, does not spend its time on reads.
+  template <class W, class A>
+  auto write_then_read(W&& apply, A&& answer) {
+    using V = decltype(apply(std::declval<Conn&>()));
+    using R = decltype(answer(std::declval<Conn&>(), std::declval<V&>()));
+    if (dialect_ != Dialect::Sqlite) {
+      V value = write(apply);
+      return read([&](Conn& c) { return answer(c, value); });
+    }
+    std::optional<V> value;
+    std::optional<R> result;
+    const std::function<void(Conn&)> read_answer = [&](Conn& c) { result.emplace(answer(c, *value)); };
+    run_sqlite_write([&](Conn& c) { value.emplace(apply(c)); }, &read_answer);
+    return std::move(*result);
+  }
   PoolStats stats() const;
 
   // The copy of `key` under `topic`, loaded by `load()` (returning a T) when there is none.
@@ -227,8 +247,9 @@ class Db {
   Lease lease();
   void run_write(const std::function<void(Conn&)>& unit);
   struct QueuedUnit;
-  void run_sqlite_write(const std::function<void(Conn&)>& unit);
+  void run_sqlite_write(const std::function<void(Conn&)>& unit, const std::function<void(Conn&)>* after = nullptr);
   void sqlite_writer_loop();
+  void sqlite_answer_loop();
   QueuedUnit* next_queued_unit(bool wait);
   void add_native(soci::session& s);
   std::shared_ptr<const void> cache_find(Topic topic, const std::string& key, long long& generation);
@@ -249,6 +270,7 @@ class Db {
   std::optional<field_cipher::Key> field_key_;  // set once at start, before any request
   std::unique_ptr<soci::connection_pool> pool_;
   std::unique_ptr<soci::session> sqlite_writer_;
+  std::unique_ptr<soci::session> sqlite_answerer_;  // write_then_read's answers (sqlite_answer_loop)
   // Keyed by SOCI's backend object of each connection; filled by open(), read-only after.
   // Declared after the sessions so its statements are finalized before they close.
   std::unordered_map<const void*, std::unique_ptr<NativeConn>> natives_;
@@ -258,6 +280,12 @@ class Db {
   std::deque<QueuedUnit*> queue_;
   bool stopping_ = false;
   std::thread sqlite_writer_thread_;
+  // Committed units whose answer is still to be read (write_then_read), guarded by answer_mutex_.
+  std::mutex answer_mutex_;
+  std::condition_variable answers_queued_;
+  std::vector<QueuedUnit*> answer_queue_;
+  bool answers_stopping_ = false;
+  std::thread sqlite_answer_thread_;
   int pool_size_ = 0;
   std::atomic<int> in_use_{0};
   std::atomic<long long> waits_{0};

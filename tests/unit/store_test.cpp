@@ -188,6 +188,60 @@ TEST(GroupCommit, ConcurrentUnitsAreKeptOrUndoneEachOnItsOwn) {
   std::filesystem::remove_all(dir);
 }
 
+// write_then_read: each answer is read after its own write committed and sees it, whatever else commits in the
+// same group; a write that fails is not answered and its error comes back; a read that fails gives its own
+// error, and the write it follows stays.
+TEST(GroupCommit, AnswersAreReadAfterTheirOwnWriteCommitted) {
+  auto dir = std::filesystem::temp_directory_path() / ("huoyan-wtr-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto db = store::Db::open("sqlite:" + (dir / "t.db").string(), 2);
+    db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, thread INTEGER, k INTEGER)"); });
+    constexpr int kThreads = 12, kUnits = 50;
+    std::atomic<int> answered{0}, write_failed{0}, read_failed{0}, wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (long long k = 0; k < kUnits; ++k) {
+          bool read_ran = false;
+          try {
+            std::string answer = db->write_then_read(
+                [&](store::Conn& c) {
+                  long long id = c.insert("INSERT INTO t (thread, k) VALUES (?, ?)", {static_cast<long long>(t), k});
+                  if (k % 5 == 0) throw std::runtime_error("write refused");
+                  return id;
+                },
+                [&](store::Conn& c, long long id) {
+                  read_ran = true;
+                  if (k % 7 == 0) throw std::invalid_argument("read refused");
+                  return c.text("SELECT thread || ':' || k FROM t WHERE id = ?", {id}).value_or("missing");
+                });
+            if (answer != std::to_string(t) + ":" + std::to_string(k)) wrong++;
+            answered++;
+          } catch (const std::runtime_error& e) {
+            if (read_ran || std::string(e.what()) != "write refused") wrong++;
+            write_failed++;
+          } catch (const std::invalid_argument&) {
+            read_failed++;
+          }
+        }
+      });
+    for (auto& th : threads) th.join();
+    int refused_writes = 0, refused_reads = 0;
+    for (int k = 0; k < kUnits; ++k) {
+      refused_writes += k % 5 == 0;
+      refused_reads += k % 5 != 0 && k % 7 == 0;
+    }
+    EXPECT_EQ(wrong, 0);
+    EXPECT_EQ(write_failed, kThreads * refused_writes);
+    EXPECT_EQ(read_failed, kThreads * refused_reads);
+    EXPECT_EQ(answered, kThreads * (kUnits - refused_writes - refused_reads));
+    EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); }), kThreads * (kUnits - refused_writes));
+    EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t WHERE k % 5 = 0"); }), 0);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // SQLite's units run one after another on the writer thread: a unit that calls write() would wait for itself.
 TEST(GroupCommit, AWriteInsideAWriteIsRefusedAndUndoesItsUnit) {
   auto db = store::Db::open("sqlite::memory:", 1);
