@@ -52,35 +52,36 @@ bench_db() {
   # system_ticks: "busy idle" ticks of the whole machine so far (/proc/stat).
   ticks() { awk '{print $14 + $15}' "/proc/$pid${1:+/task/$1}/stat"; }
   system_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat; }
-  # SQLite's one writer thread: its load explains the write rows.
+  # SQLite's one writer thread and the thread that reads the commands' answers: their load explains the write rows.
   writer=$(grep -lx sqlite-writer /proc/$pid/task/*/comm 2>/dev/null | cut -d/ -f5 || true)
+  answerer=$(grep -lx sqlite-answers /proc/$pid/task/*/comm 2>/dev/null | cut -d/ -f5 || true)
   # The rows the open peer was measured on are driven three times at its data size, and the median run kept:
   # a single 8-second run on these two shared cores varies by some 15 %.
   local runs=1; [ "$set" = peer ] && runs=3
   # row KEY NAME COOKIE PATH [WRK_SCRIPT]
   row() {
-    local key=$1 name=$2 cookie=$3 path=$4 script=${5:-} out rps p50 p99 errors ratio i t0 w0 s0 t1 w1 s1 results=()
+    local key=$1 name=$2 cookie=$3 path=$4 script=${5:-} out rps p50 p99 errors ratio i t0 w0 a0 s0 t1 w1 a1 s1 results=()
     for ((i = 0; i < runs; i++)); do
-      t0=$(ticks); w0=${writer:+$(ticks "$writer")}; s0=$(system_ticks)
+      t0=$(ticks); w0=${writer:+$(ticks "$writer")}; a0=${answerer:+$(ticks "$answerer")}; s0=$(system_ticks)
       out=$(wrk -t2 -c64 -d"${duration}s" --latency -H "Cookie: $cookie" ${script:+-s "$script"} "$url$path")
-      t1=$(ticks); w1=${writer:+$(ticks "$writer")}; s1=$(system_ticks)
-      # One line per run: requests/s, requests, bytes read, server CPU, writer CPU, machine busy, machine idle
-      # (ticks), p50, p99, non-2xx answers.
-      results+=("$(echo "$out" | awk -v cpu=$((t1 - t0)) -v writer=$((${w1:-0} - ${w0:-0})) -v s="$s0 $s1" '
+      t1=$(ticks); w1=${writer:+$(ticks "$writer")}; a1=${answerer:+$(ticks "$answerer")}; s1=$(system_ticks)
+      # One line per run: requests/s, requests, bytes read, server CPU, writer CPU, answers' CPU, machine busy,
+      # machine idle (ticks), p50, p99, non-2xx answers.
+      results+=("$(echo "$out" | awk -v cpu=$((t1 - t0)) -v writer=$((${w1:-0} - ${w0:-0})) -v answers=$((${a1:-0} - ${a0:-0})) -v s="$s0 $s1" '
         /Requests\/sec/ {rps = $2} /requests in/ {n = $1; bytes = $5} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
         /Non-2xx/ {errors = $5}
-        END {split(s, t, " "); print rps, n, bytes, cpu, writer, t[3] - t[1], t[4] - t[2], p50, p99, errors + 0}')")
+        END {split(s, t, " "); print rps, n, bytes, cpu, writer, answers, t[3] - t[1], t[4] - t[2], p50, p99, errors + 0}')")
     done
-    local median requests read cpu writer_cpu busy idle all
+    local median requests read cpu writer_cpu answers_cpu busy idle all
     median=$(printf '%s\n' "${results[@]}" | sort -g | awk -v n=$runs 'NR == int((n + 1) / 2)')
-    read -r rps requests read cpu writer_cpu busy idle p50 p99 errors <<<"$median"
+    read -r rps requests read cpu writer_cpu answers_cpu busy idle p50 p99 errors <<<"$median"
     all=$(printf '%s\n' "${results[@]}" | awk '{print $1}' | paste -sd/)
     if [ $smoke = 1 ] && [ "$errors" != 0 ]; then echo "$name: $errors non-2xx answers" >&2; return 1; fi
     [ -n "$ceiling" ] || ceiling=$rps
     ratio=$(python3 -c "print(f'{$rps/$ceiling*100:.0f}%')")
     rows+=("| $name | $rps | $p50 | $p99 | $ratio | $errors |")
     record "$key" rps="$rps" p50="$p50" p99="$p99" errors="$errors" ceiling="$ceiling" requests="$requests" seconds="$duration" \
-      runs="$all" read="$read" cpu_ticks="$cpu" ${writer:+writer_ticks="$writer_cpu"} busy_ticks="$busy" idle_ticks="$idle" hz="$(getconf CLK_TCK)"
+      runs="$all" read="$read" cpu_ticks="$cpu" ${writer:+writer_ticks="$writer_cpu"} ${answerer:+answer_ticks="$answers_cpu"} busy_ticks="$busy" idle_ticks="$idle" hz="$(getconf CLK_TCK)"
     echo "$label $name: $rps req/s${results[1]:+ (the median of $all)}, p50 $p50, p99 $p99, non-2xx $errors"
   }
   # single_ms KEY COOKIE PATH: "median ms (max ms)" of 20 requests sent one after another (no concurrency)
