@@ -20,6 +20,21 @@
 using namespace huoyan;
 using nlohmann::json;
 
+namespace {
+// A fresh directory for a test's database file (the writer and the readers are separate connections to it),
+// removed with what is left in it when the test ends, passed or not.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& name)
+      : path(std::filesystem::temp_directory_path() / ("huoyan-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string db_url() const { return "sqlite:" + (path / "t.db").string(); }
+};
+}  // namespace
+
 TEST(Placeholders, NumbersQuestionMarksOutsideQuotes) {
   EXPECT_EQ(store::number_placeholders("a = ? AND b = '?' AND c = ?"), "a = $1 AND b = '?' AND c = $2");
   EXPECT_EQ(store::number_placeholders("a = ?1 OR b = ?1 OR c = ?12"), "a = $1 OR b = $1 OR c = $12");
@@ -147,10 +162,9 @@ TEST(StatementCache, RowViewsReadRightColumnsWhateverTheOrderOfLookups) {
 // Writers queued for SQLite's one writer share a transaction (group commit): each unit is kept or undone on
 // its own, and every kept one is there once write() has returned.
 TEST(GroupCommit, ConcurrentUnitsAreKeptOrUndoneEachOnItsOwn) {
-  auto dir = std::filesystem::temp_directory_path() / ("huoyan-gc-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  TempDir dir("gc");
   {
-    auto db = store::Db::open("sqlite:" + (dir / "t.db").string(), 2);
+    auto db = store::Db::open(dir.db_url(), 2);
     db->write([](store::Conn& c) { c.script("CREATE TABLE t (thread INTEGER, k INTEGER, UNIQUE (thread, k))"); });
     constexpr int kThreads = 12, kUnits = 60;
     std::atomic<int> kept{0}, undone{0}, wrong{0};
@@ -185,17 +199,15 @@ TEST(GroupCommit, ConcurrentUnitsAreKeptOrUndoneEachOnItsOwn) {
     long long refused = db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t WHERE k % 5 = 0 OR k % 7 = 0"); });
     EXPECT_EQ(refused, 0);
   }
-  std::filesystem::remove_all(dir);
 }
 
 // write_then_read: each answer is read after its own write committed and sees it, whatever else commits in the
 // same group; a write that fails is not answered and its error comes back; a read that fails gives its own
 // error, and the write it follows stays.
 TEST(GroupCommit, AnswersAreReadAfterTheirOwnWriteCommitted) {
-  auto dir = std::filesystem::temp_directory_path() / ("huoyan-wtr-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  TempDir dir("wtr");
   {
-    auto db = store::Db::open("sqlite:" + (dir / "t.db").string(), 2);
+    auto db = store::Db::open(dir.db_url(), 2);
     db->write([](store::Conn& c) { c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, thread INTEGER, k INTEGER)"); });
     constexpr int kThreads = 12, kUnits = 50;
     std::atomic<int> answered{0}, write_failed{0}, read_failed{0}, wrong{0};
@@ -239,7 +251,6 @@ TEST(GroupCommit, AnswersAreReadAfterTheirOwnWriteCommitted) {
     EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t"); }), kThreads * (kUnits - refused_writes));
     EXPECT_EQ(db->read([](store::Conn& c) { return c.scalar("SELECT COUNT(*) FROM t WHERE k % 5 = 0"); }), 0);
   }
-  std::filesystem::remove_all(dir);
 }
 
 // SQLite's units run one after another on the writer thread: a unit that calls write() would wait for itself.
@@ -409,12 +420,10 @@ TEST_F(StoreTest, AuditLogIsAppendOnlyAndTamperingIsDetected) {
 // none; outside a transaction a step runs at once.
 // 剩余信息保护: a deleted row's text and an updated value's old text are not left in the database file.
 TEST(SecureDelete, RemovedTextIsNotLeftInTheFile) {
-  auto dir = std::filesystem::temp_directory_path() / ("huoyan-secure-delete-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::string path = (dir / "t.db").string();
+  TempDir dir("secure-delete");
+  std::string path = (dir.path / "t.db").string();
   {
-    auto db = store::Db::open("sqlite:" + path, 1);
+    auto db = store::Db::open(dir.db_url(), 1);
     db->write([](store::Conn& c) {
       c.script("CREATE TABLE t (id INTEGER PRIMARY KEY, secret TEXT)");
       for (int i = 0; i < 50; ++i) c.exec("INSERT INTO t (secret) VALUES (?)", {"keep-" + std::to_string(i) + std::string(40, 'k')});
@@ -431,7 +440,6 @@ TEST(SecureDelete, RemovedTextIsNotLeftInTheFile) {
   EXPECT_EQ(bytes.find("DELETED-SECRET-7431"), std::string::npos);
   EXPECT_EQ(bytes.find("REPLACED-SECRET-5196"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(path + "-wal") && std::filesystem::file_size(path + "-wal") > 0);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(BeforeCommit, RunsLastInsideTheTransactionOrNotAtAll) {
