@@ -233,6 +233,10 @@ Draft read_draft(const json& body) {
   if (!permit::parse_level(d.level)) throw bad_request("INVALID_VALUE", "动火级别须为特级、一级或二级", "level");
   d.planned_start = read_time(in, "plannedStart", "计划开始时间");
   d.planned_end = read_time(in, "plannedEnd", "计划结束时间");
+  // The level's own limit is checked at submission (check_window); no level may ever allow more than this.
+  if (*clock::parse_iso(d.planned_end) - *clock::parse_iso(d.planned_start) > hours(permit::kLongestWindowHours))
+    throw bad_request("PERMIT_WINDOW_TOO_LONG", "动火作业证计划时间最长 " + std::to_string(permit::kLongestWindowHours) + " 小时，请缩短",
+                      "plannedEnd");
   d.unit_id = in.opt_integer("unitId", "施工单位");
   d.work_request_id = in.opt_integer("workRequestId", "供需对接需求");
   d.job_leader_id = in.integer("jobLeaderId", "动火作业负责人");
@@ -1076,7 +1080,10 @@ PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
     else f.add("p.state = ?", *v);
   }
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
-  if (auto v = query_time(q, "from")) f.add("p.planned_end >= ?", *v);
+  // A permit that ends after `from` started at most the longest window before it: that bounds the index's range
+  // from below, so that a narrow period does not read every older permit once its own rows run out.
+  if (auto v = query_time(q, "from"))
+    f.add("p.planned_end >= ? AND " + pf.start() + " >= ?", *v, clock::iso_utc(*clock::parse_iso(*v) - hours(permit::kLongestWindowHours)));
   // 待我办理: the permits whose next step is the caller's (kTodoSteps), found from the caller's own
   // participations (indexed by user) rather than by walking the list, and still theirs (a person's account may
   // have changed since the permit was saved): the permits whose todoStep is not null, among those.

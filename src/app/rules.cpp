@@ -43,7 +43,7 @@ permit::Settings settings_from(const json& body) {
   Input in(body);
   permit::Settings s;
   s.max_hours_high = static_cast<int>(in.integer("maxHoursHigh", "特级/一级最长有效期", 1, 24));
-  s.max_hours_level2 = static_cast<int>(in.integer("maxHoursLevel2", "二级最长有效期", 1, 168));
+  s.max_hours_level2 = static_cast<int>(in.integer("maxHoursLevel2", "二级最长有效期", 1, permit::kLongestWindowHours));
   s.night_start_minute = read_hhmm(in, "nightStart", "夜间开始时间");
   s.night_end_minute = read_hhmm(in, "nightEnd", "夜间结束时间");
   s.wind_force_limit = static_cast<int>(in.integer("windForceLimit", "升级风力", 1, 12));

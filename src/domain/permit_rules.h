@@ -44,6 +44,11 @@ struct KeyPeriod {
   Window window;
 };
 
+// No permit's planned window is longer than this, whatever the town's settings: the settings may not allow more
+// and a draft is refused past it. A list filtered by date relies on it to bound its scan (a permit that ends
+// after `from` starts no earlier than `from` minus this).
+constexpr int kLongestWindowHours = 168;
+
 // Rule thresholds a town may change; defaults from GB 30871 and the 2025 notices.
 struct Settings {
   int max_hours_high = 8;    // 特级 and 一级 (GB 30871 5.1.5)

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describe, uid, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, listAll, venueBody, HOUR,
+  describe, uid, resetServerClock, createCrew, createOpenVenue, permitBody, createPermit, listAll, venueBody, expectError, HOUR, MINUTE,
 } from './lib.mjs';
 import { permitTestSetup } from './permit_setup.mjs';
 
@@ -82,6 +82,31 @@ test('a permit is listed under its venue’s unit and supervisors, and follows t
   assert.deepEqual(await under(safety), [permits[0], permits[2], permits[1]], 'ordered by the new start');
   assert.deepEqual(await under(safety, `&to=${encodeURIComponent(new Date(later - HOUR).toISOString())}`), [permits[2], permits[1]],
     'bounded by the new start');
+});
+
+// A period (?from=&to=) lists the permits whose window meets it. The list bounds its scan by the longest window any
+// permit may have (168 h, refused past that when a draft is saved), so one that began that long before the period
+// must still be found, in the whole list and in a department's filing, by cursor, by page and in the count.
+test('a period finds a permit that began the longest window (168 h) before it; a longer window is refused', async () => {
+  const trade = world.org.byName.get('商贸发展岗').id;
+  const venue = await createOpenVenue(admin, world, approverUserId, { supervisorOrgUnitIds: [trade] });
+  const tag = uid('week');
+  const start = Math.ceil((await resetServerClock()) / HOUR) * HOUR + 2 * HOUR;
+  const longest = 168 * HOUR;
+  const crew = await createCrew(admin, world);
+  const body = (end) => permitBody({ venueId: venue.id, start, end, jobLeaderId: deng.id, approverUserId, crew }, { place: `${tag} 七天` });
+  expectError(await contractor.post('/api/permits', body(start + longest + MINUTE)), 400, 'PERMIT_WINDOW_TOO_LONG', 'plannedEnd');
+  const p = await createPermit(contractor, body(start + longest));
+  held.push(p.id);
+  expectError(await contractor.put(`/api/permits/${p.id}`, body(start + longest + MINUTE)), 400, 'PERMIT_WINDOW_TOO_LONG', 'plannedEnd');
+
+  const at = (ms) => encodeURIComponent(new Date(ms).toISOString());
+  const lastMinute = `from=${at(start + longest - MINUTE)}&to=${at(start + longest)}`;
+  for (const dept of ['', `&orgUnitId=${trade}`]) {
+    assert.deepEqual(await listed(`q=${tag}&${lastMinute}${dept}`), [p.id], `its last minute${dept}`);
+    assert.equal((await admin.getOk(`/api/permits/count?q=${tag}&${lastMinute}${dept}`)).total, 1, `counted${dept}`);
+    assert.deepEqual(await listed(`q=${tag}&from=${at(start + longest + MINUTE)}${dept}`), [], `after its end${dept}`);
+  }
 });
 
 test('an unknown or malformed department lists nothing or is refused', async () => {
