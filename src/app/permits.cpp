@@ -1182,11 +1182,10 @@ std::string board_date(const QueryMap& q) {
 Filter board_filter(store::Conn& c, const Caller& who, const std::string& date) {
   std::string day_start = clock::iso_utc(*clock::parse_iso(date));
   std::string day_end = clock::iso_utc(*clock::parse_iso(date) + hours(24));
-  // A permit's window is at most the longest a level allows, so its start is bounded on both sides and the
-  // index on planned_start reads only those days (not every earlier permit).
-  permit::Settings settings = load_settings(c);
-  int longest = std::max(settings.max_hours_level2, settings.max_hours_high);
-  std::string earliest = clock::iso_utc(*clock::parse_iso(date) - hours(longest));
+  // No permit's window is longer than kLongestWindowHours, so its start is bounded on both sides and the index on
+  // planned_start reads only those days (not every earlier permit). Not the town's current limits: a permit
+  // approved before they were lowered may run longer than they now allow.
+  std::string earliest = clock::iso_utc(*clock::parse_iso(date) - hours(permit::kLongestWindowHours));
   Filter f;
   f.sql += " AND " + permit_scope(who, f.params);
   // The window is written into the statement, not bound (times we formatted; one statement a day): PostgreSQL

@@ -86,7 +86,8 @@ test('a permit is listed under its venue’s unit and supervisors, and follows t
 
 // A period (?from=&to=) lists the permits whose window meets it. The list bounds its scan by the longest window any
 // permit may have (168 h, refused past that when a draft is saved), so one that began that long before the period
-// must still be found, in the whole list and in a department's filing, by cursor, by page and in the count.
+// must still be found, in the whole list and in a department’s filing, by cursor, by page and in the count, and on
+// the day board of its last day.
 test('a period finds a permit that began the longest window (168 h) before it; a longer window is refused', async () => {
   const trade = world.org.byName.get('商贸发展岗').id;
   const venue = await createOpenVenue(admin, world, approverUserId, { supervisorOrgUnitIds: [trade] });
@@ -107,6 +108,10 @@ test('a period finds a permit that began the longest window (168 h) before it; a
     assert.equal((await admin.getOk(`/api/permits/count?q=${tag}&${lastMinute}${dept}`)).total, 1, `counted${dept}`);
     assert.deepEqual(await listed(`q=${tag}&from=${at(start + longest + MINUTE)}${dept}`), [], `after its end${dept}`);
   }
+  // The day board of its last day shows it too, though the town's settings allow no level more than 72 h.
+  const lastDay = new Date(start + longest - MINUTE + 8 * HOUR).toISOString().slice(0, 10);  // Beijing date
+  const board = await admin.getOk(`/api/permits/board?date=${lastDay}`);
+  assert.ok(board.columns.find((c) => c.state === 'draft').items.some((x) => x.id === p.id), `on the board of ${lastDay}`);
 });
 
 test('an unknown or malformed department lists nothing or is refused', async () => {
