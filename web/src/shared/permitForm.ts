@@ -183,6 +183,9 @@ export function buildPermitInput(f: PermitForm): PermitInput {
 
 export type FormProblems = Partial<Record<PermitField, string>>
 
+/** No permit's window may be longer, whatever the town's settings: the server refuses such a draft (PERMIT_WINDOW_TOO_LONG). */
+export const LONGEST_WINDOW_HOURS = 168
+
 /** Problems that stop the form from being sent: what the server needs to store a draft, and row shapes. */
 export function checkPermitForm(f: PermitForm): FormProblems {
   const p: FormProblems = {}
@@ -196,6 +199,8 @@ export function checkPermitForm(f: PermitForm): FormProblems {
   if (!s) p.plannedStart = '请选择计划开始时间'
   if (!e) p.plannedEnd = '请选择计划结束时间'
   if (s && e && Date.parse(e) <= Date.parse(s)) p.plannedEnd = '计划结束时间须晚于开始时间'
+  else if (s && e && Date.parse(e) - Date.parse(s) > LONGEST_WINDOW_HOURS * 3600_000)
+    p.plannedEnd = `动火作业证计划时间最长 ${LONGEST_WINDOW_HOURS} 小时，请缩短`
   if (f.jobLeaderId == null) p.jobLeaderId = '请选择动火作业负责人'
   if (f.fireWatchId == null) p.fireWatchId = '请选择监护人'
   if (f.approverUserId == null) p.approverUserId = '请选择审批人'

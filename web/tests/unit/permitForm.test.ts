@@ -156,9 +156,11 @@ describe('checkPermitForm (stops sending) and submitAdvice (hints only)', () => 
     )
     expect(checkPermitForm(filled())).toEqual({})
   })
-  it('needs a reason for indoor work, an end after the start and complete, distinct worker rows', () => {
+  it('needs a reason for indoor work, an end after the start and within 168 h, and complete, distinct worker rows', () => {
     expect(checkPermitForm(filled({ indoor: true })).indoorReason).toMatch(/室内/)
     expect(checkPermitForm(filled({ end: '2026-11-23 05:00' })).plannedEnd).toMatch(/晚于/)
+    expect(checkPermitForm(filled({ end: '2026-11-30 06:00' })).plannedEnd).toBeUndefined()  // 168 h: stored, refused at submit
+    expect(checkPermitForm(filled({ end: '2026-11-30 06:01' })).plannedEnd).toMatch(/168 小时/)
     expect(checkPermitForm(filled({ workers: [{ personId: 1, certificateId: null }] })).workers).toMatch(/证书/)
     expect(checkPermitForm(filled({ workers: [{ personId: 1, certificateId: 1 }, { personId: 1, certificateId: 2 }] })).workers).toMatch(/重复/)
   })
