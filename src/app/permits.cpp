@@ -1047,6 +1047,12 @@ void refile_permits_by_department(store::Conn& c) {
 
 namespace {
 
+// The earliest planned start of a permit still running at `time` (ISO UTC): no window is longer than
+// kLongestWindowHours. A bound from below for the index on planned_start.
+std::string earliest_start_meeting(const std::string& time) {
+  return clock::iso_utc(*clock::parse_iso(time) - hours(permit::kLongestWindowHours));
+}
+
 // The list's filters (the caller's scope, ?orgUnitId, q, state, venueId, from), shared by the list and its count.
 // `to` is left to the caller: the list writes only the tighter of it and the cursor.
 struct PermitFilter {
@@ -1080,10 +1086,8 @@ PermitFilter permit_filter(const Caller& who, const QueryMap& q) {
     else f.add("p.state = ?", *v);
   }
   if (auto v = query_int(q, "venueId")) f.add("p.venue_id = ?", *v);
-  // A permit that ends after `from` started at most the longest window before it: that bounds the index's range
-  // from below, so that a narrow period does not read every older permit once its own rows run out.
-  if (auto v = query_time(q, "from"))
-    f.add("p.planned_end >= ? AND " + pf.start() + " >= ?", *v, clock::iso_utc(*clock::parse_iso(*v) - hours(permit::kLongestWindowHours)));
+  // Bounded from below too, so that a narrow period does not read every older permit once its own rows run out.
+  if (auto v = query_time(q, "from")) f.add("p.planned_end >= ? AND " + pf.start() + " >= ?", *v, earliest_start_meeting(*v));
   // 待我办理: the permits whose next step is the caller's (kTodoSteps), found from the caller's own
   // participations (indexed by user) rather than by walking the list, and still theirs (a person's account may
   // have changed since the permit was saved): the permits whose todoStep is not null, among those.
@@ -1182,10 +1186,9 @@ std::string board_date(const QueryMap& q) {
 Filter board_filter(store::Conn& c, const Caller& who, const std::string& date) {
   std::string day_start = clock::iso_utc(*clock::parse_iso(date));
   std::string day_end = clock::iso_utc(*clock::parse_iso(date) + hours(24));
-  // No permit's window is longer than kLongestWindowHours, so its start is bounded on both sides and the index on
-  // planned_start reads only those days (not every earlier permit). Not the town's current limits: a permit
-  // approved before they were lowered may run longer than they now allow.
-  std::string earliest = clock::iso_utc(*clock::parse_iso(date) - hours(permit::kLongestWindowHours));
+  // Its start is bounded on both sides, so the index on planned_start reads only those days (not every earlier
+  // permit). Not by the town's current limits: a permit approved before they were lowered may run longer.
+  std::string earliest = earliest_start_meeting(day_start);
   Filter f;
   f.sql += " AND " + permit_scope(who, f.params);
   // The window is written into the statement, not bound (times we formatted; one statement a day): PostgreSQL

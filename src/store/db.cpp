@@ -880,9 +880,11 @@ void Db::sqlite_answer_loop() {
       // (woken at the end, the machine stood 30 % idle under 64 concurrent creates, and they ran 10 % slower).
       m->finished.set();
     }
+    // A transaction left open would hold its snapshot: every later answer would miss its own write.
     if (!sqlite3_get_autocommit(c.n_.sqlite)) try {
         c.exec("COMMIT");
       } catch (...) {
+        sqlite3_exec(c.n_.sqlite, "ROLLBACK", nullptr, nullptr, nullptr);
       }
     batch.clear();
   }
