@@ -31,7 +31,7 @@ echo "== 2. ingest through Mosquitto"
 printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n' "$mqtt_port" >"$work/mosquitto.conf"
 mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 & pids+=($!)
 build/huoyan demo --db "sqlite:$work/bench.db" >/dev/null
-build/huoyan serve --db "sqlite:$work/bench.db" --listen "127.0.0.1:$port" --web-root web/dist --mqtt "127.0.0.1:$mqtt_port" \
+HUOYAN_BACKUP_SCHEDULED=0 build/huoyan serve --db "sqlite:$work/bench.db" --listen "127.0.0.1:$port" --web-root web/dist --mqtt "127.0.0.1:$mqtt_port" \
   >"$work/server.log" 2>&1 & server=$!; pids+=($server)
 until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
 until grep -q "mqtt: connected" "$work/server.log"; do sleep 0.05; done

@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "app/audit.h"
+#include "app/backups.h"
 #include "app/bootstrap.h"
 #include "app/users.h"
 #include "domain/clock.h"
@@ -53,6 +54,8 @@ struct Config {
   std::string mqtt;         // "host:port" of the broker; empty: no MQTT gateway
   std::string mqtt_client = "huoyan-gateway";
   std::string mqtt_shared;  // shared-subscription group for several instances
+  std::string backup_dir;   // empty: beside the SQLite file, or data/backups (app::configure_backups)
+  bool backup_scheduled = true;
 };
 
 // Precedence: command line > environment (HUOYAN_*) > config file > defaults.
@@ -71,6 +74,8 @@ void apply_file_and_env(Config& c, const std::string& path) {
     c.mqtt = t["mqtt"]["broker"].value_or(c.mqtt);
     c.mqtt_client = t["mqtt"]["client_id"].value_or(c.mqtt_client);
     c.mqtt_shared = t["mqtt"]["shared_group"].value_or(c.mqtt_shared);
+    c.backup_dir = t["backup"]["dir"].value_or(c.backup_dir);
+    c.backup_scheduled = t["backup"]["scheduled"].value_or(c.backup_scheduled);
   }
   auto env = [](const char* name, std::string& out) {
     if (const char* v = std::getenv(name); v && *v) out = v;
@@ -81,6 +86,8 @@ void apply_file_and_env(Config& c, const std::string& path) {
   env("HUOYAN_WEB_ROOT", c.web_root);
   env("HUOYAN_TOWN", c.town);
   env("HUOYAN_MQTT", c.mqtt);
+  env("HUOYAN_BACKUP_DIR", c.backup_dir);
+  if (const char* v = std::getenv("HUOYAN_BACKUP_SCHEDULED"); v && *v) c.backup_scheduled = std::string(v) != "0";
 }
 
 // The server asks for a connection per thread that may query, so no request waits for one while its thread
@@ -120,6 +127,8 @@ int run_serve(const Config& c) {
               << "（首次登录后须修改密码，并用手机验证器绑定动态口令）" << std::endl;
   http::enable_test_clock(c.test_clock);
   if (c.test_clock) spdlog::warn("test clock enabled: POST /api/test/clock can move time (never in production)");
+  app::configure_backups(*db, c.backup_dir, c.backup_scheduled);
+  app::recover_interrupted_backups(*db);
   jobs::Scheduler timers(*db, std::chrono::seconds(30));
   std::unique_ptr<iot::MqttGateway> gateway;
   if (!c.mqtt.empty()) {
@@ -134,6 +143,7 @@ int run_serve(const Config& c) {
   http::serve(*db, o);
   gateway.reset();
   timers.stop();
+  app::wait_for_backups();
   return 0;
 }
 
@@ -151,23 +161,10 @@ int run_backup(const Config& c, const std::string& out) {
     target = "backups/huoyan-" + stamp + ".db";
   }
   if (auto dir = std::filesystem::path(target).parent_path(); !dir.empty()) std::filesystem::create_directories(dir);
-  sqlite3 *src = nullptr, *dst = nullptr;
-  int rc = sqlite3_open_v2(c.db.substr(7).c_str(), &src, SQLITE_OPEN_READONLY, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_open(target.c_str(), &dst);
-  if (rc == SQLITE_OK) {
-    // The online backup API copies a consistent snapshot while the server keeps writing.
-    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
-    if (b) {
-      while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
-      sqlite3_backup_finish(b);
-    }
-    rc = sqlite3_errcode(dst);
-  }
-  std::string err = dst ? sqlite3_errmsg(dst) : "";
-  sqlite3_close(src);
-  sqlite3_close(dst);
-  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-    std::cerr << "备份失败：" << err << "\n";
+  try {
+    app::copy_sqlite_database(c.db.substr(7), target);
+  } catch (const std::exception& e) {
+    std::cerr << "备份失败：" << e.what() << "\n";
     return 1;
   }
   std::cout << "已备份到 " << target << "\n"

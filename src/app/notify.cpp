@@ -180,6 +180,7 @@ const std::vector<NotificationEvent>& notification_events() {
       {"retrofit.remind", "存量焊机加芯赋码提醒（每月）"},
       {"account.recovery_login", "账号用恢复码登录（发给本人；推送须单独订阅）", true},
       {"system.storage_low", "数据库所在磁盘剩余空间不足"},
+      {"system.backup_failed", "数据备份失败"},
       {"webhook.test", "推送测试"},
   };
   return all;

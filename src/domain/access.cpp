@@ -13,6 +13,7 @@ const std::vector<Permission>& permission_catalogue() {
       {"token:write", "管理接口令牌", "系统管理"}, {"webhook:write", "管理消息推送（企业微信、钉钉）", "系统管理"},
       {"role:assign", "为用户分配角色", "系统管理"}, {"user:unlock", "解除账号登录锁定", "系统管理"},
       {"security:write", "设置安全策略（登录锁定、密码有效期、三员分立等）", "系统管理"},
+      {"backup:write", "数据备份（立即备份、定时备份设置）", "系统管理"},
       {"venue:read", "查看场所", "基础台账"},    {"venue:write", "管理场所", "基础台账"},
       {"unit:read", "查看单位", "基础台账"},     {"unit:write", "管理单位", "基础台账"},
       {"person:read", "查看人员与证书", "基础台账"}, {"person:write", "管理人员与证书", "基础台账"},
@@ -78,7 +79,7 @@ std::string_view data_scope_key(DataScope s) {
 
 const std::vector<DutyInfo>& duties() {
   static const std::vector<DutyInfo> all = {
-      {Duty::System, "系统管理员", {"user:write", "org:write", "dict:write", "token:write", "webhook:write"}},
+      {Duty::System, "系统管理员", {"user:write", "org:write", "dict:write", "token:write", "webhook:write", "backup:write"}},
       {Duty::Security, "安全管理员", {"role:write", "role:assign", "user:unlock", "security:write"}},
       {Duty::Audit, "审计管理员", {"audit:read", "loginlog:read"}},
   };
@@ -104,7 +105,7 @@ const std::vector<BuiltinRole>& builtin_roles() {
         "hazard:read", "hazard:report", "hazard:assign", "hazard:rectify", "report:triage", "inspection:read", "inspection:write",
         "draw:write", "case:read", "case:write", "webhook:write", "project:read", "project:file", "project:review", "campaign:read", "campaign:write",
         "campaign:report", "market:read", "market:post", "market:offer", "meeting:read", "meeting:write", "retrofit:read", "retrofit:apply",
-        "retrofit:review"},
+        "retrofit:review", "backup:write"},
        true},
       {"officer", "行业岗位监管员", DataScope::Dept,
        {"user:read", "org:read", "dict:read", "venue:read", "venue:write", "unit:read", "person:read", "machine:read",
@@ -130,7 +131,8 @@ const std::vector<BuiltinRole>& builtin_roles() {
       {"auditor", "审计管理员", DataScope::All, {"audit:read", "loginlog:read"}, true},
       // 三员分立: the administrator's powers split three ways (the auditor above is the third).
       {"sys_admin", "系统管理员", DataScope::All,
-       {"user:read", "user:write", "org:read", "org:write", "role:read", "dict:read", "dict:write", "token:write", "webhook:write"},
+       {"user:read", "user:write", "org:read", "org:write", "role:read", "dict:read", "dict:write", "token:write", "webhook:write",
+        "backup:write"},
        true},
       {"sec_admin", "安全管理员", DataScope::All, {"user:read", "org:read", "role:read", "role:write", "role:assign", "user:unlock", "security:write"},
        true},

@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "app/campaigns.h"
 #include "app/auth.h"
+#include "app/backups.h"
 #include "app/devices.h"
 #include "app/hazards.h"
 #include "app/market.h"
@@ -21,7 +22,8 @@ namespace huoyan::jobs {
 int run_timers(store::Db& db) {
   return app::run_permit_timers(db) + app::run_device_timers(db) + app::run_certificate_expiry(db) +
          app::run_hazard_timers(db) + app::run_report_timers(db) + app::run_campaign_timers(db) + app::run_retrofit_reminders(db) + app::run_market_reminders(db) +
-         app::run_inactive_accounts(db) + app::run_session_retention(db) + app::run_storage_check(db) + app::deliver_webhooks(db);
+         app::run_inactive_accounts(db) + app::run_session_retention(db) + app::run_storage_check(db) + app::run_backup_schedule(db) +
+         app::deliver_webhooks(db);
 }
 
 Scheduler::Scheduler(store::Db& db, std::chrono::seconds interval)

@@ -4,8 +4,9 @@
 // ids are 999999999 (→ 404), years 2099, and bodies are {} (→ 400).
 // Permit commands and alerts use the missing id too: on a real permit an allowed role could get 403 NOT_YOUR_STEP
 // (the wrong person), which the matrix would read as a denial; who may act on a permit is permits.test.mjs's part.
-// Two routes accept {}: POST /api/test/clock (admin; {} sets the offset 0, i.e. the real time — harmless; 404 when
-// the server runs without --test-clock) and nothing else changes state with {}. Session-only routes (files, the
+// Three routes accept {}: POST /api/test/clock (admin; {} sets the offset 0, i.e. the real time — harmless; 404 when
+// the server runs without --test-clock), POST /api/backups (a backup of the test town, or 409 while one runs);
+// nothing else changes state with {}. Session-only routes (files, the
 // venue lookup) have no permission and are not in the matrix.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

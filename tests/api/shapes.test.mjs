@@ -136,6 +136,14 @@ test('successful answers match the documented schemas', async () => {
   await hit(admin, 'GET', '/api/api-tokens', {}, undefined, { expect: 200 });
   await hit(admin, 'POST', '/api/api-tokens/:id/revoke', { id: tok.id }, undefined, { expect: 200 });
 
+  // backups (one at a time: any other first ends)
+  let overview;
+  for (let i = 0; i < 100 && (overview = (await hit(admin, 'GET', '/api/backups', {}, undefined, { expect: 200 })).json).running; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await hit(admin, 'PUT', '/api/backups/settings', {}, overview.settings, { expect: 200 });
+  await hit(admin, 'POST', '/api/backups', {}, undefined, { expect: 202 });
+
   // venues
   await hit(admin, 'GET', '/api/venues', {}, undefined, { expect: 200, query: '?pageSize=50' });
   // a venue's manager must be an account that may approve permits (MANAGER_NOT_ALLOWED otherwise)

@@ -1,5 +1,6 @@
 #include "app/auth.h"
 #include "app/audit.h"
+#include "app/backups.h"
 #include "app/users.h"
 #include "http/handlers/handlers.h"
 
@@ -112,6 +113,15 @@ void add_admin_routes(std::vector<Route>& out) {
   out.push_back({"GET", "/api/login-logs", Guard::Permission, "loginlog:read", {},
                  [](Context& c) { return recorded_search(c, app::list_login_log(c.db, c.req.query), "loginlog.query", "login_log"); },
                  false, "登录日志（每次查询记入审计日志）"});
+
+  out.push_back({"GET", "/api/backups", Guard::Permission, "backup:write", {},
+                 [](Context& c) { return ok(app::backup_overview(c.db)); }, false, "数据备份：设置、备份目录与最近的备份"});
+  out.push_back({"POST", "/api/backups", Guard::Permission, "backup:write", {},
+                 [](Context& c) { return Reply::json_body(app::start_backup(c.db, c.caller()), 202); }, false,
+                 "立即备份（后台进行，完成后校验）"});
+  out.push_back({"PUT", "/api/backups/settings", Guard::Permission, "backup:write",
+                 {{"enabled", F::Boolean}, {"hour", F::Integer}, {"keep", F::Integer}},
+                 [](Context& c) { return ok(app::update_backup_settings(c.db, c.caller(), c.body)); }, false, "定时备份设置"});
 
   out.push_back({"GET", "/api/api-tokens", Guard::Permission, "token:write", {},
                  [](Context& c) { return ok(app::list_api_tokens(c.db)); }, false, "接口令牌列表"});

@@ -1,0 +1,39 @@
+#pragma once
+// 等保 数据备份恢复: the server backs its database up by itself, every night at the hour the system administrator
+// sets and whenever they ask, into one directory, checks each copy once made and keeps the newest ones.
+// SQLite: a consistent copy made with SQLite's online backup while the server keeps writing, then opened and
+// checked (quick_check, the main tables' rows counted). PostgreSQL: `pg_dump --format=custom`, checked by
+// `pg_restore --list`. The key file of the sealed fields is never in a backup (it is kept apart, see README).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "domain/access.h"
+#include "store/db.h"
+
+namespace huoyan::app {
+
+// Where backups go: `dir` when given (the config's [backup] dir, HUOYAN_BACKUP_DIR), otherwise `backups` beside
+// the SQLite file, or data/backups for PostgreSQL. `scheduled` false ([backup] scheduled = false,
+// HUOYAN_BACKUP_SCHEDULED=0): the server makes no nightly backup, for a deployment that backs up by other means
+// (and the benchmarks); backups on demand still work. Set once before serving.
+void configure_backups(const store::Db& db, const std::string& dir, bool scheduled);
+
+// A consistent copy of the SQLite database at `source_path` into `target` (written under a temporary name and
+// renamed once complete, so a partial file is never taken for a backup). Throws with SQLite's message.
+void copy_sqlite_database(const std::string& source_path, const std::string& target);
+
+// {settings {enabled, hour, keep}, scheduleOff (by the config), directory, freeBytes, nextRunAt, running,
+// items: the latest 50 backups}.
+nlohmann::json backup_overview(store::Db& db);
+// Starts a backup on a thread of its own and returns its row (state running); 409 BACKUP_RUNNING while one is.
+nlohmann::json start_backup(store::Db& db, const access::Caller& who);
+nlohmann::json update_backup_settings(store::Db& db, const access::Caller& who, const nlohmann::json& body);
+// Timer: starts the night's backup once the set hour has come, if none was started since. Returns 1 if it did.
+int run_backup_schedule(store::Db& db);
+// At start-up: a backup left running by a server that stopped is marked failed. At shutdown: waits for the
+// backup under way to end.
+void recover_interrupted_backups(store::Db& db);
+void wait_for_backups();
+
+}  // namespace huoyan::app
