@@ -291,7 +291,7 @@ json begin_backup(store::Db& db, const access::Caller& who, const std::string& k
   std::error_code ec;
   fs::create_directories(backup_dir, ec);
   if (ec) throw conflict("BACKUP_DIR_UNAVAILABLE", "备份目录无法创建：" + backup_dir.string());
-  std::string stamp = clock::iso_utc(clock::now());
+  std::string stamp = clock::iso_utc(clock::now() + clock::kChinaOffset);  // the name in local time, as operators read it
   std::string file = "huoyan-" + stamp.substr(0, 10) + "-" + stamp.substr(11, 2) + stamp.substr(14, 2) + stamp.substr(17, 2) +
                      (db.dialect() == store::Dialect::Sqlite ? ".db" : ".dump");
   long long id = db.write([&](store::Conn& c) {

@@ -311,6 +311,36 @@ describe('console', () => {
     await page.context().close()
   })
 
+  it('the system administrator backs up now on 数据备份, sees it checked, and sets the nightly hour', async () => {
+    const page = await newPage()
+    await consoleLogin(page, 'sysadmin')
+    await page.getByRole('menuitem', { name: '数据备份' }).click()
+    await page.waitForURL(`${BASE}/backups`)
+    await page.locator('[data-test="backup-status"]').waitFor()
+    const started = page.waitForResponse((r) => r.url().endsWith('/api/backups') && r.request().method() === 'POST')
+    await page.locator('[data-test="backup-now"]').click()
+    const row = await (await started).json()
+    assert.equal(row.state, 'running')
+    // The page looks again until the backup has ended, and says so.
+    await page.getByText(`备份完成：${row.file}`).waitFor()
+    const listed = page.locator('[data-test="backup-table"] .el-table__row').filter({ hasText: row.file })
+    await listed.getByText('已完成并校验').waitFor()
+    assert.match(await listed.innerText(), /作业证 \d+/)
+    assert.match(await page.locator('[data-test="backup-status"]').innerText(), /最近一次成功备份/)
+
+    await page.locator('[data-test="backup-hour"]').click()
+    await pickOption(page, '03:00')
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/backups/settings') && r.request().method() === 'PUT')
+    await page.locator('[data-test="backup-save"]').click()
+    assert.equal((await saved).status(), 200)
+    await page.getByText('定时备份设置已保存').waitFor()
+    const sys = await apiLogin('sysadmin')
+    const overview = await sys.get('/api/backups')
+    assert.equal(overview.settings.hour, 3)
+    await sys.put('/api/backups/settings', { ...overview.settings, hour: 2 })
+    await page.context().close()
+  })
+
   it('an expired session sends the user back to login and then to where they were', async () => {
     const page = await newPage()
     await consoleLogin(page, 'admin')

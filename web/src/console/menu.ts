@@ -7,6 +7,7 @@ import {
   Tickets,
   Clock,
   Connection,
+  FolderChecked,
   Location,
   School,
   Avatar,
@@ -80,6 +81,7 @@ export const MENU: MenuItem[] = [
   { path: '/login-logs', title: '登录日志', perm: 'loginlog:read', icon: Clock, group: '系统管理' },
   { path: '/api-tokens', title: '接口令牌', perm: 'token:write', icon: Connection, group: '系统管理' },
   { path: '/webhooks', title: '消息推送', perm: 'webhook:write', icon: Promotion, group: '系统管理' },
+  { path: '/backups', title: '数据备份', perm: 'backup:write', icon: FolderChecked, group: '系统管理' },
 ]
 
 /** Permissions that make a permit page worth opening on a computer (beyond a field role's own permits). */

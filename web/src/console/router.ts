@@ -200,6 +200,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'notifications', name: 'notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: '我的消息' } },
       { path: 'webhooks', name: 'webhooks', component: () => import('./pages/WebhooksPage.vue'), meta: { perm: 'webhook:write', title: '消息推送' } },
       { path: 'api-tokens', name: 'api-tokens', component: () => import('./pages/ApiTokensPage.vue'), meta: { perm: 'token:write', title: '接口令牌' } },
+      { path: 'backups', name: 'backups', component: () => import('./pages/BackupsPage.vue'), meta: { perm: 'backup:write', title: '数据备份' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
     ],
   },

@@ -38,6 +38,7 @@ export const TARGET_LABEL: Record<string, string> = {
   audit_log: '审计日志',
   login_log: '登录日志',
   webhook: '消息推送',
+  backup: '数据备份',
   town: '演示数据',
 }
 
@@ -171,6 +172,9 @@ export const ACTION_LABEL: Record<string, string> = {
   'webhook.update': '修改消息推送',
   'webhook.delete': '删除消息推送',
   'system.demo_load': '载入演示数据',
+  'system.backup': '数据备份',
+  'system.backup_failed': '数据备份失败',
+  'system.backup_settings': '修改定时备份设置',
 }
 
 const VERB_LABEL: Record<string, string> = {
@@ -236,6 +240,12 @@ export const FIELD_LABEL: Record<string, string> = {
   value: '字典值',
   label: '显示名称',
   enabled: '启用',
+  hour: '每天备份时刻（时）',
+  keep: '保留份数',
+  file: '文件',
+  sizeBytes: '大小（字节）',
+  sha256: 'SHA-256',
+  error: '失败原因',
   itemCount: '项数',
   userId: '用户编号',
   prefix: '令牌前缀',

@@ -665,3 +665,40 @@ export interface StoredFile {
   contentType: string
   size: number
 }
+
+// --- Backups (等保 数据备份恢复; docs/openapi.yaml, tag backups)
+
+export interface BackupSettings {
+  enabled: boolean
+  /** Local hour 0–23 at which the night's backup starts. */
+  hour: number
+  /** The newest backups whose files are kept. */
+  keep: number
+}
+
+export type BackupState = 'running' | 'ok' | 'failed' | 'expired'
+
+export interface Backup {
+  id: number
+  kind: 'scheduled' | 'manual'
+  state: BackupState
+  file: string
+  sizeBytes: number
+  sha256: string
+  /** Rows found in the SQLite copy, by table, and schemaVersion; empty on PostgreSQL. */
+  counts: Record<string, number>
+  error: string
+  startedBy: string
+  startedAt: string
+  finishedAt: string | null
+}
+
+export interface BackupOverview {
+  settings: BackupSettings
+  scheduleOff: boolean
+  directory: string
+  freeBytes: number | null
+  nextRunAt: string | null
+  running: boolean
+  items: Backup[]
+}

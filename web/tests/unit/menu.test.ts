@@ -28,6 +28,10 @@ describe('menuFor', () => {
     expect(titles(['token:read', 'permit:read'])).toEqual([])
     expect(titles(['token:write'])).toEqual(['接口令牌'])
   })
+  it('shows 数据备份 to the holder of backup:write (the system administrator) only, last of 系统管理', () => {
+    expect(titles(['token:write', 'webhook:write', 'backup:write'])).toEqual(['接口令牌', '消息推送', '数据备份'])
+    expect(titles(['audit:read'])).not.toContain('数据备份')
+  })
   it('shows 安全策略 to the holder of security:write only, after 角色权限', () => {
     expect(titles(['role:read', 'role:write'])).toEqual(['角色权限'])
     expect(titles(['role:read', 'security:write'])).toEqual(['角色权限', '安全策略'])
