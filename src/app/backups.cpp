@@ -30,9 +30,17 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path backup_dir = "backups";
-bool schedule_on = true;  // false: the deployment backs up by other means ([backup] scheduled = false)
+// Only a server makes the nightly backups (configure_backups); the timers also run in tests and the CLI.
+bool schedule_on = false;
 std::mutex worker_mutex;
-std::thread worker;  // the backup under way, or the last one (joined before the next starts)
+// The backup under way, or the last one: joined before the next starts, at shutdown (wait_for_backups), and at the
+// latest when the process exits.
+struct Worker {
+  std::thread thread;
+  ~Worker() {
+    if (thread.joinable()) thread.join();
+  }
+} worker;
 
 struct Schedule {
   bool enabled = true;
@@ -304,8 +312,8 @@ json begin_backup(store::Db& db, const access::Caller& who, const std::string& k
     return c.insert("INSERT INTO backups (kind, state, file, started_by, started_at) VALUES (?, 'running', ?, ?, ?)",
                     {kind, file, who.user_id ? store::Value(who.user_id) : store::Value(nullptr), clock::now_iso()});
   });
-  if (worker.joinable()) worker.join();  // the previous backup, whose row is already finished
-  worker = std::thread([&db, who, id, file] {
+  if (worker.thread.joinable()) worker.thread.join();  // the previous backup, whose row is already finished
+  worker.thread = std::thread([&db, who, id, file] {
     pthread_setname_np(pthread_self(), "backup");
     try {
       make_backup(db, who, id, file);
@@ -436,7 +444,7 @@ void recover_interrupted_backups(store::Db& db) {
 
 void wait_for_backups() {
   std::lock_guard lock(worker_mutex);
-  if (worker.joinable()) worker.join();
+  if (worker.thread.joinable()) worker.thread.join();
 }
 
 }  // namespace huoyan::app
