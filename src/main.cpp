@@ -1,4 +1,4 @@
-// huoyan: serve | migrate | demo | backup | audit verify | routes
+// huoyan: serve | migrate | demo | backup | restore | audit verify | routes
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -173,6 +173,24 @@ int run_backup(const Config& c, const std::string& out) {
   return 0;
 }
 
+int run_restore(const Config& c, const std::string& file) {
+  if (c.db.rfind("sqlite:", 0) != 0) {
+    std::cerr << "PostgreSQL 请先停止服务，再用 pg_restore 恢复，例如：\n  pg_restore --clean --if-exists --dbname=\"" << c.db << "\" " << file << "\n";
+    return 2;
+  }
+  try {
+    auto restored = app::restore_sqlite_database(file, c.db.substr(7));
+    std::cout << "已从 " << file << " 恢复，校验通过：" << restored.counts.dump() << "\n";
+    if (!restored.set_aside.empty()) std::cout << "原数据库已另存为 " << restored.set_aside << "（确认无误后可删除）\n";
+    std::cout << "加密字段须用备份时的密钥文件 " << store::key_file_for(c.db, c.key_file)
+              << "：启动时校验，不符则拒绝启动。现在可以启动服务。\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "恢复失败，数据库未改动：" << e.what() << "\n";
+    return 1;
+  }
+}
+
 void print_routes() {
   nlohmann::json out = nlohmann::json::array();
   static const char* types[] = {"string", "integer", "boolean", "string[]", "integer[]", "number", "object", "object[]"};
@@ -231,6 +249,9 @@ int main(int argc, char** argv) {
   auto* backup = cli.add_subcommand("backup", "备份数据库（SQLite 在线备份）");
   std::string backup_out;
   backup->add_option("--out", backup_out, "备份文件路径");
+  auto* restore = cli.add_subcommand("restore", "用备份替换 SQLite 数据库（先校验备份；须在服务停止时运行，原库另存）");
+  std::string restore_file;
+  restore->add_option("file", restore_file, "备份文件（.db）")->required();
   auto* audit = cli.add_subcommand("audit", "审计日志");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "校验审计日志哈希链");
@@ -256,7 +277,7 @@ int main(int argc, char** argv) {
   auto* routes = cli.add_subcommand("routes", "列出全部接口（--json）");
   bool routes_json = false;
   routes->add_flag("--json", routes_json, "JSON 格式");
-  for (auto* sub : {serve, migrate, demo, backup, verify, simulate, reset_password}) {
+  for (auto* sub : {serve, migrate, demo, backup, restore, verify, simulate, reset_password}) {
     sub->add_option("--db", db_arg, "数据库 URL");
     sub->add_option("--key-file", key_file_arg, "加密字段的密钥文件（默认：SQLite 库文件名加 .key；PostgreSQL 为 data/huoyan.key）");
     sub->add_option("--config", config_file, "TOML 配置文件");
@@ -278,6 +299,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*backup) return run_backup(config, backup_out);
+    if (*restore) return run_restore(config, restore_file);
     if (*bench_match) {
       std::cout << bench::run_match(match_machines, match_events).dump() << "\n";
       return 0;

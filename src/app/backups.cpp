@@ -19,6 +19,7 @@
 #include "app/notify.h"
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "store/migrations.h"
 
 extern char** environ;
 
@@ -373,6 +374,50 @@ void copy_sqlite_database(const std::string& source_path, const std::string& tar
     fs::remove(partial, ignored);
     throw;
   }
+}
+
+Restored restore_sqlite_database(const std::string& file, const std::string& db_path) {
+  if (!fs::is_regular_file(file)) throw std::runtime_error("备份文件不存在：" + file);
+  json counts = check_sqlite_copy(file);
+  int newest = std::stoi(std::string(store::embedded_migrations().back().name).substr(0, 4));
+  if (counts["schemaVersion"].get<long long>() > newest)
+    throw std::runtime_error("备份来自较新版本的火眼（数据库版本 " + counts["schemaVersion"].dump() + "，本程序支持到 " +
+                             std::to_string(newest) + "），请用新版本恢复");
+  fs::path target = fs::absolute(db_path);
+  Restored out{counts, ""};
+  if (fs::exists(target)) {
+    // A server holds a shared lock on its database file for as long as it has it open (WAL mode).
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(target.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) throw std::runtime_error("数据库正在使用中（服务仍在运行？），请先停止服务再恢复");
+    std::string stamp = clock::iso_utc(clock::now() + clock::kChinaOffset);
+    out.set_aside = target.string() + ".before-restore-" + stamp.substr(0, 10) + "-" + stamp.substr(11, 2) + stamp.substr(14, 2) + stamp.substr(17, 2);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      if (fs::exists(target.string() + suffix)) fs::rename(target.string() + suffix, out.set_aside + suffix);
+  }
+  fs::path partial = target.string() + ".partial";
+  try {
+    fs::copy_file(file, partial, fs::copy_options::overwrite_existing);
+    fsync_path(partial, O_RDONLY);
+    fs::rename(partial, target);
+    fsync_path(target.parent_path(), O_RDONLY | O_DIRECTORY);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    if (!out.set_aside.empty())
+      for (const char* suffix : {"", "-wal", "-shm"})
+        if (fs::exists(out.set_aside + suffix)) fs::rename(out.set_aside + suffix, target.string() + suffix, ignored);
+    throw;
+  }
+  auto db = store::Db::open("sqlite:" + target.string(), 1);
+  static const access::Caller console{.username = "console", .name = "服务器命令行", .scope = access::DataScope::All};
+  db->write([&](store::Conn& c) {
+    record(c, console, "system.restore", "backup", "", json{{"file", out.set_aside}},
+           {{"file", fs::absolute(file).string()}, {"counts", counts}});
+  });
+  return out;
 }
 
 json backup_overview(store::Db& db) {

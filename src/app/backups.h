@@ -23,6 +23,17 @@ void configure_backups(const store::Db& db, const std::string& dir, bool schedul
 // renamed once complete, so a partial file is never taken for a backup). Throws with SQLite's message.
 void copy_sqlite_database(const std::string& source_path, const std::string& target);
 
+// `huoyan restore`: replaces the SQLite database at `db_path` with the backup `file`, for a stopped server. The
+// backup is checked first (it opens, passes quick_check, and its schema is one this binary knows); the database in
+// use is refused (SQLITE_BUSY: a server still has it open). The current database is set aside, with its -wal and
+// -shm, as PATH.before-restore-<local time>, and the copy takes its place; the restore is recorded in the restored
+// database's audit log (system.restore). Throws with nothing changed when any check fails.
+struct Restored {
+  nlohmann::json counts;   // the restored copy's rows, as a backup's
+  std::string set_aside;   // where the replaced database went ("" when there was none)
+};
+Restored restore_sqlite_database(const std::string& file, const std::string& db_path);
+
 // {settings {enabled, hour, keep}, scheduleOff (by the config), directory, freeBytes, nextRunAt, running,
 // items: the latest 50 backups}.
 nlohmann::json backup_overview(store::Db& db);

@@ -1,13 +1,14 @@
-// `huoyan user reset-password`: the way back in when nobody can sign in to reset an administrator. Runs on a new
-// SQLite database of its own (the command is for a stopped server), with a server of its own started on it.
+// The commands for a stopped server, each on a new SQLite database of its own with a server of its own started on it:
+// `huoyan user reset-password`, the way back in when nobody can sign in to reset an administrator, and
+// `huoyan restore`, a backup put back in place of the database.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { BIN, runBin } from './lib.mjs';
+import { BIN, DEMO_PASSWORD, runBin } from './lib.mjs';
 import { totpCode } from '../totp.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'huoyan-cli-'));
@@ -21,10 +22,10 @@ const freePort = () => new Promise((resolve) => {
   });
 });
 
-/** Runs `fn(base)` with a server on the test's database, stopped afterwards (the reset command needs it stopped). */
-async function withServer(fn) {
+/** Runs `fn(base)` with a server on `on` (the test's database), stopped afterwards (the reset command needs it stopped). */
+async function withServer(fn, on = db) {
   const port = await freePort();
-  const server = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const server = spawn(BIN, ['serve', '--db', on, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', env: { ...process.env, HUOYAN_BACKUP_DIR: join(dir, 'backups') } });
   const base = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
@@ -102,4 +103,45 @@ test('user reset-password gives a one-time password, unbinds a lost authenticato
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /没有用户名为 nobody 的账号/);
   assert.notEqual(runBin(['user', 'reset-password', '--db', db]).code, 0, 'the user name is required');
+});
+
+test('restore checks the backup, refuses a database in use, sets the old one aside and records itself', async () => {
+  const town = join(dir, 'restore.db');
+  const url = `sqlite:${town}`;
+  assert.equal(runBin(['demo', '--db', url]).code, 0);
+  const sql = (q) => execFileSync('sqlite3', [town, q], { encoding: 'utf8' }).trim();
+  const mark = (code) => sql(`INSERT INTO dict_types (code, name, description, builtin, created_at) VALUES ('${code}', '恢复标记', '', 0, '2026-12-08T00:00:00Z')`);
+  const has = (file, code) => execFileSync('sqlite3', [file, `SELECT COUNT(*) FROM dict_types WHERE code = '${code}'`], { encoding: 'utf8' }).trim() === '1';
+  mark('before_backup');
+  const backupFile = join(dir, 'town-backup.db');
+  const made = runBin(['backup', '--db', url, '--out', backupFile]);
+  assert.equal(made.code, 0, made.stderr);
+  mark('after_backup');
+
+  // Bad backups change nothing.
+  writeFileSync(join(dir, 'garbage.db'), 'not a database at all'.repeat(300));
+  for (const bad of [join(dir, 'garbage.db'), join(dir, 'missing.db')]) {
+    const r = runBin(['restore', bad, '--db', url]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /恢复失败，数据库未改动/);
+  }
+  // A running server's database is not replaced under it.
+  await withServer(async () => {
+    const r = runBin(['restore', backupFile, '--db', url]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /服务仍在运行/);
+  }, url);
+  assert.ok(has(town, 'after_backup'), 'a refused restore changed the database');
+
+  const done = runBin(['restore', backupFile, '--db', url]);
+  assert.equal(done.code, 0, done.stderr);
+  const aside = /原数据库已另存为 (\S+?)（/.exec(done.stdout)?.[1];
+  assert.ok(aside && existsSync(aside), done.stdout);
+  assert.ok(has(town, 'before_backup') && !has(town, 'after_backup'), 'the restored database is not the backup');
+  assert.ok(has(aside, 'after_backup'), 'the set-aside database lost what it held');
+  assert.match(sql("SELECT action || ' ' || username FROM audit_log ORDER BY id DESC LIMIT 1"), /^system\.restore console$/);
+  // The restored town serves, with its accounts.
+  await withServer(async (base) => {
+    assert.equal((await login(base, 'admin', DEMO_PASSWORD)).status, 200);
+  }, url);
 });

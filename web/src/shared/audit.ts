@@ -175,6 +175,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'system.backup': '数据备份',
   'system.backup_failed': '数据备份失败',
   'system.backup_settings': '修改定时备份设置',
+  'system.restore': '从备份恢复数据库',
 }
 
 const VERB_LABEL: Record<string, string> = {
