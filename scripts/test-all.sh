@@ -27,8 +27,9 @@ start_server() {
   shift 2
   port=$(free_port)
   "$bin" demo --db "$db" >"$log.demo" 2>&1 || { cat "$log.demo"; return 1; }
-  # Backups (the server's own, at start and on the moved clock's nights) stay beside the log, not in the checkout.
-  HUOYAN_BACKUP_DIR="$log.backups" "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" --test-clock --trust-proxy "$@" >"$log" 2>&1 &
+  # Backups (the server's own, at start and on the moved clock's nights) stay beside the log, not in the checkout;
+  # their second store too.
+  HUOYAN_BACKUP_DIR="$log.backups" HUOYAN_BACKUP_COPY_TO="$log.offsite" "$bin" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$root/web/dist" --test-clock --trust-proxy "$@" >"$log" 2>&1 &
   server_pid=$!
   server_url="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do

@@ -54,8 +54,7 @@ struct Config {
   std::string mqtt;         // "host:port" of the broker; empty: no MQTT gateway
   std::string mqtt_client = "huoyan-gateway";
   std::string mqtt_shared;  // shared-subscription group for several instances
-  std::string backup_dir;   // empty: beside the SQLite file, or data/backups (app::configure_backups)
-  bool backup_scheduled = true;
+  app::BackupConfig backup;
 };
 
 // Precedence: command line > environment (HUOYAN_*) > config file > defaults.
@@ -74,8 +73,9 @@ void apply_file_and_env(Config& c, const std::string& path) {
     c.mqtt = t["mqtt"]["broker"].value_or(c.mqtt);
     c.mqtt_client = t["mqtt"]["client_id"].value_or(c.mqtt_client);
     c.mqtt_shared = t["mqtt"]["shared_group"].value_or(c.mqtt_shared);
-    c.backup_dir = t["backup"]["dir"].value_or(c.backup_dir);
-    c.backup_scheduled = t["backup"]["scheduled"].value_or(c.backup_scheduled);
+    c.backup.dir = t["backup"]["dir"].value_or(c.backup.dir);
+    c.backup.copy_to = t["backup"]["copy_to"].value_or(c.backup.copy_to);
+    c.backup.scheduled = t["backup"]["scheduled"].value_or(c.backup.scheduled);
   }
   auto env = [](const char* name, std::string& out) {
     if (const char* v = std::getenv(name); v && *v) out = v;
@@ -86,8 +86,9 @@ void apply_file_and_env(Config& c, const std::string& path) {
   env("HUOYAN_WEB_ROOT", c.web_root);
   env("HUOYAN_TOWN", c.town);
   env("HUOYAN_MQTT", c.mqtt);
-  env("HUOYAN_BACKUP_DIR", c.backup_dir);
-  if (const char* v = std::getenv("HUOYAN_BACKUP_SCHEDULED"); v && *v) c.backup_scheduled = std::string(v) != "0";
+  env("HUOYAN_BACKUP_DIR", c.backup.dir);
+  env("HUOYAN_BACKUP_COPY_TO", c.backup.copy_to);
+  if (const char* v = std::getenv("HUOYAN_BACKUP_SCHEDULED"); v && *v) c.backup.scheduled = std::string(v) != "0";
 }
 
 // The server asks for a connection per thread that may query, so no request waits for one while its thread
@@ -127,7 +128,7 @@ int run_serve(const Config& c) {
               << "（首次登录后须修改密码，并用手机验证器绑定动态口令）" << std::endl;
   http::enable_test_clock(c.test_clock);
   if (c.test_clock) spdlog::warn("test clock enabled: POST /api/test/clock can move time (never in production)");
-  app::configure_backups(*db, c.backup_dir, c.backup_scheduled);
+  app::configure_backups(*db, c.backup);
   app::recover_interrupted_backups(*db);
   jobs::Scheduler timers(*db, std::chrono::seconds(30));
   std::unique_ptr<iot::MqttGateway> gateway;

@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path backup_dir = "backups";
+fs::path copy_dir;  // the second store; empty: none
 // Only a server makes the nightly backups (configure_backups); the timers also run in tests and the CLI.
 bool schedule_on = false;
 std::mutex worker_mutex;
@@ -215,6 +216,28 @@ std::string sha256_of_file(const fs::path& file) {
   return hex;
 }
 
+// The checked backup `file` copied to the second store (under a temporary name, renamed once its SHA-256 is the
+// original's): "ok", or why not. A failed copy leaves the backup itself good.
+std::string copy_offsite(const fs::path& file, const std::string& sha) {
+  fs::path target = copy_dir / file.filename();
+  fs::path partial = target.string() + ".partial";
+  std::error_code ignored;
+  try {
+    fs::create_directories(copy_dir);
+    fs::copy_file(file, partial, fs::copy_options::overwrite_existing);
+    fsync_path(partial, O_RDONLY);
+    if (sha256_of_file(partial) != sha) throw std::runtime_error("副本的 SHA-256 与备份不符");
+    fs::rename(partial, target);
+    fsync_path(copy_dir, O_RDONLY | O_DIRECTORY);
+    return "ok";
+  } catch (const std::exception& e) {
+    fs::remove(partial, ignored);
+    spdlog::error("backup copy to {}: {}", copy_dir.string(), e.what());
+    if (auto* io = dynamic_cast<const fs::filesystem_error*>(&e)) return "无法写入 " + copy_dir.string() + "（" + io->code().message() + "）";
+    return e.what();
+  }
+}
+
 json backup_row(const json& r) {
   json counts = json::parse(r["counts"].get<std::string>(), nullptr, false);
   return {{"id", r["id"]},
@@ -225,13 +248,14 @@ json backup_row(const json& r) {
           {"sha256", r["sha256"]},
           {"counts", counts.is_object() ? counts : json::object()},
           {"error", r["error"]},
+          {"offsite", r["offsite"]},
           {"startedBy", r["started_by_name"].is_null() ? json("定时备份") : r["started_by_name"]},
           {"startedAt", r["started_at"]},
           {"finishedAt", r["finished_at"]}};
 }
 
 constexpr const char* kBackupSelect =
-    "SELECT b.id, b.kind, b.state, b.file, b.size_bytes, b.sha256, b.counts, b.error, b.started_at, b.finished_at, "
+    "SELECT b.id, b.kind, b.state, b.file, b.size_bytes, b.sha256, b.counts, b.error, b.offsite, b.started_at, b.finished_at, "
     "u.name AS started_by_name FROM backups b LEFT JOIN users u ON u.id = b.started_by";
 
 json read_backup(store::Conn& c, long long id) {
@@ -245,7 +269,7 @@ json read_backup(store::Conn& c, long long id) {
 void make_backup(store::Db& db, const access::Caller& who, long long id, const std::string& file) {
   fs::path target = backup_dir / file;
   json counts = json::object();
-  std::string sha, error;
+  std::string sha, error, offsite;
   long long size = 0;
   try {
     if (db.dialect() == store::Dialect::Sqlite) {
@@ -256,6 +280,7 @@ void make_backup(store::Db& db, const access::Caller& who, long long id, const s
     }
     size = static_cast<long long>(fs::file_size(target));
     sha = sha256_of_file(target);
+    if (!copy_dir.empty()) offsite = copy_offsite(target, sha);
   } catch (const std::exception& e) {
     error = e.what();
     std::error_code ignored;
@@ -264,20 +289,23 @@ void make_backup(store::Db& db, const access::Caller& who, long long id, const s
   }
   std::vector<std::string> expired;
   db.write([&](store::Conn& c) {
-    c.exec("UPDATE backups SET state = ?, size_bytes = ?, sha256 = ?, counts = ?, error = ?, finished_at = ? WHERE id = ?",
-           {error.empty() ? "ok" : "failed", size, sha, counts.dump(), error, clock::now_iso(), id});
+    c.exec("UPDATE backups SET state = ?, size_bytes = ?, sha256 = ?, counts = ?, error = ?, offsite = ?, finished_at = ? WHERE id = ?",
+           {error.empty() ? "ok" : "failed", size, sha, counts.dump(), error, offsite, clock::now_iso(), id});
     record(c, who, error.empty() ? "system.backup" : "system.backup_failed", "backup", std::to_string(id), nullptr,
-           {{"file", file}, {"sizeBytes", size}, {"sha256", sha}, {"error", error}});
-    if (!error.empty()) {
+           {{"file", file}, {"sizeBytes", size}, {"sha256", sha}, {"error", error}, {"offsite", offsite}});
+    bool offsite_failed = !offsite.empty() && offsite != "ok";
+    if (!error.empty() || offsite_failed) {
       Notice n;
       n.event = "system.backup_failed";
-      n.title = "数据备份失败";
-      n.body = "备份 " + file + " 未能完成：" + error + "。请检查备份目录 " + backup_dir.string() + " 的空间和权限，再到“数据备份”页面立即备份一次。";
+      n.title = error.empty() ? "数据备份未能复制到异地存储" : "数据备份失败";
+      n.body = error.empty() ? "备份 " + file + " 已完成，但未能复制到 " + copy_dir.string() + "：" + offsite + "。请检查该存储是否可用。"
+                             : "备份 " + file + " 未能完成：" + error + "。请检查备份目录 " + backup_dir.string() +
+                                   " 的空间和权限，再到“数据备份”页面立即备份一次。";
       n.link = "/backups";
       n.holders_of = {"backup:write"};
       n.permission = "backup:write";
       notify(c, n);
-      return;
+      if (!error.empty()) return;
     }
     int keep = load_schedule(c).keep;
     // Past the newest `keep` (SQLite needs a LIMIT before an OFFSET; -1 is none).
@@ -291,6 +319,7 @@ void make_backup(store::Db& db, const access::Caller& who, long long id, const s
   for (const auto& f : expired) {
     std::error_code ignored;
     fs::remove(backup_dir / f, ignored);
+    if (!copy_dir.empty()) fs::remove(copy_dir / f, ignored);
   }
 }
 
@@ -327,8 +356,10 @@ json begin_backup(store::Db& db, const access::Caller& who, const std::string& k
 
 }  // namespace
 
-void configure_backups(const store::Db& db, const std::string& dir, bool scheduled) {
-  schedule_on = scheduled;
+void configure_backups(const store::Db& db, const BackupConfig& config) {
+  schedule_on = config.scheduled;
+  copy_dir = config.copy_to.empty() ? fs::path() : fs::absolute(config.copy_to);
+  const std::string& dir = config.dir;
   if (!dir.empty()) backup_dir = fs::absolute(dir);
   else if (db.dialect() == store::Dialect::Sqlite && !in_memory(db)) backup_dir = fs::absolute(sqlite_path(db)).parent_path() / "backups";
   else backup_dir = fs::absolute("data/backups");
@@ -439,6 +470,7 @@ json backup_overview(store::Db& db) {
     return json{{"settings", schedule_json(s)},
                 {"scheduleOff", !schedule_on},
                 {"directory", backup_dir.string()},
+                {"copyTo", copy_dir.empty() ? json(nullptr) : json(copy_dir.string())},
                 {"freeBytes", free_bytes},
                 {"nextRunAt", next ? json(clock::iso_utc(*next)) : json(nullptr)},
                 {"running", running},

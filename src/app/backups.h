@@ -13,11 +13,19 @@
 
 namespace huoyan::app {
 
-// Where backups go: `dir` when given (the config's [backup] dir, HUOYAN_BACKUP_DIR), otherwise `backups` beside
-// the SQLite file, or data/backups for PostgreSQL. `scheduled` false ([backup] scheduled = false,
-// HUOYAN_BACKUP_SCHEDULED=0): the server makes no nightly backup, for a deployment that backs up by other means
-// (and the benchmarks); backups on demand still work. Set once before serving.
-void configure_backups(const store::Db& db, const std::string& dir, bool scheduled);
+struct BackupConfig {
+  // Where backups go ([backup] dir, HUOYAN_BACKUP_DIR); empty: `backups` beside the SQLite file, or data/backups
+  // for PostgreSQL.
+  std::string dir;
+  // A second store, such as another machine's share mounted here ([backup] copy_to, HUOYAN_BACKUP_COPY_TO): each
+  // checked backup is copied there too and the copy's SHA-256 compared (等保 异地备份); empty: none.
+  std::string copy_to;
+  // false ([backup] scheduled = false, HUOYAN_BACKUP_SCHEDULED=0): no nightly backup, for a deployment that backs
+  // up by other means (and the benchmarks); backups on demand still work.
+  bool scheduled = true;
+};
+// Set once before serving.
+void configure_backups(const store::Db& db, const BackupConfig& config);
 
 // A consistent copy of the SQLite database at `source_path` into `target` (written under a temporary name and
 // renamed once complete, so a partial file is never taken for a backup). Throws with SQLite's message.
@@ -34,7 +42,7 @@ struct Restored {
 };
 Restored restore_sqlite_database(const std::string& file, const std::string& db_path);
 
-// {settings {enabled, hour, keep}, scheduleOff (by the config), directory, freeBytes, nextRunAt, running,
+// {settings {enabled, hour, keep}, scheduleOff (by the config), directory, copyTo (null: none), freeBytes, nextRunAt, running,
 // items: the latest 50 backups}.
 nlohmann::json backup_overview(store::Db& db);
 // Starts a backup on a thread of its own and returns its row (state running); 409 BACKUP_RUNNING while one is.

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
@@ -83,6 +83,10 @@ test('a backup on demand is made, checked and restorable: it holds what was writ
   const bytes = readFileSync(file);
   assert.equal(bytes.length, row.sizeBytes);
   assert.equal(createHash('sha256').update(bytes).digest('hex'), row.sha256);
+  // The second store (scripts/test-all.sh sets HUOYAN_BACKUP_COPY_TO) holds the same bytes.
+  assert.ok(overview.copyTo, 'the test server has no second store (HUOYAN_BACKUP_COPY_TO)');
+  assert.equal(row.offsite, 'ok');
+  assert.ok(readFileSync(join(overview.copyTo, row.file)).equals(bytes), 'the copy in the second store differs');
   if (dbKind() === 'sqlite') {
     assert.match(row.file, /^huoyan-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?\.db$/);
     assert.ok(!existsSync(`${file}-wal`), 'the copy is not one self-contained file');
@@ -100,6 +104,25 @@ test('a backup on demand is made, checked and restorable: it holds what was writ
 
   const audit = await admin.getOk(`/api/audit-logs?targetType=backup&targetId=${row.id}`);
   assert.deepEqual(audit.items.map((a) => [a.action, a.username]), [['system.backup', 'admin']], 'the backup is not audited');
+});
+
+test('a second store that cannot take the copy: the backup stays good, the failure is shown and told', async () => {
+  const { copyTo } = await admin.getOk('/api/backups');
+  // The store's place taken by a plain file, as when a share is not mounted and something else sits there.
+  const away = `${copyTo}.away`;
+  if (existsSync(copyTo)) renameSync(copyTo, away);
+  writeFileSync(copyTo, 'not a directory');
+  try {
+    const { row } = await backupNow();
+    assert.equal(row.state, 'ok', row.error);
+    assert.notEqual(row.offsite, 'ok');
+    assert.ok(row.offsite.length > 0);
+    const notices = (await admin.getOk('/api/notifications?pageSize=50')).items;
+    assert.ok(notices.some((n) => n.event === 'system.backup_failed' && n.body.includes(row.file)), 'nobody was told');
+  } finally {
+    rmSync(copyTo, { force: true });
+    if (existsSync(away)) renameSync(away, copyTo);
+  }
 });
 
 test('one backup at a time: 409 BACKUP_RUNNING while one runs', async () => {
@@ -120,8 +143,10 @@ test('only the newest `keep` backups keep their files; older ones are marked exp
   const o = await admin.getOk('/api/backups');
   const state = (id) => o.items.find((b) => b.id === id).state;
   assert.deepEqual(made.map((b) => state(b.id)), ['expired', 'ok', 'ok']);
-  assert.equal(existsSync(join(o.directory, made[0].file)), false, 'the expired file is still there');
-  for (const b of made.slice(1)) assert.ok(existsSync(join(o.directory, b.file)), `${b.file} was removed`);
+  for (const where of [o.directory, o.copyTo]) {
+    assert.equal(existsSync(join(where, made[0].file)), false, `the expired file is still in ${where}`);
+    for (const b of made.slice(1)) assert.ok(existsSync(join(where, b.file)), `${b.file} was removed from ${where}`);
+  }
   assert.equal(o.items.filter((b) => b.state === 'ok').length, 2);
   expectStatus(await admin.put('/api/backups/settings', { ...DEFAULTS, enabled: false }), 200);
 });

@@ -1,7 +1,8 @@
 -- 等保 数据备份恢复: the database is backed up by the server itself, every night at the hour the system
 -- administrator sets (the settings row 'backup_schedule'), and on demand; each backup is checked once made (the
 -- copy opens and passes SQLite's quick_check, or pg_restore can list it) and only the newest `keep` files are
--- kept. This table is the history: a backup's file is removed when it falls out of the kept ones (state 'expired').
+-- kept, here and in the second store when one is set (等保 异地备份). This table is the history: a backup's files are
+-- removed when it falls out of the kept ones (state 'expired').
 CREATE TABLE backups (
   id {{ID}},
   kind TEXT NOT NULL,                  -- scheduled | manual
@@ -11,6 +12,7 @@ CREATE TABLE backups (
   sha256 TEXT NOT NULL DEFAULT '',     -- of the file as written, to check a copy kept elsewhere
   counts TEXT NOT NULL DEFAULT '{}',   -- rows of the main tables found in the copy (SQLite)
   error TEXT NOT NULL DEFAULT '',
+  offsite TEXT NOT NULL DEFAULT '',     -- the copy to the second store ([backup] copy_to): '' none set, 'ok', or why it failed
   started_by BIGINT REFERENCES users(id),  -- null: the schedule
   started_at TEXT NOT NULL,
   finished_at TEXT

@@ -48,3 +48,9 @@ export const lastFailure = (items: readonly Backup[]) => {
   const ended = items.find((b) => b.state !== 'running')
   return ended?.state === 'failed' ? ended : null
 }
+
+/** The second store's part in a backup: '' when none is set. */
+export function offsiteText(b: Pick<Backup, 'offsite'>): string {
+  if (!b.offsite) return ''
+  return b.offsite === 'ok' ? '已复制到异地存储' : `未能复制到异地存储：${b.offsite}`
+}

@@ -688,6 +688,8 @@ export interface Backup {
   /** Rows found in the SQLite copy, by table, and schemaVersion; empty on PostgreSQL. */
   counts: Record<string, number>
   error: string
+  /** The copy to the second store: '' none set, 'ok', or why it failed. */
+  offsite: string
   startedBy: string
   startedAt: string
   finishedAt: string | null
@@ -697,6 +699,7 @@ export interface BackupOverview {
   settings: BackupSettings
   scheduleOff: boolean
   directory: string
+  copyTo: string | null
   freeBytes: number | null
   nextRunAt: string | null
   running: boolean

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { BACKUP_STATE, countsText, formatBytes, hourLabel, lastFailure, lastGood } from '../../src/shared/backups'
+import { BACKUP_STATE, countsText, formatBytes, hourLabel, lastFailure, lastGood, offsiteText } from '../../src/shared/backups'
 import type { Backup } from '../../src/shared/types'
 
 const backup = (id: number, state: Backup['state']): Backup => ({
-  id, kind: 'manual', state, file: `huoyan-${id}.db`, sizeBytes: 1024, sha256: 'ab', counts: {}, error: state === 'failed' ? '磁盘已满' : '',
+  id, kind: 'manual', state, file: `huoyan-${id}.db`, sizeBytes: 1024, sha256: 'ab', counts: {}, error: state === 'failed' ? '磁盘已满' : '', offsite: '',
   startedBy: '彭涛', startedAt: '2026-12-08T18:00:00Z', finishedAt: state === 'running' ? null : '2026-12-08T18:00:05Z',
 })
 
@@ -39,5 +39,13 @@ describe('backup states', () => {
   it('writes an hour as HH:00', () => {
     expect(hourLabel(2)).toBe('02:00')
     expect(hourLabel(23)).toBe('23:00')
+  })
+})
+
+describe('offsiteText', () => {
+  it('says nothing without a second store, and names a failed copy\'s reason', () => {
+    expect(offsiteText({ offsite: '' })).toBe('')
+    expect(offsiteText({ offsite: 'ok' })).toBe('已复制到异地存储')
+    expect(offsiteText({ offsite: 'No such file or directory' })).toBe('未能复制到异地存储：No such file or directory')
   })
 })
