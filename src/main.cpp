@@ -1,7 +1,6 @@
 // huoyan: serve | migrate | demo | backup | restore | audit verify | routes
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -130,6 +129,10 @@ int run_serve(const Config& c) {
   if (c.test_clock) spdlog::warn("test clock enabled: POST /api/test/clock can move time (never in production)");
   app::configure_backups(*db, c.backup);
   app::recover_interrupted_backups(*db);
+  // The backup thread uses the Db: however serve ends, it is joined before the Db goes.
+  struct BackupsJoined {
+    ~BackupsJoined() { app::wait_for_backups(); }
+  } backups_joined;
   jobs::Scheduler timers(*db, std::chrono::seconds(30));
   std::unique_ptr<iot::MqttGateway> gateway;
   if (!c.mqtt.empty()) {
@@ -144,13 +147,12 @@ int run_serve(const Config& c) {
   http::serve(*db, o);
   gateway.reset();
   timers.stop();
-  app::wait_for_backups();
   return 0;
 }
 
 int run_backup(const Config& c, const std::string& out) {
   if (c.db.rfind("sqlite:", 0) != 0) {
-    std::cerr << "PostgreSQL 请使用 pg_dump 备份，例如：\n  pg_dump --format=custom --file=huoyan.dump \"" << c.db
+    std::cerr << "PostgreSQL 请使用 pg_dump 备份，例如：\n  pg_dump --format=custom --file=huoyan.dump \"" << app::pg_dump_target(c.db).url
               << "\"\n恢复：pg_restore --clean --dbname=<URL> huoyan.dump\n";
     return 2;
   }
@@ -162,13 +164,14 @@ int run_backup(const Config& c, const std::string& out) {
     target = "backups/huoyan-" + stamp + ".db";
   }
   if (auto dir = std::filesystem::path(target).parent_path(); !dir.empty()) std::filesystem::create_directories(dir);
+  nlohmann::json counts;
   try {
-    app::copy_sqlite_database(c.db.substr(7), target);
+    counts = app::copy_sqlite_database(c.db.substr(7), target);
   } catch (const std::exception& e) {
     std::cerr << "备份失败：" << e.what() << "\n";
     return 1;
   }
-  std::cout << "已备份到 " << target << "\n"
+  std::cout << "已备份到 " << target << "，校验通过：" << counts.dump() << "\n"
             << "加密字段的密钥文件 " << store::key_file_for(c.db, c.key_file)
             << " 不在备份中：请另行保存一份（与备份分开存放）；恢复时两者都要\n";
   return 0;
@@ -176,11 +179,12 @@ int run_backup(const Config& c, const std::string& out) {
 
 int run_restore(const Config& c, const std::string& file) {
   if (c.db.rfind("sqlite:", 0) != 0) {
-    std::cerr << "PostgreSQL 请先停止服务，再用 pg_restore 恢复，例如：\n  pg_restore --clean --if-exists --dbname=\"" << c.db << "\" " << file << "\n";
+    std::cerr << "PostgreSQL 请先停止服务，再用 pg_restore 恢复，例如：\n  pg_restore --clean --if-exists --dbname=\""
+              << app::pg_dump_target(c.db).url << "\" " << file << "\n";
     return 2;
   }
   try {
-    auto restored = app::restore_sqlite_database(file, c.db.substr(7));
+    auto restored = app::restore_sqlite_database(file, c.db.substr(7), store::key_file_for(c.db, c.key_file));
     std::cout << "已从 " << file << " 恢复，校验通过：" << restored.counts.dump() << "\n";
     if (!restored.set_aside.empty()) std::cout << "原数据库已另存为 " << restored.set_aside << "（确认无误后可删除）\n";
     std::cout << "加密字段须用备份时的密钥文件 " << store::key_file_for(c.db, c.key_file)

@@ -27,20 +27,31 @@ struct BackupConfig {
 // Set once before serving.
 void configure_backups(const store::Db& db, const BackupConfig& config);
 
-// A consistent copy of the SQLite database at `source_path` into `target` (written under a temporary name and
-// renamed once complete, so a partial file is never taken for a backup). Throws with SQLite's message.
-void copy_sqlite_database(const std::string& source_path, const std::string& target);
+// A consistent copy of the SQLite database at `source_path` (one moment of it, however it is written meanwhile)
+// into `target`: written under a temporary name, checked as a restore would open it, then renamed, so that no file
+// under a backup's name is incomplete or unchecked. Returns the check's counts (main tables' rows, schemaVersion).
+// Throws, leaving nothing behind. `pages_per_step`: how much is copied between looks at the source (tests use few).
+nlohmann::json copy_sqlite_database(const std::string& source_path, const std::string& target, int pages_per_step = 4096);
+
+// A postgresql:// URL for pg_dump without its password, which goes to PGPASSWORD instead (not on the process
+// list). The password is the userinfo's, percent-decoded; none when the URL has none.
+struct PgTarget {
+  std::string url;
+  std::optional<std::string> password;
+};
+PgTarget pg_dump_target(const std::string& url);
 
 // `huoyan restore`: replaces the SQLite database at `db_path` with the backup `file`, for a stopped server. The
-// backup is checked first (it opens, passes quick_check, and its schema is one this binary knows); the database in
-// use is refused (SQLITE_BUSY: a server still has it open). The current database is set aside, with its -wal and
-// -shm, as PATH.before-restore-<local time>, and the copy takes its place; the restore is recorded in the restored
-// database's audit log (system.restore). Throws with nothing changed when any check fails.
+// backup is checked first (it opens, passes quick_check, its schema is one this binary knows, and `key_file` opens
+// its sealed fields) and made ready beside the database (the restore recorded in its audit log, system.restore);
+// a database still open (a server running) is refused. The current database is set aside as
+// PATH.before-restore-<local time> and the copy takes its place. Throws with the database unchanged when any
+// step fails.
 struct Restored {
   nlohmann::json counts;   // the restored copy's rows, as a backup's
   std::string set_aside;   // where the replaced database went ("" when there was none)
 };
-Restored restore_sqlite_database(const std::string& file, const std::string& db_path);
+Restored restore_sqlite_database(const std::string& file, const std::string& db_path, const std::string& key_file);
 
 // {settings {enabled, hour, keep}, scheduleOff (by the config), directory, copyTo (null: none), freeBytes, nextRunAt, running,
 // items: the latest 50 backups}.

@@ -106,6 +106,30 @@ test('a backup on demand is made, checked and restorable: it holds what was writ
   assert.deepEqual(audit.items.map((a) => [a.action, a.username]), [['system.backup', 'admin']], 'the backup is not audited');
 });
 
+test('a backup directory that cannot be written: the backup fails with the reason, is told, and nothing expires', async () => {
+  const { directory } = await admin.getOk('/api/backups');
+  const away = `${directory}.away`;
+  renameSync(directory, away);
+  writeFileSync(directory, 'not a directory');
+  try {
+    const { row, overview } = await backupNow();
+    assert.equal(row.state, 'failed');
+    assert.match(row.error, /无法写入/);
+    assert.equal(row.sizeBytes, 0);
+    assert.equal(row.sha256, '');
+    assert.equal(overview.items.filter((b) => b.state === 'expired' && b.id > row.id).length, 0);
+    const notices = (await admin.getOk('/api/notifications?pageSize=50')).items;
+    assert.ok(notices.some((n) => n.event === 'system.backup_failed' && n.title === '数据备份失败' && n.body.includes(row.file)), 'nobody was told');
+    const audit = await admin.getOk(`/api/audit-logs?targetType=backup&targetId=${row.id}`);
+    assert.deepEqual(audit.items.map((a) => a.action), ['system.backup_failed']);
+  } finally {
+    rmSync(directory, { force: true });
+    renameSync(away, directory);
+  }
+  // The next one works again.
+  assert.equal((await backupNow()).row.state, 'ok');
+});
+
 test('a second store that cannot take the copy: the backup stays good, the failure is shown and told', async () => {
   const { copyTo } = await admin.getOk('/api/backups');
   // The store's place taken by a plain file, as when a share is not mounted and something else sits there.
@@ -156,6 +180,9 @@ test('only the newest `keep` backups keep their files; older ones are marked exp
 test('the schedule starts the night\'s backup once its hour has come, once a night', async () => {
   const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const hh = (h) => `${String(h).padStart(2, '0')}:00`;
+  // Not within two minutes of an hour's end: the hour chosen below must not change while the test runs.
+  const minute = new Date().getUTCMinutes();
+  if (minute >= 58) await new Promise((r) => setTimeout(r, ((60 - minute) * 60 + 5) * 1000));
   const now = await resetServerClock();
   const today = localDateOf(now);
   const hour = Number(new Date(now + 8 * 3600_000).toISOString().slice(11, 13));
@@ -201,8 +228,12 @@ test('settings: saved, shown and audited; each bad field is refused by name and 
     [{ enabled: 'yes', hour: 2, keep: 3 }, 'INVALID_TYPE', 'enabled'],
     [{ enabled: true, hour: 2.5, keep: 3 }, 'INVALID_TYPE', 'hour'],
     [{ enabled: true, hour: 2, keep: 3, dir: '/etc' }, 'UNKNOWN_FIELD', 'dir'],
+    [{ enabled: true, hour: null, keep: 3 }, 'REQUIRED', 'hour'],
   ];
   for (const [body, code, field] of bad) expectError(await admin.put('/api/backups/settings', body), 400, code, field);
+  for (const [body, code] of [[[], 'INVALID_TYPE'], [7, 'INVALID_TYPE'], ['{"enabled": tru', 'MALFORMED_JSON']]) {
+    expectError(await admin.put('/api/backups/settings', body), 400, code);
+  }
   assert.deepEqual((await admin.getOk('/api/backups')).settings, saved);
   expectStatus(await admin.put('/api/backups/settings', { ...DEFAULTS, enabled: false }), 200);
 });

@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -25,7 +25,7 @@ const freePort = () => new Promise((resolve) => {
 /** Runs `fn(base)` with a server on `on` (the test's database), stopped afterwards (the reset command needs it stopped). */
 async function withServer(fn, on = db) {
   const port = await freePort();
-  const server = spawn(BIN, ['serve', '--db', on, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', env: { ...process.env, HUOYAN_BACKUP_DIR: join(dir, 'backups') } });
+  const server = spawn(BIN, ['serve', '--db', on, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', env: { ...process.env, HUOYAN_BACKUP_DIR: join(dir, 'backups'), HUOYAN_BACKUP_SCHEDULED: '0' } });
   const base = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
@@ -118,12 +118,20 @@ test('restore checks the backup, refuses a database in use, sets the old one asi
   assert.equal(made.code, 0, made.stderr);
   mark('after_backup');
 
-  // Bad backups change nothing.
+  // Bad backups change nothing: garbage, none, one from a newer version, one the key file does not open.
   writeFileSync(join(dir, 'garbage.db'), 'not a database at all'.repeat(300));
-  for (const bad of [join(dir, 'garbage.db'), join(dir, 'missing.db')]) {
-    const r = runBin(['restore', bad, '--db', url]);
+  const newer = join(dir, 'newer.db');
+  copyFileSync(backupFile, newer);
+  execFileSync('sqlite3', [newer, "INSERT INTO schema_version (version, name, applied_at) VALUES (9999, '9999_future', '2030-01-01T00:00:00Z')"]);
+  const otherKey = join(dir, 'other.key');
+  writeFileSync(otherKey, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
+  for (const [bad, why, extra] of [[join(dir, 'garbage.db'), /校验未通过|无法打开/, []], [join(dir, 'missing.db'), /不存在/, []],
+    [newer, /较新版本/, []], [backupFile, /密钥文件.*不匹配/, ['--key-file', otherKey]]]) {
+    const r = runBin(['restore', bad, '--db', url, ...extra]);
     assert.equal(r.code, 1, r.stdout);
     assert.match(r.stderr, /恢复失败，数据库未改动/);
+    assert.match(r.stderr, why);
+    assert.ok(has(town, 'after_backup'), `a refused restore (${bad}) changed the database`);
   }
   // A running server's database is not replaced under it.
   await withServer(async () => {
@@ -140,8 +148,12 @@ test('restore checks the backup, refuses a database in use, sets the old one asi
   assert.ok(has(town, 'before_backup') && !has(town, 'after_backup'), 'the restored database is not the backup');
   assert.ok(has(aside, 'after_backup'), 'the set-aside database lost what it held');
   assert.match(sql("SELECT action || ' ' || username FROM audit_log ORDER BY id DESC LIMIT 1"), /^system\.restore console$/);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('restore.db.partial')), [], 'the prepared copy was left behind');
+  // A backup left running by a server that stopped is marked failed at the next start.
+  sql("INSERT INTO backups (kind, state, file, started_at) VALUES ('manual', 'running', 'huoyan-x.db', '2026-12-08T00:00:00Z')");
   // The restored town serves, with its accounts.
   await withServer(async (base) => {
     assert.equal((await login(base, 'admin', DEMO_PASSWORD)).status, 200);
   }, url);
+  assert.equal(sql("SELECT state || ' ' || error FROM backups WHERE file = 'huoyan-x.db'"), 'failed 服务在备份完成前停止');
 });

@@ -21,4 +21,10 @@ CREATE TABLE backups (
 CREATE UNIQUE INDEX backups_one_running ON backups(state) WHERE state = 'running';
 CREATE INDEX backups_kind_started ON backups(kind, started_at);
 
-UPDATE roles SET permissions = permissions || ' backup:write' WHERE builtin = 1 AND key IN ('admin', 'sys_admin');
+-- backup:write belongs to the system administrator's duty (三员分立): the built-in roles that hold it, and any role
+-- holding the rest of that duty, so that with separation of duties on the duty keeps a holder.
+UPDATE roles SET permissions = permissions || ' backup:write'
+WHERE (builtin = 1 AND key IN ('admin', 'sys_admin'))
+   OR ((' ' || permissions || ' ') LIKE '% user:write %' AND (' ' || permissions || ' ') LIKE '% org:write %'
+       AND (' ' || permissions || ' ') LIKE '% dict:write %' AND (' ' || permissions || ' ') LIKE '% token:write %'
+       AND (' ' || permissions || ' ') LIKE '% webhook:write %');
