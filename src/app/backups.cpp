@@ -535,8 +535,10 @@ Restored restore_sqlite_database(const std::string& file, const std::string& db_
     load_field_key(*db);
     static const access::Caller console{.username = "console", .name = "服务器命令行", .scope = access::DataScope::All};
     db->write([&](store::Conn& c) {
-      c.exec("UPDATE backups SET state = 'ok', error = '', finished_at = COALESCE(finished_at, started_at) WHERE state = 'running' AND file = ?",
-             {fs::path(file).filename().string()});
+      // (A copy from before the server made backups has no such rows: the server adds the table when it starts.)
+      if (c.row("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'backups'"))
+        c.exec("UPDATE backups SET state = 'ok', error = '', finished_at = COALESCE(finished_at, started_at) WHERE state = 'running' AND file = ?",
+               {fs::path(file).filename().string()});
       record(c, console, "system.restore", "backup", "", nullptr, {{"file", fs::absolute(file).string()}, {"counts", counts}});
     });
   } catch (...) {

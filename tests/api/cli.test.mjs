@@ -157,3 +157,21 @@ test('restore checks the backup, refuses a database in use, sets the old one asi
   }, url);
   assert.equal(sql("SELECT state || ' ' || error FROM backups WHERE file = 'huoyan-x.db'"), 'failed 服务在备份完成前停止');
 });
+
+test('restore takes a backup from an older version; the server brings it up to date when it starts', async () => {
+  const town = join(dir, 'older.db');
+  const url = `sqlite:${town}`;
+  assert.equal(runBin(['demo', '--db', url]).code, 0);
+  const backupFile = join(dir, 'older-backup.db');
+  assert.equal(runBin(['backup', '--db', url, '--out', backupFile]).code, 0);
+  // The backup as a version before server-made backups would have written it.
+  execFileSync('sqlite3', [backupFile, 'DROP TABLE backups; DELETE FROM schema_version WHERE version >= 42']);
+  const restored = runBin(['restore', backupFile, '--db', url]);
+  assert.equal(restored.code, 0, restored.stderr);
+  await withServer(async (base) => {
+    const admin = await login(base, 'admin', DEMO_PASSWORD);
+    assert.equal(admin.status, 200, JSON.stringify(admin.body));
+  }, url);
+  const version = execFileSync('sqlite3', [town, 'SELECT MAX(version) FROM schema_version'], { encoding: 'utf8' }).trim();
+  assert.ok(Number(version) >= 42, `not migrated: ${version}`);
+});
