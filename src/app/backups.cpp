@@ -400,7 +400,12 @@ void make_backup(store::Db& db, const access::Caller& who, long long id, const s
 std::optional<json> begin_backup(store::Db& db, const access::Caller& who, const std::string& kind) {
   if (in_memory(db)) throw conflict("BACKUP_UNAVAILABLE", "内存数据库无法备份");
   std::lock_guard lock(worker_mutex);
-  if (worker.joinable()) worker.join();  // the previous backup, whose row is finished
+  auto refuse = [&]() -> std::optional<json> {
+    if (kind == "scheduled") return std::nullopt;
+    throw conflict("BACKUP_RUNNING", "已有备份正在进行，请稍后再试");
+  };
+  if (db.read([](store::Conn& c) { return c.row("SELECT id FROM backups WHERE state = 'running'").has_value(); })) return refuse();
+  if (worker.joinable()) worker.join();  // the previous backup, whose row is finished: it is ending
   std::string file = "huoyan-" + local_stamp() + (db.dialect() == store::Dialect::Sqlite ? ".db" : ".dump");
   auto row = db.write([&](store::Conn& c) -> std::optional<json> {
     if (kind == "scheduled") {
@@ -417,10 +422,7 @@ std::optional<json> begin_backup(store::Db& db, const access::Caller& who, const
     bool started = c.exec("INSERT INTO backups (kind, state, file, started_by, started_at) VALUES (?, 'running', ?, ?, ?) "
                           "ON CONFLICT (state) WHERE state = 'running' DO NOTHING",
                           {kind, file, who.user_id ? store::Value(who.user_id) : store::Value(nullptr), clock::now_iso()}) == 1;
-    if (!started) {
-      if (kind == "scheduled") return std::nullopt;
-      throw conflict("BACKUP_RUNNING", "已有备份正在进行，请稍后再试");
-    }
+    if (!started) return refuse();  // another instance's, started meanwhile
     return read_backup(c, c.scalar("SELECT id FROM backups WHERE file = ?", {file}));
   });
   if (!row) return std::nullopt;
