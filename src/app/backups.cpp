@@ -444,6 +444,19 @@ std::optional<json> begin_backup(store::Db& db, const access::Caller& who, const
 }  // namespace
 
 PgTarget pg_dump_target(const std::string& url) {
+  auto decoded = [](std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+          std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+      } else {
+        out += s[i];
+      }
+    }
+    return out;
+  };
   PgTarget out{url, std::nullopt};
   size_t scheme = url.find("://");
   if (scheme == std::string::npos) return out;
@@ -451,21 +464,24 @@ PgTarget pg_dump_target(const std::string& url) {
   size_t authority_end = url.find_first_of("/?#", host_start);
   if (authority_end == std::string::npos) authority_end = url.size();
   size_t at = url.rfind('@', authority_end - 1);
-  if (at == std::string::npos || at < host_start) return out;
   size_t colon = url.find(':', host_start);
-  if (colon == std::string::npos || colon > at) return out;
-  std::string encoded = url.substr(colon + 1, at - colon - 1), password;
-  for (size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded[i] == '%' && i + 2 < encoded.size() && std::isxdigit(static_cast<unsigned char>(encoded[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(encoded[i + 2]))) {
-      password += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      password += encoded[i];
-    }
+  if (at != std::string::npos && at >= host_start && colon != std::string::npos && colon < at) {
+    out.password = decoded(std::string_view(url).substr(colon + 1, at - colon - 1));
+    out.url = url.substr(0, colon) + url.substr(at);
   }
-  out.url = url.substr(0, colon) + url.substr(at);
-  out.password = password;
+  // libpq takes connection parameters in the query too: a password= there goes the same way.
+  size_t query = out.url.find('?');
+  if (query == std::string::npos) return out;
+  size_t query_end = std::min(out.url.find('#', query), out.url.size());
+  std::string kept, rest = out.url.substr(query + 1, query_end - query - 1);
+  for (size_t pos = 0; pos <= rest.size();) {
+    size_t amp = std::min(rest.find('&', pos), rest.size());
+    std::string param = rest.substr(pos, amp - pos);
+    if (param.rfind("password=", 0) == 0) out.password = decoded(std::string_view(param).substr(9));
+    else if (!param.empty()) kept += (kept.empty() ? "" : "&") + param;
+    pos = amp + 1;
+  }
+  out.url = out.url.substr(0, query) + (kept.empty() ? "" : "?" + kept) + out.url.substr(query_end);
   return out;
 }
 

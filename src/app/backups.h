@@ -34,7 +34,7 @@ void configure_backups(const store::Db& db, const BackupConfig& config);
 nlohmann::json copy_sqlite_database(const std::string& source_path, const std::string& target, int pages_per_step = 4096);
 
 // A postgresql:// URL for pg_dump without its password, which goes to PGPASSWORD instead (not on the process
-// list). The password is the userinfo's, percent-decoded; none when the URL has none.
+// list): the userinfo's or a password= query parameter's, percent-decoded; none when the URL has none.
 struct PgTarget {
   std::string url;
   std::optional<std::string> password;

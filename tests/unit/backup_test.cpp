@@ -82,6 +82,13 @@ TEST(Backup, PgDumpGetsThePasswordApartFromTheUrl) {
   t = app::pg_dump_target("postgresql://db:5432/huoyan?application_name=a@b");
   EXPECT_EQ(t.url, "postgresql://db:5432/huoyan?application_name=a@b");
   EXPECT_FALSE(t.password);
+  // A password given as a parameter is moved too, and the other parameters stay.
+  t = app::pg_dump_target("postgresql://u@h/d?sslmode=require&password=s%20x&connect_timeout=5");
+  EXPECT_EQ(t.url, "postgresql://u@h/d?sslmode=require&connect_timeout=5");
+  EXPECT_EQ(t.password.value_or(""), "s x");
+  t = app::pg_dump_target("postgresql://h/d?password=x");
+  EXPECT_EQ(t.url, "postgresql://h/d");
+  EXPECT_EQ(t.password.value_or(""), "x");
   t = app::pg_dump_target("postgres://u:x@[::1]/d");
   EXPECT_EQ(t.url, "postgres://u@[::1]/d");
   EXPECT_EQ(t.password.value_or(""), "x");
