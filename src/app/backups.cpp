@@ -271,6 +271,13 @@ std::string copy_offsite(const fs::path& file, const std::string& sha) {
   }
 }
 
+// Free bytes on the disk of the backup directory (of its parent while it is not made yet), if known.
+std::optional<long long> backup_disk_free() {
+  struct statvfs vfs {};
+  if (::statvfs(fs::exists(backup_dir) ? backup_dir.c_str() : backup_dir.parent_path().c_str(), &vfs) != 0) return std::nullopt;
+  return static_cast<long long>(vfs.f_bavail) * static_cast<long long>(vfs.f_frsize);
+}
+
 // Refuses a backup that would fill the disk the server writes to: it needs about the database's size.
 void check_free_space(store::Db& db) {
   double need = 0;
@@ -283,9 +290,9 @@ void check_free_space(store::Db& db) {
   } else {
     need = static_cast<double>(db.read([](store::Conn& c) { return c.scalar("SELECT pg_database_size(current_database())"); }));
   }
-  struct statvfs vfs {};
-  if (::statvfs(backup_dir.c_str(), &vfs) != 0) return;
-  double free = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
+  auto known = backup_disk_free();
+  if (!known) return;
+  double free = static_cast<double>(*known);
   if (free < need * 1.1 + 64.0 * 1024 * 1024)
     throw std::runtime_error("备份目录所在磁盘剩余空间不足：约需 " + gib(need * 1.1) + "，剩余 " + gib(free) + "。请清理磁盘、减少保留份数或改用更大的备份目录");
 }
@@ -611,15 +618,12 @@ json backup_overview(store::Db& db) {
       running = running || r["state"] == "running";
     }
     auto next = schedule_on ? next_run(c, s, clock::now()) : std::nullopt;
-    struct statvfs vfs {};
-    json free_bytes = nullptr;
-    if (::statvfs(fs::exists(backup_dir) ? backup_dir.c_str() : backup_dir.parent_path().c_str(), &vfs) == 0)
-      free_bytes = static_cast<long long>(vfs.f_bavail) * static_cast<long long>(vfs.f_frsize);
+    auto free_bytes = backup_disk_free();
     return json{{"settings", schedule_json(s)},
                 {"scheduleOff", !schedule_on},
                 {"directory", backup_dir.string()},
                 {"copyTo", copy_dir.empty() ? json(nullptr) : json(copy_dir.string())},
-                {"freeBytes", free_bytes},
+                {"freeBytes", free_bytes ? json(*free_bytes) : json(nullptr)},
                 {"nextRunAt", next ? json(clock::iso_utc(*next)) : json(nullptr)},
                 {"running", running},
                 {"items", items}};
